@@ -1,0 +1,44 @@
+# Co-op Works: `make run` to try it, `make test` to check everything.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+WORKERS ?= 2
+
+.PHONY: run test lint test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	@./scripts/system-deps.sh run
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	@./scripts/system-deps.sh test
+	$(BIN)/pip install -q -e ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/coop db upgrade
+	@if $(BIN)/coop db is-empty; then $(BIN)/coop demo; else $(BIN)/coop demo-logins; fi
+	@echo "Serving Co-op Works on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	SESSION_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-sqlite: $(VENV)/.installed-test
+	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-test
+	COOP_TEST_DB=postgresql $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

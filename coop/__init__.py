@@ -1,0 +1,92 @@
+"""Co-op Works: software for a user-led employment co-operative."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from coop.access import add_security_headers, enforce_access
+from coop.config import PROJECT_ROOT, load_config
+from coop.errors import Forbidden, NotFound
+from coop.extensions import csrf, login_manager
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(Path(app.instance_path), config))
+
+    from coop.auth.service import configure_hashing
+
+    configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+
+    from coop.db import db
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "basic"  # "strong" signs out phones that change network
+
+    app.before_request(enforce_access)
+    app.after_request(add_security_headers)
+
+    from coop.web import register_template_helpers
+
+    register_template_helpers(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from coop.audit.views import bp as audit_bp
+    from coop.auth.views import bp as auth_bp
+    from coop.home.views import bp as home_bp
+    from coop.members.views import bp as members_bp
+    from coop.settings.views import bp as settings_bp
+
+    for bp in (home_bp, auth_bp, members_bp, audit_bp, settings_bp):
+        app.register_blueprint(bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status: int) -> tuple[str, int]:
+        return render_template(f"errors/{status}.html"), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e: CSRFError) -> tuple[str, int]:
+        return render_template("errors/400.html", csrf=True), 400
+
+    @app.errorhandler(NotFound)
+    def not_found(_e: NotFound) -> tuple[str, int]:
+        return page(404)
+
+    @app.errorhandler(Forbidden)
+    def forbidden(_e: Forbidden) -> tuple[str, int]:
+        return page(403)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> tuple[str, int] | Response:
+        code = e.code or 500
+        if code in (400, 403, 404, 405, 413, 429):
+            return page(code)
+        return e.get_response()
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception) -> tuple[str, int]:
+        return page(500)

@@ -1,0 +1,23 @@
+"""Coordinators read the audit log; nothing here changes it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from coop.access import roles
+from coop.audit import service
+from coop.db import db
+
+bp = Blueprint("audit", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.route("/audit")
+@roles("coordinator", "admin")
+def log() -> str:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries = service.recent(db.session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template(
+        "audit/log.html", entries=entries[:PAGE_SIZE], page=page, has_more=len(entries) > PAGE_SIZE
+    )

@@ -1,0 +1,217 @@
+"""Accounts: passwords, sign-in with throttling, invitations, resets and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.auth.models import LoginAttempt, Role, User, UserRole, new_session_token
+from coop.errors import DomainError
+from coop.timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+GENERIC_LOGIN_ERROR = "That email and password do not match an account. Check them and try again."
+THROTTLED_ERROR = (
+    "Too many attempts. For your safety, please wait 15 minutes before trying again, "
+    "or ask a coordinator for help."
+)
+
+
+class _Hashing:
+    hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+_hashing = _Hashing()
+
+
+def configure_hashing(time_cost: int, memory_cost: int) -> None:
+    """argon2id parameters (lowered only in tests)."""
+    _hashing.hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+def hash_password(password: str) -> str:
+    return _hashing.hasher.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    if not stored_hash:
+        return False
+    try:
+        return _hashing.hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A real hash to verify against when the account does not exist, so timing does not tell.
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("not-a-real-password-at-all")
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    """Plain-language reasons a password is not good enough (empty when it is fine)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > 200:
+        problems.append("Use at most 200 characters.")
+    lowered = password.lower()
+    if lowered in _common_passwords() or (email and lowered == email.lower()):
+        problems.append("That password is too common or easy to guess. Try a few unrelated words.")
+    elif email and email.split("@")[0].lower() in lowered and len(email.split("@")[0]) > 3:
+        problems.append("Do not use your email address in your password.")
+    return problems
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+@dataclass(frozen=True)
+class ThrottleLimits:
+    per_account: int = 5
+    per_ip: int = 20
+    window_seconds: int = 15 * 60
+
+
+def is_throttled(session: Session, kind: str, email: str, ip: str, limits: ThrottleLimits) -> bool:
+    """True when an account or an address has had too many failures in the window. The counts
+    live in the database, so every app server sees the same numbers."""
+    since = utcnow() - timedelta(seconds=limits.window_seconds)
+    base = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.kind == kind, LoginAttempt.at >= since)
+    )
+    by_account = session.scalar(base.where(LoginAttempt.email == normalise_email(email))) or 0
+    by_ip = session.scalar(base.where(LoginAttempt.ip == ip)) or 0
+    return by_account >= limits.per_account or by_ip >= limits.per_ip
+
+
+def note_attempt(session: Session, kind: str, email: str, ip: str) -> None:
+    session.add(LoginAttempt(kind=kind, email=normalise_email(email)[:254], ip=ip[:64]))
+    session.commit()
+
+
+def authenticate(session: Session, email: str, password: str, ip: str, limits: ThrottleLimits) -> User:
+    """The user for these credentials, or DomainError with a message that never says whether
+    the account exists. Failures count toward a temporary lockout per account and per address."""
+    if is_throttled(session, "login", email, ip, limits):
+        raise DomainError(THROTTLED_ERROR)
+    user = find_user(session, email)
+    if user is None:
+        verify_password(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.is_active
+    if not ok or user is None:
+        note_attempt(session, "login", email, ip)
+        raise DomainError(GENERIC_LOGIN_ERROR)
+    user.last_login_at = utcnow()
+    # A successful sign-in clears this account's failures.
+    session.execute(
+        delete(LoginAttempt).where(LoginAttempt.kind == "login", LoginAttempt.email == user.email)
+    )
+    session.commit()
+    return user
+
+
+# --- signed, expiring one-time links -------------------------------------------------------
+
+
+def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"coop-{purpose}")
+
+
+def make_token(secret_key: str, user: User, purpose: str) -> str:
+    """A link token tied to the user's current session token, so it stops working once used
+    (setting a password rotates the session token)."""
+    return _serializer(secret_key, purpose).dumps({"u": user.id, "s": user.session_token[:12]})
+
+
+def user_from_token(session: Session, secret_key: str, token: str, purpose: str, max_age: int) -> User:
+    try:
+        data = _serializer(secret_key, purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise DomainError("This link has expired. Ask for a new one.") from exc
+    except BadSignature as exc:
+        raise DomainError("This link is not valid. Check you copied all of it.") from exc
+    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.session_token[:12] != data.get("s"):
+        raise DomainError("This link has already been used or is no longer valid.")
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Set a new password (after the caller checked the old one or a link). Rotating the session
+    token signs out other sessions and voids outstanding links."""
+    problems = password_problems(password, user.email)
+    if problems:
+        raise DomainError(" ".join(problems), field="password")
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    session.commit()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise DomainError("Your current password is not right.", field="current_password")
+    set_password(session, user, new)
+
+
+def create_user(session: Session, email: str, roles: list[str]) -> User:
+    """A new account with no password yet (the person sets one from their invitation).
+    The caller commits."""
+    email = normalise_email(email)
+    if find_user(session, email) is not None:
+        raise DomainError("There is already an account with that email address.", field="email")
+    user = User(email=email, password_hash=None)
+    user.roles = [UserRole(role=r) for r in roles]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -> None:
+    """Replace a user's roles, audit-logged. The last admin cannot lose the admin role."""
+    unknown = roles - {r.value for r in Role}
+    if unknown:
+        raise DomainError("Unknown role.")
+    before = sorted(user.role_names)
+    if Role.ADMIN in user.role_names and Role.ADMIN not in roles:
+        admins = session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
+        if (admins or 0) <= 1:
+            raise DomainError("The co-op needs at least one admin.")
+    user.roles = [r for r in user.roles if r.role in roles] + [
+        UserRole(role=r) for r in sorted(roles - user.role_names)
+    ]
+    record(session, actor_id, "roles.change", ("user", user.id), {"roles": before}, {"roles": sorted(roles)})
+    session.commit()
+
+
+def users_with_role(session: Session, role: str) -> list[User]:
+    stmt = select(User).join(UserRole).where(UserRole.role == role).order_by(User.email)
+    return list(session.scalars(stmt))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))

@@ -1,0 +1,145 @@
+"""Sign in and out, set a password from an invitation, reset a forgotten one, change it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from coop.access import public, signed_in
+from coop.auth import service
+from coop.auth.models import User
+from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from coop.db import db
+from coop.errors import DomainError
+from coop.mail import service as mail
+from coop.web import client_ip, form_error
+
+bp = Blueprint("auth", __name__)
+
+
+def _limits() -> service.ThrottleLimits:
+    cfg = current_app.config
+    return service.ThrottleLimits(
+        cfg["LOGIN_MAX_FAILURES_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_IP"], cfg["LOGIN_WINDOW_SECONDS"]
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a 'next' that stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.dashboard")
+
+
+def _sign_in(user: User) -> None:
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(
+                db.session, form.email.data or "", form.password.data or "", client_ip(), _limits()
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            _sign_in(user)
+            return redirect(_safe_next(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+def _password_from_link(
+    token: str, purpose: str, max_age_key: str, template: str
+) -> str | Response | tuple[str, int]:
+    try:
+        user = service.user_from_token(
+            db.session, current_app.config["SECRET_KEY"], token, purpose, current_app.config[max_age_key]
+        )
+    except DomainError as e:
+        return render_template("auth/link_problem.html", message=e.message), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.set_password(db.session, user, form.password.data or "")
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            _sign_in(user)
+            flash("Your password is saved and you are signed in.", "success")
+            return redirect(url_for("home.dashboard"))
+    return render_template(template, form=form, email=user.email)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def accept_invite(token: str) -> str | Response | tuple[str, int]:
+    return _password_from_link(token, "invite", "INVITE_MAX_AGE", "auth/accept_invite.html")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    return _password_from_link(token, "reset", "RESET_MAX_AGE", "auth/reset_password.html")
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+def forgot_password() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = form.email.data or ""
+        if not service.is_throttled(db.session, "reset", email, client_ip(), _limits()):
+            service.note_attempt(db.session, "reset", email, client_ip())
+            user = service.find_user(db.session, email)
+            if user is not None and user.active and user.password_hash:
+                token = service.make_token(current_app.config["SECRET_KEY"], user, "reset")
+                link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+                mail.queue(db.session, user.email, "password_reset", link=link)
+                db.session.commit()
+        # The same answer whether or not the account exists (or the requests were throttled).
+        flash(
+            "If that address has an account, we have sent it a link to set a new password. "
+            "The link works for 2 hours.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                db.session, current_user, form.current_password.data or "", form.password.data or ""
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            _sign_in(current_user._get_current_object())  # keep this session valid
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("home.dashboard"))
+    return render_template("auth/change_password.html", form=form)

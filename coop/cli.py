@@ -1,0 +1,122 @@
+"""The `coop` command: database, accounts, demo data and the jobs run from cron."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from coop import create_app
+from coop.db import db
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def cli() -> None:
+    """Co-op Works command line."""
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to the latest (or the given) revision."""
+    from coop.migrate import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@db_group.command("is-empty")
+@with_appcontext
+def db_is_empty() -> None:
+    """Exit 0 when the database has no users yet (used by `make run`)."""
+    from sqlalchemy import func, select
+
+    from coop.auth.models import User
+
+    count = db.session.scalar(select(func.count()).select_from(User)) or 0
+    raise SystemExit(0 if count == 0 else 1)
+
+
+@cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin(email: str, password: str) -> None:
+    """Create the first admin (who is also a coordinator)."""
+    from coop.auth import service as auth
+    from coop.errors import DomainError
+
+    try:
+        user = auth.create_user(db.session, email, ["admin", "coordinator"])
+        auth.set_password(db.session, user, password)
+    except DomainError as e:
+        db.session.rollback()
+        raise click.ClickException(e.message) from e
+    click.echo(f"Admin {user.email} created.")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Load a believable small co-op (safe to run again: it adds nothing twice)."""
+    from coop.demo.service import load_demo
+
+    with click.progressbar(length=100, label="Loading demo co-op") as bar:
+        created = load_demo(db.session, progress=bar.update)
+    click.echo("Demo data loaded." if created else "Demo data was already there.")
+    _print_logins()
+
+
+@cli.command("demo-logins")
+@with_appcontext
+def demo_logins() -> None:
+    """Print the demo sign-ins, if the demo co-op is loaded."""
+    from coop.auth.service import find_user
+    from coop.demo.service import DEMO_LOGINS
+
+    if find_user(db.session, DEMO_LOGINS["accounts"][0][1]) is None:
+        click.echo("No demo data in this database.")
+        return
+    _print_logins()
+
+
+def _print_logins() -> None:
+    from coop.demo.service import DEMO_LOGINS
+
+    click.echo(f"Demo sign-ins (password for all: {DEMO_LOGINS['password']}):")
+    for role, email in DEMO_LOGINS["accounts"]:
+        click.echo(f"  {role:<12} {email}")
+
+
+@cli.command("send-outbox")
+@click.option("--batch", default=50, show_default=True)
+@with_appcontext
+def send_outbox(batch: int) -> None:
+    """Send queued emails over SMTP (settings from the environment)."""
+    from coop.mail import service as mail
+
+    cfg = current_app.config
+    smtp = mail.SmtpSettings(
+        host=cfg["SMTP_HOST"],
+        port=cfg["SMTP_PORT"],
+        user=cfg["SMTP_USER"],
+        password=cfg["SMTP_PASSWORD"],
+        starttls=cfg["SMTP_STARTTLS"],
+        sender=cfg["MAIL_FROM"],
+    )
+    total = mail.pending_count(db.session)
+    with click.progressbar(length=total, label="Sending emails") as bar:
+        sent, failed = mail.send_pending(db.session, smtp, batch=batch, progress=bar.update)
+    click.echo(f"Sent {sent}, failed {failed}.")
+    if failed:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,142 @@
+"""Database: typed declarative base, UTC timestamps, engines and a session per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores an aware datetime as naive UTC; always returns an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware UTC datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL. SQLite runs in WAL mode with a busy timeout and foreign keys on;
+    its transactions are begun explicitly so writers can take the lock up front (see write_transaction)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("coop_write") else "BEGIN"
+            conn.exec_driver_sql(mode)
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run a unit of work in its own transaction that commits on success and rolls back on error.
+
+    Any read-only transaction the request had open is ended first. On SQLite the new transaction
+    starts with BEGIN IMMEDIATE, taking the database write lock before reading, so a
+    check-then-write (a slot count, a cap, the next invoice number) cannot race. On PostgreSQL
+    the caller takes row locks (SELECT ... FOR UPDATE) on what it contends for.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"coop_write": True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def is_sqlite(session: Session) -> bool:
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Database:
+    """Binds an engine and a session factory to the Flask app; one session per request."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        # Requests that change things (POST) take SQLite's write lock when their transaction
+        # begins, so a read followed by a write cannot fail halfway when another process wrote
+        # in between. GET requests read concurrently. PostgreSQL ignores the option.
+        writer = make_sessionmaker(engine.execution_options(coop_write=True))
+        app.extensions["coop_db"] = (engine, make_sessionmaker(engine), writer)
+        app.teardown_appcontext(self._teardown)
+
+    @staticmethod
+    def _teardown(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("_coop_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = current_app.extensions["coop_db"][0]
+        return engine
+
+    @property
+    def session(self) -> Session:
+        if "_coop_session" not in g:
+            _engine, reader, writer = current_app.extensions["coop_db"]
+            factory = writer if has_request_context() and request.method not in SAFE_METHODS else reader
+            g._coop_session = factory()
+        session: Session = g._coop_session
+        return session
+
+
+db = Database()

@@ -1,0 +1,151 @@
+"""Queue emails in the outbox, and send them over SMTP exactly once."""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from coop.config import PROJECT_ROOT
+from coop.db import write_transaction
+from coop.mail.models import OutboxMessage
+from coop.timeutil import utcnow
+
+_env = Environment(
+    loader=FileSystemLoader(PROJECT_ROOT / "templates" / "email"),
+    undefined=StrictUndefined,
+    autoescape=False,  # noqa: S701 (plain-text emails, never shown as HTML)
+    keep_trailing_newline=True,
+)
+
+# A claim older than this belongs to a sender that died; another sender may take the message.
+STALE_CLAIM = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+
+
+def render(template: str, **context: Any) -> tuple[str, str]:
+    """Render templates/email/<template>.txt; its first line is 'Subject: ...'."""
+    text = _env.get_template(f"{template}.txt").render(**context)
+    first, _, body = text.partition("\n")
+    if not first.startswith("Subject: "):
+        raise ValueError(f"email template {template} must start with a Subject: line")
+    return first.removeprefix("Subject: ").strip(), body.lstrip("\n")
+
+
+def queue(session: Session, to: str, template: str, **context: Any) -> OutboxMessage:
+    """Add an email to the outbox in the caller's transaction."""
+    subject, body = render(template, **context)
+    message = OutboxMessage(to_address=to, subject=subject, body=body)
+    session.add(message)
+    return message
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+    sender: str = "Co-op Works <noreply@coop.example>"
+
+
+def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMessage]:
+    """Claim up to `limit` unsent messages for this sender with conditional updates, so that two
+    senders running at once (on one or many machines) never take the same message."""
+    token = secrets.token_hex(16)
+    now = utcnow()
+    claimable = or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM)
+    candidates = session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.attempts < MAX_ATTEMPTS,
+            OutboxMessage.id.not_in(skip),
+            claimable,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    if not candidates:
+        session.commit()
+        return []
+    with write_transaction(session):
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates), OutboxMessage.sent_at.is_(None), claimable)
+            .values(claim_token=token, claimed_at=now)
+        )
+    messages = list(
+        session.scalars(
+            select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+        )
+    )
+    session.commit()
+    return messages
+
+
+def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="coop.works")
+    email.set_content(message.body)
+    return email
+
+
+def send_pending(
+    session: Session,
+    smtp: SmtpSettings,
+    *,
+    batch: int = 50,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Send every unsent message. Returns (sent, failed). Failures are kept for a later run."""
+    sent = failed = 0
+    tried: set[int] = set()  # a message that fails waits for the next run
+    while True:
+        messages = _claim_batch(session, batch, tried)
+        if not messages:
+            return sent, failed
+        tried.update(m.id for m in messages)
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as conn:
+            if smtp.starttls:
+                conn.starttls()
+            if smtp.user:
+                conn.login(smtp.user, smtp.password)
+            for message in messages:
+                outcome: dict[str, Any]
+                try:
+                    conn.send_message(_to_email(message, smtp.sender))
+                except smtplib.SMTPException as exc:
+                    outcome = {"last_error": str(exc)[:2000], "claim_token": None, "claimed_at": None}
+                    failed += 1
+                else:
+                    outcome = {"sent_at": utcnow()}
+                    sent += 1
+                with write_transaction(session):
+                    session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id == message.id)
+                        .values(attempts=OutboxMessage.attempts + 1, **outcome)
+                    )
+                if progress:
+                    progress(1)
+
+
+def pending_count(session: Session) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+        or 0
+    )

@@ -1,0 +1,148 @@
+"""Members and skills: profiles, invitations, status, and the skill list coordinators keep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop.auth import service as auth
+from coop.auth.models import Role, User
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member, MemberStatus, Skill
+
+
+def member_for_user(session: Session, user_id: int) -> Member | None:
+    return session.scalar(select(Member).where(Member.user_id == user_id))
+
+
+def get_member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound("No such member.")
+    return member
+
+
+def list_members(session: Session, *, status: str | None = None, skill_id: int | None = None) -> list[Member]:
+    stmt = select(Member).order_by(func.lower(Member.display_name))
+    if status:
+        stmt = stmt.where(Member.status == status)
+    if skill_id:
+        stmt = stmt.where(Member.skills.any(Skill.id == skill_id))
+    return list(session.scalars(stmt))
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Enter a name.", field="display_name")
+    if len(name) > 80:
+        raise DomainError("Use at most 80 characters for the name.", field="display_name")
+    return name
+
+
+def update_profile(
+    session: Session,
+    member: Member,
+    *,
+    display_name: str,
+    pronouns: str,
+    phone: str,
+    status: str,
+    allow_left: bool = False,
+) -> None:
+    """A member updates their own profile (or a coordinator does it for them). Only a
+    coordinator can mark someone as having left."""
+    allowed = {MemberStatus.ACTIVE, MemberStatus.PAUSED} | ({MemberStatus.LEFT} if allow_left else set())
+    if status not in allowed:
+        raise DomainError("Choose active or paused.", field="status")
+    member.display_name = _clean_name(display_name)
+    member.pronouns = pronouns.strip()[:40]
+    member.phone = phone.strip()[:40]
+    member.status = status
+    session.commit()
+
+
+def set_skills(session: Session, member: Member, skill_ids: Sequence[int]) -> None:
+    skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
+    if len(skills) != len(set(skill_ids)):
+        raise DomainError("One of those skills does not exist.", field="skills")
+    member.skills = skills
+    session.commit()
+
+
+def invite_member(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    skill_ids: Sequence[int],
+    invite_link: Callable[[User], str],
+    coop_name: str,
+) -> Member:
+    """Create the account (no password yet) and member profile, and email an invitation link
+    with which the person sets their own password."""
+    user = auth.create_user(session, email, [Role.MEMBER])
+    member = Member(user=user, display_name=_clean_name(display_name))
+    if skill_ids:
+        member.skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids))))
+    session.add(member)
+    session.flush()
+    mail.queue(
+        session,
+        user.email,
+        "invitation",
+        name=member.display_name,
+        link=invite_link(user),
+        coop_name=coop_name,
+    )
+    session.commit()
+    return member
+
+
+def resend_invitation(
+    session: Session, user: User, *, invite_link: Callable[[User], str], coop_name: str, name: str
+) -> None:
+    if user.password_hash is not None:
+        raise DomainError("This person has already set their password.")
+    mail.queue(session, user.email, "invitation", name=name, link=invite_link(user), coop_name=coop_name)
+    session.commit()
+
+
+# --- skills --------------------------------------------------------------------------------
+
+
+def list_skills(session: Session) -> list[Skill]:
+    return list(session.scalars(select(Skill).order_by(Skill.name)))
+
+
+def skill_member_counts(session: Session) -> dict[int, int]:
+    from coop.members.models import member_skill
+
+    rows = session.execute(select(member_skill.c.skill_id, func.count()).group_by(member_skill.c.skill_id))
+    return {skill_id: count for skill_id, count in rows}
+
+
+def save_skill(session: Session, name: str, description: str, skill: Skill | None = None) -> Skill:
+    name = " ".join(name.split())
+    if not name or len(name) > 80:
+        raise DomainError("Enter a skill name of up to 80 characters.", field="name")
+    clash = session.scalar(select(Skill).where(func.lower(Skill.name) == name.lower()))
+    if clash is not None and clash is not skill:
+        raise DomainError("There is already a skill with that name.", field="name")
+    if skill is None:
+        skill = Skill(name=name)
+        session.add(skill)
+    skill.name = name
+    skill.description = description.strip()[:2000]
+    session.commit()
+    return skill
+
+
+def get_skill(session: Session, skill_id: int) -> Skill:
+    skill = session.get(Skill, skill_id)
+    if skill is None:
+        raise NotFound("No such skill.")
+    return skill

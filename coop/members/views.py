@@ -1,0 +1,213 @@
+"""Member profiles, the member list and invitations, skills, and people and roles (admin)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from coop.access import roles
+from coop.auth import service as auth
+from coop.auth.models import User
+from coop.db import db
+from coop.errors import DomainError, NotFound
+from coop.members import service
+from coop.members.forms import (
+    CoordinatorMemberForm,
+    InviteMemberForm,
+    ProfileForm,
+    ResendForm,
+    RolesForm,
+    SkillForm,
+)
+from coop.settings import service as settings
+from coop.web import current_member, form_error
+
+bp = Blueprint("members", __name__)
+
+
+def invite_link(user: User) -> str:
+    token = auth.make_token(current_app.config["SECRET_KEY"], user, "invite")
+    return str(current_app.config["BASE_URL"] + url_for("auth.accept_invite", token=token))
+
+
+def _skill_choices() -> list[tuple[int, str]]:
+    return [(s.id, s.name) for s in service.list_skills(db.session)]
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@roles("member")
+def my_profile() -> str | Response:
+    member = current_member()
+    form = ProfileForm(obj=member)
+    if form.validate_on_submit():
+        try:
+            service.update_profile(
+                db.session,
+                member,
+                display_name=form.display_name.data or "",
+                pronouns=form.pronouns.data or "",
+                phone=form.phone.data or "",
+                status=form.status.data or "",
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("members.my_profile"))
+    return render_template("members/my_profile.html", form=form, member=member)
+
+
+@bp.route("/members")
+@roles("coordinator")
+def directory() -> str:
+    status = request.args.get("status", "")
+    skill_id = request.args.get("skill", type=int)
+    members = service.list_members(
+        db.session, status=status if status in {"active", "paused", "left"} else None, skill_id=skill_id
+    )
+    return render_template(
+        "members/directory.html",
+        members=members,
+        skills=service.list_skills(db.session),
+        status=status,
+        skill_id=skill_id,
+    )
+
+
+@bp.route("/members/invite", methods=["GET", "POST"])
+@roles("coordinator")
+def invite() -> str | Response:
+    form = InviteMemberForm()
+    form.skills.choices = _skill_choices()
+    if form.validate_on_submit():
+        try:
+            member = service.invite_member(
+                db.session,
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                skill_ids=form.skills.data or [],
+                invite_link=invite_link,
+                coop_name=settings.get(db.session, "coop_name"),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(f"Invitation sent to {member.user.email}.", "success")
+            return redirect(url_for("members.edit_member", member_id=member.id))
+    return render_template("members/invite.html", form=form)
+
+
+@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def edit_member(member_id: int) -> str | Response:
+    member = service.get_member(db.session, member_id)
+    form = CoordinatorMemberForm(obj=member)
+    form.skills.choices = _skill_choices()
+    if request.method == "GET":
+        form.skills.data = [s.id for s in member.skills]
+    if form.validate_on_submit():
+        try:
+            service.set_skills(db.session, member, form.skills.data or [])
+            service.update_profile(
+                db.session,
+                member,
+                display_name=form.display_name.data or "",
+                pronouns=form.pronouns.data or "",
+                phone=form.phone.data or "",
+                status=form.status.data or "",
+                allow_left=True,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(f"Saved {member.display_name}'s profile.", "success")
+            return redirect(url_for("members.edit_member", member_id=member.id))
+    return render_template("members/edit_member.html", form=form, member=member, resend=ResendForm())
+
+
+@bp.route("/members/<int:member_id>/resend-invitation", methods=["POST"])
+@roles("coordinator")
+def resend_invitation(member_id: int) -> Response:
+    member = service.get_member(db.session, member_id)
+    if ResendForm().validate_on_submit():
+        try:
+            service.resend_invitation(
+                db.session,
+                member.user,
+                invite_link=invite_link,
+                coop_name=settings.get(db.session, "coop_name"),
+                name=member.display_name,
+            )
+        except DomainError as e:
+            flash(e.message, "error")
+        else:
+            flash("Invitation sent again.", "success")
+    return redirect(url_for("members.edit_member", member_id=member.id))
+
+
+@bp.route("/skills", methods=["GET", "POST"])
+@roles("coordinator")
+def skills() -> str | Response:
+    form = SkillForm()
+    if form.validate_on_submit():
+        try:
+            service.save_skill(db.session, form.name.data or "", form.description.data or "")
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            flash("Skill added.", "success")
+            return redirect(url_for("members.skills"))
+    return render_template(
+        "members/skills.html",
+        form=form,
+        skills=service.list_skills(db.session),
+        counts=service.skill_member_counts(db.session),
+    )
+
+
+@bp.route("/skills/<int:skill_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def edit_skill(skill_id: int) -> str | Response:
+    skill = service.get_skill(db.session, skill_id)
+    form = SkillForm(obj=skill)
+    if form.validate_on_submit():
+        try:
+            service.save_skill(db.session, form.name.data or "", form.description.data or "", skill)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Skill saved.", "success")
+            return redirect(url_for("members.skills"))
+    return render_template("members/edit_skill.html", form=form, skill=skill)
+
+
+@bp.route("/people")
+@roles("admin")
+def people() -> str:
+    users = auth.list_users(db.session)
+    return render_template("members/people.html", users=users)
+
+
+@bp.route("/people/<int:user_id>/roles", methods=["GET", "POST"])
+@roles("admin")
+def user_roles(user_id: int) -> str | Response:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such person.")
+    form = RolesForm()
+    if request.method == "GET":
+        form.roles.data = sorted(user.role_names)
+    if form.validate_on_submit():
+        try:
+            auth.set_roles(db.session, user, set(form.roles.data or []), actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(f"Roles saved for {user.email}.", "success")
+            return redirect(url_for("members.people"))
+    return render_template("members/user_roles.html", form=form, person=user)

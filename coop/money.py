@@ -1,0 +1,36 @@
+"""Money is integer pence everywhere. Rounding rule: half away from zero, to the penny."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+def format_pence(pence: int | None) -> str:
+    """Pounds and pence for people: 1345 -> '£13.45', -250 -> '-£2.50'."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, pennies = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{pennies:02d}"
+
+
+def parse_pounds(text: str) -> int:
+    """'13.45' or '£13.45' -> 1345. Raises ValueError for anything that is not an amount."""
+    cleaned = text.strip().replace("£", "").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("Enter an amount in pounds, like 13.45") from exc
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError("Enter an amount in pounds and pence, like 13.45")
+    return int((amount * 100).to_integral_value())
+
+
+def round_pence(value: Decimal) -> int:
+    """Round a Decimal number of pence half away from zero (the documented rule)."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def apply_rate(pence: int, percent: Decimal) -> int:
+    """pence × percent / 100, rounded by the rule above (e.g. VAT, holiday pay)."""
+    return round_pence(Decimal(pence) * percent / Decimal(100))

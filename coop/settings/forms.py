@@ -1,0 +1,10 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class SettingForm(FlaskForm):
+    value = StringField("New value", validators=[DataRequired(), Length(max=500)])
+    effective_from = DateField("Applies from", validators=[Optional()])
+    note = StringField("Note (where the figure comes from)", validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Save")

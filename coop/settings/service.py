@@ -1,0 +1,137 @@
+"""Reading and changing settings. Each setting has a kind and a default; reference figures that
+change yearly are seeded with their effective dates by the migrations."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.errors import DomainError
+from coop.settings.models import Setting
+from coop.timeutil import today_london
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    kind: str  # pence | int | percent | bool | text
+    default: Any
+    help: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in [
+        SettingSpec("coop_name", "Co-op name", "text", "Co-op Works"),
+        SettingSpec("coop_address", "Co-op address", "text", "1 High Street, Anytown AN1 1AA"),
+        SettingSpec(
+            "pay_floor_pence",
+            "Pay floor per hour",
+            "pence",
+            1345,
+            "No service may pay members less than this an hour (default: the Real Living Wage).",
+            minimum=1,
+            maximum=100_00,
+        ),
+        SettingSpec(
+            "statutory_minimum_pence",
+            "Statutory National Living Wage per hour",
+            "pence",
+            1271,
+            "The legal minimum; the pay floor can never be set below it.",
+            minimum=1,
+            maximum=100_00,
+        ),
+    ]
+}
+
+
+def _decode(spec: SettingSpec, raw: str) -> Any:
+    return json.loads(raw)
+
+
+def get(session: Session, key: str, on: date | None = None) -> Any:
+    """The value in force on a date (today in London by default)."""
+    spec = SPECS[key]
+    on = on or today_london()
+    stmt = (
+        select(Setting.value)
+        .where(Setting.key == key, Setting.effective_from <= on)
+        .order_by(Setting.effective_from.desc())
+        .limit(1)
+    )
+    raw = session.scalar(stmt)
+    return spec.default if raw is None else _decode(spec, raw)
+
+
+def history(session: Session, key: str) -> list[Setting]:
+    stmt = select(Setting).where(Setting.key == key).order_by(Setting.effective_from.desc())
+    return list(session.scalars(stmt))
+
+
+def validate(key: str, value: Any) -> Any:
+    """Check a value against its spec; raise DomainError with a plain message if it is wrong."""
+    spec = SPECS.get(key)
+    if spec is None:
+        raise DomainError("That setting does not exist.")
+    if spec.kind in {"pence", "int", "percent"}:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise DomainError(f"{spec.label}: enter a number.", field="value")
+        if spec.minimum is not None and value < spec.minimum:
+            raise DomainError(f"{spec.label}: must be at least {spec.minimum}.", field="value")
+        if spec.maximum is not None and value > spec.maximum:
+            raise DomainError(f"{spec.label}: must be at most {spec.maximum}.", field="value")
+    elif spec.kind == "bool" and not isinstance(value, bool):
+        raise DomainError(f"{spec.label}: choose yes or no.", field="value")
+    elif spec.kind == "text" and (not isinstance(value, str) or len(value) > 500):
+        raise DomainError(f"{spec.label}: enter up to 500 characters.", field="value")
+    return value
+
+
+def set_value(
+    session: Session,
+    key: str,
+    value: Any,
+    *,
+    effective_from: date | None = None,
+    actor_id: int | None = None,
+    note: str = "",
+) -> Setting:
+    """Set a value from a date (today by default), audit-logged. The caller commits."""
+    value = validate(key, value)
+    effective_from = effective_from or today_london()
+    if key == "pay_floor_pence":
+        statutory = get(session, "statutory_minimum_pence", effective_from)
+        if value < statutory:
+            raise DomainError(
+                "The pay floor cannot be below the statutory National Living Wage.",
+                field="value",
+            )
+    before = get(session, key, effective_from)
+    existing = session.scalar(
+        select(Setting).where(Setting.key == key, Setting.effective_from == effective_from)
+    )
+    if existing is None:
+        existing = Setting(key=key, effective_from=effective_from, value=json.dumps(value))
+        session.add(existing)
+    else:
+        existing.value = json.dumps(value)
+    existing.note = note
+    record(
+        session,
+        actor_id,
+        "setting.change",
+        ("setting", key),
+        {"value": before},
+        {"value": value, "effective_from": effective_from.isoformat()},
+    )
+    return existing

@@ -1,0 +1,53 @@
+"""Times are stored in UTC and entered and shown in Europe/London."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def today_london() -> date:
+    return utcnow().astimezone(LONDON).date()
+
+
+def london_to_utc(day: date, at: time) -> datetime:
+    """The UTC instant of a wall-clock time in London (the first one, if a clock change repeats it)."""
+    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+
+
+def to_london(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON)
+
+
+def local_span_to_utc(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """UTC start and end of a shift entered as a London date and wall-clock times.
+
+    An end at or before the start means the shift runs past midnight into the next day.
+    Durations are real elapsed time, so 22:00-06:00 across the October clock change is 9 hours.
+    """
+    start_utc = london_to_utc(day, start)
+    end_day = day if end > start else day + timedelta(days=1)
+    end_utc = london_to_utc(end_day, end)
+    return start_utc, end_utc
+
+
+def format_dt(moment: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+    if moment is None:
+        return ""
+    return to_london(moment).strftime(fmt)
+
+
+def format_date(day: date | datetime | None, fmt: str = "%a %-d %b %Y") -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = to_london(day).date()
+    return day.strftime(fmt)

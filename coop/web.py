@@ -1,0 +1,91 @@
+"""Glue between services and templates: filters, navigation, the current member, form errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, abort, flash, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from coop.db import db
+from coop.errors import DomainError
+from coop.extensions import login_manager
+from coop.money import format_pence
+from coop.timeutil import format_date, format_dt
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+
+
+# What each role sees in the menu, in order. A person with several roles sees each item once.
+NAV: dict[str, list[NavItem]] = {
+    "member": [NavItem("My profile", "members.my_profile")],
+    "coordinator": [
+        NavItem("Members", "members.directory"),
+        NavItem("Skills", "members.skills"),
+        NavItem("Audit log", "audit.log"),
+    ],
+    "client": [],
+    "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
+}
+
+
+def nav_for(user: Any) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items: list[NavItem] = [NavItem("Home", "home.dashboard")]
+    for role in ("member", "coordinator", "client", "admin"):
+        if user.has_role(role):
+            items.extend(i for i in NAV[role] if i not in items)
+    return items
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Any:
+    from coop.auth.models import User
+
+    uid, _, token = user_id.partition(":")
+    if not uid.isdigit():
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    return user
+
+
+def current_member() -> Any:
+    """The signed-in person's Member record; 403 for someone who is not a member."""
+    from coop.members.service import member_for_user
+
+    member = member_for_user(db.session, current_user.id) if current_user.is_authenticated else None
+    if member is None:
+        abort(403)
+    return member
+
+
+def client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def form_error(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's refusal on the form: on its field when it names one, else as a message."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_pence
+    app.jinja_env.filters["dt"] = format_dt
+    app.jinja_env.filters["date"] = format_date
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {"nav_items": nav_for(current_user)}

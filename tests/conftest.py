@@ -1,0 +1,171 @@
+"""Test fixtures. Every test gets its own real database, migrated by Alembic (never create_all):
+the migrations run once per session into a template, and each test gets a fresh copy of it.
+Set COOP_TEST_DB=postgresql to run the same suite on a temporary PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from coop import create_app
+from coop.migrate import upgrade
+from tests.pg import TempCluster
+
+BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
+PASSWORD = "blue-kettle-morning-42"
+_counter = itertools.count()
+
+
+class SqliteDatabases:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.template = root / "template.sqlite3"
+        upgrade(f"sqlite:///{self.template}")
+
+    def create(self) -> str:
+        path = self.root / f"test-{next(_counter)}.sqlite3"
+        shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url: str) -> None:
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresDatabases:
+    def __init__(self) -> None:
+        self.cluster = TempCluster().start()
+        self.admin = create_engine(
+            self.cluster.url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        self._exec("CREATE DATABASE coop_template")
+        upgrade(self.cluster.url("coop_template"))
+        self.worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+
+    def _exec(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def create(self) -> str:
+        name = f"test_{self.worker}_{next(_counter)}"
+        self._exec(f"CREATE DATABASE {name} TEMPLATE coop_template")
+        return self.cluster.url(name)
+
+    def drop(self, url: str) -> None:
+        self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+    def close(self) -> None:
+        self.admin.dispose()
+        self.cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    dbs: Any = (
+        PostgresDatabases() if BACKEND == "postgresql" else SqliteDatabases(tmp_path_factory.mktemp("db"))
+    )
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture
+def db_url(databases: Any) -> Iterator[str]:
+    url = databases.create()
+    yield url
+    databases.drop(url)
+
+
+def app_config(db_url: str, tmp: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "INVOICE_DIR": str(tmp / "invoices"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "BASE_URL": "http://coop.test",
+    }
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+    # No app context is held open here: each request must push (and tear down) its own, as in
+    # production, or g and the per-request database session would leak between requests.
+    application = create_app(app_config(db_url, tmp_path))
+    yield application
+    application.extensions["coop_db"][0].dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session of its own (not the request's), for arranging data and checking results."""
+    s: Session = app.extensions["coop_db"][1]()
+    yield s
+    s.close()
+
+
+class Web:
+    """A test client that signs in with one line and sends CSRF tokens like a browser."""
+
+    TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self._token: str | None = None
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, **kw)
+
+    def token(self) -> str:
+        if self._token is None:
+            page = self.client.get("/login").get_data(as_text=True)
+            match = self.TOKEN.search(page)
+            if match is None:
+                page = self.client.get("/home").get_data(as_text=True)
+                match = self.TOKEN.search(page)
+            assert match, "no CSRF token found"
+            self._token = match.group(1)
+        return self._token
+
+    def post(self, url: str, data: dict[str, Any] | None = None, csrf: bool = True, **kw: Any) -> Any:
+        payload = dict(data or {})
+        if csrf:
+            payload.setdefault("csrf_token", self.token())
+        response = self.client.post(url, data=payload, **kw)
+        if url.split("?")[0] in ("/login", "/logout"):
+            self._token = None  # signing in or out starts a new session, with a new token
+        return response
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        return self.post("/login", {"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return self.post("/logout")
+
+
+@pytest.fixture
+def web(app: Flask) -> Web:
+    return Web(app.test_client())
+
+
+@pytest.fixture
+def make_web(app: Flask) -> Any:
+    """For tests that need several people signed in at once."""
+    return lambda: Web(app.test_client())
