@@ -88,6 +88,7 @@ def write_transaction(session: Session) -> Iterator[Session]:
     """
     if session.in_transaction():
         session.commit()
+    session.expire_all()  # everything is re-read inside the locked transaction
     session.connection(execution_options={"coop_write": True})
     try:
         yield session

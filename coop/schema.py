@@ -2,9 +2,22 @@
 
 from coop.audit import models as audit_models
 from coop.auth import models as auth_models
+from coop.bookings import models as bookings_models
+from coop.caps import models as caps_models
 from coop.db import Base
 from coop.mail import models as mail_models
 from coop.members import models as members_models
+from coop.rota import models as rota_models
 from coop.settings import models as settings_models
 
-__all__ = ["Base", "audit_models", "auth_models", "mail_models", "members_models", "settings_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "bookings_models",
+    "caps_models",
+    "mail_models",
+    "members_models",
+    "rota_models",
+    "settings_models",
+]

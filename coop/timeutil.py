@@ -51,3 +51,14 @@ def format_date(day: date | datetime | None, fmt: str = "%a %-d %b %Y") -> str:
     if isinstance(day, datetime):
         day = to_london(day).date()
     return day.strftime(fmt)
+
+
+def format_minutes(minutes: int) -> str:
+    """90 -> '1 hour 30 minutes', 120 -> '2 hours'."""
+    hours, mins = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins or not hours:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)

@@ -26,6 +26,7 @@ class SettingSpec:
     help: str = ""
     minimum: int | None = None
     maximum: int | None = None
+    choices: tuple[str, ...] | None = None
 
 
 SPECS: dict[str, SettingSpec] = {
@@ -50,6 +51,119 @@ SPECS: dict[str, SettingSpec] = {
             "The legal minimum; the pay floor can never be set below it.",
             minimum=1,
             maximum=100_00,
+        ),
+        SettingSpec(
+            "cancellation_notice_hours",
+            "Cancellation notice (hours)",
+            "int",
+            24,
+            "A client who cancels with less notice than this pays the cancellation fee.",
+            minimum=0,
+            maximum=24 * 14,
+        ),
+        SettingSpec(
+            "cancellation_fee_percent",
+            "Cancellation fee (% of the shift's charge)",
+            "percent",
+            100,
+            minimum=0,
+            maximum=100,
+        ),
+        SettingSpec(
+            "drop_notice_hours",
+            "Free drop notice (hours)",
+            "int",
+            48,
+            "Members can drop a shift until this many hours before it starts; later drops ask "
+            "coordinators to find cover. Dropping is never held against anyone.",
+            minimum=0,
+            maximum=24 * 14,
+        ),
+        SettingSpec(
+            "travel_buffer_minutes",
+            "Travel time between shifts (minutes)",
+            "int",
+            30,
+            "A member's shifts must be at least this far apart.",
+            minimum=0,
+            maximum=240,
+        ),
+        SettingSpec(
+            "min_rest_hours",
+            "Rest between working days (hours)",
+            "int",
+            11,
+            "Between shifts on different days a member gets at least this much rest.",
+            minimum=0,
+            maximum=24,
+        ),
+        SettingSpec(
+            "holiday_pay_percent_bp",
+            "Holiday pay rate (basis points of pay)",
+            "int",
+            1207,
+            "Holiday for irregular-hours workers accrues at 12.07% (1207). It is paid with wages "
+            "on its own line, so it counts as earnings.",
+            minimum=0,
+            maximum=5000,
+        ),
+        SettingSpec(
+            "pay_frequency",
+            "Pay frequency (weekly or monthly)",
+            "text",
+            "monthly",
+            "Weekly pay covers Monday to Sunday and is paid the Friday after. Monthly pay covers a "
+            "calendar month and is paid on the pay day of the next month.",
+            choices=("weekly", "monthly"),
+        ),
+        SettingSpec(
+            "pay_day_of_month",
+            "Pay day of the month (monthly pay)",
+            "int",
+            7,
+            "If it falls on a weekend or bank holiday, pay goes out the working day before.",
+            minimum=1,
+            maximum=28,
+        ),
+        SettingSpec(
+            "esa_weekly_earnings_limit_pence",
+            "ESA Permitted Work weekly earnings limit",
+            "pence",
+            19550,
+            minimum=0,
+            maximum=100_000,
+        ),
+        SettingSpec(
+            "esa_weekly_hours_limit",
+            "ESA Permitted Work hours a week (must stay under)",
+            "int",
+            16,
+            minimum=1,
+            maximum=60,
+        ),
+        SettingSpec(
+            "carers_weekly_earnings_limit_pence",
+            "Carer's Allowance weekly earnings limit",
+            "pence",
+            19600,
+            minimum=0,
+            maximum=100_000,
+        ),
+        SettingSpec(
+            "uc_work_allowance_pence",
+            "Universal Credit work allowance a month (with housing costs)",
+            "pence",
+            41100,
+            minimum=0,
+            maximum=1_000_000,
+        ),
+        SettingSpec(
+            "uc_work_allowance_no_housing_pence",
+            "Universal Credit work allowance a month (no housing costs)",
+            "pence",
+            68400,
+            minimum=0,
+            maximum=1_000_000,
         ),
     ]
 }
@@ -94,6 +208,8 @@ def validate(key: str, value: Any) -> Any:
         raise DomainError(f"{spec.label}: choose yes or no.", field="value")
     elif spec.kind == "text" and (not isinstance(value, str) or len(value) > 500):
         raise DomainError(f"{spec.label}: enter up to 500 characters.", field="value")
+    if spec.choices and value not in spec.choices:
+        raise DomainError(f"{spec.label}: choose one of {', '.join(spec.choices)}.", field="value")
     return value
 
 

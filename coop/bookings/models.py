@@ -1,0 +1,234 @@
+"""Services the co-op sells, its clients, their bookings, and the shifts bookings become."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.auth.models import User
+from coop.db import Base, UTCDateTime
+from coop.members.models import Skill
+from coop.timeutil import utcnow
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Service(Base):
+    """Something clients can book, with what it charges and what it pays members (pence/hour)."""
+
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id"))
+    charge_pence_per_hour: Mapped[int] = mapped_column(Integer)
+    pay_pence_per_hour: Mapped[int] = mapped_column(Integer)
+    vat_rate_bp: Mapped[int] = mapped_column(Integer, default=2000)  # basis points: 2000 = 20%
+    min_booking_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("charge_pence_per_hour >= 0", name="charge_non_negative"),
+        CheckConstraint("pay_pence_per_hour > 0", name="pay_positive"),
+        CheckConstraint("vat_rate_bp BETWEEN 0 AND 10000", name="vat_rate_range"),
+        CheckConstraint("min_booking_minutes BETWEEN 0 AND 1440", name="min_booking_range"),
+    )
+
+    @property
+    def margin_pence_per_hour(self) -> int:
+        return self.charge_pence_per_hour - self.pay_pence_per_hour
+
+
+class Client(Base):
+    """A business or organisation (a shop, a charity, a health trust) that books work."""
+
+    __tablename__ = "client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    billing_email: Mapped[str] = mapped_column(String(254))
+    payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
+    invoice_grouping: Mapped[str] = mapped_column(String(10), default="shift")
+    confirms_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    feed_token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contacts: Mapped[list[ClientContact]] = relationship(back_populates="client", lazy="selectin")
+
+    __table_args__ = (
+        CheckConstraint("payment_terms_days BETWEEN 0 AND 120", name="terms_range"),
+        CheckConstraint("invoice_grouping IN ('shift', 'service')", name="grouping_known"),
+    )
+
+
+class ClientContact(Base):
+    """A person who acts for a client. Each contact belongs to exactly one client."""
+
+    __tablename__ = "client_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    client: Mapped[Client] = relationship(back_populates="contacts")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class BookingStatus(StrEnum):
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    SCHEDULED = "scheduled"
+    COMPLETED = "completed"
+    INVOICED = "invoiced"
+    CANCELLED = "cancelled"
+
+
+class Recurrence(StrEnum):
+    NONE = "none"
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+
+
+class Booking(Base):
+    """A client's request for a service at a place and time, once or repeating."""
+
+    __tablename__ = "booking"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    site_address: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    workers: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)  # Europe/London wall clock
+    end_time: Mapped[time] = mapped_column(Time)  # at or before start_time: ends next day
+    recurrence: Mapped[str] = mapped_column(String(12), default=Recurrence.NONE)
+    weekdays: Mapped[str] = mapped_column(String(20), default="")  # "0,2,4" = Mon, Wed, Fri
+    until_date: Mapped[date | None] = mapped_column(Date)
+    occurrences: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default=BookingStatus.REQUESTED)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    client: Mapped[Client] = relationship(lazy="joined")
+    service: Mapped[Service] = relationship(lazy="joined")
+    shifts: Mapped[list[Shift]] = relationship(
+        back_populates="booking", order_by="Shift.starts_at", lazy="select"
+    )
+    events: Mapped[list[BookingEvent]] = relationship(
+        back_populates="booking", order_by="BookingEvent.id", lazy="select"
+    )
+
+    __table_args__ = (
+        CheckConstraint("workers BETWEEN 1 AND 50", name="workers_range"),
+        CheckConstraint(
+            "status IN ('requested', 'confirmed', 'declined', 'scheduled', 'completed', "
+            "'invoiced', 'cancelled')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "recurrence IN ('none', 'weekly', 'fortnightly', 'monthly')", name="recurrence_known"
+        ),
+        CheckConstraint(
+            "recurrence = 'none' OR until_date IS NOT NULL OR occurrences IS NOT NULL",
+            name="recurrence_has_end",
+        ),
+        Index("ix_booking_status", "status"),
+        Index("ix_booking_client_id", "client_id"),
+    )
+
+
+class BookingEvent(Base):
+    """Every change of a booking's status: when, who, and why."""
+
+    __tablename__ = "booking_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    booking: Mapped[Booking] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class ShiftStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Shift(Base):
+    """One occurrence of a booking: a time, a place and a number of slots for members.
+
+    `filled` counts accepted assignments; claims raise it with a conditional update
+    (filled < slots), so a shift can never be over-filled, and the database checks it too."""
+
+    __tablename__ = "shift"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    slots: Mapped[int] = mapped_column(Integer)
+    filled: Mapped[int] = mapped_column(Integer, default=0)
+    site_address: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default=ShiftStatus.SCHEDULED)
+    bank_holiday: Mapped[str] = mapped_column(String(80), default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancellation_fee_pence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booking: Mapped[Booking] = relationship(back_populates="shifts")
+    service: Mapped[Service] = relationship(lazy="joined")
+    client: Mapped[Client] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("slots BETWEEN 1 AND 50", name="slots_range"),
+        CheckConstraint("filled >= 0 AND filled <= slots", name="never_overfilled"),
+        CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
+        CheckConstraint("cancellation_fee_pence >= 0", name="fee_non_negative"),
+        Index("ix_shift_starts_at", "starts_at"),
+        Index("ix_shift_booking_id", "booking_id"),
+        Index("ix_shift_client_starts", "client_id", "starts_at"),
+    )
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def open_slots(self) -> int:
+        return self.slots - self.filled if self.status == ShiftStatus.SCHEDULED else 0

@@ -1,0 +1,738 @@
+"""Bookings: the service catalogue, clients, requests, confirmation into shifts, edits and
+cancellation. Times are entered as Europe/London wall-clock times and stored in UTC."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from coop.audit.service import record
+from coop.auth import service as auth
+from coop.auth.models import Role, User
+from coop.bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Client,
+    ClientContact,
+    Recurrence,
+    Service,
+    Shift,
+    ShiftStatus,
+    new_feed_token,
+)
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member, MemberStatus
+from coop.money import apply_rate, format_pence, round_pence
+from coop.settings import service as settings
+from coop.timeutil import format_dt, format_minutes, local_span_to_utc, to_london, utcnow
+
+MAX_OCCURRENCES = 104
+MAX_WORKERS = 50
+MAX_SHIFT_HOURS = 16
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def list_services(session: Session, *, active_only: bool = False) -> list[Service]:
+    stmt = select(Service).order_by(Service.name)
+    if active_only:
+        stmt = stmt.where(Service.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_service(session: Session, service_id: int) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound("No such service.")
+    return service
+
+
+@dataclass
+class ServiceData:
+    name: str
+    description: str
+    skill_id: int
+    charge_pence_per_hour: int
+    pay_pence_per_hour: int
+    vat_rate_bp: int
+    min_booking_minutes: int
+    active: bool = True
+
+
+def save_service(
+    session: Session, data: ServiceData, *, actor_id: int, service: Service | None = None
+) -> Service:
+    """Create or change a service. Member pay can never be below the pay floor in force today
+    (nor the statutory minimum); price changes are audit-logged."""
+    name = " ".join(data.name.split())
+    if not name or len(name) > 80:
+        raise DomainError("Enter a service name of up to 80 characters.", field="name")
+    clash = session.scalar(select(Service).where(func.lower(Service.name) == name.lower()))
+    if clash is not None and clash is not service:
+        raise DomainError("There is already a service with that name.", field="name")
+    floor = max(settings.get(session, "pay_floor_pence"), settings.get(session, "statutory_minimum_pence"))
+    if data.pay_pence_per_hour < floor:
+        raise DomainError(
+            f"Member pay must be at least the pay floor of {format_pence(floor)} an hour.",
+            field="pay_pence_per_hour",
+        )
+    if not 0 <= data.charge_pence_per_hour <= 100_000:
+        raise DomainError("Enter a charge between £0 and £1,000 an hour.", field="charge_pence_per_hour")
+    if data.pay_pence_per_hour > 100_000:
+        raise DomainError("Enter pay of at most £1,000 an hour.", field="pay_pence_per_hour")
+    if not 0 <= data.vat_rate_bp <= 10000:
+        raise DomainError("Enter a VAT rate between 0% and 100%.", field="vat_rate")
+    if not 0 <= data.min_booking_minutes <= 1440:
+        raise DomainError("Enter a minimum booking between 0 and 24 hours.", field="min_booking_hours")
+    before = _service_money(service) if service else {}
+    if service is None:
+        service = Service()
+        session.add(service)
+    service.name = name
+    service.description = data.description.strip()[:2000]
+    service.skill_id = data.skill_id
+    service.charge_pence_per_hour = data.charge_pence_per_hour
+    service.pay_pence_per_hour = data.pay_pence_per_hour
+    service.vat_rate_bp = data.vat_rate_bp
+    service.min_booking_minutes = data.min_booking_minutes
+    service.active = data.active
+    session.flush()
+    after = _service_money(service)
+    if before != after:
+        record(session, actor_id, "service.rates", ("service", service.id), before, after)
+    session.commit()
+    return service
+
+
+def _service_money(service: Service) -> dict[str, Any]:
+    return {
+        "charge_pence_per_hour": service.charge_pence_per_hour,
+        "pay_pence_per_hour": service.pay_pence_per_hour,
+        "vat_rate_bp": service.vat_rate_bp,
+    }
+
+
+# --- clients -------------------------------------------------------------------------------
+
+
+def list_clients(session: Session) -> list[Client]:
+    return list(session.scalars(select(Client).order_by(func.lower(Client.name))))
+
+
+def get_client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound("No such client.")
+    return client
+
+
+def client_for_user(session: Session, user_id: int) -> Client | None:
+    """The client a signed-in contact acts for."""
+    return session.scalar(select(Client).join(ClientContact).where(ClientContact.user_id == user_id))
+
+
+@dataclass
+class ClientData:
+    name: str
+    address: str
+    billing_email: str
+    payment_terms_days: int
+    invoice_grouping: str = "shift"
+    confirms_work: bool = False
+
+
+def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
+    name = " ".join(data.name.split())
+    if not name or len(name) > 120:
+        raise DomainError("Enter the organisation's name (up to 120 characters).", field="name")
+    clash = session.scalar(select(Client).where(func.lower(Client.name) == name.lower()))
+    if clash is not None and clash is not client:
+        raise DomainError("There is already a client with that name.", field="name")
+    if not 0 <= data.payment_terms_days <= 120:
+        raise DomainError("Payment terms must be between 0 and 120 days.", field="payment_terms_days")
+    if data.invoice_grouping not in {"shift", "service"}:
+        raise DomainError("Choose how invoices are grouped.", field="invoice_grouping")
+    if client is None:
+        client = Client()
+        session.add(client)
+    client.name = name
+    client.address = data.address.strip()[:1000]
+    client.billing_email = auth.normalise_email(data.billing_email)
+    client.payment_terms_days = data.payment_terms_days
+    client.invoice_grouping = data.invoice_grouping
+    client.confirms_work = data.confirms_work
+    session.commit()
+    return client
+
+
+def invite_contact(
+    session: Session,
+    client: Client,
+    *,
+    email: str,
+    name: str,
+    invite_link: Callable[[User], str],
+    coop_name: str,
+) -> ClientContact:
+    """Give a person at the client an account that sees only this client's bookings."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Enter the contact's name.", field="name")
+    user = auth.create_user(session, email, [Role.CLIENT])
+    contact = ClientContact(client=client, user=user, name=name[:80])
+    session.add(contact)
+    session.flush()
+    mail.queue(
+        session,
+        user.email,
+        "invitation_client",
+        name=contact.name,
+        client=client.name,
+        link=invite_link(user),
+        coop_name=coop_name,
+    )
+    session.commit()
+    return contact
+
+
+def regenerate_client_feed(session: Session, client: Client) -> None:
+    client.feed_token = new_feed_token()
+    session.commit()
+
+
+# --- planning a booking --------------------------------------------------------------------
+
+
+@dataclass
+class BookingData:
+    service_id: int
+    site_address: str
+    start_date: date
+    start_time: time
+    end_time: time
+    workers: int
+    notes: str = ""
+    recurrence: str = Recurrence.NONE
+    weekdays: Sequence[int] = ()
+    until_date: date | None = None
+    occurrences: int | None = None
+
+
+@dataclass
+class Occurrence:
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    bank_holiday: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+@dataclass
+class Estimate:
+    minutes: int
+    net_pence: int
+    vat_pence: int
+    vat_rate_bp: int
+
+    @property
+    def gross_pence(self) -> int:
+        return self.net_pence + self.vat_pence
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.minutes) / 60
+
+
+@dataclass
+class Plan:
+    service: Service
+    occurrences: list[Occurrence]
+    estimate: Estimate
+    cancellation_terms: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=8)
+def _bank_holidays(year: int) -> dict[date, str]:
+    import holidays
+
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
+def bank_holiday(day: date) -> str:
+    """The England-and-Wales bank holiday on this day, or ''."""
+    return _bank_holidays(day.year).get(day, "")
+
+
+def occurrence_dates(data: BookingData) -> list[date]:
+    """The dates a booking happens on, from its recurrence rule (dateutil's rrule)."""
+    if data.recurrence == Recurrence.NONE:
+        return [data.start_date]
+    if data.until_date is None and data.occurrences is None:
+        raise DomainError("Say when the repeats end: a last date or a number of times.", field="until_date")
+    if data.until_date is not None and data.until_date < data.start_date:
+        raise DomainError("The last date must be on or after the first date.", field="until_date")
+    if data.occurrences is not None and not 1 <= data.occurrences <= MAX_OCCURRENCES:
+        raise DomainError(f"Repeat between 1 and {MAX_OCCURRENCES} times.", field="occurrences")
+    kwargs: dict[str, Any] = {"dtstart": data.start_date, "count": data.occurrences}
+    if data.until_date is not None:
+        kwargs["until"] = data.until_date
+        kwargs["count"] = None
+    if data.recurrence in (Recurrence.WEEKLY, Recurrence.FORTNIGHTLY):
+        days = sorted(set(data.weekdays)) or [data.start_date.weekday()]
+        if any(not 0 <= d <= 6 for d in days):
+            raise DomainError("Choose days of the week.", field="weekdays")
+        interval = 1 if data.recurrence == Recurrence.WEEKLY else 2
+        rule = rrule(WEEKLY, interval=interval, byweekday=days, **kwargs)
+    elif data.recurrence == Recurrence.MONTHLY:
+        if data.start_date.day > 28:
+            raise DomainError(
+                "For a monthly booking, start on a day from the 1st to the 28th.", field="start_date"
+            )
+        rule = rrule(MONTHLY, bymonthday=data.start_date.day, **kwargs)
+    else:
+        raise DomainError("Choose how often it repeats.", field="recurrence")
+    dates = [d.date() for d in rule[: MAX_OCCURRENCES + 1]]
+    if len(dates) > MAX_OCCURRENCES:
+        raise DomainError(
+            f"That makes more than {MAX_OCCURRENCES} visits. Choose an earlier last date.",
+            field="until_date",
+        )
+    if not dates:
+        raise DomainError("Those choices give no dates. Check the days and the last date.", field="weekdays")
+    return dates
+
+
+def estimate(service: Service, occurrences: Sequence[Occurrence], workers: int) -> Estimate:
+    """Price = hours × workers × hourly charge (per occurrence, rounded to the penny), plus VAT."""
+    minutes = sum(o.minutes for o in occurrences)
+    net = sum(
+        round_pence(Decimal(o.minutes * workers * service.charge_pence_per_hour) / 60) for o in occurrences
+    )
+    vat = apply_rate(net, Decimal(service.vat_rate_bp) / 100)
+    return Estimate(minutes=minutes * workers, net_pence=net, vat_pence=vat, vat_rate_bp=service.vat_rate_bp)
+
+
+def cancellation_terms(session: Session) -> str:
+    hours = settings.get(session, "cancellation_notice_hours")
+    percent = settings.get(session, "cancellation_fee_percent")
+    if percent == 0 or hours == 0:
+        return "You can cancel any time before the work starts at no charge."
+    fee = "the full charge" if percent == 100 else f"{percent}% of the charge"
+    return (
+        f"You can cancel at no charge up to {hours} hours before a visit starts. "
+        f"Cancelling later costs {fee} for that visit."
+    )
+
+
+def plan_booking(session: Session, data: BookingData, *, now: datetime | None = None) -> Plan:
+    """Check a booking request and work out its dates, times and price, without saving it."""
+    now = now or utcnow()
+    service = session.get(Service, data.service_id)
+    if service is None or not service.active:
+        raise DomainError("That service is not available to book.", field="service_id")
+    if not data.site_address.strip():
+        raise DomainError("Enter the address where the work happens.", field="site_address")
+    if not 1 <= data.workers <= MAX_WORKERS:
+        raise DomainError(f"Ask for between 1 and {MAX_WORKERS} workers.", field="workers")
+    if data.start_time == data.end_time:
+        raise DomainError("The end time must be different from the start time.", field="end_time")
+    occurrences = []
+    for day in occurrence_dates(data):
+        starts_at, ends_at = local_span_to_utc(day, data.start_time, data.end_time)
+        occurrences.append(Occurrence(day, starts_at, ends_at, bank_holiday(day)))
+    first = occurrences[0]
+    if first.starts_at <= now:
+        raise DomainError("The first visit must be in the future.", field="start_date")
+    if first.minutes > MAX_SHIFT_HOURS * 60:
+        raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
+    if first.minutes < service.min_booking_minutes:
+        raise DomainError(
+            f"{service.name} is booked for at least {format_minutes(service.min_booking_minutes)}.",
+            field="end_time",
+        )
+    warnings = [
+        f"{o.day.strftime('%a %-d %b %Y')} is a bank holiday ({o.bank_holiday})."
+        for o in occurrences
+        if o.bank_holiday
+    ]
+    return Plan(
+        service=service,
+        occurrences=occurrences,
+        estimate=estimate(service, occurrences, data.workers),
+        cancellation_terms=cancellation_terms(session),
+        warnings=warnings,
+    )
+
+
+# --- the booking lifecycle ------------------------------------------------------------------
+
+
+def _event(session: Session, booking: Booking, status: str, actor_id: int | None, note: str = "") -> None:
+    booking.status = status
+    session.add(BookingEvent(booking=booking, status=status, actor_id=actor_id, note=note))
+
+
+def _notify_client(session: Session, booking: Booking, template: str, **context: Any) -> None:
+    recipients = {booking.client.billing_email} | {c.user.email for c in booking.client.contacts}
+    for to in sorted(recipients):
+        mail.queue(session, to, template, booking=booking, client=booking.client, fmt=format_dt, **context)
+
+
+def request_booking(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
+    """A client asks for a service. Nothing is scheduled until a coordinator confirms it."""
+    plan = plan_booking(session, data)
+    booking = Booking(
+        client=client,
+        service=plan.service,
+        site_address=data.site_address.strip()[:1000],
+        notes=data.notes.strip()[:2000],
+        workers=data.workers,
+        start_date=data.start_date,
+        start_time=data.start_time,
+        end_time=data.end_time,
+        recurrence=data.recurrence,
+        weekdays=",".join(str(d) for d in sorted(set(data.weekdays))),
+        until_date=data.until_date if data.recurrence != Recurrence.NONE else None,
+        occurrences=data.occurrences if data.recurrence != Recurrence.NONE else None,
+        created_by_id=actor_id,
+    )
+    session.add(booking)
+    _event(session, booking, BookingStatus.REQUESTED, actor_id)
+    session.commit()
+    return booking
+
+
+def booking_data(booking: Booking) -> BookingData:
+    return BookingData(
+        service_id=booking.service_id,
+        site_address=booking.site_address,
+        start_date=booking.start_date,
+        start_time=booking.start_time,
+        end_time=booking.end_time,
+        workers=booking.workers,
+        notes=booking.notes,
+        recurrence=booking.recurrence,
+        weekdays=[int(d) for d in booking.weekdays.split(",") if d],
+        until_date=booking.until_date,
+        occurrences=booking.occurrences,
+    )
+
+
+def confirm_booking(session: Session, booking: Booking, *, actor_id: int) -> list[Shift]:
+    """A coordinator accepts a request: one shift per occurrence, each with a slot per worker."""
+    if booking.status != BookingStatus.REQUESTED:
+        raise DomainError("Only a booking that is waiting can be confirmed.")
+    plan = plan_booking(session, booking_data(booking))
+    shifts = [
+        Shift(
+            booking=booking,
+            service_id=booking.service_id,
+            client_id=booking.client_id,
+            starts_at=o.starts_at,
+            ends_at=o.ends_at,
+            slots=booking.workers,
+            site_address=booking.site_address,
+            notes=booking.notes,
+            bank_holiday=o.bank_holiday,
+        )
+        for o in plan.occurrences
+    ]
+    session.add_all(shifts)
+    _event(session, booking, BookingStatus.CONFIRMED, actor_id)
+    _event(session, booking, BookingStatus.SCHEDULED, actor_id, f"{len(shifts)} shift(s) created")
+    _notify_client(session, booking, "booking_confirmed", shifts=shifts)
+    session.commit()
+    return shifts
+
+
+def decline_booking(session: Session, booking: Booking, reason: str, *, actor_id: int) -> None:
+    if booking.status != BookingStatus.REQUESTED:
+        raise DomainError("Only a booking that is waiting can be declined.")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Tell the client why, in a sentence.", field="reason")
+    booking.decline_reason = reason[:1000]
+    _event(session, booking, BookingStatus.DECLINED, actor_id, reason[:1000])
+    _notify_client(session, booking, "booking_declined", reason=reason)
+    session.commit()
+
+
+def book_on_behalf(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
+    """A phone booking: the coordinator enters the request and confirms it in one go."""
+    booking = request_booking(session, client, data, actor_id=actor_id)
+    confirm_booking(session, booking, actor_id=actor_id)
+    return booking
+
+
+def shift_charge_pence(shift: Shift) -> int:
+    return round_pence(Decimal(shift.minutes * shift.slots * shift.service.charge_pence_per_hour) / 60)
+
+
+def cancellation_fee(session: Session, shift: Shift, now: datetime) -> int:
+    """The fee for cancelling this shift now: a share of its charge when notice is short."""
+    notice = timedelta(hours=settings.get(session, "cancellation_notice_hours"))
+    if shift.starts_at - now >= notice:
+        return 0
+    return apply_rate(shift_charge_pence(shift), Decimal(settings.get(session, "cancellation_fee_percent")))
+
+
+def _cancel_shift(session: Session, shift: Shift, now: datetime) -> int:
+    from coop.rota.service import release_cancelled_shift
+
+    shift.status = ShiftStatus.CANCELLED
+    shift.cancelled_at = now
+    shift.cancellation_fee_pence = cancellation_fee(session, shift, now)
+    release_cancelled_shift(session, shift)
+    return shift.cancellation_fee_pence
+
+
+def cancel_booking(
+    session: Session, booking: Booking, *, actor_id: int, reason: str = "", now: datetime | None = None
+) -> int:
+    """Cancel every visit that has not started. Returns the total cancellation fee (pence)."""
+    now = now or utcnow()
+    if booking.status in (
+        BookingStatus.CANCELLED,
+        BookingStatus.DECLINED,
+        BookingStatus.COMPLETED,
+        BookingStatus.INVOICED,
+    ):
+        raise DomainError("This booking can no longer be cancelled.")
+    future = [s for s in booking.shifts if s.status == ShiftStatus.SCHEDULED and s.starts_at > now]
+    if booking.status == BookingStatus.SCHEDULED and not future:
+        raise DomainError("Every visit of this booking has already started.")
+    fee = sum(_cancel_shift(session, s, now) for s in future)
+    note = reason.strip()[:1000] + (f" Cancellation fee {format_pence(fee)}." if fee else "")
+    _event(session, booking, BookingStatus.CANCELLED, actor_id, note.strip())
+    _notify_client(session, booking, "booking_cancelled", fee=fee, visits=len(future), money=format_pence)
+    session.commit()
+    return fee
+
+
+def cancel_shift(session: Session, shift: Shift, *, actor_id: int, now: datetime | None = None) -> int:
+    """Cancel one visit of a booking. Returns its cancellation fee (pence)."""
+    now = now or utcnow()
+    if shift.status != ShiftStatus.SCHEDULED:
+        raise DomainError("This visit is already cancelled.")
+    if shift.starts_at <= now:
+        raise DomainError("This visit has already started, so it cannot be cancelled.")
+    fee = _cancel_shift(session, shift, now)
+    booking = shift.booking
+    session.add(
+        BookingEvent(
+            booking=booking,
+            status=booking.status,
+            actor_id=actor_id,
+            note=f"Visit on {format_dt(shift.starts_at)} cancelled"
+            + (f" (fee {format_pence(fee)})" if fee else ""),
+        )
+    )
+    if all(s.status == ShiftStatus.CANCELLED for s in booking.shifts):
+        _event(session, booking, BookingStatus.CANCELLED, actor_id, "All visits cancelled")
+    _notify_client(session, booking, "booking_cancelled", fee=fee, visits=1, money=format_pence)
+    session.commit()
+    return fee
+
+
+@dataclass
+class ShiftChange:
+    day: date
+    start_time: time
+    end_time: time
+    site_address: str
+    notes: str
+    slots: int
+
+
+def edit_shifts(
+    session: Session,
+    shift: Shift,
+    change: ShiftChange,
+    *,
+    scope: str,
+    actor_id: int,
+    now: datetime | None = None,
+) -> list[Shift]:
+    """Change one visit, or this and every later visit of the booking. For later visits the
+    new times apply on each visit's own date (and the date shift, if any, moves them all)."""
+    now = now or utcnow()
+    if shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
+        raise DomainError("Only visits that have not started can be changed.")
+    if scope not in {"one", "future"}:
+        raise DomainError("Choose which visits to change.", field="scope")
+    if not 1 <= change.slots <= MAX_WORKERS:
+        raise DomainError(f"Between 1 and {MAX_WORKERS} workers.", field="slots")
+    if not change.site_address.strip():
+        raise DomainError("Enter the address.", field="site_address")
+    if change.start_time == change.end_time:
+        raise DomainError("The end time must be different from the start time.", field="end_time")
+    from coop.rota.service import notify_shift_changed
+
+    day_offset = change.day - to_london(shift.starts_at).date()
+    targets = [shift]
+    if scope == "future":
+        targets = [
+            s
+            for s in shift.booking.shifts
+            if s.status == ShiftStatus.SCHEDULED and s.starts_at >= shift.starts_at
+        ]
+    changed = []
+    for target in targets:
+        day = to_london(target.starts_at).date() + day_offset
+        starts_at, ends_at = local_span_to_utc(day, change.start_time, change.end_time)
+        if starts_at <= now:
+            raise DomainError("The new time must be in the future.", field="day")
+        if (ends_at - starts_at) > timedelta(hours=MAX_SHIFT_HOURS):
+            raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
+        if change.slots < target.filled:
+            raise DomainError(
+                f"{target.filled} members already hold places on {format_dt(target.starts_at)}; "
+                "ask some of them to drop first, or keep at least that many workers.",
+                field="slots",
+            )
+        target.starts_at, target.ends_at = starts_at, ends_at
+        target.site_address = change.site_address.strip()[:1000]
+        target.notes = change.notes.strip()[:2000]
+        target.slots = change.slots
+        target.bank_holiday = bank_holiday(day)
+        changed.append(target)
+    session.add(
+        BookingEvent(
+            booking=shift.booking,
+            status=shift.booking.status,
+            actor_id=actor_id,
+            note=f"{len(changed)} visit(s) changed from {format_dt(shift.starts_at)}",
+        )
+    )
+    for target in changed:
+        notify_shift_changed(session, target)
+    session.commit()
+    return changed
+
+
+def complete_finished_bookings(session: Session, now: datetime | None = None) -> int:
+    """Scheduled bookings whose visits have all ended become completed."""
+    now = now or utcnow()
+    unfinished = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED, Shift.ends_at > now)
+    worked = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED)
+    ids = list(
+        session.scalars(
+            select(Booking.id).where(
+                Booking.status == BookingStatus.SCHEDULED,
+                Booking.id.not_in(unfinished),
+                Booking.id.in_(worked),
+            )
+        )
+    )
+    if not ids:
+        return 0
+    session.execute(update(Booking).where(Booking.id.in_(ids)).values(status=BookingStatus.COMPLETED))
+    session.add_all(
+        BookingEvent(booking_id=i, status=BookingStatus.COMPLETED, note="All visits done") for i in ids
+    )
+    session.commit()
+    return len(ids)
+
+
+# --- reading bookings ----------------------------------------------------------------------
+
+
+def get_booking(session: Session, booking_id: int, *, client_id: int | None = None) -> Booking:
+    """A booking by id. With client_id, someone else's booking is NotFound (so a client can
+    never learn that it exists)."""
+    booking = session.get(Booking, booking_id)
+    if booking is None or (client_id is not None and booking.client_id != client_id):
+        raise NotFound("No such booking.")
+    return booking
+
+
+def get_shift(session: Session, shift_id: int) -> Shift:
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound("No such shift.")
+    return shift
+
+
+def request_queue(session: Session) -> list[Booking]:
+    stmt = (
+        select(Booking)
+        .where(Booking.status == BookingStatus.REQUESTED)
+        .order_by(Booking.start_date, Booking.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def list_bookings(
+    session: Session, *, status: str | None = None, client_id: int | None = None, limit: int = 200
+) -> list[Booking]:
+    stmt = select(Booking).order_by(Booking.start_date.desc(), Booking.id.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(Booking.status == status)
+    if client_id:
+        stmt = stmt.where(Booking.client_id == client_id)
+    return list(session.scalars(stmt))
+
+
+@dataclass
+class Staffing:
+    with_skill: int
+    available: int
+
+
+def staffing_for(session: Session, booking: Booking) -> Staffing:
+    """How many active members have the skill, and how many of them are free for the first
+    visit (their weekly pattern and time off allow it and they have no clashing shift)."""
+    from coop.rota.service import is_free_for
+
+    members = list(
+        session.scalars(
+            select(Member).where(
+                Member.status == MemberStatus.ACTIVE,
+                Member.skills.any(id=booking.service.skill_id),
+            )
+        )
+    )
+    starts_at, ends_at = local_span_to_utc(booking.start_date, booking.start_time, booking.end_time)
+    available = sum(1 for m in members if is_free_for(session, m, starts_at, ends_at))
+    return Staffing(with_skill=len(members), available=available)
+
+
+@dataclass
+class ClientBookings:
+    upcoming: list[Shift]
+    past: list[Shift]
+    requests: list[Booking]
+
+
+def client_overview(session: Session, client_id: int, now: datetime | None = None) -> ClientBookings:
+    """A client's visits (upcoming and recent past) and their open requests."""
+    now = now or utcnow()
+    base = select(Shift).where(Shift.client_id == client_id).options(selectinload(Shift.booking))
+    upcoming = session.scalars(base.where(Shift.ends_at > now).order_by(Shift.starts_at).limit(100))
+    past = session.scalars(base.where(Shift.ends_at <= now).order_by(Shift.starts_at.desc()).limit(50))
+    requests = session.scalars(
+        select(Booking)
+        .where(
+            Booking.client_id == client_id,
+            Booking.status.in_([BookingStatus.REQUESTED, BookingStatus.DECLINED]),
+        )
+        .order_by(Booking.created_at.desc())
+        .limit(50)
+    )
+    return ClientBookings(list(upcoming), list(past), list(requests))

@@ -1,0 +1,40 @@
+"""A member's own benefit-safe limit on earnings and/or hours. Only the member sees the figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coop.db import Base, UTCDateTime
+from coop.timeutil import utcnow
+
+
+class BenefitCap(Base):
+    __tablename__ = "benefit_cap"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
+    earnings_cap_pence: Mapped[int | None] = mapped_column(Integer)
+    hours_cap_minutes: Mapped[int | None] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(8), default="weekly")  # weekly | monthly
+    period_start_day: Mapped[int] = mapped_column(Integer, default=1)  # monthly periods
+    mode: Mapped[str] = mapped_column(String(5), default="block")  # block | warn
+    count_by: Mapped[str] = mapped_column(String(6), default="worked")  # worked | paid
+    preset: Mapped[str] = mapped_column(String(10), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "earnings_cap_pence IS NULL OR earnings_cap_pence BETWEEN 0 AND 1000000", name="earnings_range"
+        ),
+        CheckConstraint(
+            "hours_cap_minutes IS NULL OR hours_cap_minutes BETWEEN 0 AND 10080", name="hours_range"
+        ),
+        CheckConstraint("period IN ('weekly', 'monthly')", name="period_known"),
+        CheckConstraint("period_start_day BETWEEN 1 AND 28", name="start_day_range"),
+        CheckConstraint("mode IN ('block', 'warn')", name="mode_known"),
+        CheckConstraint("count_by IN ('worked', 'paid')", name="count_by_known"),
+        CheckConstraint("period = 'monthly' OR count_by = 'worked'", name="paid_basis_monthly_only"),
+    )

@@ -1,0 +1,488 @@
+"""Benefit-safe earnings: each member's own limit on earnings and/or hours per period, the
+headroom they have left, and the check that runs inside every claim.
+
+Rules (shown to members in plain words on the limits page):
+- Earnings in a period are the pay of the shifts the member holds, estimated from the shift's
+  times and pay rate plus holiday pay (which is paid with wages), until a timesheet is approved,
+  when the approved hours replace the estimate. Expenses never count.
+- A shift counts in the period where it starts (Europe/London). With "count by pay date"
+  (monthly periods, like Universal Credit) it counts in the period its pay is paid, using the
+  co-op's pay schedule.
+- Benefit limits are on net pay; we compare gross pay, which is never less than net, so the
+  check errs on the member's side.
+- Changing the limit or its period takes effect at once for every check from then on, and for
+  the whole of the current period (nothing already held is taken away).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.caps.models import BenefitCap
+from coop.errors import DomainError
+from coop.members.models import Member
+from coop.money import format_pence
+from coop.pay.rules import pay_for
+from coop.settings import service as settings
+from coop.timeutil import format_minutes, to_london, utcnow
+
+PRESETS = ("esa", "carers", "uc", "uc_no_housing")
+
+
+class CapWarning(DomainError):
+    """The shift goes over a 'warn' limit: the member may still take it if they confirm."""
+
+
+# --- periods and pay dates -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        if self.start.year == self.end.year:
+            return f"{self.start.strftime('%-d %b')} to {self.end.strftime('%-d %b %Y')}"
+        return f"{self.start.strftime('%-d %b %Y')} to {self.end.strftime('%-d %b %Y')}"
+
+
+def period_for(period: str, start_day: int, day: date) -> Period:
+    """Weekly periods run Monday to Sunday; monthly ones start on the chosen day of the month."""
+    if period == "weekly":
+        start = day - timedelta(days=day.weekday())
+        return Period(start, start + timedelta(days=6))
+    start = (
+        day.replace(day=start_day)
+        if day.day >= start_day
+        else (day - relativedelta(months=1)).replace(day=start_day)
+    )
+    return Period(start, start + relativedelta(months=1) - timedelta(days=1))
+
+
+def previous_periods(period: str, start_day: int, day: date, count: int) -> list[Period]:
+    """This period and the `count` before it, oldest first."""
+    periods = [period_for(period, start_day, day)]
+    for _ in range(count):
+        periods.append(period_for(period, start_day, periods[-1].start - timedelta(days=1)))
+    return list(reversed(periods))
+
+
+@lru_cache(maxsize=8)
+def _holidays(year: int) -> frozenset[date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def _working_day_on_or_before(day: date) -> date:
+    while day.weekday() >= 5 or day in _holidays(day.year):
+        day -= timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class PaySchedule:
+    frequency: str  # weekly | monthly
+    pay_day_of_month: int = 7
+
+    def pay_date(self, work_day: date) -> date:
+        """Weekly: work Monday-Sunday is paid the Friday after. Monthly: a calendar month is paid
+        on the pay day of the next month. A pay day on a weekend or bank holiday moves earlier."""
+        if self.frequency == "weekly":
+            sunday = work_day + timedelta(days=6 - work_day.weekday())
+            return _working_day_on_or_before(sunday + timedelta(days=5))
+        next_month = (work_day.replace(day=1) + relativedelta(months=1)).replace(day=self.pay_day_of_month)
+        return _working_day_on_or_before(next_month)
+
+    def paydays_between(self, start: date, end: date) -> list[date]:
+        days = set()
+        probe = start - timedelta(days=62)
+        while probe <= end:
+            days.add(self.pay_date(probe))
+            probe += timedelta(days=7 if self.frequency == "weekly" else 28)
+        return sorted(d for d in days if start <= d <= end)
+
+
+def pay_schedule(session: Session) -> PaySchedule:
+    return PaySchedule(settings.get(session, "pay_frequency"), settings.get(session, "pay_day_of_month"))
+
+
+# --- what each shift earns ---------------------------------------------------------------------
+
+
+def shift_pay_pence(session: Session, shift: Shift) -> int:
+    """Estimated pay for one slot of a shift, holiday pay included."""
+    day = to_london(shift.starts_at).date()
+    return pay_for(
+        shift.minutes,
+        shift.service.pay_pence_per_hour,
+        floor_pence=settings.get(session, "pay_floor_pence", day),
+        holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
+    ).total_pence
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    work_day: date
+    minutes: int
+    pay_pence: int
+
+
+def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
+    """The member's held shifts between two days (London), with their estimated pay."""
+    from coop.rota.models import Assignment, AssignmentStatus
+    from coop.timeutil import london_to_utc
+
+    lo = london_to_utc(first_day, datetime.min.time())
+    hi = london_to_utc(last_day + timedelta(days=1), datetime.min.time())
+    rows = session.execute(
+        select(Shift.starts_at, Shift.ends_at, Service.pay_pence_per_hour)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .join(Service, Service.id == Shift.service_id)
+        .where(
+            Assignment.member_id == member_id,
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.starts_at >= lo,
+            Shift.starts_at < hi,
+        )
+    ).all()
+    floor = settings.get(session, "pay_floor_pence")
+    holiday_bp = settings.get(session, "holiday_pay_percent_bp")
+    out = []
+    for starts_at, ends_at, rate in rows:
+        minutes = int((ends_at - starts_at).total_seconds() // 60)
+        out.append(
+            WorkRow(
+                to_london(starts_at).date(),
+                minutes,
+                pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence,
+            )
+        )
+    return out
+
+
+# --- the member's limit ---------------------------------------------------------------------------
+
+
+def cap_for(session: Session, member_id: int) -> BenefitCap | None:
+    return session.scalar(select(BenefitCap).where(BenefitCap.member_id == member_id))
+
+
+@dataclass(frozen=True)
+class Totals:
+    pay_pence: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a shift sits against the member's limit. Figures are for the member's eyes only."""
+
+    pay_pence: int
+    minutes: int
+    has_cap: bool
+    fits: bool
+    mode: str = "block"
+    period: Period | None = None
+    earnings_left_after: int | None = None  # pence; negative when over
+    minutes_left_after: int | None = None
+    reason: str = ""
+
+    @property
+    def summary(self) -> str:
+        """What the member reads next to the shift."""
+        if not self.has_cap:
+            return "You have not set an earnings limit."
+        parts = []
+        if self.earnings_left_after is not None:
+            parts.append(
+                f"{format_pence(self.earnings_left_after)} left of your earnings limit after this"
+                if self.earnings_left_after >= 0
+                else f"{format_pence(-self.earnings_left_after)} over your earnings limit"
+            )
+        if self.minutes_left_after is not None:
+            parts.append(
+                f"{format_minutes(self.minutes_left_after)} left of your hours limit"
+                if self.minutes_left_after >= 0
+                else f"{format_minutes(-self.minutes_left_after)} over your hours limit"
+            )
+        return "; ".join(parts) + f" ({self.period.label})." if self.period else ""
+
+
+class Planner:
+    """Works out the fit of many shifts for one member with one query for their work."""
+
+    def __init__(self, session: Session, member_id: int, cap: BenefitCap | None, rows: list[WorkRow]) -> None:
+        self.session = session
+        self.member_id = member_id
+        self.cap = cap
+        self.rows = rows
+        self.schedule = pay_schedule(session) if cap is not None and cap.count_by == "paid" else None
+
+    @classmethod
+    def for_member(
+        cls, session: Session, member: Member, *, now: datetime | None = None, days_ahead: int = 120
+    ) -> Planner:
+        now = now or utcnow()
+        cap = cap_for(session, member.id)
+        rows: list[WorkRow] = []
+        if cap is not None:
+            today = to_london(now).date()
+            rows = work_rows(
+                session, member.id, today - timedelta(days=100), today + timedelta(days=days_ahead)
+            )
+        return cls(session, member.id, cap, rows)
+
+    def key_day(self, work_day: date) -> date:
+        return self.schedule.pay_date(work_day) if self.schedule else work_day
+
+    def period_of(self, work_day: date) -> Period:
+        assert self.cap is not None
+        return period_for(self.cap.period, self.cap.period_start_day, self.key_day(work_day))
+
+    def totals(self, period: Period, rows: Iterable[WorkRow] | None = None) -> Totals:
+        chosen = [r for r in (self.rows if rows is None else rows) if self.key_day(r.work_day) in period]
+        return Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
+
+    def fit(self, shift: Shift) -> Fit:
+        pay = shift_pay_pence(self.session, shift)
+        if self.cap is None:
+            return Fit(pay, shift.minutes, has_cap=False, fits=True)
+        return self.fit_amount(to_london(shift.starts_at).date(), shift.minutes, pay)
+
+    def fit_amount(self, work_day: date, minutes: int, pay: int) -> Fit:
+        cap = self.cap
+        assert cap is not None
+        period = self.period_of(work_day)
+        held = self.totals(period)
+        earnings_left = minutes_left = None
+        reasons = []
+        if cap.earnings_cap_pence is not None:
+            earnings_left = cap.earnings_cap_pence - held.pay_pence - pay
+            if earnings_left < 0:
+                reasons.append("it would take your earnings over your limit")
+        if cap.hours_cap_minutes is not None:
+            minutes_left = cap.hours_cap_minutes - held.minutes - minutes
+            if minutes_left < 0:
+                reasons.append("it would take your hours over your limit")
+        return Fit(
+            pay,
+            minutes,
+            True,
+            not reasons,
+            cap.mode,
+            period,
+            earnings_left,
+            minutes_left,
+            " and ".join(reasons),
+        )
+
+
+def enforce(
+    session: Session, member: Member, shift: Shift, *, accept_warning: bool, member_is_asking: bool
+) -> None:
+    """Refuse a shift that breaks the member's limit. Called inside the claim transaction after
+    the member's row is locked, so parallel claims cannot together break it. A coordinator can
+    never override it, and is told only that it does not fit."""
+    cap = cap_for(session, member.id)
+    if cap is None:
+        return
+    fit = Planner.for_member(session, member).fit(shift)
+    if fit.fits:
+        return
+    if not member_is_asking:
+        raise DomainError(
+            f"This shift does not fit {member.display_name}'s limit, so it cannot be given to them. "
+            "Only they can see or change their limit."
+        )
+    if cap.mode == "warn":
+        if accept_warning:
+            return
+        raise CapWarning(f"Before you take this shift: {fit.reason}. {fit.summary}")
+    raise DomainError(
+        f"You can't take this shift because {fit.reason}. {fit.summary} "
+        "You can change your limit on the 'My limit' page."
+    )
+
+
+def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool:
+    """Only yes or no: never the figures or why."""
+    cap = cap_for(session, member.id)
+    return cap is None or Planner.for_member(session, member).fit(shift).fits
+
+
+# --- setting a limit ----------------------------------------------------------------------------
+
+
+@dataclass
+class CapData:
+    earnings_cap_pence: int | None
+    hours_cap_minutes: int | None
+    period: str = "weekly"
+    period_start_day: int = 1
+    mode: str = "block"
+    count_by: str = "worked"
+    preset: str = ""
+
+
+def preset_data(session: Session, preset: str, *, start_day: int = 1) -> CapData:
+    """One-click limits from the co-op's reference figures (settings with effective dates)."""
+    if preset == "esa":
+        hours = settings.get(session, "esa_weekly_hours_limit")
+        return CapData(
+            settings.get(session, "esa_weekly_earnings_limit_pence"),
+            hours * 60 - 1,
+            "weekly",
+            1,
+            "block",
+            "worked",
+            "esa",
+        )
+    if preset == "carers":
+        return CapData(
+            settings.get(session, "carers_weekly_earnings_limit_pence"),
+            None,
+            "weekly",
+            1,
+            "block",
+            "worked",
+            "carers",
+        )
+    if preset in ("uc", "uc_no_housing"):
+        key = "uc_work_allowance_pence" if preset == "uc" else "uc_work_allowance_no_housing_pence"
+        return CapData(settings.get(session, key), None, "monthly", start_day, "warn", "paid", preset)
+    raise DomainError("Choose one of the limits listed.", field="preset")
+
+
+def validate(data: CapData) -> None:
+    if data.earnings_cap_pence is None and data.hours_cap_minutes is None:
+        raise DomainError("Set an earnings limit, an hours limit, or both.", field="earnings_cap")
+    if data.earnings_cap_pence is not None and not 0 <= data.earnings_cap_pence <= 1_000_000:
+        raise DomainError("Enter an earnings limit between £0 and £10,000.", field="earnings_cap")
+    if data.hours_cap_minutes is not None and not 0 <= data.hours_cap_minutes <= 7 * 24 * 60:
+        raise DomainError("Enter an hours limit between 0 and 168 hours.", field="hours_cap")
+    if data.period not in ("weekly", "monthly"):
+        raise DomainError("Choose weekly or monthly.", field="period")
+    if not 1 <= data.period_start_day <= 28:
+        raise DomainError("The period must start on a day from 1 to 28.", field="period_start_day")
+    if data.mode not in ("block", "warn"):
+        raise DomainError("Choose what should happen at the limit.", field="mode")
+    if data.count_by not in ("worked", "paid") or (data.count_by == "paid" and data.period != "monthly"):
+        raise DomainError("Counting by pay date works with monthly periods only.", field="count_by")
+
+
+def set_cap(
+    session: Session, member: Member, data: CapData, *, actor_id: int, by_coordinator: bool
+) -> BenefitCap:
+    """Save the member's limit. A coordinator may do it at the member's request; that is
+    audit-logged (without showing the figures anywhere else)."""
+    validate(data)
+    cap = cap_for(session, member.id)
+    before = _cap_dict(cap)
+    if cap is None:
+        cap = BenefitCap(member_id=member.id)
+        session.add(cap)
+    cap.earnings_cap_pence = data.earnings_cap_pence
+    cap.hours_cap_minutes = data.hours_cap_minutes
+    cap.period = data.period
+    cap.period_start_day = data.period_start_day if data.period == "monthly" else 1
+    cap.mode = data.mode
+    cap.count_by = data.count_by
+    cap.preset = data.preset
+    cap.updated_at = utcnow()
+    if by_coordinator:
+        record(session, actor_id, "cap.set_by_coordinator", ("member", member.id), before, _cap_dict(cap))
+    session.commit()
+    return cap
+
+
+def remove_cap(session: Session, member: Member, *, actor_id: int, by_coordinator: bool) -> None:
+    cap = cap_for(session, member.id)
+    if cap is None:
+        return
+    if by_coordinator:
+        record(session, actor_id, "cap.removed_by_coordinator", ("member", member.id), _cap_dict(cap), {})
+    session.delete(cap)
+    session.commit()
+
+
+def _cap_dict(cap: BenefitCap | None) -> dict[str, object]:
+    if cap is None:
+        return {}
+    return {
+        k: getattr(cap, k)
+        for k in (
+            "earnings_cap_pence",
+            "hours_cap_minutes",
+            "period",
+            "period_start_day",
+            "mode",
+            "count_by",
+            "preset",
+        )
+    }
+
+
+# --- the member's earnings page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodEarnings:
+    period: Period
+    pay_pence: int
+    minutes: int
+    paydays: tuple[date, ...] = ()
+
+
+def earnings_history(
+    session: Session, member: Member, cap: BenefitCap | None, *, today: date, count: int = 12
+) -> list[PeriodEarnings]:
+    """This period and the `count` before it, with earnings and hours in each."""
+    period, start_day = (cap.period, cap.period_start_day) if cap else ("weekly", 1)
+    periods = previous_periods(period, start_day, today, count)
+    rows = work_rows(session, member.id, periods[0].start - timedelta(days=62), periods[-1].end)
+    planner = Planner(session, member.id, cap, rows) if cap else None
+    schedule = pay_schedule(session)
+    out = []
+    for p in periods:
+        if planner is not None:
+            t = planner.totals(p)
+        else:
+            chosen = [r for r in rows if r.work_day in p]
+            t = Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
+        paydays = tuple(schedule.paydays_between(p.start, p.end)) if cap and cap.period == "monthly" else ()
+        out.append(PeriodEarnings(p, t.pay_pence, t.minutes, paydays))
+    return out
+
+
+def payday_warnings(
+    session: Session, cap: BenefitCap | None, *, today: date, ahead: int = 12
+) -> list[Period]:
+    """Coming monthly assessment periods that hold two or more of the co-op's paydays."""
+    if cap is None or cap.period != "monthly":
+        return []
+    schedule = pay_schedule(session)
+    if schedule.frequency != "monthly":
+        return []
+    out = []
+    p = period_for("monthly", cap.period_start_day, today)
+    for _ in range(ahead):
+        if len(schedule.paydays_between(p.start, p.end)) >= 2:
+            out.append(p)
+        p = period_for("monthly", cap.period_start_day, p.end + timedelta(days=1))
+    return out

@@ -1,0 +1,136 @@
+"""The pool and the rota: who holds which slot, members' availability, time off and swaps."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.bookings.models import Shift, new_feed_token
+from coop.db import Base, UTCDateTime
+from coop.members.models import Member
+from coop.timeutil import utcnow
+
+
+class AssignmentStatus(StrEnum):
+    ACCEPTED = "accepted"  # the member holds the slot
+    DROPPED = "dropped"  # the member let it go (never held against them)
+    SWAPPED = "swapped"  # handed to another member through a swap
+    CANCELLED = "cancelled"  # the shift was cancelled
+
+
+class Assignment(Base):
+    """A member holding one slot of a shift."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    status: Mapped[str] = mapped_column(String(10), default=AssignmentStatus.ACCEPTED)
+    source: Mapped[str] = mapped_column(String(10), default="claim")  # claim | assign | offer | swap
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    shift: Mapped[Shift] = relationship(lazy="joined")
+    member: Mapped[Member] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('accepted', 'dropped', 'swapped', 'cancelled')", name="status_known"),
+        CheckConstraint("source IN ('claim', 'assign', 'offer', 'swap')", name="source_known"),
+        # A member holds at most one slot of a shift.
+        Index(
+            "uq_assignment_active_member_shift",
+            "shift_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
+        Index("ix_assignment_member_status", "member_id", "status"),
+        Index("ix_assignment_shift_status", "shift_id", "status"),
+    )
+
+
+class Availability(Base):
+    """A weekly window when a member is happy to work (Europe/London wall clock)."""
+
+    __tablename__ = "availability"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("end_time > start_time", name="ends_after_start"),
+    )
+
+
+class TimeOff(Base):
+    """Days a member is away (inclusive)."""
+
+    __tablename__ = "time_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="order"),)
+
+
+class SwapOffer(Base):
+    """A member offering their slot to another eligible member."""
+
+    __tablename__ = "swap_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | taken | withdrawn
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assignment: Mapped[Assignment] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'taken', 'withdrawn')", name="status_known"),
+        Index(
+            "uq_swap_offer_open_assignment",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+
+class MemberFeed(Base):
+    """A member's secret calendar address (regenerate to revoke)."""
+
+    __tablename__ = "member_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
+    token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
+
+
+class RotaPreferences(Base):
+    """A member's preferences for work: hours a week, open shifts while paused, the digest."""
+
+    __tablename__ = "rota_preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
+    preferred_hours_week: Mapped[int | None] = mapped_column(Integer)
+    show_open_when_paused: Mapped[bool] = mapped_column(default=False)
+    daily_digest: Mapped[bool] = mapped_column(default=False)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("preferred_hours_week BETWEEN 0 AND 60", name="preferred_hours_range"),)

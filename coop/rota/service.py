@@ -1,0 +1,821 @@
+"""The pool and the rota: open shifts, claiming (atomic), dropping, swapping, coordinators
+filling slots, availability and time off, and calendar feeds.
+
+Claiming is correct under parallel requests on SQLite and PostgreSQL: it runs in one write
+transaction that locks the member's row, then the shift's row (SQLite: BEGIN IMMEDIATE), checks
+every rule including the member's earnings cap, and raises the shift's filled count with a
+conditional update (filled < slots) that the database also guards with a check constraint."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from coop.auth.models import Role, User, UserRole
+from coop.bookings.models import Service, Shift, ShiftStatus, new_feed_token
+from coop.caps import service as caps
+from coop.db import write_transaction
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member, MemberStatus, member_skill
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    Availability,
+    MemberFeed,
+    RotaPreferences,
+    SwapOffer,
+    TimeOff,
+)
+from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
+from coop.settings import service as settings
+from coop.timeutil import format_dt, to_london, utcnow
+
+JUST_TAKEN = "Sorry, someone has just taken the last place on this shift."
+
+
+def rules_from_settings(session: Session) -> RotaRules:
+    return RotaRules(
+        travel_buffer=timedelta(minutes=settings.get(session, "travel_buffer_minutes")),
+        min_rest=timedelta(hours=settings.get(session, "min_rest_hours")),
+    )
+
+
+# --- facts about members, loaded in bulk ---------------------------------------------------
+
+
+def member_facts(
+    session: Session,
+    members: Sequence[Member],
+    around: tuple[datetime, datetime],
+    *,
+    exclude_assignment: int | None = None,
+) -> dict[int, MemberFacts]:
+    """Everything the rules need about these members near a time range, in four queries."""
+    ids = [m.id for m in members]
+    facts = {
+        m.id: MemberFacts(m.id, m.status == MemberStatus.ACTIVE, frozenset(s.id for s in m.skills))
+        for m in members
+    }
+    if not ids:
+        return facts
+    for a in session.scalars(select(Availability).where(Availability.member_id.in_(ids))):
+        facts[a.member_id].windows.setdefault(a.weekday, []).append((a.start_time, a.end_time))
+    lo, hi = around
+    first_day, last_day = to_london(lo).date(), to_london(hi).date()
+    for t in session.scalars(
+        select(TimeOff).where(
+            TimeOff.member_id.in_(ids), TimeOff.last_day >= first_day, TimeOff.first_day <= last_day
+        )
+    ):
+        facts[t.member_id].time_off.append((t.first_day, t.last_day))
+    stmt = (
+        select(Assignment.member_id, Shift.starts_at, Shift.ends_at)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(
+            Assignment.member_id.in_(ids),
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.ends_at > lo,
+            Shift.starts_at < hi,
+        )
+    )
+    if exclude_assignment is not None:
+        stmt = stmt.where(Assignment.id != exclude_assignment)
+    for member_id, starts_at, ends_at in session.execute(stmt):
+        facts[member_id].busy.append((starts_at, ends_at))
+    return facts
+
+
+def shift_facts(shift: Shift) -> ShiftFacts:
+    return ShiftFacts(shift.id, shift.service.skill_id, shift.starts_at, shift.ends_at)
+
+
+def _window(shift: Shift, rules: RotaRules) -> tuple[datetime, datetime]:
+    return shift.starts_at - rules.reach - timedelta(days=1), shift.ends_at + rules.reach + timedelta(days=1)
+
+
+def is_free_for(session: Session, member: Member, starts_at: datetime, ends_at: datetime) -> bool:
+    """Pattern, time off and other shifts allow this member to work then (skills aside)."""
+    rules = rules_from_settings(session)
+    facts = member_facts(session, [member], (starts_at - rules.reach, ends_at + rules.reach))[member.id]
+    facts = MemberFacts(facts.member_id, True, frozenset({0}), facts.windows, facts.time_off, facts.busy)
+    return not blocking_reasons(facts, ShiftFacts(0, 0, starts_at, ends_at), rules)
+
+
+def shift_problems(
+    session: Session,
+    member: Member,
+    shift: Shift,
+    *,
+    now: datetime,
+    exclude_assignment: int | None = None,
+) -> list[str]:
+    """Why this member cannot take a slot on this shift now, in plain words (empty if they can).
+    Cap figures are never part of this: see caps.check for the member's own view."""
+    if shift.status != ShiftStatus.SCHEDULED:
+        return ["This shift has been cancelled."]
+    if shift.starts_at <= now:
+        return ["This shift has already started."]
+    held = session.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .where(
+            Assignment.shift_id == shift.id,
+            Assignment.member_id == member.id,
+            Assignment.status == AssignmentStatus.ACCEPTED,
+        )
+    )
+    if held and exclude_assignment is None:
+        return ["already has a place on this shift"]
+    rules = rules_from_settings(session)
+    facts = member_facts(session, [member], _window(shift, rules), exclude_assignment=exclude_assignment)
+    return blocking_reasons(facts[member.id], shift_facts(shift), rules)
+
+
+def _lock_member(session: Session, member_id: int) -> Member:
+    member = session.scalar(select(Member).where(Member.id == member_id).with_for_update(of=Member))
+    if member is None:
+        raise NotFound("No such member.")
+    return member
+
+
+def _lock_shift(session: Session, shift_id: int) -> Shift:
+    shift = session.scalar(select(Shift).where(Shift.id == shift_id).with_for_update(of=Shift))
+    if shift is None:
+        raise NotFound("No such shift.")
+    return shift
+
+
+def _take_slot(session: Session, shift: Shift) -> None:
+    result = session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.filled < Shift.slots, Shift.status == ShiftStatus.SCHEDULED)
+        .values(filled=Shift.filled + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError(JUST_TAKEN)
+    session.refresh(shift)
+
+
+def _release_slot(session: Session, shift_id: int) -> None:
+    session.execute(
+        update(Shift)
+        .where(Shift.id == shift_id, Shift.filled > 0)
+        .values(filled=Shift.filled - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _subject(member: Member, actor_is_member: bool) -> str:
+    return "You" if actor_is_member else member.display_name
+
+
+def claim(
+    session: Session,
+    member_id: int,
+    shift_id: int,
+    *,
+    now: datetime | None = None,
+    source: str = "claim",
+    accept_cap_warning: bool = False,
+    actor_is_member: bool = True,
+) -> Assignment:
+    """Give the member one slot on the shift, or raise DomainError saying why not. Used by a
+    member's claim, a coordinator's fill (source='assign') and an accepted offer."""
+    now = now or utcnow()
+    with write_transaction(session):
+        member = _lock_member(session, member_id)
+        shift = _lock_shift(session, shift_id)
+        problems = shift_problems(session, member, shift, now=now)
+        if problems:
+            who = _subject(member, actor_is_member)
+            first = problems[0]
+            raise DomainError(first if first[0].isupper() else f"{who} {_verb(first, actor_is_member)}.")
+        if shift.filled >= shift.slots:
+            raise DomainError(JUST_TAKEN)
+        caps.enforce(
+            session, member, shift, accept_warning=accept_cap_warning, member_is_asking=actor_is_member
+        )
+        _take_slot(session, shift)
+        assignment = Assignment(shift_id=shift.id, member_id=member.id, source=source)
+        session.add(assignment)
+        session.flush()
+    return assignment
+
+
+def _verb(reason: str, second_person: bool) -> str:
+    """Reasons are written for a third person ('has time off'); turn them to 'you' form."""
+    if not second_person:
+        return reason
+    for third, second in (
+        ("is ", "are "),
+        ("has ", "have "),
+        ("does ", "do "),
+        ("already has", "already have"),
+    ):
+        if reason.startswith(third):
+            return second + reason[len(third) :]
+    return reason
+
+
+@dataclass
+class DropResult:
+    late: bool
+
+
+def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime | None = None) -> DropResult:
+    """A member lets a shift go. Before the notice period it simply reopens; later it still
+    succeeds and coordinators are asked to find cover. Nothing is counted against the member."""
+    now = now or utcnow()
+    with write_transaction(session):
+        member = _lock_member(session, member_id)
+        assignment = session.get(Assignment, assignment_id)
+        if assignment is None or assignment.member_id != member.id:
+            raise NotFound("No such shift of yours.")
+        if assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("You have already let this shift go.")
+        shift = _lock_shift(session, assignment.shift_id)
+        if shift.starts_at <= now:
+            raise DomainError("This shift has already started. Please talk to a coordinator.")
+        assignment.status = AssignmentStatus.DROPPED
+        assignment.ended_at = now
+        _close_swaps(session, assignment.id, now)
+        _release_slot(session, shift.id)
+        late = shift.starts_at - now < timedelta(hours=settings.get(session, "drop_notice_hours"))
+        if late:
+            _tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+    return DropResult(late=late)
+
+
+def _close_swaps(session: Session, assignment_id: int, now: datetime) -> None:
+    session.execute(
+        update(SwapOffer)
+        .where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+        .values(status="withdrawn", closed_at=now)
+    )
+
+
+def coordinator_emails(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(User.email)
+            .join(UserRole)
+            .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
+            .order_by(User.email)
+        )
+    )
+
+
+def _tell_coordinators(session: Session, template: str, **context: object) -> None:
+    for to in coordinator_emails(session):
+        mail.queue(session, to, template, **context)
+
+
+# --- swaps ----------------------------------------------------------------------------------
+
+
+def offer_swap(
+    session: Session, member_id: int, assignment_id: int, *, now: datetime | None = None
+) -> SwapOffer:
+    now = now or utcnow()
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.member_id != member_id:
+        raise NotFound("No such shift of yours.")
+    if assignment.status != AssignmentStatus.ACCEPTED or assignment.shift.starts_at <= now:
+        raise DomainError("Only a shift you hold that has not started can be offered.")
+    existing = session.scalar(
+        select(SwapOffer).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+    )
+    if existing is not None:
+        return existing
+    offer = SwapOffer(assignment_id=assignment_id)
+    session.add(offer)
+    session.commit()
+    return offer
+
+
+def withdraw_swap(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:
+    offer = session.get(SwapOffer, offer_id)
+    if offer is None or offer.assignment.member_id != member_id:
+        raise NotFound("No such swap offer of yours.")
+    if offer.status != "open":
+        raise DomainError("This offer is already closed.")
+    offer.status = "withdrawn"
+    offer.closed_at = now or utcnow()
+    session.commit()
+
+
+def accept_swap(
+    session: Session,
+    member_id: int,
+    offer_id: int,
+    *,
+    now: datetime | None = None,
+    accept_cap_warning: bool = False,
+) -> Assignment:
+    """Another member takes over an offered shift, under the same rules as claiming it."""
+    now = now or utcnow()
+    with write_transaction(session):
+        offer = session.get(SwapOffer, offer_id)
+        if offer is None:
+            raise NotFound("No such swap offer.")
+        giver_id = offer.assignment.member_id
+        if giver_id == member_id:
+            raise DomainError("This is your own shift.")
+        for mid in sorted({member_id, giver_id}):
+            _lock_member(session, mid)
+        taker = session.get(Member, member_id)
+        assert taker is not None
+        shift = _lock_shift(session, offer.assignment.shift_id)
+        session.refresh(offer)
+        if offer.status != "open" or offer.assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("Sorry, this swap has just been taken or withdrawn.")
+        problems = shift_problems(session, taker, shift, now=now)
+        if problems:
+            first = problems[0]
+            raise DomainError(first if first[0].isupper() else f"You {_verb(first, True)}.")
+        caps.enforce(session, taker, shift, accept_warning=accept_cap_warning, member_is_asking=True)
+        offer.assignment.status = AssignmentStatus.SWAPPED
+        offer.assignment.ended_at = now
+        offer.status = "taken"
+        offer.taken_by_id = member_id
+        offer.closed_at = now
+        new = Assignment(shift_id=shift.id, member_id=member_id, source="swap")
+        session.add(new)
+        giver = offer.assignment.member
+        mail.queue(
+            session,
+            giver.user.email,
+            "swap_taken",
+            name=giver.first_name,
+            shift=shift,
+            taker=taker.first_name,
+            fmt=format_dt,
+        )
+        _tell_coordinators(
+            session,
+            "swap_done",
+            shift=shift,
+            giver=giver.display_name,
+            taker=taker.display_name,
+            fmt=format_dt,
+        )
+        session.flush()
+    return new
+
+
+def open_swaps_for(session: Session, member: Member, *, now: datetime | None = None) -> list[SwapOffer]:
+    """Swap offers from other members that this member could take."""
+    now = now or utcnow()
+    offers = list(
+        session.scalars(
+            select(SwapOffer)
+            .join(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(SwapOffer.status == "open", Assignment.member_id != member.id, Shift.starts_at > now)
+            .order_by(Shift.starts_at)
+        )
+    )
+    return [o for o in offers if not shift_problems(session, member, o.assignment.shift, now=now)]
+
+
+# --- cancellations and changes (called by bookings) -----------------------------------------
+
+
+def release_cancelled_shift(session: Session, shift: Shift) -> None:
+    """A cancelled shift frees everyone on it and tells them."""
+    holders = list(
+        session.scalars(
+            select(Assignment).where(
+                Assignment.shift_id == shift.id, Assignment.status == AssignmentStatus.ACCEPTED
+            )
+        )
+    )
+    for a in holders:
+        a.status = AssignmentStatus.CANCELLED
+        a.ended_at = utcnow()
+        _close_swaps(session, a.id, utcnow())
+        mail.queue(
+            session,
+            a.member.user.email,
+            "shift_cancelled",
+            name=a.member.first_name,
+            shift=shift,
+            fmt=format_dt,
+        )
+    shift.filled = 0
+
+
+def notify_shift_changed(session: Session, shift: Shift) -> None:
+    for a in session.scalars(
+        select(Assignment).where(
+            Assignment.shift_id == shift.id, Assignment.status == AssignmentStatus.ACCEPTED
+        )
+    ):
+        mail.queue(
+            session,
+            a.member.user.email,
+            "shift_changed",
+            name=a.member.first_name,
+            shift=shift,
+            fmt=format_dt,
+        )
+
+
+# --- what members see -----------------------------------------------------------------------
+
+
+@dataclass
+class OpenShift:
+    shift: Shift
+    pay_pence: int
+    fit: caps.Fit
+
+
+@dataclass
+class ShiftFilter:
+    service_id: int | None = None
+    weekday: int | None = None
+    area: str = ""
+
+
+def open_shifts_for(
+    session: Session,
+    member: Member,
+    *,
+    now: datetime | None = None,
+    filters: ShiftFilter | None = None,
+    days: int = 42,
+    limit: int = 100,
+) -> list[OpenShift]:
+    """Shifts with a free slot that this member could take, soonest first, with the pay and
+    what each would leave of their cap headroom. Paused members see none unless they chose to."""
+    now = now or utcnow()
+    filters = filters or ShiftFilter()
+    prefs = preferences(session, member)
+    if member.status == MemberStatus.LEFT or (
+        member.status == MemberStatus.PAUSED and not prefs.show_open_when_paused
+    ):
+        return []
+    skill_ids = [s.id for s in member.skills]
+    if not skill_ids:
+        return []
+    horizon = now + timedelta(days=days)
+    stmt = (
+        select(Shift)
+        .join(Service, Service.id == Shift.service_id)
+        .where(
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.starts_at > now,
+            Shift.starts_at < horizon,
+            Shift.filled < Shift.slots,
+            Service.skill_id.in_(skill_ids),
+        )
+        .order_by(Shift.starts_at)
+    )
+    if filters.service_id:
+        stmt = stmt.where(Shift.service_id == filters.service_id)
+    if filters.area:
+        stmt = stmt.where(Shift.site_address.ilike(f"%{filters.area}%"))
+    shifts = [
+        s
+        for s in session.scalars(stmt)
+        if filters.weekday is None or to_london(s.starts_at).weekday() == filters.weekday
+    ]
+    if not shifts:
+        return []
+    held = set(
+        session.scalars(
+            select(Assignment.shift_id).where(
+                Assignment.member_id == member.id,
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.shift_id.in_([s.id for s in shifts]),
+            )
+        )
+    )
+    rules = rules_from_settings(session)
+    facts = member_facts(session, [member], (now - rules.reach, horizon + rules.reach))[member.id]
+    # Open to a paused member who asked to see shifts: judge them as if active.
+    facts.active = True
+    result = []
+    planner = caps.Planner.for_member(session, member, now=now)
+    for s in shifts:
+        if s.id in held or blocking_reasons(facts, shift_facts(s), rules):
+            continue
+        result.append(OpenShift(s, caps.shift_pay_pence(session, s), planner.fit(s)))
+        if len(result) >= limit:
+            break
+    return result
+
+
+def my_shifts(
+    session: Session, member: Member, *, now: datetime | None = None, past_days: int = 14
+) -> list[Assignment]:
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.member_id == member.id,
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Shift.ends_at > now - timedelta(days=past_days),
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def my_open_swap_offers(session: Session, member: Member) -> dict[int, SwapOffer]:
+    offers = session.scalars(
+        select(SwapOffer)
+        .join(Assignment)
+        .where(Assignment.member_id == member.id, SwapOffer.status == "open")
+    )
+    return {o.assignment_id: o for o in offers}
+
+
+# --- coordinators ---------------------------------------------------------------------------
+
+
+@dataclass
+class RotaWeek:
+    start: date
+    days: list[date]
+    shifts: list[Shift]
+    holders: dict[int, list[Member]]
+
+    def by_day(self) -> dict[date, list[Shift]]:
+        grouped: dict[date, list[Shift]] = defaultdict(list)
+        for s in self.shifts:
+            grouped[to_london(s.starts_at).date()].append(s)
+        return grouped
+
+    def by_member(self) -> list[tuple[Member, list[Shift]]]:
+        grouped: dict[int, tuple[Member, list[Shift]]] = {}
+        for s in self.shifts:
+            for m in self.holders.get(s.id, []):
+                grouped.setdefault(m.id, (m, []))[1].append(s)
+        return sorted(grouped.values(), key=lambda pair: pair[0].display_name.lower())
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def rota_week(session: Session, monday: date) -> RotaWeek:
+    from coop.timeutil import london_to_utc
+
+    lo, hi = london_to_utc(monday, time(0, 0)), london_to_utc(monday + timedelta(days=7), time(0, 0))
+    shifts = list(
+        session.scalars(
+            select(Shift)
+            .where(Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED)
+            .order_by(Shift.starts_at)
+        )
+    )
+    holders = holders_of(session, [s.id for s in shifts])
+    return RotaWeek(monday, [monday + timedelta(days=i) for i in range(7)], shifts, holders)
+
+
+def holders_of(session: Session, shift_ids: Iterable[int]) -> dict[int, list[Member]]:
+    ids = list(shift_ids)
+    holders: dict[int, list[Member]] = defaultdict(list)
+    if not ids:
+        return holders
+    rows = session.execute(
+        select(Assignment.shift_id, Member)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Assignment.shift_id.in_(ids), Assignment.status == AssignmentStatus.ACCEPTED)
+        .order_by(Member.display_name)
+    )
+    for shift_id, member in rows:
+        holders[shift_id].append(member)
+    return holders
+
+
+def unfilled_shifts(session: Session, *, now: datetime | None = None, days: int = 14) -> list[Shift]:
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Shift)
+            .where(
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at > now,
+                Shift.starts_at < now + timedelta(days=days),
+                Shift.filled < Shift.slots,
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+@dataclass
+class Candidate:
+    member: Member
+    problems: list[str]
+    fits_cap: bool
+
+
+def candidates_for(session: Session, shift: Shift, *, now: datetime | None = None) -> list[Candidate]:
+    """Members with the skill, and for each whether they can take the shift and, if not, why.
+    Coordinators see only whether a shift fits a member's limit, never the figures."""
+    now = now or utcnow()
+    members = list(
+        session.scalars(
+            select(Member)
+            .join(member_skill, member_skill.c.member_id == Member.id)
+            .where(member_skill.c.skill_id == shift.service.skill_id, Member.status != MemberStatus.LEFT)
+            .order_by(Member.display_name)
+        )
+    )
+    rules = rules_from_settings(session)
+    facts = member_facts(session, members, _window(shift, rules))
+    held = holders_of(session, [shift.id]).get(shift.id, [])
+    held_ids = {m.id for m in held}
+    out = []
+    for m in members:
+        if m.id in held_ids:
+            continue
+        problems = blocking_reasons(facts[m.id], shift_facts(shift), rules)
+        fits = caps.fits_for_coordinator(session, m, shift)
+        if not fits:
+            problems.append("would go over their earnings or hours limit")
+        out.append(Candidate(m, problems, fits))
+    return out
+
+
+def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
+    """A coordinator fills a slot directly, under the same rules. A member's 'block' limit
+    cannot be overridden; a 'warn' limit is not the coordinator's to accept for them."""
+    return claim(session, member_id, shift_id, now=now, source="assign", actor_is_member=False)
+
+
+# --- availability and preferences ------------------------------------------------------------
+
+
+def preferences(session: Session, member: Member) -> RotaPreferences:
+    prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
+    return prefs or RotaPreferences(
+        member_id=member.id, preferred_hours_week=None, show_open_when_paused=False, daily_digest=False
+    )
+
+
+def save_preferences(
+    session: Session,
+    member: Member,
+    *,
+    preferred_hours_week: int | None,
+    show_open_when_paused: bool,
+    daily_digest: bool,
+) -> None:
+    if preferred_hours_week is not None and not 0 <= preferred_hours_week <= 60:
+        raise DomainError("Enter between 0 and 60 hours a week.", field="preferred_hours_week")
+    prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
+    if prefs is None:
+        prefs = RotaPreferences(member_id=member.id)
+        session.add(prefs)
+    prefs.preferred_hours_week = preferred_hours_week
+    prefs.show_open_when_paused = show_open_when_paused
+    prefs.daily_digest = daily_digest
+    session.commit()
+
+
+def weekly_pattern(session: Session, member: Member) -> list[Availability]:
+    return list(
+        session.scalars(
+            select(Availability)
+            .where(Availability.member_id == member.id)
+            .order_by(Availability.weekday, Availability.start_time)
+        )
+    )
+
+
+def set_weekly_pattern(session: Session, member: Member, windows: Sequence[tuple[int, time, time]]) -> None:
+    """Replace the member's weekly pattern. An empty pattern means 'any time'."""
+    for weekday, start, end in windows:
+        if not 0 <= weekday <= 6:
+            raise DomainError("Choose a day of the week.", field="weekday")
+        if end <= start:
+            raise DomainError("Each time range must end after it starts.", field="windows")
+    session.execute(delete(Availability).where(Availability.member_id == member.id))
+    session.add_all(
+        Availability(member_id=member.id, weekday=d, start_time=s, end_time=e) for d, s, e in windows
+    )
+    session.commit()
+
+
+def time_off(session: Session, member: Member, *, today: date) -> list[TimeOff]:
+    return list(
+        session.scalars(
+            select(TimeOff)
+            .where(TimeOff.member_id == member.id, TimeOff.last_day >= today)
+            .order_by(TimeOff.first_day)
+        )
+    )
+
+
+def add_time_off(
+    session: Session, member: Member, first_day: date, last_day: date, note: str, *, today: date
+) -> TimeOff:
+    if last_day < first_day:
+        raise DomainError("The last day must be on or after the first day.", field="last_day")
+    if last_day < today:
+        raise DomainError("Choose days from today onwards.", field="last_day")
+    if (last_day - first_day).days > 366:
+        raise DomainError("Choose a period of up to a year.", field="last_day")
+    entry = TimeOff(member_id=member.id, first_day=first_day, last_day=last_day, note=note.strip()[:200])
+    session.add(entry)
+    session.commit()
+    return entry
+
+
+def remove_time_off(session: Session, member: Member, time_off_id: int) -> None:
+    entry = session.get(TimeOff, time_off_id)
+    if entry is None or entry.member_id != member.id:
+        raise NotFound("No such time off.")
+    session.delete(entry)
+    session.commit()
+
+
+# --- calendar feed ---------------------------------------------------------------------------
+
+
+def feed_for(session: Session, member: Member) -> MemberFeed:
+    feed = session.scalar(select(MemberFeed).where(MemberFeed.member_id == member.id))
+    if feed is None:
+        feed = MemberFeed(member_id=member.id)
+        session.add(feed)
+        session.commit()
+    return feed
+
+
+def regenerate_feed(session: Session, member: Member) -> MemberFeed:
+    feed = feed_for(session, member)
+    feed.token = new_feed_token()
+    session.commit()
+    return feed
+
+
+def member_by_feed_token(session: Session, token: str) -> Member:
+    feed = session.scalar(select(MemberFeed).where(MemberFeed.token == token))
+    if feed is None:
+        raise NotFound("No such calendar.")
+    member = session.get(Member, feed.member_id)
+    assert member is not None
+    return member
+
+
+def feed_shifts(session: Session, member: Member, *, now: datetime | None = None) -> list[Shift]:
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Shift)
+            .join(Assignment, and_(Assignment.shift_id == Shift.id, Assignment.member_id == member.id))
+            .where(
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.ends_at > now - timedelta(days=60),
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+# --- daily digest -----------------------------------------------------------------------------
+
+
+def send_digests(session: Session, *, now: datetime | None = None) -> int:
+    """Email members who opted in the open shifts they could take that appeared since their
+    last digest. Returns how many emails were queued."""
+    now = now or utcnow()
+    queued = 0
+    prefs = list(session.scalars(select(RotaPreferences).where(RotaPreferences.daily_digest.is_(True))))
+    for p in prefs:
+        member = session.get(Member, p.member_id)
+        if member is None or member.status != MemberStatus.ACTIVE:
+            continue
+        if p.last_digest_at and now - p.last_digest_at < timedelta(hours=20):
+            continue
+        since = p.last_digest_at or now - timedelta(days=1)
+        fresh = [o for o in open_shifts_for(session, member, now=now) if o.shift.created_at >= since]
+        p.last_digest_at = now
+        if fresh:
+            mail.queue(
+                session,
+                member.user.email,
+                "open_shift_digest",
+                name=member.first_name,
+                items=fresh,
+                fmt=format_dt,
+            )
+            queued += 1
+    session.commit()
+    return queued

@@ -1,0 +1,128 @@
+from datetime import timedelta
+
+import pytest
+
+from coop.errors import DomainError
+from coop.rota import service as rota
+from coop.rota.models import AssignmentStatus
+from coop.timeutil import utcnow
+from tests import factories
+
+
+@pytest.fixture
+def garden(session):
+    skill = factories.skill(session, "Gardening")
+    return skill, factories.service(session, skill, name="Gardening")
+
+
+def test_claim_takes_a_slot_and_full_shift_says_just_taken(session, garden):
+    skill, svc = garden
+    shift = factories.shift(session, service_=svc, slots=1)
+    a, b = factories.member(session, skills=[skill]), factories.member(session, skills=[skill])
+    rota.claim(session, a.id, shift.id)
+    session.refresh(shift)
+    assert shift.filled == 1
+    with pytest.raises(DomainError, match="just taken"):
+        rota.claim(session, b.id, shift.id)
+
+
+def test_eligibility_rules(session, garden):
+    skill, svc = garden
+    other = factories.skill(session, "Catering")
+    shift = factories.shift(session, service_=svc, starts_in=timedelta(days=3))
+    no_skill = factories.member(session, skills=[other])
+    with pytest.raises(DomainError, match="do not have the skill"):
+        rota.claim(session, no_skill.id, shift.id)
+    paused = factories.member(session, skills=[skill], status="paused")
+    with pytest.raises(DomainError, match="are taking a break"):
+        rota.claim(session, paused.id, shift.id)
+    m = factories.member(session, skills=[skill])
+    near = factories.shift(session, service_=svc, starts_in=timedelta(days=3, hours=3, minutes=10))
+    rota.claim(session, m.id, shift.id)
+    with pytest.raises(DomainError, match="another shift too close"):
+        rota.claim(session, m.id, near.id)
+    with pytest.raises(DomainError, match="already have a place"):
+        rota.claim(session, m.id, shift.id)
+
+
+def test_past_and_cancelled_shifts_cannot_be_claimed(session, garden):
+    skill, svc = garden
+    m = factories.member(session, skills=[skill])
+    past = factories.shift(session, service_=svc, starts_in=timedelta(hours=-1))
+    with pytest.raises(DomainError, match="already started"):
+        rota.claim(session, m.id, past.id)
+    s = factories.shift(session, service_=svc)
+    s.status = "cancelled"
+    session.commit()
+    with pytest.raises(DomainError, match="cancelled"):
+        rota.claim(session, m.id, s.id)
+
+
+def test_drop_reopens_and_late_drop_asks_for_cover(session, garden):
+    skill, svc = garden
+    factories.coordinator(session, "coord@example.org")
+    m = factories.member(session, skills=[skill])
+    soon = factories.shift(session, service_=svc, starts_in=timedelta(hours=20))
+    a = rota.claim(session, m.id, soon.id)
+    result = rota.drop(session, m.id, a.id)
+    assert result.late
+    session.refresh(soon)
+    assert soon.filled == 0
+    session.refresh(a)
+    assert a.status == AssignmentStatus.DROPPED
+    from sqlalchemy import select
+
+    from coop.mail.models import OutboxMessage
+
+    subjects = session.scalars(select(OutboxMessage.subject)).all()
+    assert any("Cover needed" in s for s in subjects)
+    with pytest.raises(DomainError, match="already let"):
+        rota.drop(session, m.id, a.id)
+
+
+def test_someone_else_cannot_drop_my_shift(session, garden):
+    skill, svc = garden
+    m, other = factories.member(session, skills=[skill]), factories.member(session, skills=[skill])
+    a = rota.claim(session, m.id, factories.shift(session, service_=svc).id)
+    from coop.errors import NotFound
+
+    with pytest.raises(NotFound):
+        rota.drop(session, other.id, a.id)
+
+
+def test_swap(session, garden):
+    skill, svc = garden
+    giver, taker = factories.member(session, skills=[skill]), factories.member(session, skills=[skill])
+    shift = factories.shift(session, service_=svc)
+    a = rota.claim(session, giver.id, shift.id)
+    offer = rota.offer_swap(session, giver.id, a.id)
+    assert [o.id for o in rota.open_swaps_for(session, taker)] == [offer.id]
+    new = rota.accept_swap(session, taker.id, offer.id)
+    session.refresh(shift)
+    assert shift.filled == 1 and new.member_id == taker.id
+    with pytest.raises(DomainError, match="just been taken"):
+        rota.accept_swap(session, factories.member(session, skills=[skill]).id, offer.id)
+
+
+def test_weekly_pattern_and_time_off(session, garden):
+    from datetime import time
+
+    skill, svc = garden
+    m = factories.member(session, skills=[skill])
+    shift = factories.shift(session, service_=svc, starts_in=timedelta(days=5))
+    from coop.timeutil import to_london
+
+    local = to_london(shift.starts_at)
+    other_day = (local.weekday() + 1) % 7
+    rota.set_weekly_pattern(session, m, [(other_day, time(0, 0), time(23, 59))])
+    assert rota.shift_problems(session, m, shift, now=utcnow()) == [
+        "is not available at that time (weekly pattern)"
+    ]
+    rota.set_weekly_pattern(
+        session, m, [(local.weekday(), time(0, 0), time(23, 59)), (other_day, time(0, 0), time(23, 59))]
+    )
+    assert rota.shift_problems(session, m, shift, now=utcnow()) == []
+    rota.add_time_off(
+        session, m, local.date(), local.date(), "holiday", today=local.date() - timedelta(days=5)
+    )
+    assert rota.shift_problems(session, m, shift, now=utcnow()) == ["has time off then"]
