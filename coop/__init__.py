@@ -56,11 +56,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from coop.audit.views import bp as audit_bp
     from coop.auth.views import bp as auth_bp
+    from coop.bookings.views import bp as bookings_bp
+    from coop.caps.views import bp as caps_bp
     from coop.home.views import bp as home_bp
     from coop.members.views import bp as members_bp
+    from coop.rota.views import bp as rota_bp
     from coop.settings.views import bp as settings_bp
 
-    for bp in (home_bp, auth_bp, members_bp, audit_bp, settings_bp):
+    for bp in (home_bp, auth_bp, members_bp, bookings_bp, rota_bp, caps_bp, audit_bp, settings_bp):
         app.register_blueprint(bp)
 
 

@@ -24,13 +24,28 @@ class NavItem:
 
 # What each role sees in the menu, in order. A person with several roles sees each item once.
 NAV: dict[str, list[NavItem]] = {
-    "member": [NavItem("My profile", "members.my_profile")],
+    "member": [
+        NavItem("Open shifts", "rota.open_shifts"),
+        NavItem("My shifts", "rota.my_shifts"),
+        NavItem("My limit", "caps.my_limit"),
+        NavItem("My earnings", "caps.my_earnings"),
+        NavItem("Availability", "rota.availability"),
+        NavItem("Pay rates", "bookings.rates"),
+        NavItem("My profile", "members.my_profile"),
+    ],
     "coordinator": [
+        NavItem("Bookings", "bookings.queue"),
+        NavItem("Rota", "rota.week"),
+        NavItem("Clients", "bookings.clients"),
+        NavItem("Services", "bookings.services"),
         NavItem("Members", "members.directory"),
         NavItem("Skills", "members.skills"),
         NavItem("Audit log", "audit.log"),
     ],
-    "client": [],
+    "client": [
+        NavItem("Bookings", "bookings.client_bookings"),
+        NavItem("Book a service", "bookings.client_request"),
+    ],
     "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
 }
 

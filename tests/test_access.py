@@ -16,6 +16,8 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_password",
     "auth.forgot_password",
     "static",
+    "bookings.client_feed",
+    "rota.member_feed",
 }
 
 

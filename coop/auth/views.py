@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
 from coop.auth import service
-from coop.auth.models import User
 from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from coop.auth.models import User
 from coop.db import db
 from coop.errors import DomainError
 from coop.mail import service as mail

@@ -1,0 +1,144 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from coop.members.forms import CheckboxListField
+
+WEEKDAY_CHOICES = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+
+
+class ServiceForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField("What it is, in plain words", validators=[Optional(), Length(max=2000)])
+    skill_id = SelectField("Skill members need", coerce=int)
+    charge = StringField("Client charge per hour (£)", validators=[DataRequired(), Length(max=12)])
+    pay = StringField(
+        "Member pay per hour (£)",
+        description="Never below the pay floor (the Real Living Wage by default).",
+        validators=[DataRequired(), Length(max=12)],
+    )
+    vat_rate = StringField("VAT rate (%)", default="20", validators=[DataRequired(), Length(max=6)])
+    min_booking_hours = StringField(
+        "Shortest booking (hours)", default="1", validators=[DataRequired(), Length(max=5)]
+    )
+    active = BooleanField("Clients can book it", default=True)
+    submit = SubmitField("Save service")
+
+
+class ClientForm(FlaskForm):
+    name = StringField("Organisation name", validators=[DataRequired(), Length(max=120)])
+    address = TextAreaField("Address", validators=[DataRequired(), Length(max=1000)])
+    billing_email = EmailField(
+        "Email for invoices", validators=[DataRequired(), Email("Enter an email address"), Length(max=254)]
+    )
+    payment_terms_days = IntegerField(
+        "Days to pay invoices",
+        default=30,
+        validators=[InputRequired("Enter a number of days"), NumberRange(0, 120, "Between 0 and 120 days")],
+    )
+    invoice_grouping = RadioField(
+        "Invoice lines",
+        default="shift",
+        choices=[("shift", "One line per visit"), ("service", "One line per service")],
+    )
+    confirms_work = BooleanField("Ask this client to confirm that the work happened")
+    submit = SubmitField("Save client")
+
+
+class ContactForm(FlaskForm):
+    name = StringField("Contact's name", validators=[DataRequired(), Length(max=80)])
+    email = EmailField(
+        "Contact's email", validators=[DataRequired(), Email("Enter an email address"), Length(max=254)]
+    )
+    submit = SubmitField("Invite contact")
+
+
+class BookingForm(FlaskForm):
+    service_id = SelectField("Service", coerce=int)
+    site_address = TextAreaField("Where the work happens", validators=[DataRequired(), Length(max=1000)])
+    start_date = DateField("Date (first date, if it repeats)", validators=[InputRequired("Enter a date")])
+    start_time = TimeField("Start time", validators=[InputRequired("Enter a start time")])
+    end_time = TimeField(
+        "End time",
+        description="If it ends after midnight, give the time on the next morning.",
+        validators=[InputRequired("Enter an end time")],
+    )
+    workers = IntegerField(
+        "Number of workers",
+        default=1,
+        validators=[InputRequired("Enter how many workers"), NumberRange(1, 50, "Between 1 and 50 workers")],
+    )
+    notes = TextAreaField("Anything we should know (optional)", validators=[Optional(), Length(max=2000)])
+    recurrence = RadioField(
+        "Does it repeat?",
+        default="none",
+        choices=[
+            ("none", "No, just once"),
+            ("weekly", "Every week"),
+            ("fortnightly", "Every two weeks"),
+            ("monthly", "Every month, on the same date"),
+        ],
+    )
+    weekdays = CheckboxListField(
+        "On which days (weekly or fortnightly)",
+        coerce=int,
+        choices=WEEKDAY_CHOICES,
+        description="Leave empty to repeat on the first date's day.",
+    )
+    until_date = DateField("Last date (if it repeats)", validators=[Optional()])
+    occurrences = IntegerField(
+        "Or: how many times", validators=[Optional(), NumberRange(1, 104, "Between 1 and 104")]
+    )
+    preview = SubmitField("Check the price")
+    submit = SubmitField("Send booking request")
+
+
+class CoordinatorBookingForm(BookingForm):
+    client_id = SelectField("Client", coerce=int)
+    submit = SubmitField("Book and confirm")
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Reason (the client will see this)", validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField("Decline request")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm and create shifts")
+
+
+class CancelForm(FlaskForm):
+    reason = StringField("Reason (optional)", validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Cancel")
+
+
+class ShiftEditForm(FlaskForm):
+    day = DateField("Date", validators=[InputRequired("Enter a date")])
+    start_time = TimeField("Start time", validators=[InputRequired("Enter a start time")])
+    end_time = TimeField("End time", validators=[InputRequired("Enter an end time")])
+    site_address = TextAreaField("Address", validators=[DataRequired(), Length(max=1000)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+    slots = IntegerField(
+        "Workers", validators=[InputRequired(), NumberRange(1, 50, "Between 1 and 50 workers")]
+    )
+    scope = RadioField(
+        "Change",
+        default="one",
+        choices=[("one", "Just this visit"), ("future", "This and all later visits")],
+    )
+    submit = SubmitField("Save changes")
+
+
+class FeedForm(FlaskForm):
+    submit = SubmitField("Make a new calendar address")

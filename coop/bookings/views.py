@@ -1,0 +1,484 @@
+"""Services, clients and bookings: coordinators' pages, the client portal and client feeds."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WResponse
+
+from coop.access import public, roles
+from coop.bookings import calendar
+from coop.bookings import service as bookings
+from coop.bookings.forms import (
+    BookingForm,
+    CancelForm,
+    ClientForm,
+    ConfirmForm,
+    ContactForm,
+    CoordinatorBookingForm,
+    DeclineForm,
+    FeedForm,
+    ServiceForm,
+    ShiftEditForm,
+)
+from coop.bookings.models import Booking, Client
+from coop.db import db
+from coop.errors import DomainError, Forbidden
+from coop.members import service as members
+from coop.members.views import invite_link
+from coop.money import parse_pounds
+from coop.settings import service as settings
+from coop.timeutil import to_london
+from coop.web import form_error
+
+bp = Blueprint("bookings", __name__)
+
+Page = str | WResponse
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _decimal(text: str, field: str, message: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace("%", ""))
+    except InvalidOperation as exc:
+        raise DomainError(message, field=field) from exc
+    if not value.is_finite():
+        raise DomainError(message, field=field)
+    return value
+
+
+def _service_data(form: ServiceForm) -> bookings.ServiceData:
+    try:
+        charge = parse_pounds(form.charge.data or "")
+    except ValueError as e:
+        raise DomainError(str(e), field="charge") from e
+    try:
+        pay = parse_pounds(form.pay.data or "")
+    except ValueError as e:
+        raise DomainError(str(e), field="pay") from e
+    vat = _decimal(form.vat_rate.data or "", "vat_rate", "Enter the VAT rate as a number, like 20")
+    hours = _decimal(form.min_booking_hours.data or "", "min_booking_hours", "Enter hours, like 2 or 1.5")
+    if not 0 <= hours <= 24:
+        raise DomainError("Enter between 0 and 24 hours.", field="min_booking_hours")
+    if not 0 <= vat <= 100:
+        raise DomainError("Enter a VAT rate between 0 and 100.", field="vat_rate")
+    return bookings.ServiceData(
+        name=form.name.data or "",
+        description=form.description.data or "",
+        skill_id=form.skill_id.data or 0,
+        charge_pence_per_hour=charge,
+        pay_pence_per_hour=pay,
+        vat_rate_bp=int(vat * 100),
+        min_booking_minutes=int(hours * 60),
+        active=bool(form.active.data),
+    )
+
+
+def _booking_data(form: BookingForm) -> bookings.BookingData:
+    assert form.start_date.data and form.start_time.data and form.end_time.data
+    return bookings.BookingData(
+        service_id=form.service_id.data or 0,
+        site_address=form.site_address.data or "",
+        start_date=form.start_date.data,
+        start_time=form.start_time.data,
+        end_time=form.end_time.data,
+        workers=form.workers.data or 0,
+        notes=form.notes.data or "",
+        recurrence=form.recurrence.data or "none",
+        weekdays=list(form.weekdays.data or []),
+        until_date=form.until_date.data,
+        occurrences=form.occurrences.data,
+    )
+
+
+def _service_choices() -> list[tuple[int, str]]:
+    return [(s.id, s.name) for s in bookings.list_services(db.session, active_only=True)]
+
+
+def _my_client() -> Client:
+    client = bookings.client_for_user(db.session, current_user.id)
+    if client is None:
+        raise Forbidden("This account is not linked to a client.")
+    return client
+
+
+def _feed_url(kind: str, token: str) -> str:
+    return str(current_app.config["BASE_URL"] + url_for(f"{kind}", token=token))
+
+
+# --- pay transparency (members) ---------------------------------------------------------------
+
+
+@bp.route("/rates")
+@roles("member", "coordinator")
+def rates() -> Page:
+    return render_template(
+        "bookings/rates.html", services=bookings.list_services(db.session, active_only=True)
+    )
+
+
+# --- services (coordinators) -------------------------------------------------------------------
+
+
+@bp.route("/services")
+@roles("coordinator")
+def services() -> Page:
+    return render_template(
+        "bookings/services.html",
+        services=bookings.list_services(db.session),
+        floor=settings.get(db.session, "pay_floor_pence"),
+    )
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def edit_service(service_id: int | None = None) -> Page:
+    service = bookings.get_service(db.session, service_id) if service_id else None
+    form = ServiceForm(obj=service)
+    form.skill_id.choices = [(s.id, s.name) for s in members.list_skills(db.session)]
+    if request.method == "GET" and service is not None:
+        form.charge.data = f"{service.charge_pence_per_hour / 100:.2f}"
+        form.pay.data = f"{service.pay_pence_per_hour / 100:.2f}"
+        form.vat_rate.data = f"{Decimal(service.vat_rate_bp) / 100:g}"
+        form.min_booking_hours.data = f"{Decimal(service.min_booking_minutes) / 60:g}"
+    if form.validate_on_submit():
+        try:
+            bookings.save_service(db.session, _service_data(form), actor_id=current_user.id, service=service)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Service saved.", "success")
+            return redirect(url_for("bookings.services"))
+    return render_template("bookings/edit_service.html", form=form, service=service)
+
+
+# --- clients (coordinators) --------------------------------------------------------------------
+
+
+@bp.route("/clients")
+@roles("coordinator")
+def clients() -> Page:
+    return render_template("clients/list.html", clients=bookings.list_clients(db.session))
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@bp.route("/clients/<int:client_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def edit_client(client_id: int | None = None) -> Page:
+    client = bookings.get_client(db.session, client_id) if client_id else None
+    form = ClientForm(obj=client)
+    if form.validate_on_submit():
+        data = bookings.ClientData(
+            name=form.name.data or "",
+            address=form.address.data or "",
+            billing_email=form.billing_email.data or "",
+            payment_terms_days=form.payment_terms_days.data or 0,
+            invoice_grouping=form.invoice_grouping.data or "",
+            confirms_work=bool(form.confirms_work.data),
+        )
+        try:
+            saved = bookings.save_client(db.session, data, client)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Client saved.", "success")
+            return redirect(url_for("bookings.edit_client", client_id=saved.id))
+    recent = bookings.list_bookings(db.session, client_id=client.id, limit=30) if client else []
+    return render_template(
+        "clients/edit.html", form=form, client=client, contact_form=ContactForm(), recent=recent
+    )
+
+
+@bp.route("/clients/<int:client_id>/contacts", methods=["POST"])
+@roles("coordinator")
+def invite_contact(client_id: int) -> Page:
+    client = bookings.get_client(db.session, client_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            bookings.invite_contact(
+                db.session,
+                client,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                invite_link=invite_link,
+                coop_name=settings.get(db.session, "coop_name"),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(f"Invitation sent to {form.email.data}.", "success")
+    else:
+        flash("Enter the contact's name and a valid email address.", "error")
+    return redirect(url_for("bookings.edit_client", client_id=client.id))
+
+
+# --- bookings (coordinators) -------------------------------------------------------------------
+
+
+@bp.route("/bookings")
+@roles("coordinator")
+def queue() -> Page:
+    bookings.complete_finished_bookings(db.session)
+    requests = bookings.request_queue(db.session)
+    staffing = {b.id: bookings.staffing_for(db.session, b) for b in requests}
+    status = request.args.get("status", "")
+    recent = bookings.list_bookings(db.session, status=status or None, limit=100)
+    return render_template(
+        "bookings/queue.html", requests=requests, staffing=staffing, recent=recent, status=status
+    )
+
+
+@bp.route("/bookings/new", methods=["GET", "POST"])
+@roles("coordinator")
+def book_for_client() -> Page:
+    form = CoordinatorBookingForm()
+    form.service_id.choices = _service_choices()
+    form.client_id.choices = [(c.id, c.name) for c in bookings.list_clients(db.session) if c.active]
+    plan = None
+    if form.validate_on_submit():
+        try:
+            data = _booking_data(form)
+            plan = bookings.plan_booking(db.session, data)
+            if form.submit.data:
+                client = bookings.get_client(db.session, form.client_id.data or 0)
+                booking = bookings.book_on_behalf(db.session, client, data, actor_id=current_user.id)
+                flash(f"Booked and confirmed: {len(booking.shifts)} visit(s) are on the rota.", "success")
+                return redirect(url_for("bookings.booking_detail", booking_id=booking.id))
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+            plan = None
+    return render_template("bookings/new.html", form=form, plan=plan, coordinator=True)
+
+
+@bp.route("/bookings/<int:booking_id>")
+@roles("coordinator")
+def booking_detail(booking_id: int) -> Page:
+    booking = bookings.get_booking(db.session, booking_id)
+    from coop.rota.service import holders_of
+
+    staffing = bookings.staffing_for(db.session, booking) if booking.status == "requested" else None
+    plan = None
+    if booking.status == "requested":
+        try:
+            plan = bookings.plan_booking(db.session, bookings.booking_data(booking))
+        except DomainError as e:
+            flash(f"This request cannot be confirmed as it is: {e.message}", "warning")
+    return render_template(
+        "bookings/detail.html",
+        booking=booking,
+        staffing=staffing,
+        plan=plan,
+        holders=holders_of(db.session, [s.id for s in booking.shifts]),
+        confirm_form=ConfirmForm(),
+        decline_form=DeclineForm(),
+        cancel_form=CancelForm(),
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/confirm", methods=["POST"])
+@roles("coordinator")
+def confirm(booking_id: int) -> Page:
+    booking = bookings.get_booking(db.session, booking_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            shifts = bookings.confirm_booking(db.session, booking, actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(f"Confirmed: {len(shifts)} shift(s) are now open to members.", "success")
+    return redirect(url_for("bookings.booking_detail", booking_id=booking_id))
+
+
+@bp.route("/bookings/<int:booking_id>/decline", methods=["POST"])
+@roles("coordinator")
+def decline(booking_id: int) -> Page:
+    booking = bookings.get_booking(db.session, booking_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            bookings.decline_booking(db.session, booking, form.reason.data or "", actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Declined; the client has been told why.", "success")
+    else:
+        flash("Give a reason for declining.", "error")
+    return redirect(url_for("bookings.booking_detail", booking_id=booking_id))
+
+
+def _cancel(booking: Booking, after: str, **values: Any) -> Page:
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            fee = bookings.cancel_booking(
+                db.session, booking, actor_id=current_user.id, reason=form.reason.data or ""
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                "Booking cancelled." + (f" A cancellation fee of £{fee / 100:.2f} applies." if fee else ""),
+                "success",
+            )
+    return redirect(url_for(after, **values))
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
+@roles("coordinator")
+def cancel(booking_id: int) -> Page:
+    return _cancel(
+        bookings.get_booking(db.session, booking_id), "bookings.booking_detail", booking_id=booking_id
+    )
+
+
+@bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
+@roles("coordinator")
+def edit_shift(shift_id: int) -> Page:
+    shift = bookings.get_shift(db.session, shift_id)
+    form = ShiftEditForm(obj=shift)
+    if request.method == "GET":
+        start, end = to_london(shift.starts_at), to_london(shift.ends_at)
+        form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
+    if form.validate_on_submit():
+        assert form.day.data and form.start_time.data and form.end_time.data
+        change = bookings.ShiftChange(
+            day=form.day.data,
+            start_time=form.start_time.data,
+            end_time=form.end_time.data,
+            site_address=form.site_address.data or "",
+            notes=form.notes.data or "",
+            slots=form.slots.data or 0,
+        )
+        try:
+            changed = bookings.edit_shifts(
+                db.session, shift, change, scope=form.scope.data or "", actor_id=current_user.id
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(f"{len(changed)} visit(s) changed; members on them have been told.", "success")
+            return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
+    return render_template("bookings/edit_shift.html", form=form, shift=shift, cancel_form=CancelForm())
+
+
+@bp.route("/shifts/<int:shift_id>/cancel", methods=["POST"])
+@roles("coordinator")
+def cancel_shift(shift_id: int) -> Page:
+    shift = bookings.get_shift(db.session, shift_id)
+    if CancelForm().validate_on_submit():
+        try:
+            fee = bookings.cancel_shift(db.session, shift, actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Visit cancelled." + (f" Cancellation fee £{fee / 100:.2f}." if fee else ""), "success")
+    return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
+
+
+# --- the client portal ------------------------------------------------------------------------
+
+
+@bp.route("/my/bookings")
+@roles("client")
+def client_bookings() -> Page:
+    client = _my_client()
+    bookings.complete_finished_bookings(db.session)
+    overview = bookings.client_overview(db.session, client.id)
+    from coop.rota.service import holders_of
+
+    holders = holders_of(db.session, [s.id for s in overview.upcoming + overview.past])
+    return render_template(
+        "clients/portal.html", client=client, overview=overview, holders=holders, cancel_form=CancelForm()
+    )
+
+
+@bp.route("/my/bookings/new", methods=["GET", "POST"])
+@roles("client")
+def client_request() -> Page:
+    client = _my_client()
+    form = BookingForm()
+    form.service_id.choices = _service_choices()
+    again = request.args.get("again", type=int)
+    if request.method == "GET" and again:
+        past = bookings.get_booking(db.session, again, client_id=client.id)
+        form.service_id.data, form.site_address.data = past.service_id, past.site_address
+        form.start_time.data, form.end_time.data = past.start_time, past.end_time
+        form.workers.data, form.notes.data = past.workers, past.notes
+    plan = None
+    if form.validate_on_submit():
+        try:
+            data = _booking_data(form)
+            plan = bookings.plan_booking(db.session, data)
+            if form.submit.data:
+                bookings.request_booking(db.session, client, data, actor_id=current_user.id)
+                flash(
+                    "Thank you. Your request has been sent; we will email you when it is confirmed.",
+                    "success",
+                )
+                return redirect(url_for("bookings.client_bookings"))
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+            plan = None
+    return render_template("bookings/new.html", form=form, plan=plan, coordinator=False)
+
+
+@bp.route("/my/bookings/<int:booking_id>")
+@roles("client")
+def client_booking(booking_id: int) -> Page:
+    client = _my_client()
+    booking = bookings.get_booking(db.session, booking_id, client_id=client.id)
+    from coop.rota.service import holders_of
+
+    return render_template(
+        "clients/booking.html",
+        booking=booking,
+        cancel_form=CancelForm(),
+        holders=holders_of(db.session, [s.id for s in booking.shifts]),
+        terms=bookings.cancellation_terms(db.session),
+    )
+
+
+@bp.route("/my/bookings/<int:booking_id>/cancel", methods=["POST"])
+@roles("client")
+def client_cancel(booking_id: int) -> Page:
+    client = _my_client()
+    booking = bookings.get_booking(db.session, booking_id, client_id=client.id)
+    return _cancel(booking, "bookings.client_booking", booking_id=booking_id)
+
+
+@bp.route("/my/calendar", methods=["GET", "POST"])
+@roles("client")
+def client_calendar() -> Page:
+    client = _my_client()
+    form = FeedForm()
+    if form.validate_on_submit():
+        bookings.regenerate_client_feed(db.session, client)
+        flash("Your calendar has a new address. The old one no longer works.", "success")
+        return redirect(url_for("bookings.client_calendar"))
+    return render_template(
+        "clients/calendar.html", url=_feed_url("bookings.client_feed", client.feed_token), form=form
+    )
+
+
+@bp.route("/calendar/client/<token>.ics")
+@public
+def client_feed(token: str) -> Response:
+    body = calendar.client_feed(db.session, token)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})

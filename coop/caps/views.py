@@ -1,0 +1,202 @@
+"""A member's own limit and earnings. Coordinators can set a limit at a member's request but never
+see the figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WResponse
+
+from coop.access import roles
+from coop.caps import service as caps
+from coop.caps.forms import CapForm, PresetForm, RemoveForm
+from coop.charts import bar_chart
+from coop.db import db
+from coop.errors import DomainError
+from coop.members import service as members
+from coop.members.models import Member
+from coop.money import parse_pounds
+from coop.timeutil import today_london
+from coop.web import current_member, form_error
+
+bp = Blueprint("caps", __name__)
+Page = str | WResponse
+
+
+def cap_data(form: CapForm) -> caps.CapData:
+    earnings = hours = None
+    if (form.earnings_cap.data or "").strip():
+        try:
+            earnings = parse_pounds(form.earnings_cap.data or "")
+        except ValueError as e:
+            raise DomainError(str(e), field="earnings_cap") from e
+    if (form.hours_cap.data or "").strip():
+        try:
+            value = Decimal((form.hours_cap.data or "").strip())
+        except InvalidOperation as e:
+            raise DomainError("Enter hours as a number, like 15.5", field="hours_cap") from e
+        if not value.is_finite() or not 0 <= value <= 168:
+            raise DomainError("Enter between 0 and 168 hours.", field="hours_cap")
+        hours = int(value * 60)
+    period = form.period.data or "weekly"
+    return caps.CapData(
+        earnings,
+        hours,
+        period,
+        form.period_start_day.data or 1,
+        form.mode.data or "block",
+        form.count_by.data if period == "monthly" else "worked",
+    )
+
+
+def _fill(form: CapForm, cap: object) -> None:
+    from coop.caps.models import BenefitCap
+
+    assert isinstance(cap, BenefitCap)
+    form.earnings_cap.data = (
+        f"{cap.earnings_cap_pence / 100:.2f}" if cap.earnings_cap_pence is not None else ""
+    )
+    form.hours_cap.data = (
+        f"{Decimal(cap.hours_cap_minutes) / 60:g}" if cap.hours_cap_minutes is not None else ""
+    )
+    form.period.data, form.period_start_day.data = cap.period, cap.period_start_day
+    form.mode.data, form.count_by.data = cap.mode, cap.count_by
+
+
+@bp.route("/my/limit", methods=["GET", "POST"])
+@roles("member")
+def my_limit() -> Page:
+    member = current_member()
+    cap = caps.cap_for(db.session, member.id)
+    form = CapForm()
+    if form.validate_on_submit():
+        try:
+            caps.set_cap(db.session, member, cap_data(form), actor_id=current_user.id, by_coordinator=False)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Your limit is saved. We will check every shift against it.", "success")
+            return redirect(url_for("caps.my_limit"))
+    elif cap is not None and not form.is_submitted():
+        _fill(form, cap)
+    return render_template(
+        "caps/limit.html",
+        cap=cap,
+        form=form,
+        preset_form=PresetForm(),
+        remove_form=RemoveForm(),
+        warnings=caps.payday_warnings(db.session, cap, today=today_london()),
+    )
+
+
+@bp.route("/my/limit/preset", methods=["POST"])
+@roles("member")
+def use_preset() -> Page:
+    member = current_member()
+    form = PresetForm()
+    if form.validate_on_submit():
+        try:
+            data = caps.preset_data(
+                db.session, form.preset.data or "", start_day=form.period_start_day.data or 1
+            )
+            caps.set_cap(db.session, member, data, actor_id=current_user.id, by_coordinator=False)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            if data.preset == "esa":
+                flash(
+                    "Your ESA Permitted Work limit is set. Remember: tell the benefits office (the DWP) "
+                    "before you start work, using form PW1.",
+                    "warning",
+                )
+            else:
+                flash("Your limit is set. You can change the figures below.", "success")
+    else:
+        flash("Choose a limit, and a day from 1 to 28.", "error")
+    return redirect(url_for("caps.my_limit"))
+
+
+@bp.route("/my/limit/remove", methods=["POST"])
+@roles("member")
+def remove_limit() -> Page:
+    member = current_member()
+    if RemoveForm().validate_on_submit():
+        caps.remove_cap(db.session, member, actor_id=current_user.id, by_coordinator=False)
+        flash("Your limit is removed.", "success")
+    return redirect(url_for("caps.my_limit"))
+
+
+@bp.route("/my/earnings")
+@roles("member")
+def my_earnings() -> Page:
+    member = current_member()
+    cap = caps.cap_for(db.session, member.id)
+    history = caps.earnings_history(db.session, member, cap, today=today_london())
+    chart = bar_chart(
+        "Earnings in each period"
+        + (" against your limit" if cap and cap.earnings_cap_pence is not None else ""),
+        [p.period.start.strftime("%-d %b") for p in history],
+        [p.pay_pence for p in history],
+        limit=cap.earnings_cap_pence if cap else None,
+        value_label="£",
+    )
+    return render_template(
+        "caps/earnings.html",
+        cap=cap,
+        history=history,
+        chart=chart,
+        warnings=caps.payday_warnings(db.session, cap, today=today_london()),
+    )
+
+
+@bp.route("/my/earnings.csv")
+@roles("member")
+def earnings_csv() -> Response:
+    member = current_member()
+    cap = caps.cap_for(db.session, member.id)
+    history = caps.earnings_history(db.session, member, cap, today=today_london())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Period start", "Period end", "Gross earnings (GBP)", "Hours", "Co-op paydays in period"]
+    )
+    for p in history:
+        writer.writerow(
+            [
+                p.period.start.isoformat(),
+                p.period.end.isoformat(),
+                f"{p.pay_pence / 100:.2f}",
+                f"{p.minutes / 60:.2f}",
+                " ".join(d.isoformat() for d in p.paydays),
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=earnings-by-period.csv"},
+    )
+
+
+@bp.route("/members/<int:member_id>/limit", methods=["GET", "POST"])
+@roles("coordinator")
+def set_for_member(member_id: int) -> Page:
+    """At a member's request. The current figures are never shown here."""
+    member: Member = members.get_member(db.session, member_id)
+    has_cap = caps.cap_for(db.session, member.id) is not None
+    form = CapForm()
+    if form.validate_on_submit():
+        try:
+            caps.set_cap(db.session, member, cap_data(form), actor_id=current_user.id, by_coordinator=True)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(f"Limit saved for {member.display_name}. This change is in the audit log.", "success")
+            return redirect(url_for("members.edit_member", member_id=member.id))
+    return render_template("caps/coordinator.html", member=member, has_cap=has_cap, form=form)

@@ -1,0 +1,47 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+
+class ActionForm(FlaskForm):
+    """A one-button form (claim, drop, swap...): only the CSRF token."""
+
+    confirm = HiddenField()
+    submit = SubmitField("Go")
+
+
+class PreferencesForm(FlaskForm):
+    preferred_hours_week = IntegerField(
+        "Hours a week you would like (optional)",
+        validators=[Optional(), NumberRange(0, 60, "Between 0 and 60")],
+    )
+    show_open_when_paused = BooleanField("Show me open shifts while I am taking a break")
+    daily_digest = BooleanField("Email me once a day about new shifts I could do")
+    pattern = TextAreaField(
+        "When you are usually free",
+        description="One line per time, like: Mon 09:00-17:00. Leave empty if any time is fine.",
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField("Save")
+
+
+class TimeOffForm(FlaskForm):
+    first_day = DateField("First day away", validators=[InputRequired("Enter the first day")])
+    last_day = DateField("Last day away", validators=[InputRequired("Enter the last day")])
+    note = StringField(
+        "Note (optional, only you and coordinators see it)", validators=[Optional(), Length(max=200)]
+    )
+    submit = SubmitField("Add time off")
+
+
+class FillForm(FlaskForm):
+    member_id = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Give this slot")

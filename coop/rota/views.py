@@ -1,0 +1,317 @@
+"""Members' open shifts, their own shifts, swaps, availability and calendar; coordinators' rota."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WResponse
+
+from coop.access import public, roles
+from coop.bookings import calendar
+from coop.bookings import service as bookings
+from coop.caps.service import CapWarning
+from coop.db import db
+from coop.errors import DomainError
+from coop.rota import service as rota
+from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
+from coop.timeutil import today_london, utcnow
+from coop.web import current_member, form_error
+
+bp = Blueprint("rota", __name__)
+Page = str | WResponse
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+PATTERN_LINE = re.compile(
+    r"^\s*(\w{3})\w*\s+(\d{1,2}):(\d{2})\s*[-–to]+\s*(\d{1,2}):(\d{2})\s*$", re.IGNORECASE
+)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for(default)
+
+
+@bp.route("/shifts/open")
+@roles("member")
+def open_shifts() -> Page:
+    member = current_member()
+    weekday = request.args.get("day", type=int)
+    filters = rota.ShiftFilter(
+        service_id=request.args.get("service", type=int),
+        weekday=weekday if weekday is not None and 0 <= weekday <= 6 else None,
+        area=request.args.get("area", "").strip()[:80],
+    )
+    return render_template(
+        "rota/open.html",
+        member=member,
+        items=rota.open_shifts_for(db.session, member, filters=filters),
+        filters=filters,
+        services=bookings.list_services(db.session, active_only=True),
+        prefs=rota.preferences(db.session, member),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/shifts/<int:shift_id>/claim", methods=["POST"])
+@roles("member")
+def claim(shift_id: int) -> Page:
+    member = current_member()
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            rota.claim(db.session, member.id, shift_id, accept_cap_warning=form.confirm.data == "yes")
+        except CapWarning as w:
+            db.session.rollback()
+            shift = bookings.get_shift(db.session, shift_id)
+            return render_template(
+                "rota/confirm_over_limit.html", shift=shift, message=w.message, form=ActionForm()
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("It's yours. The shift is on your list and in your calendar.", "success")
+            return redirect(url_for("rota.my_shifts"))
+    return redirect(url_for("rota.open_shifts"))
+
+
+@bp.route("/shifts/mine")
+@roles("member")
+def my_shifts() -> Page:
+    member = current_member()
+    return render_template(
+        "rota/mine.html",
+        assignments=rota.my_shifts(db.session, member),
+        offers=rota.my_open_swap_offers(db.session, member),
+        swaps=rota.open_swaps_for(db.session, member),
+        form=ActionForm(),
+        now=utcnow(),
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/drop", methods=["POST"])
+@roles("member")
+def drop(assignment_id: int) -> Page:
+    member = current_member()
+    if ActionForm().validate_on_submit():
+        try:
+            result = rota.drop(db.session, member.id, assignment_id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                "Done. The shift is open for someone else."
+                + (
+                    " As it is soon, we have asked the coordinators to find cover. That's fine."
+                    if result.late
+                    else ""
+                ),
+                "success",
+            )
+    return redirect(url_for("rota.my_shifts"))
+
+
+@bp.route("/assignments/<int:assignment_id>/swap", methods=["POST"])
+@roles("member")
+def offer_swap(assignment_id: int) -> Page:
+    member = current_member()
+    if ActionForm().validate_on_submit():
+        try:
+            rota.offer_swap(db.session, member.id, assignment_id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Your shift is offered to other members. It stays yours until someone takes it.", "success")
+    return redirect(url_for("rota.my_shifts"))
+
+
+@bp.route("/swaps/<int:offer_id>/withdraw", methods=["POST"])
+@roles("member")
+def withdraw_swap(offer_id: int) -> Page:
+    member = current_member()
+    if ActionForm().validate_on_submit():
+        try:
+            rota.withdraw_swap(db.session, member.id, offer_id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Offer withdrawn. The shift is still yours.", "success")
+    return redirect(url_for("rota.my_shifts"))
+
+
+@bp.route("/swaps/<int:offer_id>/accept", methods=["POST"])
+@roles("member")
+def accept_swap(offer_id: int) -> Page:
+    member = current_member()
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            rota.accept_swap(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("You have taken over the shift.", "success")
+    return redirect(url_for("rota.my_shifts"))
+
+
+def parse_pattern(text: str) -> list[tuple[int, time, time]]:
+    windows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = PATTERN_LINE.match(line)
+        if not m or m.group(1).lower() not in DAYS:
+            raise DomainError(f"Line {number} should look like: Mon 09:00-17:00", field="pattern")
+        h1, m1, h2, m2 = (int(m.group(i)) for i in range(2, 6))
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
+            raise DomainError(f"Line {number} has a time that does not exist.", field="pattern")
+        end = time(23, 59) if h2 == 24 else time(h2, m2)
+        windows.append((DAYS.index(m.group(1).lower()), time(h1, m1), end))
+    return windows
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+@roles("member")
+def availability() -> Page:
+    member = current_member()
+    prefs = rota.preferences(db.session, member)
+    form = PreferencesForm(obj=prefs)
+    if request.method == "GET":
+        form.pattern.data = "\n".join(
+            f"{DAYS[a.weekday].capitalize()} {a.start_time.strftime('%H:%M')}-{a.end_time.strftime('%H:%M')}"
+            for a in rota.weekly_pattern(db.session, member)
+        )
+    if form.validate_on_submit():
+        try:
+            windows = parse_pattern(form.pattern.data or "")
+            rota.save_preferences(
+                db.session,
+                member,
+                preferred_hours_week=form.preferred_hours_week.data,
+                show_open_when_paused=bool(form.show_open_when_paused.data),
+                daily_digest=bool(form.daily_digest.data),
+            )
+            rota.set_weekly_pattern(db.session, member, windows)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("rota.availability"))
+    return render_template(
+        "rota/availability.html",
+        form=form,
+        time_off_form=TimeOffForm(),
+        time_off=rota.time_off(db.session, member, today=today_london()),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/availability/time-off", methods=["POST"])
+@roles("member")
+def add_time_off() -> Page:
+    member = current_member()
+    form = TimeOffForm()
+    if form.validate_on_submit():
+        assert form.first_day.data and form.last_day.data
+        try:
+            rota.add_time_off(
+                db.session,
+                member,
+                form.first_day.data,
+                form.last_day.data,
+                form.note.data or "",
+                today=today_london(),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Time off added. You will not be offered shifts then.", "success")
+    else:
+        flash("Enter the first and last day.", "error")
+    return redirect(url_for("rota.availability"))
+
+
+@bp.route("/availability/time-off/<int:time_off_id>/delete", methods=["POST"])
+@roles("member")
+def remove_time_off(time_off_id: int) -> Page:
+    member = current_member()
+    if ActionForm().validate_on_submit():
+        rota.remove_time_off(db.session, member, time_off_id)
+        flash("Time off removed.", "success")
+    return redirect(url_for("rota.availability"))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles("member")
+def my_calendar() -> Page:
+    member = current_member()
+    form = ActionForm()
+    if form.validate_on_submit():
+        rota.regenerate_feed(db.session, member)
+        flash("Your calendar has a new address. The old one no longer works.", "success")
+        return redirect(url_for("rota.my_calendar"))
+    feed = rota.feed_for(db.session, member)
+    url = current_app.config["BASE_URL"] + url_for("rota.member_feed", token=feed.token)
+    return render_template("rota/calendar.html", url=url, form=form)
+
+
+@bp.route("/calendar/member/<token>.ics")
+@public
+def member_feed(token: str) -> Response:
+    member = rota.member_by_feed_token(db.session, token)
+    body = calendar.build(f"{member.first_name}'s shifts", rota.feed_shifts(db.session, member))
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})
+
+
+# --- coordinators ------------------------------------------------------------------------------
+
+
+@bp.route("/rota")
+@roles("coordinator")
+def week() -> Page:
+    try:
+        day = date.fromisoformat(request.args.get("week", ""))
+    except ValueError:
+        day = today_london()
+    monday = rota.week_start(day)
+    view = request.args.get("view", "day")
+    week_ = rota.rota_week(db.session, monday)
+    template = "rota/print.html" if request.args.get("print") else "rota/week.html"
+    return render_template(
+        template, week=week_, view=view, prev=monday - timedelta(days=7), next=monday + timedelta(days=7)
+    )
+
+
+@bp.route("/rota/unfilled")
+@roles("coordinator")
+def unfilled() -> Page:
+    return render_template("rota/unfilled.html", shifts=rota.unfilled_shifts(db.session))
+
+
+@bp.route("/shifts/<int:shift_id>/fill", methods=["GET", "POST"])
+@roles("coordinator")
+def fill(shift_id: int) -> Page:
+    shift = bookings.get_shift(db.session, shift_id)
+    form = FillForm()
+    if form.validate_on_submit():
+        try:
+            rota.assign(db.session, int(form.member_id.data or 0), shift_id)
+        except (DomainError, ValueError) as e:
+            db.session.rollback()
+            flash(getattr(e, "message", "Choose a member."), "error")
+        else:
+            flash("Slot filled; the member can see it on their shifts.", "success")
+        return redirect(url_for("rota.fill", shift_id=shift_id))
+    return render_template(
+        "rota/fill.html",
+        shift=shift,
+        candidates=rota.candidates_for(db.session, shift),
+        holders=rota.holders_of(db.session, [shift.id]).get(shift.id, []),
+    )

@@ -1,0 +1,119 @@
+"""Every page renders for the people who may see it, on the demo co-op (catches template
+errors), and shows what they came for."""
+
+import pytest
+from sqlalchemy import select
+
+from coop.bookings.models import Booking, Shift
+from coop.demo.service import DEMO_LOGINS, load_demo
+from coop.members.models import Member, Skill
+from coop.rota import service as rota
+
+
+@pytest.fixture
+def demo(session):
+    load_demo(session)
+    return session
+
+
+def signed_in(make_web, role):
+    web = make_web()
+    email = dict((r, e) for r, e in DEMO_LOGINS["accounts"])[role]
+    assert web.login(email, DEMO_LOGINS["password"]).status_code == 302
+    return web
+
+
+def test_member_pages(demo, make_web):
+    web = signed_in(make_web, "member")
+    member = demo.scalar(select(Member).where(Member.display_name == "Chris Taylor"))
+    feed = rota.feed_for(demo, member)
+    for url, text in [
+        ("/home", "Hello, Chris Taylor"),
+        ("/shifts/open", "Open shifts"),
+        ("/shifts/mine", "My shifts"),
+        ("/availability", "When I can work"),
+        ("/calendar", "calendar"),
+        ("/my/limit", "My earnings limit"),
+        ("/my/earnings", "My earnings"),
+        ("/rates", "Co-op keeps"),
+        ("/me", "My profile"),
+    ]:
+        r = web.get(url)
+        assert r.status_code == 200, url
+        assert text in r.get_data(as_text=True), url
+    ics = web.get(f"/calendar/member/{feed.token}.ics")
+    assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    assert web.get("/my/earnings.csv").status_code == 200
+
+
+def test_coordinator_pages(demo, make_web):
+    web = signed_in(make_web, "coordinator")
+    booking = demo.scalars(select(Booking).where(Booking.status == "scheduled")).first()
+    request_ = demo.scalars(select(Booking).where(Booking.status == "requested")).first()
+    shift = demo.scalars(select(Shift)).first()
+    member = demo.scalars(select(Member)).first()
+    skill = demo.scalars(select(Skill)).first()
+    for url, text in [
+        ("/home", "Requests waiting"),
+        ("/bookings", "Requests waiting"),
+        (f"/bookings/{booking.id}", "Visits"),
+        (f"/bookings/{request_.id}", "Confirm"),
+        ("/bookings/new", "Book for a client"),
+        (f"/shifts/{shift.id}/edit", "Change the visit"),
+        (f"/shifts/{shift.id}/fill", "Fill"),
+        ("/rota", "Rota: week of"),
+        ("/rota?view=member", "Rota"),
+        ("/rota?print=1", "Rota"),
+        ("/rota/unfilled", "Unfilled"),
+        ("/clients", "Corner Bakery"),
+        (f"/clients/{booking.client_id}", "Contacts"),
+        ("/clients/new", "New client"),
+        ("/services", "pay floor"),
+        ("/services/new", "New service"),
+        (f"/services/{booking.service_id}", "Member pay"),
+        ("/members", "Chris Taylor"),
+        (f"/members/{member.id}", "Profile"),
+        (f"/members/{member.id}/limit", "Set a limit"),
+        ("/skills", "Gardening"),
+        (f"/skills/{skill.id}", "Edit skill"),
+        ("/members/invite", "Invite"),
+        ("/audit", "Audit log"),
+        ("/rates", "Co-op keeps"),
+    ]:
+        r = web.get(url)
+        assert r.status_code == 200, url
+        assert text in r.get_data(as_text=True), url
+
+
+def test_client_pages(demo, make_web):
+    web = signed_in(make_web, "client")
+    from coop.auth.service import find_user
+    from coop.bookings.service import client_for_user
+
+    client = client_for_user(demo, find_user(demo, "client@demo.coop.works").id)
+    booking = demo.scalars(select(Booking).where(Booking.client_id == client.id)).first()
+    for url, text in [
+        ("/home", "Corner Bakery"),
+        ("/my/bookings", "Bookings for Corner Bakery"),
+        ("/my/bookings/new", "Book a service"),
+        (f"/my/bookings/{booking.id}", booking.service.name),
+        (f"/my/bookings/new?again={booking.id}", booking.site_address.split(",")[0]),
+        ("/my/calendar", "calendar"),
+    ]:
+        r = web.get(url)
+        assert r.status_code == 200, url
+        assert text in r.get_data(as_text=True), url
+    ics = web.get(f"/calendar/client/{client.feed_token}.ics")
+    assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.data
+
+
+def test_admin_pages(demo, make_web):
+    web = signed_in(make_web, "admin")
+    for url, text in [
+        ("/settings", "Pay floor"),
+        ("/settings/pay_floor_pence", "History"),
+        ("/people", "Change roles"),
+    ]:
+        r = web.get(url)
+        assert r.status_code == 200, url
+        assert text in r.get_data(as_text=True), url
