@@ -1,4 +1,4 @@
-"""Domain errors: raised by service functions with a message a person can act on."""
+"""Errors raised by service functions."""
 
 
 class DomainError(Exception):
@@ -10,9 +10,17 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotFound(DomainError):
-    """The object does not exist, or the caller may not know it exists."""
+class AccessError(Exception):
+    """Not a rule but access: the app answers with an error page, never a form message."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
 
 
-class Forbidden(DomainError):
-    """The caller may not do this."""
+class NotFound(AccessError):
+    """The object does not exist, or the caller may not know it exists (404)."""
+
+
+class Forbidden(AccessError):
+    """The caller may not do this (403)."""

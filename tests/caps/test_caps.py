@@ -1,0 +1,222 @@
+"""Benefit-safe earnings: limits, headroom, privacy and the property that block mode is never broken."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from coop.audit.models import AuditEntry
+from coop.caps import service as caps
+from coop.errors import DomainError
+from coop.rota import service as rota
+from tests import factories
+
+
+def test_periods():
+    assert caps.period_for("weekly", 1, date(2026, 11, 25)) == caps.Period(
+        date(2026, 11, 23), date(2026, 11, 29)
+    )
+    assert caps.period_for("monthly", 15, date(2026, 11, 25)) == caps.Period(
+        date(2026, 11, 15), date(2026, 12, 14)
+    )
+    assert caps.period_for("monthly", 15, date(2026, 11, 3)) == caps.Period(
+        date(2026, 10, 15), date(2026, 11, 14)
+    )
+
+
+def test_pay_dates_move_before_weekends():
+    monthly = caps.PaySchedule("monthly", 7)
+    assert monthly.pay_date(date(2026, 10, 12)) == date(2026, 11, 6)  # 7 Nov 2026 is a Saturday
+    weekly = caps.PaySchedule("weekly")
+    assert weekly.pay_date(date(2026, 11, 23)) == date(2026, 12, 4)
+
+
+def test_member_sets_a_limit_and_sees_headroom_on_shifts(web, session):
+    skill = factories.skill(session)
+    svc = factories.service(session, skill, name="Cleaning", pay=1500)
+    factories.shift(session, service_=svc, hours=2)
+    factories.member(session, email="m@example.org", skills=[skill])
+    web.login("m@example.org")
+    r = web.post(
+        "/my/limit",
+        {
+            "earnings_cap": "50",
+            "hours_cap": "",
+            "period": "monthly",
+            "period_start_day": "1",
+            "mode": "block",
+            "count_by": "worked",
+        },
+    )
+    assert r.status_code == 302
+    page = web.get("/shifts/open").get_data(as_text=True)
+    assert "£16.38 left of your earnings limit after this" in page  # £50 - £33.62
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"earnings_cap": "-5"}, "between £0 and £10,000"),
+        ({"earnings_cap": "99999999"}, "between £0 and £10,000"),
+        ({"earnings_cap": "", "hours_cap": ""}, "Set an earnings limit, an hours limit, or both"),
+        ({"period": "monthly", "period_start_day": "29"}, "Choose a day from 1 to 28"),
+        ({"hours_cap": "abc"}, "Enter hours as a number"),
+        ({"period": "weekly", "count_by": "paid"}, None),  # weekly ignores count by pay date
+    ],
+)
+def test_bad_limits_are_refused_and_nothing_is_saved(web, session, data, message):
+    factories.member(session, email="m@example.org")
+    web.login("m@example.org")
+    payload = {
+        "earnings_cap": "100",
+        "hours_cap": "",
+        "period": "weekly",
+        "period_start_day": "1",
+        "mode": "block",
+        "count_by": "worked",
+        **data,
+    }
+    r = web.post("/my/limit", payload)
+    session.rollback()
+    saved = session.scalars(select(caps.BenefitCap)).all()
+    if message is None:
+        assert r.status_code == 302 and saved[0].count_by == "worked"
+    else:
+        assert message in r.get_data(as_text=True) and saved == []
+
+
+def test_esa_preset_sets_two_limits_and_reminds_about_pw1(web, session):
+    m = factories.member(session, email="m@example.org")
+    web.login("m@example.org")
+    r = web.post("/my/limit/preset", {"preset": "esa", "period_start_day": "1"}, follow_redirects=True)
+    assert "form PW1" in r.get_data(as_text=True)
+    cap = caps.cap_for(session, m.id)
+    assert (cap.earnings_cap_pence, cap.hours_cap_minutes, cap.period, cap.mode) == (
+        19550,
+        16 * 60 - 1,
+        "weekly",
+        "block",
+    )
+
+
+def test_coordinator_never_sees_the_figures_and_their_change_is_audited(web, session):
+    skill = factories.skill(session)
+    shift = factories.shift(session, service_=factories.service(session, skill, pay=1500), hours=4)
+    m = factories.member(session, name="Sam Okafor", skills=[skill])
+    caps.set_cap(session, m, caps.CapData(1234, None), actor_id=m.user_id, by_coordinator=False)
+    coord = factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    fill = web.get(f"/shifts/{shift.id}/fill").get_data(as_text=True)
+    assert "would go over their earnings or hours limit" in fill and "£12.34" not in fill
+    limit_page = web.get(f"/members/{m.id}/limit").get_data(as_text=True)
+    assert "already has a limit" in limit_page and "12.34" not in limit_page
+    assert web.get("/my/limit").status_code == 403 and web.get("/my/earnings").status_code == 403
+    r = web.post(f"/shifts/{shift.id}/fill", {"member_id": str(m.id)}, follow_redirects=True)
+    assert (
+        "does not fit Sam Okafor" in r.get_data(as_text=True)
+        and "£" not in r.get_data(as_text=True).split("does not fit")[1][:80]
+    )
+    web.post(
+        f"/members/{m.id}/limit",
+        {
+            "earnings_cap": "200",
+            "period": "weekly",
+            "period_start_day": "1",
+            "mode": "block",
+            "count_by": "worked",
+        },
+    )
+    session.rollback()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "cap.set_by_coordinator")).one()
+    assert entry.actor_id == coord.id
+
+
+def test_warn_mode_needs_the_member_to_confirm(web, session):
+    skill = factories.skill(session)
+    shift = factories.shift(session, service_=factories.service(session, skill, pay=1500), hours=4)
+    m = factories.member(session, email="m@example.org", skills=[skill])
+    caps.set_cap(session, m, caps.CapData(1000, None, mode="warn"), actor_id=m.user_id, by_coordinator=False)
+    web.login("m@example.org")
+    page = web.post(f"/shifts/{shift.id}/claim").get_data(as_text=True)
+    assert "Check before you take this shift" in page and "over your limit" in page
+    assert web.post(f"/shifts/{shift.id}/claim", {"confirm": "yes"}).status_code == 302
+    session.rollback()
+    assert session.scalars(select(rota.Assignment)).one().member_id == m.id
+
+
+def test_earnings_page_has_chart_and_table(web, session):
+    skill = factories.skill(session)
+    shift = factories.shift(
+        session, service_=factories.service(session, skill, pay=1500), hours=2, starts_in=timedelta(hours=5)
+    )
+    m = factories.member(session, email="m@example.org", skills=[skill])
+    caps.set_cap(session, m, caps.CapData(10000, None), actor_id=m.user_id, by_coordinator=False)
+    rota.claim(session, m.id, shift.id)
+    web.login("m@example.org")
+    page = web.get("/my/earnings").get_data(as_text=True)
+    assert "<svg" in page and "<table" in page and "£33.62" in page
+    csv_text = web.get("/my/earnings.csv").get_data(as_text=True)
+    assert "Gross earnings" in csv_text and "33.62" in csv_text
+
+
+ACTIONS = st.lists(
+    st.tuples(st.sampled_from(["claim", "drop", "swap"]), st.integers(0, 7), st.integers(0, 2)),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS, cap_hours=st.integers(1, 12))
+def test_no_sequence_of_actions_breaks_a_block_cap(app, actions, cap_hours):
+    """Whatever members claim, drop and swap, a member in block mode never holds more than their cap."""
+    session = app.extensions["coop_db"][1]()
+    try:
+        skill = factories.skill(session)
+        svc = factories.service(session, skill, pay=1500)
+        shifts = [
+            factories.shift(session, service_=svc, hours=1 + i % 3, starts_in=timedelta(days=1, hours=5 * i))
+            for i in range(8)
+        ]
+        members = [factories.member(session, skills=[skill]) for _ in range(3)]
+        for m in members:
+            caps.set_cap(
+                session,
+                m,
+                caps.CapData(cap_hours * 1800, cap_hours * 60, "weekly" if False else "monthly", 1),
+                actor_id=m.user_id,
+                by_coordinator=False,
+            )
+        for action, shift_i, member_i in actions:
+            member, shift = members[member_i], shifts[shift_i]
+            try:
+                if action == "claim":
+                    rota.claim(session, member.id, shift.id)
+                elif action == "drop":
+                    held = session.scalars(
+                        select(rota.Assignment).where(
+                            rota.Assignment.member_id == member.id, rota.Assignment.status == "accepted"
+                        )
+                    ).first()
+                    if held:
+                        rota.drop(session, member.id, held.id)
+                else:
+                    held = session.scalars(
+                        select(rota.Assignment).where(rota.Assignment.status == "accepted")
+                    ).first()
+                    if held and held.member_id != member.id:
+                        offer = rota.offer_swap(session, held.member_id, held.id)
+                        rota.accept_swap(session, member.id, offer.id)
+            except DomainError:
+                session.rollback()
+        for m in members:
+            planner = caps.Planner.for_member(session, m)
+            for s in shifts:
+                period = planner.period_of(s.starts_at.date())
+                totals = planner.totals(period)
+                assert totals.pay_pence <= cap_hours * 1800
+                assert totals.minutes <= cap_hours * 60
+    finally:
+        session.close()

@@ -1,0 +1,140 @@
+"""Members and coordinators using the rota through HTTP."""
+
+from datetime import timedelta
+
+import icalendar
+from sqlalchemy import select
+
+from coop.rota.models import Assignment
+from tests import factories
+
+
+def fresh(session):
+    session.rollback()
+    session.expire_all()
+
+
+def test_member_sees_eligible_open_shifts_with_pay_and_claims_one(web, session):
+    skill = factories.skill(session, "Gardening")
+    svc = factories.service(session, skill, name="Gardening", pay=1500)
+    other = factories.service(session, factories.skill(session, "Catering"), name="Catering")
+    shift = factories.shift(session, service_=svc, hours=2)
+    factories.shift(session, service_=other)
+    factories.member(session, email="m@example.org", skills=[skill])
+    web.login("m@example.org")
+    page = web.get("/shifts/open").get_data(as_text=True)
+    # 2 h × £15 = £30.00 + 12.07% holiday pay (£3.62) = £33.62
+    assert "Gardening: " in page and "Catering: " not in page and "£33.62" in page
+    assert "You have not set an earnings limit" in page
+    r = web.post(f"/shifts/{shift.id}/claim")
+    assert r.status_code == 302 and r.headers["Location"] == "/shifts/mine"
+    assert "Gardening" in web.get("/shifts/mine").get_data(as_text=True)
+    # replaying the POST changes nothing
+    web.post(f"/shifts/{shift.id}/claim")
+    fresh(session)
+    assert len(session.scalars(select(Assignment)).all()) == 1
+    assert "Gardening: " not in web.get("/shifts/open").get_data(as_text=True)
+
+
+def test_paused_member_sees_no_open_shifts_unless_they_choose(web, session):
+    skill = factories.skill(session)
+    factories.shift(session, service_=factories.service(session, skill, name="Cleaning"))
+    factories.member(session, email="m@example.org", skills=[skill], status="paused")
+    web.login("m@example.org")
+    assert "There are no open shifts for you" in web.get("/shifts/open").get_data(as_text=True)
+    web.post("/availability", {"show_open_when_paused": "y", "pattern": ""})
+    assert "Take this shift" in web.get("/shifts/open").get_data(as_text=True)
+
+
+def test_drop_and_swap_through_the_ui(web, make_web, session):
+    skill = factories.skill(session)
+    svc = factories.service(session, skill, name="Cleaning")
+    shift = factories.shift(session, service_=svc, starts_in=timedelta(days=5))
+    factories.member(session, email="giver@example.org", skills=[skill])
+    factories.member(session, email="taker@example.org", skills=[skill])
+    factories.coordinator(session, "coord@example.org")
+    web.login("giver@example.org")
+    web.post(f"/shifts/{shift.id}/claim")
+    fresh(session)
+    a = session.scalars(select(Assignment)).one()
+    web.post(f"/assignments/{a.id}/swap")
+    taker = make_web()
+    taker.login("taker@example.org")
+    page = taker.get("/shifts/mine").get_data(as_text=True)
+    assert "Take it over" in page
+    from coop.rota.models import SwapOffer
+
+    fresh(session)
+    offer = session.scalars(select(SwapOffer)).one()
+    taker.post(f"/swaps/{offer.id}/accept")
+    fresh(session)
+    holders = session.scalars(select(Assignment).where(Assignment.status == "accepted")).all()
+    assert [h.member.user.email for h in holders] == ["taker@example.org"]
+    # the taker drops it; it reopens
+    new = holders[0]
+    r = taker.post(f"/assignments/{new.id}/drop", follow_redirects=True)
+    assert "open for someone else" in r.get_data(as_text=True)
+    assert "you dropped" not in r.get_data(as_text=True).lower()
+
+
+def test_member_cannot_drop_or_claim_for_someone_else(web, make_web, session):
+    skill = factories.skill(session)
+    shift = factories.shift(session, service_=factories.service(session, skill))
+    owner = factories.member(session, email="owner@example.org", skills=[skill])
+    factories.member(session, email="other@example.org", skills=[skill])
+    from coop.rota import service as rota
+
+    a = rota.claim(session, owner.id, shift.id)
+    web.login("other@example.org")
+    assert web.post(f"/assignments/{a.id}/drop").status_code == 404
+    fresh(session)
+    assert session.get(Assignment, a.id).status == "accepted"
+
+
+def test_coordinator_fills_a_slot_and_sees_why_others_cannot(web, session):
+    skill = factories.skill(session)
+    svc = factories.service(session, skill, name="Cleaning")
+    shift = factories.shift(session, service_=svc)
+    able = factories.member(session, name="Able Person", skills=[skill])
+    factories.member(session, name="Resting Person", skills=[skill], status="paused")
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    page = web.get(f"/shifts/{shift.id}/fill").get_data(as_text=True)
+    assert "Resting Person" in page and "is taking a break" in page
+    web.post(f"/shifts/{shift.id}/fill", {"member_id": str(able.id)})
+    fresh(session)
+    assert session.scalars(select(Assignment)).one().member_id == able.id
+    week = web.get("/rota").get_data(as_text=True) + web.get(
+        "/rota?week=" + (shift.starts_at.date()).isoformat()
+    ).get_data(as_text=True)
+    assert "Able Person" in week
+
+
+def test_member_calendar_feed_lists_shifts_and_can_be_revoked(web, session):
+    skill = factories.skill(session)
+    shift = factories.shift(session, service_=factories.service(session, skill, name="Cleaning"))
+    m = factories.member(session, email="m@example.org", skills=[skill])
+    from coop.rota import service as rota
+
+    rota.claim(session, m.id, shift.id)
+    web.login("m@example.org")
+    page = web.get("/calendar").get_data(as_text=True)
+    url = page.split("<code>")[1].split("</code>")[0].replace("http://coop.test", "")
+    cal = icalendar.Calendar.from_ical(web.get(url).data)
+    [event] = cal.walk("VEVENT")
+    assert event.decoded("dtstart").astimezone(shift.starts_at.tzinfo) == shift.starts_at
+    assert cal.walk("VTIMEZONE")
+    web.post("/calendar")
+    assert web.get(url).status_code == 404
+
+
+def test_weekly_pattern_form_rejects_nonsense(web, session):
+    factories.member(session, email="m@example.org")
+    web.login("m@example.org")
+    page = web.post("/availability", {"pattern": "Funday 9-5"}).get_data(as_text=True)
+    assert "should look like: Mon 09:00-17:00" in page
+    ok = web.post(
+        "/availability", {"pattern": "Mon 09:00-17:00\nSat 10:00-14:00", "preferred_hours_week": "12"}
+    )
+    assert ok.status_code == 302
+    assert "Sat 10:00-14:00" in web.get("/availability").get_data(as_text=True)
