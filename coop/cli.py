@@ -118,5 +118,14 @@ def send_outbox(batch: int) -> None:
         raise SystemExit(1)
 
 
+@cli.command("send-digests")
+@with_appcontext
+def send_digests() -> None:
+    """Queue the daily email of new open shifts for members who opted in (run once a day)."""
+    from coop.rota.service import send_digests as queue_digests
+
+    click.echo(f"Queued {queue_digests(db.session)} digest email(s); `coop send-outbox` sends them.")
+
+
 def main() -> None:
     cli()

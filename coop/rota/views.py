@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import public, roles
 from coop.bookings import calendar
 from coop.bookings import service as bookings
+from coop.caps import service as caps
 from coop.caps.service import CapWarning
 from coop.db import db
 from coop.errors import DomainError
@@ -80,11 +81,13 @@ def claim(shift_id: int) -> Page:
 @roles("member")
 def my_shifts() -> Page:
     member = current_member()
+    planner = caps.Planner.for_member(db.session, member)
+    swaps = [(o, planner.fit(o.assignment.shift)) for o in rota.open_swaps_for(db.session, member)]
     return render_template(
         "rota/mine.html",
         assignments=rota.my_shifts(db.session, member),
         offers=rota.my_open_swap_offers(db.session, member),
-        swaps=rota.open_swaps_for(db.session, member),
+        swaps=swaps,
         form=ActionForm(),
         now=utcnow(),
     )
@@ -151,6 +154,14 @@ def accept_swap(offer_id: int) -> Page:
     if form.validate_on_submit():
         try:
             rota.accept_swap(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+        except CapWarning as w:
+            db.session.rollback()
+            return render_template(
+                "rota/confirm_over_limit.html",
+                message=w.message,
+                url=url_for("rota.accept_swap", offer_id=offer_id),
+                back=url_for("rota.my_shifts"),
+            )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")

@@ -126,3 +126,21 @@ def test_weekly_pattern_and_time_off(session, garden):
         session, m, local.date(), local.date(), "holiday", today=local.date() - timedelta(days=5)
     )
     assert rota.shift_problems(session, m, shift, now=utcnow()) == ["has time off then"]
+
+
+def test_daily_digest_is_opt_in_and_lists_new_shifts(session, garden):
+    from sqlalchemy import select
+
+    from coop.mail.models import OutboxMessage
+
+    skill, svc = garden
+    keen = factories.member(session, skills=[skill], email="keen@example.org")
+    factories.member(session, skills=[skill], email="quiet@example.org")
+    rota.save_preferences(
+        session, keen, preferred_hours_week=10, show_open_when_paused=False, daily_digest=True
+    )
+    factories.shift(session, service_=svc)
+    assert rota.send_digests(session) == 1
+    [message] = session.scalars(select(OutboxMessage)).all()
+    assert message.to_address == "keen@example.org" and "Gardening" in message.body
+    assert rota.send_digests(session) == 0  # not twice in a day

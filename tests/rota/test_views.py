@@ -61,7 +61,7 @@ def test_drop_and_swap_through_the_ui(web, make_web, session):
     taker = make_web()
     taker.login("taker@example.org")
     page = taker.get("/shifts/mine").get_data(as_text=True)
-    assert "Take it over" in page
+    assert "Take it over" in page and "Pay £" in page and "You have not set an earnings limit" in page
     from coop.rota.models import SwapOffer
 
     fresh(session)
