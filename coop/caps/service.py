@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.bookings.service import bank_holiday
 from coop.caps.models import BenefitCap
 from coop.errors import DomainError
 from coop.members.models import Member
@@ -81,15 +81,8 @@ def previous_periods(period: str, start_day: int, day: date, count: int) -> list
     return list(reversed(periods))
 
 
-@lru_cache(maxsize=8)
-def _holidays(year: int) -> frozenset[date]:
-    import holidays
-
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
-
-
 def _working_day_on_or_before(day: date) -> date:
-    while day.weekday() >= 5 or day in _holidays(day.year):
+    while day.weekday() >= 5 or bank_holiday(day):
         day -= timedelta(days=1)
     return day
 
