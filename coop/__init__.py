@@ -60,10 +60,23 @@ def _register_blueprints(app: Flask) -> None:
     from coop.caps.views import bp as caps_bp
     from coop.home.views import bp as home_bp
     from coop.members.views import bp as members_bp
+    from coop.pay.views import bp as pay_bp
     from coop.rota.views import bp as rota_bp
     from coop.settings.views import bp as settings_bp
+    from coop.timesheets.views import bp as timesheets_bp
 
-    for bp in (home_bp, auth_bp, members_bp, bookings_bp, rota_bp, caps_bp, audit_bp, settings_bp):
+    for bp in (
+        home_bp,
+        auth_bp,
+        members_bp,
+        bookings_bp,
+        rota_bp,
+        caps_bp,
+        timesheets_bp,
+        pay_bp,
+        audit_bp,
+        settings_bp,
+    ):
         app.register_blueprint(bp)
 
 

@@ -7,8 +7,10 @@ from coop.caps import models as caps_models
 from coop.db import Base
 from coop.mail import models as mail_models
 from coop.members import models as members_models
+from coop.pay import models as pay_models
 from coop.rota import models as rota_models
 from coop.settings import models as settings_models
+from coop.timesheets import models as timesheets_models
 
 __all__ = [
     "Base",
@@ -18,6 +20,8 @@ __all__ = [
     "caps_models",
     "mail_models",
     "members_models",
+    "pay_models",
     "rota_models",
     "settings_models",
+    "timesheets_models",
 ]

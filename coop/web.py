@@ -27,6 +27,8 @@ NAV: dict[str, list[NavItem]] = {
     "member": [
         NavItem("Open shifts", "rota.open_shifts"),
         NavItem("My shifts", "rota.my_shifts"),
+        NavItem("My hours", "timesheets.mine"),
+        NavItem("My pay", "pay.my_pay"),
         NavItem("My limit", "caps.my_limit"),
         NavItem("My earnings", "caps.my_earnings"),
         NavItem("Availability", "rota.availability"),
@@ -36,6 +38,8 @@ NAV: dict[str, list[NavItem]] = {
     "coordinator": [
         NavItem("Bookings", "bookings.queue"),
         NavItem("Rota", "rota.week"),
+        NavItem("Timesheets", "timesheets.review"),
+        NavItem("Pay", "pay.runs"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
         NavItem("Members", "members.directory"),

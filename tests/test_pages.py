@@ -107,6 +107,32 @@ def test_client_pages(demo, make_web):
     assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.data
 
 
+def test_coordinator_approves_the_demo_week_and_runs_pay(demo, make_web):
+    from datetime import timedelta
+
+    from coop.pay.models import PayRun
+    from coop.timesheets.models import TimesheetEntry
+    from coop.timeutil import today_london
+
+    web = signed_in(make_web, "coordinator")
+    waiting = demo.scalars(select(TimesheetEntry).where(TimesheetEntry.status == "submitted")).all()
+    assert len(waiting) == 4
+    assert web.post("/timesheets/approve", {"entry": [str(e.id) for e in waiting]}).status_code == 302
+    today = today_london()
+    web.post(
+        "/pay/runs",
+        {
+            "period_start": (today - timedelta(days=21)).isoformat(),
+            "period_end": (today - timedelta(days=1)).isoformat(),
+        },
+    )
+    demo.rollback()
+    run = demo.scalars(select(PayRun)).one()
+    page = web.get(f"/pay/runs/{run.id}").get_data(as_text=True)
+    assert "Holiday pay" in page and len(run.statements) >= 1
+    assert web.post(f"/pay/runs/{run.id}/finalise").status_code == 302
+
+
 def test_admin_pages(demo, make_web):
     web = signed_in(make_web, "admin")
     for url, text in [

@@ -136,16 +136,23 @@ class WorkRow:
 
 
 def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
-    """The member's held shifts between two days (London), with their estimated pay."""
+    """The member's held shifts between two days (London): estimated pay, or the approved
+    timesheet's hours and pay once there is one."""
     from coop.rota.models import Assignment, AssignmentStatus
+    from coop.timesheets.models import TimesheetEntry, TimesheetStatus
     from coop.timeutil import london_to_utc
 
     lo = london_to_utc(first_day, datetime.min.time())
     hi = london_to_utc(last_day + timedelta(days=1), datetime.min.time())
     rows = session.execute(
-        select(Shift.starts_at, Shift.ends_at, Service.pay_pence_per_hour)
+        select(Shift.starts_at, Shift.ends_at, Service.pay_pence_per_hour, TimesheetEntry)
         .join(Assignment, Assignment.shift_id == Shift.id)
         .join(Service, Service.id == Shift.service_id)
+        .outerjoin(
+            TimesheetEntry,
+            (TimesheetEntry.assignment_id == Assignment.id)
+            & (TimesheetEntry.status == TimesheetStatus.APPROVED),
+        )
         .where(
             Assignment.member_id == member_id,
             Assignment.status == AssignmentStatus.ACCEPTED,
@@ -157,13 +164,15 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
     floor = settings.get(session, "pay_floor_pence")
     holiday_bp = settings.get(session, "holiday_pay_percent_bp")
     out = []
-    for starts_at, ends_at, rate in rows:
+    for starts_at, ends_at, rate, sheet in rows:
+        day = to_london(starts_at).date()
+        if sheet is not None and sheet.pay_pence is not None:
+            out.append(WorkRow(day, sheet.worked_minutes, sheet.pay_pence + (sheet.holiday_pence or 0)))
+            continue
         minutes = int((ends_at - starts_at).total_seconds() // 60)
         out.append(
             WorkRow(
-                to_london(starts_at).date(),
-                minutes,
-                pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence,
+                day, minutes, pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
             )
         )
     return out

@@ -213,7 +213,7 @@ def _load_business(
     from datetime import time, timedelta
 
     from coop.bookings import service as bookings
-    from coop.bookings.models import BookingStatus, Client, ClientContact, Service
+    from coop.bookings.models import Client, ClientContact, Service
     from coop.rota import service as rota
     from coop.timeutil import local_span_to_utc, today_london, utcnow
 
@@ -334,36 +334,7 @@ def _load_business(
         actor_id=coordinator_id,
     )
     bookings.cancel_booking(session, cancelled, actor_id=coordinator_id, reason="Meeting moved online")
-    # A finished booking from last week (completed) with its shifts in the past.
-    from coop.bookings.models import Booking, BookingEvent, Shift
-
-    past_day = monday - timedelta(days=5)
-    start, end = local_span_to_utc(past_day, time(9, 0), time(13, 0))
-    past = Booking(
-        client=clients[0],
-        service=services["Office cleaning"],
-        site_address=CLIENTS[0][1],
-        workers=1,
-        start_date=past_day,
-        start_time=time(9, 0),
-        end_time=time(13, 0),
-        status=BookingStatus.COMPLETED,
-        created_by_id=coordinator_id,
-    )
-    session.add(past)
-    session.add(
-        Shift(
-            booking=past,
-            service_id=past.service.id,
-            client_id=clients[0].id,
-            starts_at=start,
-            ends_at=end,
-            slots=1,
-            site_address=past.site_address,
-        )
-    )
-    session.add(BookingEvent(booking=past, status=BookingStatus.COMPLETED, actor_id=coordinator_id))
-    session.commit()
+    _last_week(session, clients[0], services["Office cleaning"], coordinator_id, monday, rng)
     # Members pick up about two thirds of this week's and next week's places.
     members = list(session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)))
     horizon = utcnow() + timedelta(days=14)
@@ -381,3 +352,75 @@ def _load_business(
                         session.rollback()
                         continue
                     break
+
+
+def _last_week(
+    session: Session, client: object, service: object, coordinator_id: int, monday: object, rng: random.Random
+) -> None:
+    """A completed booking last week, worked by members, with hours waiting for approval (and
+    some approved), so a coordinator can approve a week and run pay straight away."""
+    from datetime import date, time, timedelta
+
+    from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Service, Shift
+    from coop.rota.models import Assignment
+    from coop.timesheets import service as timesheets
+    from coop.timesheets.models import TimesheetEntry
+    from coop.timeutil import local_span_to_utc
+
+    assert isinstance(client, Client) and isinstance(service, Service) and isinstance(monday, date)
+    last_monday = monday - timedelta(days=7)
+    booking = Booking(
+        client=client,
+        service=service,
+        site_address=client.address,
+        workers=1,
+        start_date=last_monday,
+        start_time=time(9),
+        end_time=time(13),
+        recurrence="weekly",
+        weekdays="0,1,2,3,4",
+        occurrences=5,
+        status=BookingStatus.COMPLETED,
+        created_by_id=coordinator_id,
+    )
+    session.add(booking)
+    session.add(BookingEvent(booking=booking, status=BookingStatus.COMPLETED, actor_id=coordinator_id))
+    workers = list(
+        session.scalars(
+            select(Member)
+            .where(Member.status == MemberStatus.ACTIVE, Member.skills.any(id=service.skill_id))
+            .order_by(Member.id)
+        )
+    )
+    for i in range(5):
+        day = last_monday + timedelta(days=i)
+        start, end = local_span_to_utc(day, time(9), time(13))
+        shift = Shift(
+            booking=booking,
+            service_id=service.id,
+            client_id=client.id,
+            starts_at=start,
+            ends_at=end,
+            slots=1,
+            filled=1,
+            site_address=client.address,
+        )
+        member = workers[i % len(workers)]
+        assignment = Assignment(shift=shift, member_id=member.id, source="assign")
+        session.add_all([shift, assignment])
+        session.flush()
+        finish = end + timedelta(minutes=rng.choice([0, 0, 15, -15]))
+        session.add(
+            TimesheetEntry(
+                assignment_id=assignment.id,
+                member_id=member.id,
+                actual_start=start,
+                actual_end=finish,
+                break_minutes=rng.choice([0, 15]),
+                submitted_by_id=coordinator_id,
+            )
+        )
+    session.commit()
+    first = session.scalars(select(TimesheetEntry).order_by(TimesheetEntry.id)).first()
+    if first is not None:
+        timesheets.approve(session, [first.id], by_user_id=coordinator_id)

@@ -1,0 +1,421 @@
+"""Expenses and pay runs.
+
+A pay run for a period collects everything approved and not yet paid: timesheets for shifts up
+to the end of the period (one work line and one holiday-pay line each), approved expenses (their
+own lines, never earnings) and adjustments. A draft can be rebuilt; a finalised run never
+changes, and the database refuses a second line for any timesheet, expense or adjustment."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.bookings.models import Shift
+from coop.caps.service import PaySchedule, pay_schedule
+from coop.db import write_transaction
+from coop.errors import DomainError, NotFound
+from coop.members.models import Member
+from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
+from coop.rota.models import Assignment
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timeutil import format_dt, london_to_utc, utcnow
+
+MAX_RECEIPT_BYTES = 5 * 1024 * 1024
+RECEIPT_TYPES = {  # magic bytes -> (extension, media type)
+    b"\x89PNG\r\n\x1a\n": (".png", "image/png"),
+    b"\xff\xd8\xff": (".jpg", "image/jpeg"),
+    b"%PDF-": (".pdf", "application/pdf"),
+}
+
+
+# --- expenses ----------------------------------------------------------------------------------
+
+
+def receipt_kind(data: bytes) -> tuple[str, str]:
+    """The file's real type from its first bytes (not its name): PNG, JPEG or PDF only."""
+    for magic, kind in RECEIPT_TYPES.items():
+        if data.startswith(magic):
+            return kind
+    raise DomainError("The receipt must be a photo (JPEG or PNG) or a PDF.", field="receipt")
+
+
+def claim_expense(
+    session: Session,
+    member: Member,
+    *,
+    kind: str,
+    spent_on: date,
+    description: str,
+    amount_pence: int,
+    receipt: bytes | None,
+    upload_dir: Path,
+    today: date,
+) -> Expense:
+    if kind not in ("travel", "materials"):
+        raise DomainError("Choose travel or materials.", field="kind")
+    if not 1 <= amount_pence <= 100_000:
+        raise DomainError("Enter an amount between 1p and £1,000.", field="amount")
+    if spent_on > today or spent_on < today - timedelta(days=366):
+        raise DomainError("Choose a date in the last year.", field="spent_on")
+    if not description.strip():
+        raise DomainError("Say what it was for.", field="description")
+    path = media = ""
+    if receipt:
+        if len(receipt) > MAX_RECEIPT_BYTES:
+            raise DomainError("The receipt must be 5 MB or smaller.", field="receipt")
+        ext, media = receipt_kind(receipt)
+        folder = upload_dir / "receipts"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = f"receipts/{secrets.token_hex(16)}{ext}"
+        (upload_dir / path).write_bytes(receipt)
+    expense = Expense(
+        member_id=member.id,
+        kind=kind,
+        spent_on=spent_on,
+        description=description.strip()[:500],
+        amount_pence=amount_pence,
+        receipt_path=path,
+        receipt_type=media,
+    )
+    session.add(expense)
+    session.commit()
+    return expense
+
+
+def get_expense(session: Session, expense_id: int, *, member_id: int | None = None) -> Expense:
+    """An expense; with member_id, someone else's is NotFound."""
+    expense = session.get(Expense, expense_id)
+    if expense is None or (member_id is not None and expense.member_id != member_id):
+        raise NotFound("No such expense.")
+    return expense
+
+
+def decide_expense(session: Session, expense: Expense, *, approve: bool, note: str, by_user_id: int) -> None:
+    if expense.status != "submitted":
+        raise DomainError("This expense has already been decided.")
+    expense.status = "approved" if approve else "rejected"
+    expense.decision_note = note.strip()[:500]
+    expense.decided_by_id = by_user_id
+    record(
+        session,
+        by_user_id,
+        f"expense.{expense.status}",
+        ("expense", expense.id),
+        {},
+        {"amount_pence": expense.amount_pence, "member_id": expense.member_id},
+    )
+    session.commit()
+
+
+def expenses_for(session: Session, member: Member) -> list[Expense]:
+    return list(
+        session.scalars(
+            select(Expense).where(Expense.member_id == member.id).order_by(Expense.spent_on.desc()).limit(100)
+        )
+    )
+
+
+def expenses_waiting(session: Session) -> list[Expense]:
+    return list(
+        session.scalars(select(Expense).where(Expense.status == "submitted").order_by(Expense.created_at))
+    )
+
+
+def add_adjustment(
+    session: Session, member: Member, amount_pence: int, reason: str, *, by_user_id: int
+) -> None:
+    if amount_pence == 0 or abs(amount_pence) > 1_000_000:
+        raise DomainError("Enter an amount that is not zero (at most £10,000).", field="amount")
+    if not reason.strip():
+        raise DomainError("Say what the correction is for.", field="reason")
+    adj = PayAdjustment(
+        member_id=member.id, amount_pence=amount_pence, reason=reason.strip()[:500], created_by_id=by_user_id
+    )
+    session.add(adj)
+    session.flush()
+    record(
+        session,
+        by_user_id,
+        "pay.adjustment",
+        ("member", member.id),
+        {},
+        {"amount_pence": amount_pence, "reason": adj.reason},
+    )
+    session.commit()
+
+
+# --- pay runs -----------------------------------------------------------------------------------
+
+
+def default_period(schedule: PaySchedule, today: date) -> tuple[date, date]:
+    """The last complete pay period before today."""
+    if schedule.frequency == "weekly":
+        end = today - timedelta(days=today.weekday() + 1)
+        return end - timedelta(days=6), end
+    first_this_month = today.replace(day=1)
+    end = first_this_month - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def build_pay_run(
+    session: Session, period_start: date, period_end: date, *, by_user_id: int, today: date
+) -> PayRun:
+    """Make (or remake) the draft pay run for a period from everything approved and unpaid."""
+    if period_end < period_start:
+        raise DomainError("The period must end after it starts.", field="period_end")
+    if (period_end - period_start).days > 62:
+        raise DomainError("A pay period can be at most two months long.", field="period_end")
+    if period_end >= today:
+        raise DomainError("Choose a period that has ended.", field="period_end")
+    with write_transaction(session):
+        run = session.scalar(
+            select(PayRun).where(PayRun.period_start == period_start, PayRun.period_end == period_end)
+        )
+        if run is not None and run.status == "finalised":
+            raise DomainError(
+                "That period's pay run is finalised and cannot change. Put corrections in the next run."
+            )
+        if run is None:
+            run = PayRun(
+                period_start=period_start,
+                period_end=period_end,
+                pay_date=pay_schedule(session).pay_date(period_end),
+            )
+            session.add(run)
+        else:
+            for st in list(run.statements):
+                session.delete(st)
+        session.flush()
+        _fill(session, run)
+    return run
+
+
+def _fill(session: Session, run: PayRun) -> None:
+    paid_sheets = select(PayLine.timesheet_id).where(PayLine.timesheet_id.is_not(None))
+    end = london_to_utc(run.period_end + timedelta(days=1), time(0))
+    sheets = session.execute(
+        select(TimesheetEntry, Shift)
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(
+            TimesheetEntry.status == TimesheetStatus.APPROVED,
+            Shift.starts_at < end,
+            TimesheetEntry.id.not_in(paid_sheets),
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    expenses = session.scalars(
+        select(Expense).where(
+            Expense.status == "approved",
+            Expense.id.not_in(select(PayLine.expense_id).where(PayLine.expense_id.is_not(None))),
+        )
+    ).all()
+    adjustments = session.scalars(
+        select(PayAdjustment).where(
+            PayAdjustment.id.not_in(select(PayLine.adjustment_id).where(PayLine.adjustment_id.is_not(None)))
+        )
+    ).all()
+    lines: dict[int, list[PayLine]] = defaultdict(list)
+    for entry, shift in sheets:
+        assert entry.pay_pence is not None and entry.holiday_pence is not None
+        label = f"{shift.service.name}, {format_dt(shift.starts_at, '%a %-d %b %Y')}"
+        lines[entry.member_id].append(
+            PayLine(
+                kind="work",
+                description=label,
+                minutes=entry.worked_minutes,
+                rate_pence=entry.pay_rate_pence or 0,
+                amount_pence=entry.pay_pence,
+                timesheet_id=entry.id,
+            )
+        )
+        if entry.holiday_pence:
+            lines[entry.member_id].append(
+                PayLine(
+                    kind="holiday",
+                    description=f"Holiday pay: {label}",
+                    amount_pence=entry.holiday_pence,
+                    holiday_for_timesheet_id=entry.id,
+                )
+            )
+    for e in expenses:
+        lines[e.member_id].append(
+            PayLine(
+                kind="expense",
+                description=f"Expense ({e.kind}): {e.description}",
+                amount_pence=e.amount_pence,
+                expense_id=e.id,
+            )
+        )
+    for a in adjustments:
+        lines[a.member_id].append(
+            PayLine(
+                kind="adjustment",
+                description=f"Correction: {a.reason}",
+                amount_pence=a.amount_pence,
+                adjustment_id=a.id,
+            )
+        )
+    for member_id, member_lines in sorted(lines.items()):
+        earnings = sum(line.amount_pence for line in member_lines if line.kind != "expense")
+        expenses_total = sum(line.amount_pence for line in member_lines if line.kind == "expense")
+        session.add(
+            PayStatement(
+                pay_run=run,
+                member_id=member_id,
+                lines=member_lines,
+                minutes=sum(line.minutes for line in member_lines if line.kind == "work"),
+                earnings_pence=earnings,
+                expenses_pence=expenses_total,
+                total_pence=earnings + expenses_total,
+            )
+        )
+    session.flush()
+
+
+def finalise(session: Session, run: PayRun, *, by_user_id: int, now: datetime | None = None) -> None:
+    if run.status == "finalised":
+        raise DomainError("This pay run is already finalised.")
+    if not run.statements:
+        raise DomainError("There is nothing to pay in this run.")
+    run.status = "finalised"
+    run.finalised_at = now or utcnow()
+    run.finalised_by_id = by_user_id
+    record(
+        session,
+        by_user_id,
+        "payrun.finalise",
+        ("pay_run", run.id),
+        {},
+        {
+            "period": f"{run.period_start}..{run.period_end}",
+            "statements": len(run.statements),
+            "total_pence": sum(s.total_pence for s in run.statements),
+        },
+    )
+    session.commit()
+
+
+def delete_draft(session: Session, run: PayRun) -> None:
+    if run.status != "draft":
+        raise DomainError("A finalised pay run cannot be deleted.")
+    session.delete(run)
+    session.commit()
+
+
+def get_run(session: Session, run_id: int) -> PayRun:
+    run = session.get(PayRun, run_id)
+    if run is None:
+        raise NotFound("No such pay run.")
+    return run
+
+
+def list_runs(session: Session) -> list[PayRun]:
+    return list(session.scalars(select(PayRun).order_by(PayRun.period_end.desc()).limit(100)))
+
+
+def get_statement(session: Session, statement_id: int, *, member_id: int | None = None) -> PayStatement:
+    """A statement; with member_id, another member's is NotFound. Drafts are not shown to members."""
+    st = session.get(PayStatement, statement_id)
+    if st is None or (
+        member_id is not None and (st.member_id != member_id or st.pay_run.status != "finalised")
+    ):
+        raise NotFound("No such pay statement.")
+    return st
+
+
+def payroll_csv(run: PayRun) -> str:
+    """One row per member for the payroll provider. Amounts in pounds with two decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Member ID",
+            "Name",
+            "Email",
+            "Period start",
+            "Period end",
+            "Pay date",
+            "Hours",
+            "Basic pay",
+            "Holiday pay",
+            "Adjustments",
+            "Gross pay",
+            "Expenses (not taxable)",
+            "Total",
+        ]
+    )
+    for st in run.statements:
+        by_kind: dict[str, int] = defaultdict(int)
+        for line in st.lines:
+            by_kind[line.kind] += line.amount_pence
+        writer.writerow(
+            [
+                st.member_id,
+                st.member.display_name,
+                st.member.user.email,
+                run.period_start.isoformat(),
+                run.period_end.isoformat(),
+                run.pay_date.isoformat(),
+                f"{st.minutes / 60:.2f}",
+                *(f"{by_kind[k] / 100:.2f}" for k in ("work", "holiday", "adjustment")),
+                f"{st.earnings_pence / 100:.2f}",
+                f"{st.expenses_pence / 100:.2f}",
+                f"{st.total_pence / 100:.2f}",
+            ]
+        )
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class MyPay:
+    statements: list[PayStatement]
+    months: list[tuple[str, int, int]]  # label, minutes, earnings pence
+    holiday_hours_accrued: float
+    holiday_pay_paid: int
+
+
+def my_pay(session: Session, member: Member, holiday_bp: int) -> MyPay:
+    statements = list(
+        session.scalars(
+            select(PayStatement)
+            .join(PayRun)
+            .where(PayStatement.member_id == member.id, PayRun.status == "finalised")
+            .order_by(PayRun.period_end.desc())
+        )
+    )
+    months: dict[str, list[int]] = {}
+    for st in sorted(statements, key=lambda s: s.pay_run.period_end):
+        label = st.pay_run.period_end.strftime("%b %Y")
+        months.setdefault(label, [0, 0])
+        months[label][0] += st.minutes
+        months[label][1] += st.earnings_pence
+    worked = sum(st.minutes for st in statements)
+    holiday_paid = sum(line.amount_pence for st in statements for line in st.lines if line.kind == "holiday")
+    return MyPay(
+        statements,
+        [(k, v[0], v[1]) for k, v in months.items()][-12:],
+        round(worked / 60 * holiday_bp / 10000, 2),
+        holiday_paid,
+    )
+
+
+def run_totals(session: Session, run: PayRun) -> tuple[int, int]:
+    total = (
+        session.scalar(
+            select(func.coalesce(func.sum(PayStatement.total_pence), 0)).where(
+                PayStatement.pay_run_id == run.id
+            )
+        )
+        or 0
+    )
+    return len(run.statements), total

@@ -1,0 +1,288 @@
+"""Members' pay and expenses; coordinators' pay runs, payroll export and expense decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response as WResponse
+
+from coop.access import roles
+from coop.audit.service import record
+from coop.caps.service import pay_schedule
+from coop.charts import bar_chart
+from coop.db import db
+from coop.errors import DomainError, NotFound
+from coop.members import service as members
+from coop.members.service import member_for_user
+from coop.money import parse_pounds
+from coop.pay import service
+from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm, RunActionForm
+from coop.pay.models import PayStatement
+from coop.settings import service as settings
+from coop.timeutil import today_london
+from coop.web import current_member, form_error
+
+bp = Blueprint("pay", __name__)
+Page = str | WResponse
+
+
+def statement_pdf(statement: PayStatement) -> bytes:
+    from weasyprint import HTML
+
+    html = render_template(
+        "pay/statement_pdf.html",
+        st=statement,
+        run=statement.pay_run,
+        coop_name=settings.get(db.session, "coop_name"),
+        coop_address=settings.get(db.session, "coop_address"),
+        holiday_percent=settings.get(db.session, "holiday_pay_percent_bp") / 100,
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _pdf_response(statement: PayStatement) -> Response:
+    name = f"pay-statement-{statement.pay_run.period_end.isoformat()}-{statement.member_id}.pdf"
+    return Response(
+        statement_pdf(statement),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename={name}"},
+    )
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+@bp.route("/my/pay")
+@roles("member")
+def my_pay() -> Page:
+    member = current_member()
+    data = service.my_pay(db.session, member, settings.get(db.session, "holiday_pay_percent_bp"))
+    chart = bar_chart(
+        "Earnings by month", [m[0] for m in data.months], [m[2] for m in data.months], value_label="£"
+    )
+    return render_template("pay/my_pay.html", data=data, chart=chart)
+
+
+@bp.route("/my/pay/<int:statement_id>.pdf")
+@roles("member")
+def my_statement_pdf(statement_id: int) -> Response:
+    member = current_member()
+    return _pdf_response(service.get_statement(db.session, statement_id, member_id=member.id))
+
+
+@bp.route("/expenses", methods=["GET", "POST"])
+@roles("member")
+def expenses() -> Page:
+    member = current_member()
+    form = ExpenseForm()
+    if form.validate_on_submit():
+        upload = request.files.get("receipt")
+        data = upload.read(service.MAX_RECEIPT_BYTES + 1) if upload and upload.filename else None
+        try:
+            try:
+                amount = parse_pounds(form.amount.data or "")
+            except ValueError as e:
+                raise DomainError(str(e), field="amount") from e
+            assert form.spent_on.data
+            service.claim_expense(
+                db.session,
+                member,
+                kind=form.kind.data or "",
+                spent_on=form.spent_on.data,
+                description=form.description.data or "",
+                amount_pence=amount,
+                receipt=data,
+                upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+                today=today_london(),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Expense claimed. It is paid back on its own line and never counts as earnings.", "success")
+            return redirect(url_for("pay.expenses"))
+    return render_template("pay/expenses.html", form=form, expenses=service.expenses_for(db.session, member))
+
+
+@bp.route("/expenses/<int:expense_id>/receipt")
+@roles("member", "coordinator")
+def receipt(expense_id: int) -> WResponse:
+    """Only the member who claimed it and coordinators can see a receipt."""
+    if current_user.has_role("coordinator"):
+        expense = service.get_expense(db.session, expense_id)
+    else:
+        member = member_for_user(db.session, current_user.id)
+        expense = service.get_expense(db.session, expense_id, member_id=member.id if member else -1)
+    if not expense.receipt_path:
+        raise NotFound("No receipt.")
+    path = Path(current_app.config["UPLOAD_DIR"]) / expense.receipt_path
+    return send_file(
+        path,
+        mimetype=expense.receipt_type,
+        as_attachment=expense.receipt_type == "application/pdf",
+        download_name=f"receipt-{expense.id}{path.suffix}",
+    )
+
+
+# --- coordinators --------------------------------------------------------------------------------
+
+
+@bp.route("/pay")
+@roles("coordinator")
+def runs() -> Page:
+    start, end = service.default_period(pay_schedule(db.session), today_london())
+    form = PayRunForm(period_start=start, period_end=end)
+    adjust = AdjustmentForm()
+    adjust.member_id.choices = [(m.id, m.display_name) for m in members.list_members(db.session)]
+    return render_template(
+        "pay/runs.html",
+        runs=service.list_runs(db.session),
+        form=form,
+        adjust=adjust,
+        waiting=service.expenses_waiting(db.session),
+    )
+
+
+@bp.route("/pay/runs", methods=["POST"])
+@roles("coordinator")
+def build() -> Page:
+    form = PayRunForm()
+    if form.validate_on_submit():
+        assert form.period_start.data and form.period_end.data
+        try:
+            run = service.build_pay_run(
+                db.session,
+                form.period_start.data,
+                form.period_end.data,
+                by_user_id=current_user.id,
+                today=today_london(),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Draft pay run ready. Check it, then finalise it.", "success")
+            return redirect(url_for("pay.run_detail", run_id=run.id))
+    else:
+        flash("Enter the first and last day of the period.", "error")
+    return redirect(url_for("pay.runs"))
+
+
+@bp.route("/pay/runs/<int:run_id>")
+@roles("coordinator")
+def run_detail(run_id: int) -> Page:
+    run = service.get_run(db.session, run_id)
+    count, total = service.run_totals(db.session, run)
+    return render_template("pay/run.html", run=run, count=count, total=total, form=RunActionForm())
+
+
+@bp.route("/pay/runs/<int:run_id>/finalise", methods=["POST"])
+@roles("coordinator")
+def finalise(run_id: int) -> Page:
+    run = service.get_run(db.session, run_id)
+    if RunActionForm().validate_on_submit():
+        try:
+            service.finalise(db.session, run, by_user_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Pay run finalised. Members can now see their statements.", "success")
+    return redirect(url_for("pay.run_detail", run_id=run_id))
+
+
+@bp.route("/pay/runs/<int:run_id>/delete", methods=["POST"])
+@roles("coordinator")
+def delete(run_id: int) -> Page:
+    run = service.get_run(db.session, run_id)
+    if RunActionForm().validate_on_submit():
+        try:
+            service.delete_draft(db.session, run)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+            return redirect(url_for("pay.run_detail", run_id=run_id))
+        flash("Draft deleted.", "success")
+    return redirect(url_for("pay.runs"))
+
+
+@bp.route("/pay/runs/<int:run_id>.csv")
+@roles("coordinator")
+def run_csv(run_id: int) -> Response:
+    run = service.get_run(db.session, run_id)
+    record(db.session, current_user.id, "export.payroll_csv", ("pay_run", run.id))
+    db.session.commit()
+    return Response(
+        "\ufeff" + service.payroll_csv(run),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=payroll-{run.period_end}.csv"},
+    )
+
+
+@bp.route("/pay/statements/<int:statement_id>.pdf")
+@roles("coordinator")
+def statement(statement_id: int) -> Response:
+    return _pdf_response(service.get_statement(db.session, statement_id))
+
+
+@bp.route("/pay/adjustments", methods=["POST"])
+@roles("coordinator")
+def adjustment() -> Page:
+    form = AdjustmentForm()
+    form.member_id.choices = [(m.id, m.display_name) for m in members.list_members(db.session)]
+    if form.validate_on_submit():
+        try:
+            try:
+                amount = parse_pounds(form.amount.data or "")
+            except ValueError as e:
+                raise DomainError(str(e), field="amount") from e
+            service.add_adjustment(
+                db.session,
+                members.get_member(db.session, form.member_id.data or 0),
+                amount,
+                form.reason.data or "",
+                by_user_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Correction added; it will be on the next pay run.", "success")
+    else:
+        flash("Choose a member, an amount and a reason.", "error")
+    return redirect(url_for("pay.runs"))
+
+
+@bp.route("/expenses/<int:expense_id>/decide", methods=["GET", "POST"])
+@roles("coordinator")
+def decide(expense_id: int) -> Page:
+    expense = service.get_expense(db.session, expense_id)
+    form = DecideExpenseForm()
+    if form.validate_on_submit():
+        try:
+            service.decide_expense(
+                db.session,
+                expense,
+                approve=form.decision.data == "approve",
+                note=form.note.data or "",
+                by_user_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Decision saved.", "success")
+            return redirect(url_for("pay.runs"))
+    return render_template("pay/decide.html", form=form, expense=expense)

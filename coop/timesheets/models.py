@@ -1,0 +1,62 @@
+"""What actually happened on a shift: the member's (or a coordinator's) record of hours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.db import Base, UTCDateTime
+from coop.rota.models import Assignment
+from coop.timeutil import utcnow
+
+
+class TimesheetStatus(StrEnum):
+    SUBMITTED = "submitted"
+    QUERIED = "queried"
+    APPROVED = "approved"
+
+
+class TimesheetEntry(Base):
+    __tablename__ = "timesheet_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    actual_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    actual_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    break_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default=TimesheetStatus.SUBMITTED)
+    # Times far from the shift's are flagged for the coordinator, not refused.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    query_comment: Mapped[str] = mapped_column(Text, default="")
+    member_note: Mapped[str] = mapped_column(Text, default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Pay worked out when approved (pence), so later rate changes never change it.
+    pay_rate_pence: Mapped[int | None] = mapped_column(Integer)
+    pay_pence: Mapped[int | None] = mapped_column(Integer)
+    holiday_pence: Mapped[int | None] = mapped_column(Integer)
+
+    assignment: Mapped[Assignment] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("actual_end > actual_start", name="ends_after_start"),
+        CheckConstraint("break_minutes >= 0", name="break_non_negative"),
+        CheckConstraint("status IN ('submitted', 'queried', 'approved')", name="status_known"),
+        CheckConstraint(
+            "status != 'approved' OR (pay_pence IS NOT NULL AND holiday_pence IS NOT NULL)",
+            name="approved_has_pay",
+        ),
+        Index("ix_timesheet_entry_member_status", "member_id", "status"),
+        Index("ix_timesheet_entry_status", "status"),
+    )
+
+    @property
+    def worked_minutes(self) -> int:
+        return int((self.actual_end - self.actual_start).total_seconds() // 60) - self.break_minutes

@@ -1,0 +1,277 @@
+"""Timesheets: after a shift, the hours actually worked; coordinators approve or query them.
+
+Pay for an entry is fixed when it is approved: worked minutes (end - start - break) × the
+service's member pay rate, never below the pay floor in force on the shift's date, plus holiday
+pay at the rate in force then (see coop/pay/rules.py for the rounding rule)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Shift, ShiftStatus
+from coop.errors import DomainError, NotFound
+from coop.members.models import Member
+from coop.pay.rules import pay_for
+from coop.rota.models import Assignment, AssignmentStatus
+from coop.settings import service as settings
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timeutil import london_to_utc, to_london, utcnow
+
+FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
+MAX_SHIFT = timedelta(hours=16)
+
+
+def due_for(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
+    """Shifts this member worked (ended, in the last 60 days) that have no timesheet yet."""
+    now = now or utcnow()
+    has_sheet = select(TimesheetEntry.assignment_id)
+    return list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.member_id == member.id,
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.ends_at <= now,
+                Shift.ends_at > now - timedelta(days=60),
+                Assignment.id.not_in(has_sheet),
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def entries_for(session: Session, member: Member, *, limit: int = 50) -> list[TimesheetEntry]:
+    return list(
+        session.scalars(
+            select(TimesheetEntry)
+            .where(TimesheetEntry.member_id == member.id)
+            .order_by(TimesheetEntry.actual_start.desc())
+            .limit(limit)
+        )
+    )
+
+
+def entry_for_assignment(session: Session, assignment_id: int) -> TimesheetEntry | None:
+    return session.scalar(select(TimesheetEntry).where(TimesheetEntry.assignment_id == assignment_id))
+
+
+def get_entry(session: Session, entry_id: int, *, member_id: int | None = None) -> TimesheetEntry:
+    entry = session.get(TimesheetEntry, entry_id)
+    if entry is None or (member_id is not None and entry.member_id != member_id):
+        raise NotFound("No such timesheet.")
+    return entry
+
+
+@dataclass
+class Hours:
+    start: datetime
+    end: datetime
+    break_minutes: int
+    note: str = ""
+
+
+def hours_from_local(day: date, start: time, end: time, break_minutes: int, note: str = "") -> Hours:
+    """London date and times from a form to UTC; an end at or before the start is the next day."""
+    starts_at = london_to_utc(day, start)
+    ends_at = london_to_utc(day if end > start else day + timedelta(days=1), end)
+    return Hours(starts_at, ends_at, break_minutes, note)
+
+
+def _check(hours: Hours, shift: Shift) -> bool:
+    """Refuse impossible hours; return True when they should be flagged for the coordinator."""
+    if hours.end <= hours.start:
+        raise DomainError("The end must be after the start.", field="end_time")
+    length = hours.end - hours.start
+    if length > MAX_SHIFT:
+        raise DomainError("That is more than 16 hours. Check the times.", field="end_time")
+    if hours.break_minutes < 0:
+        raise DomainError("The break cannot be negative.", field="break_minutes")
+    if timedelta(minutes=hours.break_minutes) >= length:
+        raise DomainError("The break must be shorter than the time worked.", field="break_minutes")
+    return abs(hours.start - shift.starts_at) > FLAG_AFTER or abs(hours.end - shift.ends_at) > FLAG_AFTER
+
+
+def submit(
+    session: Session,
+    assignment_id: int,
+    hours: Hours,
+    *,
+    by_user_id: int,
+    member_id: int | None = None,
+    now: datetime | None = None,
+) -> TimesheetEntry:
+    """Record the hours for a worked shift (a member for themselves, or a coordinator for them).
+    A queried entry can be corrected and sent again; an approved one can never be edited."""
+    now = now or utcnow()
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or (member_id is not None and assignment.member_id != member_id):
+        raise NotFound("No such shift of yours.")
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        raise DomainError("This shift is not yours any more.")
+    shift = assignment.shift
+    if shift.ends_at > now:
+        raise DomainError("You can record your hours once the shift has ended.")
+    flagged = _check(hours, shift)
+    entry = session.scalar(select(TimesheetEntry).where(TimesheetEntry.assignment_id == assignment_id))
+    if entry is not None and entry.status == TimesheetStatus.APPROVED:
+        raise DomainError("These hours are approved already and cannot be changed. Ask a coordinator.")
+    if entry is None:
+        entry = TimesheetEntry(assignment_id=assignment_id, member_id=assignment.member_id)
+        session.add(entry)
+    entry.actual_start, entry.actual_end = hours.start, hours.end
+    entry.break_minutes = hours.break_minutes
+    entry.member_note = hours.note.strip()[:1000]
+    entry.status = TimesheetStatus.SUBMITTED
+    entry.flagged = flagged
+    entry.submitted_by_id = by_user_id
+    entry.submitted_at = now
+    session.commit()
+    return entry
+
+
+def query(session: Session, entry_id: int, comment: str, *, by_user_id: int) -> None:
+    entry = get_entry(session, entry_id)
+    if entry.status == TimesheetStatus.APPROVED:
+        raise DomainError("These hours are approved already.")
+    if not comment.strip():
+        raise DomainError("Say what needs checking.", field="comment")
+    entry.status = TimesheetStatus.QUERIED
+    entry.query_comment = comment.strip()[:1000]
+    from coop.mail import service as mail
+    from coop.timeutil import format_dt
+
+    member = session.get(Member, entry.member_id)
+    assert member is not None
+    mail.queue(
+        session,
+        member.user.email,
+        "timesheet_queried",
+        name=member.first_name,
+        shift=entry.assignment.shift,
+        comment=entry.query_comment,
+        fmt=format_dt,
+    )
+    session.commit()
+
+
+def pay_for_entry(session: Session, entry: TimesheetEntry) -> tuple[int, int, int]:
+    """(rate, pay, holiday pay) in pence for an entry, by the rules in force on the shift's date."""
+    shift = entry.assignment.shift
+    day = to_london(shift.starts_at).date()
+    breakdown = pay_for(
+        entry.worked_minutes,
+        shift.service.pay_pence_per_hour,
+        floor_pence=max(
+            settings.get(session, "pay_floor_pence", day),
+            settings.get(session, "statutory_minimum_pence", day),
+        ),
+        holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
+    )
+    return breakdown.rate_pence, breakdown.base_pence, breakdown.holiday_pence
+
+
+def approve(
+    session: Session, entry_ids: Sequence[int], *, by_user_id: int, now: datetime | None = None
+) -> int:
+    """Approve submitted entries and fix their pay. Returns how many were approved; an entry
+    that is already approved (say, by a second click) is left as it was."""
+    now = now or utcnow()
+    approved = 0
+    for entry_id in entry_ids:
+        entry = session.get(TimesheetEntry, entry_id)
+        if entry is None:
+            raise NotFound("No such timesheet.")
+        if entry.status != TimesheetStatus.SUBMITTED:
+            continue
+        rate, pay, holiday = pay_for_entry(session, entry)
+        result = session.execute(
+            update(TimesheetEntry)
+            .where(TimesheetEntry.id == entry_id, TimesheetEntry.status == TimesheetStatus.SUBMITTED)
+            .values(
+                status=TimesheetStatus.APPROVED,
+                approved_by_id=by_user_id,
+                approved_at=now,
+                pay_rate_pence=rate,
+                pay_pence=pay,
+                holiday_pence=holiday,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        approved += result.rowcount  # type: ignore[attr-defined]
+    session.commit()
+    session.expire_all()
+    return approved
+
+
+def waiting(
+    session: Session,
+    *,
+    week_of: date | None = None,
+    service_id: int | None = None,
+    status: str = TimesheetStatus.SUBMITTED,
+) -> list[TimesheetEntry]:
+    """Entries for coordinators to look at, filtered by the week of the shift and the service."""
+    stmt = (
+        select(TimesheetEntry)
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(TimesheetEntry.status == status)
+        .order_by(Shift.starts_at)
+    )
+    if week_of is not None:
+        monday = week_of - timedelta(days=week_of.weekday())
+        stmt = stmt.where(
+            Shift.starts_at >= london_to_utc(monday, time(0)),
+            Shift.starts_at < london_to_utc(monday + timedelta(days=7), time(0)),
+        )
+    if service_id:
+        stmt = stmt.where(Shift.service_id == service_id)
+    return list(session.scalars(stmt.limit(500)))
+
+
+def to_confirm_for_client(session: Session, client_id: int) -> list[TimesheetEntry]:
+    return list(
+        session.scalars(
+            select(TimesheetEntry)
+            .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(Shift.client_id == client_id, TimesheetEntry.client_confirmed_at.is_(None))
+            .order_by(Shift.starts_at.desc())
+            .limit(100)
+        )
+    )
+
+
+def client_confirm(session: Session, client_id: int, entry_id: int, *, now: datetime | None = None) -> None:
+    entry = session.get(TimesheetEntry, entry_id)
+    if entry is None or entry.assignment.shift.client_id != client_id:
+        raise NotFound("No such visit.")
+    entry.client_confirmed_at = entry.client_confirmed_at or now or utcnow()
+    session.commit()
+
+
+def coordinator_due(session: Session, *, now: datetime | None = None) -> list[Assignment]:
+    """Worked shifts with no timesheet at all, for a coordinator to enter on a member's behalf."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.ends_at <= now,
+                Shift.ends_at > now - timedelta(days=60),
+                Assignment.id.not_in(select(TimesheetEntry.assignment_id)),
+            )
+            .order_by(Shift.starts_at)
+            .limit(200)
+        )
+    )

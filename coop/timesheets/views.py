@@ -1,0 +1,186 @@
+"""Members record hours; coordinators approve (one or many) or query them; clients may confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from coop.access import roles
+from coop.bookings import service as bookings
+from coop.db import db
+from coop.errors import DomainError, NotFound
+from coop.rota.models import Assignment
+from coop.timesheets import service
+from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
+from coop.timeutil import to_london
+from coop.web import current_member, form_error
+
+bp = Blueprint("timesheets", __name__)
+Page = str | Response
+
+
+def _prefill(form: TimesheetForm, start: object, end: object, break_minutes: int = 0) -> None:
+    from datetime import datetime
+
+    assert isinstance(start, datetime) and isinstance(end, datetime)
+    s, e = to_london(start), to_london(end)
+    form.day.data, form.start_time.data, form.end_time.data = s.date(), s.time(), e.time()
+    form.break_minutes.data = break_minutes
+
+
+def _hours(form: TimesheetForm) -> service.Hours:
+    assert form.day.data and form.start_time.data and form.end_time.data
+    return service.hours_from_local(
+        form.day.data,
+        form.start_time.data,
+        form.end_time.data,
+        form.break_minutes.data or 0,
+        form.note.data or "",
+    )
+
+
+@bp.route("/timesheets")
+@roles("member")
+def mine() -> Page:
+    member = current_member()
+    return render_template(
+        "timesheets/mine.html",
+        due=service.due_for(db.session, member),
+        entries=service.entries_for(db.session, member),
+    )
+
+
+def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Page:
+    entry = service.entry_for_assignment(db.session, assignment.id)
+    form = TimesheetForm()
+    if request.method == "GET":
+        if entry is not None:
+            _prefill(form, entry.actual_start, entry.actual_end, entry.break_minutes)
+            form.note.data = entry.member_note
+        else:
+            _prefill(form, assignment.shift.starts_at, assignment.shift.ends_at)
+    if form.validate_on_submit():
+        try:
+            saved = service.submit(
+                db.session, assignment.id, _hours(form), by_user_id=current_user.id, member_id=member_id
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(
+                "Hours sent for approval."
+                + (
+                    " They look different from the shift's times, so a coordinator will check them."
+                    if saved.flagged
+                    else ""
+                ),
+                "success",
+            )
+            return redirect(url_for(after))
+    return render_template("timesheets/record.html", form=form, assignment=assignment, entry=entry)
+
+
+@bp.route("/timesheets/record/<int:assignment_id>", methods=["GET", "POST"])
+@roles("member")
+def record(assignment_id: int) -> Page:
+    member = current_member()
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.member_id != member.id:
+        raise NotFound("No such shift of yours.")
+    return _record(assignment, member_id=member.id, after="timesheets.mine")
+
+
+@bp.route("/timesheets/review")
+@roles("coordinator")
+def review() -> Page:
+    try:
+        week = date.fromisoformat(request.args.get("week", "")) if request.args.get("week") else None
+    except ValueError:
+        week = None
+    service_id = request.args.get("service", type=int)
+    return render_template(
+        "timesheets/review.html",
+        entries=service.waiting(db.session, week_of=week, service_id=service_id),
+        queried=service.waiting(db.session, status="queried"),
+        missing=service.coordinator_due(db.session),
+        services=bookings.list_services(db.session),
+        week=week,
+        service_id=service_id,
+        form=BulkForm(),
+    )
+
+
+@bp.route("/timesheets/approve", methods=["POST"])
+@roles("coordinator")
+def approve() -> Page:
+    if not BulkForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    if not ids:
+        flash("Tick at least one timesheet to approve.", "error")
+    else:
+        count = service.approve(db.session, ids, by_user_id=current_user.id)
+        flash(
+            f"Approved {count} timesheet(s)."
+            + ("" if count == len(ids) else " Some were already approved, so nothing changed for them."),
+            "success",
+        )
+    args: dict[str, Any] = request.args.to_dict()
+    return redirect(url_for("timesheets.review", **args))
+
+
+@bp.route("/timesheets/<int:entry_id>/query", methods=["GET", "POST"])
+@roles("coordinator")
+def query(entry_id: int) -> Page:
+    entry = service.get_entry(db.session, entry_id)
+    form = QueryForm()
+    if form.validate_on_submit():
+        try:
+            service.query(db.session, entry_id, form.comment.data or "", by_user_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Question sent to the member.", "success")
+            return redirect(url_for("timesheets.review"))
+    return render_template("timesheets/query.html", form=form, entry=entry)
+
+
+@bp.route("/timesheets/enter/<int:assignment_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def enter_for_member(assignment_id: int) -> Page:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound("No such shift.")
+    return _record(assignment, member_id=None, after="timesheets.review")
+
+
+@bp.route("/my/visits")
+@roles("client")
+def client_visits() -> Page:
+    client = bookings.client_for_user(db.session, current_user.id)
+    if client is None:
+        abort(403)
+    return render_template(
+        "timesheets/client.html",
+        client=client,
+        entries=service.to_confirm_for_client(db.session, client.id),
+        form=ConfirmWorkForm(),
+    )
+
+
+@bp.route("/my/visits/<int:entry_id>/confirm", methods=["POST"])
+@roles("client")
+def client_confirm(entry_id: int) -> Page:
+    client = bookings.client_for_user(db.session, current_user.id)
+    if client is None:
+        abort(403)
+    if ConfirmWorkForm().validate_on_submit():
+        service.client_confirm(db.session, client.id, entry_id)
+        flash("Thank you for confirming.", "success")
+    return redirect(url_for("timesheets.client_visits"))

@@ -1,0 +1,288 @@
+"""Timesheets, approval, pay runs, statements (PDF), payroll CSV and expenses."""
+
+import csv
+import io
+import subprocess
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from coop.caps import service as caps
+from coop.errors import DomainError
+from coop.pay import service as pay
+from coop.pay.models import PayRun
+from coop.pay.rules import pay_for
+from coop.rota import service as rota
+from coop.timesheets import service as timesheets
+from coop.timesheets.models import TimesheetEntry
+from coop.timeutil import to_london, today_london
+from tests import factories
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def fresh(session):
+    session.rollback()
+    session.expire_all()
+
+
+def worked_shift(session, *, pay_rate=1400, hours=3, days_ago=3, member=None):
+    """A shift that ended `days_ago` days ago, held by a member. Claimed while in the future."""
+    skill = factories.skill(session)
+    svc = factories.service(session, skill, name=f"Cleaning {skill.id}", pay=pay_rate)
+    shift = factories.shift(session, service_=svc, hours=hours, starts_in=timedelta(days=1))
+    member = member or factories.member(session, skills=[skill])
+    if skill not in member.skills:
+        member.skills.append(skill)
+        session.commit()
+    a = rota.claim(session, member.id, shift.id)
+    shift.starts_at -= timedelta(days=1 + days_ago)
+    shift.ends_at -= timedelta(days=1 + days_ago)
+    session.commit()
+    return a, shift, member
+
+
+def hours(shift, start_delta=0, end_delta=0, brk=0):
+    return timesheets.Hours(
+        shift.starts_at + timedelta(minutes=start_delta), shift.ends_at + timedelta(minutes=end_delta), brk
+    )
+
+
+def test_submit_checks_hours_and_flags_odd_ones(session):
+    a, shift, m = worked_shift(session)
+    with pytest.raises(DomainError, match="end must be after"):
+        timesheets.submit(session, a.id, timesheets.Hours(shift.ends_at, shift.starts_at, 0), by_user_id=1)
+    with pytest.raises(DomainError, match="break must be shorter"):
+        timesheets.submit(session, a.id, hours(shift, brk=180), by_user_id=1)
+    entry = timesheets.submit(session, a.id, hours(shift, start_delta=-200), by_user_id=1, member_id=m.id)
+    assert entry.flagged  # far outside the shift: flagged, not refused
+    assert entry.worked_minutes == 180 + 200
+
+
+def test_cannot_record_before_the_shift_ends(session):
+    skill = factories.skill(session)
+    shift = factories.shift(session, service_=factories.service(session, skill))
+    m = factories.member(session, skills=[skill])
+    a = rota.claim(session, m.id, shift.id)
+    with pytest.raises(DomainError, match="once the shift has ended"):
+        timesheets.submit(session, a.id, hours(shift), by_user_id=1)
+
+
+def test_approve_fixes_pay_at_least_the_floor_and_only_once(session):
+    a, shift, _m = worked_shift(session, pay_rate=1400, hours=3)
+    entry = timesheets.submit(session, a.id, hours(shift, brk=30), by_user_id=1)
+    assert timesheets.approve(session, [entry.id], by_user_id=1) == 1
+    fresh(session)
+    entry = session.get(TimesheetEntry, entry.id)
+    assert (entry.pay_rate_pence, entry.pay_pence, entry.holiday_pence) == (1400, 3500, 422)
+    assert timesheets.approve(session, [entry.id], by_user_id=1) == 0  # twice: nothing changes
+    with pytest.raises(DomainError, match="approved already"):
+        timesheets.submit(session, a.id, hours(shift), by_user_id=1)
+
+
+def test_query_and_resubmit(session):
+    a, shift, m = worked_shift(session)
+    entry = timesheets.submit(session, a.id, hours(shift, end_delta=60), by_user_id=1, member_id=m.id)
+    timesheets.query(session, entry.id, "Did you really stay an hour longer?", by_user_id=1)
+    assert entry.status == "queried"
+    entry = timesheets.submit(session, a.id, hours(shift), by_user_id=1, member_id=m.id)
+    assert entry.status == "submitted" and entry.worked_minutes == 180
+
+
+def test_approved_hours_replace_the_estimate_for_caps(session):
+    a, shift, m = worked_shift(session, pay_rate=1500, hours=4, days_ago=1)
+    caps.set_cap(
+        session, m, caps.CapData(100_000, None, "monthly", 1), actor_id=m.user_id, by_coordinator=False
+    )
+    day = to_london(shift.starts_at).date()
+    before = caps.work_rows(session, m.id, day, day)
+    assert [r.minutes for r in before] == [240]
+    entry = timesheets.submit(session, a.id, hours(shift, end_delta=-60), by_user_id=1)
+    timesheets.approve(session, [entry.id], by_user_id=1)
+    after = caps.work_rows(session, m.id, day, day)
+    assert [(r.minutes, r.pay_pence) for r in after] == [(180, 4500 + 543)]
+
+
+def test_the_whole_pay_journey_through_the_ui(web, make_web, session):
+    coord = factories.coordinator(session, "coord@example.org")
+    m = factories.member(session, name="Priya Shah", email="priya@example.org")
+    a, shift, _ = worked_shift(session, pay_rate=1500, hours=2, member=m, days_ago=2)
+    other = factories.member(session, email="other@example.org")
+    member_web = make_web()
+    member_web.login("priya@example.org")
+    page = member_web.get("/timesheets").get_data(as_text=True)
+    assert "Record hours" in page
+    local_start, local_end = to_london(shift.starts_at), to_london(shift.ends_at)
+    r = member_web.post(
+        f"/timesheets/record/{a.id}",
+        {
+            "day": local_start.date().isoformat(),
+            "start_time": local_start.strftime("%H:%M"),
+            "end_time": local_end.strftime("%H:%M"),
+            "break_minutes": "0",
+            "note": "",
+        },
+    )
+    assert r.status_code == 302
+    # an expense with a receipt
+    r = member_web.post(
+        "/expenses",
+        {
+            "kind": "travel",
+            "spent_on": today_london().isoformat(),
+            "description": "Bus fare",
+            "amount": "4.50",
+            "receipt": (io.BytesIO(PNG), "bus.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302
+    fresh(session)
+    expense = session.scalars(select(pay.Expense)).one()
+    web.login("coord@example.org")
+    review = web.get("/timesheets/review").get_data(as_text=True)
+    assert "Priya Shah" in review
+    entry = session.scalars(select(TimesheetEntry)).one()
+    assert web.post("/timesheets/approve", {"entry": [str(entry.id)]}).status_code == 302
+    assert web.post(f"/expenses/{expense.id}/decide", {"decision": "approve", "note": ""}).status_code == 302
+    start = today_london() - timedelta(days=20)
+    end = today_london() - timedelta(days=1)
+    r = web.post("/pay/runs", {"period_start": start.isoformat(), "period_end": end.isoformat()})
+    assert r.status_code == 302
+    fresh(session)
+    run = session.scalars(select(PayRun)).one()
+    assert web.post(f"/pay/runs/{run.id}/finalise").status_code == 302
+    fresh(session)
+    run = session.get(PayRun, run.id)
+    [statement] = run.statements
+    # 2 h × £15 = £30.00, holiday £3.62, expense £4.50
+    assert (statement.earnings_pence, statement.expenses_pence, statement.total_pence) == (3362, 450, 3812)
+    # CSV for payroll
+    csv_text = web.get(f"/pay/runs/{run.id}.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert rows[0]["Name"] == "Priya Shah" and rows[0]["Gross pay"] == "33.62" and rows[0]["Total"] == "38.12"
+    # the member sees it and gets the PDF; another member cannot
+    assert "£38.12" in member_web.get("/my/pay").get_data(as_text=True)
+    pdf = member_web.get(f"/my/pay/{statement.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Priya Shah" in text and "£38.12" in text and "Holiday pay" in text
+    nosy = make_web()
+    nosy.login("other@example.org")
+    assert nosy.get(f"/my/pay/{statement.id}.pdf").status_code == 404
+    assert nosy.get(f"/expenses/{expense.id}/receipt").status_code == 404
+    assert member_web.get(f"/expenses/{expense.id}/receipt").data == PNG
+    assert other.id != m.id
+    # a finalised run never changes
+    again = web.post(
+        "/pay/runs", {"period_start": start.isoformat(), "period_end": end.isoformat()}, follow_redirects=True
+    )
+    assert "finalised and cannot change" in again.get_data(as_text=True)
+    assert coord.id
+
+
+def test_receipts_must_really_be_images_or_pdfs(web, session):
+    factories.member(session, email="m@example.org")
+    web.login("m@example.org")
+    r = web.post(
+        "/expenses",
+        {
+            "kind": "travel",
+            "spent_on": today_london().isoformat(),
+            "description": "x",
+            "amount": "3",
+            "receipt": (io.BytesIO(b"<script>alert(1)</script>"), "evil.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert "must be a photo" in r.get_data(as_text=True)
+    fresh(session)
+    assert session.scalars(select(pay.Expense)).all() == []
+
+
+def test_corrections_go_into_the_next_run(session):
+    a, shift, m = worked_shift(session, pay_rate=1500, hours=2, days_ago=3)
+    entry = timesheets.submit(session, a.id, hours(shift), by_user_id=1)
+    timesheets.approve(session, [entry.id], by_user_id=1)
+    today = today_london()
+    run1 = pay.build_pay_run(
+        session, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
+    )
+    pay.finalise(session, run1, by_user_id=1)
+    pay.add_adjustment(session, m, -500, "Overpaid last time", by_user_id=1)
+    run2 = pay.build_pay_run(
+        session, today - timedelta(days=1), today - timedelta(days=1), by_user_id=1, today=today
+    )
+    [st2] = run2.statements
+    assert [(line.kind, line.amount_pence) for line in st2.lines] == [("adjustment", -500)]
+    with pytest.raises(DomainError, match="already finalised"):
+        pay.finalise(session, run1, by_user_id=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    minutes=st.integers(1, 16 * 60),
+    rate=st.integers(1, 5000),
+    floor=st.integers(1, 3000),
+    holiday=st.integers(0, 2000),
+)
+def test_pay_is_never_below_the_floor_and_adds_up(minutes, rate, floor, holiday):
+    p = pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday)
+    assert p.rate_pence >= floor
+    assert p.base_pence * 60 >= minutes * floor - 30  # rounding to the nearest penny at most
+    assert p.total_pence == p.base_pence + p.holiday_pence
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[__import__("hypothesis").HealthCheck.function_scoped_fixture],
+)
+@given(
+    shifts=st.lists(
+        st.tuples(st.integers(60, 600), st.integers(0, 59), st.sampled_from([1300, 1345, 1500, 2000])),
+        min_size=1,
+        max_size=4,
+    ),
+    expense=st.integers(0, 5000),
+)
+def test_statement_totals_equal_the_sum_of_lines(app, shifts, expense):
+    session = app.extensions["coop_db"][1]()
+    try:
+        m = factories.member(session)
+        for i, (mins, brk, rate) in enumerate(shifts):
+            a, shift, _ = worked_shift(session, pay_rate=rate, hours=mins / 60, days_ago=2 + i, member=m)
+            e = timesheets.submit(
+                session, a.id, timesheets.Hours(shift.starts_at, shift.ends_at, brk), by_user_id=1
+            )
+            timesheets.approve(session, [e.id], by_user_id=1)
+        if expense:
+            ex = pay.claim_expense(
+                session,
+                m,
+                kind="travel",
+                spent_on=today_london(),
+                description="bus",
+                amount_pence=expense,
+                receipt=None,
+                upload_dir=None,
+                today=today_london(),
+            )  # type: ignore[arg-type]
+            pay.decide_expense(session, ex, approve=True, note="", by_user_id=1)
+        today = today_london()
+        run = pay.build_pay_run(
+            session, today - timedelta(days=30), today - timedelta(days=1), by_user_id=1, today=today
+        )
+        for st_ in run.statements:
+            assert st_.total_pence == sum(line.amount_pence for line in st_.lines)
+            assert st_.earnings_pence == sum(
+                line.amount_pence for line in st_.lines if line.kind != "expense"
+            )
+            assert all(line.rate_pence >= 1345 for line in st_.lines if line.kind == "work")
+    finally:
+        session.close()
