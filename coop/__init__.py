@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from coop.bookings.views import bp as bookings_bp
     from coop.caps.views import bp as caps_bp
     from coop.home.views import bp as home_bp
+    from coop.invoicing.views import bp as invoicing_bp
     from coop.members.views import bp as members_bp
     from coop.pay.views import bp as pay_bp
     from coop.rota.views import bp as rota_bp
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         caps_bp,
         timesheets_bp,
         pay_bp,
+        invoicing_bp,
         audit_bp,
         settings_bp,
     ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -66,9 +68,15 @@ def create_admin(email: str, password: str) -> None:
 def demo() -> None:
     """Load a believable small co-op (safe to run again: it adds nothing twice)."""
     from coop.demo.service import load_demo
+    from coop.invoicing.views import render_invoice
 
-    with click.progressbar(length=100, label="Loading demo co-op") as bar:
-        created = load_demo(db.session, progress=bar.update)
+    with current_app.test_request_context(), click.progressbar(length=100, label="Loading demo co-op") as bar:
+        created = load_demo(
+            db.session,
+            progress=bar.update,
+            render=render_invoice,
+            invoice_dir=Path(current_app.config["INVOICE_DIR"]),
+        )
     click.echo("Demo data loaded." if created else "Demo data was already there.")
     _print_logins()
 
@@ -125,6 +133,57 @@ def send_digests() -> None:
     from coop.rota.service import send_digests as queue_digests
 
     click.echo(f"Queued {queue_digests(db.session)} digest email(s); `coop send-outbox` sends them.")
+
+
+@cli.command("invoice-run")
+@click.option("--period", required=True, help="A month (2026-11) or a range (2026-11-01:2026-11-30).")
+@click.option("--issue", is_flag=True, help="Issue the drafts straight away (numbers, PDFs, emails).")
+@with_appcontext
+def invoice_run(period: str, issue: bool) -> None:
+    """Make one draft invoice per client from approved, un-invoiced work (with a progress bar)."""
+    from datetime import date, timedelta
+
+    from coop.invoicing import service as invoicing
+    from coop.timeutil import today_london
+
+    try:
+        if ":" in period:
+            first, last = (date.fromisoformat(p) for p in period.split(":", 1))
+        else:
+            first = date.fromisoformat(period + "-01")
+            last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    except ValueError as exc:
+        raise click.BadParameter("use 2026-11 or 2026-11-01:2026-11-30", param_hint="--period") from exc
+    total = invoicing.pending_clients(db.session, last)
+    with click.progressbar(length=max(total, 1), label="Making draft invoices") as bar:
+        drafts = invoicing.invoice_run(db.session, first, last, progress=bar.update)
+    click.echo(
+        f"{len(drafts)} draft invoice(s), {sum(d.gross_pence for d in drafts) / 100:.2f} GBP in total."
+    )
+    if issue and drafts:
+        from coop.invoicing.views import render_invoice
+
+        with current_app.test_request_context(), click.progressbar(drafts, label="Issuing") as items:
+            for draft in items:
+                invoicing.issue(
+                    db.session,
+                    draft.id,
+                    today=today_london(),
+                    render=render_invoice,
+                    invoice_dir=Path(current_app.config["INVOICE_DIR"]),
+                    actor_id=None,
+                )
+        click.echo("Issued.")
+
+
+@cli.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """Queue reminder emails for overdue invoices (at most one per reminder interval)."""
+    from coop.invoicing import service as invoicing
+    from coop.timeutil import today_london
+
+    click.echo(f"Queued {invoicing.send_reminders(db.session, today_london())} reminder(s).")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from coop.auth import models as auth_models
 from coop.bookings import models as bookings_models
 from coop.caps import models as caps_models
 from coop.db import Base
+from coop.invoicing import models as invoicing_models
 from coop.mail import models as mail_models
 from coop.members import models as members_models
 from coop.pay import models as pay_models
@@ -18,6 +19,7 @@ __all__ = [
     "auth_models",
     "bookings_models",
     "caps_models",
+    "invoicing_models",
     "mail_models",
     "members_models",
     "pay_models",

@@ -40,6 +40,7 @@ NAV: dict[str, list[NavItem]] = {
         NavItem("Rota", "rota.week"),
         NavItem("Timesheets", "timesheets.review"),
         NavItem("Pay", "pay.runs"),
+        NavItem("Invoices", "invoicing.index"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
         NavItem("Members", "members.directory"),

@@ -11,8 +11,13 @@ from coop.rota import service as rota
 
 
 @pytest.fixture
-def demo(session):
-    load_demo(session)
+def demo(app, session):
+    from pathlib import Path
+
+    from coop.invoicing.views import render_invoice
+
+    with app.test_request_context():
+        load_demo(session, render=render_invoice, invoice_dir=Path(app.config["INVOICE_DIR"]))
     return session
 
 
@@ -131,6 +136,11 @@ def test_coordinator_approves_the_demo_week_and_runs_pay(demo, make_web):
     page = web.get(f"/pay/runs/{run.id}").get_data(as_text=True)
     assert "Holiday pay" in page and len(run.statements) >= 1
     assert web.post(f"/pay/runs/{run.id}/finalise").status_code == 302
+
+
+def test_demo_has_bookings_in_every_state(demo):
+    states = set(demo.scalars(select(Booking.status)).all())
+    assert {"requested", "declined", "scheduled", "completed", "invoiced", "cancelled"} <= states
 
 
 def test_admin_pages(demo, make_web):

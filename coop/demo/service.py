@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -69,8 +71,15 @@ def _user(session: Session, email: str, roles: list[str]) -> User:
     return user
 
 
-def load_demo(session: Session, progress: Callable[[int], None] | None = None) -> bool:
-    """Load the demo co-op unless it is already there. Returns True when it created it."""
+def load_demo(
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+    *,
+    render: Callable[[Any], bytes] | None = None,
+    invoice_dir: Path | None = None,
+) -> bool:
+    """Load the demo co-op unless it is already there. Returns True when it created it. With a
+    renderer and a folder, it also issues an invoice (so every booking state is there)."""
     step = progress or (lambda _n: None)
     if auth.find_user(session, DEMO_LOGINS["accounts"][0][1]) is not None:
         step(100)
@@ -120,6 +129,8 @@ def load_demo(session: Session, progress: Callable[[int], None] | None = None) -
     session.flush()
     step(20)
     _load_business(session, skills, client_user, coordinator.id, rng)
+    if render is not None and invoice_dir is not None:
+        _invoiced_fortnight(session, coordinator.id, render, invoice_dir)
     step(20)
     session.commit()
     return True
@@ -424,3 +435,81 @@ def _last_week(
     first = session.scalars(select(TimesheetEntry).order_by(TimesheetEntry.id)).first()
     if first is not None:
         timesheets.approve(session, [first.id], by_user_id=coordinator_id)
+
+
+def _invoiced_fortnight(
+    session: Session, coordinator_id: int, render: Callable[[Any], bytes], invoice_dir: Path
+) -> None:
+    """Work from two weeks ago, approved, invoiced and part-paid."""
+    from datetime import time, timedelta
+
+    from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Service, Shift
+    from coop.invoicing import service as invoicing
+    from coop.rota.models import Assignment
+    from coop.timesheets import service as timesheets
+    from coop.timesheets.models import TimesheetEntry
+    from coop.timeutil import local_span_to_utc, today_london
+
+    client = session.scalars(select(Client).where(Client.name == "Riverside Community Centre")).one()
+    service = session.scalars(select(Service).where(Service.name == "Gardening")).one()
+    member = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+    today = today_london()
+    day = today - timedelta(days=today.weekday() + 14)
+    start, end = local_span_to_utc(day, time(10), time(14))
+    booking = Booking(
+        client=client,
+        service=service,
+        site_address=client.address,
+        workers=1,
+        start_date=day,
+        start_time=time(10),
+        end_time=time(14),
+        status=BookingStatus.COMPLETED,
+        created_by_id=coordinator_id,
+    )
+    shift = Shift(
+        booking=booking,
+        service_id=service.id,
+        client_id=client.id,
+        starts_at=start,
+        ends_at=end,
+        slots=1,
+        filled=1,
+        site_address=client.address,
+    )
+    assignment = Assignment(shift=shift, member_id=member.id, source="assign")
+    session.add_all(
+        [booking, BookingEvent(booking=booking, status=BookingStatus.COMPLETED), shift, assignment]
+    )
+    session.flush()
+    entry = TimesheetEntry(
+        assignment_id=assignment.id,
+        member_id=member.id,
+        actual_start=start,
+        actual_end=end,
+        break_minutes=0,
+        submitted_by_id=member.user_id,
+    )
+    session.add(entry)
+    session.commit()
+    timesheets.approve(session, [entry.id], by_user_id=coordinator_id)
+    drafts = invoicing.invoice_run(session, day, day, actor_id=coordinator_id)
+    for draft in drafts:
+        invoice = invoicing.issue(
+            session,
+            draft.id,
+            today=today - timedelta(days=7),
+            render=render,
+            invoice_dir=invoice_dir,
+            actor_id=coordinator_id,
+        )
+        invoicing.record_payment(
+            session,
+            invoice,
+            paid_on=today - timedelta(days=2),
+            amount_pence=invoice.gross_pence // 2,
+            method="bank transfer",
+            reference="Part payment",
+            actor_id=coordinator_id,
+            today=today,
+        )

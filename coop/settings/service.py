@@ -165,6 +165,25 @@ SPECS: dict[str, SettingSpec] = {
             minimum=0,
             maximum=1_000_000,
         ),
+        SettingSpec("vat_registered", "The co-op is registered for VAT", "bool", True),
+        SettingSpec("vat_number", "VAT registration number", "text", "GB 123 4567 89"),
+        SettingSpec("coop_email", "Co-op email for clients", "text", "hello@coop.example"),
+        SettingSpec(
+            "coop_bank_details",
+            "How clients pay (shown on invoices)",
+            "text",
+            "Bank transfer to Co-op Works Ltd, sort code 00-00-00, account 12345678",
+        ),
+        SettingSpec("invoice_prefix", "Invoice number prefix", "text", "CW-"),
+        SettingSpec("credit_note_prefix", "Credit note number prefix", "text", "CN-"),
+        SettingSpec(
+            "reminder_interval_days",
+            "Days between reminders for overdue invoices",
+            "int",
+            7,
+            minimum=1,
+            maximum=90,
+        ),
     ]
 }
 

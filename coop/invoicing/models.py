@@ -1,0 +1,154 @@
+"""Invoices, their lines, credit notes, payments and the gapless number sequences.
+
+An issued invoice never changes: its totals, the supplier's and client's details and the PDF's
+SHA-256 are fixed at issue. Corrections are credit notes, with their own number series."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.bookings.models import Client
+from coop.db import Base, UTCDateTime
+from coop.timeutil import utcnow
+
+
+class NumberSequence(Base):
+    """The next number of a series ('invoice', 'credit_note'), taken under a row lock in the
+    same transaction that issues the document, so numbers are never skipped or repeated."""
+
+    __tablename__ = "number_sequence"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    next_number: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (CheckConstraint("next_number >= 1", name="positive"),)
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    sequence_number: Mapped[int | None] = mapped_column(Integer, unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | issued
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    net_pence: Mapped[int] = mapped_column(Integer, default=0)
+    vat_pence: Mapped[int] = mapped_column(Integer, default=0)
+    gross_pence: Mapped[int] = mapped_column(Integer, default=0)
+    supplier_json: Mapped[str] = mapped_column(Text, default="{}")
+    client_json: Mapped[str] = mapped_column(Text, default="{}")
+    pdf_path: Mapped[str] = mapped_column(String(200), default="")
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    facturx_path: Mapped[str] = mapped_column(String(200), default="")
+    facturx_sha256: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    client: Mapped[Client] = relationship(lazy="joined")
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice",
+        cascade="all, delete-orphan",
+        order_by="InvoiceLine.position",
+        lazy="selectin",
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="invoice", order_by="Payment.paid_on", lazy="selectin"
+    )
+    credit_notes: Mapped[list[CreditNote]] = relationship(
+        back_populates="invoice", order_by="CreditNote.id", lazy="selectin"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'issued')", name="status_known"),
+        CheckConstraint(
+            "status = 'draft' OR (number IS NOT NULL AND issue_date IS NOT NULL)", name="issued_numbered"
+        ),
+        CheckConstraint("gross_pence = net_pence + vat_pence", name="gross_is_sum"),
+        Index("ix_invoice_status_due", "status", "due_date"),
+    )
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(12))  # work | cancellation | extra | discount
+    description: Mapped[str] = mapped_column(Text)
+    quantity_centi: Mapped[int] = mapped_column(Integer, default=100)  # hours or items × 100
+    unit_pence: Mapped[int] = mapped_column(Integer, default=0)
+    net_pence: Mapped[int] = mapped_column(Integer)
+    vat_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
+    supply_date: Mapped[date | None] = mapped_column(Date)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('work', 'cancellation', 'extra', 'discount')", name="kind_known"),
+        CheckConstraint("vat_rate_bp BETWEEN 0 AND 10000", name="vat_range"),
+    )
+
+
+class InvoicedItem(Base):
+    """What an invoice bills: an approved timesheet or a cancelled shift's fee. Unique, so work
+    is never billed twice; deleting a draft frees its items for the next run."""
+
+    __tablename__ = "invoiced_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    timesheet_id: Mapped[int | None] = mapped_column(ForeignKey("timesheet_entry.id"), unique=True)
+    fee_shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), unique=True)
+
+    __table_args__ = (CheckConstraint("(timesheet_id IS NULL) != (fee_shift_id IS NULL)", name="one_source"),)
+
+
+class CreditNote(Base):
+    __tablename__ = "credit_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    sequence_number: Mapped[int] = mapped_column(Integer, unique=True)
+    issue_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    net_pence: Mapped[int] = mapped_column(Integer)
+    vat_pence: Mapped[int] = mapped_column(Integer)
+    gross_pence: Mapped[int] = mapped_column(Integer)
+    pdf_path: Mapped[str] = mapped_column(String(200), default="")
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="credit_notes")
+
+    __table_args__ = (
+        CheckConstraint("gross_pence = net_pence + vat_pence", name="gross_is_sum"),
+        CheckConstraint("gross_pence > 0", name="positive"),
+    )
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="payments")
+
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="positive"),)

@@ -1,0 +1,441 @@
+"""Coordinators run invoicing; clients see and download only their own invoices."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WResponse
+
+from coop.access import roles
+from coop.audit.service import record
+from coop.bookings import service as bookings
+from coop.db import db
+from coop.errors import DomainError, Forbidden, NotFound
+from coop.invoicing import service
+from coop.invoicing.forms import (
+    ActionForm,
+    CreditForm,
+    DiscountForm,
+    LineForm,
+    NoteForm,
+    PaymentForm,
+    RunForm,
+)
+from coop.invoicing.models import CreditNote, Invoice
+from coop.invoicing.totals import vat_summary
+from coop.money import parse_pounds
+from coop.timeutil import today_london
+
+bp = Blueprint("invoicing", __name__)
+Page = str | WResponse
+
+
+def _dir() -> Path:
+    return Path(current_app.config["INVOICE_DIR"])
+
+
+def render_invoice(invoice: Invoice) -> bytes:
+    from weasyprint import HTML
+
+    supplier = json.loads(invoice.supplier_json)
+    html = render_template(
+        "invoicing/invoice_pdf.html",
+        invoice=invoice,
+        supplier=supplier,
+        client=json.loads(invoice.client_json),
+        vat=vat_summary(invoice.lines, bool(supplier.get("vat_registered"))),
+    )
+    return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
+
+
+def render_credit_note(note: CreditNote) -> bytes:
+    from weasyprint import HTML
+
+    invoice = note.invoice
+    html = render_template(
+        "invoicing/credit_note_pdf.html",
+        note=note,
+        invoice=invoice,
+        supplier=json.loads(invoice.supplier_json),
+        client=json.loads(invoice.client_json),
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(
+        data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"}
+    )
+
+
+def _decimal(text: str, field: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace("%", ""))
+    except InvalidOperation as exc:
+        raise DomainError("Enter a number.", field=field) from exc
+    if not value.is_finite():
+        raise DomainError("Enter a number.", field=field)
+    return value
+
+
+def _tampered(e: DomainError) -> tuple[str, int]:
+    return render_template("invoicing/tampered.html", message=e.message), 409
+
+
+# --- coordinators --------------------------------------------------------------------------------
+
+
+@bp.route("/invoices")
+@roles("coordinator")
+def index() -> Page:
+    today = today_london()
+    status = request.args.get("status", "")
+    invoices = service.list_invoices(db.session)
+    if status:
+        invoices = [i for i in invoices if service.display_status(i, today) == status]
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    form = RunForm(period_start=last_month_end.replace(day=1), period_end=last_month_end)
+    return render_template(
+        "invoicing/index.html",
+        invoices=invoices,
+        today=today,
+        status=status,
+        form=form,
+        display=service.display_status,
+        balance=service.balance_pence,
+    )
+
+
+@bp.route("/invoices/run", methods=["POST"])
+@roles("coordinator")
+def run() -> Page:
+    form = RunForm()
+    if form.validate_on_submit():
+        assert form.period_start.data and form.period_end.data
+        try:
+            drafts = service.invoice_run(
+                db.session, form.period_start.data, form.period_end.data, actor_id=current_user.id
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                f"{len(drafts)} draft invoice(s) made. Check them, then issue them."
+                if drafts
+                else "There is no approved work waiting to be invoiced up to that date.",
+                "success",
+            )
+            return redirect(url_for("invoicing.index", status="draft"))
+    else:
+        flash("Enter the first and last day.", "error")
+    return redirect(url_for("invoicing.index"))
+
+
+@bp.route("/invoices/<int:invoice_id>")
+@roles("coordinator")
+def detail(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    today = today_london()
+    return render_template(
+        "invoicing/detail.html",
+        invoice=invoice,
+        status=service.display_status(invoice, today),
+        balance=service.balance_pence(invoice),
+        line_form=LineForm(),
+        discount_form=DiscountForm(),
+        note_form=NoteForm(note=invoice.note),
+        payment_form=PaymentForm(paid_on=today),
+        credit_form=CreditForm(),
+        action=ActionForm(),
+    )
+
+
+def _edit(invoice_id: int, apply: object) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    try:
+        apply(invoice)  # type: ignore[operator]
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/lines", methods=["POST"])
+@roles("coordinator")
+def add_line(invoice_id: int) -> Page:
+    form = LineForm()
+    if not form.validate_on_submit():
+        flash("Fill in the description, quantity, price and VAT rate.", "error")
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+    def apply(invoice: Invoice) -> None:
+        try:
+            unit = parse_pounds(form.unit_price.data or "")
+        except ValueError as e:
+            raise DomainError(str(e)) from e
+        qty = _decimal(form.quantity.data or "", "quantity")
+        vat = _decimal(form.vat_rate.data or "", "vat_rate")
+        service.add_line(
+            db.session,
+            invoice,
+            description=form.description.data or "",
+            quantity_centi=int(qty * 100),
+            unit_pence=unit,
+            vat_rate_bp=int(vat * 100),
+        )
+
+    return _edit(invoice_id, apply)
+
+
+@bp.route("/invoices/<int:invoice_id>/discount", methods=["POST"])
+@roles("coordinator")
+def discount(invoice_id: int) -> Page:
+    form = DiscountForm()
+    if not form.validate_on_submit():
+        flash("Enter a percentage.", "error")
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    return _edit(
+        invoice_id,
+        lambda inv: service.add_discount(
+            db.session,
+            inv,
+            percent=_decimal(form.percent.data or "", "percent"),
+            description=form.description.data or "",
+        ),
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/lines/<int:line_id>/delete", methods=["POST"])
+@roles("coordinator")
+def remove_line(invoice_id: int, line_id: int) -> Page:
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    return _edit(invoice_id, lambda inv: service.remove_line(db.session, inv, line_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/note", methods=["POST"])
+@roles("coordinator")
+def note(invoice_id: int) -> Page:
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    return _edit(invoice_id, lambda inv: service.set_note(db.session, inv, form.note.data or ""))
+
+
+@bp.route("/invoices/<int:invoice_id>/delete", methods=["POST"])
+@roles("coordinator")
+def delete(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    if ActionForm().validate_on_submit():
+        try:
+            service.delete_draft(db.session, invoice, actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+            return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+        flash("Draft deleted. Its work will be picked up by the next invoice run.", "success")
+    return redirect(url_for("invoicing.index"))
+
+
+@bp.route("/invoices/<int:invoice_id>/issue", methods=["POST"])
+@roles("coordinator")
+def issue(invoice_id: int) -> Page:
+    if ActionForm().validate_on_submit():
+        try:
+            invoice = service.issue(
+                db.session,
+                invoice_id,
+                today=today_london(),
+                render=render_invoice,
+                invoice_dir=_dir(),
+                actor_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(f"Issued as {invoice.number}. The client has been emailed.", "success")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])
+@roles("coordinator")
+def payment(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        assert form.paid_on.data
+        try:
+            try:
+                amount = parse_pounds(form.amount.data or "")
+            except ValueError as e:
+                raise DomainError(str(e)) from e
+            warning = service.record_payment(
+                db.session,
+                invoice,
+                paid_on=form.paid_on.data,
+                amount_pence=amount,
+                method=form.method.data or "",
+                reference=form.reference.data or "",
+                actor_id=current_user.id,
+                today=today_london(),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(warning or "Payment recorded.", "warning" if warning else "success")
+    else:
+        flash("Enter the date and the amount.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/credit-notes", methods=["POST"])
+@roles("coordinator")
+def credit(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = CreditForm()
+    if form.validate_on_submit():
+        try:
+            try:
+                amount = parse_pounds(form.amount.data or "")
+            except ValueError as e:
+                raise DomainError(str(e)) from e
+            note_ = service.credit_note(
+                db.session,
+                invoice,
+                gross_pence=amount,
+                reason=form.reason.data or "",
+                today=today_london(),
+                render=render_credit_note,
+                invoice_dir=_dir(),
+                actor_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(f"Credit note {note_.number} issued.", "success")
+    else:
+        flash("Enter an amount and a reason.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>.pdf")
+@roles("coordinator")
+def pdf(invoice_id: int) -> Page | tuple[str, int]:
+    invoice = service.get_invoice(db.session, invoice_id)
+    try:
+        return _pdf(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
+    except service.TamperedError as e:
+        return _tampered(e)
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/e-invoice.pdf")
+@roles("coordinator")
+def facturx(invoice_id: int) -> Page | tuple[str, int]:
+    invoice = service.get_invoice(db.session, invoice_id)
+    try:
+        return _pdf(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
+    except service.TamperedError as e:
+        return _tampered(e)
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/credit-notes/<int:note_id>.pdf")
+@roles("coordinator")
+def credit_note_pdf(note_id: int) -> Page | tuple[str, int]:
+    note_ = service.get_credit_note(db.session, note_id)
+    try:
+        return _pdf(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
+    except service.TamperedError as e:
+        return _tampered(e)
+
+
+@bp.route("/invoices/aged-debtors")
+@roles("coordinator")
+def aged_debtors() -> Page:
+    return render_template("invoicing/aged.html", rows=service.aged_debtors(db.session, today_london()))
+
+
+@bp.route("/invoices/export/<kind>.csv")
+@roles("coordinator")
+def export(kind: str) -> Response:
+    makers = {
+        "invoices": lambda: service.export_invoices(db.session, today_london()),
+        "credit-notes": lambda: service.export_credit_notes(db.session),
+        "payments": lambda: service.export_payments(db.session),
+    }
+    if kind not in makers:
+        raise NotFound("No such export.")
+    body = makers[kind]()
+    record(db.session, current_user.id, f"export.{kind}", ("export", kind))
+    db.session.commit()
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={kind}.csv"}
+    )
+
+
+# --- clients ----------------------------------------------------------------------------------------
+
+
+def _client_id() -> int:
+    client = bookings.client_for_user(db.session, current_user.id)
+    if client is None:
+        raise Forbidden("Not linked to a client.")
+    return client.id
+
+
+@bp.route("/my/invoices")
+@roles("client")
+def client_invoices() -> Page:
+    client_id = _client_id()
+    today = today_london()
+    return render_template(
+        "invoicing/client.html",
+        invoices=service.list_invoices(db.session, client_id=client_id, issued_only=True),
+        today=today,
+        display=service.display_status,
+        balance=service.balance_pence,
+    )
+
+
+@bp.route("/my/invoices/<int:invoice_id>.pdf")
+@roles("client")
+def client_pdf(invoice_id: int) -> Page | tuple[str, int]:
+    invoice = service.get_invoice(db.session, invoice_id, client_id=_client_id())
+    try:
+        return _pdf(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
+    except service.TamperedError as e:
+        return _tampered(e)
+
+
+@bp.route("/my/invoices/<int:invoice_id>/e-invoice.pdf")
+@roles("client")
+def client_facturx(invoice_id: int) -> Page | tuple[str, int]:
+    invoice = service.get_invoice(db.session, invoice_id, client_id=_client_id())
+    try:
+        return _pdf(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
+    except service.TamperedError as e:
+        return _tampered(e)
+
+
+@bp.route("/my/credit-notes/<int:note_id>.pdf")
+@roles("client")
+def client_credit_note(note_id: int) -> Page | tuple[str, int]:
+    note_ = service.get_credit_note(db.session, note_id, client_id=_client_id())
+    try:
+        return _pdf(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
+    except service.TamperedError as e:
+        return _tampered(e)
