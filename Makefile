@@ -40,5 +40,8 @@ test-postgres: $(VENV)/.installed-test
 
 test: lint test-sqlite test-postgres
 
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -68,13 +69,13 @@ def create_admin(email: str, password: str) -> None:
 def demo() -> None:
     """Load a believable small co-op (safe to run again: it adds nothing twice)."""
     from coop.demo.service import load_demo
-    from coop.invoicing.views import render_invoice
+    from coop.invoicing.views import invoice_html
 
     with current_app.test_request_context(), click.progressbar(length=100, label="Loading demo co-op") as bar:
         created = load_demo(
             db.session,
             progress=bar.update,
-            render=render_invoice,
+            render_html=invoice_html,
             invoice_dir=Path(current_app.config["INVOICE_DIR"]),
         )
     click.echo("Demo data loaded." if created else "Demo data was already there.")
@@ -161,18 +162,22 @@ def invoice_run(period: str, issue: bool) -> None:
         f"{len(drafts)} draft invoice(s), {sum(d.gross_pence for d in drafts) / 100:.2f} GBP in total."
     )
     if issue and drafts:
-        from coop.invoicing.views import render_invoice
+        from coop.invoicing.views import invoice_html
 
-        with current_app.test_request_context(), click.progressbar(drafts, label="Issuing") as items:
-            for draft in items:
-                invoicing.issue(
-                    db.session,
-                    draft.id,
-                    today=today_london(),
-                    render=render_invoice,
-                    invoice_dir=Path(current_app.config["INVOICE_DIR"]),
-                    actor_id=None,
-                )
+        with (
+            current_app.test_request_context(),
+            click.progressbar(length=len(drafts), label="Issuing") as bar,
+        ):
+            invoicing.issue_many(
+                db.session,
+                [d.id for d in drafts],
+                today=today_london(),
+                render_html=invoice_html,
+                invoice_dir=Path(current_app.config["INVOICE_DIR"]),
+                actor_id=None,
+                workers=os.cpu_count() or 1,
+                progress=bar.update,
+            )
         click.echo("Issued.")
 
 

@@ -14,10 +14,10 @@ from coop.rota import service as rota
 def demo(app, session):
     from pathlib import Path
 
-    from coop.invoicing.views import render_invoice
+    from coop.invoicing.views import invoice_html
 
     with app.test_request_context():
-        load_demo(session, render=render_invoice, invoice_dir=Path(app.config["INVOICE_DIR"]))
+        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
     return session
 
 

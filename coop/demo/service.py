@@ -75,7 +75,7 @@ def load_demo(
     session: Session,
     progress: Callable[[int], None] | None = None,
     *,
-    render: Callable[[Any], bytes] | None = None,
+    render_html: Callable[[Any], str] | None = None,
     invoice_dir: Path | None = None,
 ) -> bool:
     """Load the demo co-op unless it is already there. Returns True when it created it. With a
@@ -129,8 +129,8 @@ def load_demo(
     session.flush()
     step(20)
     _load_business(session, skills, client_user, coordinator.id, rng)
-    if render is not None and invoice_dir is not None:
-        _invoiced_fortnight(session, coordinator.id, render, invoice_dir)
+    if render_html is not None and invoice_dir is not None:
+        _invoiced_fortnight(session, coordinator.id, render_html, invoice_dir)
     step(20)
     session.commit()
     return True
@@ -438,7 +438,7 @@ def _last_week(
 
 
 def _invoiced_fortnight(
-    session: Session, coordinator_id: int, render: Callable[[Any], bytes], invoice_dir: Path
+    session: Session, coordinator_id: int, render_html: Callable[[Any], str], invoice_dir: Path
 ) -> None:
     """Work from two weeks ago, approved, invoiced and part-paid."""
     from datetime import time, timedelta
@@ -499,7 +499,7 @@ def _invoiced_fortnight(
             session,
             draft.id,
             today=today - timedelta(days=7),
-            render=render,
+            render_html=render_html,
             invoice_dir=invoice_dir,
             actor_id=coordinator_id,
         )

@@ -103,3 +103,12 @@ def cii_xml(invoice: Invoice) -> bytes:
 def embed(pdf: bytes, xml: bytes) -> bytes:
     """The PDF/A-3 with the XML attached as factur-x.xml (validated against the XSD)."""
     return bytes(facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=True))
+
+
+def render_pdfs(html: str, xml: bytes) -> tuple[bytes, bytes]:
+    """The invoice PDF (PDF/A-3b) and its e-invoice twin with the XML embedded. A plain
+    function of strings, so it can run in a worker process."""
+    from weasyprint import HTML
+
+    pdf = bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
+    return pdf, embed(pdf, xml)

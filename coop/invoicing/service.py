@@ -9,7 +9,7 @@ import io
 import json
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -33,7 +33,7 @@ from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
 
-Render = Callable[[Invoice], bytes]
+RenderHtml = Callable[[Invoice], str]
 DAY = "%a %-d %b %Y"
 
 
@@ -355,54 +355,110 @@ def _write(directory: Path, name: str, data: bytes) -> str:
 
 
 def issue(
-    session: Session, invoice_id: int, *, today: date, render: Render, invoice_dir: Path, actor_id: int | None
+    session: Session,
+    invoice_id: int,
+    *,
+    today: date,
+    render_html: RenderHtml,
+    invoice_dir: Path,
+    actor_id: int | None,
 ) -> Invoice:
-    """Give a draft the next number, fix its dates, details and totals, render its PDF and its
-    Factur-X PDF/A-3, store their SHA-256 and freeze it. All in one transaction holding the
-    sequence's row lock: a failure leaves no number used, and parallel issuing never
-    duplicates or skips one."""
+    """Issue one draft (see issue_many)."""
+    return issue_many(
+        session,
+        [invoice_id],
+        today=today,
+        render_html=render_html,
+        invoice_dir=invoice_dir,
+        actor_id=actor_id,
+    )[0]
+
+
+def issue_many(
+    session: Session,
+    invoice_ids: Sequence[int],
+    *,
+    today: date,
+    render_html: RenderHtml,
+    invoice_dir: Path,
+    actor_id: int | None,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[Invoice]:
+    """Give each draft the next number, fix its dates, details and totals, render its PDF/A-3
+    and its Factur-X twin, store their SHA-256 and freeze it. All in one transaction holding
+    the number sequence's row lock: a failure leaves no number used, and parallel issuing never
+    duplicates or skips one. With workers > 1 the PDFs are rendered in that many processes."""
     with write_transaction(session):
-        invoice = session.scalar(select(Invoice).where(Invoice.id == invoice_id).with_for_update(of=Invoice))
-        if invoice is None:
-            raise NotFound("No such invoice.")
-        _draft(invoice)
-        if not invoice.lines or invoice.gross_pence <= 0:
-            raise DomainError("This invoice has nothing to charge, so it cannot be issued.")
-        n = _next_number(session, "invoice")
-        invoice.sequence_number = n
-        invoice.number = f"{settings.get(session, 'invoice_prefix')}{n:05d}"
-        invoice.issue_date = today
-        invoice.due_date = today + timedelta(days=invoice.client.payment_terms_days)
-        invoice.supplier_json = json.dumps(supplier_details(session))
-        invoice.client_json = json.dumps(
-            {
-                "name": invoice.client.name,
-                "address": invoice.client.address,
-                "email": invoice.client.billing_email,
-            }
-        )
-        _retotal(session, invoice)
-        invoice.status = "issued"
-        invoice.issued_at = utcnow()
-        pdf = render(invoice)
-        invoice.pdf_path = f"{invoice.number}.pdf"
-        invoice.pdf_sha256 = _write(invoice_dir, invoice.pdf_path, pdf)
-        fx = einvoice.embed(pdf, einvoice.cii_xml(invoice))
-        invoice.facturx_path = f"{invoice.number}-facturx.pdf"
-        invoice.facturx_sha256 = _write(invoice_dir, invoice.facturx_path, fx)
-        _mark_bookings_invoiced(session, invoice, actor_id)
-        record(
-            session,
-            actor_id,
-            "invoice.issue",
-            ("invoice", invoice.number),
-            {},
-            {"gross_pence": invoice.gross_pence, "client": invoice.client.name},
-        )
-        mail.queue(
-            session, invoice.client.billing_email, "invoice_issued", invoice=invoice, money=format_pence
-        )
-    return invoice
+        supplier = json.dumps(supplier_details(session))
+        prefix = settings.get(session, "invoice_prefix")
+        jobs: list[tuple[str, bytes]] = []
+        invoices = []
+        for invoice_id in invoice_ids:
+            invoice = session.scalar(
+                select(Invoice).where(Invoice.id == invoice_id).with_for_update(of=Invoice)
+            )
+            if invoice is None:
+                raise NotFound("No such invoice.")
+            _draft(invoice)
+            if not invoice.lines or invoice.gross_pence <= 0:
+                raise DomainError("This invoice has nothing to charge, so it cannot be issued.")
+            n = _next_number(session, "invoice")
+            invoice.sequence_number = n
+            invoice.number = f"{prefix}{n:05d}"
+            invoice.issue_date = today
+            invoice.due_date = today + timedelta(days=invoice.client.payment_terms_days)
+            invoice.supplier_json = supplier
+            invoice.client_json = json.dumps(
+                {
+                    "name": invoice.client.name,
+                    "address": invoice.client.address,
+                    "email": invoice.client.billing_email,
+                }
+            )
+            _retotal(session, invoice)
+            invoice.status = "issued"
+            invoice.issued_at = utcnow()
+            jobs.append((render_html(invoice), einvoice.cii_xml(invoice)))
+            invoices.append(invoice)
+        for invoice, (pdf, fx) in zip(invoices, _render_all(jobs, workers, progress), strict=True):
+            invoice.pdf_path = f"{invoice.number}.pdf"
+            invoice.pdf_sha256 = _write(invoice_dir, invoice.pdf_path, pdf)
+            invoice.facturx_path = f"{invoice.number}-facturx.pdf"
+            invoice.facturx_sha256 = _write(invoice_dir, invoice.facturx_path, fx)
+            _mark_bookings_invoiced(session, invoice, actor_id)
+            record(
+                session,
+                actor_id,
+                "invoice.issue",
+                ("invoice", invoice.number),
+                {},
+                {"gross_pence": invoice.gross_pence, "client": invoice.client.name},
+            )
+            mail.queue(
+                session, invoice.client.billing_email, "invoice_issued", invoice=invoice, money=format_pence
+            )
+    return invoices
+
+
+def _render_all(
+    jobs: list[tuple[str, bytes]], workers: int, progress: Callable[[int], None] | None
+) -> Iterator[tuple[bytes, bytes]]:
+    if workers <= 1 or len(jobs) < 4:
+        for html, xml in jobs:
+            yield einvoice.render_pdfs(html, xml)
+            if progress:
+                progress(1)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: the workers start clean, with no copy of this process's database connections.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for result in pool.map(einvoice.render_pdfs, *zip(*jobs, strict=True), chunksize=4):
+            yield result
+            if progress:
+                progress(1)
 
 
 def _mark_bookings_invoiced(session: Session, invoice: Invoice, actor_id: int | None) -> None:

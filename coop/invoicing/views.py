@@ -39,18 +39,16 @@ def _dir() -> Path:
     return Path(current_app.config["INVOICE_DIR"])
 
 
-def render_invoice(invoice: Invoice) -> bytes:
-    from weasyprint import HTML
-
+def invoice_html(invoice: Invoice) -> str:
+    """The invoice as HTML for WeasyPrint (rendered to PDF by the service, maybe in a worker)."""
     supplier = json.loads(invoice.supplier_json)
-    html = render_template(
+    return render_template(
         "invoicing/invoice_pdf.html",
         invoice=invoice,
         supplier=supplier,
         client=json.loads(invoice.client_json),
         vat=vat_summary(invoice.lines, bool(supplier.get("vat_registered"))),
     )
-    return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
 
 
 def render_credit_note(note: CreditNote) -> bytes:
@@ -252,7 +250,7 @@ def issue(invoice_id: int) -> Page:
                 db.session,
                 invoice_id,
                 today=today_london(),
-                render=render_invoice,
+                render_html=invoice_html,
                 invoice_dir=_dir(),
                 actor_id=current_user.id,
             )

@@ -68,7 +68,9 @@ def _pdf_response(statement: PayStatement) -> Response:
 @roles("member")
 def my_pay() -> Page:
     member = current_member()
-    data = service.my_pay(db.session, member, settings.get(db.session, "holiday_pay_percent_bp"))
+    data = service.my_pay(
+        db.session, member, settings.get(db.session, "holiday_pay_percent_bp"), today_london()
+    )
     chart = bar_chart(
         "Earnings by month", [m[0] for m in data.months], [m[2] for m in data.months], value_label="£"
     )

@@ -23,12 +23,14 @@ from tests import factories
 from tests.parallel import run_parallel
 
 
-def simple_render(invoice):
+def simple_html(invoice):
+    return f"<h1>Invoice {invoice.number}</h1><p>{invoice.client.name}</p>"
+
+
+def simple_render(note):
     from weasyprint import HTML
 
-    return HTML(string=f"<h1>Invoice {invoice.number}</h1><p>{invoice.client.name}</p>").write_pdf(
-        pdf_variant="pdf/a-3b"
-    )
+    return HTML(string=f"<h1>Credit note {note.number}</h1>").write_pdf()
 
 
 def approved_work(session, client, *, hours=3, charge=2600, days_ago=3, vat_bp=2000, service=None):
@@ -80,7 +82,7 @@ def test_issue_numbers_freezes_and_checks_the_pdf(session, tmp_path):
     approved_work(session, client)
     [draft] = invoicing.invoice_run(session, *period())
     invoice = invoicing.issue(
-        session, draft.id, today=today_london(), render=simple_render, invoice_dir=tmp_path, actor_id=None
+        session, draft.id, today=today_london(), render_html=simple_html, invoice_dir=tmp_path, actor_id=None
     )
     assert invoice.number == "CW-00001" and invoice.status == "issued"
     assert invoice.due_date == today_london() + timedelta(days=30)
@@ -110,7 +112,12 @@ def test_an_empty_invoice_cannot_be_issued(session, tmp_path):
     session.commit()
     with pytest.raises(DomainError, match="nothing to charge"):
         invoicing.issue(
-            session, draft.id, today=today_london(), render=simple_render, invoice_dir=tmp_path, actor_id=None
+            session,
+            draft.id,
+            today=today_london(),
+            render_html=simple_html,
+            invoice_dir=tmp_path,
+            actor_id=None,
         )
     session.rollback()
     assert (
@@ -130,7 +137,7 @@ def test_payments_statuses_credit_notes_reminders_and_aged_debtors(session, tmp_
         session,
         draft.id,
         today=today - timedelta(days=40),
-        render=simple_render,
+        render_html=simple_html,
         invoice_dir=tmp_path,
         actor_id=None,
     )
@@ -159,7 +166,7 @@ def test_payments_statuses_credit_notes_reminders_and_aged_debtors(session, tmp_
         gross_pence=1200,
         reason="One hour was not worked",
         today=today,
-        render=lambda n: simple_render(n.invoice),
+        render=simple_render,
         invoice_dir=tmp_path,
         actor_id=1,
     )
@@ -210,7 +217,7 @@ def issue_one(session, invoice_id, invoice_dir):
         session,
         invoice_id,
         today=today_london(),
-        render=simple_render,
+        render_html=simple_html,
         invoice_dir=Path(invoice_dir),
         actor_id=None,
     )
@@ -296,3 +303,48 @@ def test_the_whole_run_through_the_ui_and_the_client_download(web, make_web, ses
     path.write_bytes(b"%PDF-1.7 forged")
     r = owner.get(f"/my/invoices/{invoice.id}.pdf")
     assert r.status_code == 409 and "not the one that was issued" in r.get_data(as_text=True)
+
+
+def test_invoice_run_cli_with_issue(app, session):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from coop.cli import cli
+
+    client = factories.client(session, "Corner Bakery")
+    approved_work(session, client, hours=2, charge=2500)
+    month = today_london().strftime("%Y-%m")
+    start, end = period()
+    result = CliRunner().invoke(
+        cli, ["invoice-run", "--period", f"{start}:{end}", "--issue"], obj=ScriptInfo(create_app=lambda: app)
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 draft invoice(s), 60.00 GBP in total." in result.output and "Issued." in result.output
+    session.rollback()
+    assert session.scalars(select(Invoice.number)).all() == ["CW-00001"]
+    bad = CliRunner().invoke(
+        cli, ["invoice-run", "--period", "November"], obj=ScriptInfo(create_app=lambda: app)
+    )
+    assert bad.exit_code != 0 and "use 2026-11" in bad.output
+    assert month
+
+
+def test_issuing_many_renders_in_worker_processes(session, tmp_path):
+    for _ in range(5):
+        approved_work(session, factories.client(session), hours=1)
+    drafts = invoicing.invoice_run(session, *period())
+    done = []
+    issued = invoicing.issue_many(
+        session,
+        [d.id for d in drafts],
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=tmp_path,
+        actor_id=None,
+        workers=2,
+        progress=done.append,
+    )
+    assert [i.number for i in issued] == [f"CW-0000{n}" for n in range(1, 6)] and len(done) == 5
+    for invoice in issued:
+        assert invoicing.read_pdf(invoice, tmp_path).startswith(b"%PDF")
+        assert invoicing.read_pdf(invoice, tmp_path, facturx=True).startswith(b"%PDF")

@@ -286,3 +286,16 @@ def test_statement_totals_equal_the_sum_of_lines(app, shifts, expense):
             assert all(line.rate_pence >= 1345 for line in st_.lines if line.kind == "work")
     finally:
         session.close()
+
+
+def test_holiday_accrued_and_taken(session):
+    from datetime import date
+
+    m = factories.member(session)
+    today = date(2026, 11, 25)
+    rota.add_time_off(session, m, date(2026, 3, 30), date(2026, 4, 2), "", today=date(2026, 3, 1))
+    rota.add_time_off(session, m, date(2026, 11, 20), date(2026, 11, 30), "", today=date(2026, 3, 1))
+    assert pay.leave_year_start(today) == date(2026, 4, 1)
+    assert pay.days_off_taken(session, m, date(2026, 4, 1), today) == 2 + 6
+    data = pay.my_pay(session, m, 1207, today)
+    assert data.days_off_taken == 8 and data.holiday_hours_accrued == 0
