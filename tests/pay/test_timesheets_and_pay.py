@@ -299,3 +299,29 @@ def test_holiday_accrued_and_taken(session):
     assert pay.days_off_taken(session, m, date(2026, 4, 1), today) == 2 + 6
     data = pay.my_pay(session, m, 1207, today)
     assert data.days_off_taken == 8 and data.holiday_hours_accrued == 0
+
+
+def test_client_confirms_work_and_coordinator_sees_it(web, make_web, session):
+    client = factories.client(session, "Corner Bakery", contact_email="a@client.example", confirms_work=True)
+    skill = factories.skill(session)
+    svc = factories.service(session, skill)
+    shift = factories.shift(session, service_=svc, client_=client, starts_in=timedelta(days=1))
+    m = factories.member(session, skills=[skill])
+    a = rota.claim(session, m.id, shift.id)
+    shift.starts_at -= timedelta(days=3)
+    shift.ends_at -= timedelta(days=3)
+    session.commit()
+    entry = timesheets.submit(session, a.id, hours(shift), by_user_id=1)
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    assert "client has not confirmed yet" in web.get("/timesheets/review").get_data(as_text=True)
+    contact = make_web()
+    contact.login("a@client.example")
+    assert "Yes, this happened" in contact.get("/my/visits").get_data(as_text=True)
+    contact.post(f"/my/visits/{entry.id}/confirm")
+    assert "client confirmed" in web.get("/timesheets/review").get_data(as_text=True)
+    other = factories.client(session, "Other", contact_email="b@client.example")
+    stranger = make_web()
+    stranger.login("b@client.example")
+    assert stranger.post(f"/my/visits/{entry.id}/confirm").status_code == 404
+    assert other.id
