@@ -58,12 +58,15 @@ def _register_blueprints(app: Flask) -> None:
     from coop.auth.views import bp as auth_bp
     from coop.bookings.views import bp as bookings_bp
     from coop.caps.views import bp as caps_bp
+    from coop.directory.views import bp as directory_bp
+    from coop.governance.views import bp as governance_bp
     from coop.home.views import bp as home_bp
     from coop.invoicing.views import bp as invoicing_bp
     from coop.members.views import bp as members_bp
     from coop.pay.views import bp as pay_bp
     from coop.rota.views import bp as rota_bp
     from coop.settings.views import bp as settings_bp
+    from coop.skillshare.views import bp as skillshare_bp
     from coop.timesheets.views import bp as timesheets_bp
 
     for bp in (
@@ -76,6 +79,9 @@ def _register_blueprints(app: Flask) -> None:
         timesheets_bp,
         pay_bp,
         invoicing_bp,
+        governance_bp,
+        skillshare_bp,
+        directory_bp,
         audit_bp,
         settings_bp,
     ):

@@ -191,5 +191,17 @@ def send_reminders() -> None:
     click.echo(f"Queued {invoicing.send_reminders(db.session, today_london())} reminder(s).")
 
 
+@cli.command("close-proposals")
+@with_appcontext
+def close_proposals() -> None:
+    """Close proposals past their closing time (recording results) and remind members who have
+    not voted on proposals closing within 24 hours. Run hourly."""
+    from coop.governance import service as governance
+
+    closed = governance.close_due(db.session)
+    reminded = governance.remind_non_voters(db.session)
+    click.echo(f"Closed {len(closed)} proposal(s); queued {reminded} reminder(s).")
+
+
 def main() -> None:
     cli()

@@ -5,12 +5,15 @@ from coop.auth import models as auth_models
 from coop.bookings import models as bookings_models
 from coop.caps import models as caps_models
 from coop.db import Base
+from coop.directory import models as directory_models
+from coop.governance import models as governance_models
 from coop.invoicing import models as invoicing_models
 from coop.mail import models as mail_models
 from coop.members import models as members_models
 from coop.pay import models as pay_models
 from coop.rota import models as rota_models
 from coop.settings import models as settings_models
+from coop.skillshare import models as skillshare_models
 from coop.timesheets import models as timesheets_models
 
 __all__ = [
@@ -19,11 +22,14 @@ __all__ = [
     "auth_models",
     "bookings_models",
     "caps_models",
+    "directory_models",
+    "governance_models",
     "invoicing_models",
     "mail_models",
     "members_models",
     "pay_models",
     "rota_models",
     "settings_models",
+    "skillshare_models",
     "timesheets_models",
 ]

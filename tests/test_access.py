@@ -18,6 +18,8 @@ PUBLIC_ENDPOINTS = {
     "static",
     "bookings.client_feed",
     "rota.member_feed",
+    "directory.index",
+    "directory.pdf",
 }
 
 

@@ -153,3 +153,32 @@ def test_admin_pages(demo, make_web):
         r = web.get(url)
         assert r.status_code == 200, url
         assert text in r.get_data(as_text=True), url
+
+
+def test_detail_pages_for_proposals_sessions_and_entries(demo, make_web):
+    from coop.directory.models import DirectoryEntry
+    from coop.governance.models import Proposal
+    from coop.skillshare.models import SkillSession
+
+    member = signed_in(make_web, "member")
+    coordinator = signed_in(make_web, "coordinator")
+    p = demo.scalars(select(Proposal)).first()
+    s = demo.scalars(select(SkillSession)).first()
+    e = demo.scalars(select(DirectoryEntry)).first()
+    assert p.title in member.get(f"/proposals/{p.id}").get_data(as_text=True)
+    # the demo member is the teacher of the demo session
+    assert "You can mark who came once the session starts" in member.get(f"/learning/{s.id}").get_data(
+        as_text=True
+    )
+    assert "Pay the teaching time" in coordinator.get(f"/learning/{s.id}").get_data(as_text=True)
+    assert e.name in coordinator.get(f"/directory/manage/{e.id}").get_data(as_text=True)
+
+
+def test_close_proposals_cli(app, demo):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from coop.cli import cli
+
+    result = CliRunner().invoke(cli, ["close-proposals"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "Closed 0 proposal(s)" in result.output

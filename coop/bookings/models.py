@@ -42,6 +42,8 @@ class Service(Base):
     pay_pence_per_hour: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer, default=2000)  # basis points: 2000 = 20%
     min_booking_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    # Paid involvement (consultation, panels, research, training): members may take less or no pay.
+    involvement: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     skill: Mapped[Skill] = relationship(lazy="joined")

@@ -145,7 +145,13 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
     lo = london_to_utc(first_day, datetime.min.time())
     hi = london_to_utc(last_day + timedelta(days=1), datetime.min.time())
     rows = session.execute(
-        select(Shift.starts_at, Shift.ends_at, Service.pay_pence_per_hour, TimesheetEntry)
+        select(
+            Shift.starts_at,
+            Shift.ends_at,
+            Service.pay_pence_per_hour,
+            TimesheetEntry,
+            Assignment.chosen_pay_pence_per_hour,
+        )
         .join(Assignment, Assignment.shift_id == Shift.id)
         .join(Service, Service.id == Shift.service_id)
         .outerjoin(
@@ -164,17 +170,29 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
     floor = settings.get(session, "pay_floor_pence")
     holiday_bp = settings.get(session, "holiday_pay_percent_bp")
     out = []
-    for starts_at, ends_at, rate, sheet in rows:
+    for starts_at, ends_at, rate, sheet, chosen in rows:
         day = to_london(starts_at).date()
         if sheet is not None and sheet.pay_pence is not None:
             out.append(WorkRow(day, sheet.worked_minutes, sheet.pay_pence + (sheet.holiday_pence or 0)))
             continue
         minutes = int((ends_at - starts_at).total_seconds() // 60)
-        out.append(
-            WorkRow(
-                day, minutes, pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
-            )
+        if chosen is not None:  # involvement work paid at the member's own lower rate (or not at all)
+            pay = pay_for(minutes, chosen, holiday_bp=holiday_bp).total_pence
+        else:
+            pay = pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
+        out.append(WorkRow(day, minutes, pay))
+    # Other earnings paid through pay (a surplus share, a correction) count on the day they were added.
+    from coop.pay.models import PayAdjustment
+
+    for created_at, amount in session.execute(
+        select(PayAdjustment.created_at, PayAdjustment.amount_pence).where(
+            PayAdjustment.member_id == member_id,
+            PayAdjustment.counts_as_earnings.is_(True),
+            PayAdjustment.created_at >= lo,
+            PayAdjustment.created_at < hi,
         )
+    ):
+        out.append(WorkRow(to_london(created_at).date(), 0, amount))
     return out
 
 

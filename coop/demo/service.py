@@ -131,6 +131,7 @@ def load_demo(
     _load_business(session, skills, client_user, coordinator.id, rng)
     if render_html is not None and invoice_dir is not None:
         _invoiced_fortnight(session, coordinator.id, render_html, invoice_dir)
+    _community(session, skills)
     step(20)
     session.commit()
     return True
@@ -238,6 +239,7 @@ def _load_business(
             vat_rate_bp=vat,
             min_booking_minutes=minimum,
             description=desc,
+            involvement=desc.startswith("Paid involvement"),
         )
     clients = [
         Client(name=n, address=a, billing_email=f"accounts{i}@client.example", payment_terms_days=t)
@@ -513,3 +515,114 @@ def _invoiced_fortnight(
             actor_id=coordinator_id,
             today=today,
         )
+
+
+def _community(session: Session, skills: dict[str, Skill]) -> None:
+    """An open proposal, a decision, a skill-sharing session and a few directory entries."""
+    from datetime import time, timedelta
+
+    from coop.directory.models import DirectoryEntry
+    from coop.governance import service as governance
+    from coop.skillshare import service as skillshare
+    from coop.timeutil import local_span_to_utc, today_london
+
+    today = today_london()
+    chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+    jo = session.scalars(select(Member).where(Member.display_name == "Jo Fletcher")).one()
+    open_one = governance.create_proposal(
+        session,
+        jo,
+        governance.ProposalData(
+            title="Meet on Saturdays once a month",
+            text="Several members work weekdays. Let's hold one members' meeting a month on a Saturday.",
+            closes_on=today + timedelta(days=5),
+        ),
+        today=today,
+    )
+    others = session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE).limit(6)).all()
+    for m in others:
+        governance.cast_vote(session, m, open_one.id, "for")
+    past = governance.create_proposal(
+        session,
+        chris,
+        governance.ProposalData(
+            title="Pay for travel to interview panels",
+            text="Travel to panels is paid as an expense.",
+            closes_on=today + timedelta(days=1),
+        ),
+        today=today,
+    )
+    for m in session.scalars(select(Member).where(Member.status != MemberStatus.LEFT).limit(12)).all():
+        governance.cast_vote(session, m, past.id, "for")
+    from coop.timeutil import utcnow
+
+    governance.close(session, past.id, now=utcnow() + timedelta(days=2))
+    starts, ends = local_span_to_utc(today + timedelta(days=9), time(14), time(16))
+    lesson = skillshare.offer_session(
+        session,
+        chris,
+        skillshare.SessionData(
+            skills["Gardening"].id,
+            "Pruning and planting for beginners",
+            "Bring gloves if you have them.",
+            "Riverside Community Centre garden",
+            starts,
+            ends,
+            6,
+        ),
+    )
+    for m in session.scalars(
+        select(Member).where(Member.status == MemberStatus.ACTIVE, Member.id != chris.id).limit(3)
+    ).all():
+        skillshare.sign_up(session, m, lesson.id)
+    entries = [
+        (
+            "course",
+            "Anytown College: English and maths",
+            "Free adult courses, day and evening.",
+            "01234 567890, courses@anytown.example",
+            "Mon-Thu 9am-8pm",
+            "Step-free; hearing loop",
+            120,
+        ),
+        (
+            "volunteering",
+            "Riverside Food Bank",
+            "Sorting and giving out food; training given.",
+            "Call Sam on 01234 555111",
+            "Tue and Fri mornings",
+            "Ground floor; quiet room on request",
+            90,
+        ),
+        (
+            "job_club",
+            "Thursday Job Club at the Library",
+            "Help with CVs, applications and interviews.",
+            "Just drop in",
+            "Thursdays 10am-12pm",
+            "Step-free; BSL interpreter monthly",
+            60,
+        ),
+        (
+            "advice",
+            "Anytown Welfare Rights",
+            "Free advice on benefits and working, including Permitted Work.",
+            "0800 000 111 (free)",
+            "Mon-Fri 9am-5pm",
+            "Phone, video or face to face",
+            -10,
+        ),
+    ]
+    for category, name, desc, contact, hours, access, days in entries:
+        session.add(
+            DirectoryEntry(
+                category=category,
+                name=name,
+                description=desc,
+                contact=contact,
+                hours=hours,
+                accessibility=access,
+                review_date=today + timedelta(days=days),
+            )
+        )
+    session.commit()

@@ -33,6 +33,8 @@ class Assignment(Base):
     source: Mapped[str] = mapped_column(String(10), default="claim")  # claim | assign | offer | swap
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Involvement work only: the member's choice to take less pay per hour (0 = decline payment).
+    chosen_pay_pence_per_hour: Mapped[int | None] = mapped_column(Integer)
 
     shift: Mapped[Shift] = relationship(lazy="joined")
     member: Mapped[Member] = relationship(lazy="joined")

@@ -819,3 +819,29 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
             queued += 1
     session.commit()
     return queued
+
+
+def set_pay_choice(session: Session, member_id: int, assignment_id: int, pence_per_hour: int | None) -> None:
+    """For paid involvement work a member may take less pay, or none, so that nobody is left worse
+    off (None puts back the full rate). Fixed once the hours are approved."""
+    from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.member_id != member_id:
+        raise NotFound("No such shift of yours.")
+    service = assignment.shift.service
+    if not service.involvement:
+        raise DomainError(
+            "Only involvement work (consultation, panels, research, training) can be paid less."
+        )
+    if pence_per_hour is not None and not 0 <= pence_per_hour <= service.pay_pence_per_hour:
+        raise DomainError("Choose an amount between nothing and the full rate.", field="amount")
+    approved = session.scalar(
+        select(TimesheetEntry.id).where(
+            TimesheetEntry.assignment_id == assignment_id, TimesheetEntry.status == TimesheetStatus.APPROVED
+        )
+    )
+    if approved is not None:
+        raise DomainError("The hours for this are already approved, so the pay is fixed.")
+    assignment.chosen_pay_pence_per_hour = pence_per_hour
+    session.commit()

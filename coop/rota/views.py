@@ -326,3 +326,33 @@ def fill(shift_id: int) -> Page:
         candidates=rota.candidates_for(db.session, shift),
         holders=rota.holders_of(db.session, [shift.id]).get(shift.id, []),
     )
+
+
+@bp.route("/assignments/<int:assignment_id>/pay-choice", methods=["POST"])
+@roles("member")
+def pay_choice(assignment_id: int) -> Page:
+    """Involvement work: take the full rate, less, or nothing (nobody is left worse off)."""
+    from coop.money import parse_pounds
+
+    member = current_member()
+    if ActionForm().validate_on_submit():
+        choice = request.form.get("choice", "full")
+        try:
+            if choice == "full":
+                amount = None
+            elif choice == "none":
+                amount = 0
+            else:
+                try:
+                    amount = parse_pounds(request.form.get("amount", ""))
+                except ValueError as e:
+                    raise DomainError(str(e), field="amount") from e
+            rota.set_pay_choice(db.session, member.id, assignment_id, amount)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                "Saved. This is your choice, and you can change it until your hours are approved.", "success"
+            )
+    return redirect(url_for("rota.my_shifts"))

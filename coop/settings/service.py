@@ -184,6 +184,18 @@ SPECS: dict[str, SettingSpec] = {
             minimum=1,
             maximum=90,
         ),
+        SettingSpec(
+            "quorum_percent", "Quorum (% of members who must vote)", "percent", 25, minimum=0, maximum=100
+        ),
+        SettingSpec(
+            "majority_percent",
+            "Majority needed (% of for and against votes)",
+            "percent",
+            50,
+            "A proposal passes when more than this share of for-and-against votes are for it.",
+            minimum=1,
+            maximum=99,
+        ),
     ]
 }
 

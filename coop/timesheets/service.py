@@ -165,6 +165,15 @@ def pay_for_entry(session: Session, entry: TimesheetEntry) -> tuple[int, int, in
     """(rate, pay, holiday pay) in pence for an entry, by the rules in force on the shift's date."""
     shift = entry.assignment.shift
     day = to_london(shift.starts_at).date()
+    chosen = entry.assignment.chosen_pay_pence_per_hour
+    if chosen is not None and shift.service.involvement:
+        # The member chose to take less (or nothing) for involvement work: never more than offered.
+        chosen_pay = pay_for(
+            entry.worked_minutes,
+            min(chosen, shift.service.pay_pence_per_hour),
+            holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
+        )
+        return chosen_pay.rate_pence, chosen_pay.base_pence, chosen_pay.holiday_pence
     breakdown = pay_for(
         entry.worked_minutes,
         shift.service.pay_pence_per_hour,

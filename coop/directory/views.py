@@ -1,0 +1,90 @@
+"""The public directory (page and printable A4 PDF) and coordinators' list of entries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response as WResponse
+
+from coop.access import public, roles
+from coop.bookings import service as bookings
+from coop.db import db
+from coop.directory import service
+from coop.directory.forms import EntryForm
+from coop.errors import DomainError
+from coop.settings import service as settings
+from coop.timeutil import today_london
+from coop.web import form_error
+
+bp = Blueprint("directory", __name__)
+Page = str | WResponse
+
+
+def _context() -> dict[str, object]:
+    return {
+        "services": bookings.list_services(db.session, active_only=True),
+        "groups": service.grouped(db.session),
+        "coop_name": settings.get(db.session, "coop_name"),
+        "coop_email": settings.get(db.session, "coop_email"),
+        "coop_address": settings.get(db.session, "coop_address"),
+        "today": today_london(),
+    }
+
+
+@bp.route("/directory")
+@public
+def index() -> Page:
+    return render_template("directory/index.html", **_context())
+
+
+@bp.route("/directory.pdf")
+@public
+def pdf() -> Response:
+    from weasyprint import HTML
+
+    html = render_template("directory/pdf.html", **_context())
+    return Response(
+        bytes(HTML(string=html).write_pdf()),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": "inline; filename=co-op-works-directory.pdf"},
+    )
+
+
+@bp.route("/directory/manage")
+@roles("coordinator")
+def manage() -> Page:
+    today = today_london()
+    entries = service.entries(db.session, active_only=False)
+    return render_template(
+        "directory/manage.html", entries=entries, stale={e.id for e in entries if service.stale(e, today)}
+    )
+
+
+@bp.route("/directory/manage/new", methods=["GET", "POST"])
+@bp.route("/directory/manage/<int:entry_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def edit(entry_id: int | None = None) -> Page:
+    entry = service.get_entry(db.session, entry_id) if entry_id else None
+    form = EntryForm(obj=entry) if entry else EntryForm(review_date=today_london() + timedelta(days=180))
+    if form.validate_on_submit():
+        assert form.review_date.data
+        data = service.EntryData(
+            form.category.data or "",
+            form.name.data or "",
+            form.description.data or "",
+            form.contact.data or "",
+            form.hours.data or "",
+            form.accessibility.data or "",
+            form.review_date.data,
+            bool(form.active.data),
+        )
+        try:
+            service.save_entry(db.session, data, entry, today=today_london())
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("directory.manage"))
+    return render_template("directory/edit.html", form=form, entry=entry)

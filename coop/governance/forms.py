@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class ProposalForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField("What you propose and why", validators=[DataRequired(), Length(max=10000)])
+    kind = RadioField(
+        "Kind",
+        default="general",
+        choices=[
+            ("general", "A decision for the co-op"),
+            ("appoint_coordinator", "Elect a member as a coordinator"),
+            ("distribute_surplus", "Share out part of a year's surplus, in proportion to hours worked"),
+        ],
+    )
+    subject_member_id = SelectField("Member to elect (if electing a coordinator)", coerce=int)
+    surplus = StringField("Amount to share (£, if sharing surplus)", validators=[Optional(), Length(max=12)])
+    surplus_year = IntegerField(
+        "From the work in year (if sharing surplus)",
+        validators=[Optional(), NumberRange(2000, 2100, "Enter a year, like 2026")],
+    )
+    closes_on = DateField("Voting closes on", validators=[InputRequired("Choose the closing date")])
+    submit = SubmitField("Raise the proposal")
+
+
+class VoteForm(FlaskForm):
+    choice = RadioField(
+        "Your vote",
+        choices=[("for", "For"), ("against", "Against"), ("abstain", "Abstain")],
+        validators=[InputRequired("Choose for, against or abstain")],
+    )
+    submit = SubmitField("Vote")
+
+
+class ShareForm(FlaskForm):
+    submit = SubmitField("Go")

@@ -1,0 +1,92 @@
+"""Members govern the co-op: proposals, one member one vote, decisions, surplus sharing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coop.db import Base, UTCDateTime
+from coop.members.models import Member
+from coop.timeutil import utcnow
+
+
+class Proposal(Base):
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="general")
+    subject_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))  # appoint coordinator
+    surplus_pence: Mapped[int | None] = mapped_column(Integer)  # distribute surplus
+    surplus_year: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    outcome: Mapped[str] = mapped_column(String(12), default="")  # passed | rejected | not_decided
+    votes_for: Mapped[int] = mapped_column(Integer, default=0)
+    votes_against: Mapped[int] = mapped_column(Integer, default=0)
+    votes_abstain: Mapped[int] = mapped_column(Integer, default=0)
+    eligible_voters: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_statement: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[Member] = relationship(foreign_keys=[created_by_id], lazy="joined")
+    subject_member: Mapped[Member | None] = relationship(foreign_keys=[subject_member_id], lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('general', 'appoint_coordinator', 'distribute_surplus')", name="kind_known"
+        ),
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        CheckConstraint(
+            "kind != 'appoint_coordinator' OR subject_member_id IS NOT NULL", name="appoint_has_member"
+        ),
+        CheckConstraint(
+            "kind != 'distribute_surplus' OR (surplus_pence > 0 AND surplus_year IS NOT NULL)",
+            name="surplus_has_amount",
+        ),
+    )
+
+
+class Vote(Base):
+    __tablename__ = "vote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    choice: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "member_id"),  # one member, one vote
+        CheckConstraint("choice IN ('for', 'against', 'abstain')", name="choice_known"),
+    )
+
+
+class SurplusShare(Base):
+    """A member's share of a distributed surplus, in proportion to hours worked that year. It is
+    paid through pay (so it counts toward caps); a member whose limit it would break may defer."""
+
+    __tablename__ = "surplus_share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    minutes: Mapped[int] = mapped_column(Integer)
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | paid | deferred
+    adjustment_id: Mapped[int | None] = mapped_column(ForeignKey("pay_adjustment.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    proposal: Mapped[Proposal] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "member_id"),
+        CheckConstraint("amount_pence >= 0", name="non_negative"),
+        CheckConstraint("status IN ('pending', 'paid', 'deferred')", name="status_known"),
+    )

@@ -1,0 +1,345 @@
+"""Governance: proposals, one member one vote (changeable until close), quorum and majority from
+settings, a decisions log, elected coordinators, and sharing a surplus in proportion to hours."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.auth.models import Role, UserRole
+from coop.bookings.models import Shift
+from coop.caps import service as caps
+from coop.db import write_transaction
+from coop.errors import DomainError, NotFound
+from coop.governance.models import Proposal, SurplusShare, Vote
+from coop.mail import service as mail
+from coop.members.models import Member, MemberStatus
+from coop.pay.models import PayAdjustment
+from coop.rota.models import Assignment
+from coop.settings import service as settings
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timeutil import format_dt, london_to_utc, utcnow
+
+KINDS = {
+    "general": "A decision",
+    "appoint_coordinator": "Elect a coordinator",
+    "distribute_surplus": "Share out surplus",
+}
+
+
+@dataclass
+class ProposalData:
+    title: str
+    text: str
+    closes_on: date
+    kind: str = "general"
+    subject_member_id: int | None = None
+    surplus_pence: int | None = None
+    surplus_year: int | None = None
+
+
+def voters(session: Session) -> list[Member]:
+    """Members who may vote: everyone who has not left (taking a break does not take the vote)."""
+    return list(session.scalars(select(Member).where(Member.status != MemberStatus.LEFT)))
+
+
+def create_proposal(session: Session, author: Member, data: ProposalData, *, today: date) -> Proposal:
+    title = " ".join(data.title.split())
+    if not title or len(title) > 200:
+        raise DomainError("Give the proposal a short title (up to 200 characters).", field="title")
+    if not data.text.strip():
+        raise DomainError("Explain the proposal.", field="text")
+    if not today < data.closes_on <= today + timedelta(days=60):
+        raise DomainError("Choose a closing date from tomorrow up to 60 days away.", field="closes_on")
+    if data.kind not in KINDS:
+        raise DomainError("Choose the kind of proposal.", field="kind")
+    if data.kind == "appoint_coordinator":
+        subject = session.get(Member, data.subject_member_id or 0)
+        if subject is None or subject.status == MemberStatus.LEFT:
+            raise DomainError("Choose the member to elect.", field="subject_member_id")
+    if data.kind == "distribute_surplus" and (
+        not data.surplus_pence or data.surplus_pence <= 0 or not data.surplus_year
+    ):
+        raise DomainError("Give the amount to share and the year it comes from.", field="surplus")
+    proposal = Proposal(
+        title=title,
+        text=data.text.strip()[:10000],
+        kind=data.kind,
+        created_by_id=author.id,
+        subject_member_id=data.subject_member_id if data.kind == "appoint_coordinator" else None,
+        surplus_pence=data.surplus_pence if data.kind == "distribute_surplus" else None,
+        surplus_year=data.surplus_year if data.kind == "distribute_surplus" else None,
+        closes_at=london_to_utc(data.closes_on, time(23, 59)),
+    )
+    session.add(proposal)
+    session.flush()
+    for m in voters(session):
+        mail.queue(
+            session, m.user.email, "proposal_opened", name=m.first_name, proposal=proposal, fmt=format_dt
+        )
+    session.commit()
+    return proposal
+
+
+def get_proposal(session: Session, proposal_id: int) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def cast_vote(
+    session: Session, member: Member, proposal_id: int, choice: str, *, now: datetime | None = None
+) -> None:
+    """One member, one vote; changing it replaces the old one. Closed proposals take no votes."""
+    now = now or utcnow()
+    if choice not in ("for", "against", "abstain"):
+        raise DomainError("Choose for, against or abstain.", field="choice")
+    if member.status == MemberStatus.LEFT:
+        raise DomainError("Only current members can vote.")
+    with write_transaction(session):
+        # The proposal's row lock serialises votes on it, so a double click cannot count twice.
+        proposal = session.scalar(
+            select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
+        )
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status != "open" or proposal.closes_at <= now:
+            raise DomainError("Voting on this proposal has closed.")
+        vote = session.scalar(
+            select(Vote).where(Vote.proposal_id == proposal_id, Vote.member_id == member.id)
+        )
+        if vote is None:
+            session.add(Vote(proposal_id=proposal_id, member_id=member.id, choice=choice))
+        else:
+            vote.choice = choice
+            vote.updated_at = now
+
+
+def my_vote(session: Session, member: Member, proposal_id: int) -> str:
+    return (
+        session.scalar(
+            select(Vote.choice).where(Vote.proposal_id == proposal_id, Vote.member_id == member.id)
+        )
+        or ""
+    )
+
+
+def tally(session: Session, proposal_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Vote.choice, func.count()).where(Vote.proposal_id == proposal_id).group_by(Vote.choice)
+    )
+    counts = {"for": 0, "against": 0, "abstain": 0}
+    counts.update({choice: n for choice, n in rows})
+    return counts
+
+
+def close_due(session: Session, *, now: datetime | None = None) -> list[Proposal]:
+    """Close every open proposal past its closing time and record the result."""
+    now = now or utcnow()
+    due = list(session.scalars(select(Proposal).where(Proposal.status == "open", Proposal.closes_at <= now)))
+    return [close(session, p.id, now=now) for p in due]
+
+
+def close(session: Session, proposal_id: int, *, now: datetime | None = None) -> Proposal:
+    now = now or utcnow()
+    with write_transaction(session):
+        proposal = session.scalar(
+            select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
+        )
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status == "closed":
+            return proposal
+        counts = tally(session, proposal_id)
+        members = voters(session)
+        quorum = settings.get(session, "quorum_percent")
+        majority = settings.get(session, "majority_percent")
+        cast = sum(counts.values())
+        proposal.votes_for, proposal.votes_against, proposal.votes_abstain = (
+            counts["for"],
+            counts["against"],
+            counts["abstain"],
+        )
+        proposal.eligible_voters = len(members)
+        proposal.status = "closed"
+        proposal.closed_at = now
+        if cast * 100 < quorum * len(members) or cast == 0:
+            proposal.outcome = "not_decided"
+            proposal.outcome_statement = (
+                f"Not decided: {cast} of {len(members)} members voted, fewer than the quorum of {quorum}%."
+            )
+        elif counts["for"] * 100 > majority * (counts["for"] + counts["against"]):
+            proposal.outcome = "passed"
+            proposal.outcome_statement = (
+                f"Passed: {counts['for']} for, {counts['against']} against, {counts['abstain']} abstained."
+            )
+            _carry_out(session, proposal)
+        else:
+            proposal.outcome = "rejected"
+            proposal.outcome_statement = (
+                f"Not passed: {counts['for']} for, {counts['against']} against, "
+                f"{counts['abstain']} abstained."
+            )
+        for m in members:
+            mail.queue(session, m.user.email, "proposal_closed", name=m.first_name, proposal=proposal)
+    return proposal
+
+
+def _carry_out(session: Session, proposal: Proposal) -> None:
+    if proposal.kind == "appoint_coordinator" and proposal.subject_member is not None:
+        user = proposal.subject_member.user
+        if Role.COORDINATOR not in user.role_names:
+            before = sorted(user.role_names)
+            session.add(UserRole(user_id=user.id, role=Role.COORDINATOR))
+            record(
+                session,
+                None,
+                "roles.elected",
+                ("user", user.id),
+                {"roles": before},
+                {"roles": sorted({*before, "coordinator"}), "proposal": proposal.id},
+            )
+    elif proposal.kind == "distribute_surplus":
+        shares = surplus_shares(session, proposal.surplus_pence or 0, proposal.surplus_year or 0)
+        for member_id, (minutes, amount) in shares.items():
+            session.add(
+                SurplusShare(
+                    proposal_id=proposal.id, member_id=member_id, minutes=minutes, amount_pence=amount
+                )
+            )
+        record(
+            session,
+            None,
+            "surplus.shared",
+            ("proposal", proposal.id),
+            {},
+            {"pence": proposal.surplus_pence, "members": len(shares)},
+        )
+
+
+def surplus_shares(session: Session, total_pence: int, year: int) -> dict[int, tuple[int, int]]:
+    """{member: (minutes worked in the year, share in pence)}: in proportion to approved hours,
+    rounded down, with the pennies left over going to the largest remainders so the shares add
+    up to the total exactly."""
+    lo, hi = london_to_utc(date(year, 1, 1), time(0)), london_to_utc(date(year + 1, 1, 1), time(0))
+    rows = session.execute(
+        select(
+            TimesheetEntry.member_id,
+            TimesheetEntry.actual_start,
+            TimesheetEntry.actual_end,
+            TimesheetEntry.break_minutes,
+        )
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(TimesheetEntry.status == TimesheetStatus.APPROVED, Shift.starts_at >= lo, Shift.starts_at < hi)
+    ).all()
+    minutes: dict[int, int] = {}
+    for member_id, start, end, brk in rows:
+        minutes[member_id] = minutes.get(member_id, 0) + int((end - start).total_seconds() // 60) - brk
+    total = sum(minutes.values())
+    if total == 0:
+        return {}
+    floors = {m: total_pence * mins // total for m, mins in minutes.items()}
+    left = total_pence - sum(floors.values())
+    by_remainder = sorted(minutes, key=lambda m: (-(total_pence * minutes[m] % total), m))
+    for m in by_remainder[:left]:
+        floors[m] += 1
+    return {m: (minutes[m], floors[m]) for m in minutes}
+
+
+def my_shares(session: Session, member: Member) -> list[SurplusShare]:
+    return list(
+        session.scalars(
+            select(SurplusShare).where(SurplusShare.member_id == member.id).order_by(SurplusShare.id.desc())
+        )
+    )
+
+
+def share_fit(session: Session, member: Member, share: SurplusShare, today: date) -> caps.Fit | None:
+    """How taking the share now sits against the member's limit (None when they have none)."""
+    planner = caps.Planner.for_member(session, member)
+    if planner.cap is None:
+        return None
+    return planner.fit_amount(today, 0, share.amount_pence)
+
+
+def take_share(session: Session, member: Member, share_id: int, *, today: date) -> None:
+    """Pay the share through the next pay run (it counts as earnings, so toward limits)."""
+    share = session.get(SurplusShare, share_id)
+    if share is None or share.member_id != member.id:
+        raise NotFound("No such share.")
+    if share.status == "paid":
+        raise DomainError("This share is already on its way.")
+    fit = share_fit(session, member, share, today)
+    if fit is not None and not fit.fits and fit.mode == "block":
+        raise DomainError(
+            f"Taking it now would go over your limit: {fit.summary} You can leave it for later."
+        )
+    adj = PayAdjustment(
+        member_id=member.id,
+        amount_pence=share.amount_pence,
+        reason=f"Share of surplus ({share.proposal.title})",
+        counts_as_earnings=True,
+    )
+    session.add(adj)
+    session.flush()
+    share.status, share.adjustment_id, share.decided_at = "paid", adj.id, utcnow()
+    record(session, member.user_id, "surplus.taken", ("member", member.id), {}, {"pence": share.amount_pence})
+    session.commit()
+
+
+def defer_share(session: Session, member: Member, share_id: int) -> None:
+    share = session.get(SurplusShare, share_id)
+    if share is None or share.member_id != member.id:
+        raise NotFound("No such share.")
+    if share.status == "paid":
+        raise DomainError("This share is already on its way.")
+    share.status, share.decided_at = "deferred", utcnow()
+    session.commit()
+
+
+def open_proposals(session: Session) -> list[Proposal]:
+    return list(
+        session.scalars(select(Proposal).where(Proposal.status == "open").order_by(Proposal.closes_at))
+    )
+
+
+def decisions(session: Session) -> list[Proposal]:
+    return list(
+        session.scalars(
+            select(Proposal).where(Proposal.status == "closed").order_by(Proposal.closed_at.desc()).limit(200)
+        )
+    )
+
+
+def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
+    """24 hours before a proposal closes, remind members who have not voted."""
+    now = now or utcnow()
+    count = 0
+    for p in session.scalars(
+        select(Proposal).where(
+            Proposal.status == "open",
+            Proposal.reminded_at.is_(None),
+            Proposal.closes_at <= now + timedelta(hours=24),
+        )
+    ):
+        voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == p.id)))
+        for m in voters(session):
+            if m.id not in voted:
+                mail.queue(
+                    session, m.user.email, "proposal_reminder", name=m.first_name, proposal=p, fmt=format_dt
+                )
+                count += 1
+        p.reminded_at = now
+    session.commit()
+    return count
+
+
+def coordinator_candidates(session: Session) -> Sequence[Member]:
+    return [m for m in voters(session) if Role.COORDINATOR not in m.user.role_names]
