@@ -40,7 +40,11 @@ test-postgres: $(VENV)/.installed-test
 
 test: lint test-sqlite test-postgres
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install -q -e ".[test,bench]"
+	@touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
 
 clean:

@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from coop.timeutil import to_london
 
 END_OF_DAY = time(23, 59)
+
+
+@lru_cache(maxsize=65536)
+def london_day(moment: datetime) -> date:
+    return to_london(moment).date()
 
 
 @dataclass(frozen=True)
@@ -47,15 +53,20 @@ class ShiftFacts:
 
 
 def fits_pattern(windows: dict[int, list[tuple[time, time]]], starts_at: datetime, ends_at: datetime) -> bool:
-    """True when the shift lies inside the member's weekly windows (London wall clock). A shift
-    past midnight needs a window to the end of its first day and one from midnight the next."""
+    """True when the shift lies inside the member's weekly windows (London wall clock)."""
     if not windows:
         return True
-    start, end = to_london(starts_at), to_london(ends_at)
-    if start.date() == end.date() or (
-        end.time() == time(0, 0) and end.date() == start.date() + timedelta(days=1)
-    ):
-        end_t = END_OF_DAY if end.time() == time(0, 0) and end.date() != start.date() else end.time()
+    return fits_pattern_local(windows, to_london(starts_at), to_london(ends_at))
+
+
+def fits_pattern_local(windows: dict[int, list[tuple[time, time]]], start: datetime, end: datetime) -> bool:
+    """fits_pattern with the London times already worked out. A shift past midnight needs a
+    window to the end of its first day and one from midnight on the next."""
+    if not windows:
+        return True
+    ends_at_midnight = end.time() == time(0, 0) and end.date() == start.date() + timedelta(days=1)
+    if start.date() == end.date() or ends_at_midnight:
+        end_t = END_OF_DAY if ends_at_midnight else end.time()
         return any(a <= start.time() and end_t <= b for a, b in windows.get(start.weekday(), []))
     first = any(a <= start.time() and b >= END_OF_DAY for a, b in windows.get(start.weekday(), []))
     second = any(a == time(0, 0) and end.time() <= b for a, b in windows.get(end.weekday(), []))
@@ -64,6 +75,10 @@ def fits_pattern(windows: dict[int, list[tuple[time, time]]], starts_at: datetim
 
 def on_time_off(time_off: Sequence[tuple[date, date]], starts_at: datetime, ends_at: datetime) -> bool:
     first, last = to_london(starts_at).date(), to_london(ends_at - timedelta(seconds=1)).date()
+    return on_time_off_days(time_off, first, last)
+
+
+def on_time_off_days(time_off: Sequence[tuple[date, date]], first: date, last: date) -> bool:
     return any(a <= last and first <= b for a, b in time_off)
 
 
@@ -77,7 +92,7 @@ def clash(
         gap = max(gap_before, gap_after)
         if gap < rules.travel_buffer:
             return other_start, other_end
-        different_days = to_london(other_start).date() != to_london(starts_at).date()
+        different_days = london_day(other_start) != london_day(starts_at)
         if different_days and gap < rules.min_rest:
             return other_start, other_end
     return None
