@@ -203,5 +203,33 @@ def close_proposals() -> None:
     click.echo(f"Closed {len(closed)} proposal(s); queued {reminded} reminder(s).")
 
 
+@cli.command("autofill")
+@click.option("--from", "first", required=True, help="First day, like 2026-12-01.")
+@click.option("--to", "last", required=True, help="Last day, like 2026-12-14.")
+@click.option("--send", is_flag=True, help="Send the proposals as offers.")
+@with_appcontext
+def autofill(first: str, last: str, send: bool) -> None:
+    """Propose who to offer each open slot to, and print the summary."""
+    from datetime import date
+
+    from coop.rota import offers
+
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError as exc:
+        raise click.BadParameter("use dates like 2026-12-01") from exc
+    plan = offers.plan(db.session, start, end)
+    r = plan.result
+    left = sum(n for n, _ in r.unfilled.values())
+    click.echo(f"Open places: {r.filled + left}; proposals: {r.filled}; no one can take: {left}.")
+    for shift_id, (n, reason) in sorted(r.unfilled.items()):
+        s = plan.shifts[shift_id]
+        click.echo(f"  unfilled: {s.service.name} {s.starts_at:%Y-%m-%d %H:%M} UTC x{n}: {reason}")
+    changed = sum(1 for m, after in r.minutes_after.items() if after != r.minutes_before[m])
+    click.echo(f"Members offered work: {changed}.")
+    if send:
+        click.echo(f"Sent {offers.send_offers(db.session, r.proposals)} offer(s).")
+
+
 def main() -> None:
     cli()

@@ -211,6 +211,8 @@ class Shift(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancellation_fee_pence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Fair release: until then only the members held for it can claim it (NULL: open to all).
+    open_to_all_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     booking: Mapped[Booking] = relationship(back_populates="shifts")
     service: Mapped[Service] = relationship(lazy="joined")

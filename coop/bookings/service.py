@@ -454,6 +454,10 @@ def confirm_booking(session: Session, booking: Booking, *, actor_id: int) -> lis
         for o in plan.occurrences
     ]
     session.add_all(shifts)
+    session.flush()
+    from coop.rota.offers import hold_new_shifts
+
+    hold_new_shifts(session, shifts)
     _event(session, booking, BookingStatus.CONFIRMED, actor_id)
     _event(session, booking, BookingStatus.SCHEDULED, actor_id, f"{len(shifts)} shift(s) created")
     _notify_client(session, booking, "booking_confirmed", shifts=shifts)

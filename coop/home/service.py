@@ -16,7 +16,7 @@ from coop.caps.service import Period, Totals
 from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, Offer
 from coop.timeutil import today_london, utcnow
 
 
@@ -59,6 +59,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
 
 @dataclass(frozen=True)
 class MemberHome:
+    offers: list[tuple[Offer, caps.Fit]]
     next_shifts: list[Assignment]
     cap: BenefitCap | None
     period: Period | None
@@ -73,7 +74,11 @@ def member_home(session: Session, member: Member) -> MemberHome:
         planner = caps.Planner.for_member(session, member)
         period = planner.period_of(today_london())
         totals = planner.totals(period)
-    return MemberHome(rota.my_shifts(session, member, past_days=0)[:5], cap, period, totals)
+    from coop.rota.offers import my_offers
+
+    return MemberHome(
+        my_offers(session, member), rota.my_shifts(session, member, past_days=0)[:5], cap, period, totals
+    )
 
 
 def health(engine: Engine) -> tuple[bool, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.bookings.models import Shift, new_feed_token
@@ -136,3 +136,48 @@ class RotaPreferences(Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (CheckConstraint("preferred_hours_week BETWEEN 0 AND 60", name="preferred_hours_range"),)
+
+
+class Offer(Base):
+    """A proposal from auto-fill, sent to a member, who accepts or declines (no penalty either
+    way). Accepting claims the slot with the same rules and limits as claiming."""
+
+    __tablename__ = "offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    status: Mapped[str] = mapped_column(
+        String(10), default="offered"
+    )  # offered | accepted | declined | lapsed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    shift: Mapped[Shift] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('offered', 'accepted', 'declined', 'lapsed')", name="status_known"),
+        Index(
+            "uq_offer_open_shift_member",
+            "shift_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("status = 'offered'"),
+            postgresql_where=text("status = 'offered'"),
+        ),
+        Index("ix_offer_member_status", "member_id", "status"),
+    )
+
+
+class ShiftHold(Base):
+    """Fair release: while a new shift is held, only these members (furthest below their
+    preferred hours) can claim it."""
+
+    __tablename__ = "shift_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+
+    __table_args__ = (UniqueConstraint("shift_id", "member_id"),)

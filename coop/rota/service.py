@@ -29,6 +29,7 @@ from coop.rota.models import (
     Availability,
     MemberFeed,
     RotaPreferences,
+    ShiftHold,
     SwapOffer,
     TimeOff,
 )
@@ -200,6 +201,14 @@ def claim(
             raise DomainError(first if first[0].isupper() else f"{who} {_verb(first, actor_is_member)}.")
         if shift.filled >= shift.slots:
             raise DomainError(JUST_TAKEN)
+        if source == "claim":
+            from coop.rota.offers import held_for_others
+
+            if held_for_others(session, shift, member.id, now):
+                raise DomainError(
+                    "This new shift is first open to members who have had less work lately. It opens to "
+                    f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."
+                )
         caps.enforce(
             session, member, shift, accept_warning=accept_cap_warning, member_is_asking=actor_is_member
         )
@@ -500,6 +509,16 @@ def open_shifts_for(
             )
         )
     )
+    held = {s.id for s in shifts if s.open_to_all_at is not None and s.open_to_all_at > now}
+    if held:
+        mine = set(
+            session.scalars(
+                select(ShiftHold.shift_id).where(
+                    ShiftHold.member_id == member.id, ShiftHold.shift_id.in_(held)
+                )
+            )
+        )
+        shifts = [s for s in shifts if s.id not in held or s.id in mine]
     rules = rules_from_settings(session)
     facts = member_facts(session, [member], (now - rules.reach, horizon + rules.reach))[member.id]
     # Open to a paused member who asked to see shifts: judge them as if active.

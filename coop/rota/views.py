@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
@@ -356,3 +356,100 @@ def pay_choice(assignment_id: int) -> Page:
                 "Saved. This is your choice, and you can change it until your hours are approved.", "success"
             )
     return redirect(url_for("rota.my_shifts"))
+
+
+# --- auto-fill and offers --------------------------------------------------------------------------
+
+
+@bp.route("/rota/autofill", methods=["GET", "POST"])
+@roles("coordinator")
+def autofill() -> Page:
+    """Choose dates (and services), see the proposals, then send them as offers."""
+    from coop.rota import offers
+
+    today = today_london()
+    services = bookings.list_services(db.session, active_only=True)
+    result = None
+    try:
+        first = date.fromisoformat(request.values.get("from", "")) if request.values.get("from") else today
+        last = (
+            date.fromisoformat(request.values.get("to", ""))
+            if request.values.get("to")
+            else today + timedelta(13)
+        )
+    except ValueError:
+        flash("Enter dates like 2026-12-01.", "error")
+        first, last = today, today + timedelta(days=13)
+    chosen = [int(v) for v in request.values.getlist("service") if v.isdigit()]
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        if last < first or (last - first).days > 62:
+            flash("Choose up to two months, with the last day after the first.", "error")
+        else:
+            result = offers.plan(db.session, first, last, service_ids=chosen)
+    return render_template(
+        "rota/autofill.html",
+        first=first,
+        last=last,
+        services=services,
+        chosen=chosen,
+        plan=result,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/rota/autofill/send", methods=["POST"])
+@roles("coordinator")
+def send_offers() -> Page:
+    from coop.rota import offers
+    from coop.rota.autofill import Proposal
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    proposals = []
+    for pair in request.form.getlist("proposal"):
+        shift_id, _, member_id = pair.partition(":")
+        if shift_id.isdigit() and member_id.isdigit():
+            proposals.append(Proposal(int(shift_id), int(member_id)))
+    count = offers.send_offers(db.session, proposals)
+    flash(f"{count} offer(s) sent. Members can say yes or no on their home page.", "success")
+    return redirect(url_for("rota.week"))
+
+
+@bp.route("/offers/<int:offer_id>/accept", methods=["POST"])
+@roles("member")
+def accept_offer(offer_id: int) -> Page:
+    from coop.rota import offers
+
+    member = current_member()
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            offers.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+        except CapWarning as w:
+            db.session.rollback()
+            return render_template(
+                "rota/confirm_over_limit.html",
+                message=w.message,
+                url=url_for("rota.accept_offer", offer_id=offer_id),
+                back=url_for("home.dashboard"),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("It's yours. Thank you.", "success")
+    return redirect(url_for("home.dashboard"))
+
+
+@bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
+@roles("member")
+def decline_offer(offer_id: int) -> Page:
+    from coop.rota import offers
+
+    member = current_member()
+    if ActionForm().validate_on_submit():
+        offers.decline(db.session, member.id, offer_id)
+        flash("No problem. Saying no is always fine.", "success")
+    return redirect(url_for("home.dashboard"))

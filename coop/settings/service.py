@@ -165,6 +165,27 @@ SPECS: dict[str, SettingSpec] = {
             minimum=0,
             maximum=1_000_000,
         ),
+        SettingSpec(
+            "offer_expiry_hours", "Offers lapse after (hours)", "int", 48, minimum=1, maximum=24 * 14
+        ),
+        SettingSpec(
+            "fair_release_hours",
+            "Fair release: hold new shifts for (hours; 0 = off)",
+            "int",
+            0,
+            "New shifts are first open only to the eligible members furthest below their preferred "
+            "hours, then to everyone.",
+            minimum=0,
+            maximum=72,
+        ),
+        SettingSpec(
+            "fair_release_group",
+            "Fair release: members who see a held shift first",
+            "int",
+            10,
+            minimum=1,
+            maximum=500,
+        ),
         SettingSpec("vat_registered", "The co-op is registered for VAT", "bool", True),
         SettingSpec("vat_number", "VAT registration number", "text", "GB 123 4567 89"),
         SettingSpec("coop_email", "Co-op email for clients", "text", "hello@coop.example"),

@@ -1,0 +1,252 @@
+"""Auto-fill against the database: build its inputs, send its proposals as offers, and let
+members accept (through the same atomic claim) or decline (no penalty). Also fair release."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.caps import service as caps
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member, MemberStatus
+from coop.rota import service as rota
+from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
+from coop.rota.models import Assignment, Offer, RotaPreferences, ShiftHold
+from coop.settings import service as settings
+from coop.timeutil import format_dt, london_to_utc, utcnow
+
+
+@dataclass
+class Plan:
+    result: Result
+    shifts: dict[int, Shift]
+    members: dict[int, Member]
+
+
+def _open_offers(session: Session, shift_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(Offer.shift_id, func.count())
+        .where(Offer.shift_id.in_(shift_ids), Offer.status == "offered", Offer.expires_at > now)
+        .group_by(Offer.shift_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def _cap_budget(planner: caps.Planner) -> CapBudget | None:
+    cap = planner.cap
+    if cap is None:
+        return None
+
+    def earnings_left(period: object) -> int | None:
+        if cap.earnings_cap_pence is None:
+            return None
+        return cap.earnings_cap_pence - planner.totals(period).pay_pence  # type: ignore[arg-type]
+
+    def minutes_left(period: object) -> int | None:
+        if cap.hours_cap_minutes is None:
+            return None
+        return cap.hours_cap_minutes - planner.totals(period).minutes  # type: ignore[arg-type]
+
+    return CapBudget(period_of=planner.period_of, earnings_left=earnings_left, minutes_left=minutes_left)
+
+
+def plan(
+    session: Session,
+    first_day: date,
+    last_day: date,
+    *,
+    service_ids: Sequence[int] = (),
+    now: datetime | None = None,
+) -> Plan:
+    """Propose who to offer each open slot to, between two London days (inclusive)."""
+    now = now or utcnow()
+    lo = max(london_to_utc(first_day, time(0)), now)
+    hi = london_to_utc(last_day + timedelta(days=1), time(0))
+    stmt = (
+        select(Shift)
+        .join(Service, Service.id == Shift.service_id)
+        .where(
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.starts_at >= lo,
+            Shift.starts_at < hi,
+            Shift.filled < Shift.slots,
+        )
+    )
+    if service_ids:
+        stmt = stmt.where(Shift.service_id.in_(service_ids))
+    shifts = list(session.scalars(stmt.order_by(Shift.starts_at)))
+    offered = _open_offers(session, [s.id for s in shifts], now)
+    open_shifts = []
+    for s in shifts:
+        left = s.slots - s.filled - offered.get(s.id, 0)
+        if left > 0:
+            open_shifts.append(
+                OpenShift(
+                    s.id, s.service.skill_id, s.starts_at, s.ends_at, left, caps.shift_pay_pence(session, s)
+                )
+            )
+    members = list(session.scalars(select(Member).where(Member.status != MemberStatus.LEFT)))
+    rules = rota.rules_from_settings(session)
+    facts = rota.member_facts(session, members, (lo - rules.reach - timedelta(days=7), hi + rules.reach))
+    prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
+    candidates = []
+    for m in members:
+        f = facts[m.id]
+        worked: dict[date, int] = defaultdict(int)
+        for start, end in f.busy:
+            worked[week_of(start)] += int((end - start).total_seconds() // 60)
+        planner = caps.Planner.for_member(session, m, now=now)
+        preferred = prefs.get(m.id)
+        candidates.append(
+            Candidate(f, preferred * 60 if preferred else None, dict(worked), _cap_budget(planner))
+        )
+    result = propose(open_shifts, candidates, rules)
+    return Plan(result, {s.id: s for s in shifts}, {m.id: m for m in members})
+
+
+def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetime | None = None) -> int:
+    """Turn proposals into offers (one email per member). Returns how many offers were made."""
+    now = now or utcnow()
+    expires = now + timedelta(hours=settings.get(session, "offer_expiry_hours"))
+    made: dict[int, list[Offer]] = defaultdict(list)
+    for p in proposals:
+        shift = session.get(Shift, p.shift_id)
+        member = session.get(Member, p.member_id)
+        if shift is None or member is None or shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
+            continue
+        exists = session.scalar(
+            select(Offer.id).where(
+                Offer.shift_id == p.shift_id, Offer.member_id == p.member_id, Offer.status == "offered"
+            )
+        )
+        if exists is not None:
+            continue
+        offer = Offer(shift_id=p.shift_id, member_id=p.member_id, expires_at=min(expires, shift.starts_at))
+        session.add(offer)
+        made[p.member_id].append(offer)
+    session.flush()
+    for member_id, offers in made.items():
+        member = session.get(Member, member_id)
+        assert member is not None
+        mail.queue(
+            session,
+            member.user.email,
+            "offers_made",
+            name=member.first_name,
+            shifts=[o.shift for o in offers],
+            fmt=format_dt,
+        )
+    session.commit()
+    return sum(len(v) for v in made.values())
+
+
+def _lapse(session: Session, now: datetime) -> None:
+    session.execute(
+        update(Offer)
+        .where(Offer.status == "offered", Offer.expires_at <= now)
+        .values(status="lapsed", decided_at=now)
+    )
+
+
+def my_offers(
+    session: Session, member: Member, *, now: datetime | None = None
+) -> list[tuple[Offer, caps.Fit]]:
+    """Open offers with pay and what each would leave of the member's limit."""
+    now = now or utcnow()
+    offers = list(
+        session.scalars(
+            select(Offer)
+            .where(Offer.member_id == member.id, Offer.status == "offered", Offer.expires_at > now)
+            .order_by(Offer.expires_at)
+        )
+    )
+    planner = caps.Planner.for_member(session, member, now=now)
+    return [(o, planner.fit(o.shift)) for o in offers]
+
+
+def accept(
+    session: Session,
+    member_id: int,
+    offer_id: int,
+    *,
+    accept_cap_warning: bool = False,
+    now: datetime | None = None,
+) -> Assignment:
+    now = now or utcnow()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.member_id != member_id:
+        raise NotFound("No such offer.")
+    if offer.status != "offered":
+        raise DomainError("This offer is closed.")
+    if offer.expires_at <= now:
+        raise DomainError("This offer has lapsed. The shift may still be open on the open shifts page.")
+    assignment = rota.claim(
+        session, member_id, offer.shift_id, now=now, source="offer", accept_cap_warning=accept_cap_warning
+    )
+    session.execute(update(Offer).where(Offer.id == offer_id).values(status="accepted", decided_at=now))
+    session.commit()
+    return assignment
+
+
+def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:
+    """Saying no is always fine: the slot goes back to open, and nothing is recorded against anyone."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.member_id != member_id:
+        raise NotFound("No such offer.")
+    if offer.status == "offered":
+        offer.status, offer.decided_at = "declined", now or utcnow()
+        session.commit()
+
+
+# --- fair release -------------------------------------------------------------------------------
+
+
+def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime | None = None) -> None:
+    """When fair release is on, hold each new shift for the eligible members furthest below
+    their preferred hours; it opens to everyone after the hold."""
+    hours = settings.get(session, "fair_release_hours")
+    if not hours or not shifts:
+        return
+    now = now or utcnow()
+    group = settings.get(session, "fair_release_group")
+    members = list(session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)))
+    prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
+    rules = rota.rules_from_settings(session)
+    for shift in shifts:
+        facts = rota.member_facts(
+            session, members, (shift.starts_at - timedelta(days=7), shift.ends_at + rules.reach)
+        )
+        week = week_of(shift.starts_at)
+        ranked = []
+        for m in members:
+            preferred = prefs.get(m.id)
+            if not preferred or rota.blocking_reasons(facts[m.id], rota.shift_facts(shift), rules):
+                continue
+            worked = sum(
+                int((e - s).total_seconds() // 60) for s, e in facts[m.id].busy if week_of(s) == week
+            )
+            ranked.append((worked / (preferred * 60), m.id))
+        ranked.sort()
+        if not ranked:
+            continue
+        shift.open_to_all_at = now + timedelta(hours=hours)
+        session.add_all(ShiftHold(shift_id=shift.id, member_id=mid) for _, mid in ranked[:group])
+    session.flush()
+
+
+def held_for_others(session: Session, shift: Shift, member_id: int, now: datetime) -> bool:
+    if shift.open_to_all_at is None or shift.open_to_all_at <= now:
+        return False
+    return (
+        session.scalar(
+            select(ShiftHold.id).where(ShiftHold.shift_id == shift.id, ShiftHold.member_id == member_id)
+        )
+        is None
+    )
