@@ -30,7 +30,10 @@ class CoordinatorSummary:
 
 
 def coordinator_summary(session: Session) -> CoordinatorSummary:
-    counts = dict(session.execute(select(Member.status, func.count()).group_by(Member.status)).tuples().all())
+    counts = {
+        status: n
+        for status, n in session.execute(select(Member.status, func.count()).group_by(Member.status))
+    }
     now = utcnow()
     waiting = (
         session.scalar(

@@ -36,7 +36,7 @@ def _open_offers(session: Session, shift_ids: Sequence[int], now: datetime) -> d
         .where(Offer.shift_id.in_(shift_ids), Offer.status == "offered", Offer.expires_at > now)
         .group_by(Offer.shift_id)
     )
-    return dict(rows.tuples().all())
+    return {shift_id: count for shift_id, count in rows}
 
 
 def _cap_budget(planner: caps.Planner) -> CapBudget | None:
