@@ -31,6 +31,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -r coop -lll
 
 test-sqlite: $(VENV)/.installed-test
 	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)

@@ -31,7 +31,7 @@ def signed_in(make_web, role):
 def test_member_pages(demo, make_web):
     web = signed_in(make_web, "member")
     member = demo.scalar(select(Member).where(Member.display_name == "Chris Taylor"))
-    feed = rota.feed_for(demo, member)
+    feed = rota.regenerate_feed(demo, member)
     for url, text in [
         ("/home", "Hello, Chris Taylor"),
         ("/shifts/open", "Open shifts"),

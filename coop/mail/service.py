@@ -23,7 +23,8 @@ from coop.timeutil import utcnow
 _env = Environment(
     loader=FileSystemLoader(PROJECT_ROOT / "templates" / "email"),
     undefined=StrictUndefined,
-    autoescape=False,  # noqa: S701 (plain-text emails, never shown as HTML)
+    # Plain-text emails, never shown as HTML, so nothing to escape.
+    autoescape=False,  # noqa: S701  # nosec B701
     keep_trailing_newline=True,
 )
 

@@ -767,18 +767,18 @@ def remove_time_off(session: Session, member: Member, time_off_id: int) -> None:
 # --- calendar feed ---------------------------------------------------------------------------
 
 
-def feed_for(session: Session, member: Member) -> MemberFeed:
-    feed = session.scalar(select(MemberFeed).where(MemberFeed.member_id == member.id))
-    if feed is None:
-        feed = MemberFeed(member_id=member.id)
-        session.add(feed)
-        session.commit()
-    return feed
+def feed_for(session: Session, member: Member) -> MemberFeed | None:
+    return session.scalar(select(MemberFeed).where(MemberFeed.member_id == member.id))
 
 
 def regenerate_feed(session: Session, member: Member) -> MemberFeed:
+    """A new secret calendar address (the first one, or a replacement that revokes the old)."""
     feed = feed_for(session, member)
-    feed.token = new_feed_token()
+    if feed is None:
+        feed = MemberFeed(member_id=member.id)
+        session.add(feed)
+    else:
+        feed.token = new_feed_token()
     session.commit()
     return feed
 

@@ -265,11 +265,17 @@ def my_calendar() -> Page:
     member = current_member()
     form = ActionForm()
     if form.validate_on_submit():
+        had_one = rota.feed_for(db.session, member) is not None
         rota.regenerate_feed(db.session, member)
-        flash("Your calendar has a new address. The old one no longer works.", "success")
+        flash(
+            "Your calendar has a new address. The old one no longer works."
+            if had_one
+            else "Your calendar address is ready.",
+            "success",
+        )
         return redirect(url_for("rota.my_calendar"))
     feed = rota.feed_for(db.session, member)
-    url = current_app.config["BASE_URL"] + url_for("rota.member_feed", token=feed.token)
+    url = current_app.config["BASE_URL"] + url_for("rota.member_feed", token=feed.token) if feed else ""
     return render_template("rota/calendar.html", url=url, form=form)
 
 

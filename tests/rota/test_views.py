@@ -118,6 +118,8 @@ def test_member_calendar_feed_lists_shifts_and_can_be_revoked(web, session):
 
     rota.claim(session, m.id, shift.id)
     web.login("m@example.org")
+    assert "Make my calendar address" in web.get("/calendar").get_data(as_text=True)
+    web.post("/calendar")
     page = web.get("/calendar").get_data(as_text=True)
     url = page.split("<code>")[1].split("</code>")[0].replace("http://coop.test", "")
     cal = icalendar.Calendar.from_ical(web.get(url).data)
