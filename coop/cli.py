@@ -231,5 +231,47 @@ def autofill(first: str, last: str, send: bool) -> None:
         click.echo(f"Sent {offers.send_offers(db.session, r.proposals)} offer(s).")
 
 
+@cli.command("backup")
+@click.argument("target", type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Back up the database, issued invoices and receipts into a new folder TARGET."""
+    from coop.backup.service import backup
+
+    cfg = current_app.config
+    with click.progressbar(length=100, label="Backing up") as bar:
+        manifest = backup(
+            db.engine,
+            cfg["DATABASE_URL"],
+            target,
+            invoice_dir=Path(cfg["INVOICE_DIR"]),
+            upload_dir=Path(cfg["UPLOAD_DIR"]),
+            progress=bar.update,
+        )
+    rows = sum(manifest["tables"].values())  # type: ignore[attr-defined]
+    click.echo(f"Backed up {rows} rows, {len(manifest['invoices'])} invoice files into {target}.")  # type: ignore[arg-type]
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database, invoices and receipts with the backup in SOURCE."""
+    from coop.backup.service import restore
+
+    if not yes:
+        click.confirm("This replaces everything in the database with the backup. Go on?", abort=True)
+    cfg = current_app.config
+    restore(
+        db.engine,
+        cfg["DATABASE_URL"],
+        source,
+        invoice_dir=Path(cfg["INVOICE_DIR"]),
+        upload_dir=Path(cfg["UPLOAD_DIR"]),
+    )
+    click.echo("Restored, and the table counts match the backup.")
+
+
 def main() -> None:
     cli()
