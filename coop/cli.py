@@ -248,8 +248,8 @@ def backup_command(target: Path) -> None:
             upload_dir=Path(cfg["UPLOAD_DIR"]),
             progress=bar.update,
         )
-    rows = sum(manifest["tables"].values())  # type: ignore[attr-defined]
-    click.echo(f"Backed up {rows} rows, {len(manifest['invoices'])} invoice files into {target}.")  # type: ignore[arg-type]
+    rows = sum(manifest["tables"].values())
+    click.echo(f"Backed up {rows} rows, {len(manifest['invoices'])} invoice files into {target}.")
 
 
 @cli.command("restore")

@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
@@ -49,7 +50,7 @@ def backup(
     invoice_dir: Path,
     upload_dir: Path,
     progress: Callable[[int], None] | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Write a consistent copy of everything into `target` (which must not exist yet)."""
     step = progress or (lambda _n: None)
     target.mkdir(parents=True, exist_ok=False)
@@ -69,7 +70,7 @@ def backup(
         )
         database = "coop.dump"
     step(60)
-    manifest = {
+    manifest: dict[str, Any] = {
         "made_at": datetime.now(UTC).isoformat(),
         "database": database,
         "tables": table_counts(engine),
@@ -81,12 +82,10 @@ def backup(
     return manifest
 
 
-def restore(
-    engine: Engine, url: str, source: Path, *, invoice_dir: Path, upload_dir: Path
-) -> dict[str, object]:
+def restore(engine: Engine, url: str, source: Path, *, invoice_dir: Path, upload_dir: Path) -> dict[str, Any]:
     """Put a backup back: the database, then the PDFs and receipts. Checks the table counts
     against the manifest afterwards."""
-    manifest = json.loads((source / "manifest.json").read_text())
+    manifest: dict[str, Any] = json.loads((source / "manifest.json").read_text())
     engine.dispose()
     if manifest["database"] == "coop.sqlite3":
         if engine.dialect.name != "sqlite":
