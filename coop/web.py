@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, abort, flash, request
+from flask import Flask, Response, abort, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -102,6 +103,23 @@ def form_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
+
+
+def parse_decimal(text: str, field: str, message: str = "Enter a number.") -> Decimal:
+    """A number typed into a form ('20', '15.5', '20%'), or DomainError on that field."""
+    try:
+        value = Decimal(text.strip().replace("%", ""))
+    except InvalidOperation as exc:
+        raise DomainError(message, field=field) from exc
+    if not value.is_finite():
+        raise DomainError(message, field=field)
+    return value
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    return Response(
+        data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={filename}"}
+    )
 
 
 def register_template_helpers(app: Flask) -> None:

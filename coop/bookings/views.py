@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
@@ -32,7 +32,7 @@ from coop.members.views import invite_link
 from coop.money import parse_pounds
 from coop.settings import service as settings
 from coop.timeutil import to_london
-from coop.web import form_error
+from coop.web import form_error, parse_decimal
 
 bp = Blueprint("bookings", __name__)
 
@@ -40,16 +40,6 @@ Page = str | WResponse
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _decimal(text: str, field: str, message: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace("%", ""))
-    except InvalidOperation as exc:
-        raise DomainError(message, field=field) from exc
-    if not value.is_finite():
-        raise DomainError(message, field=field)
-    return value
 
 
 def _service_data(form: ServiceForm) -> bookings.ServiceData:
@@ -61,8 +51,10 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
         pay = parse_pounds(form.pay.data or "")
     except ValueError as e:
         raise DomainError(str(e), field="pay") from e
-    vat = _decimal(form.vat_rate.data or "", "vat_rate", "Enter the VAT rate as a number, like 20")
-    hours = _decimal(form.min_booking_hours.data or "", "min_booking_hours", "Enter hours, like 2 or 1.5")
+    vat = parse_decimal(form.vat_rate.data or "", "vat_rate", "Enter the VAT rate as a number, like 20")
+    hours = parse_decimal(
+        form.min_booking_hours.data or "", "min_booking_hours", "Enter hours, like 2 or 1.5"
+    )
     if not 0 <= hours <= 24:
         raise DomainError("Enter between 0 and 24 hours.", field="min_booking_hours")
     if not 0 <= vat <= 100:

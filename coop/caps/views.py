@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -21,7 +21,7 @@ from coop.members import service as members
 from coop.members.models import Member
 from coop.money import parse_pounds
 from coop.timeutil import today_london
-from coop.web import current_member, form_error
+from coop.web import current_member, form_error, parse_decimal
 
 bp = Blueprint("caps", __name__)
 Page = str | WResponse
@@ -35,11 +35,8 @@ def cap_data(form: CapForm) -> caps.CapData:
         except ValueError as e:
             raise DomainError(str(e), field="earnings_cap") from e
     if (form.hours_cap.data or "").strip():
-        try:
-            value = Decimal((form.hours_cap.data or "").strip())
-        except InvalidOperation as e:
-            raise DomainError("Enter hours as a number, like 15.5", field="hours_cap") from e
-        if not value.is_finite() or not 0 <= value <= 168:
+        value = parse_decimal(form.hours_cap.data or "", "hours_cap", "Enter hours as a number, like 15.5")
+        if not 0 <= value <= 168:
             raise DomainError("Enter between 0 and 168 hours.", field="hours_cap")
         hours = int(value * 60)
     period = form.period.data or "weekly"

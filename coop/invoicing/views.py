@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
@@ -30,6 +29,7 @@ from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
 from coop.money import parse_pounds
 from coop.timeutil import today_london
+from coop.web import parse_decimal, pdf_response
 
 bp = Blueprint("invoicing", __name__)
 Page = str | WResponse
@@ -63,22 +63,6 @@ def render_credit_note(note: CreditNote) -> bytes:
         client=json.loads(invoice.client_json),
     )
     return bytes(HTML(string=html).write_pdf())
-
-
-def _pdf(data: bytes, name: str) -> Response:
-    return Response(
-        data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"}
-    )
-
-
-def _decimal(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace("%", ""))
-    except InvalidOperation as exc:
-        raise DomainError("Enter a number.", field=field) from exc
-    if not value.is_finite():
-        raise DomainError("Enter a number.", field=field)
-    return value
 
 
 def _tampered(e: DomainError) -> tuple[str, int]:
@@ -177,8 +161,8 @@ def add_line(invoice_id: int) -> Page:
             unit = parse_pounds(form.unit_price.data or "")
         except ValueError as e:
             raise DomainError(str(e)) from e
-        qty = _decimal(form.quantity.data or "", "quantity")
-        vat = _decimal(form.vat_rate.data or "", "vat_rate")
+        qty = parse_decimal(form.quantity.data or "", "quantity")
+        vat = parse_decimal(form.vat_rate.data or "", "vat_rate")
         service.add_line(
             db.session,
             invoice,
@@ -203,7 +187,7 @@ def discount(invoice_id: int) -> Page:
         lambda inv: service.add_discount(
             db.session,
             inv,
-            percent=_decimal(form.percent.data or "", "percent"),
+            percent=parse_decimal(form.percent.data or "", "percent"),
             description=form.description.data or "",
         ),
     )
@@ -330,7 +314,7 @@ def credit(invoice_id: int) -> Page:
 def pdf(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id)
     try:
-        return _pdf(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
+        return pdf_response(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
     except service.TamperedError as e:
         return _tampered(e)
     except DomainError as e:
@@ -343,7 +327,7 @@ def pdf(invoice_id: int) -> Page | tuple[str, int]:
 def facturx(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id)
     try:
-        return _pdf(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
+        return pdf_response(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
     except service.TamperedError as e:
         return _tampered(e)
     except DomainError as e:
@@ -356,7 +340,7 @@ def facturx(invoice_id: int) -> Page | tuple[str, int]:
 def credit_note_pdf(note_id: int) -> Page | tuple[str, int]:
     note_ = service.get_credit_note(db.session, note_id)
     try:
-        return _pdf(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
+        return pdf_response(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
     except service.TamperedError as e:
         return _tampered(e)
 
@@ -414,7 +398,7 @@ def client_invoices() -> Page:
 def client_pdf(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id, client_id=_client_id())
     try:
-        return _pdf(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
+        return pdf_response(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
     except service.TamperedError as e:
         return _tampered(e)
 
@@ -424,7 +408,7 @@ def client_pdf(invoice_id: int) -> Page | tuple[str, int]:
 def client_facturx(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id, client_id=_client_id())
     try:
-        return _pdf(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
+        return pdf_response(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
     except service.TamperedError as e:
         return _tampered(e)
 
@@ -434,6 +418,6 @@ def client_facturx(invoice_id: int) -> Page | tuple[str, int]:
 def client_credit_note(note_id: int) -> Page | tuple[str, int]:
     note_ = service.get_credit_note(db.session, note_id, client_id=_client_id())
     try:
-        return _pdf(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
+        return pdf_response(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
     except service.TamperedError as e:
         return _tampered(e)

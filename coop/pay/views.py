@@ -32,7 +32,7 @@ from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRu
 from coop.pay.models import PayStatement
 from coop.settings import service as settings
 from coop.timeutil import today_london
-from coop.web import current_member, form_error
+from coop.web import current_member, form_error, pdf_response
 
 bp = Blueprint("pay", __name__)
 Page = str | WResponse
@@ -54,11 +54,7 @@ def statement_pdf(statement: PayStatement) -> bytes:
 
 def _pdf_response(statement: PayStatement) -> Response:
     name = f"pay-statement-{statement.pay_run.period_end.isoformat()}-{statement.member_id}.pdf"
-    return Response(
-        statement_pdf(statement),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename={name}"},
-    )
+    return pdf_response(statement_pdf(statement), name)
 
 
 # --- members -------------------------------------------------------------------------------------
