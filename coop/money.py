@@ -26,6 +26,16 @@ def parse_pounds(text: str) -> int:
     return int((amount * 100).to_integral_value())
 
 
+def pounds_field(text: str, field: str) -> int:
+    """parse_pounds for a form field: a DomainError naming the field instead of a ValueError."""
+    from coop.errors import DomainError
+
+    try:
+        return parse_pounds(text)
+    except ValueError as exc:
+        raise DomainError(str(exc), field=field) from exc
+
+
 def round_pence(value: Decimal) -> int:
     """Round a Decimal number of pence half away from zero (the documented rule)."""
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))

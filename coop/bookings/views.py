@@ -29,7 +29,7 @@ from coop.db import db
 from coop.errors import DomainError, Forbidden
 from coop.members import service as members
 from coop.members.views import invite_link
-from coop.money import parse_pounds
+from coop.money import pounds_field
 from coop.settings import service as settings
 from coop.timeutil import to_london
 from coop.web import form_error, parse_decimal
@@ -43,14 +43,8 @@ Page = str | WResponse
 
 
 def _service_data(form: ServiceForm) -> bookings.ServiceData:
-    try:
-        charge = parse_pounds(form.charge.data or "")
-    except ValueError as e:
-        raise DomainError(str(e), field="charge") from e
-    try:
-        pay = parse_pounds(form.pay.data or "")
-    except ValueError as e:
-        raise DomainError(str(e), field="pay") from e
+    charge = pounds_field(form.charge.data or "", "charge")
+    pay = pounds_field(form.pay.data or "", "pay")
     vat = parse_decimal(form.vat_rate.data or "", "vat_rate", "Enter the VAT rate as a number, like 20")
     hours = parse_decimal(
         form.min_booking_hours.data or "", "min_booking_hours", "Enter hours, like 2 or 1.5"

@@ -19,7 +19,7 @@ from coop.db import db
 from coop.errors import DomainError
 from coop.members import service as members
 from coop.members.models import Member
-from coop.money import parse_pounds
+from coop.money import pounds_field
 from coop.timeutil import today_london
 from coop.web import current_member, form_error, parse_decimal
 
@@ -30,10 +30,7 @@ Page = str | WResponse
 def cap_data(form: CapForm) -> caps.CapData:
     earnings = hours = None
     if (form.earnings_cap.data or "").strip():
-        try:
-            earnings = parse_pounds(form.earnings_cap.data or "")
-        except ValueError as e:
-            raise DomainError(str(e), field="earnings_cap") from e
+        earnings = pounds_field(form.earnings_cap.data or "", "earnings_cap")
     if (form.hours_cap.data or "").strip():
         value = parse_decimal(form.hours_cap.data or "", "hours_cap", "Enter hours as a number, like 15.5")
         if not 0 <= value <= 168:

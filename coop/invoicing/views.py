@@ -27,7 +27,7 @@ from coop.invoicing.forms import (
 )
 from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
-from coop.money import parse_pounds
+from coop.money import pounds_field
 from coop.timeutil import today_london
 from coop.web import parse_decimal, pdf_response
 
@@ -157,10 +157,7 @@ def add_line(invoice_id: int) -> Page:
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
     def apply(invoice: Invoice) -> None:
-        try:
-            unit = parse_pounds(form.unit_price.data or "")
-        except ValueError as e:
-            raise DomainError(str(e)) from e
+        unit = pounds_field(form.unit_price.data or "", "unit_price")
         qty = parse_decimal(form.quantity.data or "", "quantity")
         vat = parse_decimal(form.vat_rate.data or "", "vat_rate")
         service.add_line(
@@ -254,10 +251,7 @@ def payment(invoice_id: int) -> Page:
     if form.validate_on_submit():
         assert form.paid_on.data
         try:
-            try:
-                amount = parse_pounds(form.amount.data or "")
-            except ValueError as e:
-                raise DomainError(str(e)) from e
+            amount = pounds_field(form.amount.data or "", "amount")
             warning = service.record_payment(
                 db.session,
                 invoice,
@@ -285,10 +279,7 @@ def credit(invoice_id: int) -> Page:
     form = CreditForm()
     if form.validate_on_submit():
         try:
-            try:
-                amount = parse_pounds(form.amount.data or "")
-            except ValueError as e:
-                raise DomainError(str(e)) from e
+            amount = pounds_field(form.amount.data or "", "amount")
             note_ = service.credit_note(
                 db.session,
                 invoice,

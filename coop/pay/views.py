@@ -26,7 +26,7 @@ from coop.db import db
 from coop.errors import DomainError, NotFound
 from coop.members import service as members
 from coop.members.service import member_for_user
-from coop.money import parse_pounds
+from coop.money import pounds_field
 from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm, RunActionForm
 from coop.pay.models import PayStatement
@@ -89,10 +89,7 @@ def expenses() -> Page:
         upload = request.files.get("receipt")
         data = upload.read(service.MAX_RECEIPT_BYTES + 1) if upload and upload.filename else None
         try:
-            try:
-                amount = parse_pounds(form.amount.data or "")
-            except ValueError as e:
-                raise DomainError(str(e), field="amount") from e
+            amount = pounds_field(form.amount.data or "", "amount")
             assert form.spent_on.data
             service.claim_expense(
                 db.session,
@@ -242,10 +239,7 @@ def adjustment() -> Page:
     form.member_id.choices = [(m.id, m.display_name) for m in members.list_members(db.session)]
     if form.validate_on_submit():
         try:
-            try:
-                amount = parse_pounds(form.amount.data or "")
-            except ValueError as e:
-                raise DomainError(str(e), field="amount") from e
+            amount = pounds_field(form.amount.data or "", "amount")
             service.add_adjustment(
                 db.session,
                 members.get_member(db.session, form.member_id.data or 0),

@@ -338,7 +338,7 @@ def fill(shift_id: int) -> Page:
 @roles("member")
 def pay_choice(assignment_id: int) -> Page:
     """Involvement work: take the full rate, less, or nothing (nobody is left worse off)."""
-    from coop.money import parse_pounds
+    from coop.money import pounds_field
 
     member = current_member()
     if ActionForm().validate_on_submit():
@@ -349,10 +349,7 @@ def pay_choice(assignment_id: int) -> Page:
             elif choice == "none":
                 amount = 0
             else:
-                try:
-                    amount = parse_pounds(request.form.get("amount", ""))
-                except ValueError as e:
-                    raise DomainError(str(e), field="amount") from e
+                amount = pounds_field(request.form.get("amount", ""), "amount")
             rota.set_pay_choice(db.session, member.id, assignment_id, amount)
         except DomainError as e:
             db.session.rollback()
