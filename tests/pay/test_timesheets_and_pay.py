@@ -107,10 +107,10 @@ def test_approved_hours_replace_the_estimate_for_caps(session):
 
 
 def test_the_whole_pay_journey_through_the_ui(web, make_web, session):
-    coord = factories.coordinator(session, "coord@example.org")
+    factories.coordinator(session, "coord@example.org")
     m = factories.member(session, name="Priya Shah", email="priya@example.org")
     a, shift, _ = worked_shift(session, pay_rate=1500, hours=2, member=m, days_ago=2)
-    other = factories.member(session, email="other@example.org")
+    factories.member(session, email="other@example.org")
     member_web = make_web()
     member_web.login("priya@example.org")
     page = member_web.get("/timesheets").get_data(as_text=True)
@@ -177,13 +177,11 @@ def test_the_whole_pay_journey_through_the_ui(web, make_web, session):
     assert nosy.get(f"/my/pay/{statement.id}.pdf").status_code == 404
     assert nosy.get(f"/expenses/{expense.id}/receipt").status_code == 404
     assert member_web.get(f"/expenses/{expense.id}/receipt").data == PNG
-    assert other.id != m.id
     # a finalised run never changes
     again = web.post(
         "/pay/runs", {"period_start": start.isoformat(), "period_end": end.isoformat()}, follow_redirects=True
     )
     assert "finalised and cannot change" in again.get_data(as_text=True)
-    assert coord.id
 
 
 def test_receipts_must_really_be_images_or_pdfs(web, session):
@@ -320,8 +318,7 @@ def test_client_confirms_work_and_coordinator_sees_it(web, make_web, session):
     assert "Yes, this happened" in contact.get("/my/visits").get_data(as_text=True)
     contact.post(f"/my/visits/{entry.id}/confirm")
     assert "client confirmed" in web.get("/timesheets/review").get_data(as_text=True)
-    other = factories.client(session, "Other", contact_email="b@client.example")
+    factories.client(session, "Other", contact_email="b@client.example")
     stranger = make_web()
     stranger.login("b@client.example")
     assert stranger.post(f"/my/visits/{entry.id}/confirm").status_code == 404
-    assert other.id
