@@ -3,6 +3,7 @@ with the same figures."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -32,9 +33,10 @@ def bar_chart(
     def y(v: int) -> float:
         return pad_top + plot_h - (v / top) * plot_h
 
+    chart_id = "chart-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")  # unique per title on a page
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title" '
-        f'xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>',
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}">{escape(title)}</title>',
         f'<line class="axis" x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width}" y2="{pad_top + plot_h}"/>',
     ]
     for i, (label, v) in enumerate(zip(labels, values, strict=False)):

@@ -34,6 +34,7 @@ def test_member_pages(demo, make_web):
     feed = rota.regenerate_feed(demo, member)
     for url, text in [
         ("/home", "Hello, Chris Taylor"),
+        ("/home", "Meet on Saturdays"),
         ("/shifts/open", "Open shifts"),
         ("/shifts/mine", "My shifts"),
         ("/availability", "When I can work"),
@@ -59,7 +60,9 @@ def test_coordinator_pages(demo, make_web):
     member = demo.scalars(select(Member)).first()
     skill = demo.scalars(select(Skill)).first()
     for url, text in [
-        ("/home", "Requests waiting"),
+        ("/home", "Income and member pay by month"),
+        ("/home", "Hours per member this month"),
+        ("/home", "Timesheets waiting"),
         ("/bookings", "Requests waiting"),
         (f"/bookings/{booking.id}", "Visits"),
         (f"/bookings/{request_.id}", "Confirm"),
@@ -99,6 +102,7 @@ def test_client_pages(demo, make_web):
     booking = demo.scalars(select(Booking).where(Booking.client_id == client.id)).first()
     for url, text in [
         ("/home", "Corner Bakery"),
+        ("/home", "Invoices to pay"),
         ("/my/bookings", "Bookings for Corner Bakery"),
         ("/my/bookings/new", "Book a service"),
         (f"/my/bookings/{booking.id}", booking.service.name),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +17,7 @@ from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
 from coop.rota.models import Assignment, Offer
-from coop.timeutil import today_london, utcnow
+from coop.timeutil import london_to_utc, to_london, today_london, utcnow
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class CoordinatorSummary:
     requests_waiting: int
     unfilled_this_week: int
     unfilled_next_week: int
+    timesheets_waiting: int = 0
+    overdue_invoices: int = 0
 
 
 def coordinator_summary(session: Session) -> CoordinatorSummary:
@@ -55,8 +57,23 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
             or 0
         )
 
+    from coop.invoicing.service import overdue
+    from coop.timesheets.models import TimesheetEntry
+
+    sheets = (
+        session.scalar(
+            select(func.count()).select_from(TimesheetEntry).where(TimesheetEntry.status == "submitted")
+        )
+        or 0
+    )
     return CoordinatorSummary(
-        counts.get("active", 0), counts.get("paused", 0), waiting, unfilled(0, 7), unfilled(7, 14)
+        counts.get("active", 0),
+        counts.get("paused", 0),
+        waiting,
+        unfilled(0, 7),
+        unfilled(7, 14),
+        sheets,
+        len(overdue(session, today_london())),
     )
 
 
@@ -94,3 +111,83 @@ def health(engine: Engine) -> tuple[bool, str]:
     if current != head:
         return False, f"schema at {current}, expected {head}: run 'coop db upgrade'"
     return True, f"schema at {head}"
+
+
+def hours_this_month(session: Session, today: date) -> list[tuple[str, int]]:
+    """Minutes of held shifts per member in this calendar month (London), most first."""
+    first = today.replace(day=1)
+    lo = london_to_utc(first, time(0))
+    hi = london_to_utc((first + timedelta(days=32)).replace(day=1), time(0))
+    rows = session.execute(
+        select(Member.display_name, Shift.starts_at, Shift.ends_at)
+        .join(Assignment, Assignment.member_id == Member.id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(
+            Assignment.status == "accepted",
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.starts_at >= lo,
+            Shift.starts_at < hi,
+        )
+    ).all()
+    minutes: dict[str, int] = {}
+    for name, start, end in rows:
+        minutes[name] = minutes.get(name, 0) + int((end - start).total_seconds() // 60)
+    return sorted(minutes.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple[str, int, int]]:
+    """(month, invoiced income before VAT, approved member pay) for the last `months` months."""
+    from coop.invoicing.models import Invoice
+    from coop.timesheets.models import TimesheetEntry
+
+    starts = []
+    first = today.replace(day=1)
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    starts.reverse()
+    income: dict[date, int] = dict.fromkeys(starts, 0)
+    pay: dict[date, int] = dict.fromkeys(starts, 0)
+    for issue_date, net in session.execute(
+        select(Invoice.issue_date, Invoice.net_pence).where(
+            Invoice.status == "issued", Invoice.issue_date >= starts[0]
+        )
+    ):
+        key = issue_date.replace(day=1) if issue_date else None
+        if key in income:
+            income[key] += net
+    lo = london_to_utc(starts[0], time(0))
+    for starts_at, amount, holiday in session.execute(
+        select(Shift.starts_at, TimesheetEntry.pay_pence, TimesheetEntry.holiday_pence)
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(TimesheetEntry.status == "approved", Shift.starts_at >= lo)
+    ):
+        key = to_london(starts_at).date().replace(day=1)
+        if key in pay:
+            pay[key] += (amount or 0) + (holiday or 0)
+    return [(m.strftime("%b %Y"), income[m], pay[m]) for m in starts]
+
+
+def coordinator_charts(
+    session: Session, today: date
+) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+    return hours_this_month(session, today)[:20], money_by_month(session, today)
+
+
+def community(session: Session) -> dict[str, list[object]]:
+    """Open proposals and coming skill-sharing sessions, for a member's home page."""
+    from coop.governance.service import open_proposals
+    from coop.skillshare.service import upcoming
+
+    return {"proposals": list(open_proposals(session)[:3]), "sessions": list(upcoming(session)[:3])}
+
+
+def invoices_due(session: Session, client_id: int) -> list[object]:
+    from coop.invoicing import service as invoicing
+
+    return [
+        i
+        for i in invoicing.list_invoices(session, client_id=client_id, issued_only=True)
+        if invoicing.balance_pence(i) > 0
+    ]

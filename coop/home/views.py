@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
+from coop.charts import bar_chart
 from coop.db import db
 from coop.home import service
 from coop.members.service import member_for_user
+from coop.timeutil import today_london
 
 bp = Blueprint("home", __name__)
 
@@ -28,19 +32,42 @@ def index() -> str | Response:
 def dashboard() -> str:
     """One home page showing a section for each role the person holds."""
     member = member_for_user(db.session, current_user.id) if current_user.has_role("member") else None
-    member_home = service.member_home(db.session, member) if member is not None else None
     coordinator = service.coordinator_summary(db.session) if current_user.has_role("coordinator") else None
     client = (
         bookings.client_for_user(db.session, current_user.id) if current_user.has_role("client") else None
     )
-    client_home = bookings.client_overview(db.session, client.id) if client else None
+    charts: dict[str, Any] = {}
+    if coordinator is not None:
+        hours, money = service.coordinator_charts(db.session, today_london())
+        charts["hours"] = (
+            hours,
+            bar_chart(
+                "Hours per member this month",
+                [h[0].split()[0] for h in hours],
+                [h[1] // 60 for h in hours],
+                value_label="hours",
+            ),
+        )
+        charts["money"] = (
+            money,
+            bar_chart(
+                "Income (green) and member pay (blue) by month",
+                [m[0][:3] for m in money],
+                [m[1] // 100 for m in money],
+                second=[m[2] // 100 for m in money],
+                value_label="£",
+            ),
+        )
     return render_template(
         "home/dashboard.html",
         member=member,
-        member_home=member_home,
+        member_home=service.member_home(db.session, member) if member is not None else None,
+        community=service.community(db.session) if member is not None else None,
         coordinator=coordinator,
+        charts=charts,
         client=client,
-        client_home=client_home,
+        client_home=bookings.client_overview(db.session, client.id) if client is not None else None,
+        invoices_due=service.invoices_due(db.session, client.id) if client is not None else [],
     )
 
 
