@@ -58,6 +58,25 @@ def my_profile() -> str | Response:
     return render_template("members/my_profile.html", form=form, member=member)
 
 
+@bp.route("/me/data.json")
+@roles("member")
+def my_data() -> Response:
+    """Download everything the co-op holds about me."""
+    import json
+
+    from flask import Response as FlaskResponse
+
+    from coop.members.export import member_data
+
+    member = current_member()
+    body = json.dumps(member_data(db.session, member, actor_id=current_user.id), indent=2, ensure_ascii=False)
+    return FlaskResponse(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=my-co-op-works-data.json"},
+    )
+
+
 @bp.route("/members")
 @roles("coordinator")
 def directory() -> str:
