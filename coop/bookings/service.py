@@ -82,7 +82,7 @@ def save_service(
     clash = session.scalar(select(Service).where(func.lower(Service.name) == name.lower()))
     if clash is not None and clash is not service:
         raise DomainError("There is already a service with that name.", field="name")
-    floor = max(settings.get(session, "pay_floor_pence"), settings.get(session, "statutory_minimum_pence"))
+    floor = settings.pay_floor(session)
     if data.pay_pence_per_hour < floor:
         raise DomainError(
             f"Member pay must be at least the pay floor of {format_pence(floor)} an hour.",

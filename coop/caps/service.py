@@ -117,15 +117,24 @@ def pay_schedule(session: Session) -> PaySchedule:
 # --- what each shift earns ---------------------------------------------------------------------
 
 
+def pay_rules(session: Session, day: date) -> tuple[int, int]:
+    """(pay floor, holiday rate in basis points) in force on a day."""
+    return settings.pay_floor(session, day), settings.get(session, "holiday_pay_percent_bp", day)
+
+
+def estimate_pay(minutes: int, rate: int, rules: tuple[int, int], chosen: int | None = None) -> int:
+    """Estimated pay for time not yet approved, holiday pay included. `chosen` is an involvement
+    member's own lower rate (or 0), which the pay floor does not lift."""
+    floor, holiday_bp = rules
+    if chosen is not None:
+        return pay_for(minutes, chosen, holiday_bp=holiday_bp).total_pence
+    return pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
+
+
 def shift_pay_pence(session: Session, shift: Shift) -> int:
     """Estimated pay for one slot of a shift, holiday pay included."""
     day = to_london(shift.starts_at).date()
-    return pay_for(
-        shift.minutes,
-        shift.service.pay_pence_per_hour,
-        floor_pence=settings.get(session, "pay_floor_pence", day),
-        holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
-    ).total_pence
+    return estimate_pay(shift.minutes, shift.service.pay_pence_per_hour, pay_rules(session, day))
 
 
 @dataclass(frozen=True)
@@ -167,8 +176,7 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
             Shift.starts_at < hi,
         )
     ).all()
-    floor = settings.get(session, "pay_floor_pence")
-    holiday_bp = settings.get(session, "holiday_pay_percent_bp")
+    rules_on: dict[date, tuple[int, int]] = {}  # the rules in force on each shift's own day
     out = []
     for starts_at, ends_at, rate, sheet, chosen in rows:
         day = to_london(starts_at).date()
@@ -176,11 +184,9 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
             out.append(WorkRow(day, sheet.worked_minutes, sheet.pay_pence + (sheet.holiday_pence or 0)))
             continue
         minutes = int((ends_at - starts_at).total_seconds() // 60)
-        if chosen is not None:  # involvement work paid at the member's own lower rate (or not at all)
-            pay = pay_for(minutes, chosen, holiday_bp=holiday_bp).total_pence
-        else:
-            pay = pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
-        out.append(WorkRow(day, minutes, pay))
+        if day not in rules_on:
+            rules_on[day] = pay_rules(session, day)
+        out.append(WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen)))
     # Other earnings paid through pay (a surplus share, a correction) count on the day they were added.
     from coop.pay.models import PayAdjustment
 

@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from coop.auth.models import Role, User, UserRole
+from coop.auth import service as auth
+from coop.auth.models import Role
 from coop.bookings.models import Service, Shift, ShiftStatus, new_feed_token
 from coop.caps import service as caps
 from coop.db import write_transaction
@@ -272,14 +273,7 @@ def _close_swaps(session: Session, assignment_id: int, now: datetime) -> None:
 
 
 def coordinator_emails(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(User.email)
-            .join(UserRole)
-            .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
-            .order_by(User.email)
-        )
-    )
+    return [u.email for u in auth.users_with_role(session, Role.COORDINATOR) if u.active]
 
 
 def _tell_coordinators(session: Session, template: str, **context: object) -> None:

@@ -239,6 +239,11 @@ def get(session: Session, key: str, on: date | None = None) -> Any:
     return spec.default if raw is None else _decode(spec, raw)
 
 
+def pay_floor(session: Session, on: date | None = None) -> int:
+    """The lowest hourly pay allowed on a date: the pay floor, and never below the statutory minimum."""
+    return int(max(get(session, "pay_floor_pence", on), get(session, "statutory_minimum_pence", on)))
+
+
 def history(session: Session, key: str) -> list[Setting]:
     stmt = select(Setting).where(Setting.key == key).order_by(Setting.effective_from.desc())
     return list(session.scalars(stmt))

@@ -177,10 +177,7 @@ def pay_for_entry(session: Session, entry: TimesheetEntry) -> tuple[int, int, in
     breakdown = pay_for(
         entry.worked_minutes,
         shift.service.pay_pence_per_hour,
-        floor_pence=max(
-            settings.get(session, "pay_floor_pence", day),
-            settings.get(session, "statutory_minimum_pence", day),
-        ),
+        floor_pence=settings.pay_floor(session, day),
         holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
     )
     return breakdown.rate_pence, breakdown.base_pence, breakdown.holiday_pence
