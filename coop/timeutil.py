@@ -16,6 +16,11 @@ def today_london() -> date:
     return utcnow().astimezone(LONDON).date()
 
 
+def week_start(day: date) -> date:
+    """The Monday of the week a day falls in (weeks run Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
 def london_to_utc(day: date, at: time) -> datetime:
     """The UTC instant of a wall-clock time in London (the first one, if a clock change repeats it)."""
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)

@@ -33,7 +33,7 @@ from coop.members.models import Member
 from coop.money import format_pence
 from coop.pay.rules import pay_for
 from coop.settings import service as settings
-from coop.timeutil import format_minutes, to_london, utcnow
+from coop.timeutil import format_minutes, to_london, utcnow, week_start
 
 PRESETS = ("esa", "carers", "uc", "uc_no_housing")
 
@@ -63,7 +63,7 @@ class Period:
 def period_for(period: str, start_day: int, day: date) -> Period:
     """Weekly periods run Monday to Sunday; monthly ones start on the chosen day of the month."""
     if period == "weekly":
-        start = day - timedelta(days=day.weekday())
+        start = week_start(day)
         return Period(start, start + timedelta(days=6))
     start = (
         day.replace(day=start_day)

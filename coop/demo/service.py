@@ -227,7 +227,7 @@ def _load_business(
     from coop.bookings import service as bookings
     from coop.bookings.models import Client, ClientContact, Service
     from coop.rota import service as rota
-    from coop.timeutil import local_span_to_utc, today_london, utcnow
+    from coop.timeutil import local_span_to_utc, today_london, utcnow, week_start
 
     services = {}
     for name, skill, charge, pay, vat, minimum, desc in SERVICES:
@@ -249,7 +249,7 @@ def _load_business(
     session.add(ClientContact(client=clients[0], user=client_user, name="Sally Baker"))
     session.commit()
     today = today_london()
-    monday = today - timedelta(days=today.weekday())
+    monday = week_start(today)
 
     def data(
         service: str, day_offset: int, start: int, hours: int, workers: int = 1, **kw: object

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from coop.rota.rules import MemberFacts, RotaRules, clash, fits_pattern_local, london_day, on_time_off_days
-from coop.timeutil import to_london
+from coop.timeutil import to_london, week_start
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,7 @@ class Result:
 
 @lru_cache(maxsize=65536)
 def week_of(moment: datetime) -> date:
-    day = london_day(moment)
-    return day - timedelta(days=day.weekday())
+    return week_start(london_day(moment))
 
 
 class _State:

@@ -8,12 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from coop.rota.autofill import Candidate, CapBudget, OpenShift
 from coop.rota.rules import MemberFacts
+from coop.timeutil import week_start
 
 SKILLS = 9
-
-
-def _week_start(day: date) -> Hashable:
-    return day - timedelta(days=day.weekday())
 
 
 def _constant(value: int | None) -> Callable[[Hashable], int | None]:
@@ -64,7 +61,7 @@ def make_instance(
             earnings = rng.choice([19550, 19600, 8000, 12000])
             hours = rng.choice([None, 15 * 60 + 59])
             cap = CapBudget(
-                period_of=_week_start, earnings_left=_constant(earnings), minutes_left=_constant(hours)
+                period_of=week_start, earnings_left=_constant(earnings), minutes_left=_constant(hours)
             )
         candidates.append(Candidate(facts, preferred * 60 if preferred else None, {}, cap))
     return shifts, candidates

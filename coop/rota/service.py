@@ -579,10 +579,6 @@ class RotaWeek:
         return sorted(grouped.values(), key=lambda pair: pair[0].display_name.lower())
 
 
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def rota_week(session: Session, monday: date) -> RotaWeek:
     from coop.timeutil import london_to_utc
 

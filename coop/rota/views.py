@@ -17,7 +17,7 @@ from coop.db import db
 from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
-from coop.timeutil import today_london, utcnow
+from coop.timeutil import today_london, utcnow, week_start
 from coop.web import current_member, form_error
 
 bp = Blueprint("rota", __name__)
@@ -297,7 +297,7 @@ def week() -> Page:
         day = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
         day = today_london()
-    monday = rota.week_start(day)
+    monday = week_start(day)
     view = request.args.get("view", "day")
     week_ = rota.rota_week(db.session, monday)
     template = "rota/print.html" if request.args.get("print") else "rota/week.html"

@@ -20,7 +20,7 @@ from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import london_to_utc, to_london, utcnow
+from coop.timeutil import london_to_utc, to_london, utcnow, week_start
 
 FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
 MAX_SHIFT = timedelta(hours=16)
@@ -232,7 +232,7 @@ def waiting(
         .order_by(Shift.starts_at)
     )
     if week_of is not None:
-        monday = week_of - timedelta(days=week_of.weekday())
+        monday = week_start(week_of)
         stmt = stmt.where(
             Shift.starts_at >= london_to_utc(monday, time(0)),
             Shift.starts_at < london_to_utc(monday + timedelta(days=7), time(0)),
