@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: run test lint test-sqlite test-postgres bench clean
+.PHONY: run test lint test-sqlite test-postgres bench screenshots clean
 
 $(BIN)/python:
 	@./scripts/system-deps.sh run
@@ -16,9 +16,10 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml package-lock.json | $(BIN)/python
 	@./scripts/system-deps.sh test
 	$(BIN)/pip install -q -e ".[test]"
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -47,6 +48,10 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
+
+# Photograph each role's home page on a fresh demo co-op, at desktop and phone size.
+screenshots: $(VENV)/.installed-test
+	COOP_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_dashboards.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

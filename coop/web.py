@@ -9,12 +9,13 @@ from typing import Any
 from flask import Flask, Response, abort, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import SubmitField
 
 from coop.db import db
 from coop.errors import DomainError
 from coop.extensions import login_manager
 from coop.money import format_pence
-from coop.timeutil import format_date, format_dt
+from coop.timeutil import format_date, format_dt, format_minutes
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,16 @@ NAV: dict[str, list[NavItem]] = {
     "client": [
         NavItem("Bookings", "bookings.client_bookings"),
         NavItem("Book a service", "bookings.client_request"),
+        NavItem("Invoices", "invoicing.client_invoices"),
     ],
     "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
 }
+
+
+class ActionForm(FlaskForm):
+    """A one-button form (claim, drop, issue, erase...): only the CSRF token is checked."""
+
+    submit = SubmitField("Go")
 
 
 def nav_for(user: Any) -> list[NavItem]:
@@ -126,6 +134,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["minutes"] = format_minutes
 
     @app.context_processor
     def inject() -> dict[str, Any]:

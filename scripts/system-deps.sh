@@ -7,6 +7,9 @@ run_pkgs=(fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 test_pkgs=("${run_pkgs[@]}" postgresql poppler-utils chromium default-jre-headless wrk)
 if [ "$kind" = run ]; then pkgs=("${run_pkgs[@]}"); else pkgs=("${test_pkgs[@]}"); fi
 
+# The accessibility and HTML checkers (axe-core, vnu.jar) come from npm.
+if [ "$kind" = test ] && ! command -v npm >/dev/null; then pkgs+=(npm); fi
+
 # python3 -m venv needs ensurepip, which Debian ships separately.
 python3 -c "import ensurepip" 2>/dev/null || pkgs+=("python3-venv")
 

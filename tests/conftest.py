@@ -169,3 +169,24 @@ def web(app: Flask) -> Web:
 def make_web(app: Flask) -> Any:
     """For tests that need several people signed in at once."""
     return lambda: Web(app.test_client())
+
+
+@pytest.fixture
+def demo(app: Flask, session: Session) -> Session:
+    """The demo co-op (the one `make run` loads), with its invoices issued."""
+    from coop.demo.service import load_demo
+    from coop.invoicing.views import invoice_html
+
+    with app.test_request_context():
+        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
+    return session
+
+
+def signed_in(make_web: Any, role: str) -> Web:
+    """A Web signed in as one of the demo logins (member, coordinator, client, admin)."""
+    from coop.demo.service import DEMO_LOGINS
+
+    web: Web = make_web()
+    email = dict(DEMO_LOGINS["accounts"])[role]
+    assert web.login(email, DEMO_LOGINS["password"]).status_code == 302
+    return web

@@ -1,31 +1,12 @@
 """Every page renders for the people who may see it, on the demo co-op (catches template
 errors), and shows what they came for."""
 
-import pytest
 from sqlalchemy import select
 
 from coop.bookings.models import Booking, Shift
-from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.members.models import Member, Skill
 from coop.rota import service as rota
-
-
-@pytest.fixture
-def demo(app, session):
-    from pathlib import Path
-
-    from coop.invoicing.views import invoice_html
-
-    with app.test_request_context():
-        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
-    return session
-
-
-def signed_in(make_web, role):
-    web = make_web()
-    email = dict((r, e) for r, e in DEMO_LOGINS["accounts"])[role]
-    assert web.login(email, DEMO_LOGINS["password"]).status_code == 302
-    return web
+from tests.conftest import signed_in
 
 
 def test_member_pages(demo, make_web):

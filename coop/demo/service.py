@@ -132,6 +132,7 @@ def load_demo(
     if render_html is not None and invoice_dir is not None:
         _invoiced_fortnight(session, coordinator.id, render_html, invoice_dir)
     _community(session, skills)
+    _chris_limit_and_offer(session)
     step(20)
     session.commit()
     return True
@@ -452,7 +453,7 @@ def _invoiced_fortnight(
     from coop.timesheets.models import TimesheetEntry
     from coop.timeutil import local_span_to_utc, today_london
 
-    client = session.scalars(select(Client).where(Client.name == "Riverside Community Centre")).one()
+    client = session.scalars(select(Client).where(Client.name == "Corner Bakery")).one()
     service = session.scalars(select(Service).where(Service.name == "Gardening")).one()
     member = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
     today = today_london()
@@ -515,6 +516,29 @@ def _invoiced_fortnight(
             actor_id=coordinator_id,
             today=today,
         )
+
+
+def _chris_limit_and_offer(session: Session) -> None:
+    """The demo member keeps to an ESA-style weekly limit and has one piece of work offered."""
+    from datetime import timedelta
+
+    from coop.caps import service as caps
+    from coop.rota import offers
+    from coop.rota import service as rota
+    from coop.rota.autofill import Proposal
+    from coop.timeutil import utcnow
+
+    chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+    caps.set_cap(
+        session, chris, caps.preset_data(session, "esa"), actor_id=chris.user_id, by_coordinator=False
+    )
+    soon = [
+        o
+        for o in rota.open_shifts_for(session, chris)
+        if o.fit.fits and o.shift.starts_at > utcnow() + timedelta(days=2)
+    ]
+    if soon:
+        offers.send_offers(session, [Proposal(soon[0].shift.id, chris.id)])
 
 
 def _community(session: Session, skills: dict[str, Skill]) -> None:

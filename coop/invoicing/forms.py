@@ -49,7 +49,3 @@ class CreditForm(FlaskForm):
     amount = StringField("Amount to credit, including VAT (£)", validators=[DataRequired(), Length(max=12)])
     reason = TextAreaField("Why", validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField("Issue credit note")
-
-
-class ActionForm(FlaskForm):
-    submit = SubmitField("Go")

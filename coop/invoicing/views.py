@@ -17,7 +17,6 @@ from coop.db import db
 from coop.errors import DomainError, Forbidden, NotFound
 from coop.invoicing import service
 from coop.invoicing.forms import (
-    ActionForm,
     CreditForm,
     DiscountForm,
     LineForm,
@@ -29,7 +28,7 @@ from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
 from coop.money import pounds_field
 from coop.timeutil import today_london
-from coop.web import parse_decimal, pdf_response
+from coop.web import ActionForm, parse_decimal, pdf_response
 
 bp = Blueprint("invoicing", __name__)
 Page = str | WResponse

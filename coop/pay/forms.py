@@ -36,7 +36,3 @@ class AdjustmentForm(FlaskForm):
     )
     reason = TextAreaField("What it corrects", validators=[DataRequired(), Length(max=500)])
     submit = SubmitField("Add to the next pay run")
-
-
-class RunActionForm(FlaskForm):
-    submit = SubmitField("Go")

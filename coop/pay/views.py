@@ -28,11 +28,11 @@ from coop.members import service as members
 from coop.members.service import member_for_user
 from coop.money import pounds_field
 from coop.pay import service
-from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm, RunActionForm
+from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
 from coop.pay.models import PayStatement
 from coop.settings import service as settings
 from coop.timeutil import today_london
-from coop.web import current_member, form_error, pdf_response
+from coop.web import ActionForm, current_member, form_error, pdf_response
 
 bp = Blueprint("pay", __name__)
 Page = str | WResponse
@@ -180,14 +180,14 @@ def build() -> Page:
 def run_detail(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
     count, total = service.run_totals(db.session, run)
-    return render_template("pay/run.html", run=run, count=count, total=total, form=RunActionForm())
+    return render_template("pay/run.html", run=run, count=count, total=total, form=ActionForm())
 
 
 @bp.route("/pay/runs/<int:run_id>/finalise", methods=["POST"])
 @roles("coordinator")
 def finalise(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
-    if RunActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             service.finalise(db.session, run, by_user_id=current_user.id)
         except DomainError as e:
@@ -202,7 +202,7 @@ def finalise(run_id: int) -> Page:
 @roles("coordinator")
 def delete(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
-    if RunActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             service.delete_draft(db.session, run)
         except DomainError as e:

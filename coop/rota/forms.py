@@ -10,12 +10,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from coop.web import ActionForm as BaseActionForm
 
-class ActionForm(FlaskForm):
-    """A one-button form (claim, drop, swap...): only the CSRF token."""
+
+class ActionForm(BaseActionForm):
+    """A one-button form (claim, drop, swap...), with a confirmation flag for the cap warning."""
 
     confirm = HiddenField()
-    submit = SubmitField("Go")
 
 
 class PreferencesForm(FlaskForm):

@@ -37,7 +37,3 @@ class PayTeachingForm(FlaskForm):
     service_id = SelectField("Pay it as", coerce=int)
     client_id = SelectField("Booked for", coerce=int)
     submit = SubmitField("Pay the teaching time")
-
-
-class ActionForm(FlaskForm):
-    submit = SubmitField("Go")

@@ -12,9 +12,9 @@ from coop.db import db
 from coop.errors import DomainError
 from coop.members.service import member_for_user
 from coop.skillshare import service
-from coop.skillshare.forms import ActionForm, AttendanceForm, PayTeachingForm, SessionForm
+from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm
 from coop.timeutil import local_span_to_utc, utcnow
-from coop.web import current_member, form_error
+from coop.web import ActionForm, current_member, form_error
 
 bp = Blueprint("skillshare", __name__)
 Page = str | Response

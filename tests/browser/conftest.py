@@ -1,0 +1,212 @@
+"""Browser tests: the app served by gunicorn in a subprocess, on its own database (SQLite or
+PostgreSQL, like the rest of the suite), driven by Playwright in Debian's chromium.
+
+Every journey runs four times: desktop and phone (390x844), each with JavaScript on and off.
+With JavaScript on, axe-core checks every page the journey visits against WCAG 2.2 AA.
+A failing test leaves a full-page screenshot under test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.orm import Session
+
+from coop import create_app
+from coop.demo.service import load_demo
+from tests.conftest import app_config
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+VARIANTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}, "java_script_enabled": True},
+    "desktop-nojs": {"viewport": {"width": 1280, "height": 900}, "java_script_enabled": False},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+        "java_script_enabled": True,
+    },
+    "phone-nojs": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+        "java_script_enabled": False,
+    },
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Live:
+    base_url: str
+    app: Any
+    invoice_dir: Path
+
+    def session(self) -> Session:
+        s: Session = self.app.extensions["coop_db"][1]()
+        return s
+
+
+@pytest.fixture(scope="session")
+def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    url = databases.create()
+    tmp = tmp_path_factory.mktemp("live")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    config = app_config(url, tmp) | {"BASE_URL": base_url}
+    app = create_app(config)
+    from coop.invoicing.views import invoice_html
+
+    with app.test_request_context():
+        s = app.extensions["coop_db"][1]()
+        load_demo(s, render_html=invoice_html, invoice_dir=Path(config["INVOICE_DIR"]))
+        s.close()
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "SECRET_KEY": config["SECRET_KEY"],
+        "SESSION_COOKIE_SECURE": "false",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST": "1024",
+        "INVOICE_DIR": config["INVOICE_DIR"],
+        "UPLOAD_DIR": config["UPLOAD_DIR"],
+        "BASE_URL": base_url,
+        "SMTP_PORT": "1",  # nothing is sent: mail waits in the outbox
+    }
+    log = (tmp / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start:\n" + (tmp / "server.log").read_text())
+        time.sleep(0.2)
+    try:
+        yield Live(base_url, app, Path(config["INVOICE_DIR"]))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+        app.extensions["coop_db"][0].dispose()
+        databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(params=list(VARIANTS))
+def variant(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def page(browser: Browser, live: Live, variant: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    # bypass_csp lets the test inject axe-core; the app's own pages never need inline script.
+    context = browser.new_context(base_url=live.base_url, bypass_csp=True, **VARIANTS[variant])
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = request.node.name.replace("/", "_").replace("[", "-").rstrip("]")
+        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+class Checked:
+    """Wraps a page: after each navigation, with JavaScript on, axe-core must find nothing."""
+
+    def __init__(self, page: Page, variant: str) -> None:
+        self.page = page
+        self.js = VARIANTS[variant]["java_script_enabled"]
+        self.visited: list[str] = []
+
+    def check(self) -> None:
+        self.visited.append(self.page.url)
+        if not self.js:
+            return
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+        ]
+        assert problems == [], f"accessibility problems on {self.page.url}: {problems}"
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        self.check()
+
+    def click(self, name: str, *, role: str = "button") -> None:
+        self.page.get_by_role(role, name=name, exact=True).first.click()  # type: ignore[arg-type]
+        self.page.wait_for_load_state()
+        self.check()
+
+    def login(self, email: str, password: str) -> None:
+        self.goto("/login")
+        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.click("Sign in")
+
+    def sees(self, text: str) -> None:
+        from playwright.sync_api import expect
+
+        expect(self.page.locator("main")).to_contain_text(text)
+
+
+@pytest.fixture
+def ui(page: Page, variant: str) -> Checked:
+    return Checked(page, variant)

@@ -1,0 +1,247 @@
+"""The main journeys of each role, in a real browser (see conftest: four variants each, axe on
+every page with JavaScript on). Each journey arranges its own people and work, so the variants
+never step on each other."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import time, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from coop.bookings import service as bookings
+from coop.bookings.models import Booking, Shift
+from coop.demo.service import DEMO_LOGINS
+from coop.governance import service as governance
+from coop.invoicing.models import Invoice
+from coop.rota import offers
+from coop.rota.autofill import Proposal
+from coop.rota.models import Assignment, Offer
+from coop.timesheets import service as timesheets
+from coop.timesheets.models import TimesheetEntry
+from coop.timeutil import today_london, utcnow
+from tests import factories
+from tests.conftest import PASSWORD
+
+_n = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{next(_n)}-{utcnow().timestamp():.0f}"
+
+
+def test_client_requests_a_recurring_booking(live, ui):
+    s = live.session()
+    email = unique("client") + "@example.org"
+    client = factories.client(s, name=unique("Bakehouse"), contact_email=email)
+    service = factories.service(s, name=unique("Window cleaning"))
+    client_id, service_id = client.id, service.id
+    s.close()
+
+    ui.login(email, PASSWORD)
+    ui.sees(client.name)
+    ui.goto("/my/bookings/new")
+    page = ui.page
+    page.get_by_label("Service").select_option(str(service_id))
+    page.get_by_label("Where the work happens").fill("7 Harbour Row, Anytown")
+    first = today_london() + timedelta(days=14)
+    page.get_by_label("Date (first date, if it repeats)").fill(first.isoformat())
+    page.get_by_label("Start time").fill("09:00")
+    page.get_by_label("End time").fill("12:00")
+    page.get_by_label("Every week").check()
+    page.get_by_label("Or: how many times").fill("4")
+    ui.click("Check the price")
+    ui.sees("Price before VAT")
+    ui.click("Send booking request")
+    ui.sees("Your request has been sent")
+
+    s = live.session()
+    booking = s.scalar(select(Booking).where(Booking.client_id == client_id))
+    assert booking is not None and booking.status == "requested"
+    assert len(bookings.occurrence_dates(bookings.booking_data(booking))) == 4
+    s.close()
+
+
+def test_coordinator_confirms_a_request_and_runs_auto_fill(live, ui):
+    s = live.session()
+    coordinator = factories.coordinator(s, email=unique("coord") + "@example.org")
+    skill = factories.skill(s, name=unique("Sign language"))
+    service = factories.service(s, skill, name=unique("BSL interpreting"))
+    member = factories.member(s, name=unique("Sam"), skills=[skill])
+    client = factories.client(s, name=unique("Deaf club"))
+    first = today_london() + timedelta(days=5)
+    data = bookings.BookingData(
+        service_id=service.id,
+        site_address="2 Quay Street",
+        start_date=first,
+        start_time=time(10),
+        end_time=time(12),
+        workers=1,
+        recurrence="weekly",
+        occurrences=2,
+    )
+    booking = bookings.request_booking(s, client, data, actor_id=coordinator.id)
+    s.commit()
+    booking_id, member_id, service_id, email = booking.id, member.id, service.id, coordinator.email
+    s.close()
+
+    ui.login(email, PASSWORD)
+    ui.goto("/bookings")
+    ui.sees("Requests waiting")
+    ui.goto(f"/bookings/{booking_id}")
+    ui.click("Confirm and create shifts")
+    ui.sees("Visits")
+    ui.goto("/rota/autofill")
+    page = ui.page
+    page.get_by_label("From").fill(first.isoformat())
+    page.get_by_label("To").fill((first + timedelta(days=8)).isoformat())
+    page.locator(f"#svc-{service_id}").check()
+    ui.click("Suggest offers")
+    ui.sees("2 places could be offered")
+    ui.click("Send these offers")
+    ui.sees("2 offer(s) sent")
+
+    s = live.session()
+    shift_ids = s.scalars(select(Shift.id).where(Shift.booking_id == booking_id)).all()
+    offered = s.scalars(select(Offer).where(Offer.shift_id.in_(shift_ids))).all()
+    assert len(shift_ids) == 2 and {o.member_id for o in offered} == {member_id}
+    s.close()
+
+
+def test_member_accepts_an_offer_claims_drops_and_logs_hours(live, ui):
+    s = live.session()
+    skill = factories.skill(s, name=unique("Dog walking"))
+    service = factories.service(s, skill, name=unique("Dog walks"))
+    member = factories.member(s, name=unique("Robin"), skills=[skill])
+    offered = factories.shift(s, service_=service, starts_in=timedelta(days=2, hours=1))
+    open_ = factories.shift(s, service_=service, starts_in=timedelta(days=4, hours=2))
+    worked = factories.shift(s, service_=service, starts_in=timedelta(days=-2))
+    s.add(Assignment(shift_id=worked.id, member_id=member.id))
+    s.commit()
+    assert offers.send_offers(s, [Proposal(offered.id, member.id)]) == 1
+    s.commit()
+    email, member_id = member.user.email, member.id
+    ids = offered.id, open_.id, worked.id
+    s.close()
+
+    ui.login(email, PASSWORD)
+    ui.sees("Work offered to you")
+    ui.page.get_by_role("button", name=re.compile(r"^Yes, I'll do it")).click()
+    ui.check()
+    ui.sees("yours")
+
+    ui.goto("/shifts/open")
+    ui.page.get_by_role("button", name=re.compile(r"^Take this shift")).first.click()
+    ui.check()
+
+    ui.goto("/shifts/mine")
+    ui.page.get_by_role("button", name=re.compile(r"^Let this shift go")).first.click()
+    ui.check()
+    ui.sees("The shift is open for someone else")
+
+    ui.goto("/timesheets")
+    ui.page.get_by_role("link", name=re.compile(r"^Record hours")).first.click()
+    ui.check()
+    ui.page.get_by_label("Break (minutes)").fill("15")
+    ui.click("Send my hours")
+    ui.sees("sent")
+
+    s = live.session()
+    holding = set(
+        s.scalars(
+            select(Assignment.shift_id).where(
+                Assignment.member_id == member_id, Assignment.status == "accepted"
+            )
+        ).all()
+    )
+    assert ids[2] in holding and len(holding & {ids[0], ids[1]}) == 1  # took two, let one go
+    entry = s.scalar(select(TimesheetEntry).join(Assignment).where(Assignment.member_id == member_id))
+    assert entry is not None and entry.break_minutes == 15
+    s.close()
+
+
+def test_coordinator_approves_hours_and_runs_invoices(live, ui):
+    s = live.session()
+    coordinator = factories.coordinator(s, email=unique("coord") + "@example.org")
+    client = factories.client(s, name=unique("Harbour Cafe"))
+    member = factories.member(s, name=unique("Kim"))
+    worked = factories.shift(s, client_=client, starts_in=timedelta(days=-3), hours=2)
+    assignment = Assignment(shift_id=worked.id, member_id=member.id)
+    s.add(assignment)
+    s.commit()
+    start = worked.starts_at
+    hours = timesheets.hours_from_local(
+        today_london() - timedelta(days=3),
+        time(start.hour, start.minute),
+        time((start.hour + 2) % 24, start.minute),
+        0,
+    )
+    timesheets.submit(s, assignment.id, hours, by_user_id=member.user_id, member_id=member.id)
+    s.commit()
+    email, client_id, client_name = coordinator.email, client.id, client.name
+    s.close()
+
+    ui.login(email, PASSWORD)
+    ui.goto("/timesheets/review")
+    ui.click("Approve the ticked timesheets")
+    ui.goto("/invoices")
+    page = ui.page
+    page.get_by_label("Work from").fill((today_london() - timedelta(days=7)).isoformat())
+    page.get_by_label("Work up to").fill(today_london().isoformat())
+    ui.click("Make draft invoices")
+    page.get_by_role("row").filter(has_text=client_name).get_by_role("link").click()
+    ui.check()
+    ui.click("Issue this invoice")
+    ui.sees("Invoice PDF")
+
+    s = live.session()
+    invoice = s.scalar(select(Invoice).where(Invoice.client_id == client_id))
+    assert invoice is not None and invoice.status == "issued" and invoice.number
+    s.close()
+
+
+def test_client_downloads_an_invoice(live, ui):
+    ui.login("client@demo.coop.works", DEMO_LOGINS["password"])
+    ui.goto("/home")
+    ui.click("Invoices", role="link")
+    link = ui.page.get_by_role("link", name=re.compile(r"^PDF")).first
+    href = link.get_attribute("href")
+    assert href
+    with ui.page.expect_download() as download:
+        link.click(modifiers=["Alt"])  # Alt+click: save the file, as a browser's "download link"
+    path = download.value.path()
+    assert path.read_bytes().startswith(b"%PDF")
+    assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_member_votes(live, ui):
+    s = live.session()
+    member = factories.member(s, name=unique("Ash"))
+    proposal = governance.create_proposal(
+        s,
+        member,
+        governance.ProposalData(
+            title=unique("Buy a second lawnmower"),
+            text="The gardening team keeps queueing for one mower.",
+            closes_on=today_london() + timedelta(days=7),
+        ),
+        today=today_london(),
+    )
+    s.commit()
+    email, title, proposal_id = member.user.email, proposal.title, proposal.id
+    s.close()
+
+    ui.login(email, PASSWORD)
+    ui.goto("/say")
+    ui.page.get_by_role("link", name=title).click()
+    ui.check()
+    ui.page.get_by_label("For", exact=True).check()
+    ui.click("Vote")
+    ui.goto("/say")
+    expect(ui.page.locator(f"#p-{proposal_id}").locator("xpath=..")).to_contain_text("You voted")
+
+    s = live.session()
+    assert governance.tally(s, proposal_id)["for"] == 1
+    s.close()
