@@ -203,6 +203,21 @@ def close_proposals() -> None:
     click.echo(f"Closed {len(closed)} proposal(s); queued {reminded} reminder(s).")
 
 
+@cli.command("purge-erased")
+@with_appcontext
+def purge_erased() -> None:
+    """Delete the pay records kept for erased members once six years have passed. Run daily."""
+    from flask import current_app
+
+    from coop.members import erasure
+
+    done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
+    click.echo(
+        f"Deleted the kept records of {done.members} erased member(s): {done.statements} pay "
+        f"statement(s), {done.expenses} expense(s), {done.receipts} receipt file(s)."
+    )
+
+
 @cli.command("autofill")
 @click.option("--from", "first", required=True, help="First day, like 2026-12-01.")
 @click.option("--to", "last", required=True, help="Last day, like 2026-12-14.")

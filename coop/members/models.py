@@ -5,10 +5,10 @@ There are no health, diagnosis or benefit-type fields here, and there never will
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
@@ -57,3 +57,34 @@ class Member(Base):
     @property
     def first_name(self) -> str:
         return self.display_name.split()[0] if self.display_name.strip() else ""
+
+
+class ErasureRequest(Base):
+    """A member asks for their personal data to be erased. A coordinator carries it out: the
+    person's details become a placeholder, and the financial records about their work and pay
+    are kept (anonymised) until `retain_until`, six years on, then deleted."""
+
+    __tablename__ = "erasure_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="requested")
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    retain_until: Mapped[date | None] = mapped_column(Date)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('requested', 'withdrawn', 'erased')", name="status_known"),
+        CheckConstraint("status != 'erased' OR retain_until IS NOT NULL", name="erased_has_retention"),
+        Index(
+            "ix_erasure_request_one_open",
+            "member_id",
+            unique=True,
+            sqlite_where=text("status = 'requested'"),
+            postgresql_where=text("status = 'requested'"),
+        ),
+    )

@@ -11,7 +11,7 @@ from coop.auth import service as auth
 from coop.auth.models import User
 from coop.db import db
 from coop.errors import DomainError, NotFound
-from coop.members import service
+from coop.members import erasure, service
 from coop.members.forms import (
     CoordinatorMemberForm,
     InviteMemberForm,
@@ -21,7 +21,7 @@ from coop.members.forms import (
     SkillForm,
 )
 from coop.settings import service as settings
-from coop.web import current_member, form_error
+from coop.web import ActionForm, current_member, form_error
 
 bp = Blueprint("members", __name__)
 
@@ -55,7 +55,12 @@ def my_profile() -> str | Response:
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("members.my_profile"))
-    return render_template("members/my_profile.html", form=form, member=member)
+    return render_template(
+        "members/my_profile.html",
+        form=form,
+        member=member,
+        erasure_request=erasure.open_request(db.session, member),
+    )
 
 
 @bp.route("/me/data.json")
@@ -77,6 +82,51 @@ def my_data() -> Response:
     )
 
 
+@bp.route("/me/erase", methods=["POST"])
+@roles("member")
+def request_erasure() -> Response:
+    if ActionForm().validate_on_submit():
+        try:
+            erasure.request_erasure(db.session, current_member(), actor_id=current_user.id)
+        except DomainError as e:
+            flash(e.message, "error")
+        else:
+            flash("We have your request. A coordinator will carry it out and email you.", "success")
+    return redirect(url_for("members.my_profile"))
+
+
+@bp.route("/me/erase/withdraw", methods=["POST"])
+@roles("member")
+def withdraw_erasure() -> Response:
+    if ActionForm().validate_on_submit():
+        erasure.withdraw(db.session, current_member(), actor_id=current_user.id)
+        flash("You have withdrawn your request. Nothing has been erased.", "success")
+    return redirect(url_for("members.my_profile"))
+
+
+@bp.route("/erasure-requests")
+@roles("coordinator")
+def erasure_requests() -> str:
+    return render_template("members/erasure.html", requests=erasure.waiting(db.session))
+
+
+@bp.route("/erasure-requests/<int:request_id>/erase", methods=["POST"])
+@roles("coordinator")
+def carry_out_erasure(request_id: int) -> Response:
+    if ActionForm().validate_on_submit():
+        try:
+            member = erasure.carry_out(db.session, request_id, actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                f"Done. Their details are erased; the records are now under “{member.display_name}”.",
+                "success",
+            )
+    return redirect(url_for("members.erasure_requests"))
+
+
 @bp.route("/members")
 @roles("coordinator")
 def directory() -> str:
@@ -89,6 +139,7 @@ def directory() -> str:
         "members/directory.html",
         members=members,
         skills=service.list_skills(db.session),
+        erasures_waiting=sum(r.status == "requested" for r in erasure.waiting(db.session)),
         status=status,
         skill_id=skill_id,
     )
