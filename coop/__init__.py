@@ -45,8 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(enforce_access)
     app.after_request(add_security_headers)
 
-    from coop.web import register_template_helpers
+    from coop.web import CoopRequest, IdConverter, register_template_helpers
 
+    app.request_class = CoopRequest
+    app.url_map.converters["int"] = IdConverter
     register_template_helpers(app)
     _register_blueprints(app)
     _register_error_pages(app)

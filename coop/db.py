@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import ColumnElement, DateTime, Engine, MetaData, create_engine, event, func, or_
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -141,3 +141,9 @@ class Database:
 
 
 db = Database()
+
+
+def same_name(column: Any, name: str) -> ColumnElement[bool]:
+    """A name that clashes with `name`: the same ignoring case (SQLite's lower() folds ASCII only,
+    so the exact spelling is matched too, which is what the unique constraint compares)."""
+    return or_(column == name, func.lower(column) == name.lower())

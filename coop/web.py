@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, Response, abort, flash, request
+from flask import Flask, Request, Response, abort, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter
+from wtforms import DateField, HiddenField, SubmitField
 
 from coop.db import db
 from coop.errors import DomainError
@@ -59,6 +62,99 @@ NAV: dict[str, list[NavItem]] = {
     ],
     "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
 }
+
+
+MAX_ID = 2**31 - 1  # the largest value an INTEGER id column holds on both databases
+
+
+def db_id(value: str) -> int:
+    """An id from a form or the query string: a whole number from 1 to MAX_ID, else ValueError
+    (request.args.get(..., type=db_id) then gives the default, as for any bad number)."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def db_ids(values: list[str]) -> list[int]:
+    """The valid ids among several submitted values (checkboxes), ignoring the rest."""
+    out = []
+    for v in values:
+        try:
+            out.append(db_id(v))
+        except ValueError:
+            continue
+    return out
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # dates anyone could mean
+
+
+def day_arg(value: str) -> date:
+    """A date from the query string, like 2026-12-01, within FIRST_DAY..LAST_DAY, else ValueError."""
+    day = date.fromisoformat(value)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(value)
+    return day
+
+
+class DayField(DateField):
+    """A date field that refuses dates no one could mean (year 1 or 9999), with a clear message."""
+
+    data: date | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+            self.data = None
+            raise ValueError("Enter a date between 2000 and 2099.")
+
+
+def _no_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NoNulMultiDict(ImmutableMultiDict[str, Any]):
+    """Form and query values without NUL characters: no one types them, and PostgreSQL refuses
+    them in text, so they would turn a harmless request into a server error."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, MultiDict):
+            pairs = mapping.items(multi=True)
+        elif isinstance(mapping, dict):
+            pairs = mapping.items()
+        else:
+            pairs = mapping
+        super().__init__([(_no_nul(k), _no_nul(v)) for k, v in pairs])
+
+
+class CoopRequest(Request):
+    parameter_storage_class = NoNulMultiDict
+
+
+class IdField(HiddenField):
+    """A hidden id (which member, which shift): a whole number an id column can hold."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if valuelist and valuelist[0]:
+            try:
+                self.data = db_id(valuelist[0])
+            except ValueError:
+                raise ValueError("Choose from the list.") from None
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in routes, limited to what an id column can hold (bigger numbers are a 404)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class ActionForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from coop.access import roles
 from coop.audit import service
 from coop.db import db
+from coop.web import db_id
 
 bp = Blueprint("audit", __name__)
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 @bp.route("/audit")
 @roles("coordinator", "admin")
 def log() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=db_id)
     entries = service.recent(db.session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "audit/log.html", entries=entries[:PAGE_SIZE], page=page, has_more=len(entries) > PAGE_SIZE

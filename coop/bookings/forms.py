@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     RadioField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from coop.members.forms import CheckboxListField
+from coop.web import DayField
 
 WEEKDAY_CHOICES = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 
@@ -67,7 +67,7 @@ class ContactForm(FlaskForm):
 class BookingForm(FlaskForm):
     service_id = SelectField("Service", coerce=int)
     site_address = TextAreaField("Where the work happens", validators=[DataRequired(), Length(max=1000)])
-    start_date = DateField("Date (first date, if it repeats)", validators=[InputRequired("Enter a date")])
+    start_date = DayField("Date (first date, if it repeats)", validators=[InputRequired("Enter a date")])
     start_time = TimeField("Start time", validators=[InputRequired("Enter a start time")])
     end_time = TimeField(
         "End time",
@@ -96,7 +96,7 @@ class BookingForm(FlaskForm):
         choices=WEEKDAY_CHOICES,
         description="Leave empty to repeat on the first date's day.",
     )
-    until_date = DateField("Last date (if it repeats)", validators=[Optional()])
+    until_date = DayField("Last date (if it repeats)", validators=[Optional()])
     occurrences = IntegerField(
         "Or: how many times", validators=[Optional(), NumberRange(1, 104, "Between 1 and 104")]
     )
@@ -124,7 +124,7 @@ class CancelForm(FlaskForm):
 
 
 class ShiftEditForm(FlaskForm):
-    day = DateField("Date", validators=[InputRequired("Enter a date")])
+    day = DayField("Date", validators=[InputRequired("Enter a date")])
     start_time = TimeField("Start time", validators=[InputRequired("Enter a start time")])
     end_time = TimeField("End time", validators=[InputRequired("Enter an end time")])
     site_address = TextAreaField("Address", validators=[DataRequired(), Length(max=1000)])

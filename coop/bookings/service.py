@@ -29,6 +29,7 @@ from coop.bookings.models import (
     ShiftStatus,
     new_feed_token,
 )
+from coop.db import same_name
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
@@ -79,7 +80,7 @@ def save_service(
     name = " ".join(data.name.split())
     if not name or len(name) > 80:
         raise DomainError("Enter a service name of up to 80 characters.", field="name")
-    clash = session.scalar(select(Service).where(func.lower(Service.name) == name.lower()))
+    clash = session.scalar(select(Service).where(same_name(Service.name, name)).limit(1))
     if clash is not None and clash is not service:
         raise DomainError("There is already a service with that name.", field="name")
     floor = settings.pay_floor(session)
@@ -157,7 +158,7 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise DomainError("Enter the organisation's name (up to 120 characters).", field="name")
-    clash = session.scalar(select(Client).where(func.lower(Client.name) == name.lower()))
+    clash = session.scalar(select(Client).where(same_name(Client.name, name)).limit(1))
     if clash is not None and clash is not client:
         raise DomainError("There is already a client with that name.", field="name")
     if not 0 <= data.payment_terms_days <= 120:

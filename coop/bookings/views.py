@@ -32,7 +32,7 @@ from coop.members.views import invite_link
 from coop.money import pounds_field
 from coop.settings import service as settings
 from coop.timeutil import to_london
-from coop.web import form_error, parse_decimal
+from coop.web import db_id, form_error, parse_decimal
 
 bp = Blueprint("bookings", __name__)
 
@@ -400,7 +400,7 @@ def client_request() -> Page:
     client = _my_client()
     form = BookingForm()
     form.service_id.choices = _service_choices()
-    again = request.args.get("again", type=int)
+    again = request.args.get("again", type=db_id)
     if request.method == "GET" and again:
         past = bookings.get_booking(db.session, again, client_id=client.id)
         form.service_id.data, form.site_address.data = past.service_id, past.site_address

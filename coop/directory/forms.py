@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from coop.directory.models import CATEGORIES
+from coop.web import DayField
 
 
 class EntryForm(FlaskForm):
@@ -14,8 +15,6 @@ class EntryForm(FlaskForm):
     accessibility = TextAreaField(
         "Access (step-free, quiet room, BSL...)", validators=[Optional(), Length(max=1000)]
     )
-    review_date = DateField(
-        "Check it again by", validators=[InputRequired("Choose a date to check it again")]
-    )
+    review_date = DayField("Check it again by", validators=[InputRequired("Choose a date to check it again")])
     active = BooleanField("Show it in the directory", default=True)
     submit = SubmitField("Save")

@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from coop.web import DayField
 
 
 class ProposalForm(FlaskForm):
@@ -21,7 +23,7 @@ class ProposalForm(FlaskForm):
         "From the work in year (if sharing surplus)",
         validators=[Optional(), NumberRange(2000, 2100, "Enter a year, like 2026")],
     )
-    closes_on = DateField("Voting closes on", validators=[InputRequired("Choose the closing date")])
+    closes_on = DayField("Voting closes on", validators=[InputRequired("Choose the closing date")])
     submit = SubmitField("Raise the proposal")
 
 

@@ -1,11 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from coop.web import DayField
 
 
 class RunForm(FlaskForm):
-    period_start = DateField("Work from", validators=[InputRequired("Enter the first day")])
-    period_end = DateField("Work up to", validators=[InputRequired("Enter the last day")])
+    period_start = DayField("Work from", validators=[InputRequired("Enter the first day")])
+    period_end = DayField("Work up to", validators=[InputRequired("Enter the last day")])
     submit = SubmitField("Make draft invoices")
 
 
@@ -29,7 +31,7 @@ class NoteForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    paid_on = DateField("Date received", validators=[InputRequired("Enter the date")])
+    paid_on = DayField("Date received", validators=[InputRequired("Enter the date")])
     amount = StringField("Amount (£)", validators=[DataRequired(), Length(max=12)])
     method = SelectField(
         "How",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
 from coop.auth.models import Role, User
+from coop.db import same_name
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
@@ -129,7 +130,7 @@ def save_skill(session: Session, name: str, description: str, skill: Skill | Non
     name = " ".join(name.split())
     if not name or len(name) > 80:
         raise DomainError("Enter a skill name of up to 80 characters.", field="name")
-    clash = session.scalar(select(Skill).where(func.lower(Skill.name) == name.lower()))
+    clash = session.scalar(select(Skill).where(same_name(Skill.name, name)).limit(1))
     if clash is not None and clash is not skill:
         raise DomainError("There is already a skill with that name.", field="name")
     if skill is None:

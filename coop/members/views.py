@@ -21,7 +21,7 @@ from coop.members.forms import (
     SkillForm,
 )
 from coop.settings import service as settings
-from coop.web import ActionForm, current_member, form_error
+from coop.web import ActionForm, current_member, db_id, form_error
 
 bp = Blueprint("members", __name__)
 
@@ -131,7 +131,7 @@ def carry_out_erasure(request_id: int) -> Response:
 @roles("coordinator")
 def directory() -> str:
     status = request.args.get("status", "")
-    skill_id = request.args.get("skill", type=int)
+    skill_id = request.args.get("skill", type=db_id)
     members = service.list_members(
         db.session, status=status if status in {"active", "paused", "left"} else None, skill_id=skill_id
     )

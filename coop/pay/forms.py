@@ -1,14 +1,16 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from coop.web import DayField
 
 
 class ExpenseForm(FlaskForm):
     kind = RadioField(
         "What kind?", choices=[("travel", "Travel"), ("materials", "Materials")], default="travel"
     )
-    spent_on = DateField("Date you paid", validators=[InputRequired("Enter the date")])
+    spent_on = DayField("Date you paid", validators=[InputRequired("Enter the date")])
     description = StringField("What it was for", validators=[DataRequired(), Length(max=500)])
     amount = StringField("Amount (£)", validators=[DataRequired(), Length(max=12)])
     receipt = FileField("Receipt (photo or PDF, up to 5 MB)")
@@ -24,8 +26,8 @@ class DecideExpenseForm(FlaskForm):
 
 
 class PayRunForm(FlaskForm):
-    period_start = DateField("Period starts", validators=[InputRequired("Enter the first day")])
-    period_end = DateField("Period ends", validators=[InputRequired("Enter the last day")])
+    period_start = DayField("Period starts", validators=[InputRequired("Enter the first day")])
+    period_end = DayField("Period ends", validators=[InputRequired("Enter the last day")])
     submit = SubmitField("Make a draft pay run")
 
 

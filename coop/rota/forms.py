@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     StringField,
@@ -11,6 +10,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coop.web import ActionForm as BaseActionForm
+from coop.web import DayField, IdField
 
 
 class ActionForm(BaseActionForm):
@@ -35,8 +35,8 @@ class PreferencesForm(FlaskForm):
 
 
 class TimeOffForm(FlaskForm):
-    first_day = DateField("First day away", validators=[InputRequired("Enter the first day")])
-    last_day = DateField("Last day away", validators=[InputRequired("Enter the last day")])
+    first_day = DayField("First day away", validators=[InputRequired("Enter the first day")])
+    last_day = DayField("Last day away", validators=[InputRequired("Enter the last day")])
     note = StringField(
         "Note (optional, only you and coordinators see it)", validators=[Optional(), Length(max=200)]
     )
@@ -44,5 +44,5 @@ class TimeOffForm(FlaskForm):
 
 
 class FillForm(FlaskForm):
-    member_id = HiddenField(validators=[InputRequired()])
+    member_id = IdField(validators=[InputRequired()])
     submit = SubmitField("Give this slot")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WResponse
@@ -18,7 +18,7 @@ from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
 from coop.timeutil import today_london, utcnow, week_start
-from coop.web import current_member, form_error
+from coop.web import current_member, day_arg, db_id, db_ids, form_error
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse
@@ -39,7 +39,7 @@ def open_shifts() -> Page:
     member = current_member()
     weekday = request.args.get("day", type=int)
     filters = rota.ShiftFilter(
-        service_id=request.args.get("service", type=int),
+        service_id=request.args.get("service", type=db_id),
         weekday=weekday if weekday is not None and 0 <= weekday <= 6 else None,
         area=request.args.get("area", "").strip()[:80],
     )
@@ -294,7 +294,7 @@ def member_feed(token: str) -> Response:
 @roles("coordinator")
 def week() -> Page:
     try:
-        day = date.fromisoformat(request.args.get("week", ""))
+        day = day_arg(request.args.get("week", ""))
     except ValueError:
         day = today_london()
     monday = week_start(day)
@@ -319,7 +319,7 @@ def fill(shift_id: int) -> Page:
     form = FillForm()
     if form.validate_on_submit():
         try:
-            rota.assign(db.session, int(form.member_id.data or 0), shift_id)
+            rota.assign(db.session, form.member_id.data or 0, shift_id)
         except (DomainError, ValueError) as e:
             db.session.rollback()
             flash(getattr(e, "message", "Choose a member."), "error")
@@ -374,16 +374,12 @@ def autofill() -> Page:
     services = bookings.list_services(db.session, active_only=True)
     result = None
     try:
-        first = date.fromisoformat(request.values.get("from", "")) if request.values.get("from") else today
-        last = (
-            date.fromisoformat(request.values.get("to", ""))
-            if request.values.get("to")
-            else today + timedelta(13)
-        )
+        first = day_arg(request.values.get("from", "")) if request.values.get("from") else today
+        last = day_arg(request.values.get("to", "")) if request.values.get("to") else today + timedelta(13)
     except ValueError:
         flash("Enter dates like 2026-12-01.", "error")
         first, last = today, today + timedelta(days=13)
-    chosen = [int(v) for v in request.values.getlist("service") if v.isdigit()]
+    chosen = db_ids(request.values.getlist("service"))
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
@@ -412,9 +408,9 @@ def send_offers() -> Page:
         abort(400)
     proposals = []
     for pair in request.form.getlist("proposal"):
-        shift_id, _, member_id = pair.partition(":")
-        if shift_id.isdigit() and member_id.isdigit():
-            proposals.append(Proposal(int(shift_id), int(member_id)))
+        ids = db_ids(pair.split(":"))
+        if len(ids) == 2:
+            proposals.append(Proposal(ids[0], ids[1]))
     count = offers.send_offers(db.session, proposals)
     flash(f"{count} offer(s) sent. Members can say yes or no on their home page.", "success")
     return redirect(url_for("rota.week"))

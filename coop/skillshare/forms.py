@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     StringField,
@@ -11,6 +10,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coop.web import DayField
+
 
 class SessionForm(FlaskForm):
     skill_id = SelectField("Skill you will teach", coerce=int)
@@ -19,7 +20,7 @@ class SessionForm(FlaskForm):
         "What people will learn (optional)", validators=[Optional(), Length(max=2000)]
     )
     place = StringField("Where", validators=[DataRequired(), Length(max=200)])
-    day = DateField("Date", validators=[InputRequired("Enter the date")])
+    day = DayField("Date", validators=[InputRequired("Enter the date")])
     start_time = TimeField("Start", validators=[InputRequired("Enter the start time")])
     end_time = TimeField("End", validators=[InputRequired("Enter the end time")])
     capacity = IntegerField(

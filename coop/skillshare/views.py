@@ -14,7 +14,7 @@ from coop.members.service import member_for_user
 from coop.skillshare import service
 from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm
 from coop.timeutil import local_span_to_utc, utcnow
-from coop.web import ActionForm, current_member, form_error
+from coop.web import ActionForm, current_member, db_ids, form_error
 
 bp = Blueprint("skillshare", __name__)
 Page = str | Response
@@ -62,7 +62,7 @@ def detail(session_id: int) -> Page:
     member = member_for_user(db.session, current_user.id)
     attendance = AttendanceForm()
     if request.method == "POST" and member is not None and attendance.validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("attended") if i.isdigit()]
+        ids = db_ids(request.form.getlist("attended"))
         try:
             n = service.mark_attendance(
                 db.session, member, session_id, ids, add_skill=bool(attendance.add_skill.data)

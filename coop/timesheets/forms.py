@@ -1,10 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from coop.web import DayField
 
 
 class TimesheetForm(FlaskForm):
-    day = DateField("Date you started", validators=[InputRequired("Enter the date")])
+    day = DayField("Date you started", validators=[InputRequired("Enter the date")])
     start_time = TimeField("Start time", validators=[InputRequired("Enter the start time")])
     end_time = TimeField("End time", validators=[InputRequired("Enter the end time")])
     break_minutes = IntegerField(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,7 +16,7 @@ from coop.rota.models import Assignment
 from coop.timesheets import service
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
 from coop.timeutil import to_london
-from coop.web import current_member, form_error
+from coop.web import current_member, day_arg, db_id, db_ids, form_error
 
 bp = Blueprint("timesheets", __name__)
 Page = str | Response
@@ -99,10 +98,10 @@ def record(assignment_id: int) -> Page:
 @roles("coordinator")
 def review() -> Page:
     try:
-        week = date.fromisoformat(request.args.get("week", "")) if request.args.get("week") else None
+        week = day_arg(request.args.get("week", "")) if request.args.get("week") else None
     except ValueError:
         week = None
-    service_id = request.args.get("service", type=int)
+    service_id = request.args.get("service", type=db_id)
     return render_template(
         "timesheets/review.html",
         entries=service.waiting(db.session, week_of=week, service_id=service_id),
@@ -120,7 +119,7 @@ def review() -> Page:
 def approve() -> Page:
     if not BulkForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    ids = db_ids(request.form.getlist("entry"))
     if not ids:
         flash("Tick at least one timesheet to approve.", "error")
     else:
