@@ -82,6 +82,38 @@ def demo() -> None:
     _print_logins()
 
 
+@cli.command("generate")
+@click.option("--members", default=1000, show_default=True)
+@click.option("--clients", default=200, show_default=True)
+@click.option("--weeks", default=52, show_default=True, help="Weeks of shifts, the last four ahead of today.")
+@click.option("--seed", default=1, show_default=True, help="The same seed gives the same co-op.")
+@with_appcontext
+def generate(members: int, clients: int, weeks: int, seed: int) -> None:
+    """Fill an empty database with a large generated co-op, for benchmarks."""
+    import time
+
+    from coop.demo import generate as gen
+    from coop.errors import DomainError
+
+    started = time.perf_counter()
+    spec = gen.Spec(members=members, clients=clients, weeks=weeks, seed=seed)
+    try:
+        with click.progressbar(length=100, label="Generating") as bar:
+            counts = gen.generate(db.session, spec, progress=bar.update)
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(
+        f"Made {counts['member']} members, {counts['client']} clients, {counts['shift']} shifts, "
+        f"{counts['assignment']} assignments, {counts['timesheet_entry']} timesheets and "
+        f"{counts.get('invoice', 0)} invoices in {time.perf_counter() - started:.1f} s."
+    )
+    for role, email in gen.logins():
+        click.echo(f"  {role:12} {email}")
+    from coop.demo.service import DEMO_LOGINS
+
+    click.echo(f"  password     {DEMO_LOGINS['password']}")
+
+
 @cli.command("demo-logins")
 @with_appcontext
 def demo_logins() -> None:

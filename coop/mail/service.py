@@ -61,31 +61,35 @@ class SmtpSettings:
 
 
 def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMessage]:
-    """Claim up to `limit` unsent messages for this sender with conditional updates, so that two
-    senders running at once (on one or many machines) never take the same message."""
+    """Claim up to `limit` unsent messages for this sender, so that two senders running at once
+    (on one or many machines) never take the same message. On PostgreSQL the candidates are
+    locked with FOR UPDATE SKIP LOCKED, so a second sender takes the next rows instead of waiting;
+    on SQLite the write transaction (BEGIN IMMEDIATE) serialises senders. The claim itself is a
+    conditional update, so a stale read can never double-claim."""
     token = secrets.token_hex(16)
     now = utcnow()
     claimable = or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM)
-    candidates = session.scalars(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.attempts < MAX_ATTEMPTS,
-            OutboxMessage.id.not_in(skip),
-            claimable,
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    if not candidates:
-        session.commit()
-        return []
     with write_transaction(session):
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates), OutboxMessage.sent_at.is_(None), claimable)
-            .values(claim_token=token, claimed_at=now)
-        )
+        candidates = session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.attempts < MAX_ATTEMPTS,
+                OutboxMessage.id.not_in(skip),
+                claimable,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if candidates:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(candidates), OutboxMessage.sent_at.is_(None), claimable)
+                .values(claim_token=token, claimed_at=now)
+            )
+    if not candidates:
+        return []
     messages = list(
         session.scalars(
             select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)

@@ -1,0 +1,116 @@
+"""Benchmark: the pages people use every day, on the generated co-op (1,000 members, 200 clients,
+52 weeks), through the Flask test client: median and p95 time, and SQL statements per request at
+1x and 10x data (the counts must be equal: no query per row)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from coop import create_app
+from coop.demo import generate as gen
+from coop.demo.service import DEMO_LOGINS
+from coop.migrate import upgrade
+
+PAGES = [
+    ("member", "member home", "/home"),
+    ("member", "open shifts", "/shifts/open"),
+    ("coordinator", "rota week", "/rota"),
+    ("coordinator", "coordinator dashboard", "/home"),
+    ("client", "client bookings", "/my/bookings"),
+    ("coordinator", "invoice list", "/invoices"),
+]
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def build(root: Path, spec: gen.Spec) -> Any:
+    url = f"sqlite:///{root / f'bench-{spec.members}.sqlite3'}"
+    upgrade(url)
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-only",
+            "SESSION_COOKIE_SECURE": False,
+            "INVOICE_DIR": str(root / "invoices"),
+            "UPLOAD_DIR": str(root / "uploads"),
+        }
+    )
+    with app.app_context():
+        session = app.extensions["coop_db"][1]()
+        gen.generate(session, spec)
+        session.close()
+    return app
+
+
+def signed_in(app: Any, email: str) -> Any:
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").get_data(as_text=True))
+    assert token
+    r = client.post("/login", data={"email": email, "password": DEMO_LOGINS["password"], "csrf_token": token[1]})
+    assert r.status_code == 302, email
+    return client
+
+
+class Counter:
+    def __init__(self, engine: Any) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._one)
+
+    def _one(self, *_args: Any) -> None:
+        self.count += 1
+
+
+def statements(app: Any, clients: dict[str, Any]) -> dict[str, int]:
+    counter = Counter(app.extensions["coop_db"][0])
+    out = {}
+    for role, name, url in PAGES:
+        clients[role].get(url)  # warm
+        counter.count = 0
+        r = clients[role].get(url)
+        assert r.status_code == 200, (name, r.status_code)
+        out[name] = counter.count
+    return out
+
+
+def run(repeat: int = 30) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        started = time.perf_counter()
+        big = build(root, gen.Spec())
+        generate_seconds = time.perf_counter() - started
+        clients = {role: signed_in(big, email) for role, email in gen.logins()}
+        timings = {}
+        for role, name, url in PAGES:
+            client = clients[role]
+            client.get(url)
+            samples = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                r = client.get(url)
+                samples.append((time.perf_counter() - t) * 1000)
+                assert r.status_code == 200, (name, r.status_code)
+            samples.sort()
+            timings[name] = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1])
+        at_big = statements(big, clients)
+        small = build(root, gen.Spec(members=100, clients=20, weeks=52))
+        at_small = statements(small, {role: signed_in(small, email) for role, email in gen.logins()})
+    return {
+        "generate_seconds": generate_seconds,
+        "timings": timings,
+        "statements_1x": at_small,
+        "statements_10x": at_big,
+    }
+
+
+if __name__ == "__main__":
+    result = run(repeat=10)
+    for name, (median, p95) in result["timings"].items():
+        print(f"{name:24} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
+              f"SQL {result['statements_1x'][name]} / {result['statements_10x'][name]}")
+    print(f"generate {result['generate_seconds']:.1f} s")
