@@ -52,7 +52,9 @@ def signed_in(app: Any, email: str) -> Any:
     client = app.test_client()
     token = TOKEN.search(client.get("/login").get_data(as_text=True))
     assert token
-    r = client.post("/login", data={"email": email, "password": DEMO_LOGINS["password"], "csrf_token": token[1]})
+    r = client.post(
+        "/login", data={"email": email, "password": DEMO_LOGINS["password"], "csrf_token": token[1]}
+    )
     assert r.status_code == 302, email
     return client
 
@@ -111,6 +113,8 @@ def run(repeat: int = 30) -> dict[str, Any]:
 if __name__ == "__main__":
     result = run(repeat=10)
     for name, (median, p95) in result["timings"].items():
-        print(f"{name:24} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
-              f"SQL {result['statements_1x'][name]} / {result['statements_10x'][name]}")
+        print(
+            f"{name:24} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
+            f"SQL {result['statements_1x'][name]} / {result['statements_10x'][name]}"
+        )
     print(f"generate {result['generate_seconds']:.1f} s")

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import ColumnElement, DateTime, Engine, MetaData, create_engine, event, func, or_
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Engine,
+    Float,
+    MetaData,
+    and_,
+    case,
+    create_engine,
+    event,
+    func,
+    or_,
+)
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -147,3 +162,33 @@ def same_name(column: Any, name: str) -> ColumnElement[bool]:
     """A name that clashes with `name`: the same ignoring case (SQLite's lower() folds ASCII only,
     so the exact spelling is matched too, which is what the unique constraint compares)."""
     return or_(column == name, func.lower(column) == name.lower())
+
+
+class minutes_between(FunctionElement[float]):
+    """Minutes from one timestamp column to another, computed by the database (SQLite stores
+    them as text, PostgreSQL as timestamps), so totals can be summed in SQL."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(minutes_between, "sqlite")
+def _minutes_sqlite(element: minutes_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 1440.0)"
+    )
+
+
+@compiles(minutes_between, "postgresql")
+def _minutes_pg(element: minutes_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 60.0)"
+
+
+def bucket(column: Any, edges: list[Any]) -> Any:
+    """Which of the ranges edges[i] <= column < edges[i + 1] a row falls in (0, 1, ...), or NULL:
+    a GROUP BY key for months or weeks that works the same on every database."""
+    return case(
+        *[(and_(column >= lo, column < hi), i) for i, (lo, hi) in enumerate(itertools.pairwise(edges))]
+    )

@@ -76,7 +76,7 @@ class Client(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    contacts: Mapped[list[ClientContact]] = relationship(back_populates="client", lazy="selectin")
+    contacts: Mapped[list[ClientContact]] = relationship(back_populates="client", lazy="select")
 
     __table_args__ = (
         CheckConstraint("payment_terms_days BETWEEN 0 AND 120", name="terms_range"),

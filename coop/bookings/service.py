@@ -129,7 +129,8 @@ def _service_money(service: Service) -> dict[str, Any]:
 
 
 def list_clients(session: Session) -> list[Client]:
-    return list(session.scalars(select(Client).order_by(func.lower(Client.name))))
+    stmt = select(Client).options(selectinload(Client.contacts)).order_by(func.lower(Client.name))
+    return list(session.scalars(stmt))
 
 
 def get_client(session: Session, client_id: int) -> Client:

@@ -148,7 +148,7 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
     """The member's held shifts between two days (London): estimated pay, or the approved
     timesheet's hours and pay once there is one."""
     from coop.rota.models import Assignment, AssignmentStatus
-    from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+    from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
     from coop.timeutil import london_to_utc
 
     lo = london_to_utc(first_day, datetime.min.time())
@@ -158,7 +158,11 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
             Shift.starts_at,
             Shift.ends_at,
             Service.pay_pence_per_hour,
-            TimesheetEntry,
+            TimesheetEntry.actual_start,
+            TimesheetEntry.actual_end,
+            TimesheetEntry.break_minutes,
+            TimesheetEntry.pay_pence,
+            TimesheetEntry.holiday_pence,
             Assignment.chosen_pay_pence_per_hour,
         )
         .join(Assignment, Assignment.shift_id == Shift.id)
@@ -178,10 +182,11 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
     ).all()
     rules_on: dict[date, tuple[int, int]] = {}  # the rules in force on each shift's own day
     out = []
-    for starts_at, ends_at, rate, sheet, chosen in rows:
+    for starts_at, ends_at, rate, actual_start, actual_end, break_minutes, paid, holiday, chosen in rows:
         day = to_london(starts_at).date()
-        if sheet is not None and sheet.pay_pence is not None:
-            out.append(WorkRow(day, sheet.worked_minutes, sheet.pay_pence + (sheet.holiday_pence or 0)))
+        if paid is not None:
+            worked = worked_minutes(actual_start, actual_end, break_minutes)
+            out.append(WorkRow(day, worked, paid + (holiday or 0)))
             continue
         minutes = int((ends_at - starts_at).total_seconds() // 60)
         if day not in rules_on:

@@ -42,6 +42,7 @@ from coop.timeutil import local_span_to_utc, to_london, today_london, utcnow, we
 
 DOMAIN = "gen.coop.works"
 FUTURE_WEEKS = 4
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
     rng = random.Random(spec.seed)
     now = utcnow()
     today = today_london()
-    password = auth.hash_password(DEMO_LOGINS["password"])
+    password = auth.hash_password(str(DEMO_LOGINS["password"]))
     floor, holiday_bp = settings.pay_floor(session, today), settings.get(session, "holiday_pay_percent_bp")
     registered = bool(settings.get(session, "vat_registered"))
     counts: dict[str, int] = {}
@@ -87,10 +88,12 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
 
     # --- skills and services ---
-    skills = [{"id": i + 1, "name": name, "description": desc} for i, (name, desc) in enumerate(SKILLS)]
+    skills: list[Row] = [
+        {"id": i + 1, "name": name, "description": desc} for i, (name, desc) in enumerate(SKILLS)
+    ]
     put(Skill, skills)
     skill_id = {s["name"]: s["id"] for s in skills}
-    services = [
+    services: list[Row] = [
         {
             "id": i + 1,
             "name": name,
@@ -105,11 +108,11 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         for i, (name, skill, charge, pay, vat, minimum, desc) in enumerate(SERVICES)
     ]
     put(Service, services)
-    service = {s["id"]: s for s in services}
+    service: dict[int, Row] = {s["id"]: s for s in services}
 
     # --- people: coordinator, members, client contacts ---
-    users: list[dict[str, Any]] = []
-    roles: list[dict[str, Any]] = []
+    users: list[Row] = []
+    roles: list[Row] = []
 
     def user(email: str, *names: str) -> int:
         uid = len(users) + 1
@@ -118,13 +121,22 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         return uid
 
     coordinator_id = user(f"coordinator@{DOMAIN}", "coordinator", "admin")
-    members, links, prefs, caps = [], [], [], []
+    members: list[Row] = []
+    links: list[Row] = []
+    prefs: list[Row] = []
+    caps: list[Row] = []
     by_skill: dict[int, list[int]] = defaultdict(list)
     for m in range(1, spec.members + 1):
         first, last = MEMBER_NAMES[m % len(MEMBER_NAMES)][0].split()[0], f"{m:05d}"
         uid = user(f"member{m:05d}@{DOMAIN}", "member")
         members.append(
-            {"id": m, "user_id": uid, "display_name": f"{first} {last}", "status": "active", "created_at": now}
+            {
+                "id": m,
+                "user_id": uid,
+                "display_name": f"{first} {last}",
+                "status": "active",
+                "created_at": now,
+            }
         )
         for sid in rng.sample([s["id"] for s in skills], rng.randint(1, 3)):
             links.append({"member_id": m, "skill_id": sid})
@@ -143,7 +155,8 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                     "updated_at": now,
                 }
             )
-    clients, contacts = [], []
+    clients: list[Row] = []
+    contacts: list[Row] = []
     for c in range(1, spec.clients + 1):
         clients.append(
             {
@@ -175,7 +188,8 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
     staffed = [s for s in services if by_skill[s["skill_id"]]]
     if not staffed:
         raise DomainError("No member has a skill any service needs.")
-    bookings, shifts = [], []
+    bookings: list[Row] = []
+    shifts: list[Row] = []
     for c in range(1, spec.clients + 1):
         for _ in range(rng.randint(2, 4)):
             svc = rng.choice(staffed)
@@ -229,7 +243,8 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         s["id"] = i
     busy_until: dict[int, datetime] = {}
     pointer: dict[int, int] = defaultdict(int)
-    assignments, entries = [], []
+    assignments: list[Row] = []
+    entries: list[Row] = []
     for s in shifts:
         svc = service[s["service_id"]]
         pool = by_skill[svc["skill_id"]]
@@ -300,7 +315,10 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         month = local.replace(day=1)
         if month < this_month:
             by_client_month[(e["_shift"]["client_id"], month)].append(e)
-    invoices, lines, items, payments = [], [], [], []
+    invoices: list[Row] = []
+    lines: list[Row] = []
+    items: list[Row] = []
+    payments: list[Row] = []
     number = 0
     for (c, month), month_entries in sorted(by_client_month.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         number += 1

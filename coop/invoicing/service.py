@@ -682,11 +682,33 @@ def list_invoices(
     return list(session.scalars(stmt))
 
 
-def overdue(session: Session, today: date) -> list[Invoice]:
-    candidates = session.scalars(
-        select(Invoice).where(Invoice.status == "issued", Invoice.due_date < today).order_by(Invoice.due_date)
+def _overdue_where(today: date) -> list[Any]:
+    """Issued, past its due date, not wholly credited and with something still to pay: the same
+    test as display_status(...) == "overdue", done by the database."""
+    paid = (
+        select(func.coalesce(func.sum(Payment.amount_pence), 0))
+        .where(Payment.invoice_id == Invoice.id)
+        .scalar_subquery()
     )
-    return [i for i in candidates if display_status(i, today) == "overdue"]
+    credited = (
+        select(func.coalesce(func.sum(CreditNote.gross_pence), 0))
+        .where(CreditNote.invoice_id == Invoice.id)
+        .scalar_subquery()
+    )
+    return [
+        Invoice.status == "issued",
+        Invoice.due_date < today,
+        credited < Invoice.gross_pence,
+        Invoice.gross_pence - credited - paid > 0,
+    ]
+
+
+def overdue(session: Session, today: date) -> list[Invoice]:
+    return list(session.scalars(select(Invoice).where(*_overdue_where(today)).order_by(Invoice.due_date)))
+
+
+def overdue_count(session: Session, today: date) -> int:
+    return session.scalar(select(func.count()).select_from(Invoice).where(*_overdue_where(today))) or 0
 
 
 def send_reminders(session: Session, today: date, *, now: datetime | None = None) -> int:

@@ -225,18 +225,39 @@ def _decode(spec: SettingSpec, raw: str) -> Any:
     return json.loads(raw)
 
 
+def _history_of(session: Session, key: str) -> list[tuple[date, str]]:
+    """(effective_from, raw value) of one setting, newest first, read once per transaction:
+    pages that price many shifts ask for the same few settings hundreds of times."""
+    tx = session.get_transaction()
+    memo: tuple[object, dict[str, list[tuple[date, str]]]] | None = session.info.get("settings_memo")
+    if memo is None or memo[0] is not tx:
+        memo = (tx, {})
+        session.info["settings_memo"] = memo
+    found: list[tuple[date, str]] | None = memo[1].get(key)
+    if found is None:
+        rows = session.execute(
+            select(Setting.effective_from, Setting.value)
+            .where(Setting.key == key)
+            .order_by(Setting.effective_from.desc())
+        )
+        found = [(day, raw) for day, raw in rows]
+        if tx is not None:
+            memo[1][key] = found
+    return found
+
+
+def _forget(session: Session) -> None:
+    session.info.pop("settings_memo", None)
+
+
 def get(session: Session, key: str, on: date | None = None) -> Any:
     """The value in force on a date (today in London by default)."""
     spec = SPECS[key]
     on = on or today_london()
-    stmt = (
-        select(Setting.value)
-        .where(Setting.key == key, Setting.effective_from <= on)
-        .order_by(Setting.effective_from.desc())
-        .limit(1)
-    )
-    raw = session.scalar(stmt)
-    return spec.default if raw is None else _decode(spec, raw)
+    for effective_from, raw in _history_of(session, key):
+        if effective_from <= on:
+            return _decode(spec, raw)
+    return spec.default
 
 
 def pay_floor(session: Session, on: date | None = None) -> int:
@@ -281,6 +302,7 @@ def set_value(
 ) -> Setting:
     """Set a value from a date (today by default), audit-logged. The caller commits."""
     value = validate(key, value)
+    _forget(session)
     effective_from = effective_from or today_london()
     if key == "pay_floor_pence":
         statutory = get(session, "statutory_minimum_pence", effective_from)
@@ -307,4 +329,5 @@ def set_value(
         {"value": before},
         {"value": value, "effective_from": effective_from.isoformat()},
     )
+    _forget(session)
     return existing

@@ -59,4 +59,9 @@ class TimesheetEntry(Base):
 
     @property
     def worked_minutes(self) -> int:
-        return int((self.actual_end - self.actual_start).total_seconds() // 60) - self.break_minutes
+        return worked_minutes(self.actual_start, self.actual_end, self.break_minutes)
+
+
+def worked_minutes(start: datetime, end: datetime, break_minutes: int) -> int:
+    """Minutes worked: from start to end, less the unpaid break."""
+    return int((end - start).total_seconds() // 60) - break_minutes
