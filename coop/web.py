@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask, Request, Response, abort, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField, HiddenField, SubmitField
@@ -178,9 +180,14 @@ def load_user(user_id: str) -> Any:
     from coop.auth.models import User
 
     uid, _, token = user_id.partition(":")
-    if not uid.isdigit():
+    if not uid.isdigit() or int(uid) > MAX_ID:
         return None
-    user = db.session.get(User, int(uid))
+    # one query for the account and its roles (a selectin load would be a second, every page)
+    user = (
+        db.session.scalars(select(User).options(joinedload(User.roles)).where(User.id == int(uid)))
+        .unique()
+        .first()
+    )
     if user is None or not user.is_active or user.session_token != token:
         return None
     return user

@@ -632,20 +632,19 @@ def edit_shifts(
     return changed
 
 
-def complete_finished_bookings(session: Session, now: datetime | None = None) -> int:
-    """Scheduled bookings whose visits have all ended become completed."""
+def complete_finished_bookings(
+    session: Session, now: datetime | None = None, *, client_id: int | None = None
+) -> int:
+    """Scheduled bookings whose visits have all ended become completed (one client's, or all)."""
     now = now or utcnow()
     unfinished = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED, Shift.ends_at > now)
     worked = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED)
-    ids = list(
-        session.scalars(
-            select(Booking.id).where(
-                Booking.status == BookingStatus.SCHEDULED,
-                Booking.id.not_in(unfinished),
-                Booking.id.in_(worked),
-            )
-        )
-    )
+    stmt = select(Booking.id).where(Booking.status == BookingStatus.SCHEDULED)
+    if client_id is not None:
+        stmt = stmt.where(Booking.client_id == client_id)
+        unfinished = unfinished.where(Shift.client_id == client_id)
+        worked = worked.where(Shift.client_id == client_id)
+    ids = list(session.scalars(stmt.where(Booking.id.not_in(unfinished), Booking.id.in_(worked))))
     if not ids:
         return 0
     session.execute(update(Booking).where(Booking.id.in_(ids)).values(status=BookingStatus.COMPLETED))
@@ -704,18 +703,20 @@ class Staffing:
 def staffing_for(session: Session, booking: Booking) -> Staffing:
     """How many active members have the skill, and how many of them are free for the first
     visit (their weekly pattern and time off allow it and they have no clashing shift)."""
-    from coop.rota.service import is_free_for
+    from coop.rota.service import free_members
 
     members = list(
         session.scalars(
-            select(Member).where(
+            select(Member)
+            .options(selectinload(Member.skills))
+            .where(
                 Member.status == MemberStatus.ACTIVE,
                 Member.skills.any(id=booking.service.skill_id),
             )
         )
     )
     starts_at, ends_at = local_span_to_utc(booking.start_date, booking.start_time, booking.end_time)
-    available = sum(1 for m in members if is_free_for(session, m, starts_at, ends_at))
+    available = len(free_members(session, members, starts_at, ends_at))
     return Staffing(with_skill=len(members), available=available)
 
 

@@ -384,7 +384,7 @@ def cancel_shift(shift_id: int) -> Page:
 @roles("client")
 def client_bookings() -> Page:
     client = _my_client()
-    bookings.complete_finished_bookings(db.session)
+    bookings.complete_finished_bookings(db.session, client_id=client.id)
     overview = bookings.client_overview(db.session, client.id)
     from coop.rota.service import holders_of
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from coop.audit.service import record
 from coop.auth.models import Role, UserRole
@@ -45,7 +45,8 @@ class ProposalData:
 
 def voters(session: Session) -> list[Member]:
     """Members who may vote: everyone who has not left (taking a break does not take the vote)."""
-    return list(session.scalars(select(Member).where(Member.status != MemberStatus.LEFT)))
+    stmt = select(Member).options(joinedload(Member.user)).where(Member.status != MemberStatus.LEFT)
+    return list(session.scalars(stmt))
 
 
 def create_proposal(session: Session, author: Member, data: ProposalData, *, today: date) -> Proposal:

@@ -89,17 +89,20 @@ class MemberHome:
 
 
 def member_home(session: Session, member: Member) -> MemberHome:
-    """A member's next shifts and, if they set a limit, where they stand this period."""
-    cap = caps.cap_for(session, member.id)
-    period = totals = None
-    if cap is not None:
-        planner = caps.Planner.for_member(session, member)
-        period = planner.period_of(today_london())
-        totals = planner.totals(period)
+    """A member's offers, next shifts and, if they set a limit, where they stand this period."""
     from coop.rota.offers import my_offers
 
+    planner = caps.Planner.for_member(session, member)
+    period = totals = None
+    if planner.cap is not None:
+        period = planner.period_of(today_london())
+        totals = planner.totals(period)
     return MemberHome(
-        my_offers(session, member), rota.my_shifts(session, member, past_days=0)[:5], cap, period, totals
+        my_offers(session, member, planner=planner),
+        rota.my_shifts(session, member, past_days=0)[:5],
+        planner.cap,
+        period,
+        totals,
     )
 
 

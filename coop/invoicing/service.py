@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Shift, ShiftStatus
@@ -31,7 +31,7 @@ from coop.money import apply_rate, format_pence, round_pence
 from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
+from coop.timeutil import format_dt, london_to_utc, to_london, today_london, utcnow
 
 RenderHtml = Callable[[Invoice], str]
 DAY = "%a %-d %b %Y"
@@ -664,27 +664,11 @@ def get_credit_note(session: Session, note_id: int, *, client_id: int | None = N
 # --- lists, reminders, exports --------------------------------------------------------------------
 
 
-def list_invoices(
-    session: Session,
-    *,
-    client_id: int | None = None,
-    status: str | None = None,
-    issued_only: bool = False,
-    limit: int = 200,
-) -> list[Invoice]:
-    stmt = select(Invoice).order_by(Invoice.issue_date.desc().nulls_first(), Invoice.id.desc()).limit(limit)
-    if client_id is not None:
-        stmt = stmt.where(Invoice.client_id == client_id)
-    if issued_only or status in ("issued",):
-        stmt = stmt.where(Invoice.status == "issued")
-    if status == "draft":
-        stmt = stmt.where(Invoice.status == "draft")
-    return list(session.scalars(stmt))
+STATUSES = ("draft", "issued", "part-paid", "paid", "overdue", "credited")
 
 
-def _overdue_where(today: date) -> list[Any]:
-    """Issued, past its due date, not wholly credited and with something still to pay: the same
-    test as display_status(...) == "overdue", done by the database."""
+def _money_in() -> tuple[Any, Any]:
+    """Scalar subqueries: what has been paid on, and credited against, the invoice in the row."""
     paid = (
         select(func.coalesce(func.sum(Payment.amount_pence), 0))
         .where(Payment.invoice_id == Invoice.id)
@@ -695,6 +679,62 @@ def _overdue_where(today: date) -> list[Any]:
         .where(CreditNote.invoice_id == Invoice.id)
         .scalar_subquery()
     )
+    return paid, credited
+
+
+def _status_where(status: str, today: date) -> list[Any]:
+    """SQL for display_status(invoice, today) == status (see display_status for the rules)."""
+    if status == "draft":
+        return [Invoice.status == "draft"]
+    if status == "overdue":
+        return _overdue_where(today)
+    paid, credited = _money_in()
+    issued = Invoice.status == "issued"
+    owing = Invoice.gross_pence - credited - paid > 0
+    not_credited = credited < Invoice.gross_pence
+    not_due = or_(Invoice.due_date.is_(None), Invoice.due_date >= today)
+    if status == "credited":
+        return [issued, credited >= Invoice.gross_pence]
+    if status == "paid":
+        return [issued, not_credited, Invoice.gross_pence - credited - paid <= 0]
+    if status == "part-paid":
+        return [issued, not_credited, owing, not_due, paid > 0]
+    if status == "issued":
+        return [issued, not_credited, owing, not_due, paid == 0]
+    return []
+
+
+def list_invoices(
+    session: Session,
+    *,
+    client_id: int | None = None,
+    status: str | None = None,
+    issued_only: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+    today: date | None = None,
+) -> list[Invoice]:
+    """Newest first, filtered by the status people see (by the database), without their lines."""
+    stmt = (
+        select(Invoice)
+        .options(lazyload(Invoice.lines))
+        .order_by(Invoice.issue_date.desc().nulls_first(), Invoice.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if client_id is not None:
+        stmt = stmt.where(Invoice.client_id == client_id)
+    if issued_only:
+        stmt = stmt.where(Invoice.status == "issued")
+    if status in STATUSES:
+        stmt = stmt.where(*_status_where(status, today or today_london()))
+    return list(session.scalars(stmt))
+
+
+def _overdue_where(today: date) -> list[Any]:
+    """Issued, past its due date, not wholly credited and with something still to pay: the same
+    test as display_status(...) == "overdue", done by the database."""
+    paid, credited = _money_in()
     return [
         Invoice.status == "issued",
         Invoice.due_date < today,

@@ -28,9 +28,10 @@ from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
 from coop.money import pounds_field
 from coop.timeutil import today_london
-from coop.web import ActionForm, parse_decimal, pdf_response
+from coop.web import ActionForm, db_id, parse_decimal, pdf_response
 
 bp = Blueprint("invoicing", __name__)
+PAGE_SIZE = 50
 Page = str | WResponse
 
 
@@ -76,14 +77,18 @@ def _tampered(e: DomainError) -> tuple[str, int]:
 def index() -> Page:
     today = today_london()
     status = request.args.get("status", "")
-    invoices = service.list_invoices(db.session)
-    if status:
-        invoices = [i for i in invoices if service.display_status(i, today) == status]
+    page = request.args.get("page", 1, type=db_id)
+    found = service.list_invoices(
+        db.session, status=status, today=today, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    invoices, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     last_month_end = today.replace(day=1) - timedelta(days=1)
     form = RunForm(period_start=last_month_end.replace(day=1), period_end=last_month_end)
     return render_template(
         "invoicing/index.html",
         invoices=invoices,
+        page=page,
+        more=more,
         today=today,
         status=status,
         form=form,

@@ -49,8 +49,10 @@ class Member(Base):
     status: Mapped[str] = mapped_column(String(10), default=MemberStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship(lazy="joined")
-    skills: Mapped[list[Skill]] = relationship(secondary=member_skill, lazy="selectin", order_by=Skill.name)
+    user: Mapped[User] = relationship(lazy="select")  # from the identity map when loaded
+    skills: Mapped[list[Skill]] = relationship(
+        secondary=member_skill, lazy="select", order_by=Skill.name
+    )  # lists of members ask for them with selectinload(Member.skills)
 
     __table_args__ = (CheckConstraint("status IN ('active', 'paused', 'left')", name="status_known"),)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coop.auth import service as auth
 from coop.auth.models import Role, User
@@ -27,7 +27,11 @@ def get_member(session: Session, member_id: int) -> Member:
 
 
 def list_members(session: Session, *, status: str | None = None, skill_id: int | None = None) -> list[Member]:
-    stmt = select(Member).order_by(func.lower(Member.display_name))
+    stmt = (
+        select(Member)
+        .options(joinedload(Member.user), selectinload(Member.skills))
+        .order_by(func.lower(Member.display_name))
+    )
     if status:
         stmt = stmt.where(Member.status == status)
     if skill_id:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
@@ -92,7 +92,11 @@ def plan(
                     s.id, s.service.skill_id, s.starts_at, s.ends_at, left, caps.shift_pay_pence(session, s)
                 )
             )
-    members = list(session.scalars(select(Member).where(Member.status != MemberStatus.LEFT)))
+    members = list(
+        session.scalars(
+            select(Member).options(selectinload(Member.skills)).where(Member.status != MemberStatus.LEFT)
+        )
+    )
     rules = rota.rules_from_settings(session)
     facts = rota.member_facts(session, members, (lo - rules.reach - timedelta(days=7), hi + rules.reach))
     prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
@@ -156,9 +160,10 @@ def _lapse(session: Session, now: datetime) -> None:
 
 
 def my_offers(
-    session: Session, member: Member, *, now: datetime | None = None
+    session: Session, member: Member, *, now: datetime | None = None, planner: caps.Planner | None = None
 ) -> list[tuple[Offer, caps.Fit]]:
-    """Open offers with pay and what each would leave of the member's limit."""
+    """Open offers with pay and what each would leave of the member's limit (pass the member's
+    Planner if you have one, to save reading their work again)."""
     now = now or utcnow()
     offers = list(
         session.scalars(
@@ -167,7 +172,9 @@ def my_offers(
             .order_by(Offer.expires_at)
         )
     )
-    planner = caps.Planner.for_member(session, member, now=now)
+    if not offers:
+        return []
+    planner = planner or caps.Planner.for_member(session, member, now=now)
     return [(o, planner.fit(o.shift)) for o in offers]
 
 
@@ -216,7 +223,11 @@ def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime 
         return
     now = now or utcnow()
     group = settings.get(session, "fair_release_group")
-    members = list(session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)))
+    members = list(
+        session.scalars(
+            select(Member).options(selectinload(Member.skills)).where(Member.status == MemberStatus.ACTIVE)
+        )
+    )
     prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
     rules = rota.rules_from_settings(session)
     for shift in shifts:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from coop.auth import service as auth
 from coop.auth.models import Role
 from coop.bookings.models import Service, Shift, ShiftStatus, new_feed_token
 from coop.caps import service as caps
-from coop.db import write_transaction
+from coop.db import bucket, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, member_skill
@@ -36,7 +36,7 @@ from coop.rota.models import (
 )
 from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
 from coop.settings import service as settings
-from coop.timeutil import format_dt, to_london, utcnow
+from coop.timeutil import format_dt, to_london, utcnow, week_start
 
 JUST_TAKEN = "Sorry, someone has just taken the last place on this shift."
 
@@ -57,11 +57,17 @@ def member_facts(
     around: tuple[datetime, datetime],
     *,
     exclude_assignment: int | None = None,
+    skills: dict[int, frozenset[int]] | None = None,
 ) -> dict[int, MemberFacts]:
-    """Everything the rules need about these members near a time range, in four queries."""
+    """Everything the rules need about these members near a time range, in four queries (three
+    when the caller already knows their skills)."""
     ids = [m.id for m in members]
     facts = {
-        m.id: MemberFacts(m.id, m.status == MemberStatus.ACTIVE, frozenset(s.id for s in m.skills))
+        m.id: MemberFacts(
+            m.id,
+            m.status == MemberStatus.ACTIVE,
+            skills[m.id] if skills is not None else frozenset(s.id for s in m.skills),
+        )
         for m in members
     }
     if not ids:
@@ -102,12 +108,20 @@ def _window(shift: Shift, rules: RotaRules) -> tuple[datetime, datetime]:
     return shift.starts_at - rules.reach - timedelta(days=1), shift.ends_at + rules.reach + timedelta(days=1)
 
 
-def is_free_for(session: Session, member: Member, starts_at: datetime, ends_at: datetime) -> bool:
-    """Pattern, time off and other shifts allow this member to work then (skills aside)."""
+def free_members(
+    session: Session, members: Sequence[Member], starts_at: datetime, ends_at: datetime
+) -> list[Member]:
+    """Those whose pattern, time off and other shifts allow them to work then (skills aside),
+    found with the same few queries however many members there are."""
     rules = rules_from_settings(session)
-    facts = member_facts(session, [member], (starts_at - rules.reach, ends_at + rules.reach))[member.id]
-    facts = MemberFacts(facts.member_id, True, frozenset({0}), facts.windows, facts.time_off, facts.busy)
-    return not blocking_reasons(facts, ShiftFacts(0, 0, starts_at, ends_at), rules)
+    all_facts = member_facts(session, members, (starts_at - rules.reach, ends_at + rules.reach))
+    free = []
+    for m in members:
+        f = all_facts[m.id]
+        f = MemberFacts(f.member_id, True, frozenset({0}), f.windows, f.time_off, f.busy)
+        if not blocking_reasons(f, ShiftFacts(0, 0, starts_at, ends_at), rules):
+            free.append(m)
+    return free
 
 
 def shift_problems(
@@ -457,19 +471,18 @@ def open_shifts_for(
     filters: ShiftFilter | None = None,
     days: int = 42,
     limit: int = 100,
+    prefs: RotaPreferences | None = None,
 ) -> list[OpenShift]:
     """Shifts with a free slot that this member could take, soonest first, with the pay and
     what each would leave of their cap headroom. Paused members see none unless they chose to."""
     now = now or utcnow()
     filters = filters or ShiftFilter()
-    prefs = preferences(session, member)
+    prefs = prefs or preferences(session, member)
     if member.status == MemberStatus.LEFT or (
         member.status == MemberStatus.PAUSED and not prefs.show_open_when_paused
     ):
         return []
-    skill_ids = [s.id for s in member.skills]
-    if not skill_ids:
-        return []
+    my_skills = select(member_skill.c.skill_id).where(member_skill.c.member_id == member.id)
     horizon = now + timedelta(days=days)
     stmt = (
         select(Shift)
@@ -479,7 +492,7 @@ def open_shifts_for(
             Shift.starts_at > now,
             Shift.starts_at < horizon,
             Shift.filled < Shift.slots,
-            Service.skill_id.in_(skill_ids),
+            Service.skill_id.in_(my_skills),
         )
         .order_by(Shift.starts_at)
     )
@@ -494,33 +507,30 @@ def open_shifts_for(
     ]
     if not shifts:
         return []
-    held = set(
-        session.scalars(
-            select(Assignment.shift_id).where(
-                Assignment.member_id == member.id,
-                Assignment.status == AssignmentStatus.ACCEPTED,
-                Assignment.shift_id.in_([s.id for s in shifts]),
-            )
-        )
-    )
-    held = {s.id for s in shifts if s.open_to_all_at is not None and s.open_to_all_at > now}
-    if held:
+    # Fair release: a shift still held for some members shows only to them until it opens.
+    on_hold = {s.id for s in shifts if s.open_to_all_at is not None and s.open_to_all_at > now}
+    if on_hold:
         mine = set(
             session.scalars(
                 select(ShiftHold.shift_id).where(
-                    ShiftHold.member_id == member.id, ShiftHold.shift_id.in_(held)
+                    ShiftHold.member_id == member.id, ShiftHold.shift_id.in_(on_hold)
                 )
             )
         )
-        shifts = [s for s in shifts if s.id not in held or s.id in mine]
+        shifts = [s for s in shifts if s.id not in on_hold or s.id in mine]
     rules = rules_from_settings(session)
-    facts = member_facts(session, [member], (now - rules.reach, horizon + rules.reach))[member.id]
+    # Every shift listed needs one of the member's skills (the query asked), so those are the
+    # skills the rules need to know about; a held shift clashes with itself, so it drops out.
+    known = {member.id: frozenset(s.service.skill_id for s in shifts)}
+    facts = member_facts(session, [member], (now - rules.reach, horizon + rules.reach), skills=known)[
+        member.id
+    ]
     # Open to a paused member who asked to see shifts: judge them as if active.
     facts.active = True
     result = []
     planner = caps.Planner.for_member(session, member, now=now)
     for s in shifts:
-        if s.id in held or blocking_reasons(facts, shift_facts(s), rules):
+        if blocking_reasons(facts, shift_facts(s), rules):
             continue
         result.append(OpenShift(s, caps.shift_pay_pence(session, s), planner.fit(s)))
         if len(result) >= limit:
@@ -559,39 +569,90 @@ def my_open_swap_offers(session: Session, member: Member) -> dict[int, SwapOffer
 
 
 @dataclass
-class RotaWeek:
-    start: date
-    days: list[date]
+class RotaDay:
+    """One day of the rota in detail, with a line per day of its week (shifts, open places):
+    a co-op with hundreds of clients has too many shifts in a week to show on one page."""
+
+    monday: date
+    day: date
+    days: list[tuple[date, int, int]]
     shifts: list[Shift]
     holders: dict[int, list[Member]]
 
-    def by_day(self) -> dict[date, list[Shift]]:
-        grouped: dict[date, list[Shift]] = defaultdict(list)
-        for s in self.shifts:
-            grouped[to_london(s.starts_at).date()].append(s)
-        return grouped
-
-    def by_member(self) -> list[tuple[Member, list[Shift]]]:
-        grouped: dict[int, tuple[Member, list[Shift]]] = {}
-        for s in self.shifts:
-            for m in self.holders.get(s.id, []):
-                grouped.setdefault(m.id, (m, []))[1].append(s)
-        return sorted(grouped.values(), key=lambda pair: pair[0].display_name.lower())
+    def who(self, shift_id: int) -> str:
+        return ", ".join(m.display_name for m in self.holders.get(shift_id, []))
 
 
-def rota_week(session: Session, monday: date) -> RotaWeek:
+def _day_edges(first: date, count: int) -> list[datetime]:
     from coop.timeutil import london_to_utc
 
-    lo, hi = london_to_utc(monday, time(0, 0)), london_to_utc(monday + timedelta(days=7), time(0, 0))
+    return [london_to_utc(first + timedelta(days=i), time(0, 0)) for i in range(count + 1)]
+
+
+def rota_day(session: Session, day: date) -> RotaDay:
+    monday = week_start(day)
+    edges = _day_edges(monday, 7)
+    key = bucket(Shift.starts_at, edges)
+    per_day = {
+        k: (n, open_places or 0)
+        for k, n, open_places in session.execute(
+            select(key, func.count(), func.sum(Shift.slots - Shift.filled))
+            .where(
+                Shift.starts_at >= edges[0],
+                Shift.starts_at < edges[-1],
+                Shift.status == ShiftStatus.SCHEDULED,
+            )
+            .group_by(key)
+        )
+    }
+    days = [(monday + timedelta(days=i), *per_day.get(i, (0, 0))) for i in range(7)]
+    lo, hi = _day_edges(day, 1)
     shifts = list(
         session.scalars(
             select(Shift)
             .where(Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED)
-            .order_by(Shift.starts_at)
+            .order_by(Shift.starts_at, Shift.id)
         )
     )
-    holders = holders_of(session, [s.id for s in shifts])
-    return RotaWeek(monday, [monday + timedelta(days=i) for i in range(7)], shifts, holders)
+    return RotaDay(monday, day, days, shifts, holders_of(session, [s.id for s in shifts]))
+
+
+def rota_by_member(
+    session: Session, monday: date, *, page: int = 1, per_page: int = 40
+) -> tuple[list[tuple[Member, list[Shift]]], bool]:
+    """Who works which shifts in a week, a page of members at a time (by name). Returns the page
+    and whether there is another."""
+    edges = _day_edges(monday, 7)
+    in_week = (
+        Assignment.status == AssignmentStatus.ACCEPTED,
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.starts_at >= edges[0],
+        Shift.starts_at < edges[-1],
+    )
+    members = list(
+        session.scalars(
+            select(Member)
+            .join(Assignment, Assignment.member_id == Member.id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(*in_week)
+            .group_by(Member.id)
+            .order_by(func.lower(Member.display_name), Member.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+    )
+    more = len(members) > per_page
+    members = members[:per_page]
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    if members:
+        for member_id, shift in session.execute(
+            select(Assignment.member_id, Shift)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(Assignment.member_id.in_([m.id for m in members]), *in_week)
+            .order_by(Shift.starts_at)
+        ):
+            shifts[member_id].append(shift)
+    return [(m, shifts[m.id]) for m in members], more
 
 
 def holders_of(session: Session, shift_ids: Iterable[int]) -> dict[int, list[Member]]:
@@ -640,6 +701,7 @@ def candidates_for(session: Session, shift: Shift, *, now: datetime | None = Non
     members = list(
         session.scalars(
             select(Member)
+            .options(selectinload(Member.skills))
             .join(member_skill, member_skill.c.member_id == Member.id)
             .where(member_skill.c.skill_id == shift.service.skill_id, Member.status != MemberStatus.LEFT)
             .order_by(Member.display_name)

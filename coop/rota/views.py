@@ -43,13 +43,14 @@ def open_shifts() -> Page:
         weekday=weekday if weekday is not None and 0 <= weekday <= 6 else None,
         area=request.args.get("area", "").strip()[:80],
     )
+    prefs = rota.preferences(db.session, member)
     return render_template(
         "rota/open.html",
         member=member,
-        items=rota.open_shifts_for(db.session, member, filters=filters),
+        items=rota.open_shifts_for(db.session, member, filters=filters, prefs=prefs),
         filters=filters,
         services=bookings.list_services(db.session, active_only=True),
-        prefs=rota.preferences(db.session, member),
+        prefs=prefs,
         form=ActionForm(),
     )
 
@@ -293,17 +294,23 @@ def member_feed(token: str) -> Response:
 @bp.route("/rota")
 @roles("coordinator")
 def week() -> Page:
+    """One day of a week in detail (?week= any day of it, default today), or the week by member
+    (?view=member, a page of members at a time), or a printable day (?print=1)."""
     try:
         day = day_arg(request.args.get("week", ""))
     except ValueError:
         day = today_london()
     monday = week_start(day)
-    view = request.args.get("view", "day")
-    week_ = rota.rota_week(db.session, monday)
+    nav = {"prev": monday - timedelta(days=7), "next": monday + timedelta(days=7)}
+    if request.args.get("view") == "member":
+        page = request.args.get("page", 1, type=db_id)
+        people, more = rota.rota_by_member(db.session, monday, page=page)
+        return render_template(
+            "rota/by_member.html", monday=monday, people=people, page=page, more=more, **nav
+        )
+    rota_day = rota.rota_day(db.session, day)
     template = "rota/print.html" if request.args.get("print") else "rota/week.html"
-    return render_template(
-        template, week=week_, view=view, prev=monday - timedelta(days=7), next=monday + timedelta(days=7)
-    )
+    return render_template(template, rota=rota_day, **nav)
 
 
 @bp.route("/rota/unfilled")

@@ -226,24 +226,24 @@ def _decode(spec: SettingSpec, raw: str) -> Any:
 
 
 def _history_of(session: Session, key: str) -> list[tuple[date, str]]:
-    """(effective_from, raw value) of one setting, newest first, read once per transaction:
-    pages that price many shifts ask for the same few settings hundreds of times."""
+    """(effective_from, raw value) of one setting, newest first. The whole (small) setting table
+    is read once per transaction: pages that price many shifts ask for a few settings hundreds
+    of times."""
     tx = session.get_transaction()
     memo: tuple[object, dict[str, list[tuple[date, str]]]] | None = session.info.get("settings_memo")
     if memo is None or memo[0] is not tx:
-        memo = (tx, {})
-        session.info["settings_memo"] = memo
-    found: list[tuple[date, str]] | None = memo[1].get(key)
-    if found is None:
+        table: dict[str, list[tuple[date, str]]] = {}
         rows = session.execute(
-            select(Setting.effective_from, Setting.value)
-            .where(Setting.key == key)
-            .order_by(Setting.effective_from.desc())
+            select(Setting.key, Setting.effective_from, Setting.value).order_by(
+                Setting.key, Setting.effective_from.desc()
+            )
         )
-        found = [(day, raw) for day, raw in rows]
+        for name, day, raw in rows:
+            table.setdefault(name, []).append((day, raw))
+        memo = (tx, table)
         if tx is not None:
-            memo[1][key] = found
-    return found
+            session.info["settings_memo"] = memo
+    return memo[1].get(key, [])
 
 
 def _forget(session: Session) -> None:

@@ -95,6 +95,8 @@ def test_fair_release_holds_new_shifts_for_members_with_least_work(session, setu
     with pytest.raises(DomainError, match="first open to members who have had less work"):
         rota.claim(session, outsider.id, shift.id)
     assert shift.id not in {o.shift.id for o in rota.open_shifts_for(session, outsider)}
+    # the member it is held for sees it among their open shifts
+    assert shift.id in {o.shift.id for o in rota.open_shifts_for(session, held_for[0])}
     rota.claim(session, outsider.id, shift.id, now=utcnow() + timedelta(hours=7))  # opens to everyone
 
 

@@ -1,0 +1,41 @@
+"""No page people use every day sends a query per row: the SQL statements for each page are the
+same on a small generated co-op and on one three times its size, and at most 12. (`make bench`
+measures the same on 1,000 members and 52 weeks.)"""
+
+from __future__ import annotations
+
+from bench.pages import PAGES, Counter, signed_in
+from coop import create_app
+from coop.demo import generate as gen
+from tests.conftest import app_config
+
+MAX_STATEMENTS = 12
+
+
+def statements_per_page(db_url, tmp_path, spec):
+    app = create_app(app_config(db_url, tmp_path))
+    session = app.extensions["coop_db"][1]()
+    gen.generate(session, spec)
+    session.close()
+    clients = {role: signed_in(app, email) for role, email in gen.logins()}
+    counter = Counter(app.extensions["coop_db"][0])
+    out = {}
+    for role, name, url in PAGES:
+        clients[role].get(url)
+        counter.count = 0
+        assert clients[role].get(url).status_code == 200, name
+        out[name] = counter.count
+    app.extensions["coop_db"][0].dispose()
+    return out
+
+
+def test_statements_per_page_do_not_grow_with_the_data(databases, tmp_path):
+    small_url, big_url = databases.create(), databases.create()
+    try:
+        small = statements_per_page(small_url, tmp_path / "small", gen.Spec(members=20, clients=4, weeks=6))
+        big = statements_per_page(big_url, tmp_path / "big", gen.Spec(members=60, clients=12, weeks=6))
+    finally:
+        databases.drop(small_url)
+        databases.drop(big_url)
+    assert small == big
+    assert max(small.values()) <= MAX_STATEMENTS, small
