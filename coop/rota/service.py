@@ -472,9 +472,11 @@ def open_shifts_for(
     days: int = 42,
     limit: int = 100,
     prefs: RotaPreferences | None = None,
+    after: datetime | None = None,
 ) -> list[OpenShift]:
-    """Shifts with a free slot that this member could take, soonest first, with the pay and
-    what each would leave of their cap headroom. Paused members see none unless they chose to."""
+    """Shifts with a free slot that this member could take, soonest first (starting at or after
+    `after`, for a later page), with the pay and what each would leave of their limit.
+    Paused members see none unless they chose to."""
     now = now or utcnow()
     filters = filters or ShiftFilter()
     prefs = prefs or preferences(session, member)
@@ -489,7 +491,7 @@ def open_shifts_for(
         .join(Service, Service.id == Shift.service_id)
         .where(
             Shift.status == ShiftStatus.SCHEDULED,
-            Shift.starts_at > now,
+            (Shift.starts_at >= after) & (Shift.starts_at > now) if after else Shift.starts_at > now,
             Shift.starts_at < horizon,
             Shift.filled < Shift.slots,
             Service.skill_id.in_(my_skills),

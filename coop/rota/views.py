@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WResponse
@@ -33,6 +33,17 @@ def _back(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else url_for(default)
 
 
+OPEN_PAGE = 25  # open shifts per page: the soonest first, then "Later shifts"
+
+
+def _moment(value: str) -> datetime:
+    """A UTC moment from the query string (as written by the "Later shifts" link)."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None or not 2000 <= moment.year <= 2099:
+        raise ValueError(value)
+    return moment
+
+
 @bp.route("/shifts/open")
 @roles("member")
 def open_shifts() -> Page:
@@ -44,10 +55,16 @@ def open_shifts() -> Page:
         area=request.args.get("area", "").strip()[:80],
     )
     prefs = rota.preferences(db.session, member)
+    after = request.args.get("after", type=_moment)
+    items = rota.open_shifts_for(
+        db.session, member, filters=filters, prefs=prefs, after=after, limit=OPEN_PAGE + 1
+    )
     return render_template(
         "rota/open.html",
         member=member,
-        items=rota.open_shifts_for(db.session, member, filters=filters, prefs=prefs),
+        items=items[:OPEN_PAGE],
+        more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,
+        after=after,
         filters=filters,
         services=bookings.list_services(db.session, active_only=True),
         prefs=prefs,
