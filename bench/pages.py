@@ -29,7 +29,7 @@ PAGES = [
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def build(root: Path, spec: gen.Spec) -> Any:
+def build(root: Path, spec: gen.Spec) -> tuple[Any, str, dict[str, int]]:
     url = f"sqlite:///{root / f'bench-{spec.members}.sqlite3'}"
     upgrade(url)
     app = create_app(
@@ -43,9 +43,9 @@ def build(root: Path, spec: gen.Spec) -> Any:
     )
     with app.app_context():
         session = app.extensions["coop_db"][1]()
-        gen.generate(session, spec)
+        counts = gen.generate(session, spec)
         session.close()
-    return app
+    return app, url, counts
 
 
 def signed_in(app: Any, email: str) -> Any:
@@ -83,29 +83,32 @@ def statements(app: Any, clients: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def run(repeat: int = 30) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        started = time.perf_counter()
-        big = build(root, gen.Spec())
-        generate_seconds = time.perf_counter() - started
-        clients = {role: signed_in(big, email) for role, email in gen.logins()}
-        timings = {}
-        for role, name, url in PAGES:
-            client = clients[role]
-            client.get(url)
-            samples = []
-            for _ in range(repeat):
-                t = time.perf_counter()
-                r = client.get(url)
-                samples.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 200, (name, r.status_code)
-            samples.sort()
-            timings[name] = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1])
-        at_big = statements(big, clients)
-        small = build(root, gen.Spec(members=100, clients=20, weeks=52))
-        at_small = statements(small, {role: signed_in(small, email) for role, email in gen.logins()})
+def run(tmp: Path, repeat: int = 30) -> dict[str, Any]:
+    """The big co-op stays in `tmp` (its URL is returned) for the HTTP benchmarks."""
+    started = time.perf_counter()
+    big, url, counts = build(tmp, gen.Spec())
+    generate_seconds = time.perf_counter() - started
+    clients = {role: signed_in(big, email) for role, email in gen.logins()}
+    timings = {}
+    for role, name, path in PAGES:
+        client = clients[role]
+        client.get(path)
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            r = client.get(path)
+            samples.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (name, r.status_code)
+        samples.sort()
+        timings[name] = (statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)])
+    at_big = statements(big, clients)
+    big.extensions["coop_db"][0].dispose()
+    small, _, _ = build(tmp, gen.Spec(members=100, clients=20, weeks=52))
+    at_small = statements(small, {role: signed_in(small, email) for role, email in gen.logins()})
+    small.extensions["coop_db"][0].dispose()
     return {
+        "url": url,
+        "shifts": counts["shift"],
         "generate_seconds": generate_seconds,
         "timings": timings,
         "statements_1x": at_small,
@@ -114,7 +117,8 @@ def run(repeat: int = 30) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    result = run(repeat=10)
+    with tempfile.TemporaryDirectory() as folder:
+        result = run(Path(folder), repeat=10)
     for name, (median, p95) in result["timings"].items():
         print(
             f"{name:24} median {median:6.1f} ms  p95 {p95:6.1f} ms  "

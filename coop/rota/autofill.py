@@ -6,10 +6,11 @@ skill, the shift fits their weekly pattern and is not on time off, it keeps clea
 shifts (travel buffer, rest between working days), and it stays within their earnings and hours
 limits. A member gets at most one slot of a shift.
 
-Method: shifts are filled scarcest first (fewest possible members); each slot goes to the
-possible member furthest below their preferred weekly hours (members without a preference come
-after those with one). A repair pass then tries to fill each unfilled slot by moving one member
-to another slot they can also do."""
+Method: shifts are taken in order of when they end (as in interval scheduling, which leaves the
+most room for later ones); each slot goes to the possible member furthest below their preferred
+weekly hours (members without a preference come after those with one). Repair passes then fill
+unfilled slots by moving other proposals: one member moving out of one or two shifts, then
+longer chains (m1 moves to the empty slot, m2 takes m1's old slot, ...) found breadth first."""
 
 from __future__ import annotations
 
@@ -173,9 +174,8 @@ def propose(
                 by_skill[skill].append(c)
     eligible = {s.shift_id: eligible_members(s, by_skill.get(s.skill_id, []), rules) for s in shifts}
     holders: dict[int, list[int]] = defaultdict(list)
-    order = sorted(
-        shifts, key=lambda s: (len(eligible[s.shift_id]) / max(s.open_slots, 1), s.starts_at, s.shift_id)
-    )
+    # Earliest end first, as in interval scheduling: it leaves the most room for later shifts.
+    order = sorted(shifts, key=lambda s: (s.ends_at, len(eligible[s.shift_id]), s.shift_id))
     for shift in order:
         pool = eligible[shift.shift_id]
         for _ in range(shift.open_slots):
@@ -189,8 +189,9 @@ def propose(
             state.give(best, shift)
             holders[shift.shift_id].append(best)
     by_id = {s.shift_id: s for s in shifts}
+    latest_first = order[::-1]  # repairs start from the end of the period, where greedy left gaps
     for _ in range(repair_rounds):
-        if not _repair(state, shifts, eligible, holders, by_id):
+        if not _repair(state, latest_first, eligible, holders, by_id):
             break
     proposals = [Proposal(sid, m) for sid, ms in holders.items() for m in ms]
     unfilled = {}
@@ -276,14 +277,65 @@ def _repair(
     holders: dict[int, list[int]],
     by_id: dict[int, OpenShift],
 ) -> bool:
-    """Fill unfilled slots by moving other proposals (augmenting paths up to two moves deep)."""
+    """Fill unfilled slots by moving other proposals: short moves first (one member moves to
+    make room, possibly out of two shifts), then longer chains found breadth first."""
     moves = _Moves(state, holders)
     improved = False
     for u in shifts:
         while len(holders.get(u.shift_id, [])) < u.open_slots and _place(moves, u, eligible, set(), 1):
             improved = True
         moves.log.clear()
+    for u in shifts:
+        while len(holders.get(u.shift_id, [])) < u.open_slots and _chain(moves, u, eligible, by_id, set()):
+            improved = True
+        moves.log.clear()
     return improved
+
+
+def _chain(
+    moves: _Moves,
+    u: OpenShift,
+    eligible: dict[int, list[int]],
+    by_id: dict[int, OpenShift],
+    fixed: set[int],
+    max_shifts: int = 300,
+) -> bool:
+    """An augmenting chain for one slot of `u`, found breadth first: member m1 moves from shift
+    Y1 to u, m2 from Y2 to Y1, ... and the last member takes the last shift outright. Each shift
+    and member appears once, so every check made on the current proposals stays true when the
+    chain is carried out. Members in `fixed` are left alone. Gives up after `max_shifts` shifts."""
+    state, holders = moves.state, moves.holders
+    parent: dict[int, tuple[int, int]] = {}  # shift Y -> (member moving out of Y, shift they go to)
+    seen_shifts = {u.shift_id}
+    used = set(fixed)
+    queue = [u]
+    for x in queue:
+        if len(seen_shifts) > max_shifts:
+            return False
+        for m in eligible[x.shift_id]:
+            if m in used or m in holders[x.shift_id]:
+                continue
+            blocking = state.conflicts(m, x)
+            if not blocking:
+                if not state.fits_cap(m, x):
+                    continue
+                moves.give(m, x)
+                while x.shift_id in parent:  # carry out the chain, from its end back to u
+                    mover, target_id = parent[x.shift_id]
+                    moves.take(mover, x)
+                    x = by_id[target_id]
+                    moves.give(mover, x)
+                return True
+            if len(blocking) != 1:
+                continue
+            y = blocking[0]
+            if y.shift_id in seen_shifts or not state.fits_cap(m, x, ignoring=y):
+                continue
+            seen_shifts.add(y.shift_id)
+            used.add(m)
+            parent[y.shift_id] = (m, x.shift_id)
+            queue.append(y)
+    return False
 
 
 def gini(values: Sequence[float]) -> float:
