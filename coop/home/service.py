@@ -162,19 +162,18 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
         .group_by(income_key)
     ):
         income[key] = int(net or 0)
+    # Pay by the month the work was done (the timesheet's start), from one indexed range scan.
     edges = [london_to_utc(m, time(0)) for m in [*starts, next_month]]
-    pay_key = bucket(Shift.starts_at, edges)
+    pay_key = bucket(TimesheetEntry.actual_start, edges)
     pay = dict.fromkeys(range(months), 0)
+    earned = func.coalesce(TimesheetEntry.pay_pence, 0) + func.coalesce(TimesheetEntry.holiday_pence, 0)
     for key, amount in session.execute(
-        select(
-            pay_key,
-            func.sum(
-                func.coalesce(TimesheetEntry.pay_pence, 0) + func.coalesce(TimesheetEntry.holiday_pence, 0)
-            ),
+        select(pay_key, func.sum(earned))
+        .where(
+            TimesheetEntry.status == "approved",
+            TimesheetEntry.actual_start >= edges[0],
+            TimesheetEntry.actual_start < edges[-1],
         )
-        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .where(TimesheetEntry.status == "approved", Shift.starts_at >= edges[0], Shift.starts_at < edges[-1])
         .group_by(pay_key)
     ):
         pay[key] = int(amount or 0)

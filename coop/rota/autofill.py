@@ -82,6 +82,7 @@ class _State:
     def __init__(self, candidates: Sequence[Candidate], rules: RotaRules) -> None:
         self.by_id = {c.facts.member_id: c for c in candidates}
         self.rules = rules
+        self.reach = rules.reach + timedelta(days=1)  # a day more: rest rules count whole days
         self.assigned: dict[int, list[OpenShift]] = defaultdict(list)
         self.week_minutes: dict[tuple[int, date], int] = {}
         self.spent: dict[tuple[int, Hashable], list[int]] = {}
@@ -113,12 +114,18 @@ class _State:
         )
 
     def conflicts(self, member_id: int, shift: OpenShift) -> list[OpenShift]:
-        mine = self.assigned[member_id]
+        """The member's proposed shifts in the way of `shift` (the same shift, or too close to
+        it); shifts further away than the rules' reach are skipped without asking the rules."""
+        lo, hi = shift.starts_at - self.reach, shift.ends_at + self.reach
         return [
             o
-            for o in mine
+            for o in self.assigned[member_id]
             if o.shift_id == shift.shift_id
-            or clash([(o.starts_at, o.ends_at)], shift.starts_at, shift.ends_at, self.rules) is not None
+            or (
+                o.starts_at < hi
+                and o.ends_at > lo
+                and clash([(o.starts_at, o.ends_at)], shift.starts_at, shift.ends_at, self.rules) is not None
+            )
         ]
 
     def can_take(self, member_id: int, shift: OpenShift) -> bool:
@@ -164,7 +171,7 @@ def eligible_members(shift: OpenShift, candidates: Iterable[Candidate], rules: R
 
 
 def propose(
-    shifts: Sequence[OpenShift], candidates: Sequence[Candidate], rules: RotaRules, *, repair_rounds: int = 2
+    shifts: Sequence[OpenShift], candidates: Sequence[Candidate], rules: RotaRules, *, repair_rounds: int = 1
 ) -> Result:
     state = _State(candidates, rules)
     by_skill: dict[int, list[Candidate]] = defaultdict(list)
@@ -298,7 +305,7 @@ def _chain(
     eligible: dict[int, list[int]],
     by_id: dict[int, OpenShift],
     fixed: set[int],
-    max_shifts: int = 300,
+    max_shifts: int = 200,
 ) -> bool:
     """An augmenting chain for one slot of `u`, found breadth first: member m1 moves from shift
     Y1 to u, m2 from Y2 to Y1, ... and the last member takes the last shift outright. Each shift
@@ -316,9 +323,7 @@ def _chain(
             if m in used or m in holders[x.shift_id]:
                 continue
             blocking = state.conflicts(m, x)
-            if not blocking:
-                if not state.fits_cap(m, x):
-                    continue
+            if not blocking and state.fits_cap(m, x):
                 moves.give(m, x)
                 while x.shift_id in parent:  # carry out the chain, from its end back to u
                     mover, target_id = parent[x.shift_id]
@@ -326,10 +331,18 @@ def _chain(
                     x = by_id[target_id]
                     moves.give(mover, x)
                 return True
-            if len(blocking) != 1:
-                continue
-            y = blocking[0]
-            if y.shift_id in seen_shifts or not state.fits_cap(m, x, ignoring=y):
+            # m could take x by giving up one shift y: the one in the way, or (when only their
+            # limit is in the way) one that frees enough of it.
+            options = blocking if len(blocking) == 1 else [] if blocking else state.assigned[m]
+            y = next(
+                (
+                    y
+                    for y in options
+                    if y.shift_id not in seen_shifts and state.fits_cap(m, x, ignoring=y)
+                ),
+                None,
+            )
+            if y is None:
                 continue
             seen_shifts.add(y.shift_id)
             used.add(m)

@@ -54,7 +54,7 @@ class TimesheetEntry(Base):
             name="approved_has_pay",
         ),
         Index("ix_timesheet_entry_member_status", "member_id", "status"),
-        Index("ix_timesheet_entry_status", "status"),
+        Index("ix_timesheet_entry_status_start", "status", "actual_start"),  # pay by month
     )
 
     @property
