@@ -335,11 +335,7 @@ def _chain(
             # limit is in the way) one that frees enough of it.
             options = blocking if len(blocking) == 1 else [] if blocking else state.assigned[m]
             y = next(
-                (
-                    y
-                    for y in options
-                    if y.shift_id not in seen_shifts and state.fits_cap(m, x, ignoring=y)
-                ),
+                (y for y in options if y.shift_id not in seen_shifts and state.fits_cap(m, x, ignoring=y)),
                 None,
             )
             if y is None:
