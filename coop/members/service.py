@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -26,17 +27,38 @@ def get_member(session: Session, member_id: int) -> Member:
     return member
 
 
-def list_members(session: Session, *, status: str | None = None, skill_id: int | None = None) -> list[Member]:
+def _member_filters(status: str | None, skill_id: int | None) -> list[Any]:
+    where: list[Any] = []
+    if status:
+        where.append(Member.status == status)
+    if skill_id:
+        where.append(Member.skills.any(Skill.id == skill_id))
+    return where
+
+
+def list_members(
+    session: Session,
+    *,
+    status: str | None = None,
+    skill_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Member]:
+    """Members by name (a page of them with `limit`), with their accounts and skills."""
     stmt = (
         select(Member)
         .options(joinedload(Member.user), selectinload(Member.skills))
-        .order_by(func.lower(Member.display_name))
+        .where(*_member_filters(status, skill_id))
+        .order_by(func.lower(Member.display_name), Member.id)
+        .offset(offset)
+        .limit(limit)
     )
-    if status:
-        stmt = stmt.where(Member.status == status)
-    if skill_id:
-        stmt = stmt.where(Member.skills.any(Skill.id == skill_id))
     return list(session.scalars(stmt))
+
+
+def count_members(session: Session, *, status: str | None = None, skill_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(Member).where(*_member_filters(status, skill_id))
+    return session.scalar(stmt) or 0
 
 
 def _clean_name(name: str) -> str:

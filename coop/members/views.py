@@ -127,17 +127,27 @@ def carry_out_erasure(request_id: int) -> Response:
     return redirect(url_for("members.erasure_requests"))
 
 
+MEMBERS_PAGE = 100
+
+
 @bp.route("/members")
 @roles("coordinator")
 def directory() -> str:
     status = request.args.get("status", "")
     skill_id = request.args.get("skill", type=db_id)
+    page = request.args.get("page", 1, type=db_id)
+    chosen = status if status in {"active", "paused", "left"} else None
     members = service.list_members(
-        db.session, status=status if status in {"active", "paused", "left"} else None, skill_id=skill_id
+        db.session, status=chosen, skill_id=skill_id, limit=MEMBERS_PAGE, offset=(page - 1) * MEMBERS_PAGE
     )
+    total = service.count_members(db.session, status=chosen, skill_id=skill_id)
     return render_template(
         "members/directory.html",
         members=members,
+        total=total,
+        page=page,
+        first=(page - 1) * MEMBERS_PAGE + 1,
+        more=page * MEMBERS_PAGE < total,
         skills=service.list_skills(db.session),
         erasures_waiting=sum(r.status == "requested" for r in erasure.waiting(db.session)),
         status=status,

@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
@@ -124,3 +126,18 @@ def test_member_downloads_all_their_data_and_only_theirs(web, session):
     assert "priya" not in r.get_data(as_text=True).lower()
     session.expire_all()
     assert session.scalars(select(AuditEntry.action)).all() == ["export.member_data"]
+
+
+def test_the_member_list_goes_a_page_at_a_time(app, session, make_web):
+    from coop.demo import generate as gen
+    from coop.demo.service import DEMO_LOGINS
+
+    gen.generate(session, gen.Spec(members=130, clients=1, weeks=5))
+    web = make_web()
+    assert web.login(dict(gen.logins())["coordinator"], DEMO_LOGINS["password"]).status_code == 302
+    first = web.get("/members").get_data(as_text=True)
+    assert "130 members, showing 1 to 100" in first and "Next page" in first
+    second = web.get("/members?page=2").get_data(as_text=True)
+    assert "showing 101 to 130" in second and "Previous page" in second and "Next page" not in second
+    names = lambda page: set(re.findall(r'/members/\d+">([^<]+)</a>', page))  # noqa: E731
+    assert len(names(first)) == 100 and len(names(second)) == 30 and not names(first) & names(second)
