@@ -235,6 +235,15 @@ def close_proposals() -> None:
     click.echo(f"Closed {len(closed)} proposal(s); queued {reminded} reminder(s).")
 
 
+@cli.command("complete-bookings")
+@with_appcontext
+def complete_bookings() -> None:
+    """Mark bookings whose visits have all ended as completed. Run hourly."""
+    from coop.bookings.service import complete_finished_bookings
+
+    click.echo(f"Completed {complete_finished_bookings(db.session)} booking(s).")
+
+
 @cli.command("purge-erased")
 @with_appcontext
 def purge_erased() -> None:

@@ -29,7 +29,7 @@ from coop.bookings.models import (
     ShiftStatus,
     new_feed_token,
 )
-from coop.db import same_name
+from coop.db import same_name, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
@@ -632,26 +632,24 @@ def edit_shifts(
     return changed
 
 
-def complete_finished_bookings(
-    session: Session, now: datetime | None = None, *, client_id: int | None = None
-) -> int:
-    """Scheduled bookings whose visits have all ended become completed (one client's, or all)."""
+def complete_finished_bookings(session: Session, now: datetime | None = None) -> int:
+    """Scheduled bookings whose visits have all ended become completed (`coop complete-bookings`,
+    hourly, and before invoices are issued)."""
     now = now or utcnow()
     unfinished = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED, Shift.ends_at > now)
     worked = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED)
-    stmt = select(Booking.id).where(Booking.status == BookingStatus.SCHEDULED)
-    if client_id is not None:
-        stmt = stmt.where(Booking.client_id == client_id)
-        unfinished = unfinished.where(Shift.client_id == client_id)
-        worked = worked.where(Shift.client_id == client_id)
-    ids = list(session.scalars(stmt.where(Booking.id.not_in(unfinished), Booking.id.in_(worked))))
-    if not ids:
-        return 0
-    session.execute(update(Booking).where(Booking.id.in_(ids)).values(status=BookingStatus.COMPLETED))
-    session.add_all(
-        BookingEvent(booking_id=i, status=BookingStatus.COMPLETED, note="All visits done") for i in ids
+    stmt = select(Booking.id).where(
+        Booking.status == BookingStatus.SCHEDULED, Booking.id.not_in(unfinished), Booking.id.in_(worked)
     )
-    session.commit()
+    if not session.scalars(stmt.limit(1)).first():
+        session.commit()
+        return 0
+    with write_transaction(session):  # found some: look again holding the write lock, then mark
+        ids = list(session.scalars(stmt))
+        session.execute(update(Booking).where(Booking.id.in_(ids)).values(status=BookingStatus.COMPLETED))
+        session.add_all(
+            BookingEvent(booking_id=i, status=BookingStatus.COMPLETED, note="All visits done") for i in ids
+        )
     return len(ids)
 
 

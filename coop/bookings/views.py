@@ -214,7 +214,6 @@ def invite_contact(client_id: int) -> Page:
 @bp.route("/bookings")
 @roles("coordinator")
 def queue() -> Page:
-    bookings.complete_finished_bookings(db.session)
     requests = bookings.request_queue(db.session)
     staffing = {b.id: bookings.staffing_for(db.session, b) for b in requests}
     status = request.args.get("status", "")
@@ -384,7 +383,6 @@ def cancel_shift(shift_id: int) -> Page:
 @roles("client")
 def client_bookings() -> Page:
     client = _my_client()
-    bookings.complete_finished_bookings(db.session, client_id=client.id)
     overview = bookings.client_overview(db.session, client.id)
     from coop.rota.service import holders_of
 

@@ -389,6 +389,9 @@ def issue_many(
     and its Factur-X twin, store their SHA-256 and freeze it. All in one transaction holding
     the number sequence's row lock: a failure leaves no number used, and parallel issuing never
     duplicates or skips one. With workers > 1 the PDFs are rendered in that many processes."""
+    from coop.bookings.service import complete_finished_bookings
+
+    complete_finished_bookings(session)  # so bookings whose work is all invoiced can say so
     with write_transaction(session):
         supplier = json.dumps(supplier_details(session))
         prefix = settings.get(session, "invoice_prefix")

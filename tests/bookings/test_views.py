@@ -297,3 +297,22 @@ def test_client_calendar_feed_is_secret_and_revocable(web, session, setup):
     web.login("a@client.example")
     web.post("/my/calendar")
     assert web.get(f"/calendar/client/{old}.ics").status_code == 404
+
+
+def test_bookings_whose_visits_have_all_ended_are_completed_by_the_hourly_job(app, session):
+    from datetime import timedelta
+
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from coop.bookings.models import Booking
+    from coop.cli import cli
+
+    done = factories.shift(session, starts_in=timedelta(days=-2))
+    ahead = factories.shift(session, starts_in=timedelta(days=2))
+    done_id, ahead_id = done.booking_id, ahead.booking_id
+    result = CliRunner().invoke(cli, ["complete-bookings"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "Completed 1 booking(s)" in result.output
+    session.expire_all()
+    assert session.get(Booking, done_id).status == "completed"
+    assert session.get(Booking, ahead_id).status == "scheduled"
