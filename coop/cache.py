@@ -29,8 +29,3 @@ def cached(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
             _entries.clear()
         _entries[key] = (now, value)
     return value
-
-
-def clear() -> None:
-    with _lock:
-        _entries.clear()

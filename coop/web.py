@@ -180,13 +180,13 @@ def load_user(user_id: str) -> Any:
     from coop.auth.models import User
 
     uid, _, token = user_id.partition(":")
-    if not uid.isdigit() or int(uid) > MAX_ID:
+    try:
+        pk = db_id(uid)
+    except ValueError:
         return None
     # one query for the account and its roles (a selectin load would be a second, every page)
     user = (
-        db.session.scalars(select(User).options(joinedload(User.roles)).where(User.id == int(uid)))
-        .unique()
-        .first()
+        db.session.scalars(select(User).options(joinedload(User.roles)).where(User.id == pk)).unique().first()
     )
     if user is None or not user.is_active or user.session_token != token:
         return None

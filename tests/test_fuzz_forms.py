@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -200,7 +199,7 @@ def test_form_finder_sees_fields_options_and_actions():
         {"title": [], "kind": ["1", "2"], "ok": ["y"]},
     )
     assert (get.action, get.method, list(get.fields)) == ("http://x/page", "get", ["q"])
-    assert re.search("alert", SCRIPT) and unescaped(SCRIPT) and not unescaped("&lt;script&gt;")
+    assert unescaped(SCRIPT) and not unescaped("&lt;script&gt;")
 
 
 def test_huge_numbers_in_addresses_and_query_strings_are_not_errors(demo, make_web):

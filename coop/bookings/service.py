@@ -642,7 +642,6 @@ def complete_finished_bookings(session: Session, now: datetime | None = None) ->
         Booking.status == BookingStatus.SCHEDULED, Booking.id.not_in(unfinished), Booking.id.in_(worked)
     )
     if not session.scalars(stmt.limit(1)).first():
-        session.commit()
         return 0
     with write_transaction(session):  # found some: look again holding the write lock, then mark
         ids = list(session.scalars(stmt))

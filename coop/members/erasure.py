@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
@@ -66,6 +66,11 @@ def withdraw(session: Session, member: Member, *, actor_id: int) -> None:
     req.status = "withdrawn"
     record(session, actor_id, "erasure.withdrawn", ("member", member.id))
     session.commit()
+
+
+def count_waiting(session: Session) -> int:
+    stmt = select(func.count()).select_from(ErasureRequest).where(ErasureRequest.status == "requested")
+    return session.scalar(stmt) or 0
 
 
 def waiting(session: Session) -> list[ErasureRequest]:
@@ -131,7 +136,6 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     for session_id in places:
         skillshare.cancel_sign_up(session, member, session_id)
 
-    member = session.get(Member, member.id) or member
     user = member.user
     old_email = user.email
     session.execute(

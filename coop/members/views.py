@@ -149,7 +149,7 @@ def directory() -> str:
         first=(page - 1) * MEMBERS_PAGE + 1,
         more=page * MEMBERS_PAGE < total,
         skills=service.list_skills(db.session),
-        erasures_waiting=sum(r.status == "requested" for r in erasure.waiting(db.session)),
+        erasures_waiting=erasure.count_waiting(db.session),
         status=status,
         skill_id=skill_id,
     )

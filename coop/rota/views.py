@@ -18,7 +18,7 @@ from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
 from coop.timeutil import today_london, utcnow, week_start
-from coop.web import current_member, day_arg, db_id, db_ids, form_error
+from coop.web import FIRST_DAY, LAST_DAY, current_member, day_arg, db_id, db_ids, form_error
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse
@@ -39,7 +39,7 @@ OPEN_PAGE = 25  # open shifts per page: the soonest first, then "Later shifts"
 def _moment(value: str) -> datetime:
     """A UTC moment from the query string (as written by the "Later shifts" link)."""
     moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None or not 2000 <= moment.year <= 2099:
+    if moment.tzinfo is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
         raise ValueError(value)
     return moment
 
@@ -344,9 +344,9 @@ def fill(shift_id: int) -> Page:
     if form.validate_on_submit():
         try:
             rota.assign(db.session, form.member_id.data or 0, shift_id)
-        except (DomainError, ValueError) as e:
+        except DomainError as e:
             db.session.rollback()
-            flash(getattr(e, "message", "Choose a member."), "error")
+            flash(e.message, "error")
         else:
             flash("Slot filled; the member can see it on their shifts.", "success")
         return redirect(url_for("rota.fill", shift_id=shift_id))
