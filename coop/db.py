@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
@@ -21,6 +22,8 @@ from sqlalchemy import (
     event,
     func,
     or_,
+    select,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
@@ -111,6 +114,32 @@ def write_transaction(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+T = TypeVar("T")
+
+
+def lock(session: Session, model: type[T], ident: int) -> T | None:
+    """Inside write_transaction: the row with this id, re-read from the database and locked until
+    the transaction ends (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the write transaction
+    already holds the database lock). None if it no longer exists, e.g. deleted a moment ago.
+    Take it *before* reading anything the write depends on."""
+    id_col = model.id  # type: ignore[attr-defined]
+    return session.scalar(
+        select(model)
+        .where(id_col == ident)
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    )
+
+
+def serialize(session: Session, name: str) -> None:
+    """Inside write_transaction: only one transaction at a time goes past this point for `name`
+    (a PostgreSQL advisory lock held until commit; on SQLite the write lock already does it).
+    For operations that decide on a set of rows rather than one, such as an invoice or pay run."""
+    if not is_sqlite(session):
+        key = zlib.crc32(f"coop:{name}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
 def is_sqlite(session: Session) -> bool:

@@ -25,7 +25,7 @@ from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
 from coop.directory.models import DirectoryEntry
 from coop.governance.models import Proposal, SurplusShare
-from coop.invoicing.models import CreditNote, Invoice
+from coop.invoicing.models import CreditNote, Invoice, Payment
 from coop.members import erasure
 from coop.members.models import Member, Skill
 from coop.pay import service as pay
@@ -163,6 +163,7 @@ POST /invoices/<int:invoice_id>/lines L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/lines/<int:line_id>/delete L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/note L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments L 403 403 * 403 403
+POST /invoices/<int:invoice_id>/payments/<int:payment_id>/reverse L 403 403 * 403 403
 POST /invoices/run L 403 403 * 403 403
 POST /learning/<int:session_id> L * 404 * 403 403
 POST /learning/<int:session_id>/cancel L * 404 R 403 403
@@ -332,6 +333,7 @@ def coop(app, demo, make_web):
         "user_id": chris.user_id,
         "invoice_id": invoice.id,
         "line_id": invoice.lines[0].id,
+        "payment_id": s.scalars(select(Payment.id)).first() or 1,
         "note_id": note.id,
         "kind": "invoices",
         "run_id": run.id,

@@ -29,7 +29,7 @@ from coop.bookings.models import (
     ShiftStatus,
     new_feed_token,
 )
-from coop.db import same_name, write_transaction
+from coop.db import lock, same_name, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
@@ -438,8 +438,34 @@ def booking_data(booking: Booking) -> BookingData:
 
 def confirm_booking(session: Session, booking: Booking, *, actor_id: int) -> list[Shift]:
     """A coordinator accepts a request: one shift per occurrence, each with a slot per worker."""
+    booking_id = booking.id
+    with write_transaction(session):
+        return _confirm(session, _locked_booking(session, booking_id), actor_id)
+
+
+def _locked_booking(session: Session, booking_id: int) -> Booking:
+    booking = lock(session, Booking, booking_id)
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def _lock_shifts(session: Session, booking: Booking) -> None:
+    """Lock the booking's shifts (in id order, as everywhere) and re-read them, so a claim, a
+    change or a cancellation of the same visits waits for this one."""
+    session.scalars(
+        select(Shift)
+        .where(Shift.booking_id == booking.id)
+        .order_by(Shift.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    session.refresh(booking, ["shifts"])
+
+
+def _confirm(session: Session, booking: Booking, actor_id: int) -> list[Shift]:
     if booking.status != BookingStatus.REQUESTED:
-        raise DomainError("Only a booking that is waiting can be confirmed.")
+        raise DomainError(f"This booking has already been {booking.status}, so it cannot be confirmed.")
     plan = plan_booking(session, booking_data(booking))
     shifts = [
         Shift(
@@ -463,20 +489,21 @@ def confirm_booking(session: Session, booking: Booking, *, actor_id: int) -> lis
     _event(session, booking, BookingStatus.CONFIRMED, actor_id)
     _event(session, booking, BookingStatus.SCHEDULED, actor_id, f"{len(shifts)} shift(s) created")
     _notify_client(session, booking, "booking_confirmed", shifts=shifts)
-    session.commit()
     return shifts
 
 
 def decline_booking(session: Session, booking: Booking, reason: str, *, actor_id: int) -> None:
-    if booking.status != BookingStatus.REQUESTED:
-        raise DomainError("Only a booking that is waiting can be declined.")
     reason = reason.strip()
     if not reason:
         raise DomainError("Tell the client why, in a sentence.", field="reason")
-    booking.decline_reason = reason[:1000]
-    _event(session, booking, BookingStatus.DECLINED, actor_id, reason[:1000])
-    _notify_client(session, booking, "booking_declined", reason=reason)
-    session.commit()
+    booking_id = booking.id
+    with write_transaction(session):
+        booking = _locked_booking(session, booking_id)
+        if booking.status != BookingStatus.REQUESTED:
+            raise DomainError(f"This booking has already been {booking.status}, so it cannot be declined.")
+        booking.decline_reason = reason[:1000]
+        _event(session, booking, BookingStatus.DECLINED, actor_id, reason[:1000])
+        _notify_client(session, booking, "booking_declined", reason=reason)
 
 
 def book_on_behalf(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
@@ -513,6 +540,14 @@ def cancel_booking(
 ) -> int:
     """Cancel every visit that has not started. Returns the total cancellation fee (pence)."""
     now = now or utcnow()
+    booking_id = booking.id
+    with write_transaction(session):
+        booking = _locked_booking(session, booking_id)
+        _lock_shifts(session, booking)
+        return _cancel_booking(session, booking, actor_id, reason, now)
+
+
+def _cancel_booking(session: Session, booking: Booking, actor_id: int, reason: str, now: datetime) -> int:
     if booking.status in (
         BookingStatus.CANCELLED,
         BookingStatus.DECLINED,
@@ -527,13 +562,22 @@ def cancel_booking(
     note = reason.strip()[:1000] + (f" Cancellation fee {format_pence(fee)}." if fee else "")
     _event(session, booking, BookingStatus.CANCELLED, actor_id, note.strip())
     _notify_client(session, booking, "booking_cancelled", fee=fee, visits=len(future), money=format_pence)
-    session.commit()
     return fee
 
 
 def cancel_shift(session: Session, shift: Shift, *, actor_id: int, now: datetime | None = None) -> int:
     """Cancel one visit of a booking. Returns its cancellation fee (pence)."""
     now = now or utcnow()
+    shift_id, booking_id = shift.id, shift.booking_id
+    with write_transaction(session):
+        booking = _locked_booking(session, booking_id)
+        _lock_shifts(session, booking)
+        locked = session.get(Shift, shift_id)
+        assert locked is not None
+        return _cancel_one(session, locked, actor_id, now)
+
+
+def _cancel_one(session: Session, shift: Shift, actor_id: int, now: datetime) -> int:
     if shift.status != ShiftStatus.SCHEDULED:
         raise DomainError("This visit is already cancelled.")
     if shift.starts_at <= now:
@@ -552,7 +596,6 @@ def cancel_shift(session: Session, shift: Shift, *, actor_id: int, now: datetime
     if all(s.status == ShiftStatus.CANCELLED for s in booking.shifts):
         _event(session, booking, BookingStatus.CANCELLED, actor_id, "All visits cancelled")
     _notify_client(session, booking, "booking_cancelled", fee=fee, visits=1, money=format_pence)
-    session.commit()
     return fee
 
 
@@ -578,6 +621,20 @@ def edit_shifts(
     """Change one visit, or this and every later visit of the booking. For later visits the
     new times apply on each visit's own date (and the date shift, if any, moves them all)."""
     now = now or utcnow()
+    if scope not in {"one", "future"}:
+        raise DomainError("Choose which visits to change.", field="scope")
+    shift_id, booking_id = shift.id, shift.booking_id
+    with write_transaction(session):
+        booking = _locked_booking(session, booking_id)
+        _lock_shifts(session, booking)
+        locked = session.get(Shift, shift_id)
+        assert locked is not None
+        return _edit_shifts(session, locked, change, scope, actor_id, now)
+
+
+def _edit_shifts(
+    session: Session, shift: Shift, change: ShiftChange, scope: str, actor_id: int, now: datetime
+) -> list[Shift]:
     if shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
         raise DomainError("Only visits that have not started can be changed.")
     if scope not in {"one", "future"}:
@@ -628,7 +685,6 @@ def edit_shifts(
     )
     for target in changed:
         notify_shift_changed(session, target)
-    session.commit()
     return changed
 
 

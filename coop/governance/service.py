@@ -14,7 +14,7 @@ from coop.audit.service import record
 from coop.auth.models import Role, UserRole
 from coop.bookings.models import Shift
 from coop.caps import service as caps
-from coop.db import write_transaction
+from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import Proposal, SurplusShare, Vote
 from coop.mail import service as mail
@@ -271,38 +271,45 @@ def share_fit(session: Session, member: Member, share: SurplusShare, today: date
 
 
 def take_share(session: Session, member: Member, share_id: int, *, today: date) -> None:
-    """Pay the share through the next pay run (it counts as earnings, so toward limits)."""
-    share = session.get(SurplusShare, share_id)
-    if share is None or share.member_id != member.id:
-        raise NotFound("No such share.")
-    if share.status == "paid":
-        raise DomainError("This share is already on its way.")
-    fit = share_fit(session, member, share, today)
-    if fit is not None and not fit.fits and fit.mode == "block":
-        raise DomainError(
-            f"Taking it now would go over your limit: {fit.summary} You can leave it for later."
+    """Pay the share through the next pay run (it counts as earnings, so toward limits). The
+    member and then the share are locked first, as a claim locks the member, so the limit check
+    and the payment cannot be raced by a second click or a claim."""
+    member_id = member.id
+    with write_transaction(session):
+        member = lock(session, Member, member_id)  # type: ignore[assignment]
+        share = lock(session, SurplusShare, share_id)
+        if share is None or member is None or share.member_id != member.id:
+            raise NotFound("No such share.")
+        if share.status == "paid":
+            raise DomainError("You have already taken this share: it is on its way in your next pay.")
+        fit = share_fit(session, member, share, today)
+        if fit is not None and not fit.fits and fit.mode == "block":
+            raise DomainError(
+                f"Taking it now would go over your limit: {fit.summary} You can leave it for later."
+            )
+        adj = PayAdjustment(
+            member_id=member.id,
+            amount_pence=share.amount_pence,
+            reason=f"Share of surplus ({share.proposal.title})",
+            counts_as_earnings=True,
         )
-    adj = PayAdjustment(
-        member_id=member.id,
-        amount_pence=share.amount_pence,
-        reason=f"Share of surplus ({share.proposal.title})",
-        counts_as_earnings=True,
-    )
-    session.add(adj)
-    session.flush()
-    share.status, share.adjustment_id, share.decided_at = "paid", adj.id, utcnow()
-    record(session, member.user_id, "surplus.taken", ("member", member.id), {}, {"pence": share.amount_pence})
-    session.commit()
+        session.add(adj)
+        session.flush()
+        share.status, share.adjustment_id, share.decided_at = "paid", adj.id, utcnow()
+        record(
+            session, member.user_id, "surplus.taken", ("member", member.id), {}, {"pence": share.amount_pence}
+        )
 
 
 def defer_share(session: Session, member: Member, share_id: int) -> None:
-    share = session.get(SurplusShare, share_id)
-    if share is None or share.member_id != member.id:
-        raise NotFound("No such share.")
-    if share.status == "paid":
-        raise DomainError("This share is already on its way.")
-    share.status, share.decided_at = "deferred", utcnow()
-    session.commit()
+    member_id = member.id
+    with write_transaction(session):
+        share = lock(session, SurplusShare, share_id)
+        if share is None or share.member_id != member_id:
+            raise NotFound("No such share.")
+        if share.status == "paid":
+            raise DomainError("You have already taken this share: it is on its way in your next pay.")
+        share.status, share.decided_at = "deferred", utcnow()
 
 
 def open_proposals(session: Session) -> list[Proposal]:

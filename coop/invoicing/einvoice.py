@@ -87,7 +87,7 @@ def cii_xml(invoice: Invoice) -> bytes:
         else:
             tax.exemption_reason = "Not registered for VAT"
         settlement.trade_tax.add(tax)
-    paid = sum(p.amount_pence for p in invoice.payments)
+    paid = sum(p.amount_pence for p in invoice.payments if p.counts)
     totals = settlement.monetary_summation
     totals.line_total = _money(invoice.net_pence)
     totals.charge_total = Decimal("0.00")

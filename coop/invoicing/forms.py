@@ -51,3 +51,8 @@ class CreditForm(FlaskForm):
     amount = StringField("Amount to credit, including VAT (£)", validators=[DataRequired(), Length(max=12)])
     reason = TextAreaField("Why", validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField("Issue credit note")
+
+
+class ReverseForm(FlaskForm):
+    reason = StringField("Why reverse it", validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Reverse payment")

@@ -49,6 +49,8 @@ class Invoice(Base):
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
     facturx_path: Mapped[str] = mapped_column(String(200), default="")
     facturx_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # invoicing.service.content_fingerprint at issue: lines, totals and parties, for `coop verify`.
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -127,6 +129,7 @@ class CreditNote(Base):
     gross_pence: Mapped[int] = mapped_column(Integer)
     pdf_path: Mapped[str] = mapped_column(String(200), default="")
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     invoice: Mapped[Invoice] = relationship(back_populates="credit_notes")
@@ -148,7 +151,15 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # A payment recorded by mistake is reversed, never deleted: it then counts for nothing.
+    reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reversal_reason: Mapped[str] = mapped_column(Text, default="")
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
+
+    @property
+    def counts(self) -> bool:
+        return self.reversed_at is None
 
     __table_args__ = (CheckConstraint("amount_pence > 0", name="positive"),)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Shift, ShiftStatus
-from coop.db import write_transaction
+from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.invoicing import einvoice
 from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceLine, NumberSequence, Payment
@@ -150,6 +150,7 @@ def invoice_run(
     registered = settings.get(session, "vat_registered")
     until = london_to_utc(period_end + timedelta(days=1), time(0))
     with write_transaction(session):
+        serialize(session, "invoice_run")  # what is "not yet invoiced" is decided under the lock
         work = _uninvoiced_work(session, until)
         fees = _uninvoiced_fees(session, until)
         client_ids = sorted(set(work) | set(fees))
@@ -217,9 +218,32 @@ def get_invoice(session: Session, invoice_id: int, *, client_id: int | None = No
     return invoice
 
 
-def _draft(invoice: Invoice) -> None:
+def _locked_draft(session: Session, invoice_id: int, doing: str) -> Invoice:
+    """Inside write_transaction: the invoice, locked, if it is still a draft; otherwise the
+    truth about why `doing` (e.g. "changed") cannot happen."""
+    invoice = lock(session, Invoice, invoice_id)
+    if invoice is None:
+        raise DomainError(f"This draft invoice was deleted a moment ago, so it can no longer be {doing}.")
+    if invoice.status != "draft" and doing == "issued":
+        raise DomainError(f"This invoice has already been issued, as {invoice.number}.")
     if invoice.status != "draft":
-        raise DomainError("An issued invoice cannot be changed. Use a credit note to correct it.")
+        raise DomainError(
+            f"This invoice has been issued as {invoice.number}, so it can no longer be {doing}. "
+            "Use a credit note to correct it."
+        )
+    return invoice
+
+
+def _locked_issued(session: Session, invoice_id: int) -> Invoice:
+    """Inside write_transaction: the issued invoice, locked, with its payments and credits
+    re-read under the lock (what is owed and what is left to credit depend on them)."""
+    invoice = lock(session, Invoice, invoice_id)
+    if invoice is None:
+        raise DomainError("This draft invoice was deleted a moment ago.")
+    if invoice.status != "issued":
+        raise DomainError("This invoice has not been issued yet.")
+    session.refresh(invoice, ["payments", "credit_notes"])
+    return invoice
 
 
 def _retotal(session: Session, invoice: Invoice) -> None:
@@ -239,7 +263,6 @@ def add_line(
     unit_pence: int,
     vat_rate_bp: int,
 ) -> None:
-    _draft(invoice)
     if not description.strip():
         raise DomainError("Describe the line.", field="description")
     if not 1 <= quantity_centi <= 1_000_000:
@@ -249,77 +272,85 @@ def add_line(
     if not 0 <= vat_rate_bp <= 10000:
         raise DomainError("Enter a VAT rate between 0 and 100%.", field="vat_rate")
     net = round_pence(Decimal(quantity_centi * unit_pence) / 100)
-    invoice.lines.append(
-        InvoiceLine(
-            kind="extra",
-            description=description.strip()[:300],
-            quantity_centi=quantity_centi,
-            unit_pence=unit_pence,
-            net_pence=net,
-            vat_rate_bp=vat_rate_bp,
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_draft(session, invoice_id, "changed")
+        invoice.lines.append(
+            InvoiceLine(
+                kind="extra",
+                description=description.strip()[:300],
+                quantity_centi=quantity_centi,
+                unit_pence=unit_pence,
+                net_pence=net,
+                vat_rate_bp=vat_rate_bp,
+            )
         )
-    )
-    _retotal(session, invoice)
-    session.commit()
+        _retotal(session, invoice)
 
 
 def add_discount(session: Session, invoice: Invoice, *, percent: Decimal, description: str) -> None:
     """A discount of a percentage of each VAT rate's work, as negative lines (one per rate)."""
-    _draft(invoice)
     if not Decimal(0) < percent <= Decimal(100):
         raise DomainError("Enter a discount between 0 and 100%.", field="percent")
-    by_rate: dict[int, int] = defaultdict(int)
-    for line in invoice.lines:
-        if line.kind != "discount":
-            by_rate[line.vat_rate_bp] += line.net_pence
-    for rate, net in sorted(by_rate.items()):
-        amount = apply_rate(net, percent)
-        if amount > 0:
-            invoice.lines.append(
-                InvoiceLine(
-                    kind="discount",
-                    description=(description.strip() or f"Discount {percent.normalize()}%")[:300],
-                    quantity_centi=100,
-                    unit_pence=-amount,
-                    net_pence=-amount,
-                    vat_rate_bp=rate,
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_draft(session, invoice_id, "changed")
+        by_rate: dict[int, int] = defaultdict(int)
+        for line in invoice.lines:
+            if line.kind != "discount":
+                by_rate[line.vat_rate_bp] += line.net_pence
+        for rate, net in sorted(by_rate.items()):
+            amount = apply_rate(net, percent)
+            if amount > 0:
+                invoice.lines.append(
+                    InvoiceLine(
+                        kind="discount",
+                        description=(description.strip() or f"Discount {percent.normalize()}%")[:300],
+                        quantity_centi=100,
+                        unit_pence=-amount,
+                        net_pence=-amount,
+                        vat_rate_bp=rate,
+                    )
                 )
-            )
-    _retotal(session, invoice)
-    session.commit()
+        _retotal(session, invoice)
 
 
 def remove_line(session: Session, invoice: Invoice, line_id: int) -> None:
-    _draft(invoice)
-    line = next((li for li in invoice.lines if li.id == line_id), None)
-    if line is None:
-        raise NotFound("No such line.")
-    if line.kind in ("work", "cancellation"):
-        raise DomainError("Work and fee lines come from the rota. Delete the draft to leave them for later.")
-    invoice.lines.remove(line)
-    _retotal(session, invoice)
-    session.commit()
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_draft(session, invoice_id, "changed")
+        line = next((li for li in invoice.lines if li.id == line_id), None)
+        if line is None:
+            raise DomainError("That line has already been removed.")
+        if line.kind in ("work", "cancellation"):
+            raise DomainError(
+                "Work and fee lines come from the rota. Delete the draft to leave them for later."
+            )
+        invoice.lines.remove(line)
+        _retotal(session, invoice)
 
 
 def set_note(session: Session, invoice: Invoice, note: str) -> None:
-    _draft(invoice)
-    invoice.note = note.strip()[:1000]
-    session.commit()
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_draft(session, invoice_id, "changed")
+        invoice.note = note.strip()[:1000]
 
 
 def delete_draft(session: Session, invoice: Invoice, *, actor_id: int) -> None:
     """Delete a draft: its work goes back to 'not invoiced' for the next run."""
-    _draft(invoice)
-    record(
-        session,
-        actor_id,
-        "invoice.delete_draft",
-        ("invoice", invoice.id),
-        {"net_pence": invoice.net_pence},
-        {},
-    )
-    session.delete(invoice)
-    session.commit()
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_draft(session, invoice_id, "deleted")
+        record(
+            session,
+            actor_id,
+            "invoice.delete_draft",
+            ("invoice", invoice.id),
+            {"net_pence": invoice.net_pence},
+            {},
+        )
+        session.delete(invoice)
 
 
 # --- issuing ------------------------------------------------------------------------------------------
@@ -334,6 +365,41 @@ def supplier_details(session: Session) -> dict[str, Any]:
         "vat_number": settings.get(session, "vat_number") if settings.get(session, "vat_registered") else "",
         "bank": settings.get(session, "coop_bank_details"),
     }
+
+
+def content_fingerprint(invoice: Invoice) -> str:
+    """SHA-256 of what an issued invoice says: number, dates, parties, lines and totals. Frozen
+    at issue; `coop verify` recomputes it to prove nothing changed since."""
+    data = [
+        invoice.number,
+        str(invoice.issue_date),
+        str(invoice.due_date),
+        invoice.client_id,
+        invoice.supplier_json,
+        invoice.client_json,
+        invoice.net_pence,
+        invoice.vat_pence,
+        invoice.gross_pence,
+        [
+            [li.kind, li.description, li.quantity_centi, li.unit_pence, li.net_pence, li.vat_rate_bp]
+            for li in sorted(invoice.lines, key=lambda li: li.position)
+        ],
+    ]
+    return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
+
+
+def credit_fingerprint(note: CreditNote) -> str:
+    """SHA-256 of what a credit note says, frozen when it is issued."""
+    data = [
+        note.number,
+        note.invoice_id,
+        str(note.issue_date),
+        note.reason,
+        note.net_pence,
+        note.vat_pence,
+        note.gross_pence,
+    ]
+    return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
 
 
 def _next_number(session: Session, series: str) -> int:
@@ -398,12 +464,7 @@ def issue_many(
         jobs: list[tuple[str, bytes]] = []
         invoices = []
         for invoice_id in invoice_ids:
-            invoice = session.scalar(
-                select(Invoice).where(Invoice.id == invoice_id).with_for_update(of=Invoice)
-            )
-            if invoice is None:
-                raise NotFound("No such invoice.")
-            _draft(invoice)
+            invoice = _locked_draft(session, invoice_id, "issued")
             if not invoice.lines or invoice.gross_pence <= 0:
                 raise DomainError("This invoice has nothing to charge, so it cannot be issued.")
             n = _next_number(session, "invoice")
@@ -422,6 +483,7 @@ def issue_many(
             _retotal(session, invoice)
             invoice.status = "issued"
             invoice.issued_at = utcnow()
+            invoice.content_sha256 = content_fingerprint(invoice)
             jobs.append((render_html(invoice), einvoice.cii_xml(invoice)))
             invoices.append(invoice)
         for invoice, (pdf, fx) in zip(invoices, _render_all(jobs, workers, progress), strict=True):
@@ -534,7 +596,7 @@ def credited_pence(invoice: Invoice) -> int:
 
 
 def paid_pence(invoice: Invoice) -> int:
-    return sum(p.amount_pence for p in invoice.payments)
+    return sum(p.amount_pence for p in invoice.payments if p.counts)
 
 
 def balance_pence(invoice: Invoice) -> int:
@@ -567,41 +629,73 @@ def record_payment(
     today: date,
 ) -> str:
     """Record money received. More than the balance is kept as credit, with a warning."""
-    session.refresh(invoice)  # the balance must count every payment and credit so far
-    if invoice.status != "issued":
-        raise DomainError("Only issued invoices can be paid.")
     if amount_pence <= 0 or amount_pence > 100_000_000:
         raise DomainError("Enter an amount above zero.", field="amount")
     if paid_on > today:
         raise DomainError("The payment date cannot be in the future.", field="paid_on")
     if method not in ("bank transfer", "cheque", "cash", "card", "other"):
         raise DomainError("Choose how it was paid.", field="method")
-    balance = balance_pence(invoice)
-    session.add(
-        Payment(
-            invoice=invoice,
-            paid_on=paid_on,
-            amount_pence=amount_pence,
-            method=method,
-            reference=reference.strip()[:100],
-            created_by_id=actor_id,
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_issued(session, invoice_id)
+        balance = balance_pence(invoice)
+        session.add(
+            Payment(
+                invoice=invoice,
+                paid_on=paid_on,
+                amount_pence=amount_pence,
+                method=method,
+                reference=reference.strip()[:100],
+                created_by_id=actor_id,
+            )
         )
-    )
-    record(
-        session,
-        actor_id,
-        "invoice.payment",
-        ("invoice", invoice.number),
-        {"balance_pence": balance},
-        {"balance_pence": balance - amount_pence, "amount_pence": amount_pence},
-    )
-    session.commit()
+        record(
+            session,
+            actor_id,
+            "invoice.payment",
+            ("invoice", invoice.number),
+            {"balance_pence": balance},
+            {"balance_pence": balance - amount_pence, "amount_pence": amount_pence},
+        )
     if amount_pence > balance:
         return (
             f"That is {format_pence(amount_pence - balance)} more than was owed. "
             "It is recorded, and the client is in credit by that much."
         )
     return ""
+
+
+def reverse_payment(
+    session: Session, invoice: Invoice, payment_id: int, *, reason: str, actor_id: int
+) -> None:
+    """Undo a payment recorded by mistake (wrong invoice, wrong amount, a bounced cheque). It is
+    kept, marked reversed with the reason, and no longer counts towards the balance."""
+    if not reason.strip():
+        raise DomainError("Say why this payment is being reversed.", field="reason")
+    invoice_id = invoice.id
+    with write_transaction(session):
+        invoice = _locked_issued(session, invoice_id)
+        payment = next((p for p in invoice.payments if p.id == payment_id), None)
+        if payment is None:
+            raise NotFound("No such payment on this invoice.")
+        if not payment.counts:
+            raise DomainError("This payment has already been reversed.")
+        balance = balance_pence(invoice)
+        payment.reversed_at = utcnow()
+        payment.reversed_by_id = actor_id
+        payment.reversal_reason = reason.strip()[:500]
+        record(
+            session,
+            actor_id,
+            "invoice.payment_reversed",
+            ("invoice", invoice.number),
+            {"balance_pence": balance},
+            {
+                "balance_pence": balance + payment.amount_pence,
+                "amount_pence": payment.amount_pence,
+                "reason": payment.reversal_reason,
+            },
+        )
 
 
 def credit_note(
@@ -616,21 +710,23 @@ def credit_note(
     actor_id: int,
 ) -> CreditNote:
     """A credit note against an issued invoice, for up to what is left uncredited. Its VAT is in
-    proportion to the invoice's."""
-    session.refresh(invoice)
-    if invoice.status != "issued":
-        raise DomainError("Credit notes are for issued invoices.")
-    left = invoice.gross_pence - credited_pence(invoice)
-    if not 0 < gross_pence <= left:
-        raise DomainError(f"Enter an amount between 1p and {format_pence(left)}.", field="amount")
+    proportion to the invoice's. What is left is worked out holding the invoice's lock, so
+    parallel credit notes can never credit more than was invoiced."""
     if not reason.strip():
         raise DomainError("Say why the invoice is being corrected.", field="reason")
-    vat = (
-        round_pence(Decimal(gross_pence * invoice.vat_pence) / invoice.gross_pence)
-        if invoice.gross_pence
-        else 0
-    )
+    invoice_id = invoice.id
     with write_transaction(session):
+        invoice = _locked_issued(session, invoice_id)
+        left = invoice.gross_pence - credited_pence(invoice)
+        if left <= 0:
+            raise DomainError("This invoice has already been credited in full.", field="amount")
+        if not 0 < gross_pence <= left:
+            raise DomainError(f"Enter an amount between 1p and {format_pence(left)}.", field="amount")
+        vat = (
+            round_pence(Decimal(gross_pence * invoice.vat_pence) / invoice.gross_pence)
+            if invoice.gross_pence
+            else 0
+        )
         n = _next_number(session, "credit_note")
         note = CreditNote(
             invoice_id=invoice.id,
@@ -644,6 +740,7 @@ def credit_note(
         )
         session.add(note)
         session.flush()
+        note.content_sha256 = credit_fingerprint(note)
         note.pdf_path = f"{note.number}.pdf"
         note.pdf_sha256 = _write(invoice_dir, note.pdf_path, render(note))
         record(
@@ -674,7 +771,7 @@ def _money_in() -> tuple[Any, Any]:
     """Scalar subqueries: what has been paid on, and credited against, the invoice in the row."""
     paid = (
         select(func.coalesce(func.sum(Payment.amount_pence), 0))
-        .where(Payment.invoice_id == Invoice.id)
+        .where(Payment.invoice_id == Invoice.id, Payment.reversed_at.is_(None))
         .scalar_subquery()
     )
     credited = (
@@ -876,7 +973,7 @@ def export_credit_notes(session: Session) -> str:
 def export_payments(session: Session) -> str:
     payments = session.scalars(select(Payment).order_by(Payment.paid_on, Payment.id))
     return _csv(
-        ["Date", "Invoice", "Client", "Amount", "Method", "Reference"],
+        ["Date", "Invoice", "Client", "Amount", "Method", "Reference", "Reversed", "Reversal reason"],
         [
             [
                 p.paid_on,
@@ -885,6 +982,8 @@ def export_payments(session: Session) -> str:
                 _pounds(p.amount_pence),
                 p.method,
                 p.reference,
+                to_london(p.reversed_at).date() if p.reversed_at else "",
+                p.reversal_reason,
             ]
             for p in payments
         ],

@@ -22,6 +22,7 @@ from coop.invoicing.forms import (
     LineForm,
     NoteForm,
     PaymentForm,
+    ReverseForm,
     RunForm,
 )
 from coop.invoicing.models import CreditNote, Invoice
@@ -138,6 +139,7 @@ def detail(invoice_id: int) -> Page:
         note_form=NoteForm(note=invoice.note),
         payment_form=PaymentForm(paid_on=today),
         credit_form=CreditForm(),
+        reverse_form=ReverseForm(),
         action=ActionForm(),
     )
 
@@ -273,6 +275,26 @@ def payment(invoice_id: int) -> Page:
             flash(warning or "Payment recorded.", "warning" if warning else "success")
     else:
         flash("Enter the date and the amount.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/payments/<int:payment_id>/reverse", methods=["POST"])
+@roles("coordinator")
+def reverse_payment(invoice_id: int, payment_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            service.reverse_payment(
+                db.session, invoice, payment_id, reason=form.reason.data or "", actor_id=current_user.id
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Payment reversed. It no longer counts towards what the client has paid.", "success")
+    else:
+        flash("Say why the payment is being reversed.", "error")
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.db import Base, UTCDateTime
@@ -67,6 +67,8 @@ class PayRun(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # pay.service.fingerprint of the statements when finalised; `coop verify` checks it.
+    frozen_sha256: Mapped[str] = mapped_column(String(64), default="")
 
     statements: Mapped[list[PayStatement]] = relationship(
         back_populates="pay_run", cascade="all, delete-orphan", order_by="PayStatement.id"
@@ -75,6 +77,15 @@ class PayRun(Base):
     __table_args__ = (
         CheckConstraint("period_end >= period_start", name="period_order"),
         CheckConstraint("status IN ('draft', 'finalised')", name="status_known"),
+        # One draft per period: parallel builds cannot leave two.
+        Index(
+            "uq_pay_run_draft_period",
+            "period_start",
+            "period_end",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
     )
 
 

@@ -8,7 +8,9 @@ changes, and the database refuses a second line for any timesheet, expense or ad
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.bookings.models import Shift
 from coop.caps.service import PaySchedule, pay_schedule
-from coop.db import write_transaction
+from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
@@ -100,8 +102,17 @@ def get_expense(session: Session, expense_id: int, *, member_id: int | None = No
 
 
 def decide_expense(session: Session, expense: Expense, *, approve: bool, note: str, by_user_id: int) -> None:
+    expense_id = expense.id
+    with write_transaction(session):
+        _decide_expense(session, expense_id, approve=approve, note=note, by_user_id=by_user_id)
+
+
+def _decide_expense(session: Session, expense_id: int, *, approve: bool, note: str, by_user_id: int) -> None:
+    expense = lock(session, Expense, expense_id)
+    if expense is None:
+        raise DomainError("This expense no longer exists.")
     if expense.status != "submitted":
-        raise DomainError("This expense has already been decided.")
+        raise DomainError(f"This expense has already been {expense.status}.")
     expense.status = "approved" if approve else "rejected"
     expense.decision_note = note.strip()[:500]
     expense.decided_by_id = by_user_id
@@ -113,7 +124,6 @@ def decide_expense(session: Session, expense: Expense, *, approve: bool, note: s
         {},
         {"amount_pence": expense.amount_pence, "member_id": expense.member_id},
     )
-    session.commit()
 
 
 def expenses_for(session: Session, member: Member) -> list[Expense]:
@@ -177,8 +187,14 @@ def build_pay_run(
     if period_end >= today:
         raise DomainError("Choose a period that has ended.", field="period_end")
     with write_transaction(session):
+        # One run is built at a time: which work is "approved and unpaid" is decided under the lock.
+        serialize(session, "pay_run")
         run = session.scalar(
-            select(PayRun).where(PayRun.period_start == period_start, PayRun.period_end == period_end)
+            select(PayRun)
+            .where(PayRun.period_start == period_start, PayRun.period_end == period_end)
+            .order_by(PayRun.status.desc())  # a finalised run wins over a draft
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         if run is not None and run.status == "finalised":
             raise DomainError(
@@ -282,34 +298,101 @@ def _fill(session: Session, run: PayRun) -> None:
     session.flush()
 
 
-def finalise(session: Session, run: PayRun, *, by_user_id: int, now: datetime | None = None) -> None:
+def fingerprint(run: PayRun) -> str:
+    """SHA-256 of everything a run's statements say (members, lines, sources, amounts): frozen
+    when the run is finalised, checked by `coop verify`, and carried by the finalise form so a
+    coordinator only ever finalises the figures they were shown."""
+    rows = [
+        [
+            st.member_id,
+            st.minutes,
+            st.earnings_pence,
+            st.expenses_pence,
+            st.total_pence,
+            [
+                [
+                    li.kind,
+                    li.description,
+                    li.minutes,
+                    li.rate_pence,
+                    li.amount_pence,
+                    li.timesheet_id,
+                    li.expense_id,
+                    li.adjustment_id,
+                    li.holiday_for_timesheet_id,
+                ]
+                for li in sorted(st.lines, key=lambda li: li.id)
+            ],
+        ]
+        for st in sorted(run.statements, key=lambda st: st.member_id)
+    ]
+    data = json.dumps([run.id, str(run.period_start), str(run.period_end), rows], separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _locked_run(session: Session, run_id: int, doing: str) -> PayRun:
+    run = lock(session, PayRun, run_id)
+    if run is None:
+        raise DomainError(f"This draft pay run was deleted a moment ago, so it cannot be {doing}.")
     if run.status == "finalised":
-        raise DomainError("This pay run is already finalised.")
-    if not run.statements:
-        raise DomainError("There is nothing to pay in this run.")
-    run.status = "finalised"
-    run.finalised_at = now or utcnow()
-    run.finalised_by_id = by_user_id
-    record(
-        session,
-        by_user_id,
-        "payrun.finalise",
-        ("pay_run", run.id),
-        {},
-        {
-            "period": f"{run.period_start}..{run.period_end}",
-            "statements": len(run.statements),
-            "total_pence": sum(s.total_pence for s in run.statements),
-        },
-    )
-    session.commit()
+        raise DomainError(f"This pay run has been finalised, so it cannot be {doing}.")
+    session.refresh(run, ["statements"])
+    return run
 
 
-def delete_draft(session: Session, run: PayRun) -> None:
-    if run.status != "draft":
-        raise DomainError("A finalised pay run cannot be deleted.")
-    session.delete(run)
-    session.commit()
+def finalise(
+    session: Session,
+    run: PayRun,
+    *,
+    by_user_id: int,
+    seen: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Fix a draft run for good (members then see their statements). With `seen` (the run's
+    fingerprint when the coordinator looked at it), a run rebuilt since is not finalised."""
+    run_id = run.id
+    with write_transaction(session):
+        run = _locked_run(session, run_id, "finalised again")
+        if not run.statements:
+            raise DomainError("There is nothing to pay in this run.")
+        frozen = fingerprint(run)
+        if seen is not None and seen != frozen:
+            raise DomainError(
+                "This pay run was rebuilt after you opened it, so its figures have changed. "
+                "Check them below, then finalise."
+            )
+        run.status = "finalised"
+        run.finalised_at = now or utcnow()
+        run.finalised_by_id = by_user_id
+        run.frozen_sha256 = frozen
+        record(
+            session,
+            by_user_id,
+            "payrun.finalise",
+            ("pay_run", run.id),
+            {},
+            {
+                "period": f"{run.period_start}..{run.period_end}",
+                "statements": len(run.statements),
+                "total_pence": sum(s.total_pence for s in run.statements),
+            },
+        )
+
+
+def delete_draft(session: Session, run: PayRun, *, by_user_id: int | None = None) -> None:
+    """Delete a draft run: its work is unpaid again, for the next run."""
+    run_id = run.id
+    with write_transaction(session):
+        run = _locked_run(session, run_id, "deleted")
+        record(
+            session,
+            by_user_id,
+            "payrun.delete_draft",
+            ("pay_run", run.id),
+            {},
+            {"period": f"{run.period_start}..{run.period_end}"},
+        )
+        session.delete(run)
 
 
 def get_run(session: Session, run_id: int) -> PayRun:

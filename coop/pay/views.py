@@ -180,7 +180,9 @@ def build() -> Page:
 def run_detail(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
     count, total = service.run_totals(db.session, run)
-    return render_template("pay/run.html", run=run, count=count, total=total, form=ActionForm())
+    return render_template(
+        "pay/run.html", run=run, count=count, total=total, form=ActionForm(), seen=service.fingerprint(run)
+    )
 
 
 @bp.route("/pay/runs/<int:run_id>/finalise", methods=["POST"])
@@ -189,7 +191,9 @@ def finalise(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
     if ActionForm().validate_on_submit():
         try:
-            service.finalise(db.session, run, by_user_id=current_user.id)
+            service.finalise(
+                db.session, run, by_user_id=current_user.id, seen=request.form.get("seen") or None
+            )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
@@ -204,7 +208,7 @@ def delete(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
     if ActionForm().validate_on_submit():
         try:
-            service.delete_draft(db.session, run)
+            service.delete_draft(db.session, run, by_user_id=current_user.id)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
+from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
@@ -118,8 +119,21 @@ def plan(
 def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetime | None = None) -> int:
     """Turn proposals into offers (one email per member). Returns how many offers were made."""
     now = now or utcnow()
-    expires = now + timedelta(hours=settings.get(session, "offer_expiry_hours"))
     made: dict[int, list[Offer]] = defaultdict(list)
+    with write_transaction(session):
+        serialize(session, "send_offers")  # two coordinators sending at once make each offer once
+        expires = now + timedelta(hours=settings.get(session, "offer_expiry_hours"))
+        _make_offers(session, proposals, now, expires, made)
+    return sum(len(v) for v in made.values())
+
+
+def _make_offers(
+    session: Session,
+    proposals: Sequence[Proposal],
+    now: datetime,
+    expires: datetime,
+    made: dict[int, list[Offer]],
+) -> None:
     for p in proposals:
         shift = session.get(Shift, p.shift_id)
         member = session.get(Member, p.member_id)
@@ -147,15 +161,36 @@ def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetim
             shifts=[o.shift for o in offers],
             fmt=format_dt,
         )
-    session.commit()
-    return sum(len(v) for v in made.values())
 
 
-def _lapse(session: Session, now: datetime) -> None:
-    session.execute(
-        update(Offer)
-        .where(Offer.status == "offered", Offer.expires_at <= now)
-        .values(status="lapsed", decided_at=now)
+def lapse_offers(session: Session, *, now: datetime | None = None) -> int:
+    """Offers nobody answered in time lapse (`coop lapse-offers`, every few minutes): the slot is
+    open to everyone again and the member sees that the offer lapsed. Returns how many."""
+    now = now or utcnow()
+    with write_transaction(session):
+        result = session.execute(
+            update(Offer)
+            .where(Offer.status == "offered", Offer.expires_at <= now)
+            .values(status="lapsed", decided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def recently_lapsed(session: Session, member: Member, *, now: datetime | None = None) -> list[Offer]:
+    """Offers to this member that lapsed unanswered in the last week (answered or not, nothing is
+    held against them)."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Offer)
+            .where(
+                Offer.member_id == member.id,
+                or_(Offer.status == "lapsed", and_(Offer.status == "offered", Offer.expires_at <= now)),
+                Offer.expires_at > now - timedelta(days=7),
+            )
+            .order_by(Offer.expires_at.desc())
+        )
     )
 
 
@@ -186,30 +221,51 @@ def accept(
     accept_cap_warning: bool = False,
     now: datetime | None = None,
 ) -> Assignment:
+    """The member says yes: they get the slot under the same rule as a claim (rota.take_place),
+    and the offer is marked accepted in the same transaction."""
     now = now or utcnow()
-    offer = session.get(Offer, offer_id)
-    if offer is None or offer.member_id != member_id:
-        raise NotFound("No such offer.")
+    with write_transaction(session):
+        offer = session.get(Offer, offer_id)
+        if offer is None or offer.member_id != member_id:
+            raise NotFound("No such offer.")
+        # Lock order as in every claim: member, shift, then the offer itself.
+        rota.lock_member(session, member_id)
+        rota.lock_shift(session, offer.shift_id)
+        offer = lock(session, Offer, offer_id)
+        assert offer is not None
+        _still_open(offer, now)
+        assignment = rota.take_place(
+            session, member_id, offer.shift_id, now=now, source="offer", accept_cap_warning=accept_cap_warning
+        )
+        offer.status, offer.decided_at = "accepted", now
+    return assignment
+
+
+def _still_open(offer: Offer, now: datetime) -> None:
+    if offer.status == "accepted":
+        raise DomainError("You already hold this shift: you said yes to this offer.")
+    if offer.status == "declined":
+        raise DomainError("You said no to this offer. The shift may still be open on the open shifts page.")
+    if offer.status == "lapsed" or offer.expires_at <= now:
+        raise DomainError("This offer has lapsed. The shift may still be open on the open shifts page.")
     if offer.status != "offered":
         raise DomainError("This offer is closed.")
-    if offer.expires_at <= now:
-        raise DomainError("This offer has lapsed. The shift may still be open on the open shifts page.")
-    assignment = rota.claim(
-        session, member_id, offer.shift_id, now=now, source="offer", accept_cap_warning=accept_cap_warning
-    )
-    session.execute(update(Offer).where(Offer.id == offer_id).values(status="accepted", decided_at=now))
-    session.commit()
-    return assignment
 
 
 def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:
     """Saying no is always fine: the slot goes back to open, and nothing is recorded against anyone."""
-    offer = session.get(Offer, offer_id)
-    if offer is None or offer.member_id != member_id:
-        raise NotFound("No such offer.")
-    if offer.status == "offered":
-        offer.status, offer.decided_at = "declined", now or utcnow()
-        session.commit()
+    now = now or utcnow()
+    with write_transaction(session):
+        offer = lock(session, Offer, offer_id)
+        if offer is None or offer.member_id != member_id:
+            raise NotFound("No such offer.")
+        if offer.status == "accepted":
+            raise DomainError(
+                "You already hold this shift, because you said yes to this offer. "
+                "If you cannot do it, let it go from My shifts: that is fine too."
+            )
+        if offer.status == "offered":
+            offer.status, offer.decided_at = "declined", now
 
 
 # --- fair release -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from coop.auth import service as auth
 from coop.auth.models import Role
 from coop.bookings.models import Service, Shift, ShiftStatus, new_feed_token
 from coop.caps import service as caps
-from coop.db import bucket, write_transaction
+from coop.db import bucket, lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, member_skill
@@ -154,15 +154,15 @@ def shift_problems(
     return blocking_reasons(facts[member.id], shift_facts(shift), rules)
 
 
-def _lock_member(session: Session, member_id: int) -> Member:
-    member = session.scalar(select(Member).where(Member.id == member_id).with_for_update(of=Member))
+def lock_member(session: Session, member_id: int) -> Member:
+    member = lock(session, Member, member_id)
     if member is None:
         raise NotFound("No such member.")
     return member
 
 
-def _lock_shift(session: Session, shift_id: int) -> Shift:
-    shift = session.scalar(select(Shift).where(Shift.id == shift_id).with_for_update(of=Shift))
+def lock_shift(session: Session, shift_id: int) -> Shift:
+    shift = lock(session, Shift, shift_id)
     if shift is None:
         raise NotFound("No such shift.")
     return shift
@@ -204,33 +204,56 @@ def claim(
     actor_is_member: bool = True,
 ) -> Assignment:
     """Give the member one slot on the shift, or raise DomainError saying why not. Used by a
-    member's claim, a coordinator's fill (source='assign') and an accepted offer."""
-    now = now or utcnow()
+    member's claim and a coordinator's fill (source='assign'); see take_place for the rule."""
     with write_transaction(session):
-        member = _lock_member(session, member_id)
-        shift = _lock_shift(session, shift_id)
-        problems = shift_problems(session, member, shift, now=now)
-        if problems:
-            who = _subject(member, actor_is_member)
-            first = problems[0]
-            raise DomainError(first if first[0].isupper() else f"{who} {_verb(first, actor_is_member)}.")
-        if shift.filled >= shift.slots:
-            raise DomainError(JUST_TAKEN)
-        if source == "claim":
-            from coop.rota.offers import held_for_others
-
-            if held_for_others(session, shift, member.id, now):
-                raise DomainError(
-                    "This new shift is first open to members who have had less work lately. It opens to "
-                    f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."
-                )
-        caps.enforce(
-            session, member, shift, accept_warning=accept_cap_warning, member_is_asking=actor_is_member
+        return take_place(
+            session,
+            member_id,
+            shift_id,
+            now=now or utcnow(),
+            source=source,
+            accept_cap_warning=accept_cap_warning,
+            actor_is_member=actor_is_member,
         )
-        _take_slot(session, shift)
-        assignment = Assignment(shift_id=shift.id, member_id=member.id, source=source)
-        session.add(assignment)
-        session.flush()
+
+
+def take_place(
+    session: Session,
+    member_id: int,
+    shift_id: int,
+    *,
+    now: datetime,
+    source: str,
+    accept_cap_warning: bool = False,
+    actor_is_member: bool = True,
+) -> Assignment:
+    """Inside write_transaction, the one rule for putting a member on a shift (claim, accepted
+    offer, swap): lock the member, then the shift, then check skills, availability, clashes,
+    rest, holds and the benefit limit, and take a slot with a conditional update."""
+    member = lock_member(session, member_id)
+    shift = lock_shift(session, shift_id)
+    problems = shift_problems(session, member, shift, now=now)
+    if problems:
+        who = _subject(member, actor_is_member)
+        first = problems[0]
+        if first == "already has a place on this shift" and actor_is_member:
+            raise DomainError("You already hold this shift.")
+        raise DomainError(first if first[0].isupper() else f"{who} {_verb(first, actor_is_member)}.")
+    if shift.filled >= shift.slots:
+        raise DomainError(JUST_TAKEN)
+    if source == "claim":
+        from coop.rota.offers import held_for_others
+
+        if held_for_others(session, shift, member.id, now):
+            raise DomainError(
+                "This new shift is first open to members who have had less work lately. It opens to "
+                f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."
+            )
+    caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=actor_is_member)
+    _take_slot(session, shift)
+    assignment = Assignment(shift_id=shift.id, member_id=member.id, source=source)
+    session.add(assignment)
+    session.flush()
     return assignment
 
 
@@ -259,13 +282,13 @@ def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime 
     succeeds and coordinators are asked to find cover. Nothing is counted against the member."""
     now = now or utcnow()
     with write_transaction(session):
-        member = _lock_member(session, member_id)
+        member = lock_member(session, member_id)
         assignment = session.get(Assignment, assignment_id)
         if assignment is None or assignment.member_id != member.id:
             raise NotFound("No such shift of yours.")
         if assignment.status != AssignmentStatus.ACCEPTED:
             raise DomainError("You have already let this shift go.")
-        shift = _lock_shift(session, assignment.shift_id)
+        shift = lock_shift(session, assignment.shift_id)
         if shift.starts_at <= now:
             raise DomainError("This shift has already started. Please talk to a coordinator.")
         assignment.status = AssignmentStatus.DROPPED
@@ -302,31 +325,37 @@ def offer_swap(
     session: Session, member_id: int, assignment_id: int, *, now: datetime | None = None
 ) -> SwapOffer:
     now = now or utcnow()
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None or assignment.member_id != member_id:
-        raise NotFound("No such shift of yours.")
-    if assignment.status != AssignmentStatus.ACCEPTED or assignment.shift.starts_at <= now:
-        raise DomainError("Only a shift you hold that has not started can be offered.")
-    existing = session.scalar(
-        select(SwapOffer).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
-    )
-    if existing is not None:
-        return existing
-    offer = SwapOffer(assignment_id=assignment_id)
-    session.add(offer)
-    session.commit()
+    with write_transaction(session):
+        assignment = lock(session, Assignment, assignment_id)
+        if assignment is None or assignment.member_id != member_id:
+            raise NotFound("No such shift of yours.")
+        if assignment.status != AssignmentStatus.ACCEPTED or assignment.shift.starts_at <= now:
+            raise DomainError("Only a shift you hold that has not started can be offered.")
+        existing = session.scalar(
+            select(SwapOffer).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+        )
+        if existing is not None:
+            return existing
+        offer = SwapOffer(assignment_id=assignment_id)
+        session.add(offer)
     return offer
 
 
 def withdraw_swap(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:
-    offer = session.get(SwapOffer, offer_id)
-    if offer is None or offer.assignment.member_id != member_id:
-        raise NotFound("No such swap offer of yours.")
-    if offer.status != "open":
-        raise DomainError("This offer is already closed.")
-    offer.status = "withdrawn"
-    offer.closed_at = now or utcnow()
-    session.commit()
+    """Take back a swap offer, unless someone has already taken the shift over."""
+    with write_transaction(session):
+        offer = lock(session, SwapOffer, offer_id)
+        if offer is None or offer.assignment.member_id != member_id:
+            raise NotFound("No such swap offer of yours.")
+        if offer.status == "taken":
+            raise DomainError(
+                "Someone took this shift over a moment ago, so it is no longer yours and the offer "
+                "cannot be withdrawn."
+            )
+        if offer.status != "open":
+            raise DomainError("This offer is already closed.")
+        offer.status = "withdrawn"
+        offer.closed_at = now or utcnow()
 
 
 def accept_swap(
@@ -347,13 +376,18 @@ def accept_swap(
         if giver_id == member_id:
             raise DomainError("This is your own shift.")
         for mid in sorted({member_id, giver_id}):
-            _lock_member(session, mid)
+            lock_member(session, mid)
         taker = session.get(Member, member_id)
         assert taker is not None
-        shift = _lock_shift(session, offer.assignment.shift_id)
-        session.refresh(offer)
+        shift = lock_shift(session, offer.assignment.shift_id)
+        offer = lock(session, SwapOffer, offer_id)
+        if offer is None:
+            raise NotFound("No such swap offer.")
+        session.refresh(offer.assignment)
+        if offer.status == "withdrawn":
+            raise DomainError("Sorry, this swap was withdrawn a moment ago. The shift is still theirs.")
         if offer.status != "open" or offer.assignment.status != AssignmentStatus.ACCEPTED:
-            raise DomainError("Sorry, this swap has just been taken or withdrawn.")
+            raise DomainError("Sorry, someone else took this swap a moment ago.")
         problems = shift_problems(session, taker, shift, now=now)
         if problems:
             first = problems[0]

@@ -473,6 +473,11 @@ def decline_offer(offer_id: int) -> Page:
 
     member = current_member()
     if ActionForm().validate_on_submit():
-        offers.decline(db.session, member.id, offer_id)
-        flash("No problem. Saying no is always fine.", "success")
+        try:
+            offers.decline(db.session, member.id, offer_id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("No problem. Saying no is always fine.", "success")
     return redirect(url_for("home.dashboard"))

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
+from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.pay.rules import pay_for
@@ -110,38 +111,52 @@ def submit(
     """Record the hours for a worked shift (a member for themselves, or a coordinator for them).
     A queried entry can be corrected and sent again; an approved one can never be edited."""
     now = now or utcnow()
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None or (member_id is not None and assignment.member_id != member_id):
-        raise NotFound("No such shift of yours.")
-    if assignment.status != AssignmentStatus.ACCEPTED:
-        raise DomainError("This shift is not yours any more.")
-    shift = assignment.shift
-    if shift.ends_at > now:
-        raise DomainError("You can record your hours once the shift has ended.")
-    flagged = _check(hours, shift)
-    entry = session.scalar(select(TimesheetEntry).where(TimesheetEntry.assignment_id == assignment_id))
-    if entry is not None and entry.status == TimesheetStatus.APPROVED:
-        raise DomainError("These hours are approved already and cannot be changed. Ask a coordinator.")
-    if entry is None:
-        entry = TimesheetEntry(assignment_id=assignment_id, member_id=assignment.member_id)
-        session.add(entry)
-    entry.actual_start, entry.actual_end = hours.start, hours.end
-    entry.break_minutes = hours.break_minutes
-    entry.member_note = hours.note.strip()[:1000]
-    entry.status = TimesheetStatus.SUBMITTED
-    entry.flagged = flagged
-    entry.submitted_by_id = by_user_id
-    entry.submitted_at = now
-    session.commit()
+    with write_transaction(session):
+        # The assignment's lock orders every submission for this shift; the entry's lock orders a
+        # correction against an approval, so approval always prices the hours it approves.
+        assignment = lock(session, Assignment, assignment_id)
+        if assignment is None or (member_id is not None and assignment.member_id != member_id):
+            raise NotFound("No such shift of yours.")
+        if assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("This shift is not yours any more.")
+        shift = assignment.shift
+        if shift.ends_at > now:
+            raise DomainError("You can record your hours once the shift has ended.")
+        flagged = _check(hours, shift)
+        entry = session.scalar(
+            select(TimesheetEntry)
+            .where(TimesheetEntry.assignment_id == assignment_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if entry is not None and entry.status == TimesheetStatus.APPROVED:
+            raise DomainError("These hours are approved already and cannot be changed. Ask a coordinator.")
+        if entry is None:
+            entry = TimesheetEntry(assignment_id=assignment_id, member_id=assignment.member_id)
+            session.add(entry)
+        entry.actual_start, entry.actual_end = hours.start, hours.end
+        entry.break_minutes = hours.break_minutes
+        entry.member_note = hours.note.strip()[:1000]
+        entry.status = TimesheetStatus.SUBMITTED
+        entry.flagged = flagged
+        entry.submitted_by_id = by_user_id
+        entry.submitted_at = now
     return entry
 
 
 def query(session: Session, entry_id: int, comment: str, *, by_user_id: int) -> None:
-    entry = get_entry(session, entry_id)
-    if entry.status == TimesheetStatus.APPROVED:
-        raise DomainError("These hours are approved already.")
     if not comment.strip():
         raise DomainError("Say what needs checking.", field="comment")
+    with write_transaction(session):
+        _query(session, entry_id, comment)
+
+
+def _query(session: Session, entry_id: int, comment: str) -> None:
+    entry = lock(session, TimesheetEntry, entry_id)
+    if entry is None:
+        raise NotFound("No such timesheet.")
+    if entry.status == TimesheetStatus.APPROVED:
+        raise DomainError("These hours were approved a moment ago, so they can no longer be queried.")
     entry.status = TimesheetStatus.QUERIED
     entry.query_comment = comment.strip()[:1000]
     from coop.mail import service as mail
@@ -158,7 +173,6 @@ def query(session: Session, entry_id: int, comment: str, *, by_user_id: int) -> 
         comment=entry.query_comment,
         fmt=format_dt,
     )
-    session.commit()
 
 
 def pay_for_entry(session: Session, entry: TimesheetEntry) -> tuple[int, int, int]:
@@ -190,29 +204,19 @@ def approve(
     that is already approved (say, by a second click) is left as it was."""
     now = now or utcnow()
     approved = 0
-    for entry_id in entry_ids:
-        entry = session.get(TimesheetEntry, entry_id)
-        if entry is None:
-            raise NotFound("No such timesheet.")
-        if entry.status != TimesheetStatus.SUBMITTED:
-            continue
-        rate, pay, holiday = pay_for_entry(session, entry)
-        result = session.execute(
-            update(TimesheetEntry)
-            .where(TimesheetEntry.id == entry_id, TimesheetEntry.status == TimesheetStatus.SUBMITTED)
-            .values(
-                status=TimesheetStatus.APPROVED,
-                approved_by_id=by_user_id,
-                approved_at=now,
-                pay_rate_pence=rate,
-                pay_pence=pay,
-                holiday_pence=holiday,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        approved += result.rowcount  # type: ignore[attr-defined]
-    session.commit()
-    session.expire_all()
+    with write_transaction(session):
+        for entry_id in sorted(set(entry_ids)):  # one order everywhere: no deadlocks between batches
+            entry = lock(session, TimesheetEntry, entry_id)
+            if entry is None:
+                raise NotFound("No such timesheet.")
+            if entry.status != TimesheetStatus.SUBMITTED:
+                continue
+            # Priced from the locked row: a correction made a moment ago is what gets paid.
+            entry.pay_rate_pence, entry.pay_pence, entry.holiday_pence = pay_for_entry(session, entry)
+            entry.status = TimesheetStatus.APPROVED
+            entry.approved_by_id = by_user_id
+            entry.approved_at = now
+            approved += 1
     return approved
 
 
@@ -256,11 +260,11 @@ def to_confirm_for_client(session: Session, client_id: int) -> list[TimesheetEnt
 
 
 def client_confirm(session: Session, client_id: int, entry_id: int, *, now: datetime | None = None) -> None:
-    entry = session.get(TimesheetEntry, entry_id)
-    if entry is None or entry.assignment.shift.client_id != client_id:
-        raise NotFound("No such visit.")
-    entry.client_confirmed_at = entry.client_confirmed_at or now or utcnow()
-    session.commit()
+    with write_transaction(session):
+        entry = lock(session, TimesheetEntry, entry_id)
+        if entry is None or entry.assignment.shift.client_id != client_id:
+            raise NotFound("No such visit.")
+        entry.client_confirmed_at = entry.client_confirmed_at or now or utcnow()
 
 
 def coordinator_due(session: Session, *, now: datetime | None = None) -> list[Assignment]:

@@ -11,6 +11,7 @@ from coop.audit.models import AuditEntry
 from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.rota import service as rota
+from coop.timeutil import today_london
 from tests import factories
 
 
@@ -152,7 +153,12 @@ def test_earnings_page_has_chart_and_table(web, session):
         session, service_=factories.service(session, skill, pay=1500), hours=2, starts_in=timedelta(hours=5)
     )
     m = factories.member(session, email="m@example.org", skills=[skill])
-    caps.set_cap(session, m, caps.CapData(10000, None), actor_id=m.user_id, by_coordinator=False)
+    # A monthly period that began today (or by the 28th) holds a shift five hours away whatever
+    # the day; a weekly one would not on a Sunday evening.
+    start_day = min(today_london().day, 28)
+    caps.set_cap(
+        session, m, caps.CapData(10000, None, "monthly", start_day), actor_id=m.user_id, by_coordinator=False
+    )
     rota.claim(session, m.id, shift.id)
     web.login("m@example.org")
     page = web.get("/my/earnings").get_data(as_text=True)

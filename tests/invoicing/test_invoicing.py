@@ -87,11 +87,11 @@ def test_issue_numbers_freezes_and_checks_the_pdf(session, tmp_path):
     assert invoice.number == "CW-00001" and invoice.status == "issued"
     assert invoice.due_date == today_london() + timedelta(days=30)
     assert invoicing.read_pdf(invoice, tmp_path).startswith(b"%PDF")
-    with pytest.raises(DomainError, match="cannot be changed"):
+    with pytest.raises(DomainError, match="can no longer be changed"):
         invoicing.add_line(
             session, invoice, description="x", quantity_centi=100, unit_pence=100, vat_rate_bp=0
         )
-    with pytest.raises(DomainError, match="cannot be changed"):
+    with pytest.raises(DomainError, match="can no longer be deleted"):
         invoicing.delete_draft(session, invoice, actor_id=1)
     # e-invoice: a PDF/A-3 whose embedded Factur-X XML validates
     fx = invoicing.read_pdf(invoice, tmp_path, facturx=True)

@@ -218,7 +218,7 @@ def test_corrections_go_into_the_next_run(session):
     )
     [st2] = run2.statements
     assert [(line.kind, line.amount_pence) for line in st2.lines] == [("adjustment", -500)]
-    with pytest.raises(DomainError, match="already finalised"):
+    with pytest.raises(DomainError, match="has been finalised"):
         pay.finalise(session, run1, by_user_id=1)
 
 

@@ -57,8 +57,10 @@ def test_accept_claims_and_decline_reopens(session, setup):
     assert fit.pay_pence > 0
     offers.accept(session, keen.id, first.id)
     assert session.scalars(select(Assignment.source)).all() == ["offer"]
-    with pytest.raises(DomainError, match="closed"):
+    with pytest.raises(DomainError, match="already hold this shift"):
         offers.accept(session, keen.id, first.id)
+    with pytest.raises(DomainError, match="already hold this shift"):
+        offers.decline(session, keen.id, first.id)
     other = offers.my_offers(session, busy)[0][0]
     offers.decline(session, busy.id, other.id)
     session.refresh(other)

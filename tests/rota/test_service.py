@@ -41,7 +41,7 @@ def test_eligibility_rules(session, garden):
     rota.claim(session, m.id, shift.id)
     with pytest.raises(DomainError, match="another shift too close"):
         rota.claim(session, m.id, near.id)
-    with pytest.raises(DomainError, match="already have a place"):
+    with pytest.raises(DomainError, match="already hold this shift"):
         rota.claim(session, m.id, shift.id)
 
 
@@ -100,7 +100,7 @@ def test_swap(session, garden):
     new = rota.accept_swap(session, taker.id, offer.id)
     session.refresh(shift)
     assert shift.filled == 1 and new.member_id == taker.id
-    with pytest.raises(DomainError, match="just been taken"):
+    with pytest.raises(DomainError, match="someone else took this swap"):
         rota.accept_swap(session, factories.member(session, skills=[skill]).id, offer.id)
 
 
