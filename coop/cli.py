@@ -287,6 +287,34 @@ def autofill(first: str, last: str, send: bool) -> None:
         click.echo(f"Sent {offers.send_offers(db.session, r.proposals)} offer(s).")
 
 
+@cli.command("verify")
+@with_appcontext
+def verify_command() -> None:
+    """Check every money record: number series, frozen invoices, credit notes and pay runs, their
+    files, work billed and paid at most once. Exits 1, listing what is wrong, if anything is."""
+    from coop.integrity import service as integrity
+
+    with click.progressbar(length=integrity.work_to_check(db.session), label="Checking", file=None) as bar:
+        report = integrity.verify(db.session, Path(current_app.config["INVOICE_DIR"]), progress=bar.update)
+    counts = ", ".join(f"{n} {name}" for name, n in report.checked.items())
+    if report.ok:
+        click.echo(f"All is well: checked {counts}.")
+        return
+    click.echo(f"{len(report.problems)} problem(s) found (checked {counts}):", err=True)
+    for problem in report.problems:
+        click.echo(f"- {problem}", err=True)
+    raise SystemExit(1)
+
+
+@cli.command("lapse-offers")
+@with_appcontext
+def lapse_offers_command() -> None:
+    """Mark offers nobody answered in time as lapsed (run every few minutes)."""
+    from coop.rota.offers import lapse_offers
+
+    click.echo(f"{lapse_offers(db.session)} offer(s) lapsed.")
+
+
 @cli.command("backup")
 @click.argument("target", type=click.Path(path_type=Path))
 @with_appcontext

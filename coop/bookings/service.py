@@ -457,7 +457,7 @@ def _lock_shifts(session: Session, booking: Booking) -> None:
         select(Shift)
         .where(Shift.booking_id == booking.id)
         .order_by(Shift.id)
-        .with_for_update()
+        .with_for_update(of=Shift)
         .execution_options(populate_existing=True)
     ).all()
     session.refresh(booking, ["shifts"])

@@ -193,7 +193,7 @@ def build_pay_run(
             select(PayRun)
             .where(PayRun.period_start == period_start, PayRun.period_end == period_end)
             .order_by(PayRun.status.desc())  # a finalised run wins over a draft
-            .with_for_update()
+            .with_for_update(of=PayRun)
             .execution_options(populate_existing=True)
         )
         if run is not None and run.status == "finalised":

@@ -126,7 +126,7 @@ def submit(
         entry = session.scalar(
             select(TimesheetEntry)
             .where(TimesheetEntry.assignment_id == assignment_id)
-            .with_for_update()
+            .with_for_update(of=TimesheetEntry)
             .execution_options(populate_existing=True)
         )
         if entry is not None and entry.status == TimesheetStatus.APPROVED:

@@ -1,0 +1,217 @@
+"""Every money invariant, checked against the database and the issued files.
+
+Nothing here writes. Each check returns plain sentences naming what is wrong; an empty list
+means the books are whole. Run daily by `coop verify` (exit status 1 when anything is wrong) and
+on demand from the coordinators' Check the books page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, NumberSequence, Payment
+from coop.invoicing.service import content_fingerprint, credit_fingerprint
+from coop.invoicing.totals import totals
+from coop.pay.models import PayLine, PayRun
+from coop.pay.service import fingerprint as pay_fingerprint
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+
+
+@dataclass
+class Report:
+    checked: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session, invoice_dir: Path, *, progress: Callable[[int], None] | None = None) -> Report:
+    """Run every check; `progress` is told about each invoice, credit note and pay run checked."""
+    report = Report()
+    for _name, check in CHECKS:
+        report.problems.extend(check(session, invoice_dir, report, progress))
+    return report
+
+
+def _series(session: Session, name: str, numbers: list[int], label: str) -> Iterator[str]:
+    """A number series is 1, 2, 3, ... with nothing missing or repeated, and its counter is next."""
+    seen = sorted(numbers)
+    for expected, actual in enumerate(seen, start=1):
+        if actual != expected:
+            yield (
+                f"The {label} numbers have a gap or a repeat: number {expected} was expected, {actual} found."
+            )
+            break
+    seq = session.get(NumberSequence, name)
+    next_number = seq.next_number if seq else 1
+    if next_number != len(seen) + 1:
+        yield (
+            f"The {label} counter would give number {next_number} next, but {len(seen)} "
+            f"{label}s have been issued (it should be {len(seen) + 1})."
+        )
+
+
+def _file(invoice_dir: Path, name: str, expected: str, what: str) -> Iterator[str]:
+    try:
+        data = (invoice_dir / name).read_bytes()
+    except OSError:
+        yield f"{what}: the file {name} is missing."
+        return
+    if hashlib.sha256(data).hexdigest() != expected:
+        yield f"{what}: the file {name} is not the one that was issued (its SHA-256 differs)."
+
+
+def check_numbers(session: Session, _dir: Path, report: Report, _p: object) -> Iterator[str]:
+    invoices = list(session.scalars(select(Invoice.sequence_number).where(Invoice.status == "issued")))
+    notes = list(session.scalars(select(CreditNote.sequence_number)))
+    if any(n is None for n in invoices):
+        yield "An issued invoice has no number."
+    yield from _series(session, "invoice", [n for n in invoices if n is not None], "invoice")
+    yield from _series(session, "credit_note", notes, "credit note")
+    drafts_numbered = session.scalar(
+        select(func.count())
+        .select_from(Invoice)
+        .where(Invoice.status == "draft", Invoice.number.is_not(None))
+    )
+    if drafts_numbered:
+        yield f"{drafts_numbered} draft invoice(s) carry a number."
+
+
+def check_invoices(
+    session: Session, invoice_dir: Path, report: Report, progress: Callable[[int], None] | None
+) -> Iterator[str]:
+    count = 0
+    for invoice in session.scalars(select(Invoice).where(Invoice.status == "issued").order_by(Invoice.id)):
+        count += 1
+        what = f"Invoice {invoice.number}"
+        registered = bool(json.loads(invoice.supplier_json or "{}").get("vat_registered"))
+        net, vat, gross = totals(invoice.lines, registered)
+        if (net, vat, gross) != (invoice.net_pence, invoice.vat_pence, invoice.gross_pence):
+            yield f"{what}: its lines add up to {gross}p but its total says {invoice.gross_pence}p."
+        if not invoice.content_sha256:
+            yield f"{what}: it has no frozen fingerprint, so changes to it cannot be detected."
+        elif content_fingerprint(invoice) != invoice.content_sha256:
+            yield f"{what}: its stored lines, totals or details changed after it was issued."
+        yield from _file(invoice_dir, invoice.pdf_path, invoice.pdf_sha256, what)
+        yield from _file(invoice_dir, invoice.facturx_path, invoice.facturx_sha256, f"{what} (e-invoice)")
+        credited = sum(c.gross_pence for c in invoice.credit_notes)
+        if credited > invoice.gross_pence:
+            yield f"{what}: credit notes total {credited}p, more than the {invoice.gross_pence}p invoiced."
+        if progress:
+            progress(1)
+    report.checked["issued invoices"] = count
+    paid_drafts = session.scalar(
+        select(func.count()).select_from(Payment).join(Invoice).where(Invoice.status == "draft")
+    )
+    if paid_drafts:
+        yield f"{paid_drafts} payment(s) are recorded against draft invoices."
+    report.checked["payments"] = session.scalar(select(func.count()).select_from(Payment)) or 0
+
+
+def check_credit_notes(
+    session: Session, invoice_dir: Path, report: Report, progress: Callable[[int], None] | None
+) -> Iterator[str]:
+    count = 0
+    for note in session.scalars(select(CreditNote).order_by(CreditNote.id)):
+        count += 1
+        what = f"Credit note {note.number}"
+        if note.invoice.status != "issued":
+            yield f"{what}: it credits an invoice that was never issued."
+        if not note.content_sha256:
+            yield f"{what}: it has no frozen fingerprint, so changes to it cannot be detected."
+        elif credit_fingerprint(note) != note.content_sha256:
+            yield f"{what}: its amounts or reason changed after it was issued."
+        yield from _file(invoice_dir, note.pdf_path, note.pdf_sha256, what)
+        if progress:
+            progress(1)
+    report.checked["credit notes"] = count
+
+
+def check_work_billed_and_paid_once(
+    session: Session, _dir: Path, report: Report, _p: object
+) -> Iterator[str]:
+    """Each approved timesheet is billed at most once and paid at most once, and only approved
+    timesheets are billed or paid, at the pay fixed when they were approved."""
+    for column, doing in ((InvoicedItem.timesheet_id, "billed"), (PayLine.timesheet_id, "paid")):
+        twice = session.scalars(
+            select(column).where(column.is_not(None)).group_by(column).having(func.count() > 1)
+        ).all()
+        for ts in twice:
+            yield f"Timesheet {ts} is {doing} more than once."
+        not_approved = session.scalars(
+            select(TimesheetEntry.id).where(
+                TimesheetEntry.id.in_(select(column).where(column.is_not(None))),
+                TimesheetEntry.status != TimesheetStatus.APPROVED,
+            )
+        ).all()
+        for ts in not_approved:
+            yield f"Timesheet {ts} is {doing} but not approved."
+    wrong_pay = session.execute(
+        select(PayLine.timesheet_id, PayLine.amount_pence, TimesheetEntry.pay_pence)
+        .join(TimesheetEntry, TimesheetEntry.id == PayLine.timesheet_id)
+        .where(PayLine.amount_pence != TimesheetEntry.pay_pence)
+    ).all()
+    for ts, line, approved in wrong_pay:
+        yield f"Timesheet {ts} was approved at {approved}p but its pay line says {line}p."
+    report.checked["approved timesheets"] = (
+        session.scalar(
+            select(func.count())
+            .select_from(TimesheetEntry)
+            .where(TimesheetEntry.status == TimesheetStatus.APPROVED)
+        )
+        or 0
+    )
+
+
+def check_pay_runs(
+    session: Session, _dir: Path, report: Report, progress: Callable[[int], None] | None
+) -> Iterator[str]:
+    count = 0
+    for run in session.scalars(select(PayRun).order_by(PayRun.id)):
+        count += 1
+        what = f"Pay run {run.period_start} to {run.period_end}"
+        for st in run.statements:
+            if st.total_pence != sum(li.amount_pence for li in st.lines):
+                yield f"{what}: a statement's total is not the sum of its lines."
+        if run.status == "finalised":
+            if not run.frozen_sha256:
+                yield f"{what}: it was finalised without a fingerprint, so changes cannot be detected."
+            elif pay_fingerprint(run) != run.frozen_sha256:
+                yield f"{what}: its statements changed after it was finalised."
+        if progress:
+            progress(1)
+    drafts = session.execute(
+        select(PayRun.period_start, PayRun.period_end, func.count())
+        .where(PayRun.status == "draft")
+        .group_by(PayRun.period_start, PayRun.period_end)
+        .having(func.count() > 1)
+    ).all()
+    for start, end, n in drafts:
+        yield f"There are {n} draft pay runs for {start} to {end}; there should be one."
+    report.checked["pay runs"] = count
+
+
+CHECKS: list[tuple[str, Callable[..., Iterator[str]]]] = [
+    ("numbers", check_numbers),
+    ("invoices", check_invoices),
+    ("credit notes", check_credit_notes),
+    ("timesheets", check_work_billed_and_paid_once),
+    ("pay runs", check_pay_runs),
+]
+
+
+def work_to_check(session: Session) -> int:
+    """How many documents verify will look at (for a progress bar)."""
+    return (
+        (session.scalar(select(func.count()).select_from(Invoice).where(Invoice.status == "issued")) or 0)
+        + (session.scalar(select(func.count()).select_from(CreditNote)) or 0)
+        + (session.scalar(select(func.count()).select_from(PayRun)) or 0)
+    )
