@@ -1,5 +1,5 @@
-"""Entry point for gunicorn: `gunicorn wsgi:app`."""
+"""Entry point for gunicorn in a checkout: `gunicorn wsgi:app` (an installed copy uses coop.wsgi:app)."""
 
-from coop import create_app
+from coop.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

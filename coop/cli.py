@@ -306,6 +306,20 @@ def verify_command() -> None:
     raise SystemExit(1)
 
 
+@cli.command("check-install")
+@with_appcontext
+def check_install_command() -> None:
+    """Check this installation: database at head, files, data directory, PDFs, email, secret key
+    and base URL. One line per item; exits 1 if any is not right."""
+    from coop.deploy.service import check_install
+
+    items = check_install(db.engine, dict(current_app.config))
+    for item in items:
+        click.echo(f"{'ok  ' if item.ok else 'FAIL'}  {item.name}: {item.detail}")
+    if not all(item.ok for item in items):
+        raise SystemExit(1)
+
+
 @cli.command("lapse-offers")
 @with_appcontext
 def lapse_offers_command() -> None:

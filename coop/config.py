@@ -7,7 +7,27 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE_DIR.parent
+
+# Templates, static files and migrations: inside the installed package (the wheel maps them there),
+# or at the top of the checkout during development (an editable install).
+RESOURCES = PACKAGE_DIR if (PACKAGE_DIR / "templates").is_dir() else CHECKOUT
+IN_CHECKOUT = RESOURCES == CHECKOUT and (CHECKOUT / "pyproject.toml").is_file()
+
+
+def data_dir() -> Path:
+    """The one folder for everything the co-op writes: instance/ (secret key, SQLite database,
+    uploaded receipts), invoices/ and backups/. COOP_DATA_DIR sets it; in a checkout it is the
+    checkout (so `make run` keeps using instance/ and invoices/ there); an installed copy defaults to
+    $XDG_DATA_HOME/coop-works (~/.local/share/coop-works), never the virtualenv."""
+    configured = os.environ.get("COOP_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    if IN_CHECKOUT:
+        return CHECKOUT
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "coop-works"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -42,7 +62,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     config: dict[str, Any] = {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "INVOICE_DIR": os.environ.get("INVOICE_DIR", str(PROJECT_ROOT / "invoices")),
+        "INVOICE_DIR": os.environ.get("INVOICE_DIR", str(instance_path.parent / "invoices")),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),

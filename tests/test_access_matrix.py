@@ -76,6 +76,7 @@ GET  /invoices/<int:invoice_id> L 403 403 200 403 403
 GET  /invoices/<int:invoice_id>.pdf L 403 403 200 403 403
 GET  /invoices/<int:invoice_id>/e-invoice.pdf L 403 403 200 403 403
 GET  /invoices/aged-debtors L 403 403 200 403 403
+GET  /check-the-books L 403 403 200 403 403
 GET  /invoices/export/<kind>.csv L 403 403 200 403 403
 GET  /learning L 200 200 200 403 403
 GET  /learning/<int:session_id> L 200 200 200 403 403

@@ -82,6 +82,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
 @dataclass(frozen=True)
 class MemberHome:
     offers: list[tuple[Offer, caps.Fit]]
+    lapsed: list[Offer]
     next_shifts: list[Assignment]
     cap: BenefitCap | None
     period: Period | None
@@ -90,7 +91,7 @@ class MemberHome:
 
 def member_home(session: Session, member: Member) -> MemberHome:
     """A member's offers, next shifts and, if they set a limit, where they stand this period."""
-    from coop.rota.offers import my_offers
+    from coop.rota.offers import my_offers, recently_lapsed
 
     planner = caps.Planner.for_member(session, member)
     period = totals = None
@@ -99,6 +100,7 @@ def member_home(session: Session, member: Member) -> MemberHome:
         totals = planner.totals(period)
     return MemberHome(
         my_offers(session, member, planner=planner),
+        recently_lapsed(session, member),
         rota.my_shifts(session, member, past_days=0)[:5],
         planner.cap,
         period,

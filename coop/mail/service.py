@@ -15,13 +15,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from coop.config import PROJECT_ROOT
+from coop.config import RESOURCES
 from coop.db import write_transaction
 from coop.mail.models import OutboxMessage
 from coop.timeutil import utcnow
 
 _env = Environment(
-    loader=FileSystemLoader(PROJECT_ROOT / "templates" / "email"),
+    loader=FileSystemLoader(RESOURCES / "templates" / "email"),
     undefined=StrictUndefined,
     # Plain-text emails, never shown as HTML, so nothing to escape.
     autoescape=False,  # noqa: S701  # nosec B701

@@ -1,0 +1,1 @@
+"""Checking a deployment: `coop check-install`."""
