@@ -82,9 +82,11 @@ def claim(shift_id: int) -> Page:
             rota.claim(db.session, member.id, shift_id, accept_cap_warning=form.confirm.data == "yes")
         except CapWarning as w:
             db.session.rollback()
-            shift = bookings.get_shift(db.session, shift_id)
             return render_template(
-                "rota/confirm_over_limit.html", shift=shift, message=w.message, form=ActionForm()
+                "rota/confirm_over_limit.html",
+                message=w.message,
+                url=url_for("rota.claim", shift_id=shift_id),
+                back=url_for("rota.open_shifts"),
             )
         except DomainError as e:
             db.session.rollback()

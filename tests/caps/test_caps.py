@@ -142,6 +142,9 @@ def test_warn_mode_needs_the_member_to_confirm(web, session):
     web.login("m@example.org")
     page = web.post(f"/shifts/{shift.id}/claim").get_data(as_text=True)
     assert "Check before you take this shift" in page and "over your limit" in page
+    # the confirmation posts back to the claim, and "No, go back" is a page that opens
+    assert f'action="/shifts/{shift.id}/claim"' in page
+    assert 'href="/shifts/open"' in page and web.get("/shifts/open").status_code == 200
     assert web.post(f"/shifts/{shift.id}/claim", {"confirm": "yes"}).status_code == 302
     session.rollback()
     assert session.scalars(select(rota.Assignment)).one().member_id == m.id
