@@ -152,9 +152,11 @@ class IdField(HiddenField):
 
 
 class IdConverter(IntegerConverter):
-    """<int:...> in routes, limited to what an id column can hold (bigger numbers are a 404)."""
+    """<int:...> in routes: every one is an id, from 1 to what an id column can hold; 0 and bigger
+    numbers are a 404 (so /clients/0 is not mistaken for "a new client")."""
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 

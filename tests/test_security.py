@@ -4,6 +4,7 @@ from sqlalchemy import func, select, text
 
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.schema import Base
+from tests import factories
 from tests.test_access import concrete_urls
 
 
@@ -53,3 +54,18 @@ def test_no_get_request_changes_anything(app, session, make_web):
     }
     assert session.execute(text("SELECT id, status, filled FROM shift ORDER BY id")).all() == sessions_before
     assert gets > 100
+
+
+def test_id_zero_is_not_found_and_creates_nothing(web, session):
+    from coop.bookings.models import Client, Service
+    from coop.directory.models import DirectoryEntry
+
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    before = [session.scalar(select(func.count()).select_from(m)) for m in (Client, Service, DirectoryEntry)]
+    for url in ("/clients/0", "/services/0", "/directory/manage/0"):
+        assert web.get(url).status_code == 404, url
+        assert web.post(url, {"name": "Zero", "title": "Zero"}).status_code == 404, url
+    session.rollback()
+    after = [session.scalar(select(func.count()).select_from(m)) for m in (Client, Service, DirectoryEntry)]
+    assert after == before
