@@ -135,6 +135,7 @@ GET  /timesheets/enter/<int:assignment_id> L 403 403 200 403 403
 GET  /timesheets/record/<int:assignment_id> L 200 404 404 403 403
 GET  /timesheets/review L 403 403 200 403 403
 POST /account/password * * * * * *
+POST /assignments/<int:assignment_id>/answer L * 404 404 403 403
 POST /assignments/<int:assignment_id>/drop L * 404 404 403 403
 POST /assignments/<int:assignment_id>/pay-choice L * 404 404 403 403
 POST /assignments/<int:assignment_id>/swap L * 404 404 403 403

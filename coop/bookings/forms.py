@@ -32,7 +32,17 @@ class ServiceForm(FlaskForm):
     min_booking_hours = StringField(
         "Shortest booking (hours)", default="1", validators=[DataRequired(), Length(max=5)]
     )
+    involvement = BooleanField(
+        "Involvement work",
+        description="Consultation, panels, research or training. Members may choose to take less pay, "
+        "or none, so that it fits their benefits. Ordinary work is always paid at least the pay floor.",
+    )
     active = BooleanField("Clients can book it", default=True)
+    ask_members = BooleanField(
+        "Save and ask them",
+        description="If new pay or a new skill does not fit a member who holds a coming shift of this "
+        "service, save it anyway and ask them whether they can still do it.",
+    )
     submit = SubmitField("Save service")
 
 
@@ -136,6 +146,11 @@ class ShiftEditForm(FlaskForm):
         "Change",
         default="one",
         choices=[("one", "Just this visit"), ("future", "This and all later visits")],
+    )
+    ask_members = BooleanField(
+        "Save and ask them",
+        description="If the change does not fit a member who holds these visits, save it anyway and "
+        "ask them whether they can still do it. Their place is kept until they answer.",
     )
     submit = SubmitField("Save changes")
 

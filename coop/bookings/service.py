@@ -70,19 +70,29 @@ class ServiceData:
     vat_rate_bp: int
     min_booking_minutes: int
     active: bool = True
+    involvement: bool = False
 
 
 def save_service(
-    session: Session, data: ServiceData, *, actor_id: int, service: Service | None = None
+    session: Session,
+    data: ServiceData,
+    *,
+    actor_id: int,
+    service: Service | None = None,
+    ask_members: bool = False,
+    now: datetime | None = None,
 ) -> Service:
     """Create or change a service. Member pay can never be below the pay floor in force today
-    (nor the statutory minimum); price changes are audit-logged."""
+    (nor the statutory minimum); price changes are audit-logged. New pay or a new skill that no
+    longer fits a member who holds a coming shift of the service is refused (rota.DoesNotFit),
+    or, with ask_members, saved with those members asked whether they can still do it."""
+    from coop.caps import service as caps
+    from coop.rota import service as rota
+
+    now = now or utcnow()
     name = " ".join(data.name.split())
     if not name or len(name) > 80:
         raise DomainError("Enter a service name of up to 80 characters.", field="name")
-    clash = session.scalar(select(Service).where(same_name(Service.name, name)).limit(1))
-    if clash is not None and clash is not service:
-        raise DomainError("There is already a service with that name.", field="name")
     floor = settings.pay_floor(session)
     if data.pay_pence_per_hour < floor:
         raise DomainError(
@@ -97,23 +107,49 @@ def save_service(
         raise DomainError("Enter a VAT rate between 0% and 100%.", field="vat_rate")
     if not 0 <= data.min_booking_minutes <= 1440:
         raise DomainError("Enter a minimum booking between 0 and 24 hours.", field="min_booking_hours")
-    before = _service_money(service) if service else {}
-    if service is None:
-        service = Service()
-        session.add(service)
-    service.name = name
-    service.description = data.description.strip()[:2000]
-    service.skill_id = data.skill_id
-    service.charge_pence_per_hour = data.charge_pence_per_hour
-    service.pay_pence_per_hour = data.pay_pence_per_hour
-    service.vat_rate_bp = data.vat_rate_bp
-    service.min_booking_minutes = data.min_booking_minutes
-    service.active = data.active
-    session.flush()
-    after = _service_money(service)
-    if before != after:
-        record(session, actor_id, "service.rates", ("service", service.id), before, after)
-    session.commit()
+    service_id = service.id if service is not None else None
+    with write_transaction(session):
+        coming = select(Shift.id).where(
+            Shift.service_id == service_id, Shift.status == ShiftStatus.SCHEDULED, Shift.starts_at > now
+        )
+        locked = rota.lock_holders(session, coming) if service_id else []
+        if service_id is not None:
+            service = lock(session, Service, service_id)
+            if service is None:
+                raise NotFound("No such service.")
+        clash = session.scalar(select(Service).where(same_name(Service.name, name)).limit(1))
+        if clash is not None and clash is not service:
+            raise DomainError("There is already a service with that name.", field="name")
+        shift_ids = list(session.scalars(coming.order_by(Shift.id))) if service_id else []
+        today = to_london(now).date()
+        last = max(
+            (
+                to_london(s).date()
+                for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids)))
+            ),
+            default=today,
+        )
+        guard = caps.Guard(session, locked, today, last)
+        before = _service_money(service) if service else {}
+        if service is None:
+            service = Service()
+            session.add(service)
+        service.name = name
+        service.description = data.description.strip()[:2000]
+        service.skill_id = data.skill_id
+        service.charge_pence_per_hour = data.charge_pence_per_hour
+        service.pay_pence_per_hour = data.pay_pence_per_hour
+        service.vat_rate_bp = data.vat_rate_bp
+        service.min_booking_minutes = data.min_booking_minutes
+        service.active = data.active
+        service.involvement = data.involvement
+        session.flush()
+        if shift_ids:
+            session.expire_all()  # the shifts' service (pay, skill) is read afresh by the checks
+            rota.recheck_holders(session, shift_ids, guard, locked, ask=ask_members, now=now)
+        after = _service_money(service)
+        if before != after:
+            record(session, actor_id, "service.rates", ("service", service.id), before, after)
     return service
 
 
@@ -616,20 +652,46 @@ def edit_shifts(
     *,
     scope: str,
     actor_id: int,
+    ask_members: bool = False,
     now: datetime | None = None,
 ) -> list[Shift]:
     """Change one visit, or this and every later visit of the booking. For later visits the
-    new times apply on each visit's own date (and the date shift, if any, moves them all)."""
+    new times apply on each visit's own date (and the date shift, if any, moves them all).
+    A change that no longer fits a member who holds a visit is refused (rota.DoesNotFit), or,
+    with ask_members, saved with those members asked whether they can still do it."""
+    from coop.caps import service as caps
+    from coop.rota import service as rota
+
     now = now or utcnow()
     if scope not in {"one", "future"}:
         raise DomainError("Choose which visits to change.", field="scope")
     shift_id, booking_id = shift.id, shift.booking_id
     with write_transaction(session):
+        # Lock order as in a claim: the members who hold these visits, then the booking, its visits.
+        locked = rota.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
         booking = _locked_booking(session, booking_id)
         _lock_shifts(session, booking)
-        locked = session.get(Shift, shift_id)
-        assert locked is not None
-        return _edit_shifts(session, locked, change, scope, actor_id, now)
+        target = session.get(Shift, shift_id)
+        assert target is not None
+        days = [to_london(s.starts_at).date() for s in booking.shifts] + [change.day]
+        reach = abs(change.day - to_london(target.starts_at).date()) + timedelta(days=7)
+        guard = caps.Guard(session, locked, min(days) - reach, max(days) + reach)
+        changed = _edit_shifts(session, target, change, scope, actor_id, now)
+        asked = rota.recheck_holders(
+            session, [s.id for s in changed], guard, locked, ask=ask_members, now=now
+        )
+        if asked:
+            session.add(
+                BookingEvent(
+                    booking=booking,
+                    status=booking.status,
+                    actor_id=actor_id,
+                    note=f"{asked} place(s) held by members asked again, as the change did not fit them",
+                )
+            )
+        for s in changed:
+            rota.notify_shift_changed(session, s)
+        return changed
 
 
 def _edit_shifts(
@@ -645,8 +707,6 @@ def _edit_shifts(
         raise DomainError("Enter the address.", field="site_address")
     if change.start_time == change.end_time:
         raise DomainError("The end time must be different from the start time.", field="end_time")
-    from coop.rota.service import notify_shift_changed
-
     day_offset = change.day - to_london(shift.starts_at).date()
     targets = [shift]
     if scope == "future":
@@ -683,8 +743,6 @@ def _edit_shifts(
             note=f"{len(changed)} visit(s) changed from {format_dt(shift.starts_at)}",
         )
     )
-    for target in changed:
-        notify_shift_changed(session, target)
     return changed
 
 

@@ -62,6 +62,7 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
         vat_rate_bp=int(vat * 100),
         min_booking_minutes=int(hours * 60),
         active=bool(form.active.data),
+        involvement=bool(form.involvement.data),
     )
 
 
@@ -135,7 +136,13 @@ def edit_service(service_id: int | None = None) -> Page:
         form.min_booking_hours.data = f"{Decimal(service.min_booking_minutes) / 60:g}"
     if form.validate_on_submit():
         try:
-            bookings.save_service(db.session, _service_data(form), actor_id=current_user.id, service=service)
+            bookings.save_service(
+                db.session,
+                _service_data(form),
+                actor_id=current_user.id,
+                service=service,
+                ask_members=bool(form.ask_members.data),
+            )
         except DomainError as e:
             db.session.rollback()
             form_error(form, e)
@@ -350,13 +357,22 @@ def edit_shift(shift_id: int) -> Page:
         )
         try:
             changed = bookings.edit_shifts(
-                db.session, shift, change, scope=form.scope.data or "", actor_id=current_user.id
+                db.session,
+                shift,
+                change,
+                scope=form.scope.data or "",
+                actor_id=current_user.id,
+                ask_members=bool(form.ask_members.data),
             )
         except DomainError as e:
             db.session.rollback()
             form_error(form, e)
         else:
-            flash(f"{len(changed)} visit(s) changed; members on them have been told.", "success")
+            flash(
+                f"{len(changed)} visit(s) changed. Members on them have been told, and anyone it no "
+                "longer suits has been asked.",
+                "success",
+            )
             return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
     return render_template("bookings/edit_shift.html", form=form, shift=shift, cancel_form=CancelForm())
 

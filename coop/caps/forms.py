@@ -18,14 +18,32 @@ class CapForm(FlaskForm):
         "Period",
         default="weekly",
         choices=[
-            ("weekly", "Each week (Monday to Sunday)"),
+            ("weekly", "Each week, from the day my benefit week starts"),
             ("monthly", "Each month, from a day I choose (like Universal Credit)"),
         ],
+    )
+    week_start_day = SelectField(
+        "My benefit week starts on",
+        coerce=int,
+        default=0,
+        choices=[
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ],
+        description="For weekly limits: the first day of the week your benefits office counts "
+        "(it is on your award letter).",
     )
     period_start_day = IntegerField(
         "Monthly period starts on day",
         default=1,
-        validators=[Optional(), NumberRange(1, 28, "Choose a day from 1 to 28")],
+        description="For Universal Credit, the day of the month you claimed (1 to 31). In shorter months "
+        "a period from the 29th, 30th or 31st starts on the month's last day.",
+        validators=[Optional(), NumberRange(1, 31, "Choose a day from 1 to 31")],
     )
     count_by = RadioField(
         "For monthly periods, count earnings",
@@ -50,10 +68,26 @@ class PresetForm(FlaskForm):
             ("uc_no_housing", "Universal Credit work allowance (no housing costs), monthly"),
         ],
     )
+    week_start_day = SelectField(
+        "Benefit week starts on (ESA and Carer's Allowance)",
+        coerce=int,
+        default=0,
+        choices=[
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ],
+        description="For weekly limits: the first day of the week your benefits office counts "
+        "(it is on your award letter).",
+    )
     period_start_day = IntegerField(
         "Monthly period starts on day (Universal Credit only)",
         default=1,
-        validators=[Optional(), NumberRange(1, 28, "Choose a day from 1 to 28")],
+        validators=[Optional(), NumberRange(1, 31, "Choose a day from 1 to 31")],
     )
     submit = SubmitField("Use this limit")
 

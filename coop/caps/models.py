@@ -19,7 +19,8 @@ class BenefitCap(Base):
     earnings_cap_pence: Mapped[int | None] = mapped_column(Integer)
     hours_cap_minutes: Mapped[int | None] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(8), default="weekly")  # weekly | monthly
-    period_start_day: Mapped[int] = mapped_column(Integer, default=1)  # monthly periods
+    period_start_day: Mapped[int] = mapped_column(Integer, default=1)  # monthly periods, 1-31
+    week_start_day: Mapped[int] = mapped_column(Integer, default=0)  # weekly periods: 0 = Monday
     mode: Mapped[str] = mapped_column(String(5), default="block")  # block | warn
     count_by: Mapped[str] = mapped_column(String(6), default="worked")  # worked | paid
     preset: Mapped[str] = mapped_column(String(10), default="")
@@ -33,7 +34,8 @@ class BenefitCap(Base):
             "hours_cap_minutes IS NULL OR hours_cap_minutes BETWEEN 0 AND 10080", name="hours_range"
         ),
         CheckConstraint("period IN ('weekly', 'monthly')", name="period_known"),
-        CheckConstraint("period_start_day BETWEEN 1 AND 28", name="start_day_range"),
+        CheckConstraint("period_start_day BETWEEN 1 AND 31", name="start_day_range"),
+        CheckConstraint("week_start_day BETWEEN 0 AND 6", name="week_start_day_range"),
         CheckConstraint("mode IN ('block', 'warn')", name="mode_known"),
         CheckConstraint("count_by IN ('worked', 'paid')", name="count_by_known"),
         CheckConstraint("period = 'monthly' OR count_by = 'worked'", name="paid_basis_monthly_only"),

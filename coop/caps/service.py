@@ -28,12 +28,13 @@ from coop.audit.service import record
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.bookings.service import bank_holiday
 from coop.caps.models import BenefitCap
+from coop.db import lock, write_transaction
 from coop.errors import DomainError
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.pay.rules import pay_for
 from coop.settings import service as settings
-from coop.timeutil import format_minutes, to_london, utcnow, week_start
+from coop.timeutil import format_minutes, to_london, utcnow
 
 PRESETS = ("esa", "carers", "uc", "uc_no_housing")
 
@@ -60,24 +61,35 @@ class Period:
         return f"{self.start.strftime('%-d %b %Y')} to {self.end.strftime('%-d %b %Y')}"
 
 
-def period_for(period: str, start_day: int, day: date) -> Period:
-    """Weekly periods run Monday to Sunday; monthly ones start on the chosen day of the month."""
+def _month_start(year: int, month: int, start_day: int) -> date:
+    """The period's first day in a month: the chosen day, or the month's last day when the month
+    is shorter (a claim made on the 31st starts on 30 April, 28 or 29 February)."""
+    first = date(year, month, 1)
+    last = (first + relativedelta(months=1) - timedelta(days=1)).day
+    return first.replace(day=min(start_day, last))
+
+
+def period_for(period: str, start_day: int, day: date, week_start_day: int = 0) -> Period:
+    """Weekly periods start on the member's benefit week day (0 = Monday); monthly ones (an
+    assessment period) start on the chosen day of each month, 1 to 31."""
     if period == "weekly":
-        start = week_start(day)
+        start = day - timedelta(days=(day.weekday() - week_start_day) % 7)
         return Period(start, start + timedelta(days=6))
-    start = (
-        day.replace(day=start_day)
-        if day.day >= start_day
-        else (day - relativedelta(months=1)).replace(day=start_day)
-    )
-    return Period(start, start + relativedelta(months=1) - timedelta(days=1))
+    start = _month_start(day.year, day.month, start_day)
+    if day < start:
+        prev = day.replace(day=1) - relativedelta(months=1)
+        start = _month_start(prev.year, prev.month, start_day)
+    following = start.replace(day=1) + relativedelta(months=1)
+    return Period(start, _month_start(following.year, following.month, start_day) - timedelta(days=1))
 
 
-def previous_periods(period: str, start_day: int, day: date, count: int) -> list[Period]:
+def previous_periods(
+    period: str, start_day: int, day: date, count: int, week_start_day: int = 0
+) -> list[Period]:
     """This period and the `count` before it, oldest first."""
-    periods = [period_for(period, start_day, day)]
+    periods = [period_for(period, start_day, day, week_start_day)]
     for _ in range(count):
-        periods.append(period_for(period, start_day, periods[-1].start - timedelta(days=1)))
+        periods.append(period_for(period, start_day, periods[-1].start - timedelta(days=1), week_start_day))
     return list(reversed(periods))
 
 
@@ -100,6 +112,10 @@ class PaySchedule:
             return _working_day_on_or_before(sunday + timedelta(days=5))
         next_month = (work_day.replace(day=1) + relativedelta(months=1)).replace(day=self.pay_day_of_month)
         return _working_day_on_or_before(next_month)
+
+    def next_payday(self, day: date) -> date:
+        """The first pay day on or after a day."""
+        return self.paydays_between(day, day + timedelta(days=70))[0]
 
     def paydays_between(self, start: date, end: date) -> list[date]:
         days = set()
@@ -142,6 +158,7 @@ class WorkRow:
     work_day: date
     minutes: int
     pay_pence: int
+    paid_on: bool = False  # work_day is the day it is paid (pay adjustments such as a surplus share)
 
 
 def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
@@ -192,18 +209,29 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
         if day not in rules_on:
             rules_on[day] = pay_rules(session, day)
         out.append(WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen)))
-    # Other earnings paid through pay (a surplus share, a correction) count on the day they were added.
-    from coop.pay.models import PayAdjustment
+    out.extend(adjustment_rows(session, member_id, first_day, last_day))
+    return out
 
-    for created_at, amount in session.execute(
-        select(PayAdjustment.created_at, PayAdjustment.amount_pence).where(
-            PayAdjustment.member_id == member_id,
-            PayAdjustment.counts_as_earnings.is_(True),
-            PayAdjustment.created_at >= lo,
-            PayAdjustment.created_at < hi,
-        )
-    ):
-        out.append(WorkRow(to_london(created_at).date(), 0, amount))
+
+def adjustment_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
+    """Other earnings paid through pay (a surplus share, a correction) count on the day they are
+    paid: the pay date of the run that pays them, else the pay day chosen for them, else the
+    next pay day after they were added."""
+    from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
+
+    schedule = pay_schedule(session)
+    rows = session.execute(
+        select(PayAdjustment.created_at, PayAdjustment.pay_on, PayAdjustment.amount_pence, PayRun.pay_date)
+        .outerjoin(PayLine, PayLine.adjustment_id == PayAdjustment.id)
+        .outerjoin(PayStatement, PayStatement.id == PayLine.statement_id)
+        .outerjoin(PayRun, PayRun.id == PayStatement.pay_run_id)
+        .where(PayAdjustment.member_id == member_id, PayAdjustment.counts_as_earnings.is_(True))
+    ).all()
+    out = []
+    for created_at, pay_on, amount, run_pay_date in rows:
+        day = run_pay_date or pay_on or schedule.next_payday(to_london(created_at).date())
+        if first_day <= day <= last_day:
+            out.append(WorkRow(day, 0, amount, paid_on=True))
     return out
 
 
@@ -282,13 +310,29 @@ class Planner:
     def key_day(self, work_day: date) -> date:
         return self.schedule.pay_date(work_day) if self.schedule else work_day
 
+    def row_day(self, row: WorkRow) -> date:
+        """The day a row counts on: the pay day for pay adjustments and for 'count by pay date'."""
+        return row.work_day if row.paid_on else self.key_day(row.work_day)
+
     def period_of(self, work_day: date) -> Period:
         assert self.cap is not None
-        return period_for(self.cap.period, self.cap.period_start_day, self.key_day(work_day))
+        return self.period_on(self.key_day(work_day))
+
+    def period_on(self, day: date) -> Period:
+        assert self.cap is not None
+        return period_for(self.cap.period, self.cap.period_start_day, day, self.cap.week_start_day)
 
     def totals(self, period: Period, rows: Iterable[WorkRow] | None = None) -> Totals:
-        chosen = [r for r in (self.rows if rows is None else rows) if self.key_day(r.work_day) in period]
+        chosen = [r for r in (self.rows if rows is None else rows) if self.row_day(r) in period]
         return Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
+
+    def by_period(self, rows: Iterable[WorkRow]) -> dict[Period, Totals]:
+        out: dict[Period, Totals] = {}
+        for r in rows:
+            p = self.period_on(self.row_day(r))
+            t = out.get(p, Totals(0, 0))
+            out[p] = Totals(t.pay_pence + r.pay_pence, t.minutes + r.minutes)
+        return out
 
     def fit(self, shift: Shift) -> Fit:
         pay = shift_pay_pence(self.session, shift)
@@ -322,6 +366,42 @@ class Planner:
             minutes_left,
             " and ".join(reasons),
         )
+
+    def worsened(self, before: list[WorkRow], after: list[WorkRow]) -> list[Fit]:
+        """Every period a change takes over the limit (or further over it), earliest first. A
+        period already over the limit that the change leaves as it was, or lowers, is no breach."""
+        cap = self.cap
+        if cap is None:
+            return []
+        old, new = self.by_period(before), self.by_period(after)
+        out = []
+        for period in sorted(new, key=lambda p: p.start):
+            was, now = old.get(period, Totals(0, 0)), new[period]
+            reasons = []
+            earnings_left = minutes_left = None
+            if cap.earnings_cap_pence is not None:
+                earnings_left = cap.earnings_cap_pence - now.pay_pence
+                if earnings_left < 0 and now.pay_pence > was.pay_pence:
+                    reasons.append("it would take your earnings over your limit")
+            if cap.hours_cap_minutes is not None:
+                minutes_left = cap.hours_cap_minutes - now.minutes
+                if minutes_left < 0 and now.minutes > was.minutes:
+                    reasons.append("it would take your hours over your limit")
+            if reasons:
+                out.append(
+                    Fit(
+                        now.pay_pence - was.pay_pence,
+                        now.minutes - was.minutes,
+                        True,
+                        False,
+                        cap.mode,
+                        period,
+                        earnings_left,
+                        minutes_left,
+                        " and ".join(reasons),
+                    )
+                )
+        return out
 
 
 def enforce(
@@ -357,6 +437,48 @@ def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool
     return cap is None or Planner.for_member(session, member).fit(shift).fits
 
 
+class Guard:
+    """The limit rule for every change to work or pay that is not a new claim: a coordinator's
+    edit of a shift or a service, hours recorded, a pay choice, a surplus share. Build it (after
+    locking the members) before the change, flush the change, then ask `broken()`: the members
+    for whom the change takes a period over their limit, each with the first such period (for
+    their eyes only: every period it breaks). Nothing else decides this."""
+
+    def __init__(self, session: Session, member_ids: Iterable[int], first_day: date, last_day: date) -> None:
+        self.session = session
+        self.window = (first_day - timedelta(days=75), last_day + timedelta(days=75))
+        self.caps = {m: c for m in sorted(set(member_ids)) if (c := cap_for(session, m)) is not None}
+        self.before = {m: work_rows(session, m, *self.window) for m in self.caps}
+
+    def broken(self) -> dict[int, list[Fit]]:
+        self.session.flush()
+        out = {}
+        for member_id in self.caps:
+            after = work_rows(self.session, member_id, *self.window)
+            fits = self.planner(member_id, after).worsened(self.before[member_id], after)
+            if fits:
+                out[member_id] = fits
+        return out
+
+    def planner(self, member_id: int, rows: list[WorkRow] | None = None) -> Planner:
+        """The member's planner (their limit and period rules) over the given rows."""
+        return Planner(self.session, member_id, self.caps[member_id], rows or [])
+
+
+def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doing: str) -> None:
+    """A member's own change to their work or pay (made, not committed): refused when it breaks
+    a 'block' limit, and needs their yes when it breaks a 'warn' one. The message is for them."""
+    fits = guard.broken().get(member_id)
+    if not fits:
+        return
+    fit = fits[0]
+    if fit.mode == "warn":
+        if accept_warning:
+            return
+        raise CapWarning(f"Before you go ahead: {fit.reason}. {fit.summary}")
+    raise DomainError(f"{doing} is not possible because {fit.reason}. {fit.summary}")
+
+
 # --- setting a limit ----------------------------------------------------------------------------
 
 
@@ -369,9 +491,10 @@ class CapData:
     mode: str = "block"
     count_by: str = "worked"
     preset: str = ""
+    week_start_day: int = 0
 
 
-def preset_data(session: Session, preset: str, *, start_day: int = 1) -> CapData:
+def preset_data(session: Session, preset: str, *, start_day: int = 1, week_start_day: int = 0) -> CapData:
     """One-click limits from the co-op's reference figures (settings with effective dates)."""
     if preset == "esa":
         hours = settings.get(session, "esa_weekly_hours_limit")
@@ -383,6 +506,7 @@ def preset_data(session: Session, preset: str, *, start_day: int = 1) -> CapData
             "block",
             "worked",
             "esa",
+            week_start_day,
         )
     if preset == "carers":
         return CapData(
@@ -393,6 +517,7 @@ def preset_data(session: Session, preset: str, *, start_day: int = 1) -> CapData
             "block",
             "worked",
             "carers",
+            week_start_day,
         )
     if preset in ("uc", "uc_no_housing"):
         key = "uc_work_allowance_pence" if preset == "uc" else "uc_work_allowance_no_housing_pence"
@@ -409,8 +534,10 @@ def validate(data: CapData) -> None:
         raise DomainError("Enter an hours limit between 0 and 168 hours.", field="hours_cap")
     if data.period not in ("weekly", "monthly"):
         raise DomainError("Choose weekly or monthly.", field="period")
-    if not 1 <= data.period_start_day <= 28:
-        raise DomainError("The period must start on a day from 1 to 28.", field="period_start_day")
+    if not 1 <= data.period_start_day <= 31:
+        raise DomainError("The period must start on a day from 1 to 31.", field="period_start_day")
+    if not 0 <= data.week_start_day <= 6:
+        raise DomainError("Choose the day your benefit week starts.", field="week_start_day")
     if data.mode not in ("block", "warn"):
         raise DomainError("Choose what should happen at the limit.", field="mode")
     if data.count_by not in ("worked", "paid") or (data.count_by == "paid" and data.period != "monthly"):
@@ -420,53 +547,88 @@ def validate(data: CapData) -> None:
 def set_cap(
     session: Session, member: Member, data: CapData, *, actor_id: int, by_coordinator: bool
 ) -> BenefitCap:
-    """Save the member's limit. A coordinator may do it at the member's request; that is
-    audit-logged (without showing the figures anywhere else)."""
+    """Save the member's limit. A coordinator may do it at the member's request: the audit log
+    records who changed it and when, never the figures or the benefit, and the member is told."""
     validate(data)
-    cap = cap_for(session, member.id)
-    before = _cap_dict(cap)
-    if cap is None:
-        cap = BenefitCap(member_id=member.id)
-        session.add(cap)
-    cap.earnings_cap_pence = data.earnings_cap_pence
-    cap.hours_cap_minutes = data.hours_cap_minutes
-    cap.period = data.period
-    cap.period_start_day = data.period_start_day if data.period == "monthly" else 1
-    cap.mode = data.mode
-    cap.count_by = data.count_by
-    cap.preset = data.preset
-    cap.updated_at = utcnow()
-    if by_coordinator:
-        record(session, actor_id, "cap.set_by_coordinator", ("member", member.id), before, _cap_dict(cap))
-    session.commit()
+    member_id = member.id
+    with write_transaction(session):
+        member = lock(session, Member, member_id)  # type: ignore[assignment]
+        if member is None:
+            raise DomainError("No such member.")
+        cap = cap_for(session, member.id)
+        if cap is None:
+            cap = BenefitCap(member_id=member.id)
+            session.add(cap)
+        cap.earnings_cap_pence = data.earnings_cap_pence
+        cap.hours_cap_minutes = data.hours_cap_minutes
+        cap.period = data.period
+        cap.period_start_day = data.period_start_day if data.period == "monthly" else 1
+        cap.week_start_day = data.week_start_day if data.period == "weekly" else 0
+        cap.mode = data.mode
+        cap.count_by = data.count_by
+        cap.preset = data.preset
+        cap.updated_at = utcnow()
+        if by_coordinator:
+            _changed_by_coordinator(session, member, actor_id, "cap.set_by_coordinator")
     return cap
 
 
 def remove_cap(session: Session, member: Member, *, actor_id: int, by_coordinator: bool) -> None:
-    cap = cap_for(session, member.id)
-    if cap is None:
-        return
-    if by_coordinator:
-        record(session, actor_id, "cap.removed_by_coordinator", ("member", member.id), _cap_dict(cap), {})
-    session.delete(cap)
-    session.commit()
+    member_id = member.id
+    with write_transaction(session):
+        member = lock(session, Member, member_id)  # type: ignore[assignment]
+        cap = cap_for(session, member_id)
+        if cap is None or member is None:
+            return
+        if by_coordinator:
+            _changed_by_coordinator(session, member, actor_id, "cap.removed_by_coordinator")
+        session.delete(cap)
 
 
-def _cap_dict(cap: BenefitCap | None) -> dict[str, object]:
-    if cap is None:
-        return {}
-    return {
-        k: getattr(cap, k)
-        for k in (
-            "earnings_cap_pence",
-            "hours_cap_minutes",
-            "period",
-            "period_start_day",
-            "mode",
-            "count_by",
-            "preset",
+CAP_ACTIONS = ("cap.set_by_coordinator", "cap.removed_by_coordinator")
+
+
+def _changed_by_coordinator(session: Session, member: Member, actor_id: int, action: str) -> None:
+    """That, who and when: never the figures or the benefit (the audit log is open to every
+    coordinator). The member is told at once, and sees it on their limit and earnings pages."""
+    from coop.mail import service as mail
+
+    record(session, actor_id, action, ("member", member.id))
+    mail.queue(
+        session,
+        member.user.email,
+        "limit_changed",
+        name=member.first_name,
+        removed=action.startswith("cap.removed"),
+    )
+
+
+@dataclass(frozen=True)
+class CoordinatorChange:
+    at: datetime
+    by: str
+    removed: bool
+
+
+def last_coordinator_change(session: Session, member_id: int) -> CoordinatorChange | None:
+    """The latest time a coordinator set or removed this member's limit (for the member's eyes)."""
+    from coop.audit.models import AuditEntry
+
+    row = session.execute(
+        select(AuditEntry.at, AuditEntry.action, Member.display_name)
+        .outerjoin(Member, Member.user_id == AuditEntry.actor_id)
+        .where(
+            AuditEntry.action.in_(CAP_ACTIONS),
+            AuditEntry.object_type == "member",
+            AuditEntry.object_id == str(member_id),
         )
-    }
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    at, action, name = row
+    return CoordinatorChange(at, name or "a coordinator", action == CAP_ACTIONS[1])
 
 
 # --- the member's earnings page ---------------------------------------------------------------------
@@ -485,7 +647,7 @@ def earnings_history(
 ) -> list[PeriodEarnings]:
     """This period and the `count` before it, with earnings and hours in each."""
     period, start_day = (cap.period, cap.period_start_day) if cap else ("weekly", 1)
-    periods = previous_periods(period, start_day, today, count)
+    periods = previous_periods(period, start_day, today, count, cap.week_start_day if cap else 0)
     rows = work_rows(session, member.id, periods[0].start - timedelta(days=62), periods[-1].end)
     planner = Planner(session, member.id, cap, rows) if cap else None
     schedule = pay_schedule(session)

@@ -44,6 +44,7 @@ def cap_data(form: CapForm) -> caps.CapData:
         form.period_start_day.data or 1,
         form.mode.data or "block",
         form.count_by.data if period == "monthly" else "worked",
+        week_start_day=form.week_start_day.data or 0,
     )
 
 
@@ -58,6 +59,7 @@ def _fill(form: CapForm, cap: object) -> None:
         f"{Decimal(cap.hours_cap_minutes) / 60:g}" if cap.hours_cap_minutes is not None else ""
     )
     form.period.data, form.period_start_day.data = cap.period, cap.period_start_day
+    form.week_start_day.data = cap.week_start_day
     form.mode.data, form.count_by.data = cap.mode, cap.count_by
 
 
@@ -85,6 +87,7 @@ def my_limit() -> Page:
         preset_form=PresetForm(),
         remove_form=RemoveForm(),
         warnings=caps.payday_warnings(db.session, cap, today=today_london()),
+        changed=caps.last_coordinator_change(db.session, member.id),
     )
 
 
@@ -96,7 +99,10 @@ def use_preset() -> Page:
     if form.validate_on_submit():
         try:
             data = caps.preset_data(
-                db.session, form.preset.data or "", start_day=form.period_start_day.data or 1
+                db.session,
+                form.preset.data or "",
+                start_day=form.period_start_day.data or 1,
+                week_start_day=form.week_start_day.data or 0,
             )
             caps.set_cap(db.session, member, data, actor_id=current_user.id, by_coordinator=False)
         except DomainError as e:
@@ -112,7 +118,7 @@ def use_preset() -> Page:
             else:
                 flash("Your limit is set. You can change the figures below.", "success")
     else:
-        flash("Choose a limit, and a day from 1 to 28.", "error")
+        flash("Choose a limit, a weekday, and a day from 1 to 31.", "error")
     return redirect(url_for("caps.my_limit"))
 
 
@@ -146,6 +152,7 @@ def my_earnings() -> Page:
         history=history,
         chart=chart,
         warnings=caps.payday_warnings(db.session, cap, today=today_london()),
+        changed=caps.last_coordinator_change(db.session, member.id),
     )
 
 

@@ -1,5 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coop.web import DayField
@@ -38,3 +46,18 @@ class VoteForm(FlaskForm):
 
 class ShareForm(FlaskForm):
     submit = SubmitField("Go")
+
+
+class TakeShareForm(FlaskForm):
+    amount = StringField(
+        "How much (£)",
+        description="Leave empty to take all that is left. What you do not take is kept for later.",
+        validators=[Optional(), Length(max=12)],
+    )
+    parts = IntegerField(
+        "Spread over how many pay days",
+        default=1,
+        validators=[InputRequired("Enter a number of pay days"), NumberRange(1, 6, "From 1 to 6 pay days")],
+    )
+    confirm = HiddenField()
+    submit = SubmitField("Put it in my pay")

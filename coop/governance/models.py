@@ -79,6 +79,7 @@ class SurplusShare(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     minutes: Mapped[int] = mapped_column(Integer)
     amount_pence: Mapped[int] = mapped_column(Integer)
+    taken_pence: Mapped[int] = mapped_column(Integer, default=0)  # put into pay so far
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | paid | deferred
     adjustment_id: Mapped[int | None] = mapped_column(ForeignKey("pay_adjustment.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -88,5 +89,6 @@ class SurplusShare(Base):
     __table_args__ = (
         UniqueConstraint("proposal_id", "member_id"),
         CheckConstraint("amount_pence >= 0", name="non_negative"),
+        CheckConstraint("taken_pence BETWEEN 0 AND amount_pence", name="taken_within_share"),
         CheckConstraint("status IN ('pending', 'paid', 'deferred')", name="status_known"),
     )

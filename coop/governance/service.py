@@ -19,7 +19,8 @@ from coop.errors import DomainError, NotFound
 from coop.governance.models import Proposal, SurplusShare, Vote
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
-from coop.pay.models import PayAdjustment
+from coop.money import format_pence
+from coop.pay.models import PayAdjustment, PayRun
 from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
@@ -262,43 +263,130 @@ def my_shares(session: Session, member: Member) -> list[SurplusShare]:
     )
 
 
-def share_fit(session: Session, member: Member, share: SurplusShare, today: date) -> caps.Fit | None:
-    """How taking the share now sits against the member's limit (None when they have none)."""
-    planner = caps.Planner.for_member(session, member)
-    if planner.cap is None:
-        return None
-    return planner.fit_amount(today, 0, share.amount_pence)
+MAX_PARTS = 6
 
 
-def take_share(session: Session, member: Member, share_id: int, *, today: date) -> None:
-    """Pay the share through the next pay run (it counts as earnings, so toward limits). The
-    member and then the share are locked first, as a claim locks the member, so the limit check
-    and the payment cannot be raced by a second click or a claim."""
+@dataclass(frozen=True)
+class ShareOptions:
+    """What a member can do with what is left of a share (figures for their eyes only)."""
+
+    left_pence: int
+    paydays: tuple[date, ...]  # the coming pay days it can be paid on
+    all_now: caps.Fit | None  # taking all of it on the next pay day (None: no limit set)
+    most_now: int | None  # the most that fits on the next pay day (None: no earnings limit)
+    parts_that_fit: int | None  # fewest pay days it can be spread over and fit (None: none do)
+
+
+def _paydays(session: Session, today: date, count: int) -> list[date]:
+    """The next pay days whose pay run is not finalised yet."""
+    schedule = caps.pay_schedule(session)
+    finalised = set(session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised")))
+    days = [
+        d for d in schedule.paydays_between(today, today + timedelta(days=62 * count)) if d not in finalised
+    ]
+    return days[:count]
+
+
+def _split(amount: int, parts: int) -> list[int]:
+    """Equal parts in pence, the odd pennies on the first."""
+    base = amount // parts
+    return [base + (amount - base * parts if i == 0 else 0) for i in range(parts)]
+
+
+def _fit_of(planner: caps.Planner, amount: int, paydays: Sequence[date]) -> caps.Fit | None:
+    """The first period paying `amount` over these pay days would break, or None."""
+    rows = [
+        caps.WorkRow(d, 0, p, paid_on=True)
+        for d, p in zip(paydays, _split(amount, len(paydays)), strict=True)
+        if p
+    ]
+    broken = planner.worsened(planner.rows, planner.rows + rows)
+    return broken[0] if broken else None
+
+
+def share_options(session: Session, member: Member, share: SurplusShare, today: date) -> ShareOptions:
+    left = share.amount_pence - share.taken_pence
+    paydays = tuple(_paydays(session, today, MAX_PARTS))
+    planner = caps.Planner.for_member(session, member, days_ahead=62 * MAX_PARTS)
+    if planner.cap is None or not left or not paydays:
+        return ShareOptions(left, paydays, None, None, 1 if left else None)
+    broken = _fit_of(planner, left, paydays[:1])
+    all_now = broken or caps.Fit(left, 0, True, True, planner.cap.mode, planner.period_on(paydays[0]))
+    most_now = None
+    if planner.cap.earnings_cap_pence is not None:
+        lo, hi = 0, left  # the most that fits on the next pay day, by halving
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _fit_of(planner, mid, paydays[:1]) is None:
+                lo = mid
+            else:
+                hi = mid - 1
+        most_now = lo
+    parts = next((n for n in range(1, len(paydays) + 1) if _fit_of(planner, left, paydays[:n]) is None), None)
+    return ShareOptions(left, paydays, all_now, most_now, parts)
+
+
+def take_share(
+    session: Session,
+    member: Member,
+    share_id: int,
+    *,
+    today: date,
+    amount_pence: int | None = None,
+    parts: int = 1,
+    accept_cap_warning: bool = False,
+) -> list[PayAdjustment]:
+    """Put all or part of a share into pay, on the next pay day or spread over the next `parts`
+    pay days; what is not taken stays kept for later. It counts as earnings on the day it is
+    paid, so it goes through the limit rule (caps.Guard) like any change to the member's pay.
+    The member and then the share are locked first, as a claim locks the member."""
     member_id = member.id
+    if not 1 <= parts <= MAX_PARTS:
+        raise DomainError(f"Spread it over 1 to {MAX_PARTS} pay days.", field="parts")
     with write_transaction(session):
         member = lock(session, Member, member_id)  # type: ignore[assignment]
         share = lock(session, SurplusShare, share_id)
         if share is None or member is None or share.member_id != member.id:
             raise NotFound("No such share.")
-        if share.status == "paid":
-            raise DomainError("You have already taken this share: it is on its way in your next pay.")
-        fit = share_fit(session, member, share, today)
-        if fit is not None and not fit.fits and fit.mode == "block":
-            raise DomainError(
-                f"Taking it now would go over your limit: {fit.summary} You can leave it for later."
-            )
-        adj = PayAdjustment(
-            member_id=member.id,
-            amount_pence=share.amount_pence,
-            reason=f"Share of surplus ({share.proposal.title})",
-            counts_as_earnings=True,
+        left = share.amount_pence - share.taken_pence
+        if left <= 0:
+            raise DomainError("You have already taken this share: it is on its way in your pay.")
+        amount = left if amount_pence is None else amount_pence
+        if not 1 <= amount <= left:
+            raise DomainError(f"Choose an amount from 1p to {format_pence(left)}.", field="amount")
+        paydays = _paydays(session, today, parts)
+        if len(paydays) < parts:
+            raise DomainError("There are not that many pay days planned yet.", field="parts")
+        guard = caps.Guard(session, [member.id], paydays[0], paydays[-1])
+        made = []
+        for day, pence in zip(paydays, _split(amount, parts), strict=True):
+            if pence:
+                made.append(
+                    PayAdjustment(
+                        member_id=member.id,
+                        amount_pence=pence,
+                        reason=f"Share of surplus ({share.proposal.title})",
+                        counts_as_earnings=True,
+                        pay_on=day,
+                    )
+                )
+        session.add_all(made)
+        caps.check_own_change(
+            guard, member.id, accept_warning=accept_cap_warning, doing="Taking it like this"
         )
-        session.add(adj)
-        session.flush()
-        share.status, share.adjustment_id, share.decided_at = "paid", adj.id, utcnow()
+        share.taken_pence += amount
+        share.status = "paid" if share.taken_pence == share.amount_pence else "deferred"
+        share.adjustment_id = share.adjustment_id or made[0].id
+        share.decided_at = utcnow()
         record(
-            session, member.user_id, "surplus.taken", ("member", member.id), {}, {"pence": share.amount_pence}
+            session,
+            member.user_id,
+            "surplus.taken",
+            ("member", member.id),
+            {},
+            {"pence": amount, "pay_days": parts},
         )
+    return made
 
 
 def defer_share(session: Session, member: Member, share_id: int) -> None:
@@ -307,8 +395,8 @@ def defer_share(session: Session, member: Member, share_id: int) -> None:
         share = lock(session, SurplusShare, share_id)
         if share is None or share.member_id != member_id:
             raise NotFound("No such share.")
-        if share.status == "paid":
-            raise DomainError("You have already taken this share: it is on its way in your next pay.")
+        if share.taken_pence >= share.amount_pence:
+            raise DomainError("You have already taken this share: it is on its way in your pay.")
         share.status, share.decided_at = "deferred", utcnow()
 
 

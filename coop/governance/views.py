@@ -8,12 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from coop.access import roles
+from coop.caps.service import CapWarning
 from coop.db import db
 from coop.errors import DomainError
 from coop.governance import service
-from coop.governance.forms import ProposalForm, ShareForm, VoteForm
-from coop.money import parse_pounds
-from coop.timeutil import today_london
+from coop.governance.forms import ProposalForm, ShareForm, TakeShareForm, VoteForm
+from coop.money import parse_pounds, pounds_field
+from coop.timeutil import format_date, today_london
 from coop.web import current_member, form_error
 
 bp = Blueprint("governance", __name__)
@@ -106,23 +107,60 @@ def my_surplus() -> Page:
     member = current_member()
     today = today_london()
     shares = [
-        (s, service.share_fit(db.session, member, s, today)) for s in service.my_shares(db.session, member)
+        (s, service.share_options(db.session, member, s, today))
+        for s in service.my_shares(db.session, member)
     ]
-    return render_template("governance/surplus.html", shares=shares, form=ShareForm())
+    return render_template(
+        "governance/surplus.html",
+        shares=shares,
+        form=ShareForm(),
+        take_form=TakeShareForm(),
+        max_parts=service.MAX_PARTS,
+    )
 
 
 @bp.route("/my/surplus/<int:share_id>/<action>", methods=["POST"])
 @roles("member")
 def share_action(share_id: int, action: str) -> Page:
     member = current_member()
-    if ShareForm().validate_on_submit() and action in ("take", "defer"):
-        try:
-            if action == "take":
-                service.take_share(db.session, member, share_id, today=today_london())
-                flash("Your share will be paid in the next pay run.", "success")
+    if action == "take":
+        form = TakeShareForm()
+        if form.validate_on_submit():
+            try:
+                amount = (
+                    pounds_field(form.amount.data, "amount") if (form.amount.data or "").strip() else None
+                )
+                made = service.take_share(
+                    db.session,
+                    member,
+                    share_id,
+                    today=today_london(),
+                    amount_pence=amount,
+                    parts=form.parts.data or 1,
+                    accept_cap_warning=form.confirm.data == "yes",
+                )
+            except CapWarning as w:
+                db.session.rollback()
+                return render_template(
+                    "rota/confirm_over_limit.html",
+                    heading="Check before you take your share",
+                    message=w.message,
+                    url=url_for("governance.share_action", share_id=share_id, action="take"),
+                    back=url_for("governance.my_surplus"),
+                    extra={"amount": form.amount.data or "", "parts": form.parts.data or 1},
+                )
+            except DomainError as e:
+                db.session.rollback()
+                flash(e.message, "error")
             else:
-                service.defer_share(db.session, member, share_id)
-                flash("Your share is kept for you. Take it whenever it suits you.", "success")
+                days = ", ".join(format_date(a.pay_on) for a in made if a.pay_on)
+                flash(f"Done. It will be paid on {days}.", "success")
+        else:
+            flash("Choose how many pay days, from 1 to 6, and an amount like 25.00.", "error")
+    elif action == "defer" and ShareForm().validate_on_submit():
+        try:
+            service.defer_share(db.session, member, share_id)
+            flash("Your share is kept for you. Take it whenever it suits you.", "success")
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")

@@ -50,6 +50,8 @@ class PayAdjustment(Base):
     amount_pence: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     counts_as_earnings: Mapped[bool] = mapped_column(default=True)
+    # Paid in the run whose pay day is on or after this day (a surplus share split over pay days).
+    pay_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

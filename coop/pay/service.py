@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
@@ -237,7 +237,9 @@ def _fill(session: Session, run: PayRun) -> None:
     ).all()
     adjustments = session.scalars(
         select(PayAdjustment).where(
-            PayAdjustment.id.not_in(select(PayLine.adjustment_id).where(PayLine.adjustment_id.is_not(None)))
+            PayAdjustment.id.not_in(select(PayLine.adjustment_id).where(PayLine.adjustment_id.is_not(None))),
+            # Paid on a chosen pay day (a share spread over pay days): not before that run.
+            or_(PayAdjustment.pay_on.is_(None), PayAdjustment.pay_on <= run.pay_date),
         )
     ).all()
     lines: dict[int, list[PayLine]] = defaultdict(list)

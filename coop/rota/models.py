@@ -16,6 +16,8 @@ from coop.timeutil import utcnow
 
 class AssignmentStatus(StrEnum):
     ACCEPTED = "accepted"  # the member holds the slot
+    ASKED = "asked"  # a coordinator asked the member (a new place, or a changed shift): the slot
+    # is kept for them, but it is not theirs, nor counted as their work, until they say yes
     DROPPED = "dropped"  # the member let it go (never held against them)
     SWAPPED = "swapped"  # handed to another member through a swap
     CANCELLED = "cancelled"  # the shift was cancelled
@@ -40,7 +42,9 @@ class Assignment(Base):
     member: Mapped[Member] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("status IN ('accepted', 'dropped', 'swapped', 'cancelled')", name="status_known"),
+        CheckConstraint(
+            "status IN ('accepted', 'asked', 'dropped', 'swapped', 'cancelled')", name="status_known"
+        ),
         CheckConstraint("source IN ('claim', 'assign', 'offer', 'swap')", name="source_known"),
         # A member holds at most one slot of a shift.
         Index(
@@ -48,8 +52,8 @@ class Assignment(Base):
             "shift_id",
             "member_id",
             unique=True,
-            sqlite_where=text("status = 'accepted'"),
-            postgresql_where=text("status = 'accepted'"),
+            sqlite_where=text("status IN ('accepted', 'asked')"),
+            postgresql_where=text("status IN ('accepted', 'asked')"),
         ),
         Index("ix_assignment_member_status", "member_id", "status"),
         Index("ix_assignment_shift_status", "shift_id", "status"),

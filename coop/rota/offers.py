@@ -165,7 +165,9 @@ def _make_offers(
 
 def lapse_offers(session: Session, *, now: datetime | None = None) -> int:
     """Offers nobody answered in time lapse (`coop lapse-offers`, every few minutes): the slot is
-    open to everyone again and the member sees that the offer lapsed. Returns how many."""
+    open to everyone again and the member sees that the offer lapsed. Places a coordinator asked
+    a member about and that were not answered before the shift started go back to open too.
+    Returns how many."""
     now = now or utcnow()
     with write_transaction(session):
         result = session.execute(
@@ -174,7 +176,8 @@ def lapse_offers(session: Session, *, now: datetime | None = None) -> int:
             .values(status="lapsed", decided_at=now)
             .execution_options(synchronize_session=False)
         )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+        asked = rota.lapse_asked(session, now)
+    return int(result.rowcount) + asked  # type: ignore[attr-defined]
 
 
 def recently_lapsed(session: Session, member: Member, *, now: datetime | None = None) -> list[Offer]:

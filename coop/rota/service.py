@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coop.auth import service as auth
@@ -614,9 +615,12 @@ class RotaDay:
     days: list[tuple[date, int, int]]
     shifts: list[Shift]
     holders: dict[int, list[Member]]
+    asked: dict[int, list[Member]]
 
     def who(self, shift_id: int) -> str:
-        return ", ".join(m.display_name for m in self.holders.get(shift_id, []))
+        held = [m.display_name for m in self.holders.get(shift_id, [])]
+        asked = [f"{m.display_name} (asked, no answer yet)" for m in self.asked.get(shift_id, [])]
+        return ", ".join(held + asked)
 
 
 def _day_edges(first: date, count: int) -> list[datetime]:
@@ -650,7 +654,8 @@ def rota_day(session: Session, day: date) -> RotaDay:
             .order_by(Shift.starts_at, Shift.id)
         )
     )
-    return RotaDay(monday, day, days, shifts, holders_of(session, [s.id for s in shifts]))
+    ids = [s.id for s in shifts]
+    return RotaDay(monday, day, days, shifts, holders_of(session, ids), holders_of(session, ids, asked=True))
 
 
 def rota_by_member(
@@ -691,15 +696,17 @@ def rota_by_member(
     return [(m, shifts[m.id]) for m in members], more
 
 
-def holders_of(session: Session, shift_ids: Iterable[int]) -> dict[int, list[Member]]:
+def holders_of(session: Session, shift_ids: Iterable[int], *, asked: bool = False) -> dict[int, list[Member]]:
+    """Who holds each shift (or, with asked=True, who has been asked and not answered yet)."""
     ids = list(shift_ids)
+    status = AssignmentStatus.ASKED if asked else AssignmentStatus.ACCEPTED
     holders: dict[int, list[Member]] = defaultdict(list)
     if not ids:
         return holders
     rows = session.execute(
         select(Assignment.shift_id, Member)
         .join(Member, Member.id == Assignment.member_id)
-        .where(Assignment.shift_id.in_(ids), Assignment.status == AssignmentStatus.ACCEPTED)
+        .where(Assignment.shift_id.in_(ids), Assignment.status == status)
         .order_by(Member.display_name)
     )
     for shift_id, member in rows:
@@ -745,7 +752,9 @@ def candidates_for(session: Session, shift: Shift, *, now: datetime | None = Non
     )
     rules = rules_from_settings(session)
     facts = member_facts(session, members, _window(shift, rules))
-    held = holders_of(session, [shift.id]).get(shift.id, [])
+    held = holders_of(session, [shift.id]).get(shift.id, []) + holders_of(
+        session, [shift.id], asked=True
+    ).get(shift.id, [])
     held_ids = {m.id for m in held}
     out = []
     for m in members:
@@ -760,9 +769,199 @@ def candidates_for(session: Session, shift: Shift, *, now: datetime | None = Non
 
 
 def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
-    """A coordinator fills a slot directly, under the same rules. A member's 'block' limit
-    cannot be overridden; a 'warn' limit is not the coordinator's to accept for them."""
-    return claim(session, member_id, shift_id, now=now, source="assign", actor_is_member=False)
+    """A coordinator's "give the slot" asks the member: the place is kept for them, and it is
+    theirs only when they say yes (see answer). Nobody is put on a shift without saying yes.
+    The coordinator is refused, with no figures, when it does not fit the member."""
+    now = now or utcnow()
+    with write_transaction(session):
+        member = lock_member(session, member_id)
+        shift = lock_shift(session, shift_id)
+        problems = shift_problems(session, member, shift, now=now)
+        if problems:
+            first = problems[0]
+            raise DomainError(first if first[0].isupper() else f"{member.display_name} {first}.")
+        if not caps.fits_for_coordinator(session, member, shift):
+            raise DomainError(
+                f"This shift does not fit {member.display_name}'s limit, so they cannot be asked to "
+                "take it. Only they can see or change their limit."
+            )
+        _take_slot(session, shift)
+        assignment = Assignment(
+            shift_id=shift.id, member_id=member.id, source="assign", status=AssignmentStatus.ASKED
+        )
+        session.add(assignment)
+        session.flush()
+        mail.queue(
+            session, member.user.email, "asked_to_work", name=member.first_name, shift=shift, fmt=format_dt
+        )
+    return assignment
+
+
+def ask_about_change(session: Session, assignment: Assignment) -> None:
+    """Inside a coordinator's change that no longer fits a member who holds the shift: the place
+    stays theirs to keep, but only if they say yes to the shift as it is now."""
+    assignment.status = AssignmentStatus.ASKED
+    member = assignment.member
+    mail.queue(
+        session,
+        member.user.email,
+        "asked_about_change",
+        name=member.first_name,
+        shift=assignment.shift,
+        fmt=format_dt,
+    )
+
+
+class DoesNotFit(DomainError):
+    """A coordinator's change does not fit some members who hold the shifts. Nothing is saved;
+    the coordinator may save it again asking those members (never told why, nor any figure)."""
+
+    def __init__(self, count: int) -> None:
+        who = "1 member" if count == 1 else f"{count} members"
+        super().__init__(
+            f"This change does not fit {who} who hold these shifts (their availability, their other "
+            "work or their own limit), so nothing was saved. To go ahead, choose 'Save and ask "
+            "them': each will be asked whether they can still do it, and can say no.",
+            field="ask_members",
+        )
+        self.count = count
+
+
+def lock_holders(session: Session, shifts: Select[Any]) -> list[int]:
+    """Inside write_transaction, before a coordinator changes shifts: lock (in id order, as every
+    claim locks a member first) the members who hold or are asked about the chosen shifts, so no
+    claim of theirs can slip between the check and the change. Returns their ids."""
+    ids = sorted(
+        set(
+            session.scalars(
+                select(Assignment.member_id).where(
+                    Assignment.shift_id.in_(shifts),
+                    Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+                )
+            )
+        )
+    )
+    for member_id in ids:
+        lock_member(session, member_id)
+    return ids
+
+
+def recheck_holders(
+    session: Session,
+    shift_ids: Sequence[int],
+    guard: caps.Guard,
+    locked: Sequence[int],
+    *,
+    ask: bool,
+    now: datetime,
+) -> int:
+    """After a coordinator's change to shifts (made, not yet committed), the one rule again for
+    everyone who holds them: their skills, availability, other work, rest, and their limit in
+    every period (caps.Guard). Raises DoesNotFit when it breaks for anyone and `ask` is false;
+    with `ask`, those places become questions the member answers. Returns how many were asked."""
+    held = list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.shift_id.in_(shift_ids), Assignment.status == AssignmentStatus.ACCEPTED)
+            .order_by(Assignment.id)
+        )
+    )
+    if any(a.member_id not in locked for a in held):
+        raise DomainError("Someone took a place on these shifts a moment ago. Check and save again.")
+    broken = guard.broken()
+    misfits = []
+    for a in held:
+        if shift_problems(session, a.member, a.shift, now=now, exclude_assignment=a.id):
+            misfits.append(a)
+        elif a.member_id in broken:
+            planner = guard.planner(a.member_id)
+            periods = {f.period for f in broken[a.member_id]}
+            if planner.period_of(to_london(a.shift.starts_at).date()) in periods:
+                misfits.append(a)
+    if misfits and not ask:
+        raise DoesNotFit(len({a.member_id for a in misfits}))
+    for a in misfits:
+        ask_about_change(session, a)
+    return len(misfits)
+
+
+def asked_of(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
+    """Places a coordinator has asked this member to take (or to keep, after a change)."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.member_id == member.id,
+                Assignment.status == AssignmentStatus.ASKED,
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at > now,
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def answer(
+    session: Session,
+    member_id: int,
+    assignment_id: int,
+    *,
+    yes: bool,
+    accept_cap_warning: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """The member's answer to a place they were asked about. Yes goes through the same rule as a
+    claim (what the shift is now, against their availability, other work and limit); no lets the
+    place go, and is never held against them."""
+    now = now or utcnow()
+    shift_id = session.scalar(
+        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
+    )
+    if shift_id is None:
+        raise NotFound("No such shift of yours.")
+    with write_transaction(session):
+        member = lock_member(session, member_id)
+        shift = lock_shift(session, shift_id)
+        assignment = lock(session, Assignment, assignment_id)
+        assert assignment is not None
+        if assignment.status == AssignmentStatus.ACCEPTED:
+            raise DomainError("You already said yes: this shift is yours.")
+        if assignment.status != AssignmentStatus.ASKED:
+            raise DomainError("This question is closed: the place has gone back to open.")
+        if not yes:
+            assignment.status, assignment.ended_at = AssignmentStatus.DROPPED, now
+            _release_slot(session, shift.id)
+            _tell_coordinators(session, "asked_declined", member=member, shift=shift, fmt=format_dt)
+            return
+        problems = shift_problems(session, member, shift, now=now, exclude_assignment=assignment.id)
+        if problems:
+            first = problems[0]
+            raise DomainError(
+                (first if first[0].isupper() else f"You {_verb(first, True)}.")
+                + " You can say no: that is fine."
+            )
+        caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=True)
+        assignment.status = AssignmentStatus.ACCEPTED
+
+
+def lapse_asked(session: Session, now: datetime) -> int:
+    """Inside a transaction: places asked about and not answered by the time the shift starts go
+    back to open. Returns how many."""
+    rows = list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(Assignment.status == AssignmentStatus.ASKED, Shift.starts_at <= now)
+            .order_by(Assignment.shift_id, Assignment.id)
+            .with_for_update(of=Assignment)
+        )
+    )
+    for a in rows:
+        a.status, a.ended_at = AssignmentStatus.DROPPED, now
+        _release_slot(session, a.shift_id)
+    return len(rows)
 
 
 # --- availability and preferences ------------------------------------------------------------
@@ -928,27 +1127,47 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
     return queued
 
 
-def set_pay_choice(session: Session, member_id: int, assignment_id: int, pence_per_hour: int | None) -> None:
+def set_pay_choice(
+    session: Session,
+    member_id: int,
+    assignment_id: int,
+    pence_per_hour: int | None,
+    *,
+    accept_cap_warning: bool = False,
+) -> None:
     """For paid involvement work a member may take less pay, or none, so that nobody is left worse
-    off (None puts back the full rate). Fixed once the hours are approved."""
+    off (None puts back the full rate). Fixed once the hours are approved. Taking more again goes
+    through the limit rule like any other change to the member's pay."""
     from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None or assignment.member_id != member_id:
-        raise NotFound("No such shift of yours.")
-    service = assignment.shift.service
-    if not service.involvement:
-        raise DomainError(
-            "Only involvement work (consultation, panels, research, training) can be paid less."
-        )
-    if pence_per_hour is not None and not 0 <= pence_per_hour <= service.pay_pence_per_hour:
-        raise DomainError("Choose an amount between nothing and the full rate.", field="amount")
-    approved = session.scalar(
-        select(TimesheetEntry.id).where(
-            TimesheetEntry.assignment_id == assignment_id, TimesheetEntry.status == TimesheetStatus.APPROVED
-        )
+    shift_id = session.scalar(
+        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
     )
-    if approved is not None:
-        raise DomainError("The hours for this are already approved, so the pay is fixed.")
-    assignment.chosen_pay_pence_per_hour = pence_per_hour
-    session.commit()
+    if shift_id is None:
+        raise NotFound("No such shift of yours.")
+    with write_transaction(session):
+        member = lock_member(session, member_id)
+        shift = lock_shift(session, shift_id)
+        assignment = lock(session, Assignment, assignment_id)
+        assert assignment is not None
+        if assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("This shift is not yours any more.")
+        service = shift.service
+        if not service.involvement:
+            raise DomainError(
+                "Only involvement work (consultation, panels, research, training) can be paid less."
+            )
+        if pence_per_hour is not None and not 0 <= pence_per_hour <= service.pay_pence_per_hour:
+            raise DomainError("Choose an amount between nothing and the full rate.", field="amount")
+        approved = session.scalar(
+            select(TimesheetEntry.id).where(
+                TimesheetEntry.assignment_id == assignment_id,
+                TimesheetEntry.status == TimesheetStatus.APPROVED,
+            )
+        )
+        if approved is not None:
+            raise DomainError("The hours for this are already approved, so the pay is fixed.")
+        day = to_london(shift.starts_at).date()
+        guard = caps.Guard(session, [member.id], day, day)
+        assignment.chosen_pay_pence_per_hour = pence_per_hour
+        caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing="Taking this pay")

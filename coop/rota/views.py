@@ -103,14 +103,45 @@ def my_shifts() -> Page:
     member = current_member()
     planner = caps.Planner.for_member(db.session, member)
     swaps = [(o, planner.fit(o.assignment.shift)) for o in rota.open_swaps_for(db.session, member)]
+    asked = [(a, planner.fit(a.shift)) for a in rota.asked_of(db.session, member)]
     return render_template(
         "rota/mine.html",
+        asked=asked,
         assignments=rota.my_shifts(db.session, member),
         offers=rota.my_open_swap_offers(db.session, member),
         swaps=swaps,
         form=ActionForm(),
         now=utcnow(),
     )
+
+
+@bp.route("/assignments/<int:assignment_id>/answer", methods=["POST"])
+@roles("member")
+def answer(assignment_id: int) -> Page:
+    """Yes or no to a place a coordinator asked this member about."""
+    member = current_member()
+    form = ActionForm()
+    if form.validate_on_submit():
+        yes = request.form.get("answer") == "yes"
+        try:
+            rota.answer(
+                db.session, member.id, assignment_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
+            )
+        except CapWarning as w:
+            db.session.rollback()
+            return render_template(
+                "rota/confirm_over_limit.html",
+                message=w.message,
+                url=url_for("rota.answer", assignment_id=assignment_id),
+                back=url_for("rota.my_shifts"),
+                extra={"answer": "yes"},
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("It's yours. Thank you." if yes else "No problem. Saying no is always fine.", "success")
+    return redirect(url_for("rota.my_shifts"))
 
 
 @bp.route("/assignments/<int:assignment_id>/drop", methods=["POST"])
@@ -350,13 +381,18 @@ def fill(shift_id: int) -> Page:
             db.session.rollback()
             flash(e.message, "error")
         else:
-            flash("Slot filled; the member can see it on their shifts.", "success")
+            flash(
+                "Asked. The place is kept for them until they say yes or no (on their My shifts "
+                "page); it is theirs only when they say yes.",
+                "success",
+            )
         return redirect(url_for("rota.fill", shift_id=shift_id))
     return render_template(
         "rota/fill.html",
         shift=shift,
         candidates=rota.candidates_for(db.session, shift),
         holders=rota.holders_of(db.session, [shift.id]).get(shift.id, []),
+        asked=rota.holders_of(db.session, [shift.id], asked=True).get(shift.id, []),
     )
 
 
@@ -367,7 +403,8 @@ def pay_choice(assignment_id: int) -> Page:
     from coop.money import pounds_field
 
     member = current_member()
-    if ActionForm().validate_on_submit():
+    form = ActionForm()
+    if form.validate_on_submit():
         choice = request.form.get("choice", "full")
         try:
             if choice == "full":
@@ -376,7 +413,18 @@ def pay_choice(assignment_id: int) -> Page:
                 amount = 0
             else:
                 amount = pounds_field(request.form.get("amount", ""), "amount")
-            rota.set_pay_choice(db.session, member.id, assignment_id, amount)
+            rota.set_pay_choice(
+                db.session, member.id, assignment_id, amount, accept_cap_warning=form.confirm.data == "yes"
+            )
+        except CapWarning as w:
+            db.session.rollback()
+            return render_template(
+                "rota/confirm_over_limit.html",
+                message=w.message,
+                url=url_for("rota.pay_choice", assignment_id=assignment_id),
+                back=url_for("rota.my_shifts"),
+                extra={"choice": choice, "amount": request.form.get("amount", "")},
+            )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")

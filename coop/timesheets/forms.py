@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coop.web import DayField
@@ -18,6 +18,10 @@ class TimesheetForm(FlaskForm):
         ],
     )
     note = TextAreaField("Anything to add (optional)", validators=[Optional(), Length(max=1000)])
+    over_limit_confirmed = BooleanField(
+        "These hours are right",
+        description="Only needed if your hours take you over your own limit. You are paid for every hour.",
+    )
     submit = SubmitField("Send my hours")
 
 

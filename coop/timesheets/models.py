@@ -31,6 +31,8 @@ class TimesheetEntry(Base):
     status: Mapped[str] = mapped_column(String(10), default=TimesheetStatus.SUBMITTED)
     # Times far from the shift's are flagged for the coordinator, not refused.
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The member said these hours are right although they take a period over their limit.
+    over_limit_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     query_comment: Mapped[str] = mapped_column(Text, default="")
     member_note: Mapped[str] = mapped_column(Text, default="")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
+from coop.caps import service as caps
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
@@ -106,16 +107,24 @@ def submit(
     *,
     by_user_id: int,
     member_id: int | None = None,
+    over_limit_confirmed: bool = False,
     now: datetime | None = None,
 ) -> TimesheetEntry:
     """Record the hours for a worked shift (a member for themselves, or a coordinator for them).
-    A queried entry can be corrected and sent again; an approved one can never be edited."""
+    A queried entry can be corrected and sent again; an approved one can never be edited.
+    Hours that would take a period over the member's limit are always paid, but only the member
+    can send them, by saying they are right (`over_limit_confirmed`)."""
     now = now or utcnow()
+    owner = session.scalar(select(Assignment.member_id).where(Assignment.id == assignment_id))
+    if owner is None or (member_id is not None and owner != member_id):
+        raise NotFound("No such shift of yours.")
     with write_transaction(session):
-        # The assignment's lock orders every submission for this shift; the entry's lock orders a
-        # correction against an approval, so approval always prices the hours it approves.
+        # Lock order as everywhere: the member (their limit), then the assignment, whose lock
+        # orders every submission for this shift; the entry's lock orders a correction against an
+        # approval, so approval always prices the hours it approves.
+        member = lock(session, Member, owner)
         assignment = lock(session, Assignment, assignment_id)
-        if assignment is None or (member_id is not None and assignment.member_id != member_id):
+        if assignment is None or member is None:
             raise NotFound("No such shift of yours.")
         if assignment.status != AssignmentStatus.ACCEPTED:
             raise DomainError("This shift is not yours any more.")
@@ -132,7 +141,7 @@ def submit(
         if entry is not None and entry.status == TimesheetStatus.APPROVED:
             raise DomainError("These hours are approved already and cannot be changed. Ask a coordinator.")
         if entry is None:
-            entry = TimesheetEntry(assignment_id=assignment_id, member_id=assignment.member_id)
+            entry = TimesheetEntry(assignment=assignment, member_id=assignment.member_id)
             session.add(entry)
         entry.actual_start, entry.actual_end = hours.start, hours.end
         entry.break_minutes = hours.break_minutes
@@ -141,7 +150,41 @@ def submit(
         entry.flagged = flagged
         entry.submitted_by_id = by_user_id
         entry.submitted_at = now
+        breaks = _breaks_limit_once_approved(session, entry)
+        if breaks is not None and not over_limit_confirmed:
+            if member_id is None:
+                raise DomainError(
+                    f"These hours would take {member.display_name} over their own limit, so only they "
+                    "can send them (they are paid in full). Ask them to record their hours.",
+                    field="end_time",
+                )
+            raise DomainError(
+                f"These hours {breaks.reason.removeprefix('it would ')}. {breaks.summary} You are "
+                "paid for every hour you worked. If the times are right, tick 'These hours are "
+                "right' and send them again.",
+                field="over_limit_confirmed",
+            )
+        entry.over_limit_confirmed = breaks is not None
     return entry
+
+
+def _breaks_limit_once_approved(session: Session, entry: TimesheetEntry) -> caps.Fit | None:
+    """Whether approving these hours would take a period over the member's limit: the approval is
+    tried out under a savepoint, through the one limit rule (caps.Guard), and undone."""
+    day = to_london(entry.assignment.shift.starts_at).date()
+    guard = caps.Guard(session, [entry.member_id], day, day)
+    if not guard.caps:
+        return None
+    savepoint = session.begin_nested()
+    _price(session, entry)
+    entry.status = TimesheetStatus.APPROVED
+    broken = guard.broken().get(entry.member_id)
+    savepoint.rollback()
+    return broken[0] if broken else None
+
+
+def _price(session: Session, entry: TimesheetEntry) -> None:
+    entry.pay_rate_pence, entry.pay_pence, entry.holiday_pence = pay_for_entry(session, entry)
 
 
 def query(session: Session, entry_id: int, comment: str, *, by_user_id: int) -> None:
@@ -201,22 +244,52 @@ def approve(
     session: Session, entry_ids: Sequence[int], *, by_user_id: int, now: datetime | None = None
 ) -> int:
     """Approve submitted entries and fix their pay. Returns how many were approved; an entry
-    that is already approved (say, by a second click) is left as it was."""
+    that is already approved (say, by a second click) is left as it was. Hours that take a period
+    over the member's limit are approved only if the member said they are right; otherwise they
+    go back to the member to check (a query, with no figure in it)."""
     now = now or utcnow()
+    ids = sorted(set(entry_ids))  # one order everywhere: no deadlocks between batches
     approved = 0
+    owners = sorted(set(session.scalars(select(TimesheetEntry.member_id).where(TimesheetEntry.id.in_(ids)))))
     with write_transaction(session):
-        for entry_id in sorted(set(entry_ids)):  # one order everywhere: no deadlocks between batches
+        for member_id in owners:  # members first, as every change to work or pay locks them
+            lock(session, Member, member_id)
+        entries = []
+        for entry_id in ids:
             entry = lock(session, TimesheetEntry, entry_id)
             if entry is None:
                 raise NotFound("No such timesheet.")
-            if entry.status != TimesheetStatus.SUBMITTED:
-                continue
+            if entry.status == TimesheetStatus.SUBMITTED:
+                entries.append(entry)
+        days = [to_london(e.assignment.shift.starts_at).date() for e in entries]
+        guard = caps.Guard(session, owners, min(days, default=now.date()), max(days, default=now.date()))
+        for entry in entries:
             # Priced from the locked row: a correction made a moment ago is what gets paid.
-            entry.pay_rate_pence, entry.pay_pence, entry.holiday_pence = pay_for_entry(session, entry)
+            _price(session, entry)
             entry.status = TimesheetStatus.APPROVED
             entry.approved_by_id = by_user_id
             entry.approved_at = now
-            approved += 1
+        broken = guard.broken()
+        for entry in entries:
+            fits = broken.get(entry.member_id, [])
+            if entry.over_limit_confirmed or not fits:
+                approved += 1
+                continue
+            planner = guard.planner(entry.member_id)
+            if planner.period_of(to_london(entry.assignment.shift.starts_at).date()) not in {
+                f.period for f in fits
+            }:
+                approved += 1
+                continue
+            entry.pay_rate_pence = entry.pay_pence = entry.holiday_pence = None
+            entry.approved_by_id = entry.approved_at = None
+            entry.status = TimesheetStatus.SUBMITTED
+            _query(
+                session,
+                entry.id,
+                "These hours take you over your own limit. Please check the times, and if they are "
+                "right, say so when you send them again: you are paid for every hour you worked.",
+            )
     return approved
 
 

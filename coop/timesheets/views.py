@@ -56,6 +56,8 @@ def mine() -> Page:
 def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Page:
     entry = service.entry_for_assignment(db.session, assignment.id)
     form = TimesheetForm()
+    if member_id is None:  # only the member can say their hours are right over their limit
+        del form.over_limit_confirmed
     if request.method == "GET":
         if entry is not None:
             _prefill(form, entry.actual_start, entry.actual_end, entry.break_minutes)
@@ -65,7 +67,12 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
     if form.validate_on_submit():
         try:
             saved = service.submit(
-                db.session, assignment.id, _hours(form), by_user_id=current_user.id, member_id=member_id
+                db.session,
+                assignment.id,
+                _hours(form),
+                by_user_id=current_user.id,
+                member_id=member_id,
+                over_limit_confirmed=member_id is not None and bool(form.over_limit_confirmed.data),
             )
         except DomainError as e:
             db.session.rollback()
@@ -126,7 +133,12 @@ def approve() -> Page:
         count = service.approve(db.session, ids, by_user_id=current_user.id)
         flash(
             f"Approved {count} timesheet(s)."
-            + ("" if count == len(ids) else " Some were already approved, so nothing changed for them."),
+            + (
+                ""
+                if count == len(ids)
+                else " Some were not: they were approved already, or their hours take the member over "
+                "their own limit and have gone back to the member to check."
+            ),
             "success",
         )
     args: dict[str, Any] = request.args.to_dict()

@@ -62,7 +62,7 @@ def test_member_sets_a_limit_and_sees_headroom_on_shifts(web, session):
         ({"earnings_cap": "-5"}, "between £0 and £10,000"),
         ({"earnings_cap": "99999999"}, "between £0 and £10,000"),
         ({"earnings_cap": "", "hours_cap": ""}, "Set an earnings limit, an hours limit, or both"),
-        ({"period": "monthly", "period_start_day": "29"}, "Choose a day from 1 to 28"),
+        ({"period": "monthly", "period_start_day": "32"}, "Choose a day from 1 to 31"),
         ({"hours_cap": "abc"}, "Enter hours as a number"),
         ({"period": "weekly", "count_by": "paid"}, None),  # weekly ignores count by pay date
     ],

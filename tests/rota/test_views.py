@@ -103,11 +103,12 @@ def test_coordinator_fills_a_slot_and_sees_why_others_cannot(web, session):
     assert "Resting Person" in page and "is taking a break" in page
     web.post(f"/shifts/{shift.id}/fill", {"member_id": str(able.id)})
     fresh(session)
-    assert session.scalars(select(Assignment)).one().member_id == able.id
+    asked = session.scalars(select(Assignment)).one()
+    assert (asked.member_id, asked.status) == (able.id, "asked")  # kept for them, not theirs yet
     week = web.get("/rota").get_data(as_text=True) + web.get(
         "/rota?week=" + (shift.starts_at.date()).isoformat()
     ).get_data(as_text=True)
-    assert "Able Person" in week
+    assert "Able Person (asked, no answer yet)" in week
 
 
 def test_member_calendar_feed_lists_shifts_and_can_be_revoked(web, session):
