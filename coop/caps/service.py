@@ -334,11 +334,72 @@ class Planner:
             out[p] = Totals(t.pay_pence + r.pay_pence, t.minutes + r.minutes)
         return out
 
-    def fit(self, shift: Shift) -> Fit:
-        pay = shift_pay_pence(self.session, shift)
+    def fit(self, shift: Shift, chosen: int | None = None) -> Fit:
+        """How one slot of the shift sits against the limit, at the full rate or (involvement
+        work) at the member's own chosen lower rate."""
+        day = to_london(shift.starts_at).date()
+        if chosen is None:
+            pay = shift_pay_pence(self.session, shift)
+        else:
+            pay = estimate_pay(
+                shift.minutes, shift.service.pay_pence_per_hour, pay_rules(self.session, day), chosen
+            )
         if self.cap is None:
             return Fit(pay, shift.minutes, has_cap=False, fits=True)
-        return self.fit_amount(to_london(shift.starts_at).date(), shift.minutes, pay)
+        return self.fit_amount(day, shift.minutes, pay)
+
+    def headroom(self, shift: Shift) -> str:
+        """What is left of the limit in the period this (held) shift counts in, for the member."""
+        if self.cap is None:
+            return ""
+        period = self.period_of(to_london(shift.starts_at).date())
+        held = self.totals(period)
+        parts = []
+        if self.cap.earnings_cap_pence is not None:
+            left = self.cap.earnings_cap_pence - held.pay_pence
+            parts.append(
+                f"{format_pence(left)} left of your earnings limit"
+                if left >= 0
+                else f"{format_pence(-left)} over your earnings limit"
+            )
+        if self.cap.hours_cap_minutes is not None:
+            left = self.cap.hours_cap_minutes - held.minutes
+            parts.append(
+                f"{format_minutes(left)} left of your hours limit"
+                if left >= 0
+                else f"{format_minutes(-left)} over your hours limit"
+            )
+        return "; ".join(parts) + f" ({period.label}), with this shift."
+
+    def uc_keep(self, shift: Shift, pay: int, *, held: bool) -> int | None:
+        """For a member on Universal Credit (the UC limits): about how much of this shift's pay
+        they keep once UC is reduced by the taper on earnings over the work allowance, both as in
+        force in the period. None for anyone else. `held`: the shift is already counted."""
+        if self.cap is None or self.cap.preset not in ("uc", "uc_no_housing"):
+            return None
+        period = self.period_of(to_london(shift.starts_at).date())
+        key = "uc_work_allowance_pence" if self.cap.preset == "uc" else "uc_work_allowance_no_housing_pence"
+        allowance = int(settings.get(self.session, key, period.start))
+        taper = int(settings.get(self.session, "uc_taper_bp", period.start))
+        others = self.totals(period).pay_pence - (pay if held else 0)
+        over = max(0, others + pay - allowance) - max(0, others - allowance)
+        return pay - (over * taper + 5000) // 10000
+
+    def rate_that_fits(self, shift: Shift) -> int | None:
+        """For involvement work that does not fit at the full rate: the most pence an hour at
+        which it fits (0 is unpaid), or None when even unpaid it does not (an hours limit)."""
+        if self.cap is None or not shift.service.involvement or self.fit(shift).fits:
+            return None
+        if not self.fit(shift, 0).fits:
+            return None
+        lo, hi = 0, shift.service.pay_pence_per_hour
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.fit(shift, mid).fits:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
 
     def fit_amount(self, work_day: date, minutes: int, pay: int) -> Fit:
         cap = self.cap
@@ -405,15 +466,22 @@ class Planner:
 
 
 def enforce(
-    session: Session, member: Member, shift: Shift, *, accept_warning: bool, member_is_asking: bool
+    session: Session,
+    member: Member,
+    shift: Shift,
+    *,
+    accept_warning: bool,
+    member_is_asking: bool,
+    chosen: int | None = None,
 ) -> None:
     """Refuse a shift that breaks the member's limit. Called inside the claim transaction after
     the member's row is locked, so parallel claims cannot together break it. A coordinator can
-    never override it, and is told only that it does not fit."""
+    never override it, and is told only that it does not fit. `chosen` is an involvement
+    member's own lower rate."""
     cap = cap_for(session, member.id)
     if cap is None:
         return
-    fit = Planner.for_member(session, member).fit(shift)
+    fit = Planner.for_member(session, member).fit(shift, chosen)
     if fit.fits:
         return
     if not member_is_asking:

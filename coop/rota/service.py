@@ -203,9 +203,11 @@ def claim(
     source: str = "claim",
     accept_cap_warning: bool = False,
     actor_is_member: bool = True,
+    chosen_pay: int | None = None,
 ) -> Assignment:
-    """Give the member one slot on the shift, or raise DomainError saying why not. Used by a
-    member's claim and a coordinator's fill (source='assign'); see take_place for the rule."""
+    """Give the member one slot on the shift, or raise DomainError saying why not; see
+    take_place for the rule. `chosen_pay` is the member's own choice, for involvement work only,
+    to take it at a lower rate (pence an hour; 0 is unpaid)."""
     with write_transaction(session):
         return take_place(
             session,
@@ -215,6 +217,7 @@ def claim(
             source=source,
             accept_cap_warning=accept_cap_warning,
             actor_is_member=actor_is_member,
+            chosen_pay=chosen_pay,
         )
 
 
@@ -227,6 +230,7 @@ def take_place(
     source: str,
     accept_cap_warning: bool = False,
     actor_is_member: bool = True,
+    chosen_pay: int | None = None,
 ) -> Assignment:
     """Inside write_transaction, the one rule for putting a member on a shift (claim, accepted
     offer, swap): lock the member, then the shift, then check skills, availability, clashes,
@@ -250,9 +254,23 @@ def take_place(
                 "This new shift is first open to members who have had less work lately. It opens to "
                 f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."
             )
-    caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=actor_is_member)
+    if chosen_pay is not None:
+        if not shift.service.involvement or not actor_is_member:
+            raise DomainError("Only involvement work can be taken at less pay, and only by your own choice.")
+        if not 0 <= chosen_pay <= shift.service.pay_pence_per_hour:
+            raise DomainError("Choose an amount between nothing and the full rate.")
+    caps.enforce(
+        session,
+        member,
+        shift,
+        accept_warning=accept_cap_warning,
+        member_is_asking=actor_is_member,
+        chosen=chosen_pay,
+    )
     _take_slot(session, shift)
-    assignment = Assignment(shift_id=shift.id, member_id=member.id, source=source)
+    assignment = Assignment(
+        shift_id=shift.id, member_id=member.id, source=source, chosen_pay_pence_per_hour=chosen_pay
+    )
     session.add(assignment)
     session.flush()
     return assignment
@@ -489,6 +507,8 @@ class OpenShift:
     shift: Shift
     pay_pence: int
     fit: caps.Fit
+    rate_that_fits: int | None = None  # involvement work: the most an hour at which it fits
+    uc_keep: int | None = None  # Universal Credit: about how much of the pay the member keeps
 
 
 @dataclass
@@ -569,7 +589,9 @@ def open_shifts_for(
     for s in shifts:
         if blocking_reasons(facts, shift_facts(s), rules):
             continue
-        result.append(OpenShift(s, caps.shift_pay_pence(session, s), planner.fit(s)))
+        fit = planner.fit(s)
+        keep = planner.uc_keep(s, fit.pay_pence, held=False)
+        result.append(OpenShift(s, fit.pay_pence, fit, planner.rate_that_fits(s), keep))
         if len(result) >= limit:
             break
     return result

@@ -17,6 +17,7 @@ from coop.db import db
 from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
+from coop.settings import service as settings
 from coop.timeutil import today_london, utcnow, week_start
 from coop.web import FIRST_DAY, LAST_DAY, current_member, day_arg, db_id, db_ids, form_error
 
@@ -62,6 +63,7 @@ def open_shifts() -> Page:
     return render_template(
         "rota/open.html",
         member=member,
+        taper=settings.get(db.session, "uc_taper_bp"),
         items=items[:OPEN_PAGE],
         more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,
         after=after,
@@ -72,14 +74,31 @@ def open_shifts() -> Page:
     )
 
 
+def _chosen_rate(text: str) -> int | None:
+    """An involvement member's own lower rate from the open shifts page, in pence an hour."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 7:
+        raise DomainError("Choose one of the amounts shown.")
+    return int(text)
+
+
 @bp.route("/shifts/<int:shift_id>/claim", methods=["POST"])
 @roles("member")
 def claim(shift_id: int) -> Page:
     member = current_member()
     form = ActionForm()
     if form.validate_on_submit():
+        rate = request.form.get("rate", "")
         try:
-            rota.claim(db.session, member.id, shift_id, accept_cap_warning=form.confirm.data == "yes")
+            rota.claim(
+                db.session,
+                member.id,
+                shift_id,
+                accept_cap_warning=form.confirm.data == "yes",
+                chosen_pay=_chosen_rate(rate),
+            )
         except CapWarning as w:
             db.session.rollback()
             return render_template(
@@ -87,6 +106,7 @@ def claim(shift_id: int) -> Page:
                 message=w.message,
                 url=url_for("rota.claim", shift_id=shift_id),
                 back=url_for("rota.open_shifts"),
+                extra={"rate": rate} if rate else {},
             )
         except DomainError as e:
             db.session.rollback()
@@ -104,10 +124,20 @@ def my_shifts() -> Page:
     planner = caps.Planner.for_member(db.session, member)
     swaps = [(o, planner.fit(o.assignment.shift)) for o in rota.open_swaps_for(db.session, member)]
     asked = [(a, planner.fit(a.shift)) for a in rota.asked_of(db.session, member)]
+    assignments = rota.my_shifts(db.session, member)
     return render_template(
         "rota/mine.html",
+        taper=settings.get(db.session, "uc_taper_bp"),
         asked=asked,
-        assignments=rota.my_shifts(db.session, member),
+        assignments=assignments,
+        pay={a.id: planner.fit(a.shift, a.chosen_pay_pence_per_hour).pay_pence for a in assignments},
+        headroom={a.id: planner.headroom(a.shift) for a in assignments},
+        keep={
+            a.id: planner.uc_keep(
+                a.shift, planner.fit(a.shift, a.chosen_pay_pence_per_hour).pay_pence, held=True
+            )
+            for a in assignments
+        },
         offers=rota.my_open_swap_offers(db.session, member),
         swaps=swaps,
         form=ActionForm(),

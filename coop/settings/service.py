@@ -166,6 +166,16 @@ SPECS: dict[str, SettingSpec] = {
             maximum=1_000_000,
         ),
         SettingSpec(
+            "uc_taper_bp",
+            "Universal Credit taper (basis points)",
+            "int",
+            5500,
+            "For each £1 earned over the work allowance, Universal Credit goes down by this much "
+            "(5500 is 55p). Used only for the estimate members see of what they keep.",
+            minimum=0,
+            maximum=10000,
+        ),
+        SettingSpec(
             "offer_expiry_hours", "Offers lapse after (hours)", "int", 48, minimum=1, maximum=24 * 14
         ),
         SettingSpec(
