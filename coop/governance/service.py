@@ -20,7 +20,8 @@ from coop.governance.models import Proposal, SurplusShare, Vote
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.money import format_pence
-from coop.pay.models import PayAdjustment, PayRun
+from coop.pay.models import PayAdjustment
+from coop.pay.service import open_paydays
 from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
@@ -277,16 +278,6 @@ class ShareOptions:
     parts_that_fit: int | None  # fewest pay days it can be spread over and fit (None: none do)
 
 
-def _paydays(session: Session, today: date, count: int) -> list[date]:
-    """The next pay days whose pay run is not finalised yet."""
-    schedule = caps.pay_schedule(session)
-    finalised = set(session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised")))
-    days = [
-        d for d in schedule.paydays_between(today, today + timedelta(days=62 * count)) if d not in finalised
-    ]
-    return days[:count]
-
-
 def _split(amount: int, parts: int) -> list[int]:
     """Equal parts in pence, the odd pennies on the first."""
     base = amount // parts
@@ -306,7 +297,7 @@ def _fit_of(planner: caps.Planner, amount: int, paydays: Sequence[date]) -> caps
 
 def share_options(session: Session, member: Member, share: SurplusShare, today: date) -> ShareOptions:
     left = share.amount_pence - share.taken_pence
-    paydays = tuple(_paydays(session, today, MAX_PARTS))
+    paydays = tuple(open_paydays(session, today, MAX_PARTS))
     planner = caps.Planner.for_member(session, member, days_ahead=62 * MAX_PARTS)
     if planner.cap is None or not left or not paydays:
         return ShareOptions(left, paydays, None, None, 1 if left else None)
@@ -354,7 +345,7 @@ def take_share(
         amount = left if amount_pence is None else amount_pence
         if not 1 <= amount <= left:
             raise DomainError(f"Choose an amount from 1p to {format_pence(left)}.", field="amount")
-        paydays = _paydays(session, today, parts)
+        paydays = open_paydays(session, today, parts)
         if len(paydays) < parts:
             raise DomainError("There are not that many pay days planned yet.", field="parts")
         guard = caps.Guard(session, [member.id], paydays[0], paydays[-1])

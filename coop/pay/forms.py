@@ -37,4 +37,8 @@ class AdjustmentForm(FlaskForm):
         "Amount (£; use a minus sign to take back)", validators=[DataRequired(), Length(max=12)]
     )
     reason = TextAreaField("What it corrects", validators=[DataRequired(), Length(max=500)])
-    submit = SubmitField("Add to the next pay run")
+    pay_on = SelectField(
+        "Pay it on",
+        description="The next pay day, unless the member asked for a later one (for their benefits).",
+    )
+    submit = SubmitField("Add to that pay run")

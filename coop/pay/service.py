@@ -29,7 +29,7 @@ from coop.members.models import Member
 from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import format_dt, london_to_utc, utcnow
+from coop.timeutil import format_dt, london_to_utc, today_london, utcnow
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 RECEIPT_TYPES = {  # magic bytes -> (extension, media type)
@@ -140,30 +140,67 @@ def expenses_waiting(session: Session) -> list[Expense]:
     )
 
 
+def open_paydays(session: Session, today: date, count: int) -> list[date]:
+    """The next `count` pay days (from today) whose pay run is not finalised yet."""
+    schedule = pay_schedule(session)
+    finalised = set(session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised")))
+    ahead = schedule.paydays_between(today, today + timedelta(days=62 * count))
+    return [d for d in ahead if d not in finalised][:count]
+
+
 def add_adjustment(
-    session: Session, member: Member, amount_pence: int, reason: str, *, by_user_id: int
-) -> None:
+    session: Session,
+    member: Member,
+    amount_pence: int,
+    reason: str,
+    *,
+    by_user_id: int,
+    pay_on: date | None = None,
+    today: date | None = None,
+) -> PayAdjustment:
+    """A correction for the pay run of a pay day (the next one unless chosen). It is pay, so it
+    goes through the limit rule (caps.Guard): one that would take the member over their own
+    limit on that pay day is refused, without the figures; ask the member which pay day suits."""
+    from coop.caps import service as caps
+
     if amount_pence == 0 or abs(amount_pence) > 1_000_000:
         raise DomainError("Enter an amount that is not zero (at most £10,000).", field="amount")
     if not reason.strip():
         raise DomainError("Say what the correction is for.", field="reason")
-    adj = PayAdjustment(
-        member_id=member.id, amount_pence=amount_pence, reason=reason.strip()[:500], created_by_id=by_user_id
-    )
-    session.add(adj)
-    session.flush()
-    record(
-        session,
-        by_user_id,
-        "pay.adjustment",
-        ("member", member.id),
-        {},
-        {"amount_pence": amount_pence, "reason": adj.reason},
-    )
-    session.commit()
-
-
-# --- pay runs -----------------------------------------------------------------------------------
+    today = today or today_london()
+    paydays = open_paydays(session, today, 6)
+    pay_on = pay_on or paydays[0]
+    if pay_on not in paydays:
+        raise DomainError("Choose one of the coming pay days.", field="pay_on")
+    member_id = member.id
+    with write_transaction(session):
+        member = lock(session, Member, member_id)  # type: ignore[assignment]
+        if member is None:
+            raise NotFound("No such member.")
+        guard = caps.Guard(session, [member.id], pay_on, pay_on)
+        adj = PayAdjustment(
+            member_id=member.id,
+            amount_pence=amount_pence,
+            reason=reason.strip()[:500],
+            created_by_id=by_user_id,
+            pay_on=pay_on,
+        )
+        session.add(adj)
+        if guard.broken():
+            raise DomainError(
+                f"Paid on {pay_on:%-d %B}, this would take {member.display_name} over their own limit. "
+                "Ask them which pay day suits them, and choose it.",
+                field="pay_on",
+            )
+        record(
+            session,
+            by_user_id,
+            "pay.adjustment",
+            ("member", member.id),
+            {},
+            {"amount_pence": amount_pence, "reason": adj.reason, "pay_on": pay_on.isoformat()},
+        )
+    return adj
 
 
 def default_period(schedule: PaySchedule, today: date) -> tuple[date, date]:

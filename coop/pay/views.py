@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -31,7 +32,7 @@ from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
 from coop.pay.models import PayStatement
 from coop.settings import service as settings
-from coop.timeutil import today_london
+from coop.timeutil import format_date, today_london
 from coop.web import ActionForm, current_member, form_error, pdf_response
 
 bp = Blueprint("pay", __name__)
@@ -139,8 +140,7 @@ def receipt(expense_id: int) -> WResponse:
 def runs() -> Page:
     start, end = service.default_period(pay_schedule(db.session), today_london())
     form = PayRunForm(period_start=start, period_end=end)
-    adjust = AdjustmentForm()
-    adjust.member_id.choices = [(m.id, m.display_name) for m in members.list_members(db.session)]
+    adjust = adjustment_form()
     return render_template(
         "pay/runs.html",
         runs=service.list_runs(db.session),
@@ -236,11 +236,19 @@ def statement(statement_id: int) -> Response:
     return _pdf_response(service.get_statement(db.session, statement_id))
 
 
+def adjustment_form() -> AdjustmentForm:
+    form = AdjustmentForm()
+    form.member_id.choices = [(m.id, m.display_name) for m in members.list_members(db.session)]
+    form.pay_on.choices = [
+        (d.isoformat(), format_date(d)) for d in service.open_paydays(db.session, today_london(), 6)
+    ]
+    return form
+
+
 @bp.route("/pay/adjustments", methods=["POST"])
 @roles("coordinator")
 def adjustment() -> Page:
-    form = AdjustmentForm()
-    form.member_id.choices = [(m.id, m.display_name) for m in members.list_members(db.session)]
+    form = adjustment_form()
     if form.validate_on_submit():
         try:
             amount = pounds_field(form.amount.data or "", "amount")
@@ -250,12 +258,13 @@ def adjustment() -> Page:
                 amount,
                 form.reason.data or "",
                 by_user_id=current_user.id,
+                pay_on=date.fromisoformat(form.pay_on.data) if form.pay_on.data else None,
             )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
         else:
-            flash("Correction added; it will be on the next pay run.", "success")
+            flash("Correction added; it will be on the pay run for the pay day chosen.", "success")
     else:
         flash("Choose a member, an amount and a reason.", "error")
     return redirect(url_for("pay.runs"))
