@@ -18,7 +18,7 @@ from coop.db import bucket, minutes_between
 from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
-from coop.rota.models import Assignment, Offer
+from coop.rota.models import Assignment, AssignmentStatus, Offer
 from coop.timeutil import london_to_utc, today_london, utcnow
 
 
@@ -83,6 +83,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
 class MemberHome:
     offers: list[tuple[Offer, caps.Fit]]
     lapsed: list[Offer]
+    asked: list[Assignment]  # places a coordinator asked them about, not answered yet
     next_shifts: list[Assignment]
     cap: BenefitCap | None
     period: Period | None
@@ -98,10 +99,12 @@ def member_home(session: Session, member: Member) -> MemberHome:
     if planner.cap is not None:
         period = planner.period_of(today_london())
         totals = planner.totals(period)
+    coming = rota.coming_places(session, member)
     return MemberHome(
         my_offers(session, member, planner=planner),
         recently_lapsed(session, member),
-        rota.my_shifts(session, member, past_days=0)[:5],
+        [a for a in coming if a.status == AssignmentStatus.ASKED and a.shift.starts_at > utcnow()],
+        [a for a in coming if a.status == AssignmentStatus.ACCEPTED][:5],
         planner.cap,
         period,
         totals,

@@ -140,15 +140,15 @@ def shift_problems(
     if shift.starts_at <= now:
         return ["This shift has already started."]
     held = session.scalar(
-        select(func.count())
-        .select_from(Assignment)
-        .where(
+        select(Assignment.status).where(
             Assignment.shift_id == shift.id,
             Assignment.member_id == member.id,
-            Assignment.status == AssignmentStatus.ACCEPTED,
+            Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
         )
     )
-    if held and exclude_assignment is None:
+    if held is not None and exclude_assignment is None:
+        if held == AssignmentStatus.ASKED:
+            return ["has been asked about this shift already: the answer is on My shifts"]
         return ["already has a place on this shift"]
     rules = rules_from_settings(session)
     facts = member_facts(session, [member], _window(shift, rules), exclude_assignment=exclude_assignment)
@@ -910,15 +910,25 @@ def recheck_holders(
 def asked_of(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
     """Places a coordinator has asked this member to take (or to keep, after a change)."""
     now = now or utcnow()
+    return [
+        a
+        for a in coming_places(session, member, now=now)
+        if a.status == AssignmentStatus.ASKED and a.shift.starts_at > now
+    ]
+
+
+def coming_places(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
+    """The member's coming places, held or asked about, soonest first (one query)."""
+    now = now or utcnow()
     return list(
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
             .where(
                 Assignment.member_id == member.id,
-                Assignment.status == AssignmentStatus.ASKED,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
                 Shift.status == ShiftStatus.SCHEDULED,
-                Shift.starts_at > now,
+                Shift.ends_at > now,
             )
             .order_by(Shift.starts_at)
         )

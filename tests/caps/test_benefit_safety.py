@@ -129,6 +129,7 @@ def test_2_give_the_slot_asks_the_member_and_only_their_yes_makes_it_theirs(web,
     assert "kept for Able Person" in web.get(f"/shifts/{shift.id}/fill").get_data(as_text=True)
     member = make_web()
     member.login("able@example.org")
+    assert "A coordinator asked you" in member.get("/home").get_data(as_text=True)
     assert "A coordinator asked you" in member.get("/shifts/mine").get_data(as_text=True)
     member.post(f"/assignments/{a.id}/answer", {"answer": "yes"})
     fresh(session)

@@ -38,7 +38,17 @@ LIMITS = (
     caps.CapData(41_137, None, "monthly", 17, "block", "paid", "uc"),
     caps.CapData(19_613, None, "weekly", 1, "block", "worked", "carers", week_start_day=3),
 )
-FIGURES = ("91.73", "9173", "15h 59m", "959", "411.37", "41137", "196.13", "19613")
+FIGURES = (
+    "91.73",
+    "411.37",
+    "196.13",
+    "15h 59m",
+    "15.98",
+    "earnings_cap_pence",
+    "hours_cap_minutes",
+    "&#34;preset&#34;",
+    '"preset"',
+)
 MEMBER, SHIFT = st.integers(0, len(LIMITS) - 1), st.integers(0, 5)
 
 
