@@ -23,7 +23,7 @@ class BenefitCap(Base):
     week_start_day: Mapped[int] = mapped_column(Integer, default=0)  # weekly periods: 0 = Monday
     mode: Mapped[str] = mapped_column(String(5), default="block")  # block | warn
     count_by: Mapped[str] = mapped_column(String(6), default="worked")  # worked | paid
-    preset: Mapped[str] = mapped_column(String(10), default="")
+    preset: Mapped[str] = mapped_column(String(20), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

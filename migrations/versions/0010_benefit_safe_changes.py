@@ -19,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table('benefit_cap', schema=None) as batch_op:
+        # 'uc_no_housing' did not fit the old 10 characters (PostgreSQL refused it).
+        batch_op.alter_column('preset', type_=sa.String(length=20), existing_type=sa.String(length=10))
         batch_op.add_column(sa.Column('week_start_day', sa.Integer(), nullable=False, server_default='0'))
         batch_op.drop_constraint(batch_op.f('ck_benefit_cap_start_day_range'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_benefit_cap_start_day_range'), 'period_start_day BETWEEN 1 AND 31')
@@ -79,8 +81,10 @@ def downgrade() -> None:
             "status IN ('accepted', 'dropped', 'swapped', 'cancelled')",
         )
     op.execute("UPDATE benefit_cap SET period_start_day = 28 WHERE period_start_day > 28")
+    op.execute("UPDATE benefit_cap SET preset = 'uc' WHERE preset = 'uc_no_housing'")
     with op.batch_alter_table('benefit_cap', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_benefit_cap_week_start_day_range'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_benefit_cap_start_day_range'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_benefit_cap_start_day_range'), 'period_start_day BETWEEN 1 AND 28')
         batch_op.drop_column('week_start_day')
+        batch_op.alter_column('preset', type_=sa.String(length=10), existing_type=sa.String(length=20))
