@@ -288,7 +288,7 @@ def coop(app, demo, make_web):
     run = pay.build_pay_run(
         s, today - timedelta(days=30), today - timedelta(days=1), by_user_id=coordinator_user.id, today=today
     )
-    pay.finalise(s, run, by_user_id=coordinator_user.id)
+    pay.finalise(s, run.id, by_user_id=coordinator_user.id)
     statement = s.scalars(select(PayStatement).where(PayStatement.member_id == chris.id)).one()
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     expense = pay.claim_expense(

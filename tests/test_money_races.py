@@ -61,18 +61,18 @@ def _invoice_op(session, op, invoice_id, invoice_dir):
         return
     invoice = invoicing.get_invoice(session, invoice_id)
     if op == "delete":
-        invoicing.delete_draft(session, invoice, actor_id=1)
+        invoicing.delete_draft(session, invoice_id, actor_id=1)
     elif op == "add_line":
         invoicing.add_line(
-            session, invoice, description="Ladder hire", quantity_centi=100, unit_pence=6000, vat_rate_bp=0
+            session, invoice_id, description="Ladder hire", quantity_centi=100, unit_pence=6000, vat_rate_bp=0
         )
     elif op == "discount":
-        invoicing.add_discount(session, invoice, percent=Decimal("7.5"), description="")
+        invoicing.add_discount(session, invoice_id, percent=Decimal("7.5"), description="")
     elif op == "remove_line":
         extra = next(li for li in invoice.lines if li.kind == "extra")
-        invoicing.remove_line(session, invoice, extra.id)
+        invoicing.remove_line(session, invoice_id, extra.id)
     elif op == "note":
-        invoicing.set_note(session, invoice, "Thank you")
+        invoicing.set_note(session, invoice_id, "Thank you")
     elif op == "credit":
         invoicing.credit_note(
             session, invoice, gross_pence=invoice.gross_pence, reason="Goodwill", render=simple_render, **kw
@@ -224,9 +224,9 @@ def _pay_op(session, op, run_id, seen=None):
             session, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
         )
     elif op == "finalise":
-        pay.finalise(session, pay.get_run(session, run_id), by_user_id=1, seen=seen)
+        pay.finalise(session, run_id, by_user_id=1, seen=seen)
     elif op == "delete":
-        pay.delete_draft(session, pay.get_run(session, run_id), by_user_id=1)
+        pay.delete_draft(session, run_id, by_user_id=1)
     else:  # pragma: no cover
         raise AssertionError(op)
 
@@ -474,7 +474,7 @@ def test_verify_catches_each_kind_of_corruption(session, tmp_path):
     )
     _approved(session)
     run = _build(session)
-    pay.finalise(session, run, by_user_id=1)
+    pay.finalise(session, run.id, by_user_id=1)
     books_are_whole(session, tmp_path)
 
     def problems():

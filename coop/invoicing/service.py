@@ -256,7 +256,7 @@ def _retotal(session: Session, invoice: Invoice) -> None:
 
 def add_line(
     session: Session,
-    invoice: Invoice,
+    invoice_id: int,
     *,
     description: str,
     quantity_centi: int,
@@ -272,7 +272,6 @@ def add_line(
     if not 0 <= vat_rate_bp <= 10000:
         raise DomainError("Enter a VAT rate between 0 and 100%.", field="vat_rate")
     net = round_pence(Decimal(quantity_centi * unit_pence) / 100)
-    invoice_id = invoice.id
     with write_transaction(session):
         invoice = _locked_draft(session, invoice_id, "changed")
         invoice.lines.append(
@@ -288,11 +287,10 @@ def add_line(
         _retotal(session, invoice)
 
 
-def add_discount(session: Session, invoice: Invoice, *, percent: Decimal, description: str) -> None:
+def add_discount(session: Session, invoice_id: int, *, percent: Decimal, description: str) -> None:
     """A discount of a percentage of each VAT rate's work, as negative lines (one per rate)."""
     if not Decimal(0) < percent <= Decimal(100):
         raise DomainError("Enter a discount between 0 and 100%.", field="percent")
-    invoice_id = invoice.id
     with write_transaction(session):
         invoice = _locked_draft(session, invoice_id, "changed")
         by_rate: dict[int, int] = defaultdict(int)
@@ -315,8 +313,7 @@ def add_discount(session: Session, invoice: Invoice, *, percent: Decimal, descri
         _retotal(session, invoice)
 
 
-def remove_line(session: Session, invoice: Invoice, line_id: int) -> None:
-    invoice_id = invoice.id
+def remove_line(session: Session, invoice_id: int, line_id: int) -> None:
     with write_transaction(session):
         invoice = _locked_draft(session, invoice_id, "changed")
         line = next((li for li in invoice.lines if li.id == line_id), None)
@@ -330,16 +327,14 @@ def remove_line(session: Session, invoice: Invoice, line_id: int) -> None:
         _retotal(session, invoice)
 
 
-def set_note(session: Session, invoice: Invoice, note: str) -> None:
-    invoice_id = invoice.id
+def set_note(session: Session, invoice_id: int, note: str) -> None:
     with write_transaction(session):
         invoice = _locked_draft(session, invoice_id, "changed")
         invoice.note = note.strip()[:1000]
 
 
-def delete_draft(session: Session, invoice: Invoice, *, actor_id: int) -> None:
+def delete_draft(session: Session, invoice_id: int, *, actor_id: int) -> None:
     """Delete a draft: its work goes back to 'not invoiced' for the next run."""
-    invoice_id = invoice.id
     with write_transaction(session):
         invoice = _locked_draft(session, invoice_id, "deleted")
         record(

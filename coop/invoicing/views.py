@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -144,13 +145,19 @@ def detail(invoice_id: int) -> Page:
     )
 
 
-def _edit(invoice_id: int, apply: object) -> Page:
-    invoice = service.get_invoice(db.session, invoice_id)
+def _edit(invoice_id: int, apply: Callable[[int], None]) -> Page:
     try:
-        apply(invoice)  # type: ignore[operator]
+        apply(invoice_id)
     except DomainError as e:
         db.session.rollback()
         flash(e.message, "error")
+    return _back_to_invoice(invoice_id)
+
+
+def _back_to_invoice(invoice_id: int) -> Page:
+    """To the invoice, or to the list if it was deleted a moment ago (the message says so)."""
+    if db.session.get(Invoice, invoice_id) is None:
+        return redirect(url_for("invoicing.index"))
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
@@ -162,13 +169,13 @@ def add_line(invoice_id: int) -> Page:
         flash("Fill in the description, quantity, price and VAT rate.", "error")
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
-    def apply(invoice: Invoice) -> None:
+    def apply(invoice_id: int) -> None:
         unit = pounds_field(form.unit_price.data or "", "unit_price")
         qty = parse_decimal(form.quantity.data or "", "quantity")
         vat = parse_decimal(form.vat_rate.data or "", "vat_rate")
         service.add_line(
             db.session,
-            invoice,
+            invoice_id,
             description=form.description.data or "",
             quantity_centi=int(qty * 100),
             unit_pence=unit,
@@ -216,14 +223,13 @@ def note(invoice_id: int) -> Page:
 @bp.route("/invoices/<int:invoice_id>/delete", methods=["POST"])
 @roles("coordinator")
 def delete(invoice_id: int) -> Page:
-    invoice = service.get_invoice(db.session, invoice_id)
     if ActionForm().validate_on_submit():
         try:
-            service.delete_draft(db.session, invoice, actor_id=current_user.id)
+            service.delete_draft(db.session, invoice_id, actor_id=current_user.id)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
-            return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+            return _back_to_invoice(invoice_id)
         flash("Draft deleted. Its work will be picked up by the next invoice run.", "success")
     return redirect(url_for("invoicing.index"))
 
@@ -246,7 +252,7 @@ def issue(invoice_id: int) -> Page:
             flash(e.message, "error")
         else:
             flash(f"Issued as {invoice.number}. The client has been emailed.", "success")
-    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    return _back_to_invoice(invoice_id)
 
 
 @bp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])

@@ -381,7 +381,7 @@ def _locked_run(session: Session, run_id: int, doing: str) -> PayRun:
 
 def finalise(
     session: Session,
-    run: PayRun,
+    run_id: int,
     *,
     by_user_id: int,
     seen: str | None = None,
@@ -389,7 +389,6 @@ def finalise(
 ) -> None:
     """Fix a draft run for good (members then see their statements). With `seen` (the run's
     fingerprint when the coordinator looked at it), a run rebuilt since is not finalised."""
-    run_id = run.id
     with write_transaction(session):
         run = _locked_run(session, run_id, "finalised again")
         if not run.statements:
@@ -418,9 +417,8 @@ def finalise(
         )
 
 
-def delete_draft(session: Session, run: PayRun, *, by_user_id: int | None = None) -> None:
+def delete_draft(session: Session, run_id: int, *, by_user_id: int | None = None) -> None:
     """Delete a draft run: its work is unpaid again, for the next run."""
-    run_id = run.id
     with write_transaction(session):
         run = _locked_run(session, run_id, "deleted")
         record(

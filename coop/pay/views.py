@@ -30,7 +30,7 @@ from coop.members.service import member_for_user
 from coop.money import pounds_field
 from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
-from coop.pay.models import PayStatement
+from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
 from coop.timeutil import format_date, today_london
 from coop.web import ActionForm, current_member, form_error, pdf_response
@@ -188,31 +188,36 @@ def run_detail(run_id: int) -> Page:
 @bp.route("/pay/runs/<int:run_id>/finalise", methods=["POST"])
 @roles("coordinator")
 def finalise(run_id: int) -> Page:
-    run = service.get_run(db.session, run_id)
     if ActionForm().validate_on_submit():
         try:
             service.finalise(
-                db.session, run, by_user_id=current_user.id, seen=request.form.get("seen") or None
+                db.session, run_id, by_user_id=current_user.id, seen=request.form.get("seen") or None
             )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
         else:
             flash("Pay run finalised. Members can now see their statements.", "success")
+    return _back_to_run(run_id)
+
+
+def _back_to_run(run_id: int) -> Page:
+    """To the run's page, or to the list if it was deleted (the message says so)."""
+    if db.session.get(PayRun, run_id) is None:
+        return redirect(url_for("pay.runs"))
     return redirect(url_for("pay.run_detail", run_id=run_id))
 
 
 @bp.route("/pay/runs/<int:run_id>/delete", methods=["POST"])
 @roles("coordinator")
 def delete(run_id: int) -> Page:
-    run = service.get_run(db.session, run_id)
     if ActionForm().validate_on_submit():
         try:
-            service.delete_draft(db.session, run, by_user_id=current_user.id)
+            service.delete_draft(db.session, run_id, by_user_id=current_user.id)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
-            return redirect(url_for("pay.run_detail", run_id=run_id))
+            return _back_to_run(run_id)
         flash("Draft deleted.", "success")
     return redirect(url_for("pay.runs"))
 

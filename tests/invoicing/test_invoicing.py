@@ -89,10 +89,10 @@ def test_issue_numbers_freezes_and_checks_the_pdf(session, tmp_path):
     assert invoicing.read_pdf(invoice, tmp_path).startswith(b"%PDF")
     with pytest.raises(DomainError, match="can no longer be changed"):
         invoicing.add_line(
-            session, invoice, description="x", quantity_centi=100, unit_pence=100, vat_rate_bp=0
+            session, invoice.id, description="x", quantity_centi=100, unit_pence=100, vat_rate_bp=0
         )
     with pytest.raises(DomainError, match="can no longer be deleted"):
-        invoicing.delete_draft(session, invoice, actor_id=1)
+        invoicing.delete_draft(session, invoice.id, actor_id=1)
     # e-invoice: a PDF/A-3 whose embedded Factur-X XML validates
     fx = invoicing.read_pdf(invoice, tmp_path, facturx=True)
     name, xml = facturx.get_xml_from_pdf(fx)
@@ -204,9 +204,14 @@ def test_discount_and_extra_lines_on_a_draft(session):
     approved_work(session, client, hours=2, charge=5000)
     [draft] = invoicing.invoice_run(session, *period())
     invoicing.add_line(
-        session, draft, description="Cleaning materials", quantity_centi=200, unit_pence=750, vat_rate_bp=2000
+        session,
+        draft.id,
+        description="Cleaning materials",
+        quantity_centi=200,
+        unit_pence=750,
+        vat_rate_bp=2000,
     )
-    invoicing.add_discount(session, draft, percent=Decimal(10), description="Community rate")
+    invoicing.add_discount(session, draft.id, percent=Decimal(10), description="Community rate")
     nets = [line.net_pence for line in draft.lines]
     assert nets == [10000, 1500, -1150]
     assert (draft.net_pence, draft.vat_pence) == (10350, 2070)

@@ -211,7 +211,7 @@ def test_corrections_go_into_the_next_run(session):
     run1 = pay.build_pay_run(
         session, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
     )
-    pay.finalise(session, run1, by_user_id=1)
+    pay.finalise(session, run1.id, by_user_id=1)
     adj = pay.add_adjustment(session, m, -500, "Overpaid last time", by_user_id=1)
     assert adj.pay_on != run1.pay_date  # that run is finalised: the next open pay day
     run2 = pay.build_pay_run(
@@ -220,7 +220,7 @@ def test_corrections_go_into_the_next_run(session):
     [st2] = run2.statements
     assert [(line.kind, line.amount_pence) for line in st2.lines] == [("adjustment", -500)]
     with pytest.raises(DomainError, match="has been finalised"):
-        pay.finalise(session, run1, by_user_id=1)
+        pay.finalise(session, run1.id, by_user_id=1)
 
 
 @settings(max_examples=60, deadline=None)
