@@ -7,13 +7,7 @@ A failing test leaves a full-page screenshot under test-artifacts/."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +20,7 @@ from sqlalchemy.orm import Session
 from coop import create_app
 from coop.demo.service import load_demo
 from tests.conftest import app_config
+from tests.server import free_port, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -50,13 +45,6 @@ VARIANTS = {
         "java_script_enabled": False,
     },
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -84,42 +72,11 @@ def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         s = app.extensions["coop_db"][1]()
         load_demo(s, render_html=invoice_html, invoice_dir=Path(config["INVOICE_DIR"]))
         s.close()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "SECRET_KEY": config["SECRET_KEY"],
-        "SESSION_COOKIE_SECURE": "false",
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_COST": "1024",
-        "INVOICE_DIR": config["INVOICE_DIR"],
-        "UPLOAD_DIR": config["UPLOAD_DIR"],
-        "BASE_URL": base_url,
-        "SMTP_PORT": "1",  # nothing is sent: mail waits in the outbox
-    }
-    log = (tmp / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start:\n" + (tmp / "server.log").read_text())
-        time.sleep(0.2)
+    server = serve(url, config, port, tmp, workers=2)
     try:
         yield Live(base_url, app, Path(config["INVOICE_DIR"]))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+        server.stop()
         app.extensions["coop_db"][0].dispose()
         databases.drop(url)
 

@@ -1,0 +1,80 @@
+"""The app served by gunicorn in a subprocess, as in production, for the browser tests and the
+HTTP race tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    log: IO[str]
+    log_path: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()
+
+
+def serve(url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: int) -> Server:
+    """Start gunicorn with `workers` processes on the database at `url`; wait until it answers."""
+    base_url = f"http://127.0.0.1:{port}"
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "SECRET_KEY": config["SECRET_KEY"],
+        "SESSION_COOKIE_SECURE": "false",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST": "1024",
+        "INVOICE_DIR": config["INVOICE_DIR"],
+        "UPLOAD_DIR": config["UPLOAD_DIR"],
+        "BASE_URL": base_url,
+        "SMTP_PORT": "1",  # nothing is sent: mail waits in the outbox
+    }
+    log_path = tmp / "server.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return Server(process, log, log_path)
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start:\n" + log_path.read_text())
+        time.sleep(0.2)

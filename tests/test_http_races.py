@@ -1,0 +1,293 @@
+"""People clicking at the same moment through the app's own forms, served by gunicorn with four
+worker processes, as in production: on PostgreSQL real row-lock races, on SQLite the write lock.
+Each case finds no 5xx, exactly one winner where only one may win, a truthful message for every
+loser, pay worked out from the final hours, and `coop verify` clean afterwards."""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop import create_app
+from coop.audit.models import AuditEntry
+from coop.governance.models import Proposal, SurplusShare
+from coop.integrity.service import verify
+from coop.invoicing import service as invoicing
+from coop.invoicing.models import Invoice
+from coop.pay import service as pay
+from coop.pay.models import PayAdjustment, PayRun
+from coop.rota import offers
+from coop.rota.autofill import Proposal as Offered
+from coop.rota.models import Assignment, Offer
+from coop.timesheets import service as timesheets
+from coop.timesheets.models import TimesheetEntry
+from coop.timeutil import to_london, today_london, utcnow
+from tests import factories
+from tests.conftest import app_config
+from tests.factories import PASSWORD
+from tests.invoicing.test_invoicing import approved_work, period, simple_html
+from tests.pay.test_timesheets_and_pay import hours, worked_shift
+from tests.server import free_port, serve
+
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Client:
+    """One person's browser, without the browser: cookies, CSRF tokens, redirects followed."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.token = ""
+
+    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str]:
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({"csrf_token": self.token, **data}).encode()
+        try:
+            with self.opener.open(self.base_url + path, body, timeout=60) as r:
+                status, text = r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read().decode()
+        match = TOKEN.search(text)
+        if match:
+            self.token = match.group(1)
+        return status, text
+
+    def login(self, email: str) -> None:
+        self.request("/login")
+        status, page = self.request("/login", {"email": email, "password": PASSWORD})
+        assert status == 200 and "Sign out" in page, page[:500]
+
+
+@dataclass
+class Live:
+    base_url: str
+    session: Session
+    invoice_dir: Path
+
+    def clients(self, *emails: str) -> list[Client]:
+        out = []
+        for email in emails:
+            c = Client(self.base_url)
+            c.login(email)
+            out.append(c)
+        return out
+
+
+@pytest.fixture
+def live(databases: Any, tmp_path: Path) -> Iterator[Live]:
+    url = databases.create()
+    port = free_port()
+    config = app_config(url, tmp_path) | {"BASE_URL": f"http://127.0.0.1:{port}"}
+    app = create_app(config)
+    session: Session = app.extensions["coop_db"][1]()
+    server = serve(url, config, port, tmp_path, workers=4)
+    try:
+        yield Live(f"http://127.0.0.1:{port}", session, Path(config["INVOICE_DIR"]))
+    finally:
+        server.stop()
+        assert "Traceback" not in server.log_path.read_text(), server.log_path.read_text()
+        session.close()
+        app.extensions["coop_db"][0].dispose()
+        databases.drop(url)
+
+
+def at_once(calls: list[tuple[Client, str, dict[str, str]]]) -> list[str]:
+    """Send the POSTs together (each from its own client) and return the pages they end on."""
+    barrier = threading.Barrier(len(calls))
+
+    def send(call: tuple[Client, str, dict[str, str]]) -> str:
+        client, path, data = call
+        barrier.wait(timeout=30)
+        status, page = client.request(path, data)
+        assert status < 500, page[:2000]
+        return page
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(send, calls))
+
+
+def count(pages: list[str], text: str) -> int:
+    return sum(text in page for page in pages)
+
+
+def books_are_whole(live: Live) -> None:
+    live.session.rollback()
+    live.session.expire_all()
+    assert verify(live.session, live.invoice_dir).problems == []
+
+
+def coordinators(live: Live, n: int) -> list[Client]:
+    emails = [f"coord{i}@example.org" for i in range(n)]
+    for email in emails:
+        factories.coordinator(live.session, email)
+    return live.clients(*emails)
+
+
+def last_weeks_run(s: Session) -> PayRun:
+    today = today_london()
+    return pay.build_pay_run(
+        s, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
+    )
+
+
+def test_six_coordinators_finalise_one_pay_run(live):
+    s = live.session
+    a, shift, _ = worked_shift(s, hours=3, days_ago=3)
+    timesheets.approve(s, [timesheets.submit(s, a.id, hours(shift), by_user_id=1).id], by_user_id=1)
+    today = today_london()
+    run = pay.build_pay_run(
+        s, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
+    )
+    seen = pay.fingerprint(run)
+    pages = at_once([(c, f"/pay/runs/{run.id}/finalise", {"seen": seen}) for c in coordinators(live, 6)])
+    assert count(pages, "Pay run finalised.") == 1
+    assert count(pages, "has been finalised, so it cannot be finalised again") == 5
+    s.rollback()
+    assert s.scalar(select(func.count()).where(AuditEntry.action == "payrun.finalise")) == 1
+    books_are_whole(live)
+
+
+def test_finalise_racing_delete_of_a_pay_run(live):
+    s = live.session
+    a, shift, _ = worked_shift(s, hours=2, days_ago=3)
+    timesheets.approve(s, [timesheets.submit(s, a.id, hours(shift), by_user_id=1).id], by_user_id=1)
+    today = today_london()
+    run = pay.build_pay_run(
+        s, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
+    )
+    one, two = coordinators(live, 2)
+    pages = at_once([(one, f"/pay/runs/{run.id}/finalise", {}), (two, f"/pay/runs/{run.id}/delete", {})])
+    s.rollback()
+    left = s.scalars(select(PayRun)).all()
+    if left:  # finalised first: the delete was told so
+        assert left[0].status == "finalised" and count(pages, "cannot be deleted") == 1
+    else:  # deleted first: the finalise was told so
+        assert count(pages, "was deleted a moment ago, so it cannot be finalised") == 1
+    books_are_whole(live)
+
+
+def test_a_surplus_share_taken_eight_times_at_once_is_paid_once(live):
+    s = live.session
+    m = factories.member(s, email="m@example.org")
+    proposal = Proposal(
+        title="Surplus",
+        text="x",
+        kind="distribute_surplus",
+        created_by_id=m.id,
+        closes_at=utcnow(),
+        surplus_pence=1765,
+        surplus_year=2026,
+    )
+    s.add(proposal)
+    s.flush()
+    share = SurplusShare(proposal_id=proposal.id, member_id=m.id, minutes=60, amount_pence=1765)
+    s.add(share)
+    s.commit()
+    tabs = live.clients(*["m@example.org"] * 8)
+    pages = at_once([(t, f"/my/surplus/{share.id}/take", {"amount": "", "parts": "1"}) for t in tabs])
+    assert count(pages, "Done. It will be paid on") == 1
+    assert count(pages, "You have already taken this share") == 7
+    s.rollback()
+    assert [a.amount_pence for a in s.scalars(select(PayAdjustment))] == [1765]
+
+
+def test_hours_corrected_while_approved_are_paid_as_finally_stored(live):
+    s = live.session
+    m = factories.member(s, email="m@example.org")
+    a, shift, _ = worked_shift(s, pay_rate=2000, hours=3, days_ago=2, member=m)
+    entry = timesheets.submit(s, a.id, hours(shift), by_user_id=1)
+    timesheets.query(s, entry.id, "Check the end time", by_user_id=1)
+    (member,) = live.clients("m@example.org")
+    (coordinator,) = coordinators(live, 1)
+    start, end = to_london(shift.starts_at), to_london(shift.ends_at + timedelta(minutes=90))
+    corrected = {
+        "day": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "end_time": end.strftime("%H:%M"),
+        "break_minutes": "0",
+        "note": "",
+    }
+    timesheets.submit(s, a.id, hours(shift), by_user_id=1)  # sent again as it was, awaiting approval
+    at_once(
+        [
+            (member, f"/timesheets/record/{a.id}", corrected),
+            (coordinator, "/timesheets/approve", {"entry": str(entry.id)}),
+        ]
+    )
+    s.rollback()
+    s.expire_all()
+    stored = s.get(TimesheetEntry, entry.id)
+    if stored.status == "approved":  # paid for exactly the hours stored, whichever came first
+        assert stored.pay_pence == stored.worked_minutes * 2000 // 60
+    else:
+        assert stored.status == "submitted" and stored.worked_minutes == 270
+    books_are_whole(live)
+
+
+def test_issue_racing_delete_of_a_draft_invoice(live):
+    s = live.session
+    client = factories.client(s)
+    approved_work(s, client)
+    [draft] = invoicing.invoice_run(s, *period())
+    draft_id = draft.id
+    one, two = coordinators(live, 2)
+    pages = at_once([(one, f"/invoices/{draft_id}/issue", {}), (two, f"/invoices/{draft_id}/delete", {})])
+    s.rollback()
+    s.expire_all()
+    invoice = s.get(Invoice, draft_id)
+    if invoice is None:
+        assert count(pages, "was deleted a moment ago, so it can no longer be issued") == 1
+    else:
+        assert invoice.status == "issued" and count(pages, "so it can no longer be deleted") == 1
+    books_are_whole(live)
+    assert simple_html  # the live server renders invoices itself
+
+
+def test_four_members_claim_the_last_place(live):
+    s = live.session
+    skill = factories.skill(s)
+    shift = factories.shift(s, service_=factories.service(s, skill))
+    emails = [f"m{i}@example.org" for i in range(4)]
+    for email in emails:
+        factories.member(s, email=email, skills=[skill])
+    pages = at_once([(c, f"/shifts/{shift.id}/claim", {}) for c in live.clients(*emails)])
+    assert count(pages, "It&#39;s yours") + count(pages, "It's yours") == 1
+    assert count(pages, "someone has just taken the last place") == 3
+    s.rollback()
+    assert s.scalar(select(func.count()).select_from(Assignment)) == 1
+
+
+def test_an_offer_accepted_and_declined_at_once(live):
+    s = live.session
+    skill = factories.skill(s)
+    shift = factories.shift(s, service_=factories.service(s, skill))
+    m = factories.member(s, email="m@example.org", skills=[skill])
+    offers.send_offers(s, [Offered(shift.id, m.id)])
+    offer = s.scalars(select(Offer)).one()
+    yes, no = live.clients("m@example.org", "m@example.org")
+    pages = at_once([(yes, f"/offers/{offer.id}/accept", {}), (no, f"/offers/{offer.id}/decline", {})])
+    s.rollback()
+    s.expire_all()
+    offer = s.get(Offer, offer.id)
+    held = s.scalars(select(Assignment).where(Assignment.status == "accepted")).all()
+    if offer.status == "accepted":
+        assert len(held) == 1 and count(pages, "You already hold this shift") == 1
+    else:
+        assert offer.status == "declined" and held == []
+        assert count(pages, "You said no to this offer") == 1
