@@ -122,13 +122,18 @@ def at_once(calls: list[tuple[Client, str, dict[str, str]]]) -> list[str]:
         return list(pool.map(send, calls))
 
 
+def fresh(s: Session) -> None:
+    """Forget what this session read: the server's workers have changed it."""
+    s.rollback()
+    s.expire_all()
+
+
 def count(pages: list[str], text: str) -> int:
     return sum(text in page for page in pages)
 
 
 def books_are_whole(live: Live) -> None:
-    live.session.rollback()
-    live.session.expire_all()
+    fresh(live.session)
     assert verify(live.session, live.invoice_dir).problems == []
 
 
@@ -158,7 +163,7 @@ def test_six_coordinators_finalise_one_pay_run(live):
     pages = at_once([(c, f"/pay/runs/{run.id}/finalise", {"seen": seen}) for c in coordinators(live, 6)])
     assert count(pages, "Pay run finalised.") == 1
     assert count(pages, "has been finalised, so it cannot be finalised again") == 5
-    s.rollback()
+    fresh(s)
     assert s.scalar(select(func.count()).where(AuditEntry.action == "payrun.finalise")) == 1
     books_are_whole(live)
 
@@ -173,7 +178,7 @@ def test_finalise_racing_delete_of_a_pay_run(live):
     )
     one, two = coordinators(live, 2)
     pages = at_once([(one, f"/pay/runs/{run.id}/finalise", {}), (two, f"/pay/runs/{run.id}/delete", {})])
-    s.rollback()
+    fresh(s)
     left = s.scalars(select(PayRun)).all()
     if left:  # finalised first: the delete was told so
         assert left[0].status == "finalised" and count(pages, "cannot be deleted") == 1
@@ -203,7 +208,7 @@ def test_a_surplus_share_taken_eight_times_at_once_is_paid_once(live):
     pages = at_once([(t, f"/my/surplus/{share.id}/take", {"amount": "", "parts": "1"}) for t in tabs])
     assert count(pages, "Done. It will be paid on") == 1
     assert count(pages, "You have already taken this share") == 7
-    s.rollback()
+    fresh(s)
     assert [a.amount_pence for a in s.scalars(select(PayAdjustment))] == [1765]
 
 
@@ -230,8 +235,7 @@ def test_hours_corrected_while_approved_are_paid_as_finally_stored(live):
             (coordinator, "/timesheets/approve", {"entry": str(entry.id)}),
         ]
     )
-    s.rollback()
-    s.expire_all()
+    fresh(s)
     stored = s.get(TimesheetEntry, entry.id)
     if stored.status == "approved":  # paid for exactly the hours stored, whichever came first
         assert stored.pay_pence == stored.worked_minutes * 2000 // 60
@@ -248,8 +252,7 @@ def test_issue_racing_delete_of_a_draft_invoice(live):
     draft_id = draft.id
     one, two = coordinators(live, 2)
     pages = at_once([(one, f"/invoices/{draft_id}/issue", {}), (two, f"/invoices/{draft_id}/delete", {})])
-    s.rollback()
-    s.expire_all()
+    fresh(s)
     invoice = s.get(Invoice, draft_id)
     if invoice is None:
         assert count(pages, "was deleted a moment ago, so it can no longer be issued") == 1
@@ -269,7 +272,7 @@ def test_four_members_claim_the_last_place(live):
     pages = at_once([(c, f"/shifts/{shift.id}/claim", {}) for c in live.clients(*emails)])
     assert count(pages, "It&#39;s yours") + count(pages, "It's yours") == 1
     assert count(pages, "someone has just taken the last place") == 3
-    s.rollback()
+    fresh(s)
     assert s.scalar(select(func.count()).select_from(Assignment)) == 1
 
 
@@ -282,8 +285,7 @@ def test_an_offer_accepted_and_declined_at_once(live):
     offer = s.scalars(select(Offer)).one()
     yes, no = live.clients("m@example.org", "m@example.org")
     pages = at_once([(yes, f"/offers/{offer.id}/accept", {}), (no, f"/offers/{offer.id}/decline", {})])
-    s.rollback()
-    s.expire_all()
+    fresh(s)
     offer = s.get(Offer, offer.id)
     held = s.scalars(select(Assignment).where(Assignment.status == "accepted")).all()
     if offer.status == "accepted":
@@ -291,3 +293,59 @@ def test_an_offer_accepted_and_declined_at_once(live):
     else:
         assert offer.status == "declined" and held == []
         assert count(pages, "You said no to this offer") == 1
+
+
+def test_a_swap_withdrawn_while_it_is_taken(live):
+    s = live.session
+    skill = factories.skill(s)
+    shift = factories.shift(s, service_=factories.service(s, skill))
+    giver = factories.member(s, email="giver@example.org", skills=[skill])
+    factories.member(s, email="taker@example.org", skills=[skill])
+    from coop.rota import service as rota
+
+    a = rota.claim(s, giver.id, shift.id)
+    swap = rota.offer_swap(s, giver.id, a.id)
+    g, t = live.clients("giver@example.org", "taker@example.org")
+    pages = at_once([(g, f"/swaps/{swap.id}/withdraw", {}), (t, f"/swaps/{swap.id}/accept", {})])
+    fresh(s)
+    [holder] = s.scalars(select(Assignment).where(Assignment.status == "accepted")).all()
+    if holder.member_id == giver.id:
+        assert count(pages, "Offer withdrawn. The shift is still yours.") == 1
+    else:
+        assert count(pages, "Offer withdrawn") == 0
+
+
+def test_a_visit_cancelled_while_members_claim_it(live):
+    s = live.session
+    skill = factories.skill(s)
+    shift = factories.shift(s, service_=factories.service(s, skill), slots=3)
+    emails = [f"m{i}@example.org" for i in range(3)]
+    for email in emails:
+        factories.member(s, email=email, skills=[skill])
+    (coordinator,) = coordinators(live, 1)
+    calls = [(c, f"/shifts/{shift.id}/claim", {}) for c in live.clients(*emails)]
+    at_once([(coordinator, f"/shifts/{shift.id}/cancel", {"reason": ""}), *calls])
+    fresh(s)
+    shift = s.get(type(shift), shift.id)
+    held = s.scalar(
+        select(func.count()).where(Assignment.shift_id == shift.id, Assignment.status == "accepted")
+    )
+    assert shift.status == "cancelled" and held == 0 and shift.filled == 0
+
+
+def test_four_pay_runs_for_one_period_at_once(live):
+    s = live.session
+    a, shift, _ = worked_shift(s, hours=2, days_ago=3)
+    timesheets.approve(s, [timesheets.submit(s, a.id, hours(shift), by_user_id=1).id], by_user_id=1)
+    today = today_london()
+    form = {
+        "period_start": (today - timedelta(days=10)).isoformat(),
+        "period_end": (today - timedelta(days=1)).isoformat(),
+    }
+    pages = at_once([(c, "/pay/runs", form) for c in coordinators(live, 4)])
+    assert count(pages, "Draft pay run ready") == 4
+    fresh(s)
+    [run] = s.scalars(select(PayRun)).all()
+    [statement] = run.statements
+    assert [line.kind for line in statement.lines].count("work") == 1
+    books_are_whole(live)

@@ -128,6 +128,8 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     ).all()
     for assignment_id in future:
         rota.drop(session, member.id, assignment_id, now=now)
+    for asked in rota.asked_of(session, member, now=now):  # questions they can no longer answer
+        rota.answer(session, member.id, asked.id, yes=False, now=now)
     places = session.scalars(
         select(SignUp.session_id)
         .join(SkillSession, SkillSession.id == SignUp.session_id)

@@ -460,11 +460,12 @@ def open_swaps_for(session: Session, member: Member, *, now: datetime | None = N
 
 
 def release_cancelled_shift(session: Session, shift: Shift) -> None:
-    """A cancelled shift frees everyone on it and tells them."""
+    """A cancelled shift frees everyone on it (and anyone asked about it) and tells them."""
     holders = list(
         session.scalars(
             select(Assignment).where(
-                Assignment.shift_id == shift.id, Assignment.status == AssignmentStatus.ACCEPTED
+                Assignment.shift_id == shift.id,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
             )
         )
     )
