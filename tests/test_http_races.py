@@ -349,3 +349,94 @@ def test_four_pay_runs_for_one_period_at_once(live):
     [statement] = run.statements
     assert [line.kind for line in statement.lines].count("work") == 1
     books_are_whole(live)
+
+
+EDITS = {
+    "add_line": (
+        "lines",
+        {"description": "Ladder hire", "quantity": "1", "unit_price": "60.00", "vat_rate": "0"},
+    ),
+    "discount": ("discount", {"percent": "7.5", "description": ""}),
+    "note": ("note", {"note": "Thank you"}),
+    "remove_line": ("lines/{line}/delete", {}),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_issue_racing_each_kind_of_edit(live, edit):
+    s = live.session
+    client = factories.client(s)
+    approved_work(s, client)
+    [draft] = invoicing.invoice_run(s, *period())
+    invoicing.add_line(s, draft.id, description="Gloves", quantity_centi=100, unit_pence=500, vat_rate_bp=0)
+    fresh(s)
+    extra = next(line.id for line in s.get(Invoice, draft.id).lines if line.kind == "extra")
+    path, data = EDITS[edit]
+    one, two = coordinators(live, 2)
+    url = f"/invoices/{draft.id}/" + path.format(line=extra)
+    pages = at_once([(one, f"/invoices/{draft.id}/issue", {}), (two, url, data)])
+    assert count(pages, "Issued as CW-") == 1
+    assert count(pages, "so it can no longer be changed") <= 1
+    books_are_whole(live)  # what was issued is what is stored, in the PDF and the XML
+
+
+def test_eight_full_credit_notes_at_once_credit_it_once(live):
+    s = live.session
+    client = factories.client(s)
+    approved_work(s, client)
+    [draft] = invoicing.invoice_run(s, *period())
+    invoice = invoicing.issue(
+        s, draft.id, today=today_london(), render_html=simple_html, invoice_dir=live.invoice_dir, actor_id=1
+    )
+    amount = f"{invoice.gross_pence / 100:.2f}"
+    pages = at_once(
+        [
+            (c, f"/invoices/{invoice.id}/credit-notes", {"amount": amount, "reason": "Goodwill"})
+            for c in coordinators(live, 8)
+        ]
+    )
+    assert count(pages, "Credit note CN-") == 1
+    assert count(pages, "already been credited in full") == 7
+    books_are_whole(live)
+
+
+def test_four_invoice_runs_at_once_bill_work_once(live):
+    s = live.session
+    client = factories.client(s)
+    approved_work(s, client)
+    approved_work(s, client, hours=2)
+    first, last = period()
+    form = {"period_start": first.isoformat(), "period_end": last.isoformat()}
+    pages = at_once([(c, "/invoices/run", form) for c in coordinators(live, 4)])
+    assert count(pages, "draft invoice(s) made") == 1
+    assert count(pages, "There is no approved work waiting") == 3
+    fresh(s)
+    assert s.scalar(select(func.count()).select_from(Invoice)) == 1
+    books_are_whole(live)
+
+
+def test_a_payment_reversed_twice_at_once(live):
+    s = live.session
+    client = factories.client(s)
+    approved_work(s, client)
+    [draft] = invoicing.invoice_run(s, *period())
+    invoice = invoicing.issue(
+        s, draft.id, today=today_london(), render_html=simple_html, invoice_dir=live.invoice_dir, actor_id=1
+    )
+    invoicing.record_payment(
+        s,
+        invoice,
+        paid_on=today_london(),
+        amount_pence=invoice.gross_pence,
+        method="bank transfer",
+        reference="",
+        actor_id=1,
+        today=today_london(),
+    )
+    fresh(s)
+    [payment] = s.get(Invoice, invoice.id).payments
+    url = f"/invoices/{invoice.id}/payments/{payment.id}/reverse"
+    pages = at_once([(c, url, {"reason": "Bounced"}) for c in coordinators(live, 3)])
+    assert count(pages, "Payment reversed.") == 1
+    assert count(pages, "already been reversed") == 2
+    books_are_whole(live)
