@@ -88,6 +88,8 @@ class InvoiceLine(Base):
     kind: Mapped[str] = mapped_column(String(12))  # work | cancellation | extra | discount
     description: Mapped[str] = mapped_column(Text)
     quantity_centi: Mapped[int] = mapped_column(Integer, default=100)  # hours or items × 100
+    # Work lines: the exact time, so that "3 h 52 min at £26.55 an hour = £102.66" adds up.
+    minutes: Mapped[int | None] = mapped_column(Integer)
     unit_pence: Mapped[int] = mapped_column(Integer, default=0)
     net_pence: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
@@ -98,6 +100,7 @@ class InvoiceLine(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('work', 'cancellation', 'extra', 'discount')", name="kind_known"),
         CheckConstraint("vat_rate_bp BETWEEN 0 AND 10000", name="vat_range"),
+        CheckConstraint("minutes IS NULL OR minutes > 0", name="minutes_positive"),
     )
 
 

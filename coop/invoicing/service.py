@@ -111,6 +111,7 @@ def _work_lines(client: Client, works: list[_Work], registered: bool) -> list[In
                     kind="work",
                     description=f"{svc.name}: {len(group)} visit(s)",
                     quantity_centi=round(minutes * 100 / 60),
+                    minutes=minutes,
                     unit_pence=svc.charge_pence_per_hour,
                     net_pence=round_pence(Decimal(minutes * svc.charge_pence_per_hour) / 60),
                     vat_rate_bp=vat(svc.vat_rate_bp),
@@ -126,6 +127,7 @@ def _work_lines(client: Client, works: list[_Work], registered: bool) -> list[In
                 f"{len(w.entries)} worker(s)"
             ),
             quantity_centi=round(w.minutes * 100 / 60),
+            minutes=w.minutes,
             unit_pence=w.shift.service.charge_pence_per_hour,
             net_pence=round_pence(Decimal(w.minutes * w.shift.service.charge_pence_per_hour) / 60),
             vat_rate_bp=vat(w.shift.service.vat_rate_bp),
@@ -358,6 +360,7 @@ def supplier_details(session: Session) -> dict[str, Any]:
         "email": settings.get(session, "coop_email"),
         "vat_registered": settings.get(session, "vat_registered"),
         "vat_number": settings.get(session, "vat_number") if settings.get(session, "vat_registered") else "",
+        "registration_number": settings.get(session, "coop_registration_number"),
         "bank": settings.get(session, "coop_bank_details"),
     }
 
@@ -377,6 +380,7 @@ def content_fingerprint(invoice: Invoice) -> str:
         invoice.gross_pence,
         [
             [li.kind, li.description, li.quantity_centi, li.unit_pence, li.net_pence, li.vat_rate_bp]
+            + ([li.minutes] if li.minutes is not None else [])  # lines from before minutes were kept
             for li in sorted(invoice.lines, key=lambda li: li.position)
         ],
     ]
@@ -704,9 +708,11 @@ def credit_note(
     invoice_dir: Path,
     actor_id: int,
 ) -> CreditNote:
-    """A credit note against an issued invoice, for up to what is left uncredited. Its VAT is in
-    proportion to the invoice's. What is left is worked out holding the invoice's lock, so
-    parallel credit notes can never credit more than was invoiced."""
+    """A credit note against an issued invoice, for up to what is left uncredited, issued as a
+    PDF/A-3 with its EN 16931 XML (type 381) inside. It falls across the invoice's VAT rates in
+    proportion (einvoice.credit_split), each rate's VAT worked out as on the invoice, so its gross
+    can differ from the amount asked by a penny. What is left is worked out holding the
+    invoice's lock, so parallel credit notes can never credit more than was invoiced."""
     if not reason.strip():
         raise DomainError("Say why the invoice is being corrected.", field="reason")
     invoice_id = invoice.id
@@ -717,11 +723,17 @@ def credit_note(
             raise DomainError("This invoice has already been credited in full.", field="amount")
         if not 0 < gross_pence <= left:
             raise DomainError(f"Enter an amount between 1p and {format_pence(left)}.", field="amount")
-        vat = (
-            round_pence(Decimal(gross_pence * invoice.vat_pence) / invoice.gross_pence)
-            if invoice.gross_pence
-            else 0
-        )
+        # The amount asked, or a penny either side where its VAT rates cannot make it exactly.
+        for candidate in (gross_pence, gross_pence - 1, gross_pence + 1):
+            split = einvoice.credit_split(invoice, candidate)
+            if 0 < candidate <= left and sum(n + v for n, v in split.values()) == candidate:
+                break
+        else:
+            raise DomainError(
+                "Enter an amount a penny or two different: this one cannot be split by VAT rate."
+            )
+        net = sum(n for n, _ in split.values())
+        vat = sum(v for _, v in split.values())
         n = _next_number(session, "credit_note")
         note = CreditNote(
             invoice_id=invoice.id,
@@ -729,22 +741,24 @@ def credit_note(
             number=f"{settings.get(session, 'credit_note_prefix')}{n:05d}",
             issue_date=today,
             reason=reason.strip()[:1000],
-            net_pence=gross_pence - vat,
+            net_pence=net,
             vat_pence=vat,
-            gross_pence=gross_pence,
+            gross_pence=net + vat,
         )
         session.add(note)
         session.flush()
         note.content_sha256 = credit_fingerprint(note)
         note.pdf_path = f"{note.number}.pdf"
-        note.pdf_sha256 = _write(invoice_dir, note.pdf_path, render(note))
+        note.pdf_sha256 = _write(
+            invoice_dir, note.pdf_path, einvoice.embed(render(note), einvoice.credit_note_xml(note))
+        )
         record(
             session,
             actor_id,
             "invoice.credit_note",
             ("invoice", invoice.number),
             {},
-            {"credit_note": note.number, "gross_pence": gross_pence},
+            {"credit_note": note.number, "gross_pence": note.gross_pence},
         )
     return note
 

@@ -16,7 +16,7 @@ from coop.audit.service import record
 from coop.bookings import service as bookings
 from coop.db import db
 from coop.errors import DomainError, Forbidden, NotFound
-from coop.invoicing import service
+from coop.invoicing import einvoice, service
 from coop.invoicing.forms import (
     CreditForm,
     DiscountForm,
@@ -61,10 +61,11 @@ def render_credit_note(note: CreditNote) -> bytes:
         "invoicing/credit_note_pdf.html",
         note=note,
         invoice=invoice,
+        split=einvoice.credit_split(invoice, note.gross_pence),
         supplier=json.loads(invoice.supplier_json),
         client=json.loads(invoice.client_json),
     )
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
 
 
 def _tampered(e: DomainError) -> tuple[str, int]:

@@ -198,6 +198,13 @@ SPECS: dict[str, SettingSpec] = {
         ),
         SettingSpec("vat_registered", "The co-op is registered for VAT", "bool", True),
         SettingSpec("vat_number", "VAT registration number", "text", "GB 123 4567 89"),
+        SettingSpec(
+            "coop_registration_number",
+            "Registration number (registered society or company)",
+            "text",
+            "RS007654",
+            "Printed on invoices and carried in e-invoices, so clients' systems can identify the co-op.",
+        ),
         SettingSpec("coop_email", "Co-op email for clients", "text", "hello@coop.example"),
         SettingSpec(
             "coop_bank_details",
