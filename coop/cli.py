@@ -330,45 +330,96 @@ def lapse_offers_command() -> None:
 
 
 @cli.command("backup")
-@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@click.option("--verify", "verify_only", is_flag=True, help="Check the backup in TARGET; change nothing.")
 @with_appcontext
-def backup_command(target: Path) -> None:
-    """Back up the database, issued invoices and receipts into a new folder TARGET."""
-    from coop.backup.service import backup
+def backup_command(target: Path | None, verify_only: bool) -> None:
+    """Back up the database, issued invoices and receipts into a new folder TARGET; with no
+    TARGET, into a new dated folder under BACKUP_DIR, keeping the newest backups (the
+    'backup_generations' setting). With --verify, check the backup in TARGET instead."""
+    from coop.backup import service as backups
+    from coop.settings import service as settings
 
     cfg = current_app.config
-    with click.progressbar(length=100, label="Backing up") as bar:
-        manifest = backup(
-            db.engine,
-            cfg["DATABASE_URL"],
-            target,
-            invoice_dir=Path(cfg["INVOICE_DIR"]),
-            upload_dir=Path(cfg["UPLOAD_DIR"]),
-            progress=bar.update,
-        )
+    try:
+        if verify_only:
+            if target is None:
+                raise backups.BackupError("Say which backup to check: coop backup --verify FOLDER.")
+            manifest = backups.verify(target)
+            click.echo(
+                f"The backup in {target} is complete: {backups.backup_holdings(manifest).describe()}; "
+                f"{len(manifest['invoices'])} invoice file(s) and {len(manifest['uploads'])} receipt(s), "
+                "every file as it was made."
+            )
+            return
+        dirs = {"invoice_dir": Path(cfg["INVOICE_DIR"]), "upload_dir": Path(cfg["UPLOAD_DIR"])}
+        with click.progressbar(length=100, label="Backing up") as bar:
+            if target is None:
+                keep = int(settings.get(db.session, "backup_generations"))
+                target, manifest, removed = backups.backup_generation(
+                    db.engine,
+                    cfg["DATABASE_URL"],
+                    Path(cfg["BACKUP_DIR"]),
+                    keep=keep,
+                    progress=bar.update,
+                    **dirs,
+                )
+            else:
+                manifest, removed = (
+                    backups.backup(db.engine, cfg["DATABASE_URL"], target, progress=bar.update, **dirs),
+                    [],
+                )
+    except backups.BackupError as e:
+        click.echo(f"Backup stopped: {e}", err=True)
+        raise SystemExit(1) from None
     rows = sum(manifest["tables"].values())
     click.echo(f"Backed up {rows} rows, {len(manifest['invoices'])} invoice files into {target}.")
+    for old in removed:
+        click.echo(f"Removed the older backup {old}.")
 
 
 @cli.command("restore")
-@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the co-op (for scripts).")
 @with_appcontext
 def restore_command(source: Path, yes: bool) -> None:
-    """Replace the database, invoices and receipts with the backup in SOURCE."""
-    from coop.backup.service import restore
+    """Replace the database, invoices and receipts with the backup in SOURCE. The backup is
+    checked first and loaded beside the live co-op; the live co-op is only replaced once the
+    copy is known to be whole, and is kept beside it."""
+    from alembic.script import ScriptDirectory
 
-    if not yes:
-        click.confirm("This replaces everything in the database with the backup. Go on?", abort=True)
+    from coop.backup import service as backups
+    from coop.migrate import alembic_config, upgrade
+
     cfg = current_app.config
-    restore(
-        db.engine,
-        cfg["DATABASE_URL"],
-        source,
-        invoice_dir=Path(cfg["INVOICE_DIR"]),
-        upload_dir=Path(cfg["UPLOAD_DIR"]),
+    try:
+        manifest = backups.verify(source)
+        now = backups.holdings(db.engine)
+        if not yes and now.rows:
+            click.echo(f"This co-op now holds {now.describe()}.")
+            click.echo(f"The backup holds {backups.backup_holdings(manifest).describe()}.")
+            click.confirm("Replace this co-op with the backup? (it is kept beside it)", abort=True)
+        db.session.close()
+        known = {
+            r.revision
+            for r in ScriptDirectory.from_config(alembic_config(cfg["DATABASE_URL"])).walk_revisions()
+        }
+        backups.restore(
+            db.engine,
+            cfg["DATABASE_URL"],
+            source,
+            invoice_dir=Path(cfg["INVOICE_DIR"]),
+            upload_dir=Path(cfg["UPLOAD_DIR"]),
+            known_revisions=known,
+        )
+    except backups.BackupError as e:
+        click.echo(f"Restore stopped: {e} This co-op has not been changed.", err=True)
+        raise SystemExit(1) from None
+    upgrade(cfg["DATABASE_URL"])  # a backup from an older version is brought up to date
+    click.echo(
+        "Restored: every file and table count matches the backup. The co-op as it was before is "
+        "kept beside it (named ...before-restore-...) until you remove it."
     )
-    click.echo("Restored, and the table counts match the backup.")
 
 
 def main() -> None:

@@ -64,6 +64,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "INVOICE_DIR": os.environ.get("INVOICE_DIR", str(instance_path.parent / "invoices")),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(instance_path.parent / "backups")),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),

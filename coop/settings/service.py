@@ -166,6 +166,15 @@ SPECS: dict[str, SettingSpec] = {
             maximum=1_000_000,
         ),
         SettingSpec(
+            "backup_generations",
+            "Backups to keep",
+            "int",
+            14,
+            "`coop backup` with no folder keeps this many of the newest backups in BACKUP_DIR.",
+            minimum=1,
+            maximum=365,
+        ),
+        SettingSpec(
             "uc_taper_bp",
             "Universal Credit taper (basis points)",
             "int",
