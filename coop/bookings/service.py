@@ -434,6 +434,13 @@ def _notify_client(session: Session, booking: Booking, template: str, **context:
 
 def request_booking(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
     """A client asks for a service. Nothing is scheduled until a coordinator confirms it."""
+    client_id = client.id
+    with write_transaction(session):
+        return request_within(session, session.get(Client, client_id) or client, data, actor_id=actor_id)
+
+
+def request_within(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
+    """Inside a write transaction: the booking request itself (see request_booking)."""
     plan = plan_booking(session, data)
     booking = Booking(
         client=client,
@@ -452,7 +459,7 @@ def request_booking(session: Session, client: Client, data: BookingData, *, acto
     )
     session.add(booking)
     _event(session, booking, BookingStatus.REQUESTED, actor_id)
-    session.commit()
+    session.flush()
     return booking
 
 
@@ -543,9 +550,16 @@ def decline_booking(session: Session, booking: Booking, reason: str, *, actor_id
 
 
 def book_on_behalf(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
-    """A phone booking: the coordinator enters the request and confirms it in one go."""
-    booking = request_booking(session, client, data, actor_id=actor_id)
-    confirm_booking(session, booking, actor_id=actor_id)
+    """A phone booking: the coordinator enters the request and confirms it, in one transaction."""
+    client_id = client.id
+    with write_transaction(session):
+        return book_within(session, session.get(Client, client_id) or client, data, actor_id=actor_id)
+
+
+def book_within(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:
+    """Inside a write transaction: request and confirm (see book_on_behalf)."""
+    booking = request_within(session, client, data, actor_id=actor_id)
+    _confirm(session, booking, actor_id)
     return booking
 
 

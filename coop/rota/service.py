@@ -797,26 +797,31 @@ def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | N
     The coordinator is refused, with no figures, when it does not fit the member."""
     now = now or utcnow()
     with write_transaction(session):
-        member = lock_member(session, member_id)
-        shift = lock_shift(session, shift_id)
-        problems = shift_problems(session, member, shift, now=now)
-        if problems:
-            first = problems[0]
-            raise DomainError(first if first[0].isupper() else f"{member.display_name} {first}.")
-        if not caps.fits_for_coordinator(session, member, shift):
-            raise DomainError(
-                f"This shift does not fit {member.display_name}'s limit, so they cannot be asked to "
-                "take it. Only they can see or change their limit."
-            )
-        _take_slot(session, shift)
-        assignment = Assignment(
-            shift_id=shift.id, member_id=member.id, source="assign", status=AssignmentStatus.ASKED
+        return ask_within(session, member_id, shift_id, now=now)
+
+
+def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime) -> Assignment:
+    """Inside a write transaction: ask a member to take a place (see assign)."""
+    member = lock_member(session, member_id)
+    shift = lock_shift(session, shift_id)
+    problems = shift_problems(session, member, shift, now=now)
+    if problems:
+        first = problems[0]
+        raise DomainError(first if first[0].isupper() else f"{member.display_name} {first}.")
+    if not caps.fits_for_coordinator(session, member, shift):
+        raise DomainError(
+            f"This shift does not fit {member.display_name}'s limit, so they cannot be asked to "
+            "take it. Only they can see or change their limit."
         )
-        session.add(assignment)
-        session.flush()
-        mail.queue(
-            session, member.user.email, "asked_to_work", name=member.first_name, shift=shift, fmt=format_dt
-        )
+    _take_slot(session, shift)
+    assignment = Assignment(
+        shift_id=shift.id, member_id=member.id, source="assign", status=AssignmentStatus.ASKED
+    )
+    session.add(assignment)
+    session.flush()
+    mail.queue(
+        session, member.user.email, "asked_to_work", name=member.first_name, shift=shift, fmt=format_dt
+    )
     return assignment
 
 

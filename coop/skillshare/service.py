@@ -201,32 +201,42 @@ def mark_attendance(
 def pay_teaching(
     session: Session, session_id: int, *, service_id: int, client_id: int, actor_id: int
 ) -> None:
-    """The co-op decides to pay the teaching time: a confirmed booking for the teacher, under the
-    same rules and limits as any other shift."""
+    """The co-op decides to pay the teaching time: a confirmed booking, and the teacher asked to
+    take it as paid work, under the same rules and limits as any other shift. One transaction:
+    if the teacher cannot be asked (a skill the service needs, their limit...), nothing is stored
+    and nobody is emailed."""
     from coop.bookings import service as bookings
+    from coop.bookings.models import Client
+    from coop.db import lock, write_transaction
     from coop.rota import service as rota
-    from coop.timeutil import to_london
+    from coop.timeutil import to_london, utcnow
 
-    s = get_session(session, session_id)
-    if s.paid_shift_id is not None:
-        raise DomainError("The teaching time is already paid.")
-    start, end = to_london(s.starts_at), to_london(s.ends_at)
-    client = bookings.get_client(session, client_id)
-    booking = bookings.book_on_behalf(
-        session,
-        client,
-        bookings.BookingData(
-            service_id=service_id,
-            site_address=s.place,
-            start_date=start.date(),
-            start_time=start.time(),
-            end_time=end.time(),
-            workers=1,
-            notes=f"Teaching: {s.title}",
-        ),
-        actor_id=actor_id,
-    )
-    shift = booking.shifts[0]
-    rota.assign(session, s.teacher_id, shift.id)
-    s.paid_shift_id = shift.id
-    session.commit()
+    teacher_id = get_session(session, session_id).teacher_id
+    with write_transaction(session):
+        rota.lock_member(session, teacher_id)  # members first, as in every claim
+        s = lock(session, SkillSession, session_id)
+        if s is None:
+            raise NotFound("No such session.")
+        if s.paid_shift_id is not None:
+            raise DomainError("The teaching time is already paid.")
+        client = session.get(Client, client_id)
+        if client is None:
+            raise DomainError("Choose a client.", field="client_id")
+        start, end = to_london(s.starts_at), to_london(s.ends_at)
+        booking = bookings.book_within(
+            session,
+            client,
+            bookings.BookingData(
+                service_id=service_id,
+                site_address=s.place,
+                start_date=start.date(),
+                start_time=start.time(),
+                end_time=end.time(),
+                workers=1,
+                notes=f"Teaching: {s.title}",
+            ),
+            actor_id=actor_id,
+        )
+        shift = booking.shifts[0]
+        rota.ask_within(session, s.teacher_id, shift.id, now=utcnow())
+        s.paid_shift_id = shift.id

@@ -142,5 +142,9 @@ def pay(session_id: int) -> Page:
             db.session.rollback()
             flash(e.message, "error")
         else:
-            flash("The teaching time is booked as paid work for the teacher.", "success")
+            flash(
+                "The teaching time is booked as paid work, and the teacher has been asked to take it "
+                "(it is theirs when they say yes on My shifts).",
+                "success",
+            )
     return redirect(url_for("skillshare.detail", session_id=session_id))

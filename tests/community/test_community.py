@@ -248,3 +248,38 @@ def test_directory_public_page_and_pdf(web, session):
             today=today,
         )
     assert session.scalars(select(Proposal)).all() == []
+
+
+def test_paying_teaching_time_a_teacher_cannot_take_stores_nothing(web, session):
+    """A refusal stores nothing: no booking, no visit, no email to the client."""
+    from coop.bookings.models import Booking, Shift
+
+    garden = factories.skill(session, "Gardening")
+    teacher = factories.member(session, skills=[garden])
+    starts = utcnow() + timedelta(days=2)
+    s = skillshare.offer_session(
+        session,
+        teacher,
+        skillshare.SessionData(garden.id, "Pruning", "", "Garden", starts, starts + timedelta(hours=2), 4),
+    )
+    other_skill = factories.service(session, factories.skill(session, "Plumbing"), name="Plumbing")
+    garden_work = factories.service(session, garden, name="Garden work")
+    client = factories.client(session, "Allotment Society")
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    page = web.post(
+        f"/learning/{s.id}/pay",
+        {"service_id": str(other_skill.id), "client_id": str(client.id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "does not have the skill this work needs" in page
+    session.rollback()
+    assert session.scalars(select(Booking)).all() == [] and session.scalars(select(Shift)).all() == []
+    assert session.scalars(select(OutboxMessage)).all() == []
+    # With a service the teacher can do: a booking, and the teacher asked to take it.
+    web.post(f"/learning/{s.id}/pay", {"service_id": str(garden_work.id), "client_id": str(client.id)})
+    session.rollback()
+    session.expire_all()
+    [booking] = session.scalars(select(Booking)).all()
+    [asked] = rota.asked_of(session, teacher)
+    assert asked.shift.booking_id == booking.id and skillshare.get_session(session, s.id).paid_shift_id
