@@ -15,6 +15,17 @@ from tests.conftest import PASSWORD
 _seq = itertools.count(1)
 
 
+def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    """A real, tiny PNG (receipts are decoded, not judged by their first bytes)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 180, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
 def user(
     session: Session,
     email: str | None = None,

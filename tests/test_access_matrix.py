@@ -290,7 +290,7 @@ def coop(app, demo, make_web):
     )
     pay.finalise(s, run.id, by_user_id=coordinator_user.id)
     statement = s.scalars(select(PayStatement).where(PayStatement.member_id == chris.id)).one()
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = factories.png_bytes()
     expense = pay.claim_expense(
         s,
         chris,

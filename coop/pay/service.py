@@ -43,11 +43,43 @@ RECEIPT_TYPES = {  # magic bytes -> (extension, media type)
 
 
 def receipt_kind(data: bytes) -> tuple[str, str]:
-    """The file's real type from its first bytes (not its name): PNG, JPEG or PDF only."""
+    """The file's real type: PNG, JPEG or PDF only, and only if it decodes as one (a file that
+    merely starts like a picture is refused). Not its name, nor its first bytes alone."""
     for magic, kind in RECEIPT_TYPES.items():
-        if data.startswith(magic):
+        if data.startswith(magic) and _decodes(data, kind[0]):
             return kind
     raise DomainError("The receipt must be a photo (JPEG or PNG) or a PDF.", field="receipt")
+
+
+def _decodes(data: bytes, extension: str) -> bool:
+    import warnings
+
+    from PIL import Image
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        if extension == ".pdf":
+            return len(PdfReader(io.BytesIO(data), strict=True).pages) > 0
+        expected = {".png": "PNG", ".jpg": "JPEG"}[extension]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != expected:
+                    return False
+                image.verify()  # the structure and checksums
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # every pixel decodes
+        return True
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        PyPdfError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ):
+        return False
 
 
 def claim_expense(

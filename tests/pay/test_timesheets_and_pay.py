@@ -21,7 +21,7 @@ from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london
 from tests import factories
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = factories.png_bytes()
 
 
 def fresh(session):
@@ -201,6 +201,26 @@ def test_receipts_must_really_be_images_or_pdfs(web, session):
     assert "must be a photo" in r.get_data(as_text=True)
     fresh(session)
     assert session.scalars(select(pay.Expense)).all() == []
+    # A picture's signature followed by script is not a picture: receipts are decoded.
+    for fake in (
+        b"\x89PNG\r\n\x1a\n<script>alert(1)</script>",
+        PNG[:40],
+        b"\xff\xd8\xff<svg onload=x>",
+        b"%PDF-1.7 <script>",
+    ):
+        with pytest.raises(DomainError, match="must be a photo"):
+            pay.receipt_kind(fake)
+    import io as stdio
+
+    from PIL import Image
+
+    jpeg = stdio.BytesIO()
+    Image.new("RGB", (8, 8)).save(jpeg, "JPEG")
+    assert pay.receipt_kind(jpeg.getvalue()) == (".jpg", "image/jpeg")
+    assert pay.receipt_kind(PNG) == (".png", "image/png")
+    from weasyprint import HTML
+
+    assert pay.receipt_kind(HTML(string="<p>Bus ticket</p>").write_pdf()) == (".pdf", "application/pdf")
 
 
 def test_corrections_go_into_the_next_run(session):
