@@ -26,6 +26,19 @@ def london_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
+def missing_time(day: date, at: time) -> str:
+    """A sentence if this wall-clock time does not exist in London that day (the hour skipped when
+    the clocks go forward in March), else ''."""
+    moment = datetime.combine(day, at, tzinfo=LONDON)
+    back = moment.astimezone(UTC).astimezone(LONDON)
+    if (back.hour, back.minute) == (at.hour, at.minute):
+        return ""
+    return (
+        f"{at.strftime('%H:%M')} does not exist on {day.strftime('%a %-d %b %Y')}: the clocks go "
+        "forward an hour that night. Choose another time."
+    )
+
+
 def to_london(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

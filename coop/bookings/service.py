@@ -35,7 +35,7 @@ from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.money import apply_rate, format_pence, round_pence
 from coop.settings import service as settings
-from coop.timeutil import format_dt, format_minutes, local_span_to_utc, to_london, utcnow
+from coop.timeutil import format_dt, format_minutes, local_span_to_utc, missing_time, to_london, utcnow
 
 MAX_OCCURRENCES = 104
 MAX_WORKERS = 50
@@ -392,6 +392,13 @@ def plan_booking(session: Session, data: BookingData, *, now: datetime | None = 
         raise DomainError("The end time must be different from the start time.", field="end_time")
     occurrences = []
     for day in occurrence_dates(data):
+        end_day = day if data.end_time > data.start_time else day + timedelta(days=1)
+        for field_name, on, at in (
+            ("start_time", day, data.start_time),
+            ("end_time", end_day, data.end_time),
+        ):
+            if message := missing_time(on, at):
+                raise DomainError(message, field=field_name)
         starts_at, ends_at = local_span_to_utc(day, data.start_time, data.end_time)
         occurrences.append(Occurrence(day, starts_at, ends_at, bank_holiday(day)))
     first = occurrences[0]
@@ -408,6 +415,15 @@ def plan_booking(session: Session, data: BookingData, *, now: datetime | None = 
         f"{o.day.strftime('%a %-d %b %Y')} is a bank holiday ({o.bank_holiday})."
         for o in occurrences
         if o.bank_holiday
+    ]
+    wall = datetime.combine(
+        date.min + timedelta(days=1 if data.end_time <= data.start_time else 0), data.end_time
+    ) - datetime.combine(date.min, data.start_time)
+    warnings += [
+        f"{o.day.strftime('%a %-d %b %Y')}: the clocks change that night, so this visit is really "
+        f"{format_minutes(o.minutes)} long (and is charged and paid for that time)."
+        for o in occurrences
+        if o.minutes != int(wall.total_seconds() // 60)
     ]
     return Plan(
         service=service,
@@ -735,6 +751,13 @@ def _edit_shifts(
         starts_at, ends_at = local_span_to_utc(day, change.start_time, change.end_time)
         if starts_at <= now:
             raise DomainError("The new time must be in the future.", field="day")
+        end_day = day if change.end_time > change.start_time else day + timedelta(days=1)
+        for field_name, on, at in (
+            ("start_time", day, change.start_time),
+            ("end_time", end_day, change.end_time),
+        ):
+            if message := missing_time(on, at):
+                raise DomainError(message, field=field_name)
         if (ends_at - starts_at) > timedelta(hours=MAX_SHIFT_HOURS):
             raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
         if change.slots < target.filled:

@@ -316,3 +316,40 @@ def test_bookings_whose_visits_have_all_ended_are_completed_by_the_hourly_job(ap
     session.expire_all()
     assert session.get(Booking, done_id).status == "completed"
     assert session.get(Booking, ahead_id).status == "scheduled"
+
+
+def next_clock_change(forward: bool) -> date:
+    from coop.timeutil import local_span_to_utc
+
+    day = today_london() + timedelta(days=2)
+    while True:
+        start, end = local_span_to_utc(day, time(0, 0), time(6, 0))
+        if (end - start) != timedelta(hours=6) and ((end - start) < timedelta(hours=6)) == forward:
+            return day
+        day += timedelta(days=1)
+
+
+def test_a_time_that_does_not_exist_is_named_and_a_night_across_the_change_shows_its_real_length(
+    web, session, setup
+):
+    svc, _, _ = setup
+    web.login("a@client.example")
+    spring = next_clock_change(forward=True)
+    page = web.post(
+        "/my/bookings/new",
+        {**form(svc, start_date=spring.isoformat(), start_time="01:30", end_time="04:00"), "submit": "Send"},
+    ).get_data(as_text=True)
+    assert "01:30 does not exist on" in page and "clocks go forward" in page
+    assert "booked for at least" not in page
+    assert session.scalar(select(Booking)) is None
+    autumn = next_clock_change(forward=False)
+    preview = web.post(
+        "/my/bookings/new",
+        {
+            **form(
+                svc, start_date=(autumn - timedelta(days=1)).isoformat(), start_time="22:00", end_time="06:00"
+            ),
+            "preview": "Check the price",
+        },
+    ).get_data(as_text=True)
+    assert "the clocks change that night, so this visit is really 9 hours long" in preview
