@@ -105,6 +105,9 @@ def check_invoices(
         credited = sum(c.gross_pence for c in invoice.credit_notes)
         if credited > invoice.gross_pence:
             yield f"{what}: credit notes total {credited}p, more than the {invoice.gross_pence}p invoiced."
+        used = sum(u.amount_pence for u in invoice.credit_used)
+        if used and invoice.gross_pence - credited - invoice.paid_in_pence > 0:
+            yield f"{what}: {used}p of credit was moved off it, more than the client had paid over."
         if progress:
             progress(1)
     report.checked["issued invoices"] = count

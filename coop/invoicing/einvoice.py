@@ -127,7 +127,7 @@ def cii_xml(invoice: Invoice) -> bytes:
             doc.trade.settlement.allowance_charge.add(allowance)
             allowances += -line.net_pence
     _breakdown(doc, vat_summary(invoice.lines, registered), registered)
-    paid = sum(p.amount_pence for p in invoice.payments if p.counts)
+    paid = max(0, min(invoice.gross_pence, invoice.paid_in_pence))  # beyond it is the client's credit
     totals = doc.trade.settlement.monetary_summation
     totals.line_total = _money(sum(li.net_pence for li in charged))
     totals.charge_total = Decimal("0.00")

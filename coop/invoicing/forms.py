@@ -53,6 +53,17 @@ class CreditForm(FlaskForm):
     submit = SubmitField("Issue credit note")
 
 
+class CreditUseForm(FlaskForm):
+    to_invoice_id = SelectField("Use it for", coerce=int)
+    amount = StringField("Amount (£)", validators=[DataRequired(), Length(max=12)])
+    reference = StringField(
+        "Reference (optional)",
+        description="For a refund, how it was paid back (like the bank transfer's reference).",
+        validators=[Optional(), Length(max=100)],
+    )
+    submit = SubmitField("Use the credit")
+
+
 class ReverseForm(FlaskForm):
     reason = StringField("Why reverse it", validators=[DataRequired(), Length(max=500)])
     submit = SubmitField("Reverse payment")

@@ -68,6 +68,25 @@ class Invoice(Base):
     credit_notes: Mapped[list[CreditNote]] = relationship(
         back_populates="invoice", order_by="CreditNote.id", lazy="selectin"
     )
+    # A client's overpayment on this invoice, moved to another invoice or refunded.
+    credit_used: Mapped[list[CreditUse]] = relationship(
+        foreign_keys="CreditUse.from_invoice_id", order_by="CreditUse.id", lazy="selectin", viewonly=True
+    )
+    # Credit from the client's overpayment elsewhere, applied to this invoice.
+    credit_applied: Mapped[list[CreditUse]] = relationship(
+        foreign_keys="CreditUse.to_invoice_id", order_by="CreditUse.id", lazy="selectin", viewonly=True
+    )
+
+    @property
+    def paid_in_pence(self) -> int:
+        """What the client has paid towards this invoice: payments that count, plus credit from
+        their overpayment elsewhere applied to it, less this invoice's own overpayment moved
+        elsewhere or refunded."""
+        return (
+            sum(p.amount_pence for p in self.payments if p.counts)
+            + sum(u.amount_pence for u in self.credit_applied)
+            - sum(u.amount_pence for u in self.credit_used)
+        )
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'issued')", name="status_known"),
@@ -166,3 +185,29 @@ class Payment(Base):
         return self.reversed_at is None
 
     __table_args__ = (CheckConstraint("amount_pence > 0", name="positive"),)
+
+
+class CreditUse(Base):
+    """A client's credit (what they paid beyond an invoice) put to use: applied to another of
+    their invoices, where it counts as paid, or refunded to them. Never edited or deleted."""
+
+    __tablename__ = "credit_use"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    to_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # applied | refunded
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    from_invoice: Mapped[Invoice] = relationship(foreign_keys=[from_invoice_id], lazy="joined")
+    to_invoice: Mapped[Invoice | None] = relationship(foreign_keys=[to_invoice_id], lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("amount_pence > 0", name="positive"),
+        CheckConstraint("kind IN ('applied', 'refunded')", name="kind_known"),
+        CheckConstraint("(kind = 'applied') = (to_invoice_id IS NOT NULL)", name="applied_has_target"),
+        CheckConstraint("to_invoice_id IS NULL OR to_invoice_id != from_invoice_id", name="not_to_itself"),
+    )

@@ -24,7 +24,15 @@ from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, S
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.invoicing import einvoice
-from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceLine, NumberSequence, Payment
+from coop.invoicing.models import (
+    CreditNote,
+    CreditUse,
+    Invoice,
+    InvoicedItem,
+    InvoiceLine,
+    NumberSequence,
+    Payment,
+)
 from coop.invoicing.totals import totals
 from coop.mail import service as mail
 from coop.money import apply_rate, format_pence, round_pence
@@ -595,7 +603,75 @@ def credited_pence(invoice: Invoice) -> int:
 
 
 def paid_pence(invoice: Invoice) -> int:
-    return sum(p.amount_pence for p in invoice.payments if p.counts)
+    return invoice.paid_in_pence
+
+
+def client_credit(session: Session, client_id: int) -> list[tuple[Invoice, int]]:
+    """The client's credit: each issued invoice they have paid more than, with how much more."""
+    invoices = session.scalars(
+        select(Invoice).where(Invoice.client_id == client_id, Invoice.status == "issued").order_by(Invoice.id)
+    )
+    return [(i, -balance_pence(i)) for i in invoices if balance_pence(i) < 0]
+
+
+def use_credit(
+    session: Session,
+    invoice_id: int,
+    *,
+    amount_pence: int,
+    to_invoice_id: int | None,
+    reference: str,
+    actor_id: int,
+) -> CreditUse:
+    """Put a client's overpayment on this invoice to use: apply it to another of their invoices
+    (`to_invoice_id`), where it counts as paid, or refund it (None). Both invoices are locked (in
+    id order) before what is left is worked out, so the same credit is never used twice."""
+    if amount_pence <= 0:
+        raise DomainError("Enter an amount above zero.", field="amount")
+    if to_invoice_id == invoice_id:
+        raise DomainError("Choose another invoice to apply the credit to.", field="to_invoice_id")
+    with write_transaction(session):
+        ids = sorted({invoice_id} | ({to_invoice_id} if to_invoice_id is not None else set()))
+        locked = {i: _locked_issued(session, i) for i in ids}
+        source = locked[invoice_id]
+        credit = -balance_pence(source)
+        if credit <= 0:
+            raise DomainError(
+                "There is no credit left on this invoice: it was used a moment ago, or never paid over."
+            )
+        if amount_pence > credit:
+            raise DomainError(
+                f"The client has {format_pence(credit)} of credit on this invoice.", field="amount"
+            )
+        if to_invoice_id is not None:
+            target = locked[to_invoice_id]
+            if target.client_id != source.client_id:
+                raise DomainError("Credit can only go to the same client's invoices.", field="to_invoice_id")
+            owing = balance_pence(target)
+            if amount_pence > owing:
+                raise DomainError(
+                    f"{target.number} has {format_pence(max(owing, 0))} left to pay: apply at most that.",
+                    field="amount",
+                )
+        use = CreditUse(
+            from_invoice_id=source.id,
+            to_invoice_id=to_invoice_id,
+            kind="applied" if to_invoice_id is not None else "refunded",
+            amount_pence=amount_pence,
+            reference=reference.strip()[:100],
+            created_by_id=actor_id,
+        )
+        session.add(use)
+        session.flush()
+        record(
+            session,
+            actor_id,
+            "invoice.credit_" + use.kind,
+            ("invoice", source.number),
+            {"credit_pence": credit},
+            {"amount_pence": amount_pence, "to": locked[to_invoice_id].number if to_invoice_id else "refund"},
+        )
+    return use
 
 
 def balance_pence(invoice: Invoice) -> int:
@@ -680,6 +756,11 @@ def reverse_payment(
         if not payment.counts:
             raise DomainError("This payment has already been reversed.")
         balance = balance_pence(invoice)
+        if invoice.credit_used and balance + payment.amount_pence > 0:
+            raise DomainError(
+                "Part of this payment is credit the client has already used (applied to another "
+                "invoice or refunded), so it cannot be reversed on its own. Correct that first."
+            )
         payment.reversed_at = utcnow()
         payment.reversed_by_id = actor_id
         payment.reversal_reason = reason.strip()[:500]
@@ -778,11 +859,22 @@ STATUSES = ("draft", "issued", "part-paid", "paid", "overdue", "credited")
 
 def _money_in() -> tuple[Any, Any]:
     """Scalar subqueries: what has been paid on, and credited against, the invoice in the row."""
-    paid = (
+    payments = (
         select(func.coalesce(func.sum(Payment.amount_pence), 0))
         .where(Payment.invoice_id == Invoice.id, Payment.reversed_at.is_(None))
         .scalar_subquery()
     )
+    applied = (
+        select(func.coalesce(func.sum(CreditUse.amount_pence), 0))
+        .where(CreditUse.to_invoice_id == Invoice.id)
+        .scalar_subquery()
+    )
+    used = (
+        select(func.coalesce(func.sum(CreditUse.amount_pence), 0))
+        .where(CreditUse.from_invoice_id == Invoice.id)
+        .scalar_subquery()
+    )
+    paid = payments + applied - used  # as paid_pence(invoice)
     credited = (
         select(func.coalesce(func.sum(CreditNote.gross_pence), 0))
         .where(CreditNote.invoice_id == Invoice.id)

@@ -19,6 +19,7 @@ from coop.errors import DomainError, Forbidden, NotFound
 from coop.invoicing import einvoice, service
 from coop.invoicing.forms import (
     CreditForm,
+    CreditUseForm,
     DiscountForm,
     LineForm,
     NoteForm,
@@ -28,7 +29,7 @@ from coop.invoicing.forms import (
 )
 from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
-from coop.money import pounds_field
+from coop.money import format_pence, pounds_field
 from coop.timeutil import today_london
 from coop.web import ActionForm, db_id, parse_decimal, pdf_response
 
@@ -142,8 +143,51 @@ def detail(invoice_id: int) -> Page:
         payment_form=PaymentForm(paid_on=today),
         credit_form=CreditForm(),
         reverse_form=ReverseForm(),
+        use_form=_credit_use_form(invoice),
         action=ActionForm(),
     )
+
+
+def _credit_use_form(invoice: Invoice) -> CreditUseForm:
+    """Where a client's overpayment on this invoice can go: their invoices still to pay, or back
+    to them."""
+    form = CreditUseForm()
+    owing = [
+        (i.id, f"{i.number}: {format_pence(service.balance_pence(i))} to pay")
+        for i in service.list_invoices(db.session, client_id=invoice.client_id, issued_only=True)
+        if i.id != invoice.id and service.balance_pence(i) > 0
+    ]
+    form.to_invoice_id.choices = [*owing, (0, "A refund to the client")]
+    return form
+
+
+@bp.route("/invoices/<int:invoice_id>/credit", methods=["POST"])
+@roles("coordinator")
+def use_credit(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = _credit_use_form(invoice)
+    if form.validate_on_submit():
+        try:
+            use = service.use_credit(
+                db.session,
+                invoice_id,
+                amount_pence=pounds_field(form.amount.data or "", "amount"),
+                to_invoice_id=form.to_invoice_id.data or None,
+                reference=form.reference.data or "",
+                actor_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                f"{format_pence(use.amount_pence)} of the client's credit "
+                + (f"applied to {use.to_invoice.number}." if use.to_invoice else "recorded as refunded."),
+                "success",
+            )
+    else:
+        flash("Choose where the credit goes and enter an amount.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
 def _edit(invoice_id: int, apply: Callable[[int], None]) -> Page:
@@ -411,6 +455,7 @@ def client_invoices() -> Page:
     return render_template(
         "invoicing/client.html",
         invoices=service.list_invoices(db.session, client_id=client_id, issued_only=True),
+        credit=sum(amount for _, amount in service.client_credit(db.session, client_id)),
         today=today,
         display=service.display_status,
         balance=service.balance_pence,
