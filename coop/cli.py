@@ -220,7 +220,18 @@ def send_reminders() -> None:
     from coop.invoicing import service as invoicing
     from coop.timeutil import today_london
 
-    click.echo(f"Queued {invoicing.send_reminders(db.session, today_london())} reminder(s).")
+    click.echo(f"Queued {invoicing.send_reminders(db.session, today_london())} invoice reminder(s).")
+
+
+@cli.command("send-shift-reminders")
+@with_appcontext
+def send_shift_reminders() -> None:
+    """Remind members of tomorrow's shifts, each at the hour they chose (run hourly; safe on
+    several machines at once: each reminder is sent once)."""
+    from coop.rota import service as rota
+
+    count = rota.send_shift_reminders(db.session, base_url=current_app.config["BASE_URL"])
+    click.echo(f"Queued {count} shift reminder(s).")
 
 
 @cli.command("close-proposals")

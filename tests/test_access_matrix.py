@@ -133,6 +133,7 @@ GET  /timesheets L 200 200 200 403 403
 GET  /timesheets/<int:entry_id>/query L 403 403 200 403 403
 GET  /timesheets/enter/<int:assignment_id> L 403 403 200 403 403
 GET  /timesheets/record/<int:assignment_id> L 200 404 404 403 403
+GET  /assignments/<int:assignment_id>/drop L 200 404 404 403 403
 GET  /timesheets/review L 403 403 200 403 403
 POST /account/password * * * * * *
 POST /assignments/<int:assignment_id>/answer L * 404 404 403 403

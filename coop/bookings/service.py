@@ -452,7 +452,11 @@ def request_booking(session: Session, client: Client, data: BookingData, *, acto
     """A client asks for a service. Nothing is scheduled until a coordinator confirms it."""
     client_id = client.id
     with write_transaction(session):
-        return request_within(session, session.get(Client, client_id) or client, data, actor_id=actor_id)
+        booking = request_within(session, session.get(Client, client_id) or client, data, actor_id=actor_id)
+        for user in auth.users_with_role(session, Role.COORDINATOR):
+            if user.active:
+                mail.queue(session, user.email, "booking_requested", booking=booking, fmt=format_dt)
+        return booking
 
 
 def request_within(session: Session, client: Client, data: BookingData, *, actor_id: int) -> Booking:

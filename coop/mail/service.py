@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -104,7 +104,10 @@ def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="coop.works")
+    # Stable for the message, so a resend after a crash is recognised as the same email.
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "coop.works"
+    email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
+    email["Date"] = format_datetime(message.created_at)
     email.set_content(message.body)
     return email
 

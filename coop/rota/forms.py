@@ -3,6 +3,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,6 +27,12 @@ class PreferencesForm(FlaskForm):
     )
     show_open_when_paused = BooleanField("Show me open shifts while I am taking a break")
     daily_digest = BooleanField("Email me once a day about new shifts I could do")
+    reminder_hour = SelectField(
+        "Remind me of tomorrow's shifts",
+        choices=[("", "No reminders")] + [(str(h), f"at {h:02d}:00 the day before") for h in range(6, 23)],
+        default="18",
+        validators=[Optional()],
+    )
     pattern = TextAreaField(
         "When you are usually free",
         description="One line per time, like: Mon 09:00-17:00. Leave empty if any time is fine.",

@@ -37,6 +37,8 @@ class Assignment(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Involvement work only: the member's choice to take less pay per hour (0 = decline payment).
     chosen_pay_pence_per_hour: Mapped[int | None] = mapped_column(Integer)
+    # When the member was reminded of this shift the day before (set once: never sent twice).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     shift: Mapped[Shift] = relationship(lazy="joined")
     member: Mapped[Member] = relationship(lazy="joined")
@@ -137,9 +139,15 @@ class RotaPreferences(Base):
     preferred_hours_week: Mapped[int | None] = mapped_column(Integer)
     show_open_when_paused: Mapped[bool] = mapped_column(default=False)
     daily_digest: Mapped[bool] = mapped_column(default=False)
+    # The hour (London) to be reminded of tomorrow's shifts, or None for no reminders. Members who
+    # never chose are reminded at 18:00 (rows from before: the migration's default).
+    reminder_hour: Mapped[int | None] = mapped_column(Integer)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (CheckConstraint("preferred_hours_week BETWEEN 0 AND 60", name="preferred_hours_range"),)
+    __table_args__ = (
+        CheckConstraint("preferred_hours_week BETWEEN 0 AND 60", name="preferred_hours_range"),
+        CheckConstraint("reminder_hour BETWEEN 0 AND 23", name="reminder_hour_range"),
+    )
 
 
 class Offer(Base):

@@ -37,7 +37,7 @@ from coop.rota.models import (
 )
 from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
 from coop.settings import service as settings
-from coop.timeutil import format_dt, to_london, utcnow, week_start
+from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, week_start
 
 JUST_TAKEN = "Sorry, someone has just taken the last place on this shift."
 
@@ -291,6 +291,24 @@ def _verb(reason: str, second_person: bool) -> str:
     return reason
 
 
+def my_assignment(session: Session, member_id: int, assignment_id: int) -> Assignment:
+    """One of the member's own held shifts (anyone else's is not found)."""
+    assignment = session.get(Assignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.member_id != member_id
+        or assignment.status != AssignmentStatus.ACCEPTED
+    ):
+        raise NotFound("No such shift of yours.")
+    return assignment
+
+
+def drop_is_late(session: Session, shift: Shift, now: datetime | None = None) -> bool:
+    """Whether letting this shift go now is inside the notice period (coordinators look for cover)."""
+    now = now or utcnow()
+    return shift.starts_at - now < timedelta(hours=settings.get(session, "drop_notice_hours"))
+
+
 @dataclass
 class DropResult:
     late: bool
@@ -314,7 +332,7 @@ def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime 
         assignment.ended_at = now
         _close_swaps(session, assignment.id, now)
         _release_slot(session, shift.id)
-        late = shift.starts_at - now < timedelta(hours=settings.get(session, "drop_notice_hours"))
+        late = drop_is_late(session, shift, now)
         if late:
             _tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
     return DropResult(late=late)
@@ -1008,7 +1026,11 @@ def lapse_asked(session: Session, now: datetime) -> int:
 def preferences(session: Session, member: Member) -> RotaPreferences:
     prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
     return prefs or RotaPreferences(
-        member_id=member.id, preferred_hours_week=None, show_open_when_paused=False, daily_digest=False
+        member_id=member.id,
+        preferred_hours_week=None,
+        show_open_when_paused=False,
+        daily_digest=False,
+        reminder_hour=18,
     )
 
 
@@ -1019,9 +1041,12 @@ def save_preferences(
     preferred_hours_week: int | None,
     show_open_when_paused: bool,
     daily_digest: bool,
+    reminder_hour: int | None = 18,
 ) -> None:
     if preferred_hours_week is not None and not 0 <= preferred_hours_week <= 60:
         raise DomainError("Enter between 0 and 60 hours a week.", field="preferred_hours_week")
+    if reminder_hour is not None and not 0 <= reminder_hour <= 23:
+        raise DomainError("Choose a time for reminders, or none.", field="reminder_hour")
     prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
     if prefs is None:
         prefs = RotaPreferences(member_id=member.id)
@@ -1029,6 +1054,7 @@ def save_preferences(
     prefs.preferred_hours_week = preferred_hours_week
     prefs.show_open_when_paused = show_open_when_paused
     prefs.daily_digest = daily_digest
+    prefs.reminder_hour = reminder_hour
     session.commit()
 
 
@@ -1162,6 +1188,67 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
             )
             queued += 1
     session.commit()
+    return queued
+
+
+def send_shift_reminders(session: Session, *, base_url: str, now: datetime | None = None) -> int:
+    """Remind each member of tomorrow's shifts, from the hour they chose (`coop
+    send-shift-reminders`, hourly). Each held shift is claimed with a conditional update before
+    its email is queued, in one transaction, so several app servers or a restart never send a
+    reminder twice; a shift cancelled or let go meanwhile gets none. Returns how many were queued."""
+    now = now or utcnow()
+    local = to_london(now)
+    tomorrow = local.date() + timedelta(days=1)
+    due = list(
+        session.execute(
+            select(Assignment.id, RotaPreferences.reminder_hour, RotaPreferences.id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .outerjoin(RotaPreferences, RotaPreferences.member_id == Assignment.member_id)
+            .where(
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.reminded_at.is_(None),
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at >= london_to_utc(tomorrow, time(0)),
+                Shift.starts_at < london_to_utc(tomorrow + timedelta(days=1), time(0)),
+                Shift.starts_at > now,
+            )
+            .order_by(Assignment.id)
+        )
+    )
+    queued = 0
+    for assignment_id, hour, prefs_id in due:
+        hour = 18 if prefs_id is None else hour  # members who never chose are reminded at 18:00
+        if hour is None or local.hour < hour:
+            continue
+        with write_transaction(session):
+            claimed = session.execute(
+                update(Assignment)
+                .where(
+                    Assignment.id == assignment_id,
+                    Assignment.reminded_at.is_(None),
+                    Assignment.status == AssignmentStatus.ACCEPTED,
+                )
+                .values(reminded_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            a = session.get(Assignment, assignment_id)
+            assert a is not None
+            shift = a.shift
+            if shift.status != ShiftStatus.SCHEDULED:
+                continue
+            mail.queue(
+                session,
+                a.member.user.email,
+                "shift_reminder",
+                name=a.member.first_name,
+                shift=shift,
+                contacts=shift.client.contacts,
+                my_shifts=f"{base_url}/shifts/mine",
+                fmt=format_dt,
+            )
+            queued += 1
     return queued
 
 

@@ -174,10 +174,19 @@ def answer(assignment_id: int) -> Page:
     return redirect(url_for("rota.my_shifts"))
 
 
-@bp.route("/assignments/<int:assignment_id>/drop", methods=["POST"])
+@bp.route("/assignments/<int:assignment_id>/drop", methods=["GET", "POST"])
 @roles("member")
 def drop(assignment_id: int) -> Page:
+    """Letting a shift go: first a page that says what happens next, then the drop itself."""
     member = current_member()
+    if request.method == "GET":
+        assignment = rota.my_assignment(db.session, member.id, assignment_id)
+        return render_template(
+            "rota/drop.html",
+            assignment=assignment,
+            soon=rota.drop_is_late(db.session, assignment.shift),
+            form=ActionForm(),
+        )
     if ActionForm().validate_on_submit():
         try:
             result = rota.drop(db.session, member.id, assignment_id)
@@ -274,6 +283,7 @@ def availability() -> Page:
     prefs = rota.preferences(db.session, member)
     form = PreferencesForm(obj=prefs)
     if request.method == "GET":
+        form.reminder_hour.data = "" if prefs.reminder_hour is None else str(prefs.reminder_hour)
         form.pattern.data = "\n".join(
             f"{DAYS[a.weekday].capitalize()} {a.start_time.strftime('%H:%M')}-{a.end_time.strftime('%H:%M')}"
             for a in rota.weekly_pattern(db.session, member)
@@ -287,6 +297,7 @@ def availability() -> Page:
                 preferred_hours_week=form.preferred_hours_week.data,
                 show_open_when_paused=bool(form.show_open_when_paused.data),
                 daily_digest=bool(form.daily_digest.data),
+                reminder_hour=int(form.reminder_hour.data) if form.reminder_hour.data else None,
             )
             rota.set_weekly_pattern(db.session, member, windows)
         except DomainError as e:

@@ -54,6 +54,11 @@ def test_queued_email_is_sent_once_over_smtp(session, smtp_server):
     assert "http://coop.test/reset/abc" in msg.get_content()
     row = session.scalars(select(OutboxMessage)).one()
     assert row.sent_at is not None and row.attempts == 1
+    # Date and a Message-ID that stays the same for the message (a resend is the same email).
+    from email.utils import parsedate_to_datetime
+
+    assert abs((parsedate_to_datetime(msg["Date"]) - row.created_at).total_seconds()) < 1
+    assert msg["Message-ID"] == f"<outbox-{row.id}-{int(row.created_at.timestamp())}@coop.test>"
 
 
 def test_send_outbox_cli(app, session, smtp_server):
