@@ -6,7 +6,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -33,11 +32,6 @@ class PreferencesForm(FlaskForm):
         default="18",
         validators=[Optional()],
     )
-    pattern = TextAreaField(
-        "When you are usually free",
-        description="One line per time, like: Mon 09:00-17:00. Leave empty if any time is fine.",
-        validators=[Optional(), Length(max=2000)],
-    )
     submit = SubmitField("Save")
 
 
@@ -45,7 +39,7 @@ class TimeOffForm(FlaskForm):
     first_day = DayField("First day away", validators=[InputRequired("Enter the first day")])
     last_day = DayField("Last day away", validators=[InputRequired("Enter the last day")])
     note = StringField(
-        "Note (optional, only you and coordinators see it)", validators=[Optional(), Length(max=200)]
+        "Reason (optional, only you see it)", validators=[Optional(), Length(max=200)]
     )
     submit = SubmitField("Add time off")
 

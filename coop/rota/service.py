@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, select, update
@@ -1066,6 +1067,58 @@ def weekly_pattern(session: Session, member: Member) -> list[Availability]:
             .order_by(Availability.weekday, Availability.start_time)
         )
     )
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WINDOWS_A_DAY = 3
+END_OF_DAY = time(23, 59)  # "24:00": a window to the end of the day
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    """What a member ticked and chose for one weekday on the availability picker."""
+
+    free: bool
+    all_day: bool = False
+    windows: tuple[tuple[time | None, time | None], ...] = ()
+
+
+def pattern_from_picker(days: Sequence[DayChoice]) -> list[tuple[int, time, time]]:
+    """The weekly windows from the picker, or a DomainError that says what to fix. A day that is
+    not ticked has no windows; an all-day day is one window from 00:00 to the end of the day."""
+    windows: list[tuple[int, time, time]] = []
+    for weekday, day in enumerate(days):
+        name = WEEKDAYS[weekday]
+        if not day.free:
+            continue
+        if day.all_day:
+            windows.append((weekday, time(0), END_OF_DAY))
+            continue
+        chosen = []
+        for start, end in day.windows:
+            if start is None and end is None:
+                continue
+            if start is None or end is None:
+                raise DomainError(f"On {name}, choose both a start and an end.", field="windows")
+            if end <= start:
+                raise DomainError(
+                    f"On {name}, {start:%H:%M} to {end:%H:%M} ends before it starts. For work past "
+                    "midnight, add a window on the next day too.",
+                    field="windows",
+                )
+            chosen.append((start, end))
+        if not chosen:
+            raise DomainError(f"Choose times for {name}, or tick All day.", field="windows")
+        chosen.sort()
+        for (s1, e1), (s2, e2) in pairwise(chosen):
+            if s2 < e1:
+                raise DomainError(
+                    f"On {name}, {s1:%H:%M}–{e1:%H:%M} and {s2:%H:%M}–{e2:%H:%M} overlap. "
+                    "Make them one window.",
+                    field="windows",
+                )
+        windows.extend((weekday, s, e) for s, e in chosen)
+    return windows
 
 
 def set_weekly_pattern(session: Session, member: Member, windows: Sequence[tuple[int, time, time]]) -> None:

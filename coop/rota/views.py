@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WResponse
@@ -23,10 +23,6 @@ from coop.web import FIRST_DAY, LAST_DAY, current_member, day_arg, db_id, db_ids
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-PATTERN_LINE = re.compile(
-    r"^\s*(\w{3})\w*\s+(\d{1,2}):(\d{2})\s*[-–to]+\s*(\d{1,2}):(\d{2})\s*$", re.IGNORECASE
-)
 
 
 def _back(default: str) -> str:
@@ -260,20 +256,38 @@ def accept_swap(offer_id: int) -> Page:
     return redirect(url_for("rota.my_shifts"))
 
 
-def parse_pattern(text: str) -> list[tuple[int, time, time]]:
-    windows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        m = PATTERN_LINE.match(line)
-        if not m or m.group(1).lower() not in DAYS:
-            raise DomainError(f"Line {number} should look like: Mon 09:00-17:00", field="pattern")
-        h1, m1, h2, m2 = (int(m.group(i)) for i in range(2, 6))
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
-            raise DomainError(f"Line {number} has a time that does not exist.", field="pattern")
-        end = time(23, 59) if h2 == 24 else time(h2, m2)
-        windows.append((DAYS.index(m.group(1).lower()), time(h1, m1), end))
-    return windows
+def _picker_choices(form: Any) -> tuple[bool, list[rota.DayChoice]]:
+    """(any time?, each weekday's choice) from the availability picker's fields."""
+
+    def at(name: str) -> time | None:
+        value = form.get(name, "")
+        if not value:
+            return None
+        if value == "24:00":
+            return rota.END_OF_DAY
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            raise DomainError("Choose times from the lists.", field="windows") from None
+
+    days = [
+        rota.DayChoice(
+            free=bool(form.get(f"day-{d}")),
+            all_day=bool(form.get(f"allday-{d}")),
+            windows=tuple((at(f"from-{d}-{k}"), at(f"to-{d}-{k}")) for k in range(rota.WINDOWS_A_DAY)),
+        )
+        for d in range(7)
+    ]
+    return form.get("when", "any") != "chosen", days
+
+
+def _picker_state(windows: list[Any]) -> dict[int, list[tuple[str, str]]]:
+    """The member's saved windows, by weekday, as the picker shows them."""
+    out: dict[int, list[tuple[str, str]]] = {d: [] for d in range(7)}
+    for w in windows:
+        end = "24:00" if w.end_time == rota.END_OF_DAY else w.end_time.strftime("%H:%M")
+        out[w.weekday].append((w.start_time.strftime("%H:%M"), end))
+    return out
 
 
 @bp.route("/availability", methods=["GET", "POST"])
@@ -282,15 +296,14 @@ def availability() -> Page:
     member = current_member()
     prefs = rota.preferences(db.session, member)
     form = PreferencesForm(obj=prefs)
+    saved = rota.weekly_pattern(db.session, member)
+    picker = {"any": not saved, "days": _picker_state(saved), "error": ""}
     if request.method == "GET":
         form.reminder_hour.data = "" if prefs.reminder_hour is None else str(prefs.reminder_hour)
-        form.pattern.data = "\n".join(
-            f"{DAYS[a.weekday].capitalize()} {a.start_time.strftime('%H:%M')}-{a.end_time.strftime('%H:%M')}"
-            for a in rota.weekly_pattern(db.session, member)
-        )
     if form.validate_on_submit():
         try:
-            windows = parse_pattern(form.pattern.data or "")
+            any_time, days = _picker_choices(request.form)
+            windows = [] if any_time else rota.pattern_from_picker(days)
             rota.save_preferences(
                 db.session,
                 member,
@@ -302,13 +315,20 @@ def availability() -> Page:
             rota.set_weekly_pattern(db.session, member, windows)
         except DomainError as e:
             db.session.rollback()
-            form_error(form, e)
+            if e.field == "windows":
+                picker["error"] = e.message
+            else:
+                form_error(form, e)
         else:
             flash("Saved.", "success")
             return redirect(url_for("rota.availability"))
     return render_template(
         "rota/availability.html",
         form=form,
+        picker=picker,
+        weekdays=rota.WEEKDAYS,
+        slots=rota.WINDOWS_A_DAY,
+        times=[f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)] + ["24:00"],
         time_off_form=TimeOffForm(),
         time_off=rota.time_off(db.session, member, today=today_london()),
         action=ActionForm(),

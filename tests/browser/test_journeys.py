@@ -18,7 +18,7 @@ from coop.governance import service as governance
 from coop.invoicing.models import Invoice
 from coop.rota import offers
 from coop.rota.autofill import Proposal
-from coop.rota.models import Assignment, Offer
+from coop.rota.models import Assignment, Availability, Offer
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import today_london, utcnow
@@ -248,3 +248,27 @@ def test_member_votes(live, ui):
     s = live.session()
     assert governance.tally(s, proposal_id)["for"] == 1
     s.close()
+
+
+def test_member_picks_when_they_can_work(live, ui):
+    s = live.session()
+    member = factories.member(s, name=unique("Sam"))
+    email, member_id = member.user.email, member.id
+    s.close()
+    ui.login(email, PASSWORD)
+    ui.goto("/availability")
+    ui.page.get_by_label("Only at the times I tick below").check()
+    ui.page.locator("#day-1").check()
+    ui.page.get_by_label("From (Tuesday, time 1)").select_option("09:30")
+    ui.page.get_by_label("to (Tuesday, time 1)").select_option("13:00")
+    ui.page.locator("#day-6").check()
+    ui.page.locator("#allday-6").check()
+    ui.click("Save")
+    ui.sees("Saved.")
+    s = live.session()
+    saved = sorted(
+        (a.weekday, a.start_time.strftime("%H:%M"), a.end_time.strftime("%H:%M"))
+        for a in s.scalars(select(Availability).where(Availability.member_id == member_id))
+    )
+    s.close()
+    assert saved == [(1, "09:30", "13:00"), (6, "00:00", "23:59")]

@@ -5,7 +5,7 @@ from datetime import timedelta
 import icalendar
 from sqlalchemy import select
 
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, Availability
 from tests import factories
 
 
@@ -42,7 +42,7 @@ def test_paused_member_sees_no_open_shifts_unless_they_choose(web, session):
     factories.member(session, email="m@example.org", skills=[skill], status="paused")
     web.login("m@example.org")
     assert "There are no open shifts for you" in web.get("/shifts/open").get_data(as_text=True)
-    web.post("/availability", {"show_open_when_paused": "y", "pattern": ""})
+    web.post("/availability", {"show_open_when_paused": "y", "when": "any"})
     assert "Take this shift" in web.get("/shifts/open").get_data(as_text=True)
 
 
@@ -134,10 +134,40 @@ def test_member_calendar_feed_lists_shifts_and_can_be_revoked(web, session):
 def test_weekly_pattern_form_rejects_nonsense(web, session):
     factories.member(session, email="m@example.org")
     web.login("m@example.org")
-    page = web.post("/availability", {"pattern": "Funday 9-5"}).get_data(as_text=True)
-    assert "should look like: Mon 09:00-17:00" in page
+    for bad, message in (
+        (
+            {"day-0": "y", "from-0-0": "09:00", "to-0-0": "13:00", "from-0-1": "12:00", "to-0-1": "17:00"},
+            "overlap",
+        ),
+        ({"day-0": "y", "from-0-0": "22:00", "to-0-0": "06:00"}, "ends before it starts"),
+        ({"day-0": "y", "from-0-0": "09:00"}, "choose both a start and an end"),
+        ({"day-2": "y"}, "Choose times for Wednesday, or tick All day"),
+        ({"day-0": "y", "from-0-0": "9 o'clock", "to-0-0": "17:00"}, "Choose times from the lists"),
+    ):
+        page = web.post("/availability", {"when": "chosen", **bad}).get_data(as_text=True)
+        assert message in page, message
+        fresh(session)
+        assert session.scalars(select(Availability)).all() == []  # nothing half-saved
     ok = web.post(
-        "/availability", {"pattern": "Mon 09:00-17:00\nSat 10:00-14:00", "preferred_hours_week": "12"}
+        "/availability",
+        {
+            "when": "chosen",
+            "day-0": "y",
+            "from-0-0": "09:00",
+            "to-0-0": "12:00",
+            "from-0-1": "14:00",
+            "to-0-1": "17:30",
+            "day-5": "y",
+            "allday-5": "y",
+            "preferred_hours_week": "12",
+        },
     )
     assert ok.status_code == 302
-    assert "Sat 10:00-14:00" in web.get("/availability").get_data(as_text=True)
+    fresh(session)
+    saved = sorted(
+        (a.weekday, a.start_time.isoformat(), a.end_time.isoformat())
+        for a in session.scalars(select(Availability))
+    )
+    assert saved == [(0, "09:00:00", "12:00:00"), (0, "14:00:00", "17:30:00"), (5, "00:00:00", "23:59:00")]
+    page = web.get("/availability").get_data(as_text=True)
+    assert "<option selected>17:30</option>" in page and 'id="allday-5" value="y" checked' in page
