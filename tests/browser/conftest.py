@@ -129,9 +129,14 @@ class Checked:
         self.visited: list[str] = []
 
     def check(self) -> None:
+        self.page.wait_for_load_state()  # a click may still be loading the next page
         self.visited.append(self.page.url)
         if not self.js:
             return
+        width = self.page.viewport_size["width"] if self.page.viewport_size else 0
+        overflow = self.page.evaluate("() => document.documentElement.scrollWidth")
+        # Nothing scrolls sideways (a wide table scrolls inside its own region instead).
+        assert overflow <= width, f"{self.page.url} is {overflow - width}px wider than the {width}px screen"
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS

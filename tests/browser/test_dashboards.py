@@ -28,3 +28,42 @@ def test_dashboard(live, ui, variant, role):
         out = Path(os.environ.get("COOP_SCREENSHOTS") or ARTIFACTS / "dashboards")
         out.mkdir(parents=True, exist_ok=True)
         ui.page.screenshot(path=str(out / f"{role}-{variant}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("variant", ["phone"])
+@pytest.mark.parametrize("role", list(EXPECT))
+def test_every_menu_page_fits_a_phone_and_starts_on_the_first_screen(live, ui, variant, role):
+    """At 390 x 844: the menu leaves each page's own content on the first screen, every page in
+    the menu fits the width (checked on every page by `ui.check`), and the rest of the menu opens
+    without JavaScript (a details element)."""
+    ui.login(dict(DEMO_LOGINS["accounts"])[role], DEMO_LOGINS["password"])
+    links = ui.page.locator(".site-nav-phone a")
+    paths = sorted({links.nth(i).get_attribute("href") or "" for i in range(links.count())})
+    assert paths
+    for path in paths:
+        ui.goto(path)
+        top = ui.page.evaluate("() => document.querySelector('main h1').getBoundingClientRect().top")
+        assert top < 844 / 2, f"{path}: the page's heading starts {top}px down"
+    if ui.page.locator(".site-menu").count():
+        ui.page.locator(".site-menu summary").click()
+        assert ui.page.locator(".site-menu ul a").first.is_visible()
+
+
+@pytest.mark.parametrize("variant", ["phone"])
+def test_the_pages_once_too_wide_fit_a_phone(live, ui, variant):
+    """The client's calendar page (its feed address), a person's roles page and a member's page."""
+    from sqlalchemy import select
+
+    from coop.members.models import Member
+
+    s = live.session()
+    member = s.scalars(select(Member).order_by(Member.id)).first()
+    member_id, user_id = member.id, member.user_id
+    s.close()
+    ui.login(dict(DEMO_LOGINS["accounts"])["client"], DEMO_LOGINS["password"])
+    ui.goto("/my/calendar")
+    assert "/calendar/" in ui.page.locator("main code").inner_text()  # the long feed address
+    ui.page.get_by_role("button", name="Sign out").click()
+    ui.login(dict(DEMO_LOGINS["accounts"])["admin"], DEMO_LOGINS["password"])
+    ui.goto(f"/people/{user_id}/roles")
+    ui.goto(f"/members/{member_id}")
