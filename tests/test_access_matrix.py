@@ -134,10 +134,12 @@ GET  /timesheets/<int:entry_id>/query L 403 403 200 403 403
 GET  /timesheets/enter/<int:assignment_id> L 403 403 200 403 403
 GET  /timesheets/record/<int:assignment_id> L 200 404 404 403 403
 GET  /assignments/<int:assignment_id>/drop L 200 404 404 403 403
+GET  /assignments/<int:assignment_id>/exchange L 200 404 404 403 403
 GET  /timesheets/review L 403 403 200 403 403
 POST /account/password * * * * * *
 POST /assignments/<int:assignment_id>/answer L * 404 404 403 403
 POST /assignments/<int:assignment_id>/drop L * 404 404 403 403
+POST /assignments/<int:assignment_id>/exchange L * 404 404 403 403
 POST /assignments/<int:assignment_id>/pay-choice L * 404 404 403 403
 POST /assignments/<int:assignment_id>/swap L * 404 404 403 403
 POST /availability L * * * 403 403
@@ -213,6 +215,7 @@ POST /shifts/<int:shift_id>/fill L 403 403 * 403 403
 POST /skills L 403 403 * 403 403
 POST /skills/<int:skill_id> L 403 403 * 403 403
 POST /swaps/<int:offer_id>/accept L * R R 403 403
+POST /swaps/<int:offer_id>/answer L 404 404 404 403 403
 POST /swaps/<int:offer_id>/withdraw L * 404 404 403 403
 POST /timesheets/<int:entry_id>/query L 403 403 * 403 403
 POST /timesheets/approve L 403 403 * 403 403
@@ -357,6 +360,7 @@ def coop(app, demo, make_web):
         "filename": "css/site.css",
         "/directory/manage/<int:entry_id>": {"entry_id": s.scalars(select(DirectoryEntry)).first().id},
         "/swaps/<int:offer_id>/accept": {"offer_id": swap.id},
+        "/swaps/<int:offer_id>/answer": {"offer_id": swap.id},
         "/swaps/<int:offer_id>/withdraw": {"offer_id": swap.id},
         "/calendar/client/<token>.ics": {"token": client_a.feed_token},
         "/invite/<token>": {"token": "not-a-real-token"},

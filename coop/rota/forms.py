@@ -38,9 +38,7 @@ class PreferencesForm(FlaskForm):
 class TimeOffForm(FlaskForm):
     first_day = DayField("First day away", validators=[InputRequired("Enter the first day")])
     last_day = DayField("Last day away", validators=[InputRequired("Enter the last day")])
-    note = StringField(
-        "Reason (optional, only you see it)", validators=[Optional(), Length(max=200)]
-    )
+    note = StringField("Reason (optional, only you see it)", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Add time off")
 
 

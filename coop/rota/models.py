@@ -100,15 +100,20 @@ class SwapOffer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | taken | withdrawn
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | taken | withdrawn | declined
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A two-way swap: the shift the offering member would take in exchange (its holder decides).
+    wanted_assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    # The two shifts' times when the exchange was proposed: a change since closes it.
+    terms: Mapped[str] = mapped_column(String(200), default="")
 
-    assignment: Mapped[Assignment] = relationship(lazy="joined")
+    assignment: Mapped[Assignment] = relationship(foreign_keys=[assignment_id], lazy="joined")
+    wanted: Mapped[Assignment | None] = relationship(foreign_keys=[wanted_assignment_id], lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'taken', 'withdrawn')", name="status_known"),
+        CheckConstraint("status IN ('open', 'taken', 'withdrawn', 'declined')", name="status_known"),
         Index(
             "uq_swap_offer_open_assignment",
             "assignment_id",

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coop.auth import service as auth
@@ -342,7 +342,10 @@ def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime 
 def _close_swaps(session: Session, assignment_id: int, now: datetime) -> None:
     session.execute(
         update(SwapOffer)
-        .where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+        .where(
+            or_(SwapOffer.assignment_id == assignment_id, SwapOffer.wanted_assignment_id == assignment_id),
+            SwapOffer.status == "open",
+        )
         .values(status="withdrawn", closed_at=now)
     )
 
@@ -426,6 +429,8 @@ def accept_swap(
             raise DomainError("Sorry, this swap was withdrawn a moment ago. The shift is still theirs.")
         if offer.status != "open" or offer.assignment.status != AssignmentStatus.ACCEPTED:
             raise DomainError("Sorry, someone else took this swap a moment ago.")
+        if offer.wanted_assignment_id is not None:
+            raise DomainError("This swap was offered to one member, in exchange for one of their shifts.")
         problems = shift_problems(session, taker, shift, now=now)
         if problems:
             first = problems[0]
@@ -460,15 +465,209 @@ def accept_swap(
     return new
 
 
+def _terms(a: Assignment, b: Assignment) -> str:
+    return "|".join(str(x) for x in (a.shift.starts_at, a.shift.ends_at, b.shift.starts_at, b.shift.ends_at))
+
+
+def exchange_candidates(
+    session: Session, member: Member, assignment: Assignment, *, now: datetime | None = None, limit: int = 30
+) -> list[Assignment]:
+    """Other members' coming shifts this member could take in exchange for `assignment` (the
+    same rules as a claim, leaving out the shift they would give up)."""
+    now = now or utcnow()
+    held = list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.member_id != member.id,
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at > now,
+                Shift.starts_at < now + timedelta(days=42),
+                Shift.service_id.in_(
+                    select(Service.id).where(
+                        Service.skill_id.in_(
+                            select(member_skill.c.skill_id).where(member_skill.c.member_id == member.id)
+                        )
+                    )
+                ),
+            )
+            .order_by(Shift.starts_at)
+            .limit(limit * 3)
+        )
+    )
+    out = []
+    for other in held:
+        if other.shift_id == assignment.shift_id:
+            continue
+        if not shift_problems(session, member, other.shift, now=now, exclude_assignment=assignment.id):
+            out.append(other)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def propose_exchange(
+    session: Session,
+    member_id: int,
+    assignment_id: int,
+    wanted_assignment_id: int,
+    *,
+    now: datetime | None = None,
+) -> SwapOffer:
+    """Offer one of your shifts in exchange for one of another member's; they decide."""
+    now = now or utcnow()
+    with write_transaction(session):
+        mine = lock(session, Assignment, assignment_id)
+        wanted = lock(session, Assignment, wanted_assignment_id)
+        if mine is None or mine.member_id != member_id:
+            raise NotFound("No such shift of yours.")
+        if wanted is None or wanted.member_id == member_id:
+            raise DomainError("Choose one of another member's shifts.", field="wanted_assignment_id")
+        for a in (mine, wanted):
+            if a.status != AssignmentStatus.ACCEPTED or a.shift.starts_at <= now:
+                raise DomainError("Both shifts must be held and not yet started. Choose again.")
+        if session.scalar(
+            select(SwapOffer.id).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+        ):
+            raise DomainError("This shift is already offered. Withdraw that offer first.")
+        offer = SwapOffer(
+            assignment_id=assignment_id, wanted_assignment_id=wanted_assignment_id, terms=_terms(mine, wanted)
+        )
+        session.add(offer)
+        session.flush()
+        other = wanted.member
+        mail.queue(
+            session,
+            other.user.email,
+            "swap_proposed",
+            name=other.first_name,
+            proposer=mine.member.display_name,
+            theirs=mine.shift,
+            yours=wanted.shift,
+            fmt=format_dt,
+        )
+    return offer
+
+
+def exchanges_for(session: Session, member: Member, *, now: datetime | None = None) -> list[SwapOffer]:
+    """Two-way swaps other members have offered this member, still open."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(SwapOffer)
+            .join(Assignment, Assignment.id == SwapOffer.wanted_assignment_id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(SwapOffer.status == "open", Assignment.member_id == member.id, Shift.starts_at > now)
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def answer_exchange(
+    session: Session,
+    member_id: int,
+    offer_id: int,
+    *,
+    yes: bool,
+    accept_cap_warning: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """The holder of the wanted shift says yes (both shifts change hands in one transaction, each
+    by the same rule as a claim, the shift given up left out of the checks) or no."""
+    now = now or utcnow()
+    found = session.get(SwapOffer, offer_id)
+    if found is None or found.wanted is None or found.wanted.member_id != member_id:
+        raise NotFound("No such swap offered to you.")
+    proposer_id = found.assignment.member_id
+    a_id, b_id = found.assignment_id, found.wanted_assignment_id
+    shift_ids = sorted({found.assignment.shift_id, found.wanted.shift_id})
+    with write_transaction(session):
+        for mid in sorted({proposer_id, member_id}):  # the usual order: members, shifts, the rest
+            lock_member(session, mid)
+        for sid in shift_ids:
+            lock_shift(session, sid)
+        offer = lock(session, SwapOffer, offer_id)
+        a = lock(session, Assignment, a_id)
+        b = lock(session, Assignment, b_id) if b_id is not None else None
+        if offer is None or a is None or b is None:
+            raise NotFound("No such swap offered to you.")
+        if offer.status == "withdrawn":
+            raise DomainError("Sorry, this swap was withdrawn a moment ago. Both shifts stay as they were.")
+        if offer.status != "open":
+            raise DomainError("This swap is already closed.")
+        if a.status != AssignmentStatus.ACCEPTED or b.status != AssignmentStatus.ACCEPTED:
+            raise DomainError(
+                "One of these shifts has changed hands since the swap was offered, so it is closed."
+            )
+        if a.shift.starts_at <= now or b.shift.starts_at <= now:
+            raise DomainError("One of these shifts has started, so they can no longer be swapped.")
+        if _terms(a, b) != offer.terms:
+            offer.status, offer.closed_at = "declined", now
+            session.commit()
+            raise DomainError("One of these shifts has changed since the swap was offered, so it is closed.")
+        if not yes:
+            offer.status, offer.closed_at = "declined", now
+            mail.queue(
+                session,
+                a.member.user.email,
+                "swap_declined",
+                name=a.member.first_name,
+                shift=a.shift,
+                fmt=format_dt,
+            )
+            return
+        for held in (a, b):  # both give up their place, then each takes the other's by the rule
+            held.status, held.ended_at = AssignmentStatus.SWAPPED, now
+            _release_slot(session, held.shift_id)
+        session.flush()
+        take_place(
+            session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning
+        )
+        take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
+        offer.status, offer.taken_by_id, offer.closed_at = "taken", member_id, now
+        mail.queue(
+            session,
+            a.member.user.email,
+            "swap_exchanged",
+            name=a.member.first_name,
+            gave=a.shift,
+            got=b.shift,
+            fmt=format_dt,
+        )
+        _tell_coordinators(
+            session,
+            "swap_done",
+            shift=a.shift,
+            giver=a.member.display_name,
+            taker=b.member.display_name,
+            fmt=format_dt,
+        )
+        _tell_coordinators(
+            session,
+            "swap_done",
+            shift=b.shift,
+            giver=b.member.display_name,
+            taker=a.member.display_name,
+            fmt=format_dt,
+        )
+
+
 def open_swaps_for(session: Session, member: Member, *, now: datetime | None = None) -> list[SwapOffer]:
     """Swap offers from other members that this member could take."""
     now = now or utcnow()
     offers = list(
         session.scalars(
             select(SwapOffer)
-            .join(Assignment)
+            .join(Assignment, Assignment.id == SwapOffer.assignment_id)
             .join(Shift, Shift.id == Assignment.shift_id)
-            .where(SwapOffer.status == "open", Assignment.member_id != member.id, Shift.starts_at > now)
+            .where(
+                SwapOffer.status == "open",
+                SwapOffer.wanted_assignment_id.is_(None),  # two-way swaps are for one member
+                Assignment.member_id != member.id,
+                Shift.starts_at > now,
+            )
             .order_by(Shift.starts_at)
         )
     )
@@ -638,7 +837,7 @@ def my_shifts(
 def my_open_swap_offers(session: Session, member: Member) -> dict[int, SwapOffer]:
     offers = session.scalars(
         select(SwapOffer)
-        .join(Assignment)
+        .join(Assignment, Assignment.id == SwapOffer.assignment_id)
         .where(Assignment.member_id == member.id, SwapOffer.status == "open")
     )
     return {o.assignment_id: o for o in offers}

@@ -121,8 +121,10 @@ def my_shifts() -> Page:
     swaps = [(o, planner.fit(o.assignment.shift)) for o in rota.open_swaps_for(db.session, member)]
     asked = [(a, planner.fit(a.shift)) for a in rota.asked_of(db.session, member)]
     assignments = rota.my_shifts(db.session, member)
+    exchanges = [(o, planner.fit(o.assignment.shift)) for o in rota.exchanges_for(db.session, member)]
     return render_template(
         "rota/mine.html",
+        exchanges=exchanges,
         taper=settings.get(db.session, "uc_taper_bp"),
         asked=asked,
         assignments=assignments,
@@ -214,6 +216,66 @@ def offer_swap(assignment_id: int) -> Page:
             flash(e.message, "error")
         else:
             flash("Your shift is offered to other members. It stays yours until someone takes it.", "success")
+    return redirect(url_for("rota.my_shifts"))
+
+
+@bp.route("/assignments/<int:assignment_id>/exchange", methods=["GET", "POST"])
+@roles("member")
+def exchange(assignment_id: int) -> Page:
+    """Offer one of your shifts in exchange for one of another member's (they decide)."""
+    member = current_member()
+    assignment = rota.my_assignment(db.session, member.id, assignment_id)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            wanted = db_id(request.form.get("wanted_assignment_id", ""))
+            rota.propose_exchange(db.session, member.id, assignment_id, wanted)
+        except ValueError:
+            flash("Choose one of the shifts listed.", "error")
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Swap offered. They will say yes or no; until then your shift stays yours.", "success")
+            return redirect(url_for("rota.my_shifts"))
+    return render_template(
+        "rota/exchange.html",
+        assignment=assignment,
+        candidates=rota.exchange_candidates(db.session, member, assignment),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/swaps/<int:offer_id>/answer", methods=["POST"])
+@roles("member")
+def answer_exchange(offer_id: int) -> Page:
+    member = current_member()
+    form = ActionForm()
+    if form.validate_on_submit():
+        yes = request.form.get("answer") == "yes"
+        try:
+            rota.answer_exchange(
+                db.session, member.id, offer_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
+            )
+        except CapWarning as w:
+            db.session.rollback()
+            return render_template(
+                "rota/confirm_over_limit.html",
+                heading="Check before you swap",
+                message=w.message,
+                url=url_for("rota.answer_exchange", offer_id=offer_id),
+                back=url_for("rota.my_shifts"),
+                extra={"answer": "yes"},
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                "Swapped: both shifts have changed hands."
+                if yes
+                else "No problem. Saying no is always fine.",
+                "success",
+            )
     return redirect(url_for("rota.my_shifts"))
 
 

@@ -157,6 +157,15 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
             if swap is not None:
                 attempt(rota.accept_swap, session, self.members[taker].id, swap.id)
 
+        @rule(one=MEMBER, other=MEMBER, s1=SHIFT, s2=SHIFT)
+        def two_way_swap(self, one, other, s1, s2):
+            a, b = self.held(one, s1), self.held(other, s2)
+            if a is None or b is None:
+                return
+            offer = attempt(rota.propose_exchange, session, self.members[one].id, a.id, b.id)
+            if offer is not None:
+                attempt(rota.answer_exchange, session, self.members[other].id, offer.id, yes=True)
+
         @rule(m=MEMBER, s=SHIFT)
         def drop(self, m, s):
             a = self.held(m, s)

@@ -171,3 +171,67 @@ def test_weekly_pattern_form_rejects_nonsense(web, session):
     assert saved == [(0, "09:00:00", "12:00:00"), (0, "14:00:00", "17:30:00"), (5, "00:00:00", "23:59:00")]
     page = web.get("/availability").get_data(as_text=True)
     assert "<option selected>17:30</option>" in page and 'id="allday-5" value="y" checked' in page
+
+
+def test_a_two_way_swap_changes_both_shifts_at_once_and_only_if_nothing_changed(web, make_web, session):
+    from coop.bookings import service as bookings
+    from coop.rota import service as rota
+    from coop.rota.models import SwapOffer
+    from coop.timeutil import to_london
+
+    skill = factories.skill(session)
+    svc = factories.service(session, skill, name="Cleaning")
+    mine = factories.shift(session, service_=svc, starts_in=timedelta(days=3))
+    theirs = factories.shift(session, service_=svc, starts_in=timedelta(days=5))
+    ann = factories.member(session, name="Ann", email="ann@example.org", skills=[skill])
+    bob = factories.member(session, name="Bob", email="bob@example.org", skills=[skill])
+    factories.coordinator(session, "coord@example.org")
+    a = rota.claim(session, ann.id, mine.id)
+    b = rota.claim(session, bob.id, theirs.id)
+    web.login("ann@example.org")
+    page = web.get(f"/assignments/{a.id}/exchange").get_data(as_text=True)
+    assert "(Bob)" in page
+    web.post(f"/assignments/{a.id}/exchange", {"wanted_assignment_id": str(b.id)})
+    fresh(session)
+    offer = session.scalars(select(SwapOffer)).one()
+    assert offer.wanted_assignment_id == b.id and offer.status == "open"
+    bob_web = make_web()
+    bob_web.login("bob@example.org")
+    assert "Ann would like to swap" in bob_web.get("/shifts/mine").get_data(as_text=True)
+    bob_web.post(f"/swaps/{offer.id}/answer", {"answer": "yes"})
+    fresh(session)
+    holders = {
+        x.shift_id: x.member_id
+        for x in session.scalars(select(Assignment).where(Assignment.status == "accepted"))
+    }
+    assert holders == {mine.id: bob.id, theirs.id: ann.id}
+    assert offer.status == "taken"
+    # A second exchange is closed if a shift changes before it is answered.
+    [a2] = [
+        x
+        for x in session.scalars(select(Assignment).where(Assignment.status == "accepted"))
+        if x.member_id == ann.id
+    ]
+    [b2] = [
+        x
+        for x in session.scalars(select(Assignment).where(Assignment.status == "accepted"))
+        if x.member_id == bob.id
+    ]
+    second = rota.propose_exchange(session, ann.id, a2.id, b2.id)
+    changed = session.get(type(mine), b2.shift_id)
+    start, end = (
+        to_london(changed.starts_at + timedelta(hours=1)),
+        to_london(changed.ends_at + timedelta(hours=1)),
+    )
+    change = bookings.ShiftChange(start.date(), start.time(), end.time(), changed.site_address, "", 1)
+    bookings.edit_shifts(session, changed, change, scope="one", actor_id=1)  # an hour later
+    page = bob_web.post(f"/swaps/{second.id}/answer", {"answer": "yes"}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "has changed since the swap was offered" in page
+    fresh(session)
+    holders_after = {
+        x.shift_id: x.member_id
+        for x in session.scalars(select(Assignment).where(Assignment.status == "accepted"))
+    }
+    assert holders_after == {mine.id: bob.id, theirs.id: ann.id}  # nothing half-done
