@@ -47,6 +47,7 @@ NAV: dict[str, list[NavItem]] = {
     "coordinator": [
         NavItem("Bookings", "bookings.queue"),
         NavItem("Rota", "rota.week"),
+        NavItem("Week grid", "rota.week_grid"),
         NavItem("Timesheets", "timesheets.review"),
         NavItem("Pay", "pay.runs"),
         NavItem("Invoices", "invoicing.index"),

@@ -115,6 +115,8 @@ GET  /rates L 200 200 200 403 403
 GET  /reset/<token> 400 400 400 400 400 400
 GET  /rota L 403 403 200 403 403
 GET  /rota/autofill L 403 403 200 403 403
+GET  /rota/grid L 403 403 200 403 403
+GET  /rota/grid.pdf L 403 403 200 403 403
 GET  /rota/unfilled L 403 403 200 403 403
 GET  /say L 200 200 200 403 403
 GET  /services L 403 403 200 403 403
@@ -214,6 +216,7 @@ POST /shifts/<int:shift_id>/edit L 403 403 * 403 403
 POST /shifts/<int:shift_id>/fill L 403 403 * 403 403
 POST /skills L 403 403 * 403 403
 POST /skills/<int:skill_id> L 403 403 * 403 403
+POST /rota/grid/offer L 403 403 * 403 403
 POST /swaps/<int:offer_id>/accept L * R R 403 403
 POST /swaps/<int:offer_id>/answer L 404 404 404 403 403
 POST /swaps/<int:offer_id>/withdraw L * 404 404 403 403

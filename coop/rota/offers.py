@@ -127,6 +127,27 @@ def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetim
     return sum(len(v) for v in made.values())
 
 
+def offer_one(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> None:
+    """A coordinator offers one open shift to one member (from the week grid): only if they could
+    take it; saying yes goes through the claim rule, and saying no is fine."""
+    now = now or utcnow()
+    member, shift = session.get(Member, member_id), session.get(Shift, shift_id)
+    if member is None or shift is None:
+        raise NotFound("No such member or shift.")
+    problems = rota.shift_problems(session, member, shift, now=now)
+    if problems:
+        first = problems[0]
+        raise DomainError(first if first[0].isupper() else f"{member.display_name} {first}.")
+    if shift.filled >= shift.slots:
+        raise DomainError("This shift has no free place now.")
+    if not caps.fits_for_coordinator(session, member, shift):
+        raise DomainError(
+            f"This shift does not fit {member.display_name}'s limit. Only they can see or change it."
+        )
+    if send_offers(session, [Proposal(shift_id, member_id)], now=now) == 0:
+        raise DomainError(f"{member.display_name} has already been offered this shift.")
+
+
 def _make_offers(
     session: Session,
     proposals: Sequence[Proposal],

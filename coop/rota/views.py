@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,11 +15,12 @@ from coop.caps import service as caps
 from coop.caps.service import CapWarning
 from coop.db import db
 from coop.errors import DomainError
+from coop.rota import grid
 from coop.rota import service as rota
 from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
 from coop.settings import service as settings
 from coop.timeutil import today_london, utcnow, week_start
-from coop.web import FIRST_DAY, LAST_DAY, current_member, day_arg, db_id, db_ids, form_error
+from coop.web import FIRST_DAY, LAST_DAY, current_member, day_arg, db_id, db_ids, form_error, pdf_response
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse
@@ -484,6 +485,73 @@ def week() -> Page:
     rota_day = rota.rota_day(db.session, day)
     template = "rota/print.html" if request.args.get("print") else "rota/week.html"
     return render_template(template, rota=rota_day, **nav)
+
+
+def _grid_args() -> tuple[date, grid.GridFilter, int]:
+    try:
+        day = day_arg(request.args.get("week", "")) if request.args.get("week") else today_london()
+    except ValueError:
+        day = today_london()
+    f = grid.GridFilter(
+        search=request.args.get("q", "")[:80],
+        service_id=request.args.get("service", type=db_id),
+        skill_id=request.args.get("skill", type=db_id),
+        area=request.args.get("area", "")[:80],
+    )
+    return week_start(day), f, request.args.get("page", 1, type=db_id) or 1
+
+
+@bp.route("/rota/grid")
+@roles("coordinator")
+def week_grid() -> Page:
+    """The week as a grid: members down the side, days across (?print=1 for paper)."""
+    from coop.members import service as members
+
+    monday, f, page = _grid_args()
+    data = grid.week_grid(db.session, monday, f, page=page)
+    template = "rota/grid_print.html" if request.args.get("print") else "rota/grid.html"
+    return render_template(
+        template,
+        grid=data,
+        f=f,
+        prev=monday - timedelta(days=7),
+        next=monday + timedelta(days=7),
+        services=bookings.list_services(db.session),
+        skills=members.list_skills(db.session),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/rota/grid.pdf")
+@roles("coordinator")
+def week_grid_pdf() -> Response:
+    """The week grid on landscape A4."""
+    from weasyprint import HTML
+
+    monday, f, page = _grid_args()
+    data = grid.week_grid(db.session, monday, f, page=page)
+    html = render_template("rota/grid_print.html", grid=data, f=f, pdf=True)
+    return pdf_response(bytes(HTML(string=html, base_url=request.host_url).write_pdf()), f"rota-{monday}.pdf")
+
+
+@bp.route("/rota/grid/offer", methods=["POST"])
+@roles("coordinator")
+def grid_offer() -> Page:
+    from coop.rota import offers
+
+    if ActionForm().validate_on_submit():
+        try:
+            offers.offer_one(
+                db.session, db_id(request.form.get("member_id", "")), db_id(request.form.get("shift_id", ""))
+            )
+        except ValueError:
+            flash("Choose a shift to offer.", "error")
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Offered. They can say yes or no on their home page; saying no is fine.", "success")
+    return redirect(_back("rota.week_grid"))
 
 
 @bp.route("/rota/unfilled")

@@ -272,3 +272,29 @@ def test_member_picks_when_they_can_work(live, ui):
     )
     s.close()
     assert saved == [(1, "09:30", "13:00"), (6, "00:00", "23:59")]
+
+
+def test_coordinator_reads_the_week_grid_and_offers_from_a_cell(live, ui):
+    from coop.demo.service import DEMO_LOGINS
+
+    s = live.session()
+    skill = factories.skill(s, name=unique("Window cleaning"))
+    service = factories.service(s, skill, name=unique("Windows"))
+    shift = factories.shift(s, service_=service, starts_in=timedelta(days=2, hours=3))
+    member = factories.member(s, name=unique("Gridley"), skills=[skill])
+    name, monday, shift_id, member_id = member.display_name, shift.starts_at.date(), shift.id, member.id
+    s.close()
+    ui.login(dict(DEMO_LOGINS["accounts"])["coordinator"], DEMO_LOGINS["password"])
+    ui.goto(f"/rota/grid?week={monday.isoformat()}")
+    ui.sees("Unfilled")
+    ui.sees("Hours held")
+    ui.page.get_by_label("Member's name").fill(name)
+    ui.click("Show")
+    ui.sees(name)
+    ui.page.get_by_role("button", name=f"Offer to {name}").first.click()
+    ui.check()
+    ui.sees("Offered.")
+    s = live.session()
+    offered = s.scalars(select(Offer).where(Offer.shift_id == shift_id, Offer.member_id == member_id)).all()
+    s.close()
+    assert len(offered) == 1

@@ -1,0 +1,123 @@
+"""The coordinator's week grid: members down the side (a page at a time, searchable), the seven
+days across, each cell the member's shifts with client, service, times and pay; a first row of
+unfilled places; hours per member and per day. A fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.caps import service as caps
+from coop.db import minutes_between
+from coop.members.models import Member, MemberStatus, member_skill
+from coop.rota.models import Assignment, AssignmentStatus
+from coop.timeutil import london_to_utc, to_london
+
+PER_PAGE = 40
+
+
+@dataclass(frozen=True)
+class GridFilter:
+    search: str = ""
+    service_id: int | None = None
+    skill_id: int | None = None
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    shift: Shift
+    pay_pence: int
+
+
+@dataclass
+class Row:
+    member: Member
+    days: dict[int, list[Cell]] = field(default_factory=dict)
+    minutes: int = 0
+
+
+@dataclass
+class Grid:
+    monday: date
+    days: list[date]
+    unfilled: dict[int, list[Shift]]
+    rows: list[Row]
+    day_minutes: list[int]
+    page: int
+    more: bool
+
+
+def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if f.service_id:
+        out.append(Shift.service_id == f.service_id)
+    if f.skill_id:
+        out.append(Shift.service_id.in_(select(Service.id).where(Service.skill_id == f.skill_id)))
+    if f.area:
+        out.append(Shift.site_address.ilike(f"%{f.area}%"))
+    return out
+
+
+def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, page: int = 1) -> Grid:
+    f = f or GridFilter()
+    days = [monday + timedelta(days=i) for i in range(7)]
+    lo, hi = london_to_utc(monday, time(0)), london_to_utc(monday + timedelta(days=7), time(0))
+    in_week = [
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.starts_at >= lo,
+        Shift.starts_at < hi,
+        *_shift_filters(f),
+    ]
+
+    people = select(Member).where(Member.status != MemberStatus.LEFT)
+    if f.search:
+        people = people.where(Member.display_name.ilike(f"%{f.search.strip()}%"))
+    if f.skill_id:
+        people = people.where(
+            Member.id.in_(select(member_skill.c.member_id).where(member_skill.c.skill_id == f.skill_id))
+        )
+    members = list(
+        session.scalars(
+            people.options(selectinload(Member.skills))
+            .order_by(func.lower(Member.display_name), Member.id)
+            .offset((page - 1) * PER_PAGE)
+            .limit(PER_PAGE + 1)
+        )
+    )
+    more, members = len(members) > PER_PAGE, members[:PER_PAGE]
+    rows = {m.id: Row(m) for m in members}
+    held = session.execute(
+        select(Assignment.member_id, Shift, Assignment.chosen_pay_pence_per_hour)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(Assignment.member_id.in_(list(rows)), Assignment.status == AssignmentStatus.ACCEPTED, *in_week)
+        .order_by(Shift.starts_at)
+    ).all()
+    rules: dict[date, tuple[int, int]] = {}
+    for member_id, shift, chosen in held:
+        day = to_london(shift.starts_at).date()
+        if day not in rules:
+            rules[day] = caps.pay_rules(session, day)
+        pay = caps.estimate_pay(shift.minutes, shift.service.pay_pence_per_hour, rules[day], chosen)
+        row = rows[member_id]
+        row.days.setdefault((day - monday).days, []).append(Cell(shift, pay))
+        row.minutes += shift.minutes
+    unfilled: dict[int, list[Shift]] = defaultdict(list)
+    for shift in session.scalars(
+        select(Shift).where(*in_week, Shift.filled < Shift.slots).order_by(Shift.starts_at)
+    ):
+        unfilled[(to_london(shift.starts_at).date() - monday).days].append(shift)
+    day_minutes = [0] * 7
+    per_day = session.execute(
+        select(Shift.starts_at, minutes_between(Shift.starts_at, Shift.ends_at))
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(Assignment.status == AssignmentStatus.ACCEPTED, *in_week)
+    ).all()
+    for starts_at, minutes in per_day:
+        day_minutes[(to_london(starts_at).date() - monday).days] += int(minutes or 0)
+    return Grid(monday, days, dict(unfilled), list(rows.values()), day_minutes, page, more)

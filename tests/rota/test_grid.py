@@ -1,0 +1,81 @@
+"""The coordinator's week grid: members down the side, days across, unfilled first, totals, an
+offer from a cell; the same number of queries whatever the size of the co-op."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import event, select
+
+from coop.rota import grid
+from coop.rota import service as rota
+from coop.rota.models import Offer
+from coop.timeutil import london_to_utc, today_london, utcnow, week_start
+from tests import factories
+
+NEXT_MONDAY = week_start(today_london()) + timedelta(days=7)
+
+
+def at(day_offset: int, hour: int) -> timedelta:
+    return london_to_utc(NEXT_MONDAY + timedelta(days=day_offset), time(hour)) - utcnow()
+
+
+def test_the_grid_shows_who_works_what_with_totals_and_offers_from_a_cell(web, session):
+    skill = factories.skill(session, "Cleaning")
+    svc = factories.service(session, skill, name="Office cleaning", pay=1500)
+    held = factories.shift(session, service_=svc, starts_in=at(1, 9), hours=3)
+    open_ = factories.shift(session, service_=svc, starts_in=at(3, 14), hours=2, slots=2)
+    ann = factories.member(session, name="Ann Able", skills=[skill])
+    bob = factories.member(session, name="Bob Baker", skills=[skill])
+    rota.claim(session, ann.id, held.id)
+    g = grid.week_grid(session, NEXT_MONDAY)
+    rows = {r.member.display_name: r for r in g.rows}
+    assert rows["Ann Able"].minutes == 180 and rows["Bob Baker"].minutes == 0
+    [cell] = rows["Ann Able"].days[1]
+    assert cell.shift.id == held.id and cell.pay_pence > 4500
+    assert [s.id for s in g.unfilled[3]] == [open_.id] and g.day_minutes[1] == 180
+    assert [
+        r.member.display_name
+        for r in grid.week_grid(session, NEXT_MONDAY, grid.GridFilter(search="bob")).rows
+    ] == ["Bob Baker"]
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
+    assert "Ann Able" in page and "Office cleaning" in page and "3 hours" in page
+    web.post("/rota/grid/offer", {"member_id": str(bob.id), "shift_id": str(open_.id)})
+    session.rollback()
+    [offer] = session.scalars(select(Offer)).all()
+    assert (offer.member_id, offer.shift_id, offer.status) == (bob.id, open_.id, "offered")
+    pdf = web.get(f"/rota/grid.pdf?week={NEXT_MONDAY.isoformat()}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def count_queries(session, fn):
+    engine = session.get_bind()
+    seen = []
+    listener = lambda *a, **k: seen.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_the_grid_takes_the_same_queries_at_ten_times_the_size(session):
+    skill = factories.skill(session)
+    svc = factories.service(session, skill)
+
+    def grow(n):
+        for i in range(n):
+            m = factories.member(session, skills=[skill])
+            s = factories.shift(session, service_=svc, starts_in=at(i % 7, 8 + i % 10), hours=1)
+            rota.claim(session, m.id, s.id)
+
+    grow(3)
+    session.expire_all()
+    small = count_queries(session, lambda: grid.week_grid(session, NEXT_MONDAY))
+    grow(27)
+    session.expire_all()
+    large = count_queries(session, lambda: grid.week_grid(session, NEXT_MONDAY))
+    assert small == large
