@@ -139,9 +139,16 @@ def test_decline_needs_a_reason_and_tells_the_client(web, session, setup):
     session.rollback()
     session.expire_all()
     assert session.get(Booking, booking.id).status == "declined"
-    messages = session.scalars(select(OutboxMessage)).all()
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.subject.not_like("Booking request%"))
+    ).all()
     assert sorted(m.to_address for m in messages) == ["a@client.example", "bills@example.org"]
     assert all("No one free that day" in m.body for m in messages)
+    # The coordinators were told of the request when it came in.
+    [told] = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.subject.like("Booking request%"))
+    ).all()
+    assert told.to_address == "coord@example.org"
 
 
 def test_phone_booking_on_behalf_of_a_client(web, session, setup):
