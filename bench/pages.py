@@ -22,6 +22,7 @@ PAGES = [
     ("member", "member home", "/home"),
     ("member", "open shifts", "/shifts/open"),
     ("coordinator", "rota week", "/rota"),
+    ("coordinator", "week grid", "/rota/grid"),
     ("coordinator", "coordinator dashboard", "/home"),
     ("client", "client bookings", "/my/bookings"),
     ("coordinator", "invoice list", "/invoices"),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
-from coop.db import minutes_between
+from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.timeutil import london_to_utc, to_london
@@ -113,11 +113,13 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
     ):
         unfilled[(to_london(shift.starts_at).date() - monday).days].append(shift)
     day_minutes = [0] * 7
-    per_day = session.execute(
-        select(Shift.starts_at, minutes_between(Shift.starts_at, Shift.ends_at))
+    key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
+    for i, minutes in session.execute(
+        select(key, func.sum(minutes_between(Shift.starts_at, Shift.ends_at)))
         .join(Assignment, Assignment.shift_id == Shift.id)
         .where(Assignment.status == AssignmentStatus.ACCEPTED, *in_week)
-    ).all()
-    for starts_at, minutes in per_day:
-        day_minutes[(to_london(starts_at).date() - monday).days] += int(minutes or 0)
+        .group_by(key)
+    ):
+        if i is not None:
+            day_minutes[int(i)] = int(minutes or 0)
     return Grid(monday, days, dict(unfilled), list(rows.values()), day_minutes, page, more)
