@@ -126,13 +126,13 @@ def main() -> None:
         )
     )
 
-    t = step("PostgreSQL EXPLAIN ANALYZE of every query the six pages send (300 members, 52 weeks)")
+    t = step("PostgreSQL EXPLAIN ANALYZE of every query the daily pages send (300 members, 52 weeks)")
     with tempfile.TemporaryDirectory() as tmp:
         ex = explain.run(Path(tmp))
     print(f"  {ex}  ({time.perf_counter() - t:.0f} s)", flush=True)
     rows.append(
         (
-            f"PostgreSQL EXPLAIN ANALYZE of the {ex['queries']} queries the six pages send",
+            f"PostgreSQL EXPLAIN ANALYZE of the {ex['queries']} queries the daily pages send",
             f"slowest {ex['slowest_ms']:.1f} ms; sequential scans of large tables: "
             + ("; ".join(ex["seq_scans"]) or "none"),
             "every query < 20 ms",
