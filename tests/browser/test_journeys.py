@@ -298,3 +298,53 @@ def test_coordinator_reads_the_week_grid_and_offers_from_a_cell(live, ui):
     offered = s.scalars(select(Offer).where(Offer.shift_id == shift_id, Offer.member_id == member_id)).all()
     s.close()
     assert len(offered) == 1
+
+
+def test_two_members_swap_shifts(live, ui):
+    """One member offers their shift for another's; the other says yes; both change hands."""
+    from coop.rota import service as rota
+
+    s = live.session()
+    skill = factories.skill(s, name=unique("Leafleting"))
+    service = factories.service(s, skill, name=unique("Leaflets"))
+    mine = factories.shift(s, service_=service, starts_in=timedelta(days=3, hours=1))
+    theirs = factories.shift(s, service_=service, starts_in=timedelta(days=5, hours=1))
+    ann = factories.member(s, name=unique("Ann"), skills=[skill])
+    bob = factories.member(s, name=unique("Bob"), skills=[skill])
+    a = rota.claim(s, ann.id, mine.id)
+    rota.claim(s, bob.id, theirs.id)
+    ann_email, bob_email, bob_name, ann_name = (
+        ann.user.email,
+        bob.user.email,
+        bob.display_name,
+        ann.display_name,
+    )
+    a_id, ids = a.id, (mine.id, theirs.id, ann.id, bob.id)
+    s.close()
+
+    ui.login(ann_email, PASSWORD)
+    ui.goto(f"/assignments/{a_id}/exchange")
+    ui.page.get_by_label(re.compile(re.escape(f"({bob_name})"))).check()
+    ui.click("Offer the swap")
+    ui.sees("Swap offered")
+    ui.page.get_by_role("button", name="Sign out").click()
+    ui.page.wait_for_load_state()
+
+    ui.login(bob_email, PASSWORD)
+    ui.goto("/shifts/mine")
+    ui.sees(f"{ann_name} would like to swap")
+    ui.page.get_by_role("button", name=re.compile(r"^Yes, swap")).first.click()
+    ui.check()
+    ui.sees("Swapped: both shifts have changed hands.")
+    s = live.session()
+    mine_id, theirs_id, ann_id, bob_id = ids
+    holders = {
+        x.shift_id: x.member_id
+        for x in s.scalars(
+            select(Assignment).where(
+                Assignment.status == "accepted", Assignment.shift_id.in_([mine_id, theirs_id])
+            )
+        )
+    }
+    s.close()
+    assert holders == {mine_id: bob_id, theirs_id: ann_id}
