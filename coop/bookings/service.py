@@ -378,8 +378,12 @@ def cancellation_terms(session: Session) -> str:
     )
 
 
-def plan_booking(session: Session, data: BookingData, *, now: datetime | None = None) -> Plan:
-    """Check a booking request and work out its dates, times and price, without saving it."""
+def plan_booking(
+    session: Session, data: BookingData, *, now: datetime | None = None, ahead_only: bool = False
+) -> Plan:
+    """Check a booking request and work out its dates, times and price, without saving it. With
+    `ahead_only` (confirming a request whose first visits have passed) only the visits still
+    ahead are planned."""
     now = now or utcnow()
     service = session.get(Service, data.service_id)
     if service is None or not service.active:
@@ -401,6 +405,12 @@ def plan_booking(session: Session, data: BookingData, *, now: datetime | None = 
                 raise DomainError(message, field=field_name)
         starts_at, ends_at = local_span_to_utc(day, data.start_time, data.end_time)
         occurrences.append(Occurrence(day, starts_at, ends_at, bank_holiday(day)))
+    passed = 0
+    if ahead_only:
+        passed = sum(1 for o in occurrences if o.starts_at <= now)
+        occurrences = [o for o in occurrences if o.starts_at > now]
+        if not occurrences:
+            raise DomainError("Every visit of this request has passed, so there is nothing left to confirm.")
     first = occurrences[0]
     if first.starts_at <= now:
         raise DomainError("The first visit must be in the future.", field="start_date")
@@ -416,6 +426,12 @@ def plan_booking(session: Session, data: BookingData, *, now: datetime | None = 
         for o in occurrences
         if o.bank_holiday
     ]
+    if passed:
+        warnings.insert(
+            0,
+            f"{passed} visit(s) of this request have already passed and will not be booked; "
+            f"confirming books the {len(occurrences)} still ahead.",
+        )
     wall = datetime.combine(
         date.min + timedelta(days=1 if data.end_time <= data.start_time else 0), data.end_time
     ) - datetime.combine(date.min, data.start_time)
@@ -529,7 +545,7 @@ def _lock_shifts(session: Session, booking: Booking) -> None:
 def _confirm(session: Session, booking: Booking, actor_id: int) -> list[Shift]:
     if booking.status != BookingStatus.REQUESTED:
         raise DomainError(f"This booking has already been {booking.status}, so it cannot be confirmed.")
-    plan = plan_booking(session, booking_data(booking))
+    plan = plan_booking(session, booking_data(booking), ahead_only=True)
     shifts = [
         Shift(
             booking=booking,

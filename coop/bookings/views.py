@@ -263,7 +263,7 @@ def booking_detail(booking_id: int) -> Page:
     plan = None
     if booking.status == "requested":
         try:
-            plan = bookings.plan_booking(db.session, bookings.booking_data(booking))
+            plan = bookings.plan_booking(db.session, bookings.booking_data(booking), ahead_only=True)
         except DomainError as e:
             flash(f"This request cannot be confirmed as it is: {e.message}", "warning")
     return render_template(

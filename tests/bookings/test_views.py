@@ -360,3 +360,37 @@ def test_a_time_that_does_not_exist_is_named_and_a_night_across_the_change_shows
         },
     ).get_data(as_text=True)
     assert "the clocks change that night, so this visit is really 9 hours long" in preview
+
+
+def test_a_recurring_request_whose_first_visits_passed_is_confirmed_for_the_rest(web, session, setup):
+    from coop.timeutil import utcnow
+
+    svc, client_a, _ = setup
+    start = today_london() - timedelta(days=3)
+    booking = bookings.request_booking(
+        session,
+        client_a,
+        bookings.BookingData(
+            svc.id,
+            "12 Mill Lane",
+            today_london() + timedelta(days=1),
+            time(9),
+            time(12),
+            1,
+            recurrence="weekly",
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            occurrences=6,
+        ),
+        actor_id=1,
+    )
+    session.execute(Booking.__table__.update().where(Booking.id == booking.id).values(start_date=start))
+    session.commit()
+    web.login("coord@example.org")
+    page = web.get(f"/bookings/{booking.id}").get_data(as_text=True)
+    assert "have already passed and will not be booked" in page
+    web.post(f"/bookings/{booking.id}/confirm", {})
+    session.rollback()
+    session.expire_all()
+    shifts = session.scalars(select(Shift).where(Shift.booking_id == booking.id)).all()
+    assert shifts and all(s.starts_at > utcnow() for s in shifts) and len(shifts) < 6
+    assert session.get(Booking, booking.id).status == "scheduled"
