@@ -90,6 +90,7 @@ GET  /members/<int:member_id>/limit L 403 403 200 403 403
 GET  /members/invite L 403 403 200 403 403
 GET  /my/bookings L 403 403 403 200 200
 GET  /my/bookings/<int:booking_id> L 403 403 403 200 404
+GET  /my/visits/<int:shift_id>/cancel L 403 403 403 200 404
 GET  /my/bookings/new L 403 403 403 200 200
 GET  /my/calendar L 403 403 403 200 200
 GET  /my/credit-notes/<int:note_id>.pdf L 403 403 403 200 404
@@ -188,6 +189,7 @@ POST /members/<int:member_id>/limit L 403 403 * 403 403
 POST /members/<int:member_id>/resend-invitation L 403 403 * 403 403
 POST /members/invite L 403 403 * 403 403
 POST /my/bookings/<int:booking_id>/cancel L 403 403 403 * 404
+POST /my/visits/<int:shift_id>/cancel L 403 403 403 * 404
 POST /my/bookings/new L 403 403 403 * *
 POST /my/calendar L 403 403 403 * *
 POST /my/limit L * * * 403 403

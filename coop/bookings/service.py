@@ -605,10 +605,77 @@ def shift_charge_pence(shift: Shift) -> int:
 
 def cancellation_fee(session: Session, shift: Shift, now: datetime) -> int:
     """The fee for cancelling this shift now: a share of its charge when notice is short."""
-    notice = timedelta(hours=settings.get(session, "cancellation_notice_hours"))
-    if shift.starts_at - now >= notice:
-        return 0
-    return apply_rate(shift_charge_pence(shift), Decimal(settings.get(session, "cancellation_fee_percent")))
+    return fee_and_reason(session, shift, now)[0]
+
+
+def fee_and_reason(session: Session, shift: Shift, now: datetime) -> tuple[int, str]:
+    """The fee for cancelling this visit now, and why, in words the client reads first."""
+    grace = timedelta(minutes=settings.get(session, "cancellation_grace_minutes"))
+    if grace and now - shift.booking.created_at < grace:
+        return 0, f"no charge: it is within {format_minutes(int(grace.total_seconds() // 60))} of booking"
+    hours = settings.get(session, "cancellation_notice_hours")
+    if shift.starts_at - now >= timedelta(hours=hours):
+        return 0, f"no charge: more than {hours} hours' notice"
+    percent = Decimal(settings.get(session, "cancellation_fee_percent"))
+    fee = apply_rate(shift_charge_pence(shift), percent)
+    return fee, f"{percent.normalize()}% of the visit's charge: less than {hours} hours' notice"
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    shift: Shift
+    fee_pence: int
+    reason: str
+
+
+def cancel_preview(
+    session: Session, booking: Booking, from_shift_id: int, *, scope: str, now: datetime | None = None
+) -> list[CancelPreview]:
+    """What cancelling this visit (scope 'one') or this and every later visit ('later') would cost,
+    visit by visit, before anything is cancelled."""
+    now = now or utcnow()
+    first = next((s for s in booking.shifts if s.id == from_shift_id), None)
+    if first is None:
+        raise NotFound("No such visit.")
+    chosen = [first] if scope == "one" else [s for s in booking.shifts if s.starts_at >= first.starts_at]
+    return [
+        CancelPreview(s, *fee_and_reason(session, s, now))
+        for s in chosen
+        if s.status == ShiftStatus.SCHEDULED and s.starts_at > now
+    ]
+
+
+def cancel_visits(
+    session: Session,
+    booking_id: int,
+    from_shift_id: int,
+    *,
+    scope: str,
+    actor_id: int,
+    expected_fee_pence: int,
+    now: datetime | None = None,
+) -> int:
+    """A client cancels one visit, or it and every later one, having seen the fee. If the fee has
+    changed since they saw it (a clock passed a notice limit), nothing is cancelled and they are
+    told. Returns the fee."""
+    now = now or utcnow()
+    if scope not in ("one", "later"):
+        raise DomainError("Choose which visits to cancel.", field="scope")
+    with write_transaction(session):
+        booking = _locked_booking(session, booking_id)
+        _lock_shifts(session, booking)
+        preview = cancel_preview(session, booking, from_shift_id, scope=scope, now=now)
+        if not preview:
+            raise DomainError("Those visits have started or are cancelled already.")
+        fee = sum(p.fee_pence for p in preview)
+        if fee != expected_fee_pence:
+            raise DomainError(
+                f"The fee is now {format_pence(fee)} (a notice limit passed since you looked), so nothing "
+                "was cancelled. Check it below and confirm again."
+            )
+        for p in preview:
+            _cancel_one(session, p.shift, actor_id, now)
+    return fee
 
 
 def _cancel_shift(session: Session, shift: Shift, now: datetime) -> int:

@@ -29,10 +29,10 @@ from coop.db import db
 from coop.errors import DomainError, Forbidden
 from coop.members import service as members
 from coop.members.views import invite_link
-from coop.money import pounds_field
+from coop.money import format_pence, pounds_field
 from coop.settings import service as settings
-from coop.timeutil import to_london
-from coop.web import db_id, form_error, parse_decimal
+from coop.timeutil import to_london, utcnow
+from coop.web import ActionForm, db_id, form_error, parse_decimal
 
 bp = Blueprint("bookings", __name__)
 
@@ -449,6 +449,7 @@ def client_booking(booking_id: int) -> Page:
     return render_template(
         "clients/booking.html",
         booking=booking,
+        now=utcnow(),
         cancel_form=CancelForm(),
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
         terms=bookings.cancellation_terms(db.session),
@@ -461,6 +462,46 @@ def client_cancel(booking_id: int) -> Page:
     client = _my_client()
     booking = bookings.get_booking(db.session, booking_id, client_id=client.id)
     return _cancel(booking, "bookings.client_booking", booking_id=booking_id)
+
+
+@bp.route("/my/visits/<int:shift_id>/cancel", methods=["GET", "POST"])
+@roles("client")
+def client_cancel_visits(shift_id: int) -> Page:
+    """Cancel one visit, or it and every later one, seeing the fee and why before confirming."""
+    client = _my_client()
+    shift = bookings.get_shift(db.session, shift_id)
+    booking = bookings.get_booking(db.session, shift.booking_id, client_id=client.id)
+    scope = request.values.get("scope", "one")
+    scope = scope if scope in ("one", "later") else "one"
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            fee = bookings.cancel_visits(
+                db.session,
+                booking.id,
+                shift_id,
+                scope=scope,
+                actor_id=current_user.id,
+                expected_fee_pence=int(request.form.get("fee", "-1") or -1),
+            )
+        except (DomainError, ValueError) as e:
+            db.session.rollback()
+            flash(e.message if isinstance(e, DomainError) else "Please confirm again.", "error")
+        else:
+            flash(
+                "Cancelled."
+                + (f" The cancellation fee is {format_pence(fee)}." if fee else " There is no charge."),
+                "success",
+            )
+            return redirect(url_for("bookings.client_booking", booking_id=booking.id))
+    preview = bookings.cancel_preview(db.session, booking, shift_id, scope=scope)
+    return render_template(
+        "clients/cancel_visits.html",
+        booking=booking,
+        shift=shift,
+        scope=scope,
+        preview=preview,
+        total=sum(p.fee_pence for p in preview),
+    )
 
 
 @bp.route("/my/calendar", methods=["GET", "POST"])

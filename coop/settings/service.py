@@ -62,6 +62,15 @@ SPECS: dict[str, SettingSpec] = {
             maximum=24 * 14,
         ),
         SettingSpec(
+            "cancellation_grace_minutes",
+            "Free cancellation after booking (minutes)",
+            "int",
+            30,
+            "A client who cancels within this long of making the booking pays nothing, whatever the notice.",
+            minimum=0,
+            maximum=24 * 60,
+        ),
+        SettingSpec(
             "cancellation_fee_percent",
             "Cancellation fee (% of the shift's charge)",
             "percent",

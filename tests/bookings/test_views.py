@@ -394,3 +394,55 @@ def test_a_recurring_request_whose_first_visits_passed_is_confirmed_for_the_rest
     shifts = session.scalars(select(Shift).where(Shift.booking_id == booking.id)).all()
     assert shifts and all(s.starts_at > utcnow() for s in shifts) and len(shifts) < 6
     assert session.get(Booking, booking.id).status == "scheduled"
+
+
+def test_a_client_cancels_one_visit_seeing_the_fee_and_why_first(web, session, setup):
+    from html import unescape
+
+    from coop.bookings.models import ShiftStatus
+    from coop.settings import service as settings
+    from coop.timeutil import utcnow
+
+    svc, client_a, _ = setup
+    booking = bookings.request_booking(
+        session,
+        client_a,
+        bookings.BookingData(
+            svc.id,
+            "12 Mill Lane",
+            today_london() + timedelta(days=1),
+            time(9),
+            time(12),
+            1,
+            recurrence="weekly",
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            occurrences=3,
+        ),
+        actor_id=1,
+    )
+    bookings.confirm_booking(session, booking, actor_id=1)
+    web.login("a@client.example")
+    shifts = sorted(
+        session.scalars(select(Shift).where(Shift.booking_id == booking.id)), key=lambda s: s.starts_at
+    )
+    # Within the grace period after booking, nothing is charged whatever the notice.
+    page = web.get(f"/my/visits/{shifts[0].id}/cancel").get_data(as_text=True)
+    assert "no charge: it is within 30 minutes of booking" in page
+    settings.set_value(
+        session, "cancellation_grace_minutes", 0, effective_from=today_london() - timedelta(days=1)
+    )
+    session.commit()
+    page = unescape(web.get(f"/my/visits/{shifts[0].id}/cancel").get_data(as_text=True))
+    soon = shifts[0].starts_at - utcnow() < timedelta(hours=24)
+    assert ("less than 24 hours' notice" in page) == soon and "What it costs" in page
+    later = unescape(web.get(f"/my/visits/{shifts[1].id}/cancel?scope=later").get_data(as_text=True))
+    assert "no charge: more than 24 hours' notice" in later and "Cancel 2 visit(s)" in later
+    # A stale fee (the page was open while a notice limit passed) cancels nothing.
+    r = web.post(f"/my/visits/{shifts[1].id}/cancel", {"scope": "later", "fee": "999"}, follow_redirects=True)
+    assert "nothing was cancelled" in r.get_data(as_text=True)
+    web.post(f"/my/visits/{shifts[1].id}/cancel", {"scope": "one", "fee": "0"})
+    session.rollback()
+    session.expire_all()
+    statuses = [session.get(Shift, s.id).status for s in shifts]
+    assert statuses == [ShiftStatus.SCHEDULED, ShiftStatus.CANCELLED, ShiftStatus.SCHEDULED]
+    assert "this visit is cancelled" in web.get("/my/bookings").get_data(as_text=True)
