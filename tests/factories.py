@@ -135,6 +135,7 @@ def shift(
         start_time=local.time(),
         end_time=to_london(end).time(),
         status="scheduled",
+        created_at=utcnow() - timedelta(days=7),  # booked a while ago: past the free-cancellation grace
     )
     s = Shift(
         booking=b,

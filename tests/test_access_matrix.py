@@ -171,6 +171,7 @@ POST /invoices/<int:invoice_id>/lines L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/lines/<int:line_id>/delete L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/note L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/credit L 403 403 * 403 403
+POST /invoices/<int:invoice_id>/remind L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments/<int:payment_id>/reverse L 403 403 * 403 403
 POST /invoices/run L 403 403 * 403 403

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from coop.audit.service import record
@@ -953,26 +953,52 @@ def overdue_count(session: Session, today: date) -> int:
 
 
 def send_reminders(session: Session, today: date, *, now: datetime | None = None) -> int:
-    """Email a reminder for each overdue invoice, at most once per reminder interval."""
+    """Email a reminder for each overdue invoice, at most once per reminder interval. Each is
+    claimed with a conditional update before its email is queued, so two runs at once never send
+    one twice."""
     now = now or utcnow()
-    interval = timedelta(days=settings.get(session, "reminder_interval_days"))
+    since = now - timedelta(days=settings.get(session, "reminder_interval_days"))
     sent = 0
-    for invoice in overdue(session, today):
-        if invoice.last_reminder_at and now - invoice.last_reminder_at < interval:
-            continue
-        mail.queue(
-            session,
-            invoice.client.billing_email,
-            "invoice_reminder",
-            invoice=invoice,
-            balance=balance_pence(invoice),
-            money=format_pence,
-            days=(today - invoice.due_date).days if invoice.due_date else 0,
-        )
-        invoice.last_reminder_at = now
-        sent += 1
-    session.commit()
+    for invoice_id in [i.id for i in overdue(session, today)]:
+        with write_transaction(session):
+            claimed = session.execute(
+                update(Invoice)
+                .where(
+                    Invoice.id == invoice_id,
+                    or_(Invoice.last_reminder_at.is_(None), Invoice.last_reminder_at < since),
+                )
+                .values(last_reminder_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                invoice = session.get(Invoice, invoice_id)
+                assert invoice is not None
+                _queue_reminder(session, invoice, today)
+                sent += 1
     return sent
+
+
+def remind_now(session: Session, invoice_id: int, *, actor_id: int, today: date) -> None:
+    """A coordinator sends a reminder now, from the invoice's page (automatic ones carry on)."""
+    with write_transaction(session):
+        invoice = _locked_issued(session, invoice_id)
+        if balance_pence(invoice) <= 0:
+            raise DomainError("Nothing is owed on this invoice, so there is nothing to remind about.")
+        _queue_reminder(session, invoice, today)
+        invoice.last_reminder_at = utcnow()
+        record(session, actor_id, "invoice.reminder", ("invoice", invoice.number), {}, {})
+
+
+def _queue_reminder(session: Session, invoice: Invoice, today: date) -> None:
+    mail.queue(
+        session,
+        invoice.client.billing_email,
+        "invoice_reminder",
+        invoice=invoice,
+        balance=balance_pence(invoice),
+        money=format_pence,
+        days=max(0, (today - invoice.due_date).days) if invoice.due_date else 0,
+    )
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,20 @@ def _credit_use_form(invoice: Invoice) -> CreditUseForm:
     return form
 
 
+@bp.route("/invoices/<int:invoice_id>/remind", methods=["POST"])
+@roles("coordinator")
+def remind(invoice_id: int) -> Page:
+    if ActionForm().validate_on_submit():
+        try:
+            service.remind_now(db.session, invoice_id, actor_id=current_user.id, today=today_london())
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Reminder sent to the client's billing email.", "success")
+    return _back_to_invoice(invoice_id)
+
+
 @bp.route("/invoices/<int:invoice_id>/credit", methods=["POST"])
 @roles("coordinator")
 def use_credit(invoice_id: int) -> Page:

@@ -110,3 +110,31 @@ def test_the_same_credit_used_twice_at_once_is_used_once(db_url, session, tmp_pa
     assert len(session.scalars(select(CreditUse)).all()) == 1
     assert invoicing.balance_pence(session.get(Invoice, a.id)) == 0
     assert verify(session, Path(tmp_path)).problems == []
+
+
+def test_a_coordinator_sends_a_reminder_now(web, session, tmp_path):
+    client = factories.client(session, "Corner Bakery")
+    a, _ = two_invoices(session, tmp_path, client)
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    r = web.post(f"/invoices/{a.id}/remind", {}, follow_redirects=True)
+    assert "Reminder sent" in r.get_data(as_text=True)
+    fresh(session)
+    [email] = session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Reminder%"))).all()
+    assert a.number in email.subject and email.to_address == "bills@example.org"
+    assert session.get(Invoice, a.id).last_reminder_at is not None
+
+
+def _remind(session):
+    invoicing.send_reminders(session, today_london())
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(db_url, session, tmp_path):
+    client = factories.client(session)
+    two_invoices(session, tmp_path, client)
+    results = run_parallel(db_url, _remind, [(), (), ()])
+    assert [status for status, _ in results] == ["ok"] * 3, results
+    fresh(session)
+    assert (
+        len(session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Reminder%"))).all()) == 2
+    )
