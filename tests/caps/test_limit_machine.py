@@ -43,7 +43,6 @@ FIGURES = (
     "411.37",
     "196.13",
     "15h 59m",
-    "15.98",
     "earnings_cap_pence",
     "hours_cap_minutes",
     "&#34;preset&#34;",
