@@ -267,20 +267,26 @@ class Fit:
         """What the member reads next to the shift."""
         if not self.has_cap:
             return "You have not set an earnings limit."
-        parts = []
-        if self.earnings_left_after is not None:
-            parts.append(
-                f"{format_pence(self.earnings_left_after)} left of your earnings limit after this"
-                if self.earnings_left_after >= 0
-                else f"{format_pence(-self.earnings_left_after)} over your earnings limit"
-            )
-        if self.minutes_left_after is not None:
-            parts.append(
-                f"{format_minutes(self.minutes_left_after)} left of your hours limit"
-                if self.minutes_left_after >= 0
-                else f"{format_minutes(-self.minutes_left_after)} over your hours limit"
-            )
-        return "; ".join(parts) + f" ({self.period.label})." if self.period else ""
+        words = left_words(self.earnings_left_after, self.minutes_left_after, earnings_after=" after this")
+        return words + f" ({self.period.label})." if self.period else ""
+
+
+def left_words(earnings_left: int | None, minutes_left: int | None, *, earnings_after: str = "") -> str:
+    """What is left of (or over) each part of a limit, in the words members read."""
+    parts = []
+    if earnings_left is not None:
+        parts.append(
+            f"{format_pence(earnings_left)} left of your earnings limit{earnings_after}"
+            if earnings_left >= 0
+            else f"{format_pence(-earnings_left)} over your earnings limit"
+        )
+    if minutes_left is not None:
+        parts.append(
+            f"{format_minutes(minutes_left)} left of your hours limit"
+            if minutes_left >= 0
+            else f"{format_minutes(-minutes_left)} over your hours limit"
+        )
+    return "; ".join(parts)
 
 
 class Planner:
@@ -354,22 +360,12 @@ class Planner:
             return ""
         period = self.period_of(to_london(shift.starts_at).date())
         held = self.totals(period)
-        parts = []
-        if self.cap.earnings_cap_pence is not None:
-            left = self.cap.earnings_cap_pence - held.pay_pence
-            parts.append(
-                f"{format_pence(left)} left of your earnings limit"
-                if left >= 0
-                else f"{format_pence(-left)} over your earnings limit"
-            )
-        if self.cap.hours_cap_minutes is not None:
-            left = self.cap.hours_cap_minutes - held.minutes
-            parts.append(
-                f"{format_minutes(left)} left of your hours limit"
-                if left >= 0
-                else f"{format_minutes(-left)} over your hours limit"
-            )
-        return "; ".join(parts) + f" ({period.label}), with this shift."
+        cap = self.cap
+        words = left_words(
+            None if cap.earnings_cap_pence is None else cap.earnings_cap_pence - held.pay_pence,
+            None if cap.hours_cap_minutes is None else cap.hours_cap_minutes - held.minutes,
+        )
+        return words + f" ({period.label}), with this shift."
 
     def uc_keep(self, shift: Shift, pay: int, *, held: bool) -> int | None:
         """For a member on Universal Credit (the UC limits): about how much of this shift's pay

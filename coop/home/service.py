@@ -99,11 +99,12 @@ def member_home(session: Session, member: Member) -> MemberHome:
     if planner.cap is not None:
         period = planner.period_of(today_london())
         totals = planner.totals(period)
-    coming = rota.coming_places(session, member)
+    now = utcnow()
+    coming = rota.coming_places(session, member, now=now)
     return MemberHome(
         my_offers(session, member, planner=planner),
         recently_lapsed(session, member),
-        [a for a in coming if a.status == AssignmentStatus.ASKED and a.shift.starts_at > utcnow()],
+        rota.still_asked(coming, now),
         [a for a in coming if a.status == AssignmentStatus.ACCEPTED][:5],
         planner.cap,
         period,

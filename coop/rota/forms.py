@@ -9,6 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from coop.rota.models import DEFAULT_REMINDER_HOUR
 from coop.web import ActionForm as BaseActionForm
 from coop.web import DayField, IdField
 
@@ -29,7 +30,7 @@ class PreferencesForm(FlaskForm):
     reminder_hour = SelectField(
         "Remind me of tomorrow's shifts",
         choices=[("", "No reminders")] + [(str(h), f"at {h:02d}:00 the day before") for h in range(6, 23)],
-        default="18",
+        default=str(DEFAULT_REMINDER_HOUR),
         validators=[Optional()],
     )
     submit = SubmitField("Save")

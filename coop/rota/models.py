@@ -134,6 +134,9 @@ class MemberFeed(Base):
     token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
 
 
+DEFAULT_REMINDER_HOUR = 18  # members who never chose are reminded of tomorrow's shifts at 18:00
+
+
 class RotaPreferences(Base):
     """A member's preferences for work: hours a week, open shifts while paused, the digest."""
 

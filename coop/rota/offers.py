@@ -136,8 +136,7 @@ def offer_one(session: Session, member_id: int, shift_id: int, *, now: datetime 
         raise NotFound("No such member or shift.")
     problems = rota.shift_problems(session, member, shift, now=now)
     if problems:
-        first = problems[0]
-        raise DomainError(first if first[0].isupper() else f"{member.display_name} {first}.")
+        raise DomainError(rota.problem_sentence(problems[0], member, second_person=False))
     if shift.filled >= shift.slots:
         raise DomainError("This shift has no free place now.")
     if not caps.fits_for_coordinator(session, member, shift):

@@ -27,6 +27,7 @@ from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota.models import (
+    DEFAULT_REMINDER_HOUR,
     Assignment,
     AssignmentStatus,
     Availability,
@@ -191,8 +192,13 @@ def _release_slot(session: Session, shift_id: int) -> None:
     )
 
 
-def _subject(member: Member, actor_is_member: bool) -> str:
-    return "You" if actor_is_member else member.display_name
+def problem_sentence(problem: str, member: Member, *, second_person: bool) -> str:
+    """A reason from shift_problems as a sentence: about "you" when the member is asking, else
+    about them by name. Reasons that are already sentences stay as they are."""
+    if problem[0].isupper():
+        return problem
+    who = "You" if second_person else member.display_name
+    return f"{who} {_verb(problem, second_person)}."
 
 
 def claim(
@@ -240,11 +246,9 @@ def take_place(
     shift = lock_shift(session, shift_id)
     problems = shift_problems(session, member, shift, now=now)
     if problems:
-        who = _subject(member, actor_is_member)
-        first = problems[0]
-        if first == "already has a place on this shift" and actor_is_member:
+        if problems[0] == "already has a place on this shift" and actor_is_member:
             raise DomainError("You already hold this shift.")
-        raise DomainError(first if first[0].isupper() else f"{who} {_verb(first, actor_is_member)}.")
+        raise DomainError(problem_sentence(problems[0], member, second_person=actor_is_member))
     if shift.filled >= shift.slots:
         raise DomainError(JUST_TAKEN)
     if source == "claim":
@@ -431,18 +435,18 @@ def accept_swap(
             raise DomainError("Sorry, someone else took this swap a moment ago.")
         if offer.wanted_assignment_id is not None:
             raise DomainError("This swap was offered to one member, in exchange for one of their shifts.")
-        problems = shift_problems(session, taker, shift, now=now)
-        if problems:
-            first = problems[0]
-            raise DomainError(first if first[0].isupper() else f"You {_verb(first, True)}.")
-        caps.enforce(session, taker, shift, accept_warning=accept_cap_warning, member_is_asking=True)
+        # The giver's place is given up, then taken by the same rule as a claim (all in this
+        # transaction: if the taker may not have it, the giver keeps it).
         offer.assignment.status = AssignmentStatus.SWAPPED
         offer.assignment.ended_at = now
+        _release_slot(session, shift.id)
+        session.flush()
+        new = take_place(
+            session, member_id, shift.id, now=now, source="swap", accept_cap_warning=accept_cap_warning
+        )
         offer.status = "taken"
         offer.taken_by_id = member_id
         offer.closed_at = now
-        new = Assignment(shift_id=shift.id, member_id=member_id, source="swap")
-        session.add(new)
         giver = offer.assignment.member
         mail.queue(
             session,
@@ -1024,8 +1028,7 @@ def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime
     shift = lock_shift(session, shift_id)
     problems = shift_problems(session, member, shift, now=now)
     if problems:
-        first = problems[0]
-        raise DomainError(first if first[0].isupper() else f"{member.display_name} {first}.")
+        raise DomainError(problem_sentence(problems[0], member, second_person=False))
     if not caps.fits_for_coordinator(session, member, shift):
         raise DomainError(
             f"This shift does not fit {member.display_name}'s limit, so they cannot be asked to "
@@ -1134,11 +1137,12 @@ def recheck_holders(
 def asked_of(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
     """Places a coordinator has asked this member to take (or to keep, after a change)."""
     now = now or utcnow()
-    return [
-        a
-        for a in coming_places(session, member, now=now)
-        if a.status == AssignmentStatus.ASKED and a.shift.starts_at > now
-    ]
+    return still_asked(coming_places(session, member, now=now), now)
+
+
+def still_asked(places: Iterable[Assignment], now: datetime) -> list[Assignment]:
+    """Of a member's coming places, those asked about and still open to an answer."""
+    return [a for a in places if a.status == AssignmentStatus.ASKED and a.shift.starts_at > now]
 
 
 def coming_places(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
@@ -1193,10 +1197,8 @@ def answer(
             return
         problems = shift_problems(session, member, shift, now=now, exclude_assignment=assignment.id)
         if problems:
-            first = problems[0]
             raise DomainError(
-                (first if first[0].isupper() else f"You {_verb(first, True)}.")
-                + " You can say no: that is fine."
+                problem_sentence(problems[0], member, second_person=True) + " You can say no: that is fine."
             )
         caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=True)
         assignment.status = AssignmentStatus.ACCEPTED
@@ -1230,7 +1232,7 @@ def preferences(session: Session, member: Member) -> RotaPreferences:
         preferred_hours_week=None,
         show_open_when_paused=False,
         daily_digest=False,
-        reminder_hour=18,
+        reminder_hour=DEFAULT_REMINDER_HOUR,
     )
 
 
@@ -1241,7 +1243,7 @@ def save_preferences(
     preferred_hours_week: int | None,
     show_open_when_paused: bool,
     daily_digest: bool,
-    reminder_hour: int | None = 18,
+    reminder_hour: int | None = DEFAULT_REMINDER_HOUR,
 ) -> None:
     if preferred_hours_week is not None and not 0 <= preferred_hours_week <= 60:
         raise DomainError("Enter between 0 and 60 hours a week.", field="preferred_hours_week")
@@ -1469,7 +1471,7 @@ def send_shift_reminders(session: Session, *, base_url: str, now: datetime | Non
     )
     queued = 0
     for assignment_id, hour, prefs_id in due:
-        hour = 18 if prefs_id is None else hour  # members who never chose are reminded at 18:00
+        hour = DEFAULT_REMINDER_HOUR if prefs_id is None else hour  # None: they turned reminders off
         if hour is None or local.hour < hour:
             continue
         with write_transaction(session):
