@@ -587,6 +587,7 @@ def answer_exchange(
     proposer_id = found.assignment.member_id
     a_id, b_id = found.assignment_id, found.wanted_assignment_id
     shift_ids = sorted({found.assignment.shift_id, found.wanted.shift_id})
+    changed = False
     with write_transaction(session):
         for mid in sorted({proposer_id, member_id}):  # the usual order: members, shifts, the rest
             lock_member(session, mid)
@@ -608,10 +609,9 @@ def answer_exchange(
         if a.shift.starts_at <= now or b.shift.starts_at <= now:
             raise DomainError("One of these shifts has started, so they can no longer be swapped.")
         if _terms(a, b) != offer.terms:
-            offer.status, offer.closed_at = "declined", now
-            session.commit()
-            raise DomainError("One of these shifts has changed since the swap was offered, so it is closed.")
-        if not yes:
+            offer.status, offer.closed_at = "declined", now  # what was offered is not there any more
+            changed = True
+        elif not yes:
             offer.status, offer.closed_at = "declined", now
             mail.queue(
                 session,
@@ -621,39 +621,47 @@ def answer_exchange(
                 shift=a.shift,
                 fmt=format_dt,
             )
-            return
-        for held in (a, b):  # both give up their place, then each takes the other's by the rule
-            held.status, held.ended_at = AssignmentStatus.SWAPPED, now
-            _release_slot(session, held.shift_id)
-        session.flush()
-        take_place(
-            session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning
-        )
-        take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
-        offer.status, offer.taken_by_id, offer.closed_at = "taken", member_id, now
-        mail.queue(
-            session,
-            a.member.user.email,
-            "swap_exchanged",
-            name=a.member.first_name,
-            gave=a.shift,
-            got=b.shift,
-            fmt=format_dt,
-        )
+        else:
+            _exchange(session, offer, a, b, now=now, accept_cap_warning=accept_cap_warning)
+    if changed:  # the closing is kept; the member is told why nothing was swapped
+        raise DomainError("One of these shifts has changed since the swap was offered, so it is closed.")
+
+
+def _exchange(
+    session: Session,
+    offer: SwapOffer,
+    a: Assignment,
+    b: Assignment,
+    *,
+    now: datetime,
+    accept_cap_warning: bool,
+) -> None:
+    """Inside answer_exchange's transaction, locks held: both give up their place, then each takes
+    the other's by the claim rule (take_place)."""
+    proposer_id, member_id = a.member_id, b.member_id
+    for held in (a, b):
+        held.status, held.ended_at = AssignmentStatus.SWAPPED, now
+        _release_slot(session, held.shift_id)
+    session.flush()
+    take_place(session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning)
+    take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
+    offer.status, offer.taken_by_id, offer.closed_at = "taken", member_id, now
+    mail.queue(
+        session,
+        a.member.user.email,
+        "swap_exchanged",
+        name=a.member.first_name,
+        gave=a.shift,
+        got=b.shift,
+        fmt=format_dt,
+    )
+    for given, giver, taker in ((a.shift, a.member, b.member), (b.shift, b.member, a.member)):
         _tell_coordinators(
             session,
             "swap_done",
-            shift=a.shift,
-            giver=a.member.display_name,
-            taker=b.member.display_name,
-            fmt=format_dt,
-        )
-        _tell_coordinators(
-            session,
-            "swap_done",
-            shift=b.shift,
-            giver=b.member.display_name,
-            taker=a.member.display_name,
+            shift=given,
+            giver=giver.display_name,
+            taker=taker.display_name,
             fmt=format_dt,
         )
 
