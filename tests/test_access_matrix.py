@@ -24,7 +24,7 @@ from coop.auth.service import find_user, hash_password
 from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
 from coop.directory.models import DirectoryEntry
-from coop.governance.models import Proposal, SurplusShare
+from coop.governance.models import Proposal, ProposalComment, SurplusShare
 from coop.invoicing.models import CreditNote, Invoice, Payment
 from coop.members import erasure
 from coop.members.models import Member, Skill
@@ -111,6 +111,7 @@ GET  /pay/statements/<int:statement_id>.pdf L 403 403 200 403 403
 GET  /people L 403 403 403 403 403
 GET  /people/<int:user_id>/roles L 403 403 403 403 403
 GET  /proposals/<int:proposal_id> L 200 200 200 403 403
+GET  /comments/<int:comment_id>/edit L 200 404 404 403 403
 GET  /proposals/new L 200 200 200 403 403
 GET  /rates L 200 200 200 403 403
 GET  /reset/<token> 400 400 400 400 400 400
@@ -206,6 +207,11 @@ POST /pay/runs/<int:run_id>/delete L 403 403 * 403 403
 POST /pay/runs/<int:run_id>/finalise L 403 403 * 403 403
 POST /people/<int:user_id>/roles L 403 403 403 403 403
 POST /proposals/<int:proposal_id> L * 200 200 403 403
+POST /proposals/<int:proposal_id>/comments L * * * 403 403
+POST /proposals/<int:proposal_id>/decision L 403 403 403 403 403
+POST /comments/<int:comment_id>/edit L * 404 404 403 403
+POST /comments/<int:comment_id>/hide L 403 403 * 403 403
+POST /say/emails L * * * 403 403
 POST /proposals/new L * * * 403 403
 POST /reset/<token> 400 * * * * *
 POST /rota/autofill L 403 403 * 403 403
@@ -315,7 +321,8 @@ def coop(app, demo, make_web):
     )
     proposal = s.scalars(select(Proposal).where(Proposal.status == "open")).first()
     share = SurplusShare(proposal_id=proposal.id, member_id=chris.id, minutes=60, amount_pence=1000)
-    s.add(share)
+    comment = ProposalComment(proposal_id=proposal.id, member_id=chris.id, body="I agree")
+    s.add_all([share, comment])
     s.commit()
     invoice = s.scalars(
         select(Invoice).where(Invoice.client_id == client_a.id, Invoice.number.is_not(None))
@@ -358,6 +365,7 @@ def coop(app, demo, make_web):
         "session_id": s.scalars(select(SkillSession)).first().id,
         "proposal_id": proposal.id,
         "share_id": share.id,
+        "comment_id": comment.id,
         "action": "defer",
         "entry_id": entry.id,
         "request_id": req.id,

@@ -566,6 +566,8 @@ def _community(session: Session, skills: dict[str, Skill]) -> None:
     others = session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE).limit(6)).all()
     for m in others:
         governance.cast_vote(session, m, open_one.id, "for")
+    governance.add_comment(session, chris, open_one.id, "Yes please. Saturday mornings suit me best.")
+    governance.add_comment(session, others[-1], open_one.id, "Could we try the library room? It has a ramp.")
     past = governance.create_proposal(
         session,
         chris,
@@ -581,6 +583,13 @@ def _community(session: Session, skills: dict[str, Skill]) -> None:
     from coop.timeutil import utcnow
 
     governance.close(session, past.id, now=utcnow() + timedelta(days=2))
+    governance.record_decision(
+        session,
+        past.id,
+        "From next month, bus and train fares to interview panels are paid back as expenses.",
+        user_id=chris.user_id,
+        is_coordinator=False,
+    )
     starts, ends = local_span_to_utc(today + timedelta(days=9), time(14), time(16))
     lesson = skillshare.offer_session(
         session,

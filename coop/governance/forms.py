@@ -61,3 +61,39 @@ class TakeShareForm(FlaskForm):
     )
     confirm = HiddenField()
     submit = SubmitField("Put it in my pay")
+
+
+class CommentForm(FlaskForm):
+    # No length validator here: the service says how long it is and keeps nothing when it is too long.
+    body = TextAreaField(
+        "Your comment",
+        description="Plain text. You can change it for 15 minutes after posting.",
+        validators=[InputRequired("Write your comment first")],
+    )
+    submit = SubmitField("Post comment")
+
+
+class HideCommentForm(FlaskForm):
+    reason = StringField(
+        "Reason, shown in its place",
+        validators=[InputRequired("Say why it is hidden")],
+    )
+    submit = SubmitField("Hide comment")
+
+
+class DecisionForm(FlaskForm):
+    text = TextAreaField(
+        "What was decided, in words",
+        description="For the decisions log: what the co-op will now do, or not do, and when.",
+        validators=[InputRequired("Write what was decided")],
+    )
+    submit = SubmitField("Save the outcome")
+
+
+class ProposalEmailsForm(FlaskForm):
+    wanted = RadioField(
+        "Email me about new proposals and their results",
+        choices=[("yes", "Yes"), ("no", "No")],
+        validators=[InputRequired("Choose yes or no")],
+    )
+    submit = SubmitField("Save")

@@ -32,8 +32,12 @@ class Proposal(Base):
     votes_abstain: Mapped[int] = mapped_column(Integer, default=0)
     eligible_voters: Mapped[int] = mapped_column(Integer, default=0)
     outcome_statement: Mapped[str] = mapped_column(Text, default="")
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the closing job ran
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What was decided, in words, written by the proposer or a coordinator after voting closes.
+    decision_text: Mapped[str] = mapped_column(Text, default="")
+    decision_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[Member] = relationship(foreign_keys=[created_by_id], lazy="joined")
     subject_member: Mapped[Member | None] = relationship(foreign_keys=[subject_member_id], lazy="joined")
@@ -65,6 +69,33 @@ class Vote(Base):
     __table_args__ = (
         UniqueConstraint("proposal_id", "member_id"),  # one member, one vote
         CheckConstraint("choice IN ('for', 'against', 'abstain')", name="choice_known"),
+    )
+
+
+COMMENT_MAX = 4000
+
+
+class ProposalComment(Base):
+    """A member's plain-text comment in a proposal's discussion. The author may edit it for 15
+    minutes; a coordinator may hide it, and the reason is shown in its place."""
+
+    __tablename__ = "proposal_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    member: Mapped[Member] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(f"length(body) BETWEEN 1 AND {COMMENT_MAX}", name="body_length"),
+        CheckConstraint("hidden_at IS NULL OR length(hidden_reason) > 0", name="hidden_has_reason"),
     )
 
 

@@ -16,13 +16,13 @@ from coop.bookings.models import Shift
 from coop.caps import service as caps
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.governance.models import Proposal, SurplusShare, Vote
+from coop.governance.models import COMMENT_MAX, Proposal, ProposalComment, SurplusShare, Vote
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.money import format_pence
 from coop.pay.models import PayAdjustment
 from coop.pay.service import open_paydays
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, RotaPreferences
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, utcnow
@@ -49,6 +49,21 @@ def voters(session: Session) -> list[Member]:
     """Members who may vote: everyone who has not left (taking a break does not take the vote)."""
     stmt = select(Member).options(joinedload(Member.user)).where(Member.status != MemberStatus.LEFT)
     return list(session.scalars(stmt))
+
+
+def mailing_list(session: Session) -> list[Member]:
+    """Voters who want emails about proposals and results: those who said yes, and those who have
+    not chosen, unless they asked for fewer emails by turning shift reminders off."""
+    prefs = {p.member_id: p for p in session.scalars(select(RotaPreferences))}
+    return [m for m in voters(session) if _wants(prefs.get(m.id))]
+
+
+def _wants(prefs: RotaPreferences | None) -> bool:
+    if prefs is None:
+        return True
+    if prefs.proposal_emails is not None:
+        return prefs.proposal_emails
+    return prefs.reminder_hour is not None
 
 
 def create_proposal(session: Session, author: Member, data: ProposalData, *, today: date) -> Proposal:
@@ -81,7 +96,7 @@ def create_proposal(session: Session, author: Member, data: ProposalData, *, tod
     )
     session.add(proposal)
     session.flush()
-    for m in voters(session):
+    for m in mailing_list(session):
         mail.queue(
             session, m.user.email, "proposal_opened", name=m.first_name, proposal=proposal, fmt=format_dt
         )
@@ -189,7 +204,7 @@ def close(session: Session, proposal_id: int, *, now: datetime | None = None) ->
                 f"Not passed: {counts['for']} for, {counts['against']} against, "
                 f"{counts['abstain']} abstained."
             )
-        for m in members:
+        for m in mailing_list(session):
             mail.queue(session, m.user.email, "proposal_closed", name=m.first_name, proposal=proposal)
     return proposal
 
@@ -400,7 +415,10 @@ def open_proposals(session: Session) -> list[Proposal]:
 def decisions(session: Session) -> list[Proposal]:
     return list(
         session.scalars(
-            select(Proposal).where(Proposal.status == "closed").order_by(Proposal.closed_at.desc()).limit(200)
+            select(Proposal)
+            .where(Proposal.status == "closed")
+            .order_by(Proposal.closes_at.desc(), Proposal.id.desc())
+            .limit(200)
         )
     )
 
@@ -430,3 +448,146 @@ def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
 
 def coordinator_candidates(session: Session) -> Sequence[Member]:
     return [m for m in voters(session) if Role.COORDINATOR not in m.user.role_names]
+
+
+# --- what was decided, in words ----------------------------------------------------------------
+
+DECISION_MAX = 2000
+
+
+def can_record_decision(proposal: Proposal, user_id: int, is_coordinator: bool) -> bool:
+    return proposal.status == "closed" and (is_coordinator or proposal.created_by.user_id == user_id)
+
+
+def record_decision(
+    session: Session, proposal_id: int, text: str, *, user_id: int, is_coordinator: bool
+) -> Proposal:
+    """The proposer or a coordinator says, in words, what was decided, once voting has closed.
+    It can be corrected later; the decisions log shows the latest words and who wrote them."""
+    words = text.strip()
+    if not words:
+        raise DomainError("Write what was decided, in a sentence or two.", field="text")
+    if len(words) > DECISION_MAX:
+        raise DomainError(f"Keep it to {DECISION_MAX:,} characters (this is {len(words):,}).", field="text")
+    with write_transaction(session):
+        proposal = lock(session, Proposal, proposal_id)
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status != "closed":
+            raise DomainError("Voting has not closed yet: the outcome can be written once it has.")
+        if not can_record_decision(proposal, user_id, is_coordinator):
+            raise DomainError("Only the member who raised it or a coordinator can write the outcome.")
+        proposal.decision_text, proposal.decision_by_id, proposal.decision_at = words, user_id, utcnow()
+    return proposal
+
+
+# --- discussion --------------------------------------------------------------------------------
+
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+def comments(session: Session, proposal_id: int) -> list[ProposalComment]:
+    return list(
+        session.scalars(
+            select(ProposalComment)
+            .where(ProposalComment.proposal_id == proposal_id)
+            .order_by(ProposalComment.created_at, ProposalComment.id)
+        )
+    )
+
+
+def _comment_text(text: str) -> str:
+    body = text.replace("\r\n", "\n").strip()
+    if not body:
+        raise DomainError("Write your comment first.", field="body")
+    if len(body) > COMMENT_MAX:
+        raise DomainError(
+            f"Comments can be up to {COMMENT_MAX:,} characters; this one is {len(body):,}. "
+            "Shorten it, or say it in two comments.",
+            field="body",
+        )
+    return body
+
+
+def add_comment(
+    session: Session, member: Member, proposal_id: int, text: str, *, now: datetime | None = None
+) -> ProposalComment:
+    """A member comments while voting is open. Plain text: shown as written, never as markup."""
+    now = now or utcnow()
+    body = _comment_text(text)
+    if member.status == MemberStatus.LEFT:
+        raise DomainError("Only current members can comment.")
+    with write_transaction(session):
+        proposal = lock(session, Proposal, proposal_id)
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status != "open" or proposal.closes_at <= now:
+            raise DomainError("The discussion closed when voting closed.")
+        comment = ProposalComment(proposal_id=proposal_id, member_id=member.id, body=body, created_at=now)
+        session.add(comment)
+    return comment
+
+
+def can_edit(comment: ProposalComment, member_id: int, now: datetime) -> bool:
+    return (
+        comment.member_id == member_id
+        and comment.hidden_at is None
+        and now - comment.created_at <= EDIT_WINDOW
+    )
+
+
+def edit_comment(
+    session: Session, member: Member, comment_id: int, text: str, *, now: datetime | None = None
+) -> ProposalComment:
+    """The author may change their comment for 15 minutes after writing it."""
+    now = now or utcnow()
+    body = _comment_text(text)
+    member_id = member.id
+    with write_transaction(session):
+        comment = lock(session, ProposalComment, comment_id)
+        if comment is None or comment.member_id != member_id:
+            raise NotFound("No such comment.")
+        if comment.hidden_at is not None:
+            raise DomainError("A coordinator has hidden this comment, so it cannot be changed.")
+        if now - comment.created_at > EDIT_WINDOW:
+            raise DomainError("Comments can be changed for 15 minutes after writing. Add a new one instead.")
+        comment.body, comment.edited_at = body, now
+    return comment
+
+
+def hide_comment(session: Session, comment_id: int, reason: str, *, actor_id: int) -> ProposalComment:
+    """A coordinator hides a comment, kindly: the reason is shown where the comment was."""
+    why = " ".join(reason.split())
+    if not why:
+        raise DomainError("Say why it is hidden; the reason is shown in its place.", field="reason")
+    if len(why) > 300:
+        raise DomainError("Keep the reason to 300 characters.", field="reason")
+    with write_transaction(session):
+        comment = lock(session, ProposalComment, comment_id)
+        if comment is None:
+            raise NotFound("No such comment.")
+        if comment.hidden_at is None:
+            comment.hidden_at = utcnow()
+        comment.hidden_by_id, comment.hidden_reason = actor_id, why
+        record(
+            session,
+            actor_id,
+            "comment.hidden",
+            ("proposal", comment.proposal_id),
+            {},
+            {"comment": comment.id},
+        )
+    return comment
+
+
+def set_proposal_emails(session: Session, member: Member, wanted: bool) -> None:
+    from coop.rota.service import preferences
+
+    with write_transaction(session):
+        prefs = preferences(session, member)
+        prefs.proposal_emails = wanted
+        session.add(prefs)
+
+
+def wants_proposal_emails(session: Session, member: Member) -> bool:
+    return _wants(session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id)))

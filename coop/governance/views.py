@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
@@ -12,9 +13,20 @@ from coop.caps.service import CapWarning
 from coop.db import db
 from coop.errors import DomainError
 from coop.governance import service
-from coop.governance.forms import ProposalForm, ShareForm, TakeShareForm, VoteForm
+from coop.governance.forms import (
+    CommentForm,
+    DecisionForm,
+    HideCommentForm,
+    ProposalEmailsForm,
+    ProposalForm,
+    ShareForm,
+    TakeShareForm,
+    VoteForm,
+)
+from coop.governance.models import Proposal, ProposalComment
+from coop.members.service import member_for_user
 from coop.money import parse_pounds, pounds_field
-from coop.timeutil import format_date, today_london
+from coop.timeutil import format_date, today_london, utcnow
 from coop.web import current_member, form_error
 
 bp = Blueprint("governance", __name__)
@@ -28,9 +40,32 @@ def index() -> Page:
     member = current_member()
     proposals = service.open_proposals(db.session)
     mine = {p.id: service.my_vote(db.session, member, p.id) for p in proposals}
+    wanted = service.wants_proposal_emails(db.session, member)
     return render_template(
-        "governance/index.html", proposals=proposals, mine=mine, decisions=service.decisions(db.session)[:5]
+        "governance/index.html",
+        proposals=proposals,
+        mine=mine,
+        decisions=service.decisions(db.session)[:5],
+        emails_form=ProposalEmailsForm(wanted="yes" if wanted else "no"),
     )
+
+
+@bp.route("/say/emails", methods=["POST"])
+@roles("member")
+def emails() -> Page:
+    form = ProposalEmailsForm()
+    if form.validate_on_submit():
+        wanted = form.wanted.data == "yes"
+        service.set_proposal_emails(db.session, current_member(), wanted)
+        flash(
+            "Saved: we will email you about new proposals and results."
+            if wanted
+            else "Saved: no emails about proposals. They are always here on this page.",
+            "success",
+        )
+    else:
+        flash("Choose yes or no.", "error")
+    return redirect(url_for("governance.index"))
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
@@ -63,35 +98,146 @@ def new() -> Page:
                 db.session.rollback()
                 form_error(form, e)
             else:
-                flash("Your proposal is open for votes. Every member has been emailed.", "success")
+                flash(
+                    "Your proposal is open for votes. Members who get emails about proposals have been told.",
+                    "success",
+                )
                 return redirect(url_for("governance.proposal", proposal_id=proposal.id))
     return render_template("governance/new.html", form=form)
 
 
-@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
-@roles("member")
-def proposal(proposal_id: int) -> Page:
-    service.close_due(db.session)
-    member = current_member()
-    p = service.get_proposal(db.session, proposal_id)
-    current = service.my_vote(db.session, member, proposal_id)
-    form = VoteForm(choice=current or None)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            service.cast_vote(db.session, member, proposal_id, form.choice.data or "")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash("Your vote is counted. You can change it until voting closes.", "success")
-        return redirect(url_for("governance.proposal", proposal_id=proposal_id))
+def _proposal_page(proposal: Proposal, **forms: object) -> str:
+    """The proposal, its discussion and result, with whichever form came back with errors."""
+    member = member_for_user(db.session, current_user.id)
+    current = service.my_vote(db.session, member, proposal.id) if member else ""
+    is_coordinator = current_user.has_role("coordinator")
+    comments, now = service.comments(db.session, proposal.id), utcnow()
+    defaults: dict[str, object] = {
+        "form": VoteForm(choice=current or None),
+        "comment_form": CommentForm(formdata=None),
+        "hide_form": HideCommentForm(formdata=None),
+        "blank_hide_form": HideCommentForm(formdata=None),
+        "hide_id": None,
+        "decision_form": DecisionForm(formdata=None, text=proposal.decision_text),
+    }
+    defaults.update(forms)
     return render_template(
         "governance/proposal.html",
-        p=p,
-        form=form,
+        p=proposal,
+        member=member,
         current=current,
-        counts=service.tally(db.session, proposal_id) if p.status == "closed" else None,
+        comments=comments,
+        editable={c.id for c in comments if member and service.can_edit(c, member.id, now)},
+        is_coordinator=is_coordinator,
+        can_decide=service.can_record_decision(proposal, current_user.id, is_coordinator),
+        **defaults,
     )
+
+
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@roles("member", "coordinator")
+def proposal(proposal_id: int) -> Page:
+    service.close_due(db.session)
+    p = service.get_proposal(db.session, proposal_id)
+    if request.method == "POST":
+        member = current_member()
+        form = VoteForm()
+        if form.validate_on_submit():
+            try:
+                service.cast_vote(db.session, member, proposal_id, form.choice.data or "")
+            except DomainError as e:
+                db.session.rollback()
+                flash(e.message, "error")
+            else:
+                flash("Your vote is counted. You can change it until voting closes.", "success")
+            return redirect(url_for("governance.proposal", proposal_id=proposal_id))
+        return _proposal_page(p, form=form)
+    return _proposal_page(p)
+
+
+@bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
+@roles("member")
+def comment(proposal_id: int) -> Page:
+    member = current_member()
+    p = service.get_proposal(db.session, proposal_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            c = service.add_comment(db.session, member, proposal_id, form.body.data or "")
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Your comment is posted.", "success")
+            return redirect(url_for("governance.proposal", proposal_id=proposal_id, _anchor=f"c-{c.id}"))
+    return _proposal_page(p, comment_form=form)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@roles("member")
+def edit_comment(comment_id: int) -> Page:
+    member = current_member()
+    c = db.session.get(ProposalComment, comment_id)
+    if c is None or c.member_id != member.id:
+        abort(404)
+    form = CommentForm(body=c.body)
+    form.submit.label.text = "Save changes"
+    if form.validate_on_submit():
+        try:
+            service.edit_comment(db.session, member, comment_id, form.body.data or "")
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("Your comment is changed.", "success")
+            return redirect(url_for("governance.proposal", proposal_id=c.proposal_id, _anchor=f"c-{c.id}"))
+    return render_template("governance/edit_comment.html", form=form, c=c)
+
+
+@bp.route("/comments/<int:comment_id>/hide", methods=["POST"])
+@roles("coordinator")
+def hide_comment(comment_id: int) -> Page:
+    c = db.session.get(ProposalComment, comment_id)
+    if c is None:
+        abort(404)
+    p = service.get_proposal(db.session, c.proposal_id)
+    form = HideCommentForm()
+    if form.validate_on_submit():
+        try:
+            service.hide_comment(db.session, comment_id, form.reason.data or "", actor_id=current_user.id)
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("The comment is hidden; your reason is shown in its place.", "success")
+            return redirect(url_for("governance.proposal", proposal_id=p.id, _anchor=f"c-{comment_id}"))
+    return _proposal_page(p, hide_form=form, hide_id=comment_id)
+
+
+@bp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
+@roles("member", "coordinator")
+def decision(proposal_id: int) -> Page:
+    p = service.get_proposal(db.session, proposal_id)
+    is_coordinator = current_user.has_role("coordinator")
+    if not service.can_record_decision(p, current_user.id, is_coordinator):
+        abort(403)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            service.record_decision(
+                db.session,
+                proposal_id,
+                form.text.data or "",
+                user_id=current_user.id,
+                is_coordinator=is_coordinator,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash("The outcome is saved and shown in the decisions log.", "success")
+            return redirect(url_for("governance.proposal", proposal_id=proposal_id))
+    return _proposal_page(p, decision_form=form)
 
 
 @bp.route("/decisions")

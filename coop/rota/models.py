@@ -151,6 +151,9 @@ class RotaPreferences(Base):
     # never chose are reminded at 18:00 (rows from before: the migration's default).
     reminder_hour: Mapped[int | None] = mapped_column(Integer)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Emails about new proposals and their results: None until the member chooses, which means
+    # yes, unless they asked for fewer emails by turning shift reminders off.
+    proposal_emails: Mapped[bool | None] = mapped_column()
 
     __table_args__ = (
         CheckConstraint("preferred_hours_week BETWEEN 0 AND 60", name="preferred_hours_range"),
