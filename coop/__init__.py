@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from coop.governance.views import bp as governance_bp
     from coop.home.views import bp as home_bp
     from coop.integrity.views import bp as integrity_bp
+    from coop.invoicing.link_views import bp as invoice_links_bp
     from coop.invoicing.views import bp as invoicing_bp
     from coop.members.views import bp as members_bp
     from coop.pay.views import bp as pay_bp
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         timesheets_bp,
         pay_bp,
         invoicing_bp,
+        invoice_links_bp,
         integrity_bp,
         governance_bp,
         skillshare_bp,

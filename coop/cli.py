@@ -77,6 +77,7 @@ def demo() -> None:
             progress=bar.update,
             render_html=invoice_html,
             invoice_dir=Path(current_app.config["INVOICE_DIR"]),
+            base_url=current_app.config["BASE_URL"],
         )
     click.echo("Demo data loaded." if created else "Demo data was already there.")
     _print_logins()
@@ -207,6 +208,7 @@ def invoice_run(period: str, issue: bool) -> None:
                 render_html=invoice_html,
                 invoice_dir=Path(current_app.config["INVOICE_DIR"]),
                 actor_id=None,
+                base_url=current_app.config["BASE_URL"],
                 workers=os.cpu_count() or 1,
                 progress=bar.update,
             )
@@ -220,7 +222,13 @@ def send_reminders() -> None:
     from coop.invoicing import service as invoicing
     from coop.timeutil import today_london
 
-    click.echo(f"Queued {invoicing.send_reminders(db.session, today_london())} invoice reminder(s).")
+    count = invoicing.send_reminders(
+        db.session,
+        today_london(),
+        invoice_dir=Path(current_app.config["INVOICE_DIR"]),
+        base_url=current_app.config["BASE_URL"],
+    )
+    click.echo(f"Queued {count} invoice reminder(s).")
 
 
 @cli.command("send-shift-reminders")

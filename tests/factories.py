@@ -95,9 +95,8 @@ def service(
 def client(session: Session, name: str | None = None, contact_email: str | None = None, **kw: Any) -> Any:
     from coop.bookings.models import Client, ClientContact
 
-    c = Client(
-        name=name or f"Client {next(_seq)}", address="1 Test Street", billing_email="bills@example.org", **kw
-    )
+    kw.setdefault("billing_email", "bills@example.org")
+    c = Client(name=name or f"Client {next(_seq)}", address="1 Test Street", **kw)
     session.add(c)
     if contact_email:
         u = user(session, contact_email, ("client",))

@@ -112,6 +112,8 @@ GET  /people L 403 403 403 403 403
 GET  /people/<int:user_id>/roles L 403 403 403 403 403
 GET  /proposals/<int:proposal_id> L 200 200 200 403 403
 GET  /comments/<int:comment_id>/edit L 200 404 404 403 403
+GET  /invoice-link/<token> 404 404 404 404 404 404
+GET  /invoice-link/<token>/<kind>.pdf 404 404 404 404 404 404
 GET  /proposals/new L 200 200 200 403 403
 GET  /rates L 200 200 200 403 403
 GET  /reset/<token> 400 400 400 400 400 400
@@ -212,6 +214,7 @@ POST /proposals/<int:proposal_id>/decision L 403 403 403 403 403
 POST /comments/<int:comment_id>/edit L * 404 404 403 403
 POST /comments/<int:comment_id>/hide L 403 403 * 403 403
 POST /say/emails L * * * 403 403
+POST /invoices/<int:invoice_id>/links/revoke L 403 403 R 403 403
 POST /proposals/new L * * * 403 403
 POST /reset/<token> 400 * * * * *
 POST /rota/autofill L 403 403 * 403 403
@@ -378,6 +381,8 @@ def coop(app, demo, make_web):
         "/swaps/<int:offer_id>/withdraw": {"offer_id": swap.id},
         "/calendar/client/<token>.ics": {"token": client_a.feed_token},
         "/invite/<token>": {"token": "not-a-real-token"},
+        "/invoice-link/<token>": {"token": "not-a-real-token"},
+        "/invoice-link/<token>/<kind>.pdf": {"token": "not-a-real-token", "kind": "invoice"},
         "/reset/<token>": {"token": "not-a-real-token"},
     }
     return webs, ids

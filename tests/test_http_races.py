@@ -386,7 +386,13 @@ def test_eight_full_credit_notes_at_once_credit_it_once(live):
     approved_work(s, client)
     [draft] = invoicing.invoice_run(s, *period())
     invoice = invoicing.issue(
-        s, draft.id, today=today_london(), render_html=simple_html, invoice_dir=live.invoice_dir, actor_id=1
+        s,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=live.invoice_dir,
+        base_url="http://coop.test",
+        actor_id=1,
     )
     amount = f"{invoice.gross_pence / 100:.2f}"
     pages = at_once(
@@ -421,7 +427,13 @@ def test_a_payment_reversed_twice_at_once(live):
     approved_work(s, client)
     [draft] = invoicing.invoice_run(s, *period())
     invoice = invoicing.issue(
-        s, draft.id, today=today_london(), render_html=simple_html, invoice_dir=live.invoice_dir, actor_id=1
+        s,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=live.invoice_dir,
+        base_url="http://coop.test",
+        actor_id=1,
     )
     invoicing.record_payment(
         s,

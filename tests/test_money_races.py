@@ -57,7 +57,7 @@ def books_are_whole(session, invoice_dir: Path) -> None:
 def _invoice_op(session, op, invoice_id, invoice_dir):
     kw = {"today": today_london(), "invoice_dir": Path(invoice_dir), "actor_id": 1}
     if op == "issue":  # as the view does: by id, so a draft deleted a moment ago is reported
-        invoicing.issue(session, invoice_id, render_html=simple_html, **kw)
+        invoicing.issue(session, invoice_id, render_html=simple_html, base_url="http://coop.test", **kw)
         return
     invoice = invoicing.get_invoice(session, invoice_id)
     if op == "delete":
@@ -157,7 +157,13 @@ def test_issue_racing_an_edit_freezes_what_was_issued(db_url, session, tmp_path,
 def test_eight_full_credit_notes_at_once_credit_it_once(db_url, session, tmp_path):
     draft = _draft(session)
     invoicing.issue(
-        session, draft.id, today=today_london(), render_html=simple_html, invoice_dir=tmp_path, actor_id=1
+        session,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=tmp_path,
+        base_url="http://coop.test",
+        actor_id=1,
     )
     results = outcomes(run_parallel(db_url, _invoice_op, [("credit", draft.id, str(tmp_path))] * 8))
     assert len(results["ok"]) == 1
@@ -188,7 +194,13 @@ def test_four_invoice_runs_at_once_bill_work_once(db_url, session, tmp_path):
 def test_payment_reversed_twice_at_once_is_reversed_once(db_url, session, tmp_path):
     draft = _draft(session)
     invoicing.issue(
-        session, draft.id, today=today_london(), render_html=simple_html, invoice_dir=tmp_path, actor_id=1
+        session,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=tmp_path,
+        base_url="http://coop.test",
+        actor_id=1,
     )
     _invoice_op(session, "pay", draft.id, str(tmp_path))
     results = outcomes(
@@ -460,7 +472,13 @@ def test_visit_cancelled_while_members_claim_it(db_url, session):
 def test_verify_catches_each_kind_of_corruption(session, tmp_path):
     draft = _draft(session)
     invoice = invoicing.issue(
-        session, draft.id, today=today_london(), render_html=simple_html, invoice_dir=tmp_path, actor_id=1
+        session,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=tmp_path,
+        base_url="http://coop.test",
+        actor_id=1,
     )
     invoicing.credit_note(
         session,

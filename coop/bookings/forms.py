@@ -63,6 +63,7 @@ class ClientForm(FlaskForm):
         choices=[("shift", "One line per visit"), ("service", "One line per service")],
     )
     confirms_work = BooleanField("Ask this client to confirm that the work happened")
+    wants_einvoice = BooleanField("Attach the e-invoice (Factur-X) to their invoice emails too")
     submit = SubmitField("Save client")
 
 

@@ -72,6 +72,7 @@ class Client(Base):
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
     invoice_grouping: Mapped[str] = mapped_column(String(10), default="shift")
     confirms_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    wants_einvoice: Mapped[bool] = mapped_column(Boolean, default=False)  # Factur-X with invoice emails
     feed_token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -189,6 +189,7 @@ class ClientData:
     payment_terms_days: int
     invoice_grouping: str = "shift"
     confirms_work: bool = False
+    wants_einvoice: bool = False
 
 
 def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
@@ -211,6 +212,7 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
     client.payment_terms_days = data.payment_terms_days
     client.invoice_grouping = data.invoice_grouping
     client.confirms_work = data.confirms_work
+    client.wants_einvoice = data.wants_einvoice
     session.commit()
     return client
 

@@ -175,6 +175,7 @@ def edit_client(client_id: int | None = None) -> Page:
             payment_terms_days=form.payment_terms_days.data or 0,
             invoice_grouping=form.invoice_grouping.data or "",
             confirms_work=bool(form.confirms_work.data),
+            wants_einvoice=bool(form.wants_einvoice.data),
         )
         try:
             saved = bookings.save_client(db.session, data, client)

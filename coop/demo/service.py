@@ -77,6 +77,7 @@ def load_demo(
     *,
     render_html: Callable[[Any], str] | None = None,
     invoice_dir: Path | None = None,
+    base_url: str = "http://127.0.0.1:5000",
 ) -> bool:
     """Load the demo co-op unless it is already there. Returns True when it created it. With a
     renderer and a folder, it also issues an invoice (so every booking state is there)."""
@@ -130,7 +131,7 @@ def load_demo(
     step(20)
     _load_business(session, skills, client_user, coordinator.id, rng)
     if render_html is not None and invoice_dir is not None:
-        _invoiced_fortnight(session, coordinator.id, render_html, invoice_dir)
+        _invoiced_fortnight(session, coordinator.id, render_html, invoice_dir, base_url)
     _community(session, skills)
     _chris_limit_and_offer(session)
     step(20)
@@ -441,7 +442,11 @@ def _last_week(
 
 
 def _invoiced_fortnight(
-    session: Session, coordinator_id: int, render_html: Callable[[Any], str], invoice_dir: Path
+    session: Session,
+    coordinator_id: int,
+    render_html: Callable[[Any], str],
+    invoice_dir: Path,
+    base_url: str,
 ) -> None:
     """Work from two weeks ago, approved, invoiced and part-paid."""
     from datetime import time, timedelta
@@ -505,6 +510,7 @@ def _invoiced_fortnight(
             render_html=render_html,
             invoice_dir=invoice_dir,
             actor_id=coordinator_id,
+            base_url=base_url,
         )
         invoicing.record_payment(
             session,

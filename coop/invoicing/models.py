@@ -211,3 +211,23 @@ class CreditUse(Base):
         CheckConstraint("(kind = 'applied') = (to_invoice_id IS NOT NULL)", name="applied_has_target"),
         CheckConstraint("to_invoice_id IS NULL OR to_invoice_id != from_invoice_id", name="not_to_itself"),
     )
+
+
+class InvoiceLink(Base):
+    """A link, sent in an invoice email, that opens that one invoice without an account (billing
+    addresses often have none). The link carries a random 256-bit token; only its SHA-256 is kept,
+    so a changed link matches nothing. It expires, and a coordinator can turn it off."""
+
+    __tablename__ = "invoice_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_to: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_made"),)

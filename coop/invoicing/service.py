@@ -23,7 +23,7 @@ from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Shift, ShiftStatus
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.invoicing import einvoice
+from coop.invoicing import einvoice, sending
 from coop.invoicing.models import (
     CreditNote,
     CreditUse,
@@ -34,7 +34,6 @@ from coop.invoicing.models import (
     Payment,
 )
 from coop.invoicing.totals import totals
-from coop.mail import service as mail
 from coop.money import apply_rate, format_pence, round_pence
 from coop.rota.models import Assignment
 from coop.settings import service as settings
@@ -435,6 +434,7 @@ def issue(
     render_html: RenderHtml,
     invoice_dir: Path,
     actor_id: int | None,
+    base_url: str,
 ) -> Invoice:
     """Issue one draft (see issue_many)."""
     return issue_many(
@@ -444,6 +444,7 @@ def issue(
         render_html=render_html,
         invoice_dir=invoice_dir,
         actor_id=actor_id,
+        base_url=base_url,
     )[0]
 
 
@@ -455,13 +456,16 @@ def issue_many(
     render_html: RenderHtml,
     invoice_dir: Path,
     actor_id: int | None,
+    base_url: str,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> list[Invoice]:
     """Give each draft the next number, fix its dates, details and totals, render its PDF/A-3
     and its Factur-X twin, store their SHA-256 and freeze it. All in one transaction holding
     the number sequence's row lock: a failure leaves no number used, and parallel issuing never
-    duplicates or skips one. With workers > 1 the PDFs are rendered in that many processes."""
+    duplicates or skips one. With workers > 1 the PDFs are rendered in that many processes.
+    Each invoice is emailed to the billing address with its PDF and a link (`base_url` is the
+    site's address, for the link)."""
     from coop.bookings.service import complete_finished_bookings
 
     complete_finished_bookings(session)  # so bookings whose work is all invoiced can say so
@@ -507,8 +511,14 @@ def issue_many(
                 {},
                 {"gross_pence": invoice.gross_pence, "client": invoice.client.name},
             )
-            mail.queue(
-                session, invoice.client.billing_email, "invoice_issued", invoice=invoice, money=format_pence
+            sending.queue_invoice_email(
+                session,
+                invoice,
+                "invoice_issued",
+                pdf=pdf,
+                einvoice_pdf=fx,
+                base_url=base_url,
+                money=format_pence,
             )
     return invoices
 
@@ -952,49 +962,66 @@ def overdue_count(session: Session, today: date) -> int:
     return session.scalar(select(func.count()).select_from(Invoice).where(*_overdue_where(today))) or 0
 
 
-def send_reminders(session: Session, today: date, *, now: datetime | None = None) -> int:
+def send_reminders(
+    session: Session,
+    today: date,
+    *,
+    invoice_dir: Path,
+    base_url: str,
+    now: datetime | None = None,
+) -> int:
     """Email a reminder for each overdue invoice, at most once per reminder interval. Each is
     claimed with a conditional update before its email is queued, so two runs at once never send
-    one twice."""
+    one twice. An invoice whose stored PDF fails its check is skipped (and left unclaimed) so the
+    others still go; `coop verify` reports it."""
     now = now or utcnow()
     since = now - timedelta(days=settings.get(session, "reminder_interval_days"))
     sent = 0
     for invoice_id in [i.id for i in overdue(session, today)]:
-        with write_transaction(session):
-            claimed = session.execute(
-                update(Invoice)
-                .where(
-                    Invoice.id == invoice_id,
-                    or_(Invoice.last_reminder_at.is_(None), Invoice.last_reminder_at < since),
+        try:
+            with write_transaction(session):
+                claimed = session.execute(
+                    update(Invoice)
+                    .where(
+                        Invoice.id == invoice_id,
+                        or_(Invoice.last_reminder_at.is_(None), Invoice.last_reminder_at < since),
+                    )
+                    .values(last_reminder_at=now)
+                    .execution_options(synchronize_session=False)
                 )
-                .values(last_reminder_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount == 1:  # type: ignore[attr-defined]
-                invoice = session.get(Invoice, invoice_id)
-                assert invoice is not None
-                _queue_reminder(session, invoice, today)
-                sent += 1
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    invoice = session.get(Invoice, invoice_id)
+                    assert invoice is not None
+                    _queue_reminder(session, invoice, today, invoice_dir=invoice_dir, base_url=base_url)
+                    sent += 1
+        except TamperedError:
+            continue  # rolled back: not claimed, nothing queued
     return sent
 
 
-def remind_now(session: Session, invoice_id: int, *, actor_id: int, today: date) -> None:
+def remind_now(
+    session: Session, invoice_id: int, *, actor_id: int, today: date, invoice_dir: Path, base_url: str
+) -> None:
     """A coordinator sends a reminder now, from the invoice's page (automatic ones carry on)."""
     with write_transaction(session):
         invoice = _locked_issued(session, invoice_id)
         if balance_pence(invoice) <= 0:
             raise DomainError("Nothing is owed on this invoice, so there is nothing to remind about.")
-        _queue_reminder(session, invoice, today)
+        _queue_reminder(session, invoice, today, invoice_dir=invoice_dir, base_url=base_url)
         invoice.last_reminder_at = utcnow()
         record(session, actor_id, "invoice.reminder", ("invoice", invoice.number), {}, {})
 
 
-def _queue_reminder(session: Session, invoice: Invoice, today: date) -> None:
-    mail.queue(
+def _queue_reminder(
+    session: Session, invoice: Invoice, today: date, *, invoice_dir: Path, base_url: str
+) -> None:
+    sending.queue_invoice_email(
         session,
-        invoice.client.billing_email,
+        invoice,
         "invoice_reminder",
-        invoice=invoice,
+        pdf=read_pdf(invoice, invoice_dir),
+        einvoice_pdf=read_pdf(invoice, invoice_dir, facturx=True) if invoice.client.wants_einvoice else b"",
+        base_url=base_url,
         balance=balance_pence(invoice),
         money=format_pence,
         days=max(0, (today - invoice.due_date).days) if invoice.due_date else 0,

@@ -16,7 +16,7 @@ from coop.audit.service import record
 from coop.bookings import service as bookings
 from coop.db import db
 from coop.errors import DomainError, Forbidden, NotFound
-from coop.invoicing import einvoice, service
+from coop.invoicing import einvoice, sending, service
 from coop.invoicing.forms import (
     CreditForm,
     CreditUseForm,
@@ -30,7 +30,7 @@ from coop.invoicing.forms import (
 from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
 from coop.money import format_pence, pounds_field
-from coop.timeutil import today_london
+from coop.timeutil import today_london, utcnow
 from coop.web import ActionForm, db_id, parse_decimal, pdf_response
 
 bp = Blueprint("invoicing", __name__)
@@ -145,6 +145,8 @@ def detail(invoice_id: int) -> Page:
         reverse_form=ReverseForm(),
         use_form=_credit_use_form(invoice),
         action=ActionForm(),
+        links=sending.links_for(db.session, invoice.id),
+        now=utcnow(),
     )
 
 
@@ -166,7 +168,14 @@ def _credit_use_form(invoice: Invoice) -> CreditUseForm:
 def remind(invoice_id: int) -> Page:
     if ActionForm().validate_on_submit():
         try:
-            service.remind_now(db.session, invoice_id, actor_id=current_user.id, today=today_london())
+            service.remind_now(
+                db.session,
+                invoice_id,
+                actor_id=current_user.id,
+                today=today_london(),
+                invoice_dir=_dir(),
+                base_url=current_app.config["BASE_URL"],
+            )
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
@@ -305,6 +314,7 @@ def issue(invoice_id: int) -> Page:
                 render_html=invoice_html,
                 invoice_dir=_dir(),
                 actor_id=current_user.id,
+                base_url=current_app.config["BASE_URL"],
             )
         except DomainError as e:
             db.session.rollback()

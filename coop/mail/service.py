@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coop.config import RESOURCES
 from coop.db import write_transaction
-from coop.mail.models import OutboxMessage
+from coop.mail.models import OutboxAttachment, OutboxMessage
 from coop.timeutil import utcnow
 
 _env = Environment(
@@ -42,10 +42,27 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     return first.removeprefix("Subject: ").strip(), body.lstrip("\n")
 
 
-def queue(session: Session, to: str, template: str, **context: Any) -> OutboxMessage:
-    """Add an email to the outbox in the caller's transaction."""
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # e.g. "application/pdf"
+    data: bytes
+
+
+def queue(
+    session: Session, to: str, template: str, *, attachments: Sequence[Attachment] = (), **context: Any
+) -> OutboxMessage:
+    """Add an email to the outbox in the caller's transaction, with any files it carries."""
     subject, body = render(template, **context)
-    message = OutboxMessage(to_address=to, subject=subject, body=body)
+    message = OutboxMessage(
+        to_address=to,
+        subject=subject,
+        body=body,
+        attachments=[
+            OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
+            for a in attachments
+        ],
+    )
     session.add(message)
     return message
 
@@ -109,6 +126,9 @@ def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
     email["Date"] = format_datetime(message.created_at)
     email.set_content(message.body)
+    for a in message.attachments:
+        maintype, _, subtype = a.content_type.partition("/")
+        email.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename)
     return email
 
 

@@ -358,7 +358,7 @@ def coordinator_emails(session: Session) -> list[str]:
     return [u.email for u in auth.users_with_role(session, Role.COORDINATOR) if u.active]
 
 
-def _tell_coordinators(session: Session, template: str, **context: object) -> None:
+def _tell_coordinators(session: Session, template: str, **context: Any) -> None:
     for to in coordinator_emails(session):
         mail.queue(session, to, template, **context)
 

@@ -241,6 +241,14 @@ SPECS: dict[str, SettingSpec] = {
             maximum=90,
         ),
         SettingSpec(
+            "invoice_link_days",
+            "Days a link in an invoice email keeps working",
+            "int",
+            90,
+            minimum=1,
+            maximum=365,
+        ),
+        SettingSpec(
             "quorum_percent", "Quorum (% of members who must vote)", "percent", 25, minimum=0, maximum=100
         ),
         SettingSpec(

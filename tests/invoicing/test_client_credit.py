@@ -32,7 +32,13 @@ def two_invoices(session, tmp_path, client):
         [draft] = invoicing.invoice_run(session, *period())
         out.append(
             invoicing.issue(
-                session, draft.id, today=long_ago, render_html=simple_html, invoice_dir=tmp_path, actor_id=1
+                session,
+                draft.id,
+                today=long_ago,
+                render_html=simple_html,
+                invoice_dir=tmp_path,
+                base_url="http://coop.test",
+                actor_id=1,
             )
         )
     return out
@@ -78,7 +84,10 @@ def test_an_overpayment_pays_another_invoice_and_the_rest_is_refunded(web, sessi
     a, b = session.get(Invoice, a.id), session.get(Invoice, b.id)
     assert invoicing.display_status(b, today_london()) == "paid"
     assert b.id not in [i.id for i in invoicing.overdue(session, today_london())]
-    assert invoicing.send_reminders(session, today_london()) == 0
+    assert (
+        invoicing.send_reminders(session, today_london(), invoice_dir=tmp_path, base_url="http://coop.test")
+        == 0
+    )
     assert not session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("%reminder%"))).all()
     assert invoicing.balance_pence(a) == -1_000
     web.post(f"/invoices/{a.id}/credit", {"to_invoice_id": "0", "amount": "10.00", "reference": "BACS 123"})
@@ -114,7 +123,7 @@ def test_the_same_credit_used_twice_at_once_is_used_once(db_url, session, tmp_pa
 
 def test_a_coordinator_sends_a_reminder_now(web, session, tmp_path):
     client = factories.client(session, "Corner Bakery")
-    a, _ = two_invoices(session, tmp_path, client)
+    a, _ = two_invoices(session, tmp_path / "invoices", client)
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
     r = web.post(f"/invoices/{a.id}/remind", {}, follow_redirects=True)
@@ -125,14 +134,16 @@ def test_a_coordinator_sends_a_reminder_now(web, session, tmp_path):
     assert session.get(Invoice, a.id).last_reminder_at is not None
 
 
-def _remind(session):
-    invoicing.send_reminders(session, today_london())
+def _remind(session, invoice_dir):
+    invoicing.send_reminders(
+        session, today_london(), invoice_dir=Path(invoice_dir), base_url="http://coop.test"
+    )
 
 
 def test_two_reminder_runs_at_once_send_each_reminder_once(db_url, session, tmp_path):
     client = factories.client(session)
     two_invoices(session, tmp_path, client)
-    results = run_parallel(db_url, _remind, [(), (), ()])
+    results = run_parallel(db_url, _remind, [(str(tmp_path),)] * 3)
     assert [status for status, _ in results] == ["ok"] * 3, results
     fresh(session)
     assert (

@@ -77,7 +77,13 @@ def issued(session, tmp_path, client, *, discount=None, extra=None):
     if discount:
         invoicing.add_discount(session, draft.id, percent=Decimal(discount), description="")
     return invoicing.issue(
-        session, draft.id, today=today_london(), render_html=simple_html, invoice_dir=tmp_path, actor_id=1
+        session,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=tmp_path,
+        base_url="http://coop.test",
+        actor_id=1,
     )
 
 

@@ -82,7 +82,13 @@ def test_issue_numbers_freezes_and_checks_the_pdf(session, tmp_path):
     approved_work(session, client)
     [draft] = invoicing.invoice_run(session, *period())
     invoice = invoicing.issue(
-        session, draft.id, today=today_london(), render_html=simple_html, invoice_dir=tmp_path, actor_id=None
+        session,
+        draft.id,
+        today=today_london(),
+        render_html=simple_html,
+        invoice_dir=tmp_path,
+        base_url="http://coop.test",
+        actor_id=None,
     )
     assert invoice.number == "CW-00001" and invoice.status == "issued"
     assert invoice.due_date == today_london() + timedelta(days=30)
@@ -117,6 +123,7 @@ def test_an_empty_invoice_cannot_be_issued(session, tmp_path):
             today=today_london(),
             render_html=simple_html,
             invoice_dir=tmp_path,
+            base_url="http://coop.test",
             actor_id=None,
         )
     session.rollback()
@@ -139,11 +146,13 @@ def test_payments_statuses_credit_notes_reminders_and_aged_debtors(session, tmp_
         today=today - timedelta(days=40),
         render_html=simple_html,
         invoice_dir=tmp_path,
+        base_url="http://coop.test",
         actor_id=None,
     )
     assert invoicing.display_status(invoice, today) == "overdue"
-    assert invoicing.send_reminders(session, today) == 1
-    assert invoicing.send_reminders(session, today) == 0  # not again within the interval
+    assert invoicing.send_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 1
+    # not again within the interval
+    assert invoicing.send_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 0
     [row] = invoicing.aged_debtors(session, today)
     assert row.buckets == (0, 0, 12000, 0, 0)
     assert (
@@ -224,6 +233,7 @@ def issue_one(session, invoice_id, invoice_dir):
         today=today_london(),
         render_html=simple_html,
         invoice_dir=Path(invoice_dir),
+        base_url="http://coop.test",
         actor_id=None,
     )
 
@@ -342,6 +352,7 @@ def test_issuing_many_renders_in_worker_processes(session, tmp_path):
         today=today_london(),
         render_html=simple_html,
         invoice_dir=tmp_path,
+        base_url="http://coop.test",
         actor_id=None,
         workers=2,
         progress=done.append,
