@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from coop.audit.views import bp as audit_bp
     from coop.auth.views import bp as auth_bp
+    from coop.bookings.change_views import bp as visit_changes_bp
     from coop.bookings.views import bp as bookings_bp
     from coop.caps.views import bp as caps_bp
     from coop.directory.views import bp as directory_bp
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         members_bp,
         bookings_bp,
+        visit_changes_bp,
         rota_bp,
         caps_bp,
         timesheets_bp,

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from coop.auth.service import find_user, hash_password
+from coop.bookings import changes
 from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
 from coop.directory.models import DirectoryEntry
@@ -91,6 +92,9 @@ GET  /members/invite L 403 403 200 403 403
 GET  /my/bookings L 403 403 403 200 200
 GET  /my/bookings/<int:booking_id> L 403 403 403 200 404
 GET  /my/visits/<int:shift_id>/cancel L 403 403 403 200 404
+GET  /my/visits/<int:shift_id>/change L 403 403 403 200 404
+GET  /my/visits/<int:shift_id>/note L 403 403 403 200 404
+GET  /bookings/changes L 403 403 200 403 403
 GET  /my/bookings/new L 403 403 403 200 200
 GET  /my/calendar L 403 403 403 200 200
 GET  /my/credit-notes/<int:note_id>.pdf L 403 403 403 200 404
@@ -194,6 +198,10 @@ POST /members/<int:member_id>/resend-invitation L 403 403 * 403 403
 POST /members/invite L 403 403 * 403 403
 POST /my/bookings/<int:booking_id>/cancel L 403 403 403 * 404
 POST /my/visits/<int:shift_id>/cancel L 403 403 403 * 404
+POST /my/visits/<int:shift_id>/change L 403 403 403 * 404
+POST /my/visits/<int:shift_id>/note L 403 403 403 * 404
+POST /bookings/changes/<int:request_id>/accept L 403 403 * 403 403
+POST /bookings/changes/<int:request_id>/decline L 403 403 * 403 403
 POST /my/bookings/new L 403 403 403 * *
 POST /my/calendar L 403 403 403 * *
 POST /my/limit L * * * 403 403
@@ -325,6 +333,13 @@ def coop(app, demo, make_web):
     proposal = s.scalars(select(Proposal).where(Proposal.status == "open")).first()
     share = SurplusShare(proposal_id=proposal.id, member_id=chris.id, minutes=60, amount_pence=1000)
     comment = ProposalComment(proposal_id=proposal.id, member_id=chris.id, body="I agree")
+    change = changes.ask_change(
+        s,
+        client_a.id,
+        open_shift.id,
+        changes.Wanted(**{**vars(changes.current(open_shift)), "slots": open_shift.slots + 1}),
+        actor_id=coordinator_user.id,
+    )
     s.add_all([share, comment])
     s.commit()
     invoice = s.scalars(
@@ -381,6 +396,8 @@ def coop(app, demo, make_web):
         "/swaps/<int:offer_id>/withdraw": {"offer_id": swap.id},
         "/calendar/client/<token>.ics": {"token": client_a.feed_token},
         "/invite/<token>": {"token": "not-a-real-token"},
+        "/bookings/changes/<int:request_id>/accept": {"request_id": change.id},
+        "/bookings/changes/<int:request_id>/decline": {"request_id": change.id},
         "/invoice-link/<token>": {"token": "not-a-real-token"},
         "/invoice-link/<token>/<kind>.pdf": {"token": "not-a-real-token", "kind": "invoice"},
         "/reset/<token>": {"token": "not-a-real-token"},

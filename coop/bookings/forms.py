@@ -158,3 +158,40 @@ class ShiftEditForm(FlaskForm):
 
 class FeedForm(FlaskForm):
     submit = SubmitField("Make a new calendar address")
+
+
+class VisitChangeForm(FlaskForm):
+    day = DayField("Date", validators=[InputRequired("Enter a date")])
+    start_time = TimeField("Start time", validators=[InputRequired("Enter a start time")])
+    end_time = TimeField("End time", validators=[InputRequired("Enter an end time")])
+    slots = IntegerField(
+        "How many people",
+        validators=[InputRequired("Enter how many people"), NumberRange(1, 50, "From 1 to 50")],
+    )
+    # No length validator: the service says how long it is, and nothing is saved.
+    notes = TextAreaField("Notes for the people coming", validators=[Optional()])
+    submit = SubmitField("Send the request")
+
+
+class AnswerChangeForm(FlaskForm):
+    ask_members = BooleanField(
+        "Accept and ask them",
+        description="If the change does not fit a member who holds this visit, accept it anyway and "
+        "ask them whether they can still do it. Their place is kept until they answer.",
+    )
+    submit = SubmitField("Accept the change")
+
+
+class DeclineChangeForm(FlaskForm):
+    reason = StringField("Reason, for the client", validators=[InputRequired("Say why")])
+    submit = SubmitField("Decline")
+
+
+class VisitNoteForm(FlaskForm):
+    note = TextAreaField(
+        "How did it go?",
+        description="A note to the coordinators about the service: what went well, what could be "
+        "better. Please do not rate or name individual workers.",
+        validators=[InputRequired("Write a few words about how it went")],
+    )
+    submit = SubmitField("Send")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -237,3 +238,64 @@ class Shift(Base):
     @property
     def open_slots(self) -> int:
         return self.slots - self.filled if self.status == ShiftStatus.SCHEDULED else 0
+
+
+class ChangeStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REPLACED = "replaced"  # the client asked again before an answer
+
+
+class VisitChangeRequest(Base):
+    """A client asks to change one visit (day, times, number of people, notes). A coordinator
+    accepts it (applied through the same checks as their own edit, so members who hold the visit
+    are told and re-checked as for a claim) or declines it with a reason."""
+
+    __tablename__ = "visit_change_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)  # Europe/London wall clock
+    end_time: Mapped[time] = mapped_column(Time)
+    slots: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=ChangeStatus.PENDING)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answer: Mapped[str] = mapped_column(Text, default="")  # a coordinator's reason for saying no
+
+    shift: Mapped[Shift] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'declined', 'replaced')", name="status_known"),
+        CheckConstraint("slots BETWEEN 1 AND 50", name="slots_range"),
+        CheckConstraint("start_time != end_time", name="has_length"),
+        # one open question per visit
+        Index(
+            "uq_visit_change_request_one_pending",
+            "shift_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+
+class VisitNote(Base):
+    """How a visit went, in the client's words: a note to the coordinators about the service,
+    never a rating of a member. Shown beside the visit's timesheets."""
+
+    __tablename__ = "visit_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), unique=True)
+    by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("length(note) BETWEEN 1 AND 1000", name="note_length"),)

@@ -759,7 +759,7 @@ class ShiftChange:
     day: date
     start_time: time
     end_time: time
-    site_address: str
+    site_address: str | None  # None: keep each visit's address (a client's change request)
     notes: str
     slots: int
 
@@ -778,39 +778,57 @@ def edit_shifts(
     new times apply on each visit's own date (and the date shift, if any, moves them all).
     A change that no longer fits a member who holds a visit is refused (rota.DoesNotFit), or,
     with ask_members, saved with those members asked whether they can still do it."""
+    now = now or utcnow()
+    shift_id = shift.id
+    with write_transaction(session):
+        return edit_shifts_locked(
+            session, shift_id, change, scope=scope, actor_id=actor_id, ask_members=ask_members, now=now
+        )
+
+
+def edit_shifts_locked(
+    session: Session,
+    shift_id: int,
+    change: ShiftChange,
+    *,
+    scope: str,
+    actor_id: int,
+    ask_members: bool,
+    now: datetime,
+) -> list[Shift]:
+    """edit_shifts inside a write transaction the caller opened (and commits): a change request
+    accepted by a coordinator is applied and marked answered in one transaction."""
     from coop.caps import service as caps
     from coop.rota import service as rota
 
-    now = now or utcnow()
     if scope not in {"one", "future"}:
         raise DomainError("Choose which visits to change.", field="scope")
-    shift_id, booking_id = shift.id, shift.booking_id
-    with write_transaction(session):
-        # Lock order as in a claim: the members who hold these visits, then the booking, its visits.
-        locked = rota.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
-        booking = _locked_booking(session, booking_id)
-        _lock_shifts(session, booking)
-        target = session.get(Shift, shift_id)
-        assert target is not None
-        days = [to_london(s.starts_at).date() for s in booking.shifts] + [change.day]
-        reach = abs(change.day - to_london(target.starts_at).date()) + timedelta(days=7)
-        guard = caps.Guard(session, locked, min(days) - reach, max(days) + reach)
-        changed = _edit_shifts(session, target, change, scope, actor_id, now)
-        asked = rota.recheck_holders(
-            session, [s.id for s in changed], guard, locked, ask=ask_members, now=now
-        )
-        if asked:
-            session.add(
-                BookingEvent(
-                    booking=booking,
-                    status=booking.status,
-                    actor_id=actor_id,
-                    note=f"{asked} place(s) held by members asked again, as the change did not fit them",
-                )
+    booking_id = session.scalar(select(Shift.booking_id).where(Shift.id == shift_id))
+    if booking_id is None:
+        raise NotFound("No such visit.")
+    # Lock order as in a claim: the members who hold these visits, then the booking, its visits.
+    locked = rota.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
+    booking = _locked_booking(session, booking_id)
+    _lock_shifts(session, booking)
+    target = session.get(Shift, shift_id)
+    assert target is not None
+    days = [to_london(s.starts_at).date() for s in booking.shifts] + [change.day]
+    reach = abs(change.day - to_london(target.starts_at).date()) + timedelta(days=7)
+    guard = caps.Guard(session, locked, min(days) - reach, max(days) + reach)
+    changed = _edit_shifts(session, target, change, scope, actor_id, now)
+    asked = rota.recheck_holders(session, [s.id for s in changed], guard, locked, ask=ask_members, now=now)
+    if asked:
+        session.add(
+            BookingEvent(
+                booking=booking,
+                status=booking.status,
+                actor_id=actor_id,
+                note=f"{asked} place(s) held by members asked again, as the change did not fit them",
             )
-        for s in changed:
-            rota.notify_shift_changed(session, s)
-        return changed
+        )
+    for s in changed:
+        rota.notify_shift_changed(session, s)
+    return changed
 
 
 def _edit_shifts(
@@ -822,7 +840,7 @@ def _edit_shifts(
         raise DomainError("Choose which visits to change.", field="scope")
     if not 1 <= change.slots <= MAX_WORKERS:
         raise DomainError(f"Between 1 and {MAX_WORKERS} workers.", field="slots")
-    if not change.site_address.strip():
+    if change.site_address is not None and not change.site_address.strip():
         raise DomainError("Enter the address.", field="site_address")
     if change.start_time == change.end_time:
         raise DomainError("The end time must be different from the start time.", field="end_time")
@@ -856,7 +874,8 @@ def _edit_shifts(
                 field="slots",
             )
         target.starts_at, target.ends_at = starts_at, ends_at
-        target.site_address = change.site_address.strip()[:1000]
+        if change.site_address is not None:
+            target.site_address = change.site_address.strip()[:1000]
         target.notes = change.notes.strip()[:2000]
         target.slots = change.slots
         target.bank_holiday = bank_holiday(day)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
-from coop.bookings import calendar
+from coop.bookings import calendar, changes
 from coop.bookings import service as bookings
 from coop.bookings.forms import (
     BookingForm,
@@ -405,7 +405,12 @@ def client_bookings() -> Page:
 
     holders = holders_of(db.session, [s.id for s in overview.upcoming + overview.past])
     return render_template(
-        "clients/portal.html", client=client, overview=overview, holders=holders, cancel_form=CancelForm()
+        "clients/portal.html",
+        client=client,
+        overview=overview,
+        holders=holders,
+        cancel_form=CancelForm(),
+        notes=changes.notes_for_shifts(db.session, [s.id for s in overview.past]),
     )
 
 
@@ -454,6 +459,8 @@ def client_booking(booking_id: int) -> Page:
         cancel_form=CancelForm(),
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
         terms=bookings.cancellation_terms(db.session),
+        change_requests=changes.latest_for_shifts(db.session, [s.id for s in booking.shifts]),
+        notes=changes.notes_for_shifts(db.session, [s.id for s in booking.shifts]),
     )
 
 

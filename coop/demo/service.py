@@ -134,6 +134,7 @@ def load_demo(
         _invoiced_fortnight(session, coordinator.id, render_html, invoice_dir, base_url)
     _community(session, skills)
     _chris_limit_and_offer(session)
+    _client_voice(session, client_user.id)
     step(20)
     session.commit()
     return True
@@ -521,6 +522,45 @@ def _invoiced_fortnight(
             reference="Part payment",
             actor_id=coordinator_id,
             today=today,
+        )
+
+
+def _client_voice(session: Session, client_user_id: int) -> None:
+    """The demo client said how a visit last week went, and asks to change a coming one."""
+    from coop.bookings import changes
+    from coop.bookings.models import Shift, ShiftStatus
+    from coop.bookings.service import client_for_user
+    from coop.timeutil import utcnow
+
+    client = client_for_user(session, client_user_id)
+    if client is None:
+        return
+    now = utcnow()
+    mine = select(Shift).where(Shift.client_id == client.id, Shift.status == ShiftStatus.SCHEDULED)
+    past = session.scalars(mine.where(Shift.ends_at < now).order_by(Shift.starts_at.desc())).first()
+    if past is not None:
+        changes.note_visit(
+            session,
+            client.id,
+            past.id,
+            "Everything was spotless and the team were friendly with our customers. Thank you!",
+            actor_id=client_user_id,
+        )
+    coming = session.scalars(mine.where(Shift.starts_at > now).order_by(Shift.starts_at)).first()
+    if coming is not None:
+        now_as = changes.current(coming)
+        changes.ask_change(
+            session,
+            client.id,
+            coming.id,
+            changes.Wanted(
+                now_as.day,
+                now_as.start_time,
+                now_as.end_time,
+                now_as.slots + 1,
+                "We have a delivery that day.",
+            ),
+            actor_id=client_user_id,
         )
 
 

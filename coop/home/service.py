@@ -31,6 +31,7 @@ class CoordinatorSummary:
     unfilled_next_week: int
     timesheets_waiting: int = 0
     overdue_invoices: int = 0
+    changes_waiting: int = 0
 
 
 def coordinator_summary(session: Session) -> CoordinatorSummary:
@@ -59,6 +60,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
             or 0
         )
 
+    from coop.bookings.changes import pending as pending_changes
     from coop.invoicing.service import overdue_count
     from coop.timesheets.models import TimesheetEntry
 
@@ -76,6 +78,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
         unfilled(7, 14),
         sheets,
         overdue_count(session, today_london()),
+        len(pending_changes(session)),
     )
 
 

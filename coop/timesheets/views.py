@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.bookings import service as bookings
+from coop.bookings.changes import notes_for_shifts
 from coop.db import db
 from coop.errors import DomainError, NotFound
 from coop.rota.models import Assignment
@@ -109,10 +110,13 @@ def review() -> Page:
     except ValueError:
         week = None
     service_id = request.args.get("service", type=db_id)
+    entries = service.waiting(db.session, week_of=week, service_id=service_id)
+    queried = service.waiting(db.session, status="queried")
     return render_template(
         "timesheets/review.html",
-        entries=service.waiting(db.session, week_of=week, service_id=service_id),
-        queried=service.waiting(db.session, status="queried"),
+        entries=entries,
+        queried=queried,
+        visit_notes=notes_for_shifts(db.session, [e.assignment.shift_id for e in [*entries, *queried]]),
         missing=service.coordinator_due(db.session),
         services=bookings.list_services(db.session),
         week=week,
@@ -177,11 +181,13 @@ def client_visits() -> Page:
     client = bookings.client_for_user(db.session, current_user.id)
     if client is None:
         abort(403)
+    entries = service.to_confirm_for_client(db.session, client.id)
     return render_template(
         "timesheets/client.html",
         client=client,
-        entries=service.to_confirm_for_client(db.session, client.id),
+        entries=entries,
         form=ConfirmWorkForm(),
+        notes=notes_for_shifts(db.session, [e.assignment.shift_id for e in entries]),
     )
 
 

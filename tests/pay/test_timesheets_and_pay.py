@@ -336,7 +336,7 @@ def test_client_confirms_work_and_coordinator_sees_it(web, make_web, session):
     assert "client has not confirmed yet" in web.get("/timesheets/review").get_data(as_text=True)
     contact = make_web()
     contact.login("a@client.example")
-    assert "Yes, this happened" in contact.get("/my/visits").get_data(as_text=True)
+    assert "Yes, these hours are right" in contact.get("/my/visits").get_data(as_text=True)
     contact.post(f"/my/visits/{entry.id}/confirm")
     assert "client confirmed" in web.get("/timesheets/review").get_data(as_text=True)
     factories.client(session, "Other", contact_email="b@client.example")
