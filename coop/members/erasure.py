@@ -28,6 +28,7 @@ from coop.timeutil import today_london, utcnow
 
 RETAIN_YEARS = 6
 PLACEHOLDER_DOMAIN = "erased.invalid"
+ERASED_COMMENT = "(This comment was removed when its author asked for their details to be erased.)"
 
 
 def placeholder_name(member: Member) -> str:
@@ -89,6 +90,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     """Erase the member's personal data now; keep their financial records for six years."""
     from coop.bookings.models import Shift
     from coop.caps.models import BenefitCap
+    from coop.governance.models import ProposalComment
     from coop.mail.models import OutboxMessage
     from coop.rota import service as rota
     from coop.rota.models import (
@@ -153,6 +155,11 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
             TimesheetEntry.assignment_id.in_(select(Assignment.id).where(Assignment.member_id == member.id))
         )
         .values(member_note="")
+    )
+    session.execute(
+        update(ProposalComment)
+        .where(ProposalComment.member_id == member.id)
+        .values(body=ERASED_COMMENT, edited_at=now)
     )
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
     session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))

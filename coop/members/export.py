@@ -26,7 +26,7 @@ def _row(obj: Any, *fields: str) -> dict[str, Any]:
 def member_data(session: Session, member: Member, *, actor_id: int) -> dict[str, Any]:
     """Everything the co-op holds about this member. The export is audit-logged."""
     from coop.caps.models import BenefitCap
-    from coop.governance.models import SurplusShare, Vote
+    from coop.governance.models import ProposalComment, SurplusShare, Vote
     from coop.pay.models import Expense, PayAdjustment, PayStatement
     from coop.rota.models import Assignment, Availability, Offer, RotaPreferences, TimeOff
     from coop.skillshare.models import SignUp
@@ -113,6 +113,9 @@ def member_data(session: Session, member: Member, *, actor_id: int) -> dict[str,
             Expense, "kind", "spent_on", "description", "amount_pence", "status", "decision_note"
         ),
         "votes": rows(Vote, "proposal_id", "choice", "updated_at"),
+        "proposal_comments": rows(
+            ProposalComment, "proposal_id", "body", "created_at", "edited_at", "hidden_at", "hidden_reason"
+        ),
         "surplus_shares": rows(SurplusShare, "proposal_id", "minutes", "amount_pence", "status"),
         "skill_sessions": rows(SignUp, "session_id", "status", "attended", "created_at"),
     }

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from coop.audit.models import AuditEntry
 from coop.auth.models import LoginAttempt
 from coop.caps import service as caps
+from coop.governance import service as governance
+from coop.governance.models import ProposalComment
 from coop.members import erasure
 from coop.members.models import ErasureRequest, Member
 from coop.pay.models import PayAdjustment
@@ -37,6 +39,13 @@ def _member_with_history(session):
     session.add(PayAdjustment(member_id=member.id, amount_pence=500, reason="Bus fare top-up"))
     session.add(LoginAttempt(kind="login", email="sam@example.org", ip="127.0.0.1"))
     session.commit()
+    p = governance.create_proposal(
+        session,
+        member,
+        governance.ProposalData("A van", "We need one", date.today() + timedelta(days=5)),
+        today=date.today(),
+    )
+    governance.add_comment(session, member, p.id, "I'm Sam from Flat 2, call me on 07700 900999")
     return member, shift
 
 
@@ -60,6 +69,8 @@ def test_erasure_replaces_personal_data_and_keeps_financial_records(session):
     assert session.scalar(select(Assignment.status).where(Assignment.member_id == member.id)) == "dropped"
     assert shift.filled == 0
     assert session.scalar(select(PayAdjustment.reason).where(PayAdjustment.member_id == member.id))
+    # what they wrote in discussions is gone, the discussion keeps its shape
+    assert session.scalars(select(ProposalComment.body)).all() == [erasure.ERASED_COMMENT]
     req = session.get(ErasureRequest, req.id)
     assert req.status == "erased" and req.retain_until.year == date.today().year + 6
     actions = set(session.scalars(select(AuditEntry.action)))
