@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from coop.invoicing.link_views import bp as invoice_links_bp
     from coop.invoicing.views import bp as invoicing_bp
     from coop.members.views import bp as members_bp
+    from coop.onward.views import bp as onward_bp
     from coop.pay.views import bp as pay_bp
     from coop.rota.views import bp as rota_bp
     from coop.settings.views import bp as settings_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         governance_bp,
         skillshare_bp,
         directory_bp,
+        onward_bp,
         audit_bp,
         settings_bp,
     ):

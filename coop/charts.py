@@ -65,3 +65,14 @@ def bar_chart(
         parts.append(f'<text x="{pad_left + 2}" y="12">{escape(value_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (built from escaped text and numbers only)
+
+
+PRINT_COLOURS = {"bar": 'fill="#1d4e89"', "bar-alt": 'fill="#9db7d5"', "axis": 'stroke="#333"'}
+
+
+def for_print(chart: Markup) -> Markup:
+    """The chart with its colours as SVG attributes, for WeasyPrint (which ignores CSS fills)."""
+    out = str(chart)
+    for cls, attr in PRINT_COLOURS.items():
+        out = out.replace(f'class="{cls}"', f'class="{cls}" {attr}')
+    return Markup(out)  # noqa: S704 (the chart's own markup, with fixed attributes added)

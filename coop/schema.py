@@ -10,6 +10,7 @@ from coop.governance import models as governance_models
 from coop.invoicing import models as invoicing_models
 from coop.mail import models as mail_models
 from coop.members import models as members_models
+from coop.onward import models as onward_models
 from coop.pay import models as pay_models
 from coop.rota import models as rota_models
 from coop.settings import models as settings_models
@@ -27,6 +28,7 @@ __all__ = [
     "invoicing_models",
     "mail_models",
     "members_models",
+    "onward_models",
     "pay_models",
     "rota_models",
     "settings_models",

@@ -75,6 +75,7 @@ def service(
     pay: int = 1400,
     vat_bp: int = 2000,
     min_minutes: int = 60,
+    **kw: Any,
 ) -> Any:
     from coop.bookings.models import Service
 
@@ -86,6 +87,7 @@ def service(
         vat_rate_bp=vat_bp,
         min_booking_minutes=min_minutes,
         description="",
+        **kw,
     )
     session.add(s)
     session.commit()

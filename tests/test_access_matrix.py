@@ -29,6 +29,8 @@ from coop.governance.models import Proposal, ProposalComment, SurplusShare
 from coop.invoicing.models import CreditNote, Invoice, Payment
 from coop.members import erasure
 from coop.members.models import Member, Skill
+from coop.onward import opportunities
+from coop.onward import service as records
 from coop.pay import service as pay
 from coop.pay.models import PayStatement
 from coop.rota import service as rota
@@ -116,6 +118,18 @@ GET  /people L 403 403 403 403 403
 GET  /people/<int:user_id>/roles L 403 403 403 403 403
 GET  /proposals/<int:proposal_id> L 200 200 200 403 403
 GET  /comments/<int:comment_id>/edit L 200 404 404 403 403
+GET  /my/record L 200 200 200 403 403
+GET  /my/records/<int:record_id> L 200 404 404 403 403
+GET  /my/records/<int:record_id>.txt L 200 404 404 403 403
+GET  /my/records/<int:record_id>.pdf L 200 404 404 403 403
+GET  /members/<int:member_id>/reference L 403 403 200 403 403
+GET  /verify 200 200 200 200 200 200
+GET  /verify/<code> 200 200 200 200 200 200
+GET  /my/opportunities L 200 200 200 403 403
+GET  /opportunities/interest L 403 403 200 403 403
+GET  /impact L 403 403 200 403 403
+GET  /impact.csv L 403 403 200 403 403
+GET  /impact.pdf L 403 403 200 403 403
 GET  /invoice-link/<token> 404 404 404 404 404 404
 GET  /invoice-link/<token>/<kind>.pdf 404 404 404 404 404 404
 GET  /proposals/new L 200 200 200 403 403
@@ -222,6 +236,15 @@ POST /proposals/<int:proposal_id>/decision L 403 403 403 403 403
 POST /comments/<int:comment_id>/edit L * 404 404 403 403
 POST /comments/<int:comment_id>/hide L 403 403 * 403 403
 POST /say/emails L * * * 403 403
+POST /my/record L * * * 403 403
+POST /my/records/<int:record_id>/withdraw L * 404 404 403 403
+POST /my/references/<int:reference_id>/<choice> L * 404 404 403 403
+POST /members/<int:member_id>/reference L 403 403 * 403 403
+POST /opportunities/<int:entry_id>/interested L * * * 403 403
+POST /my/opportunities/<int:interest_id> L * 404 404 403 403
+POST /my/opportunities/<int:interest_id>/help L * 404 404 403 403
+POST /my/leaving L * * * 403 403
+POST /opportunities/interest/<int:interest_id>/reply L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/links/revoke L 403 403 R 403 403
 POST /proposals/new L * * * 403 403
 POST /reset/<token> 400 * * * * *
@@ -333,6 +356,10 @@ def coop(app, demo, make_web):
     proposal = s.scalars(select(Proposal).where(Proposal.status == "open")).first()
     share = SurplusShare(proposal_id=proposal.id, member_id=chris.id, minutes=60, amount_pence=1000)
     comment = ProposalComment(proposal_id=proposal.id, member_id=chris.id, body="I agree")
+    work_record = records.make_record(s, chris, {"time"}, name_as="full")
+    reference = records.propose_reference(s, chris.id, "Reliable.", actor_id=coordinator_user.id)
+    entry = s.scalars(select(DirectoryEntry)).first()
+    interest = opportunities.interested(s, chris, entry.id)
     change = changes.ask_change(
         s,
         client_a.id,
@@ -384,6 +411,12 @@ def coop(app, demo, make_web):
         "proposal_id": proposal.id,
         "share_id": share.id,
         "comment_id": comment.id,
+        "record_id": work_record.id,
+        "reference_id": reference.id,
+        "choice": "approve",
+        "interest_id": interest.id,
+        "code": work_record.code,
+        "/opportunities/<int:entry_id>/interested": {"entry_id": entry.id},
         "action": "defer",
         "entry_id": entry.id,
         "request_id": req.id,

@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from coop.bookings.models import SECTORS
 from coop.members.forms import CheckboxListField
 from coop.web import DayField
 
@@ -64,6 +65,12 @@ class ClientForm(FlaskForm):
     )
     confirms_work = BooleanField("Ask this client to confirm that the work happened")
     wants_einvoice = BooleanField("Attach the e-invoice (Factur-X) to their invoice emails too")
+    sector = SelectField(
+        "Kind of organisation",
+        description="Shown (never the client's name) on members' work records.",
+        choices=list(SECTORS.items()),
+        default="other",
+    )
     submit = SubmitField("Save client")
 
 

@@ -61,6 +61,17 @@ class Service(Base):
         return self.charge_pence_per_hour - self.pay_pence_per_hour
 
 
+SECTORS = {
+    "retail": "Shops and retail",
+    "hospitality": "Cafes, restaurants and hospitality",
+    "charity": "Charities and community groups",
+    "health": "Health and social care",
+    "public": "Councils and public services",
+    "office": "Offices and business services",
+    "other": "Other local organisations",
+}
+
+
 class Client(Base):
     """A business or organisation (a shop, a charity, a health trust) that books work."""
 
@@ -74,6 +85,7 @@ class Client(Base):
     invoice_grouping: Mapped[str] = mapped_column(String(10), default="shift")
     confirms_work: Mapped[bool] = mapped_column(Boolean, default=False)
     wants_einvoice: Mapped[bool] = mapped_column(Boolean, default=False)  # Factur-X with invoice emails
+    sector: Mapped[str] = mapped_column(String(20), default="other")  # for members' work records
     feed_token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -83,6 +95,10 @@ class Client(Base):
     __table_args__ = (
         CheckConstraint("payment_terms_days BETWEEN 0 AND 120", name="terms_range"),
         CheckConstraint("invoice_grouping IN ('shift', 'service')", name="grouping_known"),
+        CheckConstraint(
+            "sector IN ('retail', 'hospitality', 'charity', 'health', 'public', 'office', 'other')",
+            name="sector_known",
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from coop.audit.service import record
 from coop.auth import service as auth
 from coop.auth.models import Role, User
 from coop.bookings.models import (
+    SECTORS,
     Booking,
     BookingEvent,
     BookingStatus,
@@ -190,6 +191,7 @@ class ClientData:
     invoice_grouping: str = "shift"
     confirms_work: bool = False
     wants_einvoice: bool = False
+    sector: str = "other"
 
 
 def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
@@ -213,6 +215,9 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
     client.invoice_grouping = data.invoice_grouping
     client.confirms_work = data.confirms_work
     client.wants_einvoice = data.wants_einvoice
+    if data.sector not in SECTORS:
+        raise DomainError("Choose the kind of organisation.", field="sector")
+    client.sector = data.sector
     session.commit()
     return client
 

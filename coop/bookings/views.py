@@ -176,6 +176,7 @@ def edit_client(client_id: int | None = None) -> Page:
             invoice_grouping=form.invoice_grouping.data or "",
             confirms_work=bool(form.confirms_work.data),
             wants_einvoice=bool(form.wants_einvoice.data),
+            sector=form.sector.data or "other",
         )
         try:
             saved = bookings.save_client(db.session, data, client)

@@ -135,6 +135,7 @@ def load_demo(
     _community(session, skills)
     _chris_limit_and_offer(session)
     _client_voice(session, client_user.id)
+    _onward(session, coordinator.id)
     step(20)
     session.commit()
     return True
@@ -210,14 +211,14 @@ SERVICES = [
 ]
 
 CLIENTS = [
-    ("Corner Bakery", "12 Mill Lane, Anytown AN1 2BB", 14),
-    ("Riverside Community Centre", "Riverside Walk, Anytown AN2 3CC", 30),
-    ("Anytown Health NHS Trust", "Trust HQ, Hospital Road, Anytown AN3 4DD", 30),
-    ("Green Fingers Housing Co-op", "5 Orchard Close, Anytown AN4 5EE", 21),
-    ("Hope Mental Health Charity", "The Old School, Church Street, Anytown AN5 6FF", 30),
-    ("Brightside Accountants", "3rd floor, 40 High Street, Anytown AN1 1AB", 14),
-    ("University of Anytown Research Unit", "Science Park, Anytown AN6 7GG", 30),
-    ("Smith & Daughters Hardware", "88 Market Square, Anytown AN1 3HH", 7),
+    ("Corner Bakery", "12 Mill Lane, Anytown AN1 2BB", 14, "retail"),
+    ("Riverside Community Centre", "Riverside Walk, Anytown AN2 3CC", 30, "charity"),
+    ("Anytown Health NHS Trust", "Trust HQ, Hospital Road, Anytown AN3 4DD", 30, "health"),
+    ("Green Fingers Housing Co-op", "5 Orchard Close, Anytown AN4 5EE", 21, "charity"),
+    ("Hope Mental Health Charity", "The Old School, Church Street, Anytown AN5 6FF", 30, "charity"),
+    ("Brightside Accountants", "3rd floor, 40 High Street, Anytown AN1 1AB", 14, "office"),
+    ("University of Anytown Research Unit", "Science Park, Anytown AN6 7GG", 30, "public"),
+    ("Smith & Daughters Hardware", "88 Market Square, Anytown AN1 3HH", 7, "retail"),
 ]
 
 
@@ -245,8 +246,8 @@ def _load_business(
             involvement=desc.startswith("Paid involvement"),
         )
     clients = [
-        Client(name=n, address=a, billing_email=f"accounts{i}@client.example", payment_terms_days=t)
-        for i, (n, a, t) in enumerate(CLIENTS)
+        Client(name=n, address=a, billing_email=f"accounts{i}@client.example", payment_terms_days=t, sector=k)
+        for i, (n, a, t, k) in enumerate(CLIENTS)
     ]
     session.add_all([*services.values(), *clients])
     session.add(ClientContact(client=clients[0], user=client_user, name="Sally Baker"))
@@ -525,6 +526,29 @@ def _invoiced_fortnight(
         )
 
 
+def _onward(session: Session, coordinator_id: int) -> None:
+    """Chris has a reference he approved, a work record, and a job he is interested in."""
+    from coop.directory.models import DirectoryEntry
+    from coop.onward import opportunities
+    from coop.onward import service as records
+
+    chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+    ref = records.propose_reference(
+        session,
+        chris.id,
+        "Chris is reliable, calm with the public and good at explaining what he is doing.",
+        actor_id=coordinator_id,
+    )
+    records.decide_reference(session, chris, ref.id, approve=True)
+    records.make_record(session, chris, {"time", "kinds", "sectors", "reference"}, name_as="neutral")
+    job = session.scalars(select(DirectoryEntry).where(DirectoryEntry.category == "job")).first()
+    if job is not None:
+        interest = opportunities.interested(session, chris, job.id)
+        opportunities.ask_for_help(
+            session, chris, interest.id, "Could someone help me with the application form?"
+        )
+
+
 def _client_voice(session: Session, client_user_id: int) -> None:
     """The demo client said how a visit last week went, and asks to change a coming one."""
     from coop.bookings import changes
@@ -681,6 +705,15 @@ def _community(session: Session, skills: dict[str, Skill]) -> None:
             "Thursdays 10am-12pm",
             "Step-free; BSL interpreter monthly",
             60,
+        ),
+        (
+            "job",
+            "Library assistant (part time, 12 hours a week)",
+            "Anytown Libraries are hiring. Flexible hours; they welcome people coming back to work.",
+            "jobs@anytown-libraries.example",
+            "Apply by the end of the month",
+            "Step-free; adjustments at interview on request",
+            45,
         ),
         (
             "advice",

@@ -14,6 +14,7 @@ CATEGORIES = {
     "volunteering": "Volunteering",
     "job_club": "Job clubs",
     "advice": "Benefits and work advice",
+    "job": "Jobs",
 }
 
 
@@ -32,6 +33,6 @@ class DirectoryEntry(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "category IN ('course', 'volunteering', 'job_club', 'advice')", name="category_known"
+            "category IN ('course', 'volunteering', 'job_club', 'advice', 'job')", name="category_known"
         ),
     )

@@ -165,6 +165,8 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
 
     member.display_name = placeholder_name(member)
+    member.leaving_reason = ""  # why they left is theirs: it goes with the rest
+    member.left_on = member.left_on or now.date()
     member.pronouns = ""
     member.phone = ""
     member.status = MemberStatus.LEFT

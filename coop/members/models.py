@@ -30,6 +30,18 @@ member_skill = Table(
 )
 
 
+LEAVING_REASONS = {
+    "job": "I have a job elsewhere",
+    "study": "I am studying or training",
+    "volunteering": "I am volunteering",
+    "caring": "Caring for someone",
+    "health": "My health",
+    "moving": "I am moving away",
+    "other": "Something else",
+}
+MOVED_ON = ("job", "study")  # counted (at least 5 at a time) in the impact report
+
+
 class Skill(Base):
     __tablename__ = "skill"
 
@@ -48,6 +60,9 @@ class Member(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(10), default=MemberStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why they are leaving, if they chose to say (LEAVING_REASONS), and the day they left.
+    leaving_reason: Mapped[str] = mapped_column(String(20), default="")
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship(lazy="select")  # from the identity map when loaded
     skills: Mapped[list[Skill]] = relationship(

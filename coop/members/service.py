@@ -14,6 +14,7 @@ from coop.db import same_name
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
+from coop.timeutil import today_london
 
 
 def member_for_user(session: Session, user_id: int) -> Member | None:
@@ -88,6 +89,10 @@ def update_profile(
     member.display_name = _clean_name(display_name)
     member.pronouns = pronouns.strip()[:40]
     member.phone = phone.strip()[:40]
+    if status == MemberStatus.LEFT and member.status != MemberStatus.LEFT:
+        member.left_on = today_london()
+    elif status != MemberStatus.LEFT:
+        member.left_on = None
     member.status = status
     session.commit()
 

@@ -33,6 +33,12 @@ SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in [
         SettingSpec("coop_name", "Co-op name", "text", "Co-op Works"),
+        SettingSpec(
+            "coop_trading_name",
+            "A neutral name members can use for the co-op on their work records",
+            "text",
+            "Co-op Works",
+        ),
         SettingSpec("coop_address", "Co-op address", "text", "1 High Street, Anytown AN1 1AA"),
         SettingSpec(
             "pay_floor_pence",

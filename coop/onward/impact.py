@@ -1,0 +1,250 @@
+"""The impact report for funders and commissioners: what the co-op did in a period, compared with
+the one before, with no names and no figure that counts fewer than 5 people."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Service, Shift
+from coop.errors import DomainError
+from coop.members.models import MOVED_ON, Member
+from coop.money import format_pence
+from coop.onward.models import TAKEN_UP, OpportunityInterest
+from coop.rota.models import Assignment
+from coop.settings import service as settings
+from coop.skillshare.models import SignUp, SkillSession
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
+from coop.timeutil import format_date, london_to_utc
+
+MIN_PEOPLE = 5
+FEWER = f"fewer than {MIN_PEOPLE}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int  # in `unit`
+    people: int  # how many people the figure is about
+    unit: str  # minutes | pence | count | percent
+
+    @property
+    def shown(self) -> bool:
+        return self.people >= MIN_PEOPLE
+
+    def text(self) -> str:
+        """The figure in words, or 'fewer than 5' when it is about fewer than 5 people."""
+        if not self.shown:
+            return FEWER
+        if self.unit == "minutes":
+            return f"{self.value / 60:,.0f} hours"
+        if self.unit == "pence":
+            return format_pence(self.value)
+        if self.unit == "percent":
+            return f"{self.value}%"
+        return f"{self.value:,}"
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def before(self) -> Period:
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def label(self) -> str:
+        return f"{format_date(self.first, '%-d %b %Y')} to {format_date(self.last, '%-d %b %Y')}"
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    previous: Period
+    figures: list[tuple[Figure, Figure]]  # (this period, the one before)
+    living_wage_pence: int
+
+    @property
+    def empty(self) -> bool:
+        return all(f.value == 0 for f, _ in self.figures)
+
+
+def _span(period: Period) -> tuple[datetime, datetime]:
+    return london_to_utc(period.first, time(0)), london_to_utc(period.last + timedelta(days=1), time(0))
+
+
+def figures(session: Session, period: Period) -> list[Figure]:
+    lo, hi = _span(period)
+    rows = session.execute(
+        select(
+            TimesheetEntry.member_id,
+            TimesheetEntry.actual_start,
+            TimesheetEntry.actual_end,
+            TimesheetEntry.break_minutes,
+            TimesheetEntry.pay_pence,
+            TimesheetEntry.holiday_pence,
+            TimesheetEntry.pay_rate_pence,
+            Service.involvement,
+        )
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .join(Service, Service.id == Shift.service_id)
+        .where(
+            TimesheetEntry.status == TimesheetStatus.APPROVED,
+            TimesheetEntry.actual_start >= lo,
+            TimesheetEntry.actual_start < hi,
+        )
+    ).all()
+    floor = settings.get(session, "pay_floor_pence", period.last)
+    work_m = inv_m = pay = wages = at_floor_m = 0
+    workers, involved, paid = set(), set(), set()
+    for member_id, start, end, brk, pay_p, holiday_p, rate, involvement in rows:
+        minutes = worked_minutes(start, end, brk)
+        if involvement:
+            inv_m += minutes
+            involved.add(member_id)
+        else:
+            work_m += minutes
+            workers.add(member_id)
+        if pay_p:  # involvement can be unpaid, by the member's choice
+            pay += pay_p + (holiday_p or 0)
+            wages += pay_p
+            paid.add(member_id)
+            if (rate or 0) >= floor:
+                at_floor_m += minutes
+    paid_minutes = sum(worked_minutes(s, e, b) for _m, s, e, b, p, _h, _r, _i in rows if p)
+    sessions = session.execute(
+        select(SkillSession.id, SkillSession.teacher_id).where(
+            SkillSession.cancelled.is_(False), SkillSession.starts_at >= lo, SkillSession.starts_at < hi
+        )
+    ).all()
+    attended = (
+        session.execute(
+            select(SignUp.member_id)
+            .join(SkillSession, SkillSession.id == SignUp.session_id)
+            .where(
+                SignUp.attended.is_(True),
+                SkillSession.cancelled.is_(False),
+                SkillSession.starts_at >= lo,
+                SkillSession.starts_at < hi,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    taken = session.scalars(
+        select(OpportunityInterest.member_id).where(
+            OpportunityInterest.status.in_(TAKEN_UP),
+            OpportunityInterest.updated_at >= lo,
+            OpportunityInterest.updated_at < hi,
+        )
+    ).all()
+    moved_on = (
+        session.scalar(
+            select(func.count())
+            .select_from(Member)
+            .where(
+                Member.left_on >= period.first,
+                Member.left_on <= period.last,
+                Member.leaving_reason.in_(MOVED_ON),
+            )
+        )
+        or 0
+    )
+    in_sessions = set(attended) | {teacher for _id, teacher in sessions}
+    return [
+        Figure("work_hours", "Hours of paid work", work_m, len(workers), "minutes"),
+        Figure(
+            "involvement_hours",
+            "Hours of paid involvement (panels, consultation, training)",
+            inv_m,
+            len(involved),
+            "minutes",
+        ),
+        Figure("pay", "Pay to members, with holiday pay", pay, len(paid), "pence"),
+        Figure("members_paid", "Members paid", len(paid), len(paid), "count"),
+        Figure(
+            "hourly_pay",
+            "Average hourly pay",
+            round(wages * 60 / paid_minutes) if paid_minutes else 0,
+            len(paid),
+            "pence",
+        ),
+        Figure(
+            "at_living_wage",
+            "Paid hours at or above the Real Living Wage",
+            round(at_floor_m * 100 / paid_minutes) if paid_minutes else 0,
+            len(paid),
+            "percent",
+        ),
+        Figure("skill_sessions", "Skill-sharing sessions held", len(sessions), len(in_sessions), "count"),
+        Figure(
+            "skills_gained", "Skills gained at those sessions", len(attended), len(set(attended)), "count"
+        ),
+        Figure(
+            "opportunities",
+            "Opportunities taken up (courses, jobs, volunteering)",
+            len(taken),
+            len(set(taken)),
+            "count",
+        ),
+        Figure(
+            "moved_on",
+            "Members who left for a job or study (as they chose to say)",
+            moved_on,
+            moved_on,
+            "count",
+        ),
+    ]
+
+
+def report(session: Session, first: date, last: date) -> Report:
+    period = Period(first, last)
+    previous = period.before()
+    return Report(
+        period,
+        previous,
+        list(zip(figures(session, period), figures(session, previous), strict=True)),
+        settings.get(session, "pay_floor_pence", last),
+    )
+
+
+def check_period(first: date | None, last: date | None) -> tuple[date, date]:
+    if first is None or last is None:
+        raise DomainError("Choose the first and last day of the period.", field="first")
+    if last < first:
+        raise DomainError("The last day must be on or after the first.", field="last")
+    if (last - first).days > 3 * 366:
+        raise DomainError("Choose a period of up to three years.", field="last")
+    return first, last
+
+
+def as_csv(rep: Report) -> str:
+    """One row per figure: this period and the one before, 'fewer than 5' where it is suppressed."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["Figure", rep.period.label(), rep.previous.label()])
+    for now, before in rep.figures:
+        w.writerow([now.label, now.text(), before.text()])
+    w.writerow([])
+    w.writerow([f"Real Living Wage used: {format_pence(rep.living_wage_pence)} an hour"])
+    w.writerow([f"Figures about fewer than {MIN_PEOPLE} people are shown as '{FEWER}'."])
+    return out.getvalue()
+
+
+def chart_rows(rep: Report) -> Iterable[tuple[str, int, int]]:
+    """Hours figures shown in both periods, for the chart (a hidden figure is never drawn)."""
+    for now, before in rep.figures:
+        if now.unit == "minutes" and now.shown and before.shown:
+            yield now.label.split(" (")[0], now.value // 60, before.value // 60

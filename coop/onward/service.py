@@ -1,0 +1,326 @@
+"""Work records: a member builds one from what the co-op already knows, chooses what goes in and
+how the co-op is named, and shares a code an employer can check. References from coordinators
+go in only once the member approves them."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record as audit
+from coop.auth import service as auth
+from coop.auth.models import Role
+from coop.bookings.models import SECTORS, Client, Service, Shift
+from coop.db import lock, write_transaction
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member, Skill
+from coop.onward.models import ReferenceStatement, WorkRecord
+from coop.rota.models import Assignment
+from coop.settings import service as settings
+from coop.skillshare.models import SignUp, SkillSession
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
+from coop.timeutil import format_date, to_london, utcnow
+
+RECORD_VALID_DAYS = 365
+REFERENCE_MAX = 1500
+# Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_GROUPS, CODE_GROUP_LEN = 4, 4  # 16 characters, 80 bits
+
+SECTIONS = {
+    "time": "Time in the co-op",
+    "work": "Paid work, by service and year",
+    "kinds": "Kinds of work",
+    "sectors": "Kinds of organisation worked for",
+    "involvement": "Paid involvement roles",
+    "skills": "Skills gained through skill-sharing",
+    "taught": "Sessions taught to other members",
+    "reference": "Reference from the co-op",
+}
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _hours(minutes: int) -> str:
+    h = minutes / 60
+    return f"{h:.0f} hours" if h == int(h) else f"{h:.1f} hours"
+
+
+def facts(session: Session, member: Member) -> list[Section]:
+    """Every section a record can hold, worked out now from approved work and skill-sharing.
+    Sections with nothing to say are empty (and are left off a record)."""
+    rows = session.execute(
+        select(
+            TimesheetEntry.actual_start,
+            TimesheetEntry.actual_end,
+            TimesheetEntry.break_minutes,
+            Service.name,
+            Service.involvement,
+            Skill.name,
+            Client.sector,
+        )
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .join(Service, Service.id == Shift.service_id)
+        .join(Skill, Skill.id == Service.skill_id)
+        .join(Client, Client.id == Shift.client_id)
+        .where(TimesheetEntry.member_id == member.id, TimesheetEntry.status == TimesheetStatus.APPROVED)
+    ).all()
+    work: dict[tuple[int, str], int] = defaultdict(int)
+    involvement: dict[str, int] = defaultdict(int)
+    kinds, sectors = set(), set()
+    for start, end, brk, service, is_involvement, skill, sector in rows:
+        minutes = worked_minutes(start, end, brk)
+        if is_involvement:
+            involvement[service] += minutes
+        else:
+            work[(to_london(start).year, service)] += minutes
+            kinds.add(skill)
+            sectors.add(SECTORS.get(sector, SECTORS["other"]))
+    gained = session.execute(
+        select(Skill.name, SkillSession.starts_at)
+        .join(SkillSession, SkillSession.skill_id == Skill.id)
+        .join(SignUp, SignUp.session_id == SkillSession.id)
+        .where(SignUp.member_id == member.id, SignUp.attended.is_(True))
+        .order_by(SkillSession.starts_at)
+    ).all()
+    taught = session.execute(
+        select(SkillSession.title, Skill.name, SkillSession.starts_at)
+        .join(Skill, Skill.id == SkillSession.skill_id)
+        .where(
+            SkillSession.teacher_id == member.id,
+            SkillSession.cancelled.is_(False),
+            SkillSession.ends_at <= utcnow(),
+        )
+        .order_by(SkillSession.starts_at)
+    ).all()
+    ref = approved_reference(session, member)
+    since = to_london(member.created_at)
+    months = max(0, (utcnow().year - since.year) * 12 + utcnow().month - since.month)
+    out = [
+        Section("time", SECTIONS["time"], [f"Member since {since.strftime('%B %Y')} ({_months(months)})."]),
+        Section(
+            "work",
+            SECTIONS["work"],
+            [f"{year}: {service}, {_hours(m)}" for (year, service), m in sorted(work.items())],
+        ),
+        Section("kinds", SECTIONS["kinds"], sorted(kinds)),
+        Section("sectors", SECTIONS["sectors"], sorted(sectors)),
+        Section(
+            "involvement",
+            SECTIONS["involvement"],
+            [f"{service}, {_hours(m)}" for service, m in sorted(involvement.items())],
+        ),
+        Section(
+            "skills", SECTIONS["skills"], [f"{name} ({format_date(at, '%B %Y')})" for name, at in gained]
+        ),
+        Section(
+            "taught",
+            SECTIONS["taught"],
+            [f"{title} ({skill}, {format_date(at, '%B %Y')})" for title, skill, at in taught],
+        ),
+        Section("reference", SECTIONS["reference"], [ref.text] if ref else []),
+    ]
+    return out
+
+
+def _months(n: int) -> str:
+    if n < 1:
+        return "less than a month"
+    years, months = divmod(n, 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if months:
+        parts.append(f"{months} month{'s' if months != 1 else ''}")
+    return " and ".join(parts)
+
+
+def coop_names(session: Session) -> dict[str, str]:
+    """How the co-op can be named on a record: its full name, or the neutral trading name."""
+    full, neutral = settings.get(session, "coop_name"), settings.get(session, "coop_trading_name")
+    return {"full": full, "neutral": neutral or full}
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LEN))
+    return "-".join(raw[i : i + CODE_GROUP_LEN] for i in range(0, len(raw), CODE_GROUP_LEN))
+
+
+def normalise_code(text: str) -> str:
+    """What someone typed, as a code: upper case, the easily confused letters read as digits."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    raw = raw.translate(str.maketrans("OIL", "011"))
+    return "-".join(raw[i : i + CODE_GROUP_LEN] for i in range(0, len(raw), CODE_GROUP_LEN))
+
+
+def make_record(
+    session: Session, member: Member, sections: set[str], *, name_as: str, now: datetime | None = None
+) -> WorkRecord:
+    """Freeze the chosen sections as they are now, with a new code."""
+    now = now or utcnow()
+    if name_as not in ("full", "neutral"):
+        raise DomainError("Choose how the co-op is named on your record.", field="name_as")
+    unknown = sections - SECTIONS.keys()
+    if unknown or not sections:
+        raise DomainError("Choose at least one thing to include.", field="sections")
+    chosen = [s for s in facts(session, member) if s.key in sections and s.lines]
+    if not chosen:
+        raise DomainError(
+            "There is nothing yet in what you chose. Pick something with entries in it.", field="sections"
+        )
+    with write_transaction(session):
+        rec = WorkRecord(
+            member_id=member.id,
+            code=new_code(),
+            created_at=now,
+            expires_at=now + timedelta(days=RECORD_VALID_DAYS),
+            person_name=member.display_name,
+            coop_name=coop_names(session)[name_as],
+            content=json.dumps([asdict(s) for s in chosen]),
+        )
+        session.add(rec)
+    return rec
+
+
+def sections_of(rec: WorkRecord) -> list[Section]:
+    return [Section(**s) for s in json.loads(rec.content)]
+
+
+def as_text(rec: WorkRecord, verify_url: str) -> str:
+    """The record as plain text, to paste into a CV."""
+    lines = [
+        f"Work record: {rec.person_name}",
+        f"{rec.coop_name} (a workers' co-operative)",
+        f"Made on {format_date(rec.created_at, '%-d %B %Y')}; figures as they were that day.",
+        "",
+    ]
+    for s in sections_of(rec):
+        lines.append(s.title)
+        lines.extend(f"- {line}" for line in s.lines)
+        lines.append("")
+    lines.append(f"Check it at {verify_url} (code {rec.code}).")
+    return "\n".join(lines) + "\n"
+
+
+def my_records(session: Session, member: Member) -> list[WorkRecord]:
+    return list(
+        session.scalars(
+            select(WorkRecord).where(WorkRecord.member_id == member.id).order_by(WorkRecord.id.desc())
+        )
+    )
+
+
+def my_record(session: Session, member: Member, record_id: int) -> WorkRecord:
+    rec = session.get(WorkRecord, record_id)
+    if rec is None or rec.member_id != member.id:
+        raise NotFound("No such record.")
+    return rec
+
+
+def withdraw(session: Session, member: Member, record_id: int, *, now: datetime | None = None) -> None:
+    """The member withdraws a record: from now on its link says so, and shows nothing else."""
+    member_id = member.id
+    with write_transaction(session):
+        rec = lock(session, WorkRecord, record_id)
+        if rec is None or rec.member_id != member_id:
+            raise NotFound("No such record.")
+        if rec.withdrawn_at is None:
+            rec.withdrawn_at = now or utcnow()
+
+
+class VerifyProblem(DomainError):
+    def __init__(self, state: str, message: str) -> None:
+        super().__init__(message)
+        self.state = state
+
+
+def verify(session: Session, code: str, *, now: datetime | None = None) -> WorkRecord:
+    """The record a code opens, or VerifyProblem saying plainly why not (and nothing more)."""
+    now = now or utcnow()
+    rec = session.scalar(select(WorkRecord).where(WorkRecord.code == normalise_code(code)))
+    if rec is None:
+        raise VerifyProblem(
+            "unknown", "No work record has this code. Check it against the one you were given."
+        )
+    if rec.withdrawn_at is not None:
+        raise VerifyProblem("withdrawn", "The person this record belongs to has withdrawn it.")
+    if rec.expires_at <= now:
+        raise VerifyProblem("expired", "This record has expired. Ask the person for a new one.")
+    return rec
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+def propose_reference(session: Session, member_id: int, text: str, *, actor_id: int) -> ReferenceStatement:
+    """A coordinator writes a short reference; the member is told and decides whether to use it."""
+    words = text.strip()
+    if not words:
+        raise DomainError("Write the reference first.", field="text")
+    if len(words) > REFERENCE_MAX:
+        raise DomainError(f"Keep it to {REFERENCE_MAX:,} characters (this is {len(words):,}).", field="text")
+    with write_transaction(session):
+        member = lock(session, Member, member_id)
+        if member is None:
+            raise NotFound("No such member.")
+        ref = ReferenceStatement(member_id=member_id, written_by_id=actor_id, text=words)
+        session.add(ref)
+        mail.queue(session, member.user.email, "reference_written", name=member.first_name)
+        audit(session, actor_id, "reference.written", ("member", member_id), {}, {})
+    return ref
+
+
+def references(session: Session, member: Member) -> list[ReferenceStatement]:
+    return list(
+        session.scalars(
+            select(ReferenceStatement)
+            .where(ReferenceStatement.member_id == member.id)
+            .order_by(ReferenceStatement.id.desc())
+        )
+    )
+
+
+def approved_reference(session: Session, member: Member) -> ReferenceStatement | None:
+    return session.scalar(
+        select(ReferenceStatement)
+        .where(ReferenceStatement.member_id == member.id, ReferenceStatement.status == "approved")
+        .order_by(ReferenceStatement.decided_at.desc(), ReferenceStatement.id.desc())
+        .limit(1)
+    )
+
+
+def decide_reference(session: Session, member: Member, reference_id: int, *, approve: bool) -> None:
+    """The member approves a reference (it can then go on their records) or declines it."""
+    member_id = member.id
+    with write_transaction(session):
+        ref = lock(session, ReferenceStatement, reference_id)
+        if ref is None or ref.member_id != member_id:
+            raise NotFound("No such reference.")
+        if ref.status != "waiting":
+            raise DomainError("You have already decided about this reference.")
+        if approve:  # one approved reference at a time: the newest
+            session.execute(
+                update(ReferenceStatement)
+                .where(ReferenceStatement.member_id == member_id, ReferenceStatement.status == "approved")
+                .values(status="declined")
+                .execution_options(synchronize_session=False)
+            )
+        ref.status, ref.decided_at = ("approved" if approve else "declined"), utcnow()
+
+
+def tell_coordinators(session: Session, template: str, **context: Any) -> None:
+    for user in auth.users_with_role(session, Role.COORDINATOR):
+        if user.active:
+            mail.queue(session, user.email, template, **context)
