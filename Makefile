@@ -33,6 +33,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/bandit -q -r coop -lll
+	$(BIN)/lint-imports
 
 test-sqlite: $(VENV)/.installed-test
 	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from bench.pages import PAGES, signed_in
-from coop import create_app
+from coop.app import create_app
 from coop.demo import generate as gen
 from coop.migrate import upgrade
 from tests.pg import TempCluster

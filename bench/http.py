@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from coop import create_app
+from coop.app import create_app
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS
 from coop.migrate import upgrade

@@ -9,7 +9,7 @@ import time as clock
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from coop import create_app
+from coop.app import create_app
 from coop.migrate import upgrade
 
 N = 200

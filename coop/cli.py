@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 import os
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
 
-from coop import create_app
-from coop.db import db
+from coop.app import create_app
+from coop.auth import service as auth
+from coop.auth.models import User
+from coop.auth.service import find_user
+from coop.backup import service as backups
+from coop.bookings.service import complete_finished_bookings
+from coop.demo import generate as gen
+from coop.demo.service import DEMO_LOGINS, load_demo
+from coop.deploy.service import check_install
+from coop.errors import DomainError
+from coop.extensions import db
+from coop.governance import service as governance
+from coop.integrity import service as integrity
+from coop.invoicing import service as invoicing
+from coop.invoicing.views import invoice_html
+from coop.mail import service as mail
+from coop.members import erasure
+from coop.migrate import alembic_config, upgrade
+from coop.rota import offers
+from coop.rota import service as rota
+from coop.rota.offers import lapse_offers
+from coop.rota.service import send_digests as queue_digests
+from coop.settings import service as settings
+from coop.timeutil import today_london
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -28,7 +54,6 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to the latest (or the given) revision."""
-    from coop.migrate import upgrade
 
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database is at {revision}.")
@@ -38,9 +63,6 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def db_is_empty() -> None:
     """Exit 0 when the database has no users yet (used by `make run`)."""
-    from sqlalchemy import func, select
-
-    from coop.auth.models import User
 
     count = db.session.scalar(select(func.count()).select_from(User)) or 0
     raise SystemExit(0 if count == 0 else 1)
@@ -52,8 +74,6 @@ def db_is_empty() -> None:
 @with_appcontext
 def create_admin(email: str, password: str) -> None:
     """Create the first admin (who is also a coordinator)."""
-    from coop.auth import service as auth
-    from coop.errors import DomainError
 
     try:
         user = auth.create_user(db.session, email, ["admin", "coordinator"])
@@ -68,8 +88,6 @@ def create_admin(email: str, password: str) -> None:
 @with_appcontext
 def demo() -> None:
     """Load a believable small co-op (safe to run again: it adds nothing twice)."""
-    from coop.demo.service import load_demo
-    from coop.invoicing.views import invoice_html
 
     with current_app.test_request_context(), click.progressbar(length=100, label="Loading demo co-op") as bar:
         created = load_demo(
@@ -91,10 +109,6 @@ def demo() -> None:
 @with_appcontext
 def generate(members: int, clients: int, weeks: int, seed: int) -> None:
     """Fill an empty database with a large generated co-op, for benchmarks."""
-    import time
-
-    from coop.demo import generate as gen
-    from coop.errors import DomainError
 
     started = time.perf_counter()
     spec = gen.Spec(members=members, clients=clients, weeks=weeks, seed=seed)
@@ -110,7 +124,6 @@ def generate(members: int, clients: int, weeks: int, seed: int) -> None:
     )
     for role, email in gen.logins():
         click.echo(f"  {role:12} {email}")
-    from coop.demo.service import DEMO_LOGINS
 
     click.echo(f"  password     {DEMO_LOGINS['password']}")
 
@@ -119,8 +132,6 @@ def generate(members: int, clients: int, weeks: int, seed: int) -> None:
 @with_appcontext
 def demo_logins() -> None:
     """Print the demo sign-ins, if the demo co-op is loaded."""
-    from coop.auth.service import find_user
-    from coop.demo.service import DEMO_LOGINS
 
     if find_user(db.session, DEMO_LOGINS["accounts"][0][1]) is None:
         click.echo("No demo data in this database.")
@@ -129,7 +140,6 @@ def demo_logins() -> None:
 
 
 def _print_logins() -> None:
-    from coop.demo.service import DEMO_LOGINS
 
     click.echo(f"Demo sign-ins (password for all: {DEMO_LOGINS['password']}):")
     for role, email in DEMO_LOGINS["accounts"]:
@@ -141,7 +151,6 @@ def _print_logins() -> None:
 @with_appcontext
 def send_outbox(batch: int) -> None:
     """Send queued emails over SMTP (settings from the environment)."""
-    from coop.mail import service as mail
 
     cfg = current_app.config
     smtp = mail.SmtpSettings(
@@ -164,7 +173,6 @@ def send_outbox(batch: int) -> None:
 @with_appcontext
 def send_digests() -> None:
     """Queue the daily email of new open shifts for members who opted in (run once a day)."""
-    from coop.rota.service import send_digests as queue_digests
 
     click.echo(f"Queued {queue_digests(db.session)} digest email(s); `coop send-outbox` sends them.")
 
@@ -175,10 +183,6 @@ def send_digests() -> None:
 @with_appcontext
 def invoice_run(period: str, issue: bool) -> None:
     """Make one draft invoice per client from approved, un-invoiced work (with a progress bar)."""
-    from datetime import date, timedelta
-
-    from coop.invoicing import service as invoicing
-    from coop.timeutil import today_london
 
     try:
         if ":" in period:
@@ -195,8 +199,6 @@ def invoice_run(period: str, issue: bool) -> None:
         f"{len(drafts)} draft invoice(s), {sum(d.gross_pence for d in drafts) / 100:.2f} GBP in total."
     )
     if issue and drafts:
-        from coop.invoicing.views import invoice_html
-
         with (
             current_app.test_request_context(),
             click.progressbar(length=len(drafts), label="Issuing") as bar,
@@ -219,8 +221,6 @@ def invoice_run(period: str, issue: bool) -> None:
 @with_appcontext
 def send_reminders() -> None:
     """Queue reminder emails for overdue invoices (at most one per reminder interval)."""
-    from coop.invoicing import service as invoicing
-    from coop.timeutil import today_london
 
     count = invoicing.send_reminders(
         db.session,
@@ -236,7 +236,6 @@ def send_reminders() -> None:
 def send_shift_reminders() -> None:
     """Remind members of tomorrow's shifts, each at the hour they chose (run hourly; safe on
     several machines at once: each reminder is sent once)."""
-    from coop.rota import service as rota
 
     count = rota.send_shift_reminders(db.session, base_url=current_app.config["BASE_URL"])
     click.echo(f"Queued {count} shift reminder(s).")
@@ -247,7 +246,6 @@ def send_shift_reminders() -> None:
 def close_proposals() -> None:
     """Close proposals past their closing time (recording results) and remind members who have
     not voted on proposals closing within 24 hours. Run hourly."""
-    from coop.governance import service as governance
 
     closed = governance.close_due(db.session)
     reminded = governance.remind_non_voters(db.session)
@@ -258,7 +256,6 @@ def close_proposals() -> None:
 @with_appcontext
 def complete_bookings() -> None:
     """Mark bookings whose visits have all ended as completed. Run hourly."""
-    from coop.bookings.service import complete_finished_bookings
 
     click.echo(f"Completed {complete_finished_bookings(db.session)} booking(s).")
 
@@ -267,9 +264,6 @@ def complete_bookings() -> None:
 @with_appcontext
 def purge_erased() -> None:
     """Delete the pay records kept for erased members once six years have passed. Run daily."""
-    from flask import current_app
-
-    from coop.members import erasure
 
     done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
     click.echo(
@@ -285,9 +279,6 @@ def purge_erased() -> None:
 @with_appcontext
 def autofill(first: str, last: str, send: bool) -> None:
     """Propose who to offer each open slot to, and print the summary."""
-    from datetime import date
-
-    from coop.rota import offers
 
     try:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
@@ -311,7 +302,6 @@ def autofill(first: str, last: str, send: bool) -> None:
 def verify_command() -> None:
     """Check every money record: number series, frozen invoices, credit notes and pay runs, their
     files, work billed and paid at most once. Exits 1, listing what is wrong, if anything is."""
-    from coop.integrity import service as integrity
 
     with click.progressbar(length=integrity.work_to_check(db.session), label="Checking", file=None) as bar:
         report = integrity.verify(db.session, Path(current_app.config["INVOICE_DIR"]), progress=bar.update)
@@ -330,7 +320,6 @@ def verify_command() -> None:
 def check_install_command() -> None:
     """Check this installation: database at head, files, data directory, PDFs, email, secret key
     and base URL. One line per item; exits 1 if any is not right."""
-    from coop.deploy.service import check_install
 
     items = check_install(db.engine, dict(current_app.config))
     for item in items:
@@ -343,7 +332,6 @@ def check_install_command() -> None:
 @with_appcontext
 def lapse_offers_command() -> None:
     """Mark offers nobody answered in time as lapsed (run every few minutes)."""
-    from coop.rota.offers import lapse_offers
 
     click.echo(f"{lapse_offers(db.session)} offer(s) lapsed.")
 
@@ -356,8 +344,6 @@ def backup_command(target: Path | None, verify_only: bool) -> None:
     """Back up the database, issued invoices and receipts into a new folder TARGET; with no
     TARGET, into a new dated folder under BACKUP_DIR, keeping the newest backups (the
     'backup_generations' setting). With --verify, check the backup in TARGET instead."""
-    from coop.backup import service as backups
-    from coop.settings import service as settings
 
     cfg = current_app.config
     try:
@@ -405,10 +391,6 @@ def restore_command(source: Path, yes: bool) -> None:
     """Replace the database, invoices and receipts with the backup in SOURCE. The backup is
     checked first and loaded beside the live co-op; the live co-op is only replaced once the
     copy is known to be whole, and is kept beside it."""
-    from alembic.script import ScriptDirectory
-
-    from coop.backup import service as backups
-    from coop.migrate import alembic_config, upgrade
 
     cfg = current_app.config
     try:

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
     ColumnElement,
     DateTime,
@@ -145,46 +144,6 @@ def serialize(session: Session, name: str) -> None:
 def is_sqlite(session: Session) -> bool:
     bind = session.get_bind()
     return bind.dialect.name == "sqlite"
-
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class Database:
-    """Binds an engine and a session factory to the Flask app; one session per request."""
-
-    def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
-        # Requests that change things (POST) take SQLite's write lock when their transaction
-        # begins, so a read followed by a write cannot fail halfway when another process wrote
-        # in between. GET requests read concurrently. PostgreSQL ignores the option.
-        writer = make_sessionmaker(engine.execution_options(coop_write=True))
-        app.extensions["coop_db"] = (engine, make_sessionmaker(engine), writer)
-        app.teardown_appcontext(self._teardown)
-
-    @staticmethod
-    def _teardown(_exc: BaseException | None) -> None:
-        session: Session | None = g.pop("_coop_session", None)
-        if session is not None:
-            session.rollback()
-            session.close()
-
-    @property
-    def engine(self) -> Engine:
-        engine: Engine = current_app.extensions["coop_db"][0]
-        return engine
-
-    @property
-    def session(self) -> Session:
-        if "_coop_session" not in g:
-            _engine, reader, writer = current_app.extensions["coop_db"]
-            factory = writer if has_request_context() and request.method not in SAFE_METHODS else reader
-            g._coop_session = factory()
-        session: Session = g._coop_session
-        return session
-
-
-db = Database()
 
 
 def same_name(column: Any, name: str) -> ColumnElement[bool]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from coop.errors import DomainError
+
 
 def format_pence(pence: int | None) -> str:
     """Pounds and pence for people: 1345 -> '£13.45', -250 -> '-£2.50'."""
@@ -28,7 +30,6 @@ def parse_pounds(text: str) -> int:
 
 def pounds_field(text: str, field: str) -> int:
     """parse_pounds for a form field: a DomainError naming the field instead of a ValueError."""
-    from coop.errors import DomainError
 
     try:
         return parse_pounds(text)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -80,3 +83,13 @@ def format_minutes(minutes: int) -> str:
     if mins or not hours:
         parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
     return " ".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _bank_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
+def bank_holiday(day: date) -> str:
+    """The England-and-Wales bank holiday on this day, or ''."""
+    return _bank_holidays(day.year).get(day, "")

@@ -16,9 +16,10 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField, HiddenField, SubmitField
 
-from coop.db import db
+from coop.auth.models import User
 from coop.errors import DomainError
-from coop.extensions import login_manager
+from coop.extensions import db, login_manager
+from coop.members.service import member_for_user
 from coop.money import format_pence
 from coop.timeutil import format_date, format_dt, format_minutes
 
@@ -184,7 +185,6 @@ def nav_for(user: Any) -> list[NavItem]:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Any:
-    from coop.auth.models import User
 
     uid, _, token = user_id.partition(":")
     try:
@@ -202,7 +202,6 @@ def load_user(user_id: str) -> Any:
 
 def current_member() -> Any:
     """The signed-in person's Member record; 403 for someone who is not a member."""
-    from coop.members.service import member_for_user
 
     member = member_for_user(db.session, current_user.id) if current_user.is_authenticated else None
     if member is None:

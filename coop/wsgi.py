@@ -1,5 +1,5 @@
 """The WSGI application for an installed copy: `gunicorn coop.wsgi:app` from any folder."""
 
-from coop import create_app
+from coop.app import create_app
 
 app = create_app()

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from coop import create_app
+from coop.app import create_app
 from coop.migrate import upgrade
 from tests.pg import TempCluster
 

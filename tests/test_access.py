@@ -20,6 +20,9 @@ PUBLIC_ENDPOINTS = {
     "rota.member_feed",
     "directory.index",
     "directory.pdf",
+    "invoice_links.invoice",  # the emailed link: the token is the key
+    "invoice_links.download",
+    "onward.verify",  # an employer checking a member's work record by its code
 }
 
 

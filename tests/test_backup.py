@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlalchemy import select, text
 
-from coop import create_app
+from coop.app import create_app
 from coop.cli import cli
 from coop.demo.service import load_demo
 from coop.invoicing.views import invoice_html

@@ -1,6 +1,6 @@
 from sqlalchemy import text
 
-from coop import create_app
+from coop.app import create_app
 from tests.conftest import app_config
 
 

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coop import create_app
+from coop.app import create_app
 from coop.audit.models import AuditEntry
 from coop.governance.models import Proposal, SurplusShare
 from coop.integrity.service import verify

@@ -96,8 +96,8 @@ def test_the_wheel_installs_and_serves_from_anywhere(installed: Path, databases:
     # approved work waiting to be invoiced: approve what members have recorded
     script = (
         "from sqlalchemy import select\n"
-        "from coop import create_app\n"
-        "from coop.db import db\n"
+        "from coop.app import create_app\n"
+        "from coop.extensions import db\n"
         "from coop.timesheets import service as ts\n"
         "from coop.timesheets.models import TimesheetEntry\n"
         "app = create_app()\n"

@@ -5,7 +5,7 @@ measures the same on 1,000 members and 52 weeks.)"""
 from __future__ import annotations
 
 from bench.pages import PAGES, Counter, signed_in
-from coop import create_app
+from coop.app import create_app
 from coop.demo import generate as gen
 from tests.conftest import app_config
 

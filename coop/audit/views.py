@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from coop.access import roles
 from coop.audit import service
-from coop.db import db
+from coop.extensions import db
 from coop.web import db_id
 
 bp = Blueprint("audit", __name__)

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from coop.audit.service import record
 from coop.auth.models import LoginAttempt, Role, User, UserRole, new_session_token
@@ -58,7 +59,6 @@ def _dummy_hash() -> str:
 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     return frozenset(FREQUENCY_LISTS["passwords"])
 

@@ -12,8 +12,8 @@ from coop.access import public, signed_in
 from coop.auth import service
 from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from coop.auth.models import User
-from coop.db import db
 from coop.errors import DomainError
+from coop.extensions import db
 from coop.mail import service as mail
 from coop.web import client_ip, form_error
 

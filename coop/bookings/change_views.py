@@ -11,8 +11,8 @@ from coop.bookings import changes
 from coop.bookings import service as bookings
 from coop.bookings.forms import AnswerChangeForm, DeclineChangeForm, VisitChangeForm, VisitNoteForm
 from coop.bookings.models import Client
-from coop.db import db
 from coop.errors import DomainError, Forbidden
+from coop.extensions import db
 from coop.rota.service import DoesNotFit
 from coop.timeutil import utcnow
 from coop.web import form_error

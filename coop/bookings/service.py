@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
@@ -30,13 +29,26 @@ from coop.bookings.models import (
     ShiftStatus,
     new_feed_token,
 )
+from coop.caps import service as caps
 from coop.db import lock, same_name, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.money import apply_rate, format_pence, round_pence
+from coop.rota import places
+from coop.rota.eligibility import free_members
+from coop.rota.fair_release import hold_new_shifts
+from coop.rota.places import release_cancelled_shift
 from coop.settings import service as settings
-from coop.timeutil import format_dt, format_minutes, local_span_to_utc, missing_time, to_london, utcnow
+from coop.timeutil import (
+    bank_holiday,
+    format_dt,
+    format_minutes,
+    local_span_to_utc,
+    missing_time,
+    to_london,
+    utcnow,
+)
 
 MAX_OCCURRENCES = 104
 MAX_WORKERS = 50
@@ -87,9 +99,6 @@ def save_service(
     (nor the statutory minimum); price changes are audit-logged. New pay or a new skill that no
     longer fits a member who holds a coming shift of the service is refused (rota.DoesNotFit),
     or, with ask_members, saved with those members asked whether they can still do it."""
-    from coop.caps import service as caps
-    from coop.rota import service as rota
-
     now = now or utcnow()
     name = " ".join(data.name.split())
     if not name or len(name) > 80:
@@ -113,7 +122,7 @@ def save_service(
         coming = select(Shift.id).where(
             Shift.service_id == service_id, Shift.status == ShiftStatus.SCHEDULED, Shift.starts_at > now
         )
-        locked = rota.lock_holders(session, coming) if service_id else []
+        locked = places.lock_holders(session, coming) if service_id else []
         if service_id is not None:
             service = lock(session, Service, service_id)
             if service is None:
@@ -147,7 +156,7 @@ def save_service(
         session.flush()
         if shift_ids:
             session.expire_all()  # the shifts' service (pay, skill) is read afresh by the checks
-            rota.recheck_holders(session, shift_ids, guard, locked, ask=ask_members, now=now)
+            places.recheck_holders(session, shift_ids, guard, locked, ask=ask_members, now=now)
         after = _service_money(service)
         if before != after:
             record(session, actor_id, "service.rates", ("service", service.id), before, after)
@@ -310,18 +319,6 @@ class Plan:
     estimate: Estimate
     cancellation_terms: str
     warnings: list[str] = field(default_factory=list)
-
-
-@lru_cache(maxsize=8)
-def _bank_holidays(year: int) -> dict[date, str]:
-    import holidays
-
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
-
-
-def bank_holiday(day: date) -> str:
-    """The England-and-Wales bank holiday on this day, or ''."""
-    return _bank_holidays(day.year).get(day, "")
 
 
 def occurrence_dates(data: BookingData) -> list[date]:
@@ -569,8 +566,6 @@ def _confirm(session: Session, booking: Booking, actor_id: int) -> list[Shift]:
     ]
     session.add_all(shifts)
     session.flush()
-    from coop.rota.offers import hold_new_shifts
-
     hold_new_shifts(session, shifts)
     _event(session, booking, BookingStatus.CONFIRMED, actor_id)
     _event(session, booking, BookingStatus.SCHEDULED, actor_id, f"{len(shifts)} shift(s) created")
@@ -686,8 +681,6 @@ def cancel_visits(
 
 
 def _cancel_shift(session: Session, shift: Shift, now: datetime) -> int:
-    from coop.rota.service import release_cancelled_shift
-
     shift.status = ShiftStatus.CANCELLED
     shift.cancelled_at = now
     shift.cancellation_fee_pence = cancellation_fee(session, shift, now)
@@ -803,16 +796,13 @@ def edit_shifts_locked(
 ) -> list[Shift]:
     """edit_shifts inside a write transaction the caller opened (and commits): a change request
     accepted by a coordinator is applied and marked answered in one transaction."""
-    from coop.caps import service as caps
-    from coop.rota import service as rota
-
     if scope not in {"one", "future"}:
         raise DomainError("Choose which visits to change.", field="scope")
     booking_id = session.scalar(select(Shift.booking_id).where(Shift.id == shift_id))
     if booking_id is None:
         raise NotFound("No such visit.")
     # Lock order as in a claim: the members who hold these visits, then the booking, its visits.
-    locked = rota.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
+    locked = places.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
     booking = _locked_booking(session, booking_id)
     _lock_shifts(session, booking)
     target = session.get(Shift, shift_id)
@@ -821,7 +811,7 @@ def edit_shifts_locked(
     reach = abs(change.day - to_london(target.starts_at).date()) + timedelta(days=7)
     guard = caps.Guard(session, locked, min(days) - reach, max(days) + reach)
     changed = _edit_shifts(session, target, change, scope, actor_id, now)
-    asked = rota.recheck_holders(session, [s.id for s in changed], guard, locked, ask=ask_members, now=now)
+    asked = places.recheck_holders(session, [s.id for s in changed], guard, locked, ask=ask_members, now=now)
     if asked:
         session.add(
             BookingEvent(
@@ -832,7 +822,7 @@ def edit_shifts_locked(
             )
         )
     for s in changed:
-        rota.notify_shift_changed(session, s)
+        places.notify_shift_changed(session, s)
     return changed
 
 
@@ -964,8 +954,6 @@ class Staffing:
 def staffing_for(session: Session, booking: Booking) -> Staffing:
     """How many active members have the skill, and how many of them are free for the first
     visit (their weekly pattern and time off allow it and they have no clashing shift)."""
-    from coop.rota.service import free_members
-
     members = list(
         session.scalars(
             select(Member)

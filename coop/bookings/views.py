@@ -25,11 +25,12 @@ from coop.bookings.forms import (
     ShiftEditForm,
 )
 from coop.bookings.models import Booking, Client
-from coop.db import db
 from coop.errors import DomainError, Forbidden
+from coop.extensions import db
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.money import format_pence, pounds_field
+from coop.rota.service import holders_of
 from coop.settings import service as settings
 from coop.timeutil import to_london, utcnow
 from coop.web import ActionForm, db_id, form_error, parse_decimal
@@ -259,7 +260,6 @@ def book_for_client() -> Page:
 @roles("coordinator")
 def booking_detail(booking_id: int) -> Page:
     booking = bookings.get_booking(db.session, booking_id)
-    from coop.rota.service import holders_of
 
     staffing = bookings.staffing_for(db.session, booking) if booking.status == "requested" else None
     plan = None
@@ -402,7 +402,6 @@ def cancel_shift(shift_id: int) -> Page:
 def client_bookings() -> Page:
     client = _my_client()
     overview = bookings.client_overview(db.session, client.id)
-    from coop.rota.service import holders_of
 
     holders = holders_of(db.session, [s.id for s in overview.upcoming + overview.past])
     return render_template(
@@ -451,7 +450,6 @@ def client_request() -> Page:
 def client_booking(booking_id: int) -> Page:
     client = _my_client()
     booking = bookings.get_booking(db.session, booking_id, client_id=client.id)
-    from coop.rota.service import holders_of
 
     return render_template(
         "clients/booking.html",

@@ -24,17 +24,21 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.audit.models import AuditEntry
 from coop.audit.service import record
 from coop.bookings.models import Service, Shift, ShiftStatus
-from coop.bookings.service import bank_holiday
 from coop.caps.models import BenefitCap
 from coop.db import lock, write_transaction
 from coop.errors import DomainError
+from coop.mail import service as mail
 from coop.members.models import Member
 from coop.money import format_pence
+from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
 from coop.pay.rules import pay_for
+from coop.rota.models import Assignment, AssignmentStatus
 from coop.settings import service as settings
-from coop.timeutil import format_minutes, to_london, utcnow
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
+from coop.timeutil import bank_holiday, format_minutes, london_to_utc, to_london, utcnow
 
 PRESETS = ("esa", "carers", "uc", "uc_no_housing")
 
@@ -164,9 +168,6 @@ class WorkRow:
 def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
     """The member's held shifts between two days (London): estimated pay, or the approved
     timesheet's hours and pay once there is one."""
-    from coop.rota.models import Assignment, AssignmentStatus
-    from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
-    from coop.timeutil import london_to_utc
 
     lo = london_to_utc(first_day, datetime.min.time())
     hi = london_to_utc(last_day + timedelta(days=1), datetime.min.time())
@@ -217,7 +218,6 @@ def adjustment_rows(session: Session, member_id: int, first_day: date, last_day:
     """Other earnings paid through pay (a surplus share, a correction) count on the day they are
     paid: the pay date of the run that pays them, else the pay day chosen for them, else the
     next pay day after they were added."""
-    from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
 
     schedule = pay_schedule(session)
     rows = session.execute(
@@ -655,7 +655,6 @@ CAP_ACTIONS = ("cap.set_by_coordinator", "cap.removed_by_coordinator")
 def _changed_by_coordinator(session: Session, member: Member, actor_id: int, action: str) -> None:
     """That, who and when: never the figures or the benefit (the audit log is open to every
     coordinator). The member is told at once, and sees it on their limit and earnings pages."""
-    from coop.mail import service as mail
 
     record(session, actor_id, action, ("member", member.id))
     mail.queue(
@@ -676,7 +675,6 @@ class CoordinatorChange:
 
 def last_coordinator_change(session: Session, member_id: int) -> CoordinatorChange | None:
     """The latest time a coordinator set or removed this member's limit (for the member's eyes)."""
-    from coop.audit.models import AuditEntry
 
     row = session.execute(
         select(AuditEntry.at, AuditEntry.action, Member.display_name)

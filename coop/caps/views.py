@@ -14,9 +14,10 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.caps import service as caps
 from coop.caps.forms import CapForm, PresetForm, RemoveForm
+from coop.caps.models import BenefitCap
 from coop.charts import bar_chart
-from coop.db import db
 from coop.errors import DomainError
+from coop.extensions import db
 from coop.members import service as members
 from coop.members.models import Member
 from coop.money import pounds_field
@@ -49,7 +50,6 @@ def cap_data(form: CapForm) -> caps.CapData:
 
 
 def _fill(form: CapForm, cap: object) -> None:
-    from coop.caps.models import BenefitCap
 
     assert isinstance(cap, BenefitCap)
     form.earnings_cap.data = (

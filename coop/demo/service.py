@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,35 @@ from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
 from coop.auth.models import User
+from coop.bookings import changes
+from coop.bookings import service as bookings
+from coop.bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Client,
+    ClientContact,
+    Service,
+    Shift,
+    ShiftStatus,
+)
+from coop.bookings.service import client_for_user
+from coop.caps import service as caps
+from coop.directory.models import DirectoryEntry
 from coop.errors import DomainError
+from coop.governance import service as governance
+from coop.invoicing import service as invoicing
 from coop.members.models import Member, MemberStatus, Skill
+from coop.onward import opportunities
+from coop.onward import service as records
+from coop.rota import offers
+from coop.rota import service as rota
+from coop.rota.autofill import Proposal
+from coop.rota.models import Assignment
+from coop.skillshare import service as skillshare
+from coop.timesheets import service as timesheets
+from coop.timesheets.models import TimesheetEntry
+from coop.timeutil import local_span_to_utc, today_london, utcnow, week_start
 
 DEMO_PASSWORD = "cooperate-together"  # noqa: S105 (demo data only, printed for people to try)
 DEMO_LOGINS = {
@@ -226,12 +254,6 @@ def _load_business(
     session: Session, skills: dict[str, Skill], client_user: User, coordinator_id: int, rng: random.Random
 ) -> None:
     """Services, clients, bookings in every state, and a rota for this week and next."""
-    from datetime import time, timedelta
-
-    from coop.bookings import service as bookings
-    from coop.bookings.models import Client, ClientContact, Service
-    from coop.rota import service as rota
-    from coop.timeutil import local_span_to_utc, today_london, utcnow, week_start
 
     services = {}
     for name, skill, charge, pay, vat, minimum, desc in SERVICES:
@@ -376,13 +398,6 @@ def _last_week(
 ) -> None:
     """A completed booking last week, worked by members, with hours waiting for approval (and
     some approved), so a coordinator can approve a week and run pay straight away."""
-    from datetime import date, time, timedelta
-
-    from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Service, Shift
-    from coop.rota.models import Assignment
-    from coop.timesheets import service as timesheets
-    from coop.timesheets.models import TimesheetEntry
-    from coop.timeutil import local_span_to_utc
 
     assert isinstance(client, Client) and isinstance(service, Service) and isinstance(monday, date)
     last_monday = monday - timedelta(days=7)
@@ -451,14 +466,6 @@ def _invoiced_fortnight(
     base_url: str,
 ) -> None:
     """Work from two weeks ago, approved, invoiced and part-paid."""
-    from datetime import time, timedelta
-
-    from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Service, Shift
-    from coop.invoicing import service as invoicing
-    from coop.rota.models import Assignment
-    from coop.timesheets import service as timesheets
-    from coop.timesheets.models import TimesheetEntry
-    from coop.timeutil import local_span_to_utc, today_london
 
     client = session.scalars(select(Client).where(Client.name == "Corner Bakery")).one()
     service = session.scalars(select(Service).where(Service.name == "Gardening")).one()
@@ -528,9 +535,6 @@ def _invoiced_fortnight(
 
 def _onward(session: Session, coordinator_id: int) -> None:
     """Chris has a reference he approved, a work record, and a job he is interested in."""
-    from coop.directory.models import DirectoryEntry
-    from coop.onward import opportunities
-    from coop.onward import service as records
 
     chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
     ref = records.propose_reference(
@@ -551,10 +555,6 @@ def _onward(session: Session, coordinator_id: int) -> None:
 
 def _client_voice(session: Session, client_user_id: int) -> None:
     """The demo client said how a visit last week went, and asks to change a coming one."""
-    from coop.bookings import changes
-    from coop.bookings.models import Shift, ShiftStatus
-    from coop.bookings.service import client_for_user
-    from coop.timeutil import utcnow
 
     client = client_for_user(session, client_user_id)
     if client is None:
@@ -590,13 +590,6 @@ def _client_voice(session: Session, client_user_id: int) -> None:
 
 def _chris_limit_and_offer(session: Session) -> None:
     """The demo member keeps to an ESA-style weekly limit and has one piece of work offered."""
-    from datetime import timedelta
-
-    from coop.caps import service as caps
-    from coop.rota import offers
-    from coop.rota import service as rota
-    from coop.rota.autofill import Proposal
-    from coop.timeutil import utcnow
 
     chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
     caps.set_cap(
@@ -613,12 +606,6 @@ def _chris_limit_and_offer(session: Session) -> None:
 
 def _community(session: Session, skills: dict[str, Skill]) -> None:
     """An open proposal, a decision, a skill-sharing session and a few directory entries."""
-    from datetime import time, timedelta
-
-    from coop.directory.models import DirectoryEntry
-    from coop.governance import service as governance
-    from coop.skillshare import service as skillshare
-    from coop.timeutil import local_span_to_utc, today_london
 
     today = today_london()
     chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
@@ -650,7 +637,6 @@ def _community(session: Session, skills: dict[str, Skill]) -> None:
     )
     for m in session.scalars(select(Member).where(Member.status != MemberStatus.LEFT).limit(12)).all():
         governance.cast_vote(session, m, past.id, "for")
-    from coop.timeutil import utcnow
 
     governance.close(session, past.id, now=utcnow() + timedelta(days=2))
     governance.record_decision(

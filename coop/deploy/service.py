@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from sqlalchemy import Engine
 
 from coop.config import RESOURCES, data_dir
+from coop.documents import html_to_pdf
 from coop.home.service import health
 
 
@@ -60,9 +61,7 @@ def _writable(_engine: Engine, config: dict[str, Any]) -> tuple[bool, str]:
 
 def _pdf(_engine: Engine, _config: dict[str, Any]) -> tuple[bool, str]:
     try:
-        from weasyprint import HTML
-
-        pdf = HTML(string="<p style='font-family: sans-serif'>Co-op Works £12.34</p>").write_pdf()
+        pdf = html_to_pdf("<p style='font-family: sans-serif'>Co-op Works £12.34</p>")
     except Exception as e:  # any failure here is what the operator needs to see
         return False, f"WeasyPrint could not render a PDF: {e}"
     if not pdf or not pdf.startswith(b"%PDF"):

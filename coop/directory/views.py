@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
 from coop.bookings import service as bookings
-from coop.db import db
 from coop.directory import service
 from coop.directory.forms import EntryForm
+from coop.documents import html_to_pdf
 from coop.errors import DomainError
+from coop.extensions import db
 from coop.settings import service as settings
 from coop.timeutil import today_london
 from coop.web import form_error
@@ -41,11 +42,9 @@ def index() -> Page:
 @bp.route("/directory.pdf")
 @public
 def pdf() -> Response:
-    from weasyprint import HTML
-
     html = render_template("directory/pdf.html", **_context())
     return Response(
-        bytes(HTML(string=html).write_pdf()),
+        html_to_pdf(html),
         mimetype="application/pdf",
         headers={"Content-Disposition": "inline; filename=co-op-works-directory.pdf"},
     )

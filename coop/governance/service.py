@@ -23,6 +23,7 @@ from coop.money import format_pence
 from coop.pay.models import PayAdjustment
 from coop.pay.service import open_paydays
 from coop.rota.models import Assignment, RotaPreferences
+from coop.rota.service import preferences
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, utcnow
@@ -581,7 +582,6 @@ def hide_comment(session: Session, comment_id: int, reason: str, *, actor_id: in
 
 
 def set_proposal_emails(session: Session, member: Member, wanted: bool) -> None:
-    from coop.rota.service import preferences
 
     with write_transaction(session):
         prefs = preferences(session, member)

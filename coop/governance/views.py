@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.caps.service import CapWarning
-from coop.db import db
 from coop.errors import DomainError
+from coop.extensions import db
 from coop.governance import service
 from coop.governance.forms import (
     CommentForm,

@@ -9,16 +9,24 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from coop.bookings.changes import pending as pending_changes
 from coop.bookings.models import Booking, BookingStatus, Shift, ShiftStatus
 from coop.cache import cached
 from coop.caps import service as caps
 from coop.caps.models import BenefitCap
 from coop.caps.service import Period, Totals
 from coop.db import bucket, minutes_between
+from coop.governance.service import open_proposals
+from coop.invoicing import service as invoicing
+from coop.invoicing.models import Invoice
+from coop.invoicing.service import overdue_count
 from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
 from coop.rota.models import Assignment, AssignmentStatus, Offer
+from coop.rota.offers import my_offers, recently_lapsed
+from coop.skillshare.service import upcoming
+from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import london_to_utc, today_london, utcnow
 
 
@@ -60,10 +68,6 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
             or 0
         )
 
-    from coop.bookings.changes import pending as pending_changes
-    from coop.invoicing.service import overdue_count
-    from coop.timesheets.models import TimesheetEntry
-
     sheets = (
         session.scalar(
             select(func.count()).select_from(TimesheetEntry).where(TimesheetEntry.status == "submitted")
@@ -95,7 +99,6 @@ class MemberHome:
 
 def member_home(session: Session, member: Member) -> MemberHome:
     """A member's offers, next shifts and, if they set a limit, where they stand this period."""
-    from coop.rota.offers import my_offers, recently_lapsed
 
     planner = caps.Planner.for_member(session, member)
     period = totals = None
@@ -153,8 +156,6 @@ def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tup
 def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple[str, int, int]]:
     """(month, invoiced income before VAT, approved member pay) for the last `months` months,
     summed by the database."""
-    from coop.invoicing.models import Invoice
-    from coop.timesheets.models import TimesheetEntry
 
     starts = []
     first = today.replace(day=1)
@@ -205,14 +206,11 @@ def coordinator_charts(
 
 def community(session: Session) -> dict[str, list[object]]:
     """Open proposals and coming skill-sharing sessions, for a member's home page."""
-    from coop.governance.service import open_proposals
-    from coop.skillshare.service import upcoming
 
     return {"proposals": list(open_proposals(session)[:3]), "sessions": list(upcoming(session)[:3])}
 
 
 def invoices_due(session: Session, client_id: int) -> list[object]:
-    from coop.invoicing import service as invoicing
 
     return [
         i

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
 from coop.charts import bar_chart
-from coop.db import db
+from coop.extensions import db
 from coop.home import service
 from coop.members.service import member_for_user
 from coop.timeutil import today_london

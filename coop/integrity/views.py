@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 
 from coop.access import roles
-from coop.db import db
+from coop.extensions import db
 from coop.integrity import service
 
 bp = Blueprint("integrity", __name__)

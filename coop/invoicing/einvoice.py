@@ -16,6 +16,7 @@ from drafthorse.models.party import TaxRegistration
 from drafthorse.models.payment import PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
+from coop.documents import html_to_pdf
 from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
 from coop.money import apply_rate, round_pence
@@ -206,7 +207,5 @@ def embed(pdf: bytes, xml: bytes) -> bytes:
 def render_pdfs(html: str, xml: bytes) -> tuple[bytes, bytes]:
     """The invoice PDF (PDF/A-3b) and its e-invoice twin with the XML embedded. A plain
     function of strings, so it can run in a worker process."""
-    from weasyprint import HTML
-
-    pdf = bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
+    pdf = html_to_pdf(html, variant="pdf/a-3b")
     return pdf, embed(pdf, xml)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from coop.access import public, roles
 from coop.auth import service as auth
-from coop.db import db
+from coop.extensions import db
 from coop.invoicing import sending, service
 from coop.invoicing.models import Invoice
 from coop.timeutil import today_london

@@ -7,9 +7,11 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Client, Shift, ShiftStatus
+from coop.bookings.service import complete_finished_bookings
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.invoicing import einvoice, sending
@@ -466,7 +469,6 @@ def issue_many(
     duplicates or skips one. With workers > 1 the PDFs are rendered in that many processes.
     Each invoice is emailed to the billing address with its PDF and a link (`base_url` is the
     site's address, for the link)."""
-    from coop.bookings.service import complete_finished_bookings
 
     complete_finished_bookings(session)  # so bookings whose work is all invoiced can say so
     with write_transaction(session):
@@ -532,8 +534,6 @@ def _render_all(
             if progress:
                 progress(1)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     # spawn: the workers start clean, with no copy of this process's database connections.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:

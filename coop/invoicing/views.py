@@ -14,8 +14,9 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.audit.service import record
 from coop.bookings import service as bookings
-from coop.db import db
+from coop.documents import html_to_pdf
 from coop.errors import DomainError, Forbidden, NotFound
+from coop.extensions import db
 from coop.invoicing import einvoice, sending, service
 from coop.invoicing.forms import (
     CreditForm,
@@ -55,8 +56,6 @@ def invoice_html(invoice: Invoice) -> str:
 
 
 def render_credit_note(note: CreditNote) -> bytes:
-    from weasyprint import HTML
-
     invoice = note.invoice
     html = render_template(
         "invoicing/credit_note_pdf.html",
@@ -66,7 +65,7 @@ def render_credit_note(note: CreditNote) -> bytes:
         supplier=json.loads(invoice.supplier_json),
         client=json.loads(invoice.client_json),
     )
-    return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
+    return html_to_pdf(html, variant="pdf/a-3b")
 
 
 def _tampered(e: DomainError) -> tuple[str, int]:

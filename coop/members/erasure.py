@@ -21,9 +21,27 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.auth import service as auth
 from coop.auth.models import LoginAttempt, Role
+from coop.bookings.models import Shift
+from coop.caps.models import BenefitCap
 from coop.errors import DomainError, NotFound
+from coop.governance.models import ProposalComment, SurplusShare
 from coop.mail import service as mail
+from coop.mail.models import OutboxMessage
 from coop.members.models import ErasureRequest, Member, MemberStatus
+from coop.pay.models import Expense, PayAdjustment, PayStatement
+from coop.rota import service as rota
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    Availability,
+    MemberFeed,
+    Offer,
+    RotaPreferences,
+    TimeOff,
+)
+from coop.skillshare import service as skillshare
+from coop.skillshare.models import SignUp, SkillSession
+from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import today_london, utcnow
 
 RETAIN_YEARS = 6
@@ -88,23 +106,6 @@ def add_years(day: date, years: int) -> date:
 
 def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime | None = None) -> Member:
     """Erase the member's personal data now; keep their financial records for six years."""
-    from coop.bookings.models import Shift
-    from coop.caps.models import BenefitCap
-    from coop.governance.models import ProposalComment
-    from coop.mail.models import OutboxMessage
-    from coop.rota import service as rota
-    from coop.rota.models import (
-        Assignment,
-        AssignmentStatus,
-        Availability,
-        MemberFeed,
-        Offer,
-        RotaPreferences,
-        TimeOff,
-    )
-    from coop.skillshare import service as skillshare
-    from coop.skillshare.models import SignUp, SkillSession
-    from coop.timesheets.models import TimesheetEntry
 
     now = now or utcnow()
     req = session.get(ErasureRequest, request_id)
@@ -204,8 +205,6 @@ class Purged:
 
 def purge_due(session: Session, upload_dir: Path, *, today: date | None = None) -> Purged:
     """Delete the financial records kept for erased members once six years have passed."""
-    from coop.governance.models import SurplusShare
-    from coop.pay.models import Expense, PayAdjustment, PayStatement
 
     today = today or today_london()
     due = session.scalars(

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
+from coop.caps.models import BenefitCap
+from coop.governance.models import ProposalComment, SurplusShare, Vote
 from coop.members.models import Member
+from coop.pay.models import Expense, PayAdjustment, PayStatement
+from coop.rota.models import Assignment, Availability, Offer, RotaPreferences, TimeOff
+from coop.skillshare.models import SignUp
+from coop.timesheets.models import TimesheetEntry
 
 
 def _plain(value: Any) -> Any:
@@ -25,12 +31,6 @@ def _row(obj: Any, *fields: str) -> dict[str, Any]:
 
 def member_data(session: Session, member: Member, *, actor_id: int) -> dict[str, Any]:
     """Everything the co-op holds about this member. The export is audit-logged."""
-    from coop.caps.models import BenefitCap
-    from coop.governance.models import ProposalComment, SurplusShare, Vote
-    from coop.pay.models import Expense, PayAdjustment, PayStatement
-    from coop.rota.models import Assignment, Availability, Offer, RotaPreferences, TimeOff
-    from coop.skillshare.models import SignUp
-    from coop.timesheets.models import TimesheetEntry
 
     def rows(model: Any, *fields: str) -> list[dict[str, Any]]:
         stmt = select(model).where(model.member_id == member.id).order_by(model.id)

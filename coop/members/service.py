@@ -13,7 +13,7 @@ from coop.auth.models import Role, User
 from coop.db import same_name
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
-from coop.members.models import Member, MemberStatus, Skill
+from coop.members.models import Member, MemberStatus, Skill, member_skill
 from coop.timeutil import today_london
 
 
@@ -151,7 +151,6 @@ def list_skills(session: Session) -> list[Skill]:
 
 
 def skill_member_counts(session: Session) -> dict[int, int]:
-    from coop.members.models import member_skill
 
     rows = session.execute(select(member_skill.c.skill_id, func.count()).group_by(member_skill.c.skill_id))
     return {skill_id: count for skill_id, count in rows}

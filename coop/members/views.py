@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Response as FlaskResponse
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.auth import service as auth
 from coop.auth.models import User
-from coop.db import db
 from coop.errors import DomainError, NotFound
+from coop.extensions import db
 from coop.members import erasure, service
+from coop.members.export import member_data
 from coop.members.forms import (
     CoordinatorMemberForm,
     InviteMemberForm,
@@ -67,11 +71,6 @@ def my_profile() -> str | Response:
 @roles("member")
 def my_data() -> Response:
     """Download everything the co-op holds about me."""
-    import json
-
-    from flask import Response as FlaskResponse
-
-    from coop.members.export import member_data
 
     member = current_member()
     body = json.dumps(member_data(db.session, member, actor_id=current_user.id), indent=2, ensure_ascii=False)

@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import public, roles
 from coop.auth import service as auth
 from coop.charts import bar_chart, for_print
-from coop.db import db
 from coop.directory import service as directory
 from coop.directory.models import CATEGORIES
+from coop.documents import html_to_pdf
 from coop.errors import DomainError, NotFound
+from coop.extensions import db
 from coop.members.models import LEAVING_REASONS
 from coop.members.service import get_member
 from coop.onward import impact, opportunities, service
@@ -102,13 +103,11 @@ def record_text(record_id: int) -> Page:
 @bp.route("/my/records/<int:record_id>.pdf")
 @roles("member")
 def record_pdf(record_id: int) -> Page:
-    from weasyprint import HTML
-
     rec = service.my_record(db.session, current_member(), record_id)
     html = render_template(
         "onward/record_pdf.html", rec=rec, sections=service.sections_of(rec), verify_url=_verify_url(rec.code)
     )
-    return pdf_response(bytes(HTML(string=html).write_pdf()), f"work-record-{rec.code}.pdf")
+    return pdf_response(html_to_pdf(html), f"work-record-{rec.code}.pdf")
 
 
 @bp.route("/my/records/<int:record_id>/withdraw", methods=["POST"])
@@ -377,8 +376,6 @@ def impact_csv() -> Page:
 @bp.route("/impact.pdf")
 @roles("coordinator")
 def impact_pdf() -> Page:
-    from weasyprint import HTML
-
     rep, _, _, problem = _period()
     if rep is None:
         return render_template(
@@ -391,6 +388,4 @@ def impact_pdf() -> Page:
         else None
     )
     html = render_template("onward/impact_pdf.html", rep=rep, chart=chart)
-    return pdf_response(
-        bytes(HTML(string=html).write_pdf()), f"impact-{rep.period.first}-{rep.period.last}.pdf"
-    )
+    return pdf_response(html_to_pdf(html), f"impact-{rep.period.first}-{rep.period.last}.pdf")

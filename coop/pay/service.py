@@ -12,22 +12,27 @@ import hashlib
 import io
 import json
 import secrets
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.bookings.models import Shift
+from coop.caps import service as caps
 from coop.caps.service import PaySchedule, pay_schedule
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, TimeOff
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, today_london, utcnow
 
@@ -52,11 +57,6 @@ def receipt_kind(data: bytes) -> tuple[str, str]:
 
 
 def _decodes(data: bytes, extension: str) -> bool:
-    import warnings
-
-    from PIL import Image
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         if extension == ".pdf":
@@ -193,7 +193,6 @@ def add_adjustment(
     """A correction for the pay run of a pay day (the next one unless chosen). It is pay, so it
     goes through the limit rule (caps.Guard): one that would take the member over their own
     limit on that pay day is refused, without the figures; ask the member which pay day suits."""
-    from coop.caps import service as caps
 
     if amount_pence == 0 or abs(amount_pence) > 1_000_000:
         raise DomainError("Enter an amount that is not zero (at most £10,000).", field="amount")
@@ -545,7 +544,6 @@ def leave_year_start(today: date) -> date:
 
 def days_off_taken(session: Session, member: Member, since: date, today: date) -> int:
     """Days of time off from `since` up to today (holiday is paid as it accrues, with wages)."""
-    from coop.rota.models import TimeOff
 
     days = 0
     for t in session.scalars(

@@ -23,8 +23,9 @@ from coop.access import roles
 from coop.audit.service import record
 from coop.caps.service import pay_schedule
 from coop.charts import bar_chart
-from coop.db import db
+from coop.documents import html_to_pdf
 from coop.errors import DomainError, NotFound
+from coop.extensions import db
 from coop.members import service as members
 from coop.members.service import member_for_user
 from coop.money import pounds_field
@@ -40,8 +41,6 @@ Page = str | WResponse
 
 
 def statement_pdf(statement: PayStatement) -> bytes:
-    from weasyprint import HTML
-
     html = render_template(
         "pay/statement_pdf.html",
         st=statement,
@@ -50,7 +49,7 @@ def statement_pdf(statement: PayStatement) -> bytes:
         coop_address=settings.get(db.session, "coop_address"),
         holiday_percent=settings.get(db.session, "holiday_pay_percent_bp") / 100,
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)
 
 
 def _pdf_response(statement: PayStatement) -> Response:

@@ -19,7 +19,7 @@ from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
-from coop.rota.models import Assignment, Offer, RotaPreferences, ShiftHold
+from coop.rota.models import Assignment, Offer, RotaPreferences
 from coop.settings import service as settings
 from coop.timeutil import format_dt, london_to_utc, utcnow
 
@@ -292,51 +292,3 @@ def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | 
 
 
 # --- fair release -------------------------------------------------------------------------------
-
-
-def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime | None = None) -> None:
-    """When fair release is on, hold each new shift for the eligible members furthest below
-    their preferred hours; it opens to everyone after the hold."""
-    hours = settings.get(session, "fair_release_hours")
-    if not hours or not shifts:
-        return
-    now = now or utcnow()
-    group = settings.get(session, "fair_release_group")
-    members = list(
-        session.scalars(
-            select(Member).options(selectinload(Member.skills)).where(Member.status == MemberStatus.ACTIVE)
-        )
-    )
-    prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
-    rules = rota.rules_from_settings(session)
-    for shift in shifts:
-        facts = rota.member_facts(
-            session, members, (shift.starts_at - timedelta(days=7), shift.ends_at + rules.reach)
-        )
-        week = week_of(shift.starts_at)
-        ranked = []
-        for m in members:
-            preferred = prefs.get(m.id)
-            if not preferred or rota.blocking_reasons(facts[m.id], rota.shift_facts(shift), rules):
-                continue
-            worked = sum(
-                int((e - s).total_seconds() // 60) for s, e in facts[m.id].busy if week_of(s) == week
-            )
-            ranked.append((worked / (preferred * 60), m.id))
-        ranked.sort()
-        if not ranked:
-            continue
-        shift.open_to_all_at = now + timedelta(hours=hours)
-        session.add_all(ShiftHold(shift_id=shift.id, member_id=mid) for _, mid in ranked[:group])
-    session.flush()
-
-
-def held_for_others(session: Session, shift: Shift, member_id: int, now: datetime) -> bool:
-    if shift.open_to_all_at is None or shift.open_to_all_at <= now:
-        return False
-    return (
-        session.scalar(
-            select(ShiftHold.id).where(ShiftHold.shift_id == shift.id, ShiftHold.member_id == member_id)
-        )
-        is None
-    )

@@ -13,10 +13,14 @@ from coop.bookings import calendar
 from coop.bookings import service as bookings
 from coop.caps import service as caps
 from coop.caps.service import CapWarning
-from coop.db import db
+from coop.documents import html_to_pdf
 from coop.errors import DomainError
-from coop.rota import grid
+from coop.extensions import db
+from coop.members import service as members
+from coop.money import pounds_field
+from coop.rota import grid, offers
 from coop.rota import service as rota
+from coop.rota.autofill import Proposal
 from coop.rota.forms import ActionForm, FillForm, PreferencesForm, TimeOffForm
 from coop.settings import service as settings
 from coop.timeutil import today_london, utcnow, week_start
@@ -505,7 +509,6 @@ def _grid_args() -> tuple[date, grid.GridFilter, int]:
 @roles("coordinator")
 def week_grid() -> Page:
     """The week as a grid: members down the side, days across (?print=1 for paper)."""
-    from coop.members import service as members
 
     monday, f, page = _grid_args()
     data = grid.week_grid(db.session, monday, f, page=page)
@@ -526,18 +529,15 @@ def week_grid() -> Page:
 @roles("coordinator")
 def week_grid_pdf() -> Response:
     """The week grid on landscape A4."""
-    from weasyprint import HTML
-
     monday, f, page = _grid_args()
     data = grid.week_grid(db.session, monday, f, page=page)
     html = render_template("rota/grid_print.html", grid=data, f=f, pdf=True)
-    return pdf_response(bytes(HTML(string=html, base_url=request.host_url).write_pdf()), f"rota-{monday}.pdf")
+    return pdf_response(html_to_pdf(html, base_url=request.host_url), f"rota-{monday}.pdf")
 
 
 @bp.route("/rota/grid/offer", methods=["POST"])
 @roles("coordinator")
 def grid_offer() -> Page:
-    from coop.rota import offers
 
     if ActionForm().validate_on_submit():
         try:
@@ -591,7 +591,6 @@ def fill(shift_id: int) -> Page:
 @roles("member")
 def pay_choice(assignment_id: int) -> Page:
     """Involvement work: take the full rate, less, or nothing (nobody is left worse off)."""
-    from coop.money import pounds_field
 
     member = current_member()
     form = ActionForm()
@@ -633,7 +632,6 @@ def pay_choice(assignment_id: int) -> Page:
 @roles("coordinator")
 def autofill() -> Page:
     """Choose dates (and services), see the proposals, then send them as offers."""
-    from coop.rota import offers
 
     today = today_london()
     services = bookings.list_services(db.session, active_only=True)
@@ -666,8 +664,6 @@ def autofill() -> Page:
 @bp.route("/rota/autofill/send", methods=["POST"])
 @roles("coordinator")
 def send_offers() -> Page:
-    from coop.rota import offers
-    from coop.rota.autofill import Proposal
 
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -684,7 +680,6 @@ def send_offers() -> Page:
 @bp.route("/offers/<int:offer_id>/accept", methods=["POST"])
 @roles("member")
 def accept_offer(offer_id: int) -> Page:
-    from coop.rota import offers
 
     member = current_member()
     form = ActionForm()
@@ -710,7 +705,6 @@ def accept_offer(offer_id: int) -> Page:
 @bp.route("/offers/<int:offer_id>/decline", methods=["POST"])
 @roles("member")
 def decline_offer(offer_id: int) -> Page:
-    from coop.rota import offers
 
     member = current_member()
     if ActionForm().validate_on_submit():

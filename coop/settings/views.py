@@ -9,8 +9,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
-from coop.db import db
 from coop.errors import DomainError
+from coop.extensions import db
 from coop.money import parse_pounds
 from coop.settings import service
 from coop.settings.forms import SettingForm

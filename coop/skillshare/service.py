@@ -11,12 +11,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from coop.db import write_transaction
+from coop.bookings import service as bookings
+from coop.bookings.models import Client
+from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
+from coop.rota import service as rota
 from coop.skillshare.models import SignUp, SkillSession
-from coop.timeutil import format_dt, utcnow
+from coop.timeutil import format_dt, to_london, utcnow
 
 
 @dataclass
@@ -205,11 +208,6 @@ def pay_teaching(
     take it as paid work, under the same rules and limits as any other shift. One transaction:
     if the teacher cannot be asked (a skill the service needs, their limit...), nothing is stored
     and nobody is emailed."""
-    from coop.bookings import service as bookings
-    from coop.bookings.models import Client
-    from coop.db import lock, write_transaction
-    from coop.rota import service as rota
-    from coop.timeutil import to_london, utcnow
 
     teacher_id = get_session(session, session_id).teacher_id
     with write_transaction(session):

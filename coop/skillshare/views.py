@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.bookings import service as bookings
-from coop.db import db
 from coop.errors import DomainError
+from coop.extensions import db
 from coop.members.service import member_for_user
 from coop.skillshare import service
 from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm

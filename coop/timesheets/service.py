@@ -17,12 +17,13 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
 from coop.members.models import Member
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import london_to_utc, to_london, utcnow, week_start
+from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, week_start
 
 FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
 MAX_SHIFT = timedelta(hours=16)
@@ -202,8 +203,6 @@ def _query(session: Session, entry_id: int, comment: str) -> None:
         raise DomainError("These hours were approved a moment ago, so they can no longer be queried.")
     entry.status = TimesheetStatus.QUERIED
     entry.query_comment = comment.strip()[:1000]
-    from coop.mail import service as mail
-    from coop.timeutil import format_dt
 
     member = session.get(Member, entry.member_id)
     assert member is not None

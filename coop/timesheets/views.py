@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,8 +12,8 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.bookings import service as bookings
 from coop.bookings.changes import notes_for_shifts
-from coop.db import db
 from coop.errors import DomainError, NotFound
+from coop.extensions import db
 from coop.rota.models import Assignment
 from coop.timesheets import service
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
@@ -24,7 +25,6 @@ Page = str | Response
 
 
 def _prefill(form: TimesheetForm, start: object, end: object, break_minutes: int = 0) -> None:
-    from datetime import datetime
 
     assert isinstance(start, datetime) and isinstance(end, datetime)
     s, e = to_london(start), to_london(end)

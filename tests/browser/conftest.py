@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session
 
-from coop import create_app
+from coop.app import create_app
 from coop.demo.service import load_demo
 from tests.conftest import app_config
 from tests.server import free_port, serve

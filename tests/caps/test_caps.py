@@ -11,6 +11,7 @@ from coop.audit.models import AuditEntry
 from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.rota import service as rota
+from coop.rota.models import Assignment
 from coop.timeutil import today_london
 from tests import factories
 
@@ -147,7 +148,7 @@ def test_warn_mode_needs_the_member_to_confirm(web, session):
     assert 'href="/shifts/open"' in page and web.get("/shifts/open").status_code == 200
     assert web.post(f"/shifts/{shift.id}/claim", {"confirm": "yes"}).status_code == 302
     session.rollback()
-    assert session.scalars(select(rota.Assignment)).one().member_id == m.id
+    assert session.scalars(select(Assignment)).one().member_id == m.id
 
 
 def test_earnings_page_has_chart_and_table(web, session):
@@ -205,16 +206,14 @@ def test_no_sequence_of_actions_breaks_a_block_cap(app, actions, cap_hours):
                     rota.claim(session, member.id, shift.id)
                 elif action == "drop":
                     held = session.scalars(
-                        select(rota.Assignment).where(
-                            rota.Assignment.member_id == member.id, rota.Assignment.status == "accepted"
+                        select(Assignment).where(
+                            Assignment.member_id == member.id, Assignment.status == "accepted"
                         )
                     ).first()
                     if held:
                         rota.drop(session, member.id, held.id)
                 else:
-                    held = session.scalars(
-                        select(rota.Assignment).where(rota.Assignment.status == "accepted")
-                    ).first()
+                    held = session.scalars(select(Assignment).where(Assignment.status == "accepted")).first()
                     if held and held.member_id != member.id:
                         offer = rota.offer_swap(session, held.member_id, held.id)
                         rota.accept_swap(session, member.id, offer.id)

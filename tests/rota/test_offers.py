@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coop.bookings import service as bookings
 from coop.errors import DomainError
-from coop.rota import offers
+from coop.rota import fair_release, offers
 from coop.rota import service as rota
 from coop.rota.models import Assignment, Offer
 from coop.settings import service as settings
@@ -91,7 +91,7 @@ def test_fair_release_holds_new_shifts_for_members_with_least_work(session, setu
     [shift] = bookings.confirm_booking(session, booking, actor_id=1)
     assert shift.open_to_all_at is not None
     # "busy" prefers 2 hours and has none: 0/2 = 0 ties with keen 0/20 = 0; the group of 1 is the first
-    held_for = [m for m in (keen, busy) if not offers.held_for_others(session, shift, m.id, utcnow())]
+    held_for = [m for m in (keen, busy) if not fair_release.held_for_others(session, shift, m.id, utcnow())]
     assert len(held_for) == 1
     outsider = busy if held_for[0] is keen else keen
     with pytest.raises(DomainError, match="first open to members who have had less work"):

@@ -1,0 +1,168 @@
+"""When a member can work: preferences, the weekly pattern (and its picker) and time off."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from itertools import pairwise
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from coop.errors import DomainError, NotFound
+from coop.members.models import Member
+from coop.rota.models import (
+    DEFAULT_REMINDER_HOUR,
+    Availability,
+    RotaPreferences,
+    TimeOff,
+)
+
+
+def preferences(session: Session, member: Member) -> RotaPreferences:
+    prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
+    return prefs or RotaPreferences(
+        member_id=member.id,
+        preferred_hours_week=None,
+        show_open_when_paused=False,
+        daily_digest=False,
+        reminder_hour=DEFAULT_REMINDER_HOUR,
+    )
+
+
+def save_preferences(
+    session: Session,
+    member: Member,
+    *,
+    preferred_hours_week: int | None,
+    show_open_when_paused: bool,
+    daily_digest: bool,
+    reminder_hour: int | None = DEFAULT_REMINDER_HOUR,
+) -> None:
+    if preferred_hours_week is not None and not 0 <= preferred_hours_week <= 60:
+        raise DomainError("Enter between 0 and 60 hours a week.", field="preferred_hours_week")
+    if reminder_hour is not None and not 0 <= reminder_hour <= 23:
+        raise DomainError("Choose a time for reminders, or none.", field="reminder_hour")
+    prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
+    if prefs is None:
+        prefs = RotaPreferences(member_id=member.id)
+        session.add(prefs)
+    prefs.preferred_hours_week = preferred_hours_week
+    prefs.show_open_when_paused = show_open_when_paused
+    prefs.daily_digest = daily_digest
+    prefs.reminder_hour = reminder_hour
+    session.commit()
+
+
+def weekly_pattern(session: Session, member: Member) -> list[Availability]:
+    return list(
+        session.scalars(
+            select(Availability)
+            .where(Availability.member_id == member.id)
+            .order_by(Availability.weekday, Availability.start_time)
+        )
+    )
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+WINDOWS_A_DAY = 3
+
+
+END_OF_DAY = time(23, 59)  # "24:00": a window to the end of the day
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    """What a member ticked and chose for one weekday on the availability picker."""
+
+    free: bool
+    all_day: bool = False
+    windows: tuple[tuple[time | None, time | None], ...] = ()
+
+
+def pattern_from_picker(days: Sequence[DayChoice]) -> list[tuple[int, time, time]]:
+    """The weekly windows from the picker, or a DomainError that says what to fix. A day that is
+    not ticked has no windows; an all-day day is one window from 00:00 to the end of the day."""
+    windows: list[tuple[int, time, time]] = []
+    for weekday, day in enumerate(days):
+        name = WEEKDAYS[weekday]
+        if not day.free:
+            continue
+        if day.all_day:
+            windows.append((weekday, time(0), END_OF_DAY))
+            continue
+        chosen = []
+        for start, end in day.windows:
+            if start is None and end is None:
+                continue
+            if start is None or end is None:
+                raise DomainError(f"On {name}, choose both a start and an end.", field="windows")
+            if end <= start:
+                raise DomainError(
+                    f"On {name}, {start:%H:%M} to {end:%H:%M} ends before it starts. For work past "
+                    "midnight, add a window on the next day too.",
+                    field="windows",
+                )
+            chosen.append((start, end))
+        if not chosen:
+            raise DomainError(f"Choose times for {name}, or tick All day.", field="windows")
+        chosen.sort()
+        for (s1, e1), (s2, e2) in pairwise(chosen):
+            if s2 < e1:
+                raise DomainError(
+                    f"On {name}, {s1:%H:%M}–{e1:%H:%M} and {s2:%H:%M}–{e2:%H:%M} overlap. "
+                    "Make them one window.",
+                    field="windows",
+                )
+        windows.extend((weekday, s, e) for s, e in chosen)
+    return windows
+
+
+def set_weekly_pattern(session: Session, member: Member, windows: Sequence[tuple[int, time, time]]) -> None:
+    """Replace the member's weekly pattern. An empty pattern means 'any time'."""
+    for weekday, start, end in windows:
+        if not 0 <= weekday <= 6:
+            raise DomainError("Choose a day of the week.", field="weekday")
+        if end <= start:
+            raise DomainError("Each time range must end after it starts.", field="windows")
+    session.execute(delete(Availability).where(Availability.member_id == member.id))
+    session.add_all(
+        Availability(member_id=member.id, weekday=d, start_time=s, end_time=e) for d, s, e in windows
+    )
+    session.commit()
+
+
+def time_off(session: Session, member: Member, *, today: date) -> list[TimeOff]:
+    return list(
+        session.scalars(
+            select(TimeOff)
+            .where(TimeOff.member_id == member.id, TimeOff.last_day >= today)
+            .order_by(TimeOff.first_day)
+        )
+    )
+
+
+def add_time_off(
+    session: Session, member: Member, first_day: date, last_day: date, note: str, *, today: date
+) -> TimeOff:
+    if last_day < first_day:
+        raise DomainError("The last day must be on or after the first day.", field="last_day")
+    if last_day < today:
+        raise DomainError("Choose days from today onwards.", field="last_day")
+    if (last_day - first_day).days > 366:
+        raise DomainError("Choose a period of up to a year.", field="last_day")
+    entry = TimeOff(member_id=member.id, first_day=first_day, last_day=last_day, note=note.strip()[:200])
+    session.add(entry)
+    session.commit()
+    return entry
+
+
+def remove_time_off(session: Session, member: Member, time_off_id: int) -> None:
+    entry = session.get(TimeOff, time_off_id)
+    if entry is None or entry.member_id != member.id:
+        raise NotFound("No such time off.")
+    session.delete(entry)
+    session.commit()

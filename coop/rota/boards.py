@@ -1,0 +1,294 @@
+"""What people read: open shifts for a member, my shifts, the coordinator's day and member views,
+and the candidates for a place."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.caps import service as caps
+from coop.db import bucket
+from coop.members.models import Member, MemberStatus, member_skill
+from coop.rota.availability import preferences
+from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    RotaPreferences,
+    ShiftHold,
+    SwapOffer,
+)
+from coop.rota.places import holders_of
+from coop.rota.rules import blocking_reasons
+from coop.timeutil import london_to_utc, to_london, utcnow, week_start
+
+
+@dataclass
+class OpenShift:
+    shift: Shift
+    pay_pence: int
+    fit: caps.Fit
+    rate_that_fits: int | None = None  # involvement work: the most an hour at which it fits
+    uc_keep: int | None = None  # Universal Credit: about how much of the pay the member keeps
+
+
+@dataclass
+class ShiftFilter:
+    service_id: int | None = None
+    weekday: int | None = None
+    area: str = ""
+
+
+def open_shifts_for(
+    session: Session,
+    member: Member,
+    *,
+    now: datetime | None = None,
+    filters: ShiftFilter | None = None,
+    days: int = 42,
+    limit: int = 100,
+    prefs: RotaPreferences | None = None,
+    after: datetime | None = None,
+) -> list[OpenShift]:
+    """Shifts with a free slot that this member could take, soonest first (starting at or after
+    `after`, for a later page), with the pay and what each would leave of their limit.
+    Paused members see none unless they chose to."""
+    now = now or utcnow()
+    filters = filters or ShiftFilter()
+    prefs = prefs or preferences(session, member)
+    if member.status == MemberStatus.LEFT or (
+        member.status == MemberStatus.PAUSED and not prefs.show_open_when_paused
+    ):
+        return []
+    my_skills = select(member_skill.c.skill_id).where(member_skill.c.member_id == member.id)
+    horizon = now + timedelta(days=days)
+    stmt = (
+        select(Shift)
+        .join(Service, Service.id == Shift.service_id)
+        .where(
+            Shift.status == ShiftStatus.SCHEDULED,
+            (Shift.starts_at >= after) & (Shift.starts_at > now) if after else Shift.starts_at > now,
+            Shift.starts_at < horizon,
+            Shift.filled < Shift.slots,
+            Service.skill_id.in_(my_skills),
+        )
+        .order_by(Shift.starts_at)
+    )
+    if filters.service_id:
+        stmt = stmt.where(Shift.service_id == filters.service_id)
+    if filters.area:
+        stmt = stmt.where(Shift.site_address.ilike(f"%{filters.area}%"))
+    shifts = [
+        s
+        for s in session.scalars(stmt)
+        if filters.weekday is None or to_london(s.starts_at).weekday() == filters.weekday
+    ]
+    if not shifts:
+        return []
+    # Fair release: a shift still held for some members shows only to them until it opens.
+    on_hold = {s.id for s in shifts if s.open_to_all_at is not None and s.open_to_all_at > now}
+    if on_hold:
+        mine = set(
+            session.scalars(
+                select(ShiftHold.shift_id).where(
+                    ShiftHold.member_id == member.id, ShiftHold.shift_id.in_(on_hold)
+                )
+            )
+        )
+        shifts = [s for s in shifts if s.id not in on_hold or s.id in mine]
+    rules = rules_from_settings(session)
+    # Every shift listed needs one of the member's skills (the query asked), so those are the
+    # skills the rules need to know about; a held shift clashes with itself, so it drops out.
+    known = {member.id: frozenset(s.service.skill_id for s in shifts)}
+    facts = member_facts(session, [member], (now - rules.reach, horizon + rules.reach), skills=known)[
+        member.id
+    ]
+    # Open to a paused member who asked to see shifts: judge them as if active.
+    facts.active = True
+    result = []
+    planner = caps.Planner.for_member(session, member, now=now)
+    for s in shifts:
+        if blocking_reasons(facts, shift_facts(s), rules):
+            continue
+        fit = planner.fit(s)
+        keep = planner.uc_keep(s, fit.pay_pence, held=False)
+        result.append(OpenShift(s, fit.pay_pence, fit, planner.rate_that_fits(s), keep))
+        if len(result) >= limit:
+            break
+    return result
+
+
+def my_shifts(
+    session: Session, member: Member, *, now: datetime | None = None, past_days: int = 14
+) -> list[Assignment]:
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.member_id == member.id,
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Shift.ends_at > now - timedelta(days=past_days),
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def my_open_swap_offers(session: Session, member: Member) -> dict[int, SwapOffer]:
+    offers = session.scalars(
+        select(SwapOffer)
+        .join(Assignment, Assignment.id == SwapOffer.assignment_id)
+        .where(Assignment.member_id == member.id, SwapOffer.status == "open")
+    )
+    return {o.assignment_id: o for o in offers}
+
+
+@dataclass
+class RotaDay:
+    """One day of the rota in detail, with a line per day of its week (shifts, open places):
+    a co-op with hundreds of clients has too many shifts in a week to show on one page."""
+
+    monday: date
+    day: date
+    days: list[tuple[date, int, int]]
+    shifts: list[Shift]
+    holders: dict[int, list[Member]]
+    asked: dict[int, list[Member]]
+
+    def who(self, shift_id: int) -> str:
+        held = [m.display_name for m in self.holders.get(shift_id, [])]
+        asked = [f"{m.display_name} (asked, no answer yet)" for m in self.asked.get(shift_id, [])]
+        return ", ".join(held + asked)
+
+
+def _day_edges(first: date, count: int) -> list[datetime]:
+
+    return [london_to_utc(first + timedelta(days=i), time(0, 0)) for i in range(count + 1)]
+
+
+def rota_day(session: Session, day: date) -> RotaDay:
+    monday = week_start(day)
+    edges = _day_edges(monday, 7)
+    key = bucket(Shift.starts_at, edges)
+    per_day = {
+        k: (n, open_places or 0)
+        for k, n, open_places in session.execute(
+            select(key, func.count(), func.sum(Shift.slots - Shift.filled))
+            .where(
+                Shift.starts_at >= edges[0],
+                Shift.starts_at < edges[-1],
+                Shift.status == ShiftStatus.SCHEDULED,
+            )
+            .group_by(key)
+        )
+    }
+    days = [(monday + timedelta(days=i), *per_day.get(i, (0, 0))) for i in range(7)]
+    lo, hi = _day_edges(day, 1)
+    shifts = list(
+        session.scalars(
+            select(Shift)
+            .where(Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED)
+            .order_by(Shift.starts_at, Shift.id)
+        )
+    )
+    ids = [s.id for s in shifts]
+    return RotaDay(monday, day, days, shifts, holders_of(session, ids), holders_of(session, ids, asked=True))
+
+
+def rota_by_member(
+    session: Session, monday: date, *, page: int = 1, per_page: int = 40
+) -> tuple[list[tuple[Member, list[Shift]]], bool]:
+    """Who works which shifts in a week, a page of members at a time (by name). Returns the page
+    and whether there is another."""
+    edges = _day_edges(monday, 7)
+    in_week = (
+        Assignment.status == AssignmentStatus.ACCEPTED,
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.starts_at >= edges[0],
+        Shift.starts_at < edges[-1],
+    )
+    members = list(
+        session.scalars(
+            select(Member)
+            .join(Assignment, Assignment.member_id == Member.id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(*in_week)
+            .group_by(Member.id)
+            .order_by(func.lower(Member.display_name), Member.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+    )
+    more = len(members) > per_page
+    members = members[:per_page]
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    if members:
+        for member_id, shift in session.execute(
+            select(Assignment.member_id, Shift)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(Assignment.member_id.in_([m.id for m in members]), *in_week)
+            .order_by(Shift.starts_at)
+        ):
+            shifts[member_id].append(shift)
+    return [(m, shifts[m.id]) for m in members], more
+
+
+def unfilled_shifts(session: Session, *, now: datetime | None = None, days: int = 14) -> list[Shift]:
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Shift)
+            .where(
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at > now,
+                Shift.starts_at < now + timedelta(days=days),
+                Shift.filled < Shift.slots,
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+@dataclass
+class Candidate:
+    member: Member
+    problems: list[str]
+    fits_cap: bool
+
+
+def candidates_for(session: Session, shift: Shift, *, now: datetime | None = None) -> list[Candidate]:
+    """Members with the skill, and for each whether they can take the shift and, if not, why.
+    Coordinators see only whether a shift fits a member's limit, never the figures."""
+    now = now or utcnow()
+    members = list(
+        session.scalars(
+            select(Member)
+            .options(selectinload(Member.skills))
+            .join(member_skill, member_skill.c.member_id == Member.id)
+            .where(member_skill.c.skill_id == shift.service.skill_id, Member.status != MemberStatus.LEFT)
+            .order_by(Member.display_name)
+        )
+    )
+    rules = rules_from_settings(session)
+    facts = member_facts(session, members, _window(shift, rules))
+    held = holders_of(session, [shift.id]).get(shift.id, []) + holders_of(
+        session, [shift.id], asked=True
+    ).get(shift.id, [])
+    held_ids = {m.id for m in held}
+    out = []
+    for m in members:
+        if m.id in held_ids:
+            continue
+        problems = blocking_reasons(facts[m.id], shift_facts(shift), rules)
+        fits = caps.fits_for_coordinator(session, m, shift)
+        if not fits:
+            problems.append("would go over their earnings or hours limit")
+        out.append(Candidate(m, problems, fits))
+    return out

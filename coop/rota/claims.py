@@ -1,0 +1,274 @@
+"""A member's own places: claim, drop, answer a coordinator's question; coordinators assign and ask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Shift, ShiftStatus
+from coop.caps import service as caps
+from coop.db import lock, write_transaction
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member
+from coop.rota.eligibility import problem_sentence, shift_problems
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+)
+from coop.rota.places import (
+    _close_swaps,
+    _release_slot,
+    _take_slot,
+    _tell_coordinators,
+    lock_member,
+    lock_shift,
+    take_place,
+)
+from coop.settings import service as settings
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timeutil import format_dt, to_london, utcnow
+
+
+def claim(
+    session: Session,
+    member_id: int,
+    shift_id: int,
+    *,
+    now: datetime | None = None,
+    source: str = "claim",
+    accept_cap_warning: bool = False,
+    actor_is_member: bool = True,
+    chosen_pay: int | None = None,
+) -> Assignment:
+    """Give the member one slot on the shift, or raise DomainError saying why not; see
+    take_place for the rule. `chosen_pay` is the member's own choice, for involvement work only,
+    to take it at a lower rate (pence an hour; 0 is unpaid)."""
+    with write_transaction(session):
+        return take_place(
+            session,
+            member_id,
+            shift_id,
+            now=now or utcnow(),
+            source=source,
+            accept_cap_warning=accept_cap_warning,
+            actor_is_member=actor_is_member,
+            chosen_pay=chosen_pay,
+        )
+
+
+def my_assignment(session: Session, member_id: int, assignment_id: int) -> Assignment:
+    """One of the member's own held shifts (anyone else's is not found)."""
+    assignment = session.get(Assignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.member_id != member_id
+        or assignment.status != AssignmentStatus.ACCEPTED
+    ):
+        raise NotFound("No such shift of yours.")
+    return assignment
+
+
+def drop_is_late(session: Session, shift: Shift, now: datetime | None = None) -> bool:
+    """Whether letting this shift go now is inside the notice period (coordinators look for cover)."""
+    now = now or utcnow()
+    return shift.starts_at - now < timedelta(hours=settings.get(session, "drop_notice_hours"))
+
+
+@dataclass
+class DropResult:
+    late: bool
+
+
+def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime | None = None) -> DropResult:
+    """A member lets a shift go. Before the notice period it simply reopens; later it still
+    succeeds and coordinators are asked to find cover. Nothing is counted against the member."""
+    now = now or utcnow()
+    with write_transaction(session):
+        member = lock_member(session, member_id)
+        assignment = session.get(Assignment, assignment_id)
+        if assignment is None or assignment.member_id != member.id:
+            raise NotFound("No such shift of yours.")
+        if assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("You have already let this shift go.")
+        shift = lock_shift(session, assignment.shift_id)
+        if shift.starts_at <= now:
+            raise DomainError("This shift has already started. Please talk to a coordinator.")
+        assignment.status = AssignmentStatus.DROPPED
+        assignment.ended_at = now
+        _close_swaps(session, assignment.id, now)
+        _release_slot(session, shift.id)
+        late = drop_is_late(session, shift, now)
+        if late:
+            _tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+    return DropResult(late=late)
+
+
+def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
+    """A coordinator's "give the slot" asks the member: the place is kept for them, and it is
+    theirs only when they say yes (see answer). Nobody is put on a shift without saying yes.
+    The coordinator is refused, with no figures, when it does not fit the member."""
+    now = now or utcnow()
+    with write_transaction(session):
+        return ask_within(session, member_id, shift_id, now=now)
+
+
+def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime) -> Assignment:
+    """Inside a write transaction: ask a member to take a place (see assign)."""
+    member = lock_member(session, member_id)
+    shift = lock_shift(session, shift_id)
+    problems = shift_problems(session, member, shift, now=now)
+    if problems:
+        raise DomainError(problem_sentence(problems[0], member, second_person=False))
+    if not caps.fits_for_coordinator(session, member, shift):
+        raise DomainError(
+            f"This shift does not fit {member.display_name}'s limit, so they cannot be asked to "
+            "take it. Only they can see or change their limit."
+        )
+    _take_slot(session, shift)
+    assignment = Assignment(
+        shift_id=shift.id, member_id=member.id, source="assign", status=AssignmentStatus.ASKED
+    )
+    session.add(assignment)
+    session.flush()
+    mail.queue(
+        session, member.user.email, "asked_to_work", name=member.first_name, shift=shift, fmt=format_dt
+    )
+    return assignment
+
+
+def asked_of(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
+    """Places a coordinator has asked this member to take (or to keep, after a change)."""
+    now = now or utcnow()
+    return still_asked(coming_places(session, member, now=now), now)
+
+
+def still_asked(places: Iterable[Assignment], now: datetime) -> list[Assignment]:
+    """Of a member's coming places, those asked about and still open to an answer."""
+    return [a for a in places if a.status == AssignmentStatus.ASKED and a.shift.starts_at > now]
+
+
+def coming_places(session: Session, member: Member, *, now: datetime | None = None) -> list[Assignment]:
+    """The member's coming places, held or asked about, soonest first (one query)."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.member_id == member.id,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.ends_at > now,
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def answer(
+    session: Session,
+    member_id: int,
+    assignment_id: int,
+    *,
+    yes: bool,
+    accept_cap_warning: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """The member's answer to a place they were asked about. Yes goes through the same rule as a
+    claim (what the shift is now, against their availability, other work and limit); no lets the
+    place go, and is never held against them."""
+    now = now or utcnow()
+    shift_id = session.scalar(
+        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
+    )
+    if shift_id is None:
+        raise NotFound("No such shift of yours.")
+    with write_transaction(session):
+        member = lock_member(session, member_id)
+        shift = lock_shift(session, shift_id)
+        assignment = lock(session, Assignment, assignment_id)
+        assert assignment is not None
+        if assignment.status == AssignmentStatus.ACCEPTED:
+            raise DomainError("You already said yes: this shift is yours.")
+        if assignment.status != AssignmentStatus.ASKED:
+            raise DomainError("This question is closed: the place has gone back to open.")
+        if not yes:
+            assignment.status, assignment.ended_at = AssignmentStatus.DROPPED, now
+            _release_slot(session, shift.id)
+            _tell_coordinators(session, "asked_declined", member=member, shift=shift, fmt=format_dt)
+            return
+        problems = shift_problems(session, member, shift, now=now, exclude_assignment=assignment.id)
+        if problems:
+            raise DomainError(
+                problem_sentence(problems[0], member, second_person=True) + " You can say no: that is fine."
+            )
+        caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=True)
+        assignment.status = AssignmentStatus.ACCEPTED
+
+
+def lapse_asked(session: Session, now: datetime) -> int:
+    """Inside a transaction: places asked about and not answered by the time the shift starts go
+    back to open. Returns how many."""
+    rows = list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(Assignment.status == AssignmentStatus.ASKED, Shift.starts_at <= now)
+            .order_by(Assignment.shift_id, Assignment.id)
+            .with_for_update(of=Assignment)
+        )
+    )
+    for a in rows:
+        a.status, a.ended_at = AssignmentStatus.DROPPED, now
+        _release_slot(session, a.shift_id)
+    return len(rows)
+
+
+def set_pay_choice(
+    session: Session,
+    member_id: int,
+    assignment_id: int,
+    pence_per_hour: int | None,
+    *,
+    accept_cap_warning: bool = False,
+) -> None:
+    """For paid involvement work a member may take less pay, or none, so that nobody is left worse
+    off (None puts back the full rate). Fixed once the hours are approved. Taking more again goes
+    through the limit rule like any other change to the member's pay."""
+
+    shift_id = session.scalar(
+        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
+    )
+    if shift_id is None:
+        raise NotFound("No such shift of yours.")
+    with write_transaction(session):
+        member = lock_member(session, member_id)
+        shift = lock_shift(session, shift_id)
+        assignment = lock(session, Assignment, assignment_id)
+        assert assignment is not None
+        if assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("This shift is not yours any more.")
+        service = shift.service
+        if not service.involvement:
+            raise DomainError(
+                "Only involvement work (consultation, panels, research, training) can be paid less."
+            )
+        if pence_per_hour is not None and not 0 <= pence_per_hour <= service.pay_pence_per_hour:
+            raise DomainError("Choose an amount between nothing and the full rate.", field="amount")
+        approved = session.scalar(
+            select(TimesheetEntry.id).where(
+                TimesheetEntry.assignment_id == assignment_id,
+                TimesheetEntry.status == TimesheetStatus.APPROVED,
+            )
+        )
+        if approved is not None:
+            raise DomainError("The hours for this are already approved, so the pay is fixed.")
+        day = to_london(shift.starts_at).date()
+        guard = caps.Guard(session, [member.id], day, day)
+        assignment.chosen_pay_pence_per_hour = pence_per_hour
+        caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing="Taking this pay")

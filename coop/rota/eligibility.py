@@ -1,0 +1,155 @@
+"""Who may take a shift: the rota's rules, worked out from facts loaded in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Shift, ShiftStatus
+from coop.members.models import Member, MemberStatus
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    Availability,
+    TimeOff,
+)
+from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
+from coop.settings import service as settings
+from coop.timeutil import to_london
+
+
+def rules_from_settings(session: Session) -> RotaRules:
+    return RotaRules(
+        travel_buffer=timedelta(minutes=settings.get(session, "travel_buffer_minutes")),
+        min_rest=timedelta(hours=settings.get(session, "min_rest_hours")),
+    )
+
+
+def member_facts(
+    session: Session,
+    members: Sequence[Member],
+    around: tuple[datetime, datetime],
+    *,
+    exclude_assignment: int | None = None,
+    skills: dict[int, frozenset[int]] | None = None,
+) -> dict[int, MemberFacts]:
+    """Everything the rules need about these members near a time range, in four queries (three
+    when the caller already knows their skills)."""
+    ids = [m.id for m in members]
+    facts = {
+        m.id: MemberFacts(
+            m.id,
+            m.status == MemberStatus.ACTIVE,
+            skills[m.id] if skills is not None else frozenset(s.id for s in m.skills),
+        )
+        for m in members
+    }
+    if not ids:
+        return facts
+    for a in session.scalars(select(Availability).where(Availability.member_id.in_(ids))):
+        facts[a.member_id].windows.setdefault(a.weekday, []).append((a.start_time, a.end_time))
+    lo, hi = around
+    first_day, last_day = to_london(lo).date(), to_london(hi).date()
+    for t in session.scalars(
+        select(TimeOff).where(
+            TimeOff.member_id.in_(ids), TimeOff.last_day >= first_day, TimeOff.first_day <= last_day
+        )
+    ):
+        facts[t.member_id].time_off.append((t.first_day, t.last_day))
+    stmt = (
+        select(Assignment.member_id, Shift.starts_at, Shift.ends_at)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(
+            Assignment.member_id.in_(ids),
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.ends_at > lo,
+            Shift.starts_at < hi,
+        )
+    )
+    if exclude_assignment is not None:
+        stmt = stmt.where(Assignment.id != exclude_assignment)
+    for member_id, starts_at, ends_at in session.execute(stmt):
+        facts[member_id].busy.append((starts_at, ends_at))
+    return facts
+
+
+def shift_facts(shift: Shift) -> ShiftFacts:
+    return ShiftFacts(shift.id, shift.service.skill_id, shift.starts_at, shift.ends_at)
+
+
+def _window(shift: Shift, rules: RotaRules) -> tuple[datetime, datetime]:
+    return shift.starts_at - rules.reach - timedelta(days=1), shift.ends_at + rules.reach + timedelta(days=1)
+
+
+def free_members(
+    session: Session, members: Sequence[Member], starts_at: datetime, ends_at: datetime
+) -> list[Member]:
+    """Those whose pattern, time off and other shifts allow them to work then (skills aside),
+    found with the same few queries however many members there are."""
+    rules = rules_from_settings(session)
+    all_facts = member_facts(session, members, (starts_at - rules.reach, ends_at + rules.reach))
+    free = []
+    for m in members:
+        f = all_facts[m.id]
+        f = MemberFacts(f.member_id, True, frozenset({0}), f.windows, f.time_off, f.busy)
+        if not blocking_reasons(f, ShiftFacts(0, 0, starts_at, ends_at), rules):
+            free.append(m)
+    return free
+
+
+def shift_problems(
+    session: Session,
+    member: Member,
+    shift: Shift,
+    *,
+    now: datetime,
+    exclude_assignment: int | None = None,
+) -> list[str]:
+    """Why this member cannot take a slot on this shift now, in plain words (empty if they can).
+    Cap figures are never part of this: see caps.check for the member's own view."""
+    if shift.status != ShiftStatus.SCHEDULED:
+        return ["This shift has been cancelled."]
+    if shift.starts_at <= now:
+        return ["This shift has already started."]
+    held = session.scalar(
+        select(Assignment.status).where(
+            Assignment.shift_id == shift.id,
+            Assignment.member_id == member.id,
+            Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+        )
+    )
+    if held is not None and exclude_assignment is None:
+        if held == AssignmentStatus.ASKED:
+            return ["has been asked about this shift already: the answer is on My shifts"]
+        return ["already has a place on this shift"]
+    rules = rules_from_settings(session)
+    facts = member_facts(session, [member], _window(shift, rules), exclude_assignment=exclude_assignment)
+    return blocking_reasons(facts[member.id], shift_facts(shift), rules)
+
+
+def problem_sentence(problem: str, member: Member, *, second_person: bool) -> str:
+    """A reason from shift_problems as a sentence: about "you" when the member is asking, else
+    about them by name. Reasons that are already sentences stay as they are."""
+    if problem[0].isupper():
+        return problem
+    who = "You" if second_person else member.display_name
+    return f"{who} {_verb(problem, second_person)}."
+
+
+def _verb(reason: str, second_person: bool) -> str:
+    """Reasons are written for a third person ('has time off'); turn them to 'you' form."""
+    if not second_person:
+        return reason
+    for third, second in (
+        ("is ", "are "),
+        ("has ", "have "),
+        ("does ", "do "),
+        ("already has", "already have"),
+    ):
+        if reason.startswith(third):
+            return second + reason[len(third) :]
+    return reason

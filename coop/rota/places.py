@@ -1,0 +1,286 @@
+"""Who holds which place on a shift. `take_place` is the one rule for taking a place (a claim,
+an accepted offer, either side of a swap, a yes to a coordinator's question): it locks the
+member, then the shift, re-checks every rule and the member's own limit (caps.enforce), and
+raises the shift's filled count with a conditional update the database also guards. Changes
+to shifts that people hold are re-checked here (`lock_holders`, `recheck_holders`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import Session
+
+from coop.auth import service as auth
+from coop.auth.models import Role
+from coop.bookings.models import Shift, ShiftStatus
+from coop.caps import service as caps
+from coop.db import lock
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member
+from coop.rota.eligibility import problem_sentence, shift_problems
+from coop.rota.fair_release import held_for_others
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    SwapOffer,
+)
+from coop.timeutil import format_dt, to_london, utcnow
+
+JUST_TAKEN = "Sorry, someone has just taken the last place on this shift."
+
+
+def lock_member(session: Session, member_id: int) -> Member:
+    member = lock(session, Member, member_id)
+    if member is None:
+        raise NotFound("No such member.")
+    return member
+
+
+def lock_shift(session: Session, shift_id: int) -> Shift:
+    shift = lock(session, Shift, shift_id)
+    if shift is None:
+        raise NotFound("No such shift.")
+    return shift
+
+
+def _take_slot(session: Session, shift: Shift) -> None:
+    result = session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.filled < Shift.slots, Shift.status == ShiftStatus.SCHEDULED)
+        .values(filled=Shift.filled + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError(JUST_TAKEN)
+    session.refresh(shift)
+
+
+def _release_slot(session: Session, shift_id: int) -> None:
+    session.execute(
+        update(Shift)
+        .where(Shift.id == shift_id, Shift.filled > 0)
+        .values(filled=Shift.filled - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def take_place(
+    session: Session,
+    member_id: int,
+    shift_id: int,
+    *,
+    now: datetime,
+    source: str,
+    accept_cap_warning: bool = False,
+    actor_is_member: bool = True,
+    chosen_pay: int | None = None,
+) -> Assignment:
+    """Inside write_transaction, the one rule for putting a member on a shift (claim, accepted
+    offer, swap): lock the member, then the shift, then check skills, availability, clashes,
+    rest, holds and the benefit limit, and take a slot with a conditional update."""
+    member = lock_member(session, member_id)
+    shift = lock_shift(session, shift_id)
+    problems = shift_problems(session, member, shift, now=now)
+    if problems:
+        if problems[0] == "already has a place on this shift" and actor_is_member:
+            raise DomainError("You already hold this shift.")
+        raise DomainError(problem_sentence(problems[0], member, second_person=actor_is_member))
+    if shift.filled >= shift.slots:
+        raise DomainError(JUST_TAKEN)
+    if source == "claim" and held_for_others(session, shift, member.id, now):
+        raise DomainError(
+            "This new shift is first open to members who have had less work lately. It opens to "
+            f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."
+        )
+    if chosen_pay is not None:
+        if not shift.service.involvement or not actor_is_member:
+            raise DomainError("Only involvement work can be taken at less pay, and only by your own choice.")
+        if not 0 <= chosen_pay <= shift.service.pay_pence_per_hour:
+            raise DomainError("Choose an amount between nothing and the full rate.")
+    caps.enforce(
+        session,
+        member,
+        shift,
+        accept_warning=accept_cap_warning,
+        member_is_asking=actor_is_member,
+        chosen=chosen_pay,
+    )
+    _take_slot(session, shift)
+    assignment = Assignment(
+        shift_id=shift.id, member_id=member.id, source=source, chosen_pay_pence_per_hour=chosen_pay
+    )
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def _close_swaps(session: Session, assignment_id: int, now: datetime) -> None:
+    session.execute(
+        update(SwapOffer)
+        .where(
+            or_(SwapOffer.assignment_id == assignment_id, SwapOffer.wanted_assignment_id == assignment_id),
+            SwapOffer.status == "open",
+        )
+        .values(status="withdrawn", closed_at=now)
+    )
+
+
+def coordinator_emails(session: Session) -> list[str]:
+    return [u.email for u in auth.users_with_role(session, Role.COORDINATOR) if u.active]
+
+
+def _tell_coordinators(session: Session, template: str, **context: Any) -> None:
+    for to in coordinator_emails(session):
+        mail.queue(session, to, template, **context)
+
+
+def release_cancelled_shift(session: Session, shift: Shift) -> None:
+    """A cancelled shift frees everyone on it (and anyone asked about it) and tells them."""
+    holders = list(
+        session.scalars(
+            select(Assignment).where(
+                Assignment.shift_id == shift.id,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+            )
+        )
+    )
+    for a in holders:
+        a.status = AssignmentStatus.CANCELLED
+        a.ended_at = utcnow()
+        _close_swaps(session, a.id, utcnow())
+        mail.queue(
+            session,
+            a.member.user.email,
+            "shift_cancelled",
+            name=a.member.first_name,
+            shift=shift,
+            fmt=format_dt,
+        )
+    shift.filled = 0
+
+
+def notify_shift_changed(session: Session, shift: Shift) -> None:
+    for a in session.scalars(
+        select(Assignment).where(
+            Assignment.shift_id == shift.id, Assignment.status == AssignmentStatus.ACCEPTED
+        )
+    ):
+        mail.queue(
+            session,
+            a.member.user.email,
+            "shift_changed",
+            name=a.member.first_name,
+            shift=shift,
+            fmt=format_dt,
+        )
+
+
+def holders_of(session: Session, shift_ids: Iterable[int], *, asked: bool = False) -> dict[int, list[Member]]:
+    """Who holds each shift (or, with asked=True, who has been asked and not answered yet)."""
+    ids = list(shift_ids)
+    status = AssignmentStatus.ASKED if asked else AssignmentStatus.ACCEPTED
+    holders: dict[int, list[Member]] = defaultdict(list)
+    if not ids:
+        return holders
+    rows = session.execute(
+        select(Assignment.shift_id, Member)
+        .join(Member, Member.id == Assignment.member_id)
+        .where(Assignment.shift_id.in_(ids), Assignment.status == status)
+        .order_by(Member.display_name)
+    )
+    for shift_id, member in rows:
+        holders[shift_id].append(member)
+    return holders
+
+
+def ask_about_change(session: Session, assignment: Assignment) -> None:
+    """Inside a coordinator's change that no longer fits a member who holds the shift: the place
+    stays theirs to keep, but only if they say yes to the shift as it is now."""
+    assignment.status = AssignmentStatus.ASKED
+    member = assignment.member
+    mail.queue(
+        session,
+        member.user.email,
+        "asked_about_change",
+        name=member.first_name,
+        shift=assignment.shift,
+        fmt=format_dt,
+    )
+
+
+class DoesNotFit(DomainError):
+    """A coordinator's change does not fit some members who hold the shifts. Nothing is saved;
+    the coordinator may save it again asking those members (never told why, nor any figure)."""
+
+    def __init__(self, count: int) -> None:
+        who = "1 member" if count == 1 else f"{count} members"
+        super().__init__(
+            f"This change does not fit {who} who hold these shifts (their availability, their other "
+            "work or their own limit), so nothing was saved. To go ahead, choose 'Save and ask "
+            "them': each will be asked whether they can still do it, and can say no.",
+            field="ask_members",
+        )
+        self.count = count
+
+
+def lock_holders(session: Session, shifts: Select[Any]) -> list[int]:
+    """Inside write_transaction, before a coordinator changes shifts: lock (in id order, as every
+    claim locks a member first) the members who hold or are asked about the chosen shifts, so no
+    claim of theirs can slip between the check and the change. Returns their ids."""
+    ids = sorted(
+        set(
+            session.scalars(
+                select(Assignment.member_id).where(
+                    Assignment.shift_id.in_(shifts),
+                    Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+                )
+            )
+        )
+    )
+    for member_id in ids:
+        lock_member(session, member_id)
+    return ids
+
+
+def recheck_holders(
+    session: Session,
+    shift_ids: Sequence[int],
+    guard: caps.Guard,
+    locked: Sequence[int],
+    *,
+    ask: bool,
+    now: datetime,
+) -> int:
+    """After a coordinator's change to shifts (made, not yet committed), the one rule again for
+    everyone who holds them: their skills, availability, other work, rest, and their limit in
+    every period (caps.Guard). Raises DoesNotFit when it breaks for anyone and `ask` is false;
+    with `ask`, those places become questions the member answers. Returns how many were asked."""
+    held = list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.shift_id.in_(shift_ids), Assignment.status == AssignmentStatus.ACCEPTED)
+            .order_by(Assignment.id)
+        )
+    )
+    if any(a.member_id not in locked for a in held):
+        raise DomainError("Someone took a place on these shifts a moment ago. Check and save again.")
+    broken = guard.broken()
+    misfits = []
+    for a in held:
+        if shift_problems(session, a.member, a.shift, now=now, exclude_assignment=a.id):
+            misfits.append(a)
+        elif a.member_id in broken:
+            planner = guard.planner(a.member_id)
+            periods = {f.period for f in broken[a.member_id]}
+            if planner.period_of(to_london(a.shift.starts_at).date()) in periods:
+                misfits.append(a)
+    if misfits and not ask:
+        raise DoesNotFit(len({a.member_id for a in misfits}))
+    for a in misfits:
+        ask_about_change(session, a)
+    return len(misfits)

@@ -1,0 +1,342 @@
+"""Swaps: one-way (give a shift away) and two-way (exchange one for another), both through take_place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.db import lock, write_transaction
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+from coop.members.models import Member, member_skill
+from coop.rota.eligibility import shift_problems
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    SwapOffer,
+)
+from coop.rota.places import _release_slot, _tell_coordinators, lock_member, lock_shift, take_place
+from coop.timeutil import format_dt, utcnow
+
+
+def offer_swap(
+    session: Session, member_id: int, assignment_id: int, *, now: datetime | None = None
+) -> SwapOffer:
+    now = now or utcnow()
+    with write_transaction(session):
+        assignment = lock(session, Assignment, assignment_id)
+        if assignment is None or assignment.member_id != member_id:
+            raise NotFound("No such shift of yours.")
+        if assignment.status != AssignmentStatus.ACCEPTED or assignment.shift.starts_at <= now:
+            raise DomainError("Only a shift you hold that has not started can be offered.")
+        existing = session.scalar(
+            select(SwapOffer).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+        )
+        if existing is not None:
+            return existing
+        offer = SwapOffer(assignment_id=assignment_id)
+        session.add(offer)
+    return offer
+
+
+def withdraw_swap(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:
+    """Take back a swap offer, unless someone has already taken the shift over."""
+    with write_transaction(session):
+        offer = lock(session, SwapOffer, offer_id)
+        if offer is None or offer.assignment.member_id != member_id:
+            raise NotFound("No such swap offer of yours.")
+        if offer.status == "taken":
+            raise DomainError(
+                "Someone took this shift over a moment ago, so it is no longer yours and the offer "
+                "cannot be withdrawn."
+            )
+        if offer.status != "open":
+            raise DomainError("This offer is already closed.")
+        offer.status = "withdrawn"
+        offer.closed_at = now or utcnow()
+
+
+def accept_swap(
+    session: Session,
+    member_id: int,
+    offer_id: int,
+    *,
+    now: datetime | None = None,
+    accept_cap_warning: bool = False,
+) -> Assignment:
+    """Another member takes over an offered shift, under the same rules as claiming it."""
+    now = now or utcnow()
+    with write_transaction(session):
+        offer = session.get(SwapOffer, offer_id)
+        if offer is None:
+            raise NotFound("No such swap offer.")
+        giver_id = offer.assignment.member_id
+        if giver_id == member_id:
+            raise DomainError("This is your own shift.")
+        for mid in sorted({member_id, giver_id}):
+            lock_member(session, mid)
+        taker = session.get(Member, member_id)
+        assert taker is not None
+        shift = lock_shift(session, offer.assignment.shift_id)
+        offer = lock(session, SwapOffer, offer_id)
+        if offer is None:
+            raise NotFound("No such swap offer.")
+        session.refresh(offer.assignment)
+        if offer.status == "withdrawn":
+            raise DomainError("Sorry, this swap was withdrawn a moment ago. The shift is still theirs.")
+        if offer.status != "open" or offer.assignment.status != AssignmentStatus.ACCEPTED:
+            raise DomainError("Sorry, someone else took this swap a moment ago.")
+        if offer.wanted_assignment_id is not None:
+            raise DomainError("This swap was offered to one member, in exchange for one of their shifts.")
+        # The giver's place is given up, then taken by the same rule as a claim (all in this
+        # transaction: if the taker may not have it, the giver keeps it).
+        offer.assignment.status = AssignmentStatus.SWAPPED
+        offer.assignment.ended_at = now
+        _release_slot(session, shift.id)
+        session.flush()
+        new = take_place(
+            session, member_id, shift.id, now=now, source="swap", accept_cap_warning=accept_cap_warning
+        )
+        offer.status = "taken"
+        offer.taken_by_id = member_id
+        offer.closed_at = now
+        giver = offer.assignment.member
+        mail.queue(
+            session,
+            giver.user.email,
+            "swap_taken",
+            name=giver.first_name,
+            shift=shift,
+            taker=taker.first_name,
+            fmt=format_dt,
+        )
+        _tell_coordinators(
+            session,
+            "swap_done",
+            shift=shift,
+            giver=giver.display_name,
+            taker=taker.display_name,
+            fmt=format_dt,
+        )
+        session.flush()
+    return new
+
+
+def _terms(a: Assignment, b: Assignment) -> str:
+    return "|".join(str(x) for x in (a.shift.starts_at, a.shift.ends_at, b.shift.starts_at, b.shift.ends_at))
+
+
+def exchange_candidates(
+    session: Session, member: Member, assignment: Assignment, *, now: datetime | None = None, limit: int = 30
+) -> list[Assignment]:
+    """Other members' coming shifts this member could take in exchange for `assignment` (the
+    same rules as a claim, leaving out the shift they would give up)."""
+    now = now or utcnow()
+    held = list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.member_id != member.id,
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at > now,
+                Shift.starts_at < now + timedelta(days=42),
+                Shift.service_id.in_(
+                    select(Service.id).where(
+                        Service.skill_id.in_(
+                            select(member_skill.c.skill_id).where(member_skill.c.member_id == member.id)
+                        )
+                    )
+                ),
+            )
+            .order_by(Shift.starts_at)
+            .limit(limit * 3)
+        )
+    )
+    out = []
+    for other in held:
+        if other.shift_id == assignment.shift_id:
+            continue
+        if not shift_problems(session, member, other.shift, now=now, exclude_assignment=assignment.id):
+            out.append(other)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def propose_exchange(
+    session: Session,
+    member_id: int,
+    assignment_id: int,
+    wanted_assignment_id: int,
+    *,
+    now: datetime | None = None,
+) -> SwapOffer:
+    """Offer one of your shifts in exchange for one of another member's; they decide."""
+    now = now or utcnow()
+    with write_transaction(session):
+        mine = lock(session, Assignment, assignment_id)
+        wanted = lock(session, Assignment, wanted_assignment_id)
+        if mine is None or mine.member_id != member_id:
+            raise NotFound("No such shift of yours.")
+        if wanted is None or wanted.member_id == member_id:
+            raise DomainError("Choose one of another member's shifts.", field="wanted_assignment_id")
+        for a in (mine, wanted):
+            if a.status != AssignmentStatus.ACCEPTED or a.shift.starts_at <= now:
+                raise DomainError("Both shifts must be held and not yet started. Choose again.")
+        if session.scalar(
+            select(SwapOffer.id).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+        ):
+            raise DomainError("This shift is already offered. Withdraw that offer first.")
+        offer = SwapOffer(
+            assignment_id=assignment_id, wanted_assignment_id=wanted_assignment_id, terms=_terms(mine, wanted)
+        )
+        session.add(offer)
+        session.flush()
+        other = wanted.member
+        mail.queue(
+            session,
+            other.user.email,
+            "swap_proposed",
+            name=other.first_name,
+            proposer=mine.member.display_name,
+            theirs=mine.shift,
+            yours=wanted.shift,
+            fmt=format_dt,
+        )
+    return offer
+
+
+def exchanges_for(session: Session, member: Member, *, now: datetime | None = None) -> list[SwapOffer]:
+    """Two-way swaps other members have offered this member, still open."""
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(SwapOffer)
+            .join(Assignment, Assignment.id == SwapOffer.wanted_assignment_id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(SwapOffer.status == "open", Assignment.member_id == member.id, Shift.starts_at > now)
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def answer_exchange(
+    session: Session,
+    member_id: int,
+    offer_id: int,
+    *,
+    yes: bool,
+    accept_cap_warning: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """The holder of the wanted shift says yes (both shifts change hands in one transaction, each
+    by the same rule as a claim, the shift given up left out of the checks) or no."""
+    now = now or utcnow()
+    found = session.get(SwapOffer, offer_id)
+    if found is None or found.wanted is None or found.wanted.member_id != member_id:
+        raise NotFound("No such swap offered to you.")
+    proposer_id = found.assignment.member_id
+    a_id, b_id = found.assignment_id, found.wanted_assignment_id
+    shift_ids = sorted({found.assignment.shift_id, found.wanted.shift_id})
+    changed = False
+    with write_transaction(session):
+        for mid in sorted({proposer_id, member_id}):  # the usual order: members, shifts, the rest
+            lock_member(session, mid)
+        for sid in shift_ids:
+            lock_shift(session, sid)
+        offer = lock(session, SwapOffer, offer_id)
+        a = lock(session, Assignment, a_id)
+        b = lock(session, Assignment, b_id) if b_id is not None else None
+        if offer is None or a is None or b is None:
+            raise NotFound("No such swap offered to you.")
+        if offer.status == "withdrawn":
+            raise DomainError("Sorry, this swap was withdrawn a moment ago. Both shifts stay as they were.")
+        if offer.status != "open":
+            raise DomainError("This swap is already closed.")
+        if a.status != AssignmentStatus.ACCEPTED or b.status != AssignmentStatus.ACCEPTED:
+            raise DomainError(
+                "One of these shifts has changed hands since the swap was offered, so it is closed."
+            )
+        if a.shift.starts_at <= now or b.shift.starts_at <= now:
+            raise DomainError("One of these shifts has started, so they can no longer be swapped.")
+        if _terms(a, b) != offer.terms:
+            offer.status, offer.closed_at = "declined", now  # what was offered is not there any more
+            changed = True
+        elif not yes:
+            offer.status, offer.closed_at = "declined", now
+            mail.queue(
+                session,
+                a.member.user.email,
+                "swap_declined",
+                name=a.member.first_name,
+                shift=a.shift,
+                fmt=format_dt,
+            )
+        else:
+            _exchange(session, offer, a, b, now=now, accept_cap_warning=accept_cap_warning)
+    if changed:  # the closing is kept; the member is told why nothing was swapped
+        raise DomainError("One of these shifts has changed since the swap was offered, so it is closed.")
+
+
+def _exchange(
+    session: Session,
+    offer: SwapOffer,
+    a: Assignment,
+    b: Assignment,
+    *,
+    now: datetime,
+    accept_cap_warning: bool,
+) -> None:
+    """Inside answer_exchange's transaction, locks held: both give up their place, then each takes
+    the other's by the claim rule (take_place)."""
+    proposer_id, member_id = a.member_id, b.member_id
+    for held in (a, b):
+        held.status, held.ended_at = AssignmentStatus.SWAPPED, now
+        _release_slot(session, held.shift_id)
+    session.flush()
+    take_place(session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning)
+    take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
+    offer.status, offer.taken_by_id, offer.closed_at = "taken", member_id, now
+    mail.queue(
+        session,
+        a.member.user.email,
+        "swap_exchanged",
+        name=a.member.first_name,
+        gave=a.shift,
+        got=b.shift,
+        fmt=format_dt,
+    )
+    for given, giver, taker in ((a.shift, a.member, b.member), (b.shift, b.member, a.member)):
+        _tell_coordinators(
+            session,
+            "swap_done",
+            shift=given,
+            giver=giver.display_name,
+            taker=taker.display_name,
+            fmt=format_dt,
+        )
+
+
+def open_swaps_for(session: Session, member: Member, *, now: datetime | None = None) -> list[SwapOffer]:
+    """Swap offers from other members that this member could take."""
+    now = now or utcnow()
+    offers = list(
+        session.scalars(
+            select(SwapOffer)
+            .join(Assignment, Assignment.id == SwapOffer.assignment_id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                SwapOffer.status == "open",
+                SwapOffer.wanted_assignment_id.is_(None),  # two-way swaps are for one member
+                Assignment.member_id != member.id,
+                Shift.starts_at > now,
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+    return [o for o in offers if not shift_problems(session, member, o.assignment.shift, now=now)]
