@@ -14,7 +14,7 @@ from sqlalchemy import select
 from coop.bookings import service as bookings
 from coop.errors import DomainError
 from coop.invoicing import service as invoicing
-from coop.invoicing.models import Invoice
+from coop.invoicing.models import Invoice, NumberSequence
 from coop.invoicing.totals import totals, vat_summary
 from coop.rota import service as rota
 from coop.timesheets import service as timesheets
@@ -128,10 +128,7 @@ def test_an_empty_invoice_cannot_be_issued(session, tmp_path):
         )
     session.rollback()
     assert (
-        session.scalar(
-            select(invoicing.NumberSequence.next_number).where(invoicing.NumberSequence.name == "invoice")
-        )
-        == 1
+        session.scalar(select(NumberSequence.next_number).where(NumberSequence.name == "invoice")) == 1
     )  # no number used
 
 
