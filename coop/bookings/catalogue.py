@@ -1,0 +1,140 @@
+"""The services the co-op offers: what each charges and pays (never below the pay floor), and
+changes to them re-checked for the members who hold their coming shifts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.bookings.models import (
+    Service,
+    Shift,
+    ShiftStatus,
+)
+from coop.caps import service as caps
+from coop.db import lock, same_name, write_transaction
+from coop.errors import DomainError, NotFound
+from coop.money import format_pence
+from coop.rota import places
+from coop.settings import service as settings
+from coop.timeutil import (
+    to_london,
+    utcnow,
+)
+
+
+def list_services(session: Session, *, active_only: bool = False) -> list[Service]:
+    stmt = select(Service).order_by(Service.name)
+    if active_only:
+        stmt = stmt.where(Service.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_service(session: Session, service_id: int) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound("No such service.")
+    return service
+
+
+@dataclass
+class ServiceData:
+    name: str
+    description: str
+    skill_id: int
+    charge_pence_per_hour: int
+    pay_pence_per_hour: int
+    vat_rate_bp: int
+    min_booking_minutes: int
+    active: bool = True
+    involvement: bool = False
+
+
+def save_service(
+    session: Session,
+    data: ServiceData,
+    *,
+    actor_id: int,
+    service: Service | None = None,
+    ask_members: bool = False,
+    now: datetime | None = None,
+) -> Service:
+    """Create or change a service. Member pay can never be below the pay floor in force today
+    (nor the statutory minimum); price changes are audit-logged. New pay or a new skill that no
+    longer fits a member who holds a coming shift of the service is refused (rota.DoesNotFit),
+    or, with ask_members, saved with those members asked whether they can still do it."""
+    now = now or utcnow()
+    name = " ".join(data.name.split())
+    if not name or len(name) > 80:
+        raise DomainError("Enter a service name of up to 80 characters.", field="name")
+    floor = settings.pay_floor(session)
+    if data.pay_pence_per_hour < floor:
+        raise DomainError(
+            f"Member pay must be at least the pay floor of {format_pence(floor)} an hour.",
+            field="pay_pence_per_hour",
+        )
+    if not 0 <= data.charge_pence_per_hour <= 100_000:
+        raise DomainError("Enter a charge between £0 and £1,000 an hour.", field="charge_pence_per_hour")
+    if data.pay_pence_per_hour > 100_000:
+        raise DomainError("Enter pay of at most £1,000 an hour.", field="pay_pence_per_hour")
+    if not 0 <= data.vat_rate_bp <= 10000:
+        raise DomainError("Enter a VAT rate between 0% and 100%.", field="vat_rate")
+    if not 0 <= data.min_booking_minutes <= 1440:
+        raise DomainError("Enter a minimum booking between 0 and 24 hours.", field="min_booking_hours")
+    service_id = service.id if service is not None else None
+    with write_transaction(session):
+        coming = select(Shift.id).where(
+            Shift.service_id == service_id, Shift.status == ShiftStatus.SCHEDULED, Shift.starts_at > now
+        )
+        locked = places.lock_holders(session, coming) if service_id else []
+        if service_id is not None:
+            service = lock(session, Service, service_id)
+            if service is None:
+                raise NotFound("No such service.")
+        clash = session.scalar(select(Service).where(same_name(Service.name, name)).limit(1))
+        if clash is not None and clash is not service:
+            raise DomainError("There is already a service with that name.", field="name")
+        shift_ids = list(session.scalars(coming.order_by(Shift.id))) if service_id else []
+        today = to_london(now).date()
+        last = max(
+            (
+                to_london(s).date()
+                for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids)))
+            ),
+            default=today,
+        )
+        guard = caps.Guard(session, locked, today, last)
+        before = _service_money(service) if service else {}
+        if service is None:
+            service = Service()
+            session.add(service)
+        service.name = name
+        service.description = data.description.strip()[:2000]
+        service.skill_id = data.skill_id
+        service.charge_pence_per_hour = data.charge_pence_per_hour
+        service.pay_pence_per_hour = data.pay_pence_per_hour
+        service.vat_rate_bp = data.vat_rate_bp
+        service.min_booking_minutes = data.min_booking_minutes
+        service.active = data.active
+        service.involvement = data.involvement
+        session.flush()
+        if shift_ids:
+            session.expire_all()  # the shifts' service (pay, skill) is read afresh by the checks
+            places.recheck_holders(session, shift_ids, guard, locked, ask=ask_members, now=now)
+        after = _service_money(service)
+        if before != after:
+            record(session, actor_id, "service.rates", ("service", service.id), before, after)
+    return service
+
+
+def _service_money(service: Service) -> dict[str, Any]:
+    return {
+        "charge_pence_per_hour": service.charge_pence_per_hour,
+        "pay_pence_per_hour": service.pay_pence_per_hour,
+        "vat_rate_bp": service.vat_rate_bp,
+    }

@@ -1,0 +1,113 @@
+"""Clients, their contacts (invited to the client portal) and their calendar feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from coop.auth import service as auth
+from coop.auth.models import Role, User
+from coop.bookings.models import (
+    SECTORS,
+    Client,
+    ClientContact,
+    new_feed_token,
+)
+from coop.db import same_name
+from coop.errors import DomainError, NotFound
+from coop.mail import service as mail
+
+
+def list_clients(session: Session) -> list[Client]:
+    stmt = select(Client).options(selectinload(Client.contacts)).order_by(func.lower(Client.name))
+    return list(session.scalars(stmt))
+
+
+def get_client(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound("No such client.")
+    return client
+
+
+def client_for_user(session: Session, user_id: int) -> Client | None:
+    """The client a signed-in contact acts for."""
+    return session.scalar(select(Client).join(ClientContact).where(ClientContact.user_id == user_id))
+
+
+@dataclass
+class ClientData:
+    name: str
+    address: str
+    billing_email: str
+    payment_terms_days: int
+    invoice_grouping: str = "shift"
+    confirms_work: bool = False
+    wants_einvoice: bool = False
+    sector: str = "other"
+
+
+def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
+    name = " ".join(data.name.split())
+    if not name or len(name) > 120:
+        raise DomainError("Enter the organisation's name (up to 120 characters).", field="name")
+    clash = session.scalar(select(Client).where(same_name(Client.name, name)).limit(1))
+    if clash is not None and clash is not client:
+        raise DomainError("There is already a client with that name.", field="name")
+    if not 0 <= data.payment_terms_days <= 120:
+        raise DomainError("Payment terms must be between 0 and 120 days.", field="payment_terms_days")
+    if data.invoice_grouping not in {"shift", "service"}:
+        raise DomainError("Choose how invoices are grouped.", field="invoice_grouping")
+    if client is None:
+        client = Client()
+        session.add(client)
+    client.name = name
+    client.address = data.address.strip()[:1000]
+    client.billing_email = auth.normalise_email(data.billing_email)
+    client.payment_terms_days = data.payment_terms_days
+    client.invoice_grouping = data.invoice_grouping
+    client.confirms_work = data.confirms_work
+    client.wants_einvoice = data.wants_einvoice
+    if data.sector not in SECTORS:
+        raise DomainError("Choose the kind of organisation.", field="sector")
+    client.sector = data.sector
+    session.commit()
+    return client
+
+
+def invite_contact(
+    session: Session,
+    client: Client,
+    *,
+    email: str,
+    name: str,
+    invite_link: Callable[[User], str],
+    coop_name: str,
+) -> ClientContact:
+    """Give a person at the client an account that sees only this client's bookings."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("Enter the contact's name.", field="name")
+    user = auth.create_user(session, email, [Role.CLIENT])
+    contact = ClientContact(client=client, user=user, name=name[:80])
+    session.add(contact)
+    session.flush()
+    mail.queue(
+        session,
+        user.email,
+        "invitation_client",
+        name=contact.name,
+        client=client.name,
+        link=invite_link(user),
+        coop_name=coop_name,
+    )
+    session.commit()
+    return contact
+
+
+def regenerate_client_feed(session: Session, client: Client) -> None:
+    client.feed_token = new_feed_token()
+    session.commit()

@@ -1,0 +1,163 @@
+"""Changing one visit or every later one, re-checked for the members who hold them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.bookings.lifecycle import lock_shifts, locked_booking
+from coop.bookings.models import (
+    BookingEvent,
+    Shift,
+    ShiftStatus,
+)
+from coop.bookings.planning import MAX_SHIFT_HOURS, MAX_WORKERS
+from coop.caps import service as caps
+from coop.db import write_transaction
+from coop.errors import DomainError, NotFound
+from coop.rota import places
+from coop.timeutil import (
+    bank_holiday,
+    format_dt,
+    local_span_to_utc,
+    missing_time,
+    to_london,
+    utcnow,
+)
+
+
+@dataclass
+class ShiftChange:
+    day: date
+    start_time: time
+    end_time: time
+    site_address: str | None  # None: keep each visit's address (a client's change request)
+    notes: str
+    slots: int
+
+
+def edit_shifts(
+    session: Session,
+    shift: Shift,
+    change: ShiftChange,
+    *,
+    scope: str,
+    actor_id: int,
+    ask_members: bool = False,
+    now: datetime | None = None,
+) -> list[Shift]:
+    """Change one visit, or this and every later visit of the booking. For later visits the
+    new times apply on each visit's own date (and the date shift, if any, moves them all).
+    A change that no longer fits a member who holds a visit is refused (rota.DoesNotFit), or,
+    with ask_members, saved with those members asked whether they can still do it."""
+    now = now or utcnow()
+    shift_id = shift.id
+    with write_transaction(session):
+        return edit_shifts_locked(
+            session, shift_id, change, scope=scope, actor_id=actor_id, ask_members=ask_members, now=now
+        )
+
+
+def edit_shifts_locked(
+    session: Session,
+    shift_id: int,
+    change: ShiftChange,
+    *,
+    scope: str,
+    actor_id: int,
+    ask_members: bool,
+    now: datetime,
+) -> list[Shift]:
+    """edit_shifts inside a write transaction the caller opened (and commits): a change request
+    accepted by a coordinator is applied and marked answered in one transaction."""
+    if scope not in {"one", "future"}:
+        raise DomainError("Choose which visits to change.", field="scope")
+    booking_id = session.scalar(select(Shift.booking_id).where(Shift.id == shift_id))
+    if booking_id is None:
+        raise NotFound("No such visit.")
+    # Lock order as in a claim: the members who hold these visits, then the booking, its visits.
+    locked = places.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
+    booking = locked_booking(session, booking_id)
+    lock_shifts(session, booking)
+    target = session.get(Shift, shift_id)
+    assert target is not None
+    days = [to_london(s.starts_at).date() for s in booking.shifts] + [change.day]
+    reach = abs(change.day - to_london(target.starts_at).date()) + timedelta(days=7)
+    guard = caps.Guard(session, locked, min(days) - reach, max(days) + reach)
+    changed = _edit_shifts(session, target, change, scope, actor_id, now)
+    asked = places.recheck_holders(session, [s.id for s in changed], guard, locked, ask=ask_members, now=now)
+    if asked:
+        session.add(
+            BookingEvent(
+                booking=booking,
+                status=booking.status,
+                actor_id=actor_id,
+                note=f"{asked} place(s) held by members asked again, as the change did not fit them",
+            )
+        )
+    for s in changed:
+        places.notify_shift_changed(session, s)
+    return changed
+
+
+def _edit_shifts(
+    session: Session, shift: Shift, change: ShiftChange, scope: str, actor_id: int, now: datetime
+) -> list[Shift]:
+    if shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
+        raise DomainError("Only visits that have not started can be changed.")
+    if scope not in {"one", "future"}:
+        raise DomainError("Choose which visits to change.", field="scope")
+    if not 1 <= change.slots <= MAX_WORKERS:
+        raise DomainError(f"Between 1 and {MAX_WORKERS} workers.", field="slots")
+    if change.site_address is not None and not change.site_address.strip():
+        raise DomainError("Enter the address.", field="site_address")
+    if change.start_time == change.end_time:
+        raise DomainError("The end time must be different from the start time.", field="end_time")
+    day_offset = change.day - to_london(shift.starts_at).date()
+    targets = [shift]
+    if scope == "future":
+        targets = [
+            s
+            for s in shift.booking.shifts
+            if s.status == ShiftStatus.SCHEDULED and s.starts_at >= shift.starts_at
+        ]
+    changed = []
+    for target in targets:
+        day = to_london(target.starts_at).date() + day_offset
+        starts_at, ends_at = local_span_to_utc(day, change.start_time, change.end_time)
+        if starts_at <= now:
+            raise DomainError("The new time must be in the future.", field="day")
+        end_day = day if change.end_time > change.start_time else day + timedelta(days=1)
+        for field_name, on, at in (
+            ("start_time", day, change.start_time),
+            ("end_time", end_day, change.end_time),
+        ):
+            if message := missing_time(on, at):
+                raise DomainError(message, field=field_name)
+        if (ends_at - starts_at) > timedelta(hours=MAX_SHIFT_HOURS):
+            raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
+        if change.slots < target.filled:
+            raise DomainError(
+                f"{target.filled} members already hold places on {format_dt(target.starts_at)}; "
+                "ask some of them to drop first, or keep at least that many workers.",
+                field="slots",
+            )
+        target.starts_at, target.ends_at = starts_at, ends_at
+        if change.site_address is not None:
+            target.site_address = change.site_address.strip()[:1000]
+        target.notes = change.notes.strip()[:2000]
+        target.slots = change.slots
+        target.bank_holiday = bank_holiday(day)
+        changed.append(target)
+    session.add(
+        BookingEvent(
+            booking=shift.booking,
+            status=shift.booking.status,
+            actor_id=actor_id,
+            note=f"{len(changed)} visit(s) changed from {format_dt(shift.starts_at)}",
+        )
+    )
+    return changed

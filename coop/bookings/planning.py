@@ -1,0 +1,223 @@
+"""Planning a booking: its dates from the repeat rule, London times to UTC, bank holidays, the price."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import (
+    Recurrence,
+    Service,
+)
+from coop.errors import DomainError
+from coop.money import apply_rate, round_pence
+from coop.settings import service as settings
+from coop.timeutil import (
+    bank_holiday,
+    format_minutes,
+    local_span_to_utc,
+    missing_time,
+    utcnow,
+)
+
+MAX_OCCURRENCES = 104
+
+
+MAX_WORKERS = 50
+
+
+MAX_SHIFT_HOURS = 16
+
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass
+class BookingData:
+    service_id: int
+    site_address: str
+    start_date: date
+    start_time: time
+    end_time: time
+    workers: int
+    notes: str = ""
+    recurrence: str = Recurrence.NONE
+    weekdays: Sequence[int] = ()
+    until_date: date | None = None
+    occurrences: int | None = None
+
+
+@dataclass
+class Occurrence:
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    bank_holiday: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+@dataclass
+class Estimate:
+    minutes: int
+    net_pence: int
+    vat_pence: int
+    vat_rate_bp: int
+
+    @property
+    def gross_pence(self) -> int:
+        return self.net_pence + self.vat_pence
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.minutes) / 60
+
+
+@dataclass
+class Plan:
+    service: Service
+    occurrences: list[Occurrence]
+    estimate: Estimate
+    cancellation_terms: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def occurrence_dates(data: BookingData) -> list[date]:
+    """The dates a booking happens on, from its recurrence rule (dateutil's rrule)."""
+    if data.recurrence == Recurrence.NONE:
+        return [data.start_date]
+    if data.until_date is None and data.occurrences is None:
+        raise DomainError("Say when the repeats end: a last date or a number of times.", field="until_date")
+    if data.until_date is not None and data.until_date < data.start_date:
+        raise DomainError("The last date must be on or after the first date.", field="until_date")
+    if data.occurrences is not None and not 1 <= data.occurrences <= MAX_OCCURRENCES:
+        raise DomainError(f"Repeat between 1 and {MAX_OCCURRENCES} times.", field="occurrences")
+    kwargs: dict[str, Any] = {"dtstart": data.start_date, "count": data.occurrences}
+    if data.until_date is not None:
+        kwargs["until"] = data.until_date
+        kwargs["count"] = None
+    if data.recurrence in (Recurrence.WEEKLY, Recurrence.FORTNIGHTLY):
+        days = sorted(set(data.weekdays)) or [data.start_date.weekday()]
+        if any(not 0 <= d <= 6 for d in days):
+            raise DomainError("Choose days of the week.", field="weekdays")
+        interval = 1 if data.recurrence == Recurrence.WEEKLY else 2
+        rule = rrule(WEEKLY, interval=interval, byweekday=days, **kwargs)
+    elif data.recurrence == Recurrence.MONTHLY:
+        if data.start_date.day > 28:
+            raise DomainError(
+                "For a monthly booking, start on a day from the 1st to the 28th.", field="start_date"
+            )
+        rule = rrule(MONTHLY, bymonthday=data.start_date.day, **kwargs)
+    else:
+        raise DomainError("Choose how often it repeats.", field="recurrence")
+    dates = [d.date() for d in rule[: MAX_OCCURRENCES + 1]]
+    if len(dates) > MAX_OCCURRENCES:
+        raise DomainError(
+            f"That makes more than {MAX_OCCURRENCES} visits. Choose an earlier last date.",
+            field="until_date",
+        )
+    if not dates:
+        raise DomainError("Those choices give no dates. Check the days and the last date.", field="weekdays")
+    return dates
+
+
+def estimate(service: Service, occurrences: Sequence[Occurrence], workers: int) -> Estimate:
+    """Price = hours × workers × hourly charge (per occurrence, rounded to the penny), plus VAT."""
+    minutes = sum(o.minutes for o in occurrences)
+    net = sum(
+        round_pence(Decimal(o.minutes * workers * service.charge_pence_per_hour) / 60) for o in occurrences
+    )
+    vat = apply_rate(net, Decimal(service.vat_rate_bp) / 100)
+    return Estimate(minutes=minutes * workers, net_pence=net, vat_pence=vat, vat_rate_bp=service.vat_rate_bp)
+
+
+def cancellation_terms(session: Session) -> str:
+    hours = settings.get(session, "cancellation_notice_hours")
+    percent = settings.get(session, "cancellation_fee_percent")
+    if percent == 0 or hours == 0:
+        return "You can cancel any time before the work starts at no charge."
+    fee = "the full charge" if percent == 100 else f"{percent}% of the charge"
+    return (
+        f"You can cancel at no charge up to {hours} hours before a visit starts. "
+        f"Cancelling later costs {fee} for that visit."
+    )
+
+
+def plan_booking(
+    session: Session, data: BookingData, *, now: datetime | None = None, ahead_only: bool = False
+) -> Plan:
+    """Check a booking request and work out its dates, times and price, without saving it. With
+    `ahead_only` (confirming a request whose first visits have passed) only the visits still
+    ahead are planned."""
+    now = now or utcnow()
+    service = session.get(Service, data.service_id)
+    if service is None or not service.active:
+        raise DomainError("That service is not available to book.", field="service_id")
+    if not data.site_address.strip():
+        raise DomainError("Enter the address where the work happens.", field="site_address")
+    if not 1 <= data.workers <= MAX_WORKERS:
+        raise DomainError(f"Ask for between 1 and {MAX_WORKERS} workers.", field="workers")
+    if data.start_time == data.end_time:
+        raise DomainError("The end time must be different from the start time.", field="end_time")
+    occurrences = []
+    for day in occurrence_dates(data):
+        end_day = day if data.end_time > data.start_time else day + timedelta(days=1)
+        for field_name, on, at in (
+            ("start_time", day, data.start_time),
+            ("end_time", end_day, data.end_time),
+        ):
+            if message := missing_time(on, at):
+                raise DomainError(message, field=field_name)
+        starts_at, ends_at = local_span_to_utc(day, data.start_time, data.end_time)
+        occurrences.append(Occurrence(day, starts_at, ends_at, bank_holiday(day)))
+    passed = 0
+    if ahead_only:
+        passed = sum(1 for o in occurrences if o.starts_at <= now)
+        occurrences = [o for o in occurrences if o.starts_at > now]
+        if not occurrences:
+            raise DomainError("Every visit of this request has passed, so there is nothing left to confirm.")
+    first = occurrences[0]
+    if first.starts_at <= now:
+        raise DomainError("The first visit must be in the future.", field="start_date")
+    if first.minutes > MAX_SHIFT_HOURS * 60:
+        raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
+    if first.minutes < service.min_booking_minutes:
+        raise DomainError(
+            f"{service.name} is booked for at least {format_minutes(service.min_booking_minutes)}.",
+            field="end_time",
+        )
+    warnings = [
+        f"{o.day.strftime('%a %-d %b %Y')} is a bank holiday ({o.bank_holiday})."
+        for o in occurrences
+        if o.bank_holiday
+    ]
+    if passed:
+        warnings.insert(
+            0,
+            f"{passed} visit(s) of this request have already passed and will not be booked; "
+            f"confirming books the {len(occurrences)} still ahead.",
+        )
+    wall = datetime.combine(
+        date.min + timedelta(days=1 if data.end_time <= data.start_time else 0), data.end_time
+    ) - datetime.combine(date.min, data.start_time)
+    warnings += [
+        f"{o.day.strftime('%a %-d %b %Y')}: the clocks change that night, so this visit is really "
+        f"{format_minutes(o.minutes)} long (and is charged and paid for that time)."
+        for o in occurrences
+        if o.minutes != int(wall.total_seconds() // 60)
+    ]
+    return Plan(
+        service=service,
+        occurrences=occurrences,
+        estimate=estimate(service, occurrences, data.workers),
+        cancellation_terms=cancellation_terms(session),
+        warnings=warnings,
+    )
