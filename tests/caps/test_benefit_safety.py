@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
 from coop.caps import service as caps
+from coop.caps.models import BenefitCap
 from coop.governance.models import Proposal, SurplusShare
 from coop.mail.models import OutboxMessage
 from coop.pay.models import PayAdjustment
@@ -347,7 +348,7 @@ def test_7_a_member_chooses_their_benefit_week_day(web, session):
     )
     assert r.status_code == 302
     fresh(session)
-    cap = session.scalars(select(caps.BenefitCap)).one()
+    cap = session.scalars(select(BenefitCap)).one()
     assert cap.week_start_day == 3
     assert "Thursday to Wednesday" in web.get("/my/limit").get_data(as_text=True)
     r = web.post(

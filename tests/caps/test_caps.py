@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
 from coop.caps import service as caps
+from coop.caps.models import BenefitCap
 from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.models import Assignment
@@ -82,7 +83,7 @@ def test_bad_limits_are_refused_and_nothing_is_saved(web, session, data, message
     }
     r = web.post("/my/limit", payload)
     session.rollback()
-    saved = session.scalars(select(caps.BenefitCap)).all()
+    saved = session.scalars(select(BenefitCap)).all()
     if message is None:
         assert r.status_code == 302 and saved[0].count_by == "worked"
     else:

@@ -1,0 +1,117 @@
+"""What each shift earns towards a limit: held shifts at their estimated pay, approved hours at
+their fixed pay, and pay adjustments on the day they are paid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.caps.periods import pay_schedule
+from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
+from coop.pay.rules import pay_for
+from coop.rota.models import Assignment, AssignmentStatus
+from coop.settings import service as settings
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
+from coop.timeutil import london_to_utc, to_london
+
+
+def pay_rules(session: Session, day: date) -> tuple[int, int]:
+    """(pay floor, holiday rate in basis points) in force on a day."""
+    return settings.pay_floor(session, day), settings.get(session, "holiday_pay_percent_bp", day)
+
+
+def estimate_pay(minutes: int, rate: int, rules: tuple[int, int], chosen: int | None = None) -> int:
+    """Estimated pay for time not yet approved, holiday pay included. `chosen` is an involvement
+    member's own lower rate (or 0), which the pay floor does not lift."""
+    floor, holiday_bp = rules
+    if chosen is not None:
+        return pay_for(minutes, chosen, holiday_bp=holiday_bp).total_pence
+    return pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
+
+
+def shift_pay_pence(session: Session, shift: Shift) -> int:
+    """Estimated pay for one slot of a shift, holiday pay included."""
+    day = to_london(shift.starts_at).date()
+    return estimate_pay(shift.minutes, shift.service.pay_pence_per_hour, pay_rules(session, day))
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    work_day: date
+    minutes: int
+    pay_pence: int
+    paid_on: bool = False  # work_day is the day it is paid (pay adjustments such as a surplus share)
+
+
+def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
+    """The member's held shifts between two days (London): estimated pay, or the approved
+    timesheet's hours and pay once there is one."""
+
+    lo = london_to_utc(first_day, datetime.min.time())
+    hi = london_to_utc(last_day + timedelta(days=1), datetime.min.time())
+    rows = session.execute(
+        select(
+            Shift.starts_at,
+            Shift.ends_at,
+            Service.pay_pence_per_hour,
+            TimesheetEntry.actual_start,
+            TimesheetEntry.actual_end,
+            TimesheetEntry.break_minutes,
+            TimesheetEntry.pay_pence,
+            TimesheetEntry.holiday_pence,
+            Assignment.chosen_pay_pence_per_hour,
+        )
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .join(Service, Service.id == Shift.service_id)
+        .outerjoin(
+            TimesheetEntry,
+            (TimesheetEntry.assignment_id == Assignment.id)
+            & (TimesheetEntry.status == TimesheetStatus.APPROVED),
+        )
+        .where(
+            Assignment.member_id == member_id,
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.starts_at >= lo,
+            Shift.starts_at < hi,
+        )
+    ).all()
+    rules_on: dict[date, tuple[int, int]] = {}  # the rules in force on each shift's own day
+    out = []
+    for starts_at, ends_at, rate, actual_start, actual_end, break_minutes, paid, holiday, chosen in rows:
+        day = to_london(starts_at).date()
+        if paid is not None:
+            worked = worked_minutes(actual_start, actual_end, break_minutes)
+            out.append(WorkRow(day, worked, paid + (holiday or 0)))
+            continue
+        minutes = int((ends_at - starts_at).total_seconds() // 60)
+        if day not in rules_on:
+            rules_on[day] = pay_rules(session, day)
+        out.append(WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen)))
+    out.extend(adjustment_rows(session, member_id, first_day, last_day))
+    return out
+
+
+def adjustment_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
+    """Other earnings paid through pay (a surplus share, a correction) count on the day they are
+    paid: the pay date of the run that pays them, else the pay day chosen for them, else the
+    next pay day after they were added."""
+
+    schedule = pay_schedule(session)
+    rows = session.execute(
+        select(PayAdjustment.created_at, PayAdjustment.pay_on, PayAdjustment.amount_pence, PayRun.pay_date)
+        .outerjoin(PayLine, PayLine.adjustment_id == PayAdjustment.id)
+        .outerjoin(PayStatement, PayStatement.id == PayLine.statement_id)
+        .outerjoin(PayRun, PayRun.id == PayStatement.pay_run_id)
+        .where(PayAdjustment.member_id == member_id, PayAdjustment.counts_as_earnings.is_(True))
+    ).all()
+    out = []
+    for created_at, pay_on, amount, run_pay_date in rows:
+        day = run_pay_date or pay_on or schedule.next_payday(to_london(created_at).date())
+        if first_day <= day <= last_day:
+            out.append(WorkRow(day, 0, amount, paid_on=True))
+    return out

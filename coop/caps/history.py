@@ -1,0 +1,61 @@
+"""The member's earnings page: each period against their limit, and warnings about pay days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from coop.caps.earnings import work_rows
+from coop.caps.limit import Planner, Totals
+from coop.caps.models import BenefitCap
+from coop.caps.periods import Period, pay_schedule, period_for, previous_periods
+from coop.members.models import Member
+
+
+@dataclass(frozen=True)
+class PeriodEarnings:
+    period: Period
+    pay_pence: int
+    minutes: int
+    paydays: tuple[date, ...] = ()
+
+
+def earnings_history(
+    session: Session, member: Member, cap: BenefitCap | None, *, today: date, count: int = 12
+) -> list[PeriodEarnings]:
+    """This period and the `count` before it, with earnings and hours in each."""
+    period, start_day = (cap.period, cap.period_start_day) if cap else ("weekly", 1)
+    periods = previous_periods(period, start_day, today, count, cap.week_start_day if cap else 0)
+    rows = work_rows(session, member.id, periods[0].start - timedelta(days=62), periods[-1].end)
+    planner = Planner(session, member.id, cap, rows) if cap else None
+    schedule = pay_schedule(session)
+    out = []
+    for p in periods:
+        if planner is not None:
+            t = planner.totals(p)
+        else:
+            chosen = [r for r in rows if r.work_day in p]
+            t = Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
+        paydays = tuple(schedule.paydays_between(p.start, p.end)) if cap and cap.period == "monthly" else ()
+        out.append(PeriodEarnings(p, t.pay_pence, t.minutes, paydays))
+    return out
+
+
+def payday_warnings(
+    session: Session, cap: BenefitCap | None, *, today: date, ahead: int = 12
+) -> list[Period]:
+    """Coming monthly assessment periods that hold two or more of the co-op's paydays."""
+    if cap is None or cap.period != "monthly":
+        return []
+    schedule = pay_schedule(session)
+    if schedule.frequency != "monthly":
+        return []
+    out = []
+    p = period_for("monthly", cap.period_start_day, today)
+    for _ in range(ahead):
+        if len(schedule.paydays_between(p.start, p.end)) >= 2:
+            out.append(p)
+        p = period_for("monthly", cap.period_start_day, p.end + timedelta(days=1))
+    return out

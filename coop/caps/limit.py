@@ -1,0 +1,331 @@
+"""The member's own limit: the one rule. `enforce` runs inside every claim (rota.places.take_place);
+`Guard` checks every other change to work or pay. Members see whether a shift fits; coordinators
+only ever yes or no, never a figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Shift
+from coop.caps.earnings import WorkRow, estimate_pay, pay_rules, shift_pay_pence, work_rows
+from coop.caps.models import BenefitCap
+from coop.caps.periods import Period, pay_schedule, period_for
+from coop.errors import DomainError
+from coop.members.models import Member
+from coop.money import format_pence
+from coop.settings import service as settings
+from coop.timeutil import format_minutes, to_london, utcnow
+
+
+class CapWarning(DomainError):
+    """The shift goes over a 'warn' limit: the member may still take it if they confirm."""
+
+
+def cap_for(session: Session, member_id: int) -> BenefitCap | None:
+    return session.scalar(select(BenefitCap).where(BenefitCap.member_id == member_id))
+
+
+@dataclass(frozen=True)
+class Totals:
+    pay_pence: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a shift sits against the member's limit. Figures are for the member's eyes only."""
+
+    pay_pence: int
+    minutes: int
+    has_cap: bool
+    fits: bool
+    mode: str = "block"
+    period: Period | None = None
+    earnings_left_after: int | None = None  # pence; negative when over
+    minutes_left_after: int | None = None
+    reason: str = ""
+
+    @property
+    def summary(self) -> str:
+        """What the member reads next to the shift."""
+        if not self.has_cap:
+            return "You have not set an earnings limit."
+        words = left_words(self.earnings_left_after, self.minutes_left_after, earnings_after=" after this")
+        return words + f" ({self.period.label})." if self.period else ""
+
+
+def left_words(earnings_left: int | None, minutes_left: int | None, *, earnings_after: str = "") -> str:
+    """What is left of (or over) each part of a limit, in the words members read."""
+    parts = []
+    if earnings_left is not None:
+        parts.append(
+            f"{format_pence(earnings_left)} left of your earnings limit{earnings_after}"
+            if earnings_left >= 0
+            else f"{format_pence(-earnings_left)} over your earnings limit"
+        )
+    if minutes_left is not None:
+        parts.append(
+            f"{format_minutes(minutes_left)} left of your hours limit"
+            if minutes_left >= 0
+            else f"{format_minutes(-minutes_left)} over your hours limit"
+        )
+    return "; ".join(parts)
+
+
+class Planner:
+    """Works out the fit of many shifts for one member with one query for their work."""
+
+    def __init__(self, session: Session, member_id: int, cap: BenefitCap | None, rows: list[WorkRow]) -> None:
+        self.session = session
+        self.member_id = member_id
+        self.cap = cap
+        self.rows = rows
+        self.schedule = pay_schedule(session) if cap is not None and cap.count_by == "paid" else None
+
+    @classmethod
+    def for_member(
+        cls, session: Session, member: Member, *, now: datetime | None = None, days_ahead: int = 120
+    ) -> Planner:
+        now = now or utcnow()
+        cap = cap_for(session, member.id)
+        rows: list[WorkRow] = []
+        if cap is not None:
+            today = to_london(now).date()
+            rows = work_rows(
+                session, member.id, today - timedelta(days=100), today + timedelta(days=days_ahead)
+            )
+        return cls(session, member.id, cap, rows)
+
+    def key_day(self, work_day: date) -> date:
+        return self.schedule.pay_date(work_day) if self.schedule else work_day
+
+    def row_day(self, row: WorkRow) -> date:
+        """The day a row counts on: the pay day for pay adjustments and for 'count by pay date'."""
+        return row.work_day if row.paid_on else self.key_day(row.work_day)
+
+    def period_of(self, work_day: date) -> Period:
+        assert self.cap is not None
+        return self.period_on(self.key_day(work_day))
+
+    def period_on(self, day: date) -> Period:
+        assert self.cap is not None
+        return period_for(self.cap.period, self.cap.period_start_day, day, self.cap.week_start_day)
+
+    def totals(self, period: Period, rows: Iterable[WorkRow] | None = None) -> Totals:
+        chosen = [r for r in (self.rows if rows is None else rows) if self.row_day(r) in period]
+        return Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
+
+    def by_period(self, rows: Iterable[WorkRow]) -> dict[Period, Totals]:
+        out: dict[Period, Totals] = {}
+        for r in rows:
+            p = self.period_on(self.row_day(r))
+            t = out.get(p, Totals(0, 0))
+            out[p] = Totals(t.pay_pence + r.pay_pence, t.minutes + r.minutes)
+        return out
+
+    def fit(self, shift: Shift, chosen: int | None = None) -> Fit:
+        """How one slot of the shift sits against the limit, at the full rate or (involvement
+        work) at the member's own chosen lower rate."""
+        day = to_london(shift.starts_at).date()
+        if chosen is None:
+            pay = shift_pay_pence(self.session, shift)
+        else:
+            pay = estimate_pay(
+                shift.minutes, shift.service.pay_pence_per_hour, pay_rules(self.session, day), chosen
+            )
+        if self.cap is None:
+            return Fit(pay, shift.minutes, has_cap=False, fits=True)
+        return self.fit_amount(day, shift.minutes, pay)
+
+    def headroom(self, shift: Shift) -> str:
+        """What is left of the limit in the period this (held) shift counts in, for the member."""
+        if self.cap is None:
+            return ""
+        period = self.period_of(to_london(shift.starts_at).date())
+        held = self.totals(period)
+        cap = self.cap
+        words = left_words(
+            None if cap.earnings_cap_pence is None else cap.earnings_cap_pence - held.pay_pence,
+            None if cap.hours_cap_minutes is None else cap.hours_cap_minutes - held.minutes,
+        )
+        return words + f" ({period.label}), with this shift."
+
+    def uc_keep(self, shift: Shift, pay: int, *, held: bool) -> int | None:
+        """For a member on Universal Credit (the UC limits): about how much of this shift's pay
+        they keep once UC is reduced by the taper on earnings over the work allowance, both as in
+        force in the period. None for anyone else. `held`: the shift is already counted."""
+        if self.cap is None or self.cap.preset not in ("uc", "uc_no_housing"):
+            return None
+        period = self.period_of(to_london(shift.starts_at).date())
+        key = "uc_work_allowance_pence" if self.cap.preset == "uc" else "uc_work_allowance_no_housing_pence"
+        allowance = int(settings.get(self.session, key, period.start))
+        taper = int(settings.get(self.session, "uc_taper_bp", period.start))
+        others = self.totals(period).pay_pence - (pay if held else 0)
+        over = max(0, others + pay - allowance) - max(0, others - allowance)
+        return pay - (over * taper + 5000) // 10000
+
+    def rate_that_fits(self, shift: Shift) -> int | None:
+        """For involvement work that does not fit at the full rate: the most pence an hour at
+        which it fits (0 is unpaid), or None when even unpaid it does not (an hours limit)."""
+        if self.cap is None or not shift.service.involvement or self.fit(shift).fits:
+            return None
+        if not self.fit(shift, 0).fits:
+            return None
+        lo, hi = 0, shift.service.pay_pence_per_hour
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.fit(shift, mid).fits:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def fit_amount(self, work_day: date, minutes: int, pay: int) -> Fit:
+        cap = self.cap
+        assert cap is not None
+        period = self.period_of(work_day)
+        held = self.totals(period)
+        earnings_left = minutes_left = None
+        reasons = []
+        if cap.earnings_cap_pence is not None:
+            earnings_left = cap.earnings_cap_pence - held.pay_pence - pay
+            if earnings_left < 0:
+                reasons.append("it would take your earnings over your limit")
+        if cap.hours_cap_minutes is not None:
+            minutes_left = cap.hours_cap_minutes - held.minutes - minutes
+            if minutes_left < 0:
+                reasons.append("it would take your hours over your limit")
+        return Fit(
+            pay,
+            minutes,
+            True,
+            not reasons,
+            cap.mode,
+            period,
+            earnings_left,
+            minutes_left,
+            " and ".join(reasons),
+        )
+
+    def worsened(self, before: list[WorkRow], after: list[WorkRow]) -> list[Fit]:
+        """Every period a change takes over the limit (or further over it), earliest first. A
+        period already over the limit that the change leaves as it was, or lowers, is no breach."""
+        cap = self.cap
+        if cap is None:
+            return []
+        old, new = self.by_period(before), self.by_period(after)
+        out = []
+        for period in sorted(new, key=lambda p: p.start):
+            was, now = old.get(period, Totals(0, 0)), new[period]
+            reasons = []
+            earnings_left = minutes_left = None
+            if cap.earnings_cap_pence is not None:
+                earnings_left = cap.earnings_cap_pence - now.pay_pence
+                if earnings_left < 0 and now.pay_pence > was.pay_pence:
+                    reasons.append("it would take your earnings over your limit")
+            if cap.hours_cap_minutes is not None:
+                minutes_left = cap.hours_cap_minutes - now.minutes
+                if minutes_left < 0 and now.minutes > was.minutes:
+                    reasons.append("it would take your hours over your limit")
+            if reasons:
+                out.append(
+                    Fit(
+                        now.pay_pence - was.pay_pence,
+                        now.minutes - was.minutes,
+                        True,
+                        False,
+                        cap.mode,
+                        period,
+                        earnings_left,
+                        minutes_left,
+                        " and ".join(reasons),
+                    )
+                )
+        return out
+
+
+def enforce(
+    session: Session,
+    member: Member,
+    shift: Shift,
+    *,
+    accept_warning: bool,
+    member_is_asking: bool,
+    chosen: int | None = None,
+) -> None:
+    """Refuse a shift that breaks the member's limit. Called inside the claim transaction after
+    the member's row is locked, so parallel claims cannot together break it. A coordinator can
+    never override it, and is told only that it does not fit. `chosen` is an involvement
+    member's own lower rate."""
+    cap = cap_for(session, member.id)
+    if cap is None:
+        return
+    fit = Planner.for_member(session, member).fit(shift, chosen)
+    if fit.fits:
+        return
+    if not member_is_asking:
+        raise DomainError(
+            f"This shift does not fit {member.display_name}'s limit, so it cannot be given to them. "
+            "Only they can see or change their limit."
+        )
+    if cap.mode == "warn":
+        if accept_warning:
+            return
+        raise CapWarning(f"Before you take this shift: {fit.reason}. {fit.summary}")
+    raise DomainError(
+        f"You can't take this shift because {fit.reason}. {fit.summary} "
+        "You can change your limit on the 'My limit' page."
+    )
+
+
+def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool:
+    """Only yes or no: never the figures or why."""
+    cap = cap_for(session, member.id)
+    return cap is None or Planner.for_member(session, member).fit(shift).fits
+
+
+class Guard:
+    """The limit rule for every change to work or pay that is not a new claim: a coordinator's
+    edit of a shift or a service, hours recorded, a pay choice, a surplus share. Build it (after
+    locking the members) before the change, flush the change, then ask `broken()`: the members
+    for whom the change takes a period over their limit, each with the first such period (for
+    their eyes only: every period it breaks). Nothing else decides this."""
+
+    def __init__(self, session: Session, member_ids: Iterable[int], first_day: date, last_day: date) -> None:
+        self.session = session
+        self.window = (first_day - timedelta(days=75), last_day + timedelta(days=75))
+        self.caps = {m: c for m in sorted(set(member_ids)) if (c := cap_for(session, m)) is not None}
+        self.before = {m: work_rows(session, m, *self.window) for m in self.caps}
+
+    def broken(self) -> dict[int, list[Fit]]:
+        self.session.flush()
+        out = {}
+        for member_id in self.caps:
+            after = work_rows(self.session, member_id, *self.window)
+            fits = self.planner(member_id, after).worsened(self.before[member_id], after)
+            if fits:
+                out[member_id] = fits
+        return out
+
+    def planner(self, member_id: int, rows: list[WorkRow] | None = None) -> Planner:
+        """The member's planner (their limit and period rules) over the given rows."""
+        return Planner(self.session, member_id, self.caps[member_id], rows or [])
+
+
+def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doing: str) -> None:
+    """A member's own change to their work or pay (made, not committed): refused when it breaks
+    a 'block' limit, and needs their yes when it breaks a 'warn' one. The message is for them."""
+    fits = guard.broken().get(member_id)
+    if not fits:
+        return
+    fit = fits[0]
+    if fit.mode == "warn":
+        if accept_warning:
+            return
+        raise CapWarning(f"Before you go ahead: {fit.reason}. {fit.summary}")
+    raise DomainError(f"{doing} is not possible because {fit.reason}. {fit.summary}")
