@@ -13,7 +13,7 @@ from sqlalchemy import select
 from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.pay import service as pay
-from coop.pay.models import PayRun
+from coop.pay.models import Expense, PayRun
 from coop.pay.rules import pay_for
 from coop.rota import service as rota
 from coop.timesheets import service as timesheets
@@ -141,7 +141,7 @@ def test_the_whole_pay_journey_through_the_ui(web, make_web, session):
     )
     assert r.status_code == 302
     fresh(session)
-    expense = session.scalars(select(pay.Expense)).one()
+    expense = session.scalars(select(Expense)).one()
     web.login("coord@example.org")
     review = web.get("/timesheets/review").get_data(as_text=True)
     assert "Priya Shah" in review
@@ -200,7 +200,7 @@ def test_receipts_must_really_be_images_or_pdfs(web, session):
     )
     assert "must be a photo" in r.get_data(as_text=True)
     fresh(session)
-    assert session.scalars(select(pay.Expense)).all() == []
+    assert session.scalars(select(Expense)).all() == []
     # A picture's signature followed by script is not a picture: receipts are decoded.
     for fake in (
         b"\x89PNG\r\n\x1a\n<script>alert(1)</script>",

@@ -1,0 +1,322 @@
+"""Proposals and votes: one member one vote (changeable until close), quorum and majority from
+settings, elected coordinators, the outcome in words, the decisions log, and who is emailed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from coop.audit.service import record
+from coop.auth.models import Role, UserRole
+from coop.db import lock, write_transaction
+from coop.errors import DomainError, NotFound
+from coop.governance.models import Proposal, SurplusShare, Vote
+from coop.governance.surplus import surplus_shares
+from coop.mail import service as mail
+from coop.members.models import Member, MemberStatus
+from coop.rota.models import RotaPreferences
+from coop.rota.service import preferences
+from coop.settings import service as settings
+from coop.timeutil import format_dt, london_to_utc, utcnow
+
+KINDS = {
+    "general": "A decision",
+    "appoint_coordinator": "Elect a coordinator",
+    "distribute_surplus": "Share out surplus",
+}
+
+
+@dataclass
+class ProposalData:
+    title: str
+    text: str
+    closes_on: date
+    kind: str = "general"
+    subject_member_id: int | None = None
+    surplus_pence: int | None = None
+    surplus_year: int | None = None
+
+
+def voters(session: Session) -> list[Member]:
+    """Members who may vote: everyone who has not left (taking a break does not take the vote)."""
+    stmt = select(Member).options(joinedload(Member.user)).where(Member.status != MemberStatus.LEFT)
+    return list(session.scalars(stmt))
+
+
+def mailing_list(session: Session) -> list[Member]:
+    """Voters who want emails about proposals and results: those who said yes, and those who have
+    not chosen, unless they asked for fewer emails by turning shift reminders off."""
+    prefs = {p.member_id: p for p in session.scalars(select(RotaPreferences))}
+    return [m for m in voters(session) if _wants(prefs.get(m.id))]
+
+
+def _wants(prefs: RotaPreferences | None) -> bool:
+    if prefs is None:
+        return True
+    if prefs.proposal_emails is not None:
+        return prefs.proposal_emails
+    return prefs.reminder_hour is not None
+
+
+def create_proposal(session: Session, author: Member, data: ProposalData, *, today: date) -> Proposal:
+    title = " ".join(data.title.split())
+    if not title or len(title) > 200:
+        raise DomainError("Give the proposal a short title (up to 200 characters).", field="title")
+    if not data.text.strip():
+        raise DomainError("Explain the proposal.", field="text")
+    if not today < data.closes_on <= today + timedelta(days=60):
+        raise DomainError("Choose a closing date from tomorrow up to 60 days away.", field="closes_on")
+    if data.kind not in KINDS:
+        raise DomainError("Choose the kind of proposal.", field="kind")
+    if data.kind == "appoint_coordinator":
+        subject = session.get(Member, data.subject_member_id or 0)
+        if subject is None or subject.status == MemberStatus.LEFT:
+            raise DomainError("Choose the member to elect.", field="subject_member_id")
+    if data.kind == "distribute_surplus" and (
+        not data.surplus_pence or data.surplus_pence <= 0 or not data.surplus_year
+    ):
+        raise DomainError("Give the amount to share and the year it comes from.", field="surplus")
+    proposal = Proposal(
+        title=title,
+        text=data.text.strip()[:10000],
+        kind=data.kind,
+        created_by_id=author.id,
+        subject_member_id=data.subject_member_id if data.kind == "appoint_coordinator" else None,
+        surplus_pence=data.surplus_pence if data.kind == "distribute_surplus" else None,
+        surplus_year=data.surplus_year if data.kind == "distribute_surplus" else None,
+        closes_at=london_to_utc(data.closes_on, time(23, 59)),
+    )
+    session.add(proposal)
+    session.flush()
+    for m in mailing_list(session):
+        mail.queue(
+            session, m.user.email, "proposal_opened", name=m.first_name, proposal=proposal, fmt=format_dt
+        )
+    session.commit()
+    return proposal
+
+
+def get_proposal(session: Session, proposal_id: int) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def cast_vote(
+    session: Session, member: Member, proposal_id: int, choice: str, *, now: datetime | None = None
+) -> None:
+    """One member, one vote; changing it replaces the old one. Closed proposals take no votes."""
+    now = now or utcnow()
+    if choice not in ("for", "against", "abstain"):
+        raise DomainError("Choose for, against or abstain.", field="choice")
+    if member.status == MemberStatus.LEFT:
+        raise DomainError("Only current members can vote.")
+    with write_transaction(session):
+        # The proposal's row lock serialises votes on it, so a double click cannot count twice.
+        proposal = session.scalar(
+            select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
+        )
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status != "open" or proposal.closes_at <= now:
+            raise DomainError("Voting on this proposal has closed.")
+        vote = session.scalar(
+            select(Vote).where(Vote.proposal_id == proposal_id, Vote.member_id == member.id)
+        )
+        if vote is None:
+            session.add(Vote(proposal_id=proposal_id, member_id=member.id, choice=choice))
+        else:
+            vote.choice = choice
+            vote.updated_at = now
+
+
+def my_vote(session: Session, member: Member, proposal_id: int) -> str:
+    return (
+        session.scalar(
+            select(Vote.choice).where(Vote.proposal_id == proposal_id, Vote.member_id == member.id)
+        )
+        or ""
+    )
+
+
+def tally(session: Session, proposal_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Vote.choice, func.count()).where(Vote.proposal_id == proposal_id).group_by(Vote.choice)
+    )
+    counts = {"for": 0, "against": 0, "abstain": 0}
+    counts.update({choice: n for choice, n in rows})
+    return counts
+
+
+def close_due(session: Session, *, now: datetime | None = None) -> list[Proposal]:
+    """Close every open proposal past its closing time and record the result."""
+    now = now or utcnow()
+    due = list(session.scalars(select(Proposal).where(Proposal.status == "open", Proposal.closes_at <= now)))
+    return [close(session, p.id, now=now) for p in due]
+
+
+def close(session: Session, proposal_id: int, *, now: datetime | None = None) -> Proposal:
+    now = now or utcnow()
+    with write_transaction(session):
+        proposal = session.scalar(
+            select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
+        )
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status == "closed":
+            return proposal
+        counts = tally(session, proposal_id)
+        members = voters(session)
+        quorum = settings.get(session, "quorum_percent")
+        majority = settings.get(session, "majority_percent")
+        cast = sum(counts.values())
+        proposal.votes_for, proposal.votes_against, proposal.votes_abstain = (
+            counts["for"],
+            counts["against"],
+            counts["abstain"],
+        )
+        proposal.eligible_voters = len(members)
+        proposal.status = "closed"
+        proposal.closed_at = now
+        if cast * 100 < quorum * len(members) or cast == 0:
+            proposal.outcome = "not_decided"
+            proposal.outcome_statement = (
+                f"Not decided: {cast} of {len(members)} members voted, fewer than the quorum of {quorum}%."
+            )
+        elif counts["for"] * 100 > majority * (counts["for"] + counts["against"]):
+            proposal.outcome = "passed"
+            proposal.outcome_statement = (
+                f"Passed: {counts['for']} for, {counts['against']} against, {counts['abstain']} abstained."
+            )
+            _carry_out(session, proposal)
+        else:
+            proposal.outcome = "rejected"
+            proposal.outcome_statement = (
+                f"Not passed: {counts['for']} for, {counts['against']} against, "
+                f"{counts['abstain']} abstained."
+            )
+        for m in mailing_list(session):
+            mail.queue(session, m.user.email, "proposal_closed", name=m.first_name, proposal=proposal)
+    return proposal
+
+
+def _carry_out(session: Session, proposal: Proposal) -> None:
+    if proposal.kind == "appoint_coordinator" and proposal.subject_member is not None:
+        user = proposal.subject_member.user
+        if Role.COORDINATOR not in user.role_names:
+            before = sorted(user.role_names)
+            session.add(UserRole(user_id=user.id, role=Role.COORDINATOR))
+            record(
+                session,
+                None,
+                "roles.elected",
+                ("user", user.id),
+                {"roles": before},
+                {"roles": sorted({*before, "coordinator"}), "proposal": proposal.id},
+            )
+    elif proposal.kind == "distribute_surplus":
+        shares = surplus_shares(session, proposal.surplus_pence or 0, proposal.surplus_year or 0)
+        for member_id, (minutes, amount) in shares.items():
+            session.add(
+                SurplusShare(
+                    proposal_id=proposal.id, member_id=member_id, minutes=minutes, amount_pence=amount
+                )
+            )
+        record(
+            session,
+            None,
+            "surplus.shared",
+            ("proposal", proposal.id),
+            {},
+            {"pence": proposal.surplus_pence, "members": len(shares)},
+        )
+
+
+def open_proposals(session: Session) -> list[Proposal]:
+    return list(
+        session.scalars(select(Proposal).where(Proposal.status == "open").order_by(Proposal.closes_at))
+    )
+
+
+def decisions(session: Session) -> list[Proposal]:
+    return list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.status == "closed")
+            .order_by(Proposal.closes_at.desc(), Proposal.id.desc())
+            .limit(200)
+        )
+    )
+
+
+def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
+    """24 hours before a proposal closes, remind members who have not voted."""
+    now = now or utcnow()
+    count = 0
+    for p in session.scalars(
+        select(Proposal).where(
+            Proposal.status == "open",
+            Proposal.reminded_at.is_(None),
+            Proposal.closes_at <= now + timedelta(hours=24),
+        )
+    ):
+        voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == p.id)))
+        for m in voters(session):
+            if m.id not in voted:
+                mail.queue(
+                    session, m.user.email, "proposal_reminder", name=m.first_name, proposal=p, fmt=format_dt
+                )
+                count += 1
+        p.reminded_at = now
+    session.commit()
+    return count
+
+
+def coordinator_candidates(session: Session) -> Sequence[Member]:
+    return [m for m in voters(session) if Role.COORDINATOR not in m.user.role_names]
+
+
+DECISION_MAX = 2000
+
+
+def can_record_decision(proposal: Proposal, user_id: int, is_coordinator: bool) -> bool:
+    return proposal.status == "closed" and (is_coordinator or proposal.created_by.user_id == user_id)
+
+
+def record_decision(
+    session: Session, proposal_id: int, text: str, *, user_id: int, is_coordinator: bool
+) -> Proposal:
+    """The proposer or a coordinator says, in words, what was decided, once voting has closed.
+    It can be corrected later; the decisions log shows the latest words and who wrote them."""
+    words = text.strip()
+    if not words:
+        raise DomainError("Write what was decided, in a sentence or two.", field="text")
+    if len(words) > DECISION_MAX:
+        raise DomainError(f"Keep it to {DECISION_MAX:,} characters (this is {len(words):,}).", field="text")
+    with write_transaction(session):
+        proposal = lock(session, Proposal, proposal_id)
+        if proposal is None:
+            raise NotFound("No such proposal.")
+        if proposal.status != "closed":
+            raise DomainError("Voting has not closed yet: the outcome can be written once it has.")
+        if not can_record_decision(proposal, user_id, is_coordinator):
+            raise DomainError("Only the member who raised it or a coordinator can write the outcome.")
+        proposal.decision_text, proposal.decision_by_id, proposal.decision_at = words, user_id, utcnow()
+    return proposal
+
+
+def set_proposal_emails(session: Session, member: Member, wanted: bool) -> None:
+
+    with write_transaction(session):
+        prefs = preferences(session, member)
+        prefs.proposal_emails = wanted
+        session.add(prefs)
+
+
+def wants_proposal_emails(session: Session, member: Member) -> bool:
+    return _wants(session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id)))

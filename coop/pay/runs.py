@@ -1,0 +1,393 @@
+"""Pay runs: approved hours, expenses and adjustments gathered into one statement per member,
+frozen when finalised (the database refuses a second line for any source), and the payroll CSV."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from coop.audit.service import record
+from coop.bookings.models import Shift
+from coop.caps import service as caps
+from coop.caps.service import PaySchedule, pay_schedule
+from coop.db import lock, serialize, write_transaction
+from coop.errors import DomainError, NotFound
+from coop.members.models import Member
+from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
+from coop.rota.models import Assignment
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timeutil import format_dt, london_to_utc, today_london, utcnow
+
+
+def open_paydays(session: Session, today: date, count: int) -> list[date]:
+    """The next `count` pay days (from today) whose pay run is not finalised yet."""
+    schedule = pay_schedule(session)
+    finalised = set(session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised")))
+    ahead = schedule.paydays_between(today, today + timedelta(days=62 * count))
+    return [d for d in ahead if d not in finalised][:count]
+
+
+def add_adjustment(
+    session: Session,
+    member: Member,
+    amount_pence: int,
+    reason: str,
+    *,
+    by_user_id: int,
+    pay_on: date | None = None,
+    today: date | None = None,
+) -> PayAdjustment:
+    """A correction for the pay run of a pay day (the next one unless chosen). It is pay, so it
+    goes through the limit rule (caps.Guard): one that would take the member over their own
+    limit on that pay day is refused, without the figures; ask the member which pay day suits."""
+
+    if amount_pence == 0 or abs(amount_pence) > 1_000_000:
+        raise DomainError("Enter an amount that is not zero (at most £10,000).", field="amount")
+    if not reason.strip():
+        raise DomainError("Say what the correction is for.", field="reason")
+    today = today or today_london()
+    paydays = open_paydays(session, today, 6)
+    pay_on = pay_on or paydays[0]
+    if pay_on not in paydays:
+        raise DomainError("Choose one of the coming pay days.", field="pay_on")
+    member_id = member.id
+    with write_transaction(session):
+        member = lock(session, Member, member_id)  # type: ignore[assignment]
+        if member is None:
+            raise NotFound("No such member.")
+        guard = caps.Guard(session, [member.id], pay_on, pay_on)
+        adj = PayAdjustment(
+            member_id=member.id,
+            amount_pence=amount_pence,
+            reason=reason.strip()[:500],
+            created_by_id=by_user_id,
+            pay_on=pay_on,
+        )
+        session.add(adj)
+        if guard.broken():
+            raise DomainError(
+                f"Paid on {pay_on:%-d %B}, this would take {member.display_name} over their own limit. "
+                "Ask them which pay day suits them, and choose it.",
+                field="pay_on",
+            )
+        record(
+            session,
+            by_user_id,
+            "pay.adjustment",
+            ("member", member.id),
+            {},
+            {"amount_pence": amount_pence, "reason": adj.reason, "pay_on": pay_on.isoformat()},
+        )
+    return adj
+
+
+def default_period(schedule: PaySchedule, today: date) -> tuple[date, date]:
+    """The last complete pay period before today."""
+    if schedule.frequency == "weekly":
+        end = today - timedelta(days=today.weekday() + 1)
+        return end - timedelta(days=6), end
+    first_this_month = today.replace(day=1)
+    end = first_this_month - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def build_pay_run(
+    session: Session, period_start: date, period_end: date, *, by_user_id: int, today: date
+) -> PayRun:
+    """Make (or remake) the draft pay run for a period from everything approved and unpaid."""
+    if period_end < period_start:
+        raise DomainError("The period must end after it starts.", field="period_end")
+    if (period_end - period_start).days > 62:
+        raise DomainError("A pay period can be at most two months long.", field="period_end")
+    if period_end >= today:
+        raise DomainError("Choose a period that has ended.", field="period_end")
+    with write_transaction(session):
+        # One run is built at a time: which work is "approved and unpaid" is decided under the lock.
+        serialize(session, "pay_run")
+        run = session.scalar(
+            select(PayRun)
+            .where(PayRun.period_start == period_start, PayRun.period_end == period_end)
+            .order_by(PayRun.status.desc())  # a finalised run wins over a draft
+            .with_for_update(of=PayRun)
+            .execution_options(populate_existing=True)
+        )
+        if run is not None and run.status == "finalised":
+            raise DomainError(
+                "That period's pay run is finalised and cannot change. Put corrections in the next run."
+            )
+        if run is None:
+            run = PayRun(
+                period_start=period_start,
+                period_end=period_end,
+                pay_date=pay_schedule(session).pay_date(period_end),
+            )
+            session.add(run)
+        else:
+            for st in list(run.statements):
+                session.delete(st)
+        session.flush()
+        _fill(session, run)
+    return run
+
+
+def _fill(session: Session, run: PayRun) -> None:
+    paid_sheets = select(PayLine.timesheet_id).where(PayLine.timesheet_id.is_not(None))
+    end = london_to_utc(run.period_end + timedelta(days=1), time(0))
+    sheets = session.execute(
+        select(TimesheetEntry, Shift)
+        .join(Assignment, Assignment.id == TimesheetEntry.assignment_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(
+            TimesheetEntry.status == TimesheetStatus.APPROVED,
+            Shift.starts_at < end,
+            TimesheetEntry.id.not_in(paid_sheets),
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    expenses = session.scalars(
+        select(Expense).where(
+            Expense.status == "approved",
+            Expense.id.not_in(select(PayLine.expense_id).where(PayLine.expense_id.is_not(None))),
+        )
+    ).all()
+    adjustments = session.scalars(
+        select(PayAdjustment).where(
+            PayAdjustment.id.not_in(select(PayLine.adjustment_id).where(PayLine.adjustment_id.is_not(None))),
+            # Paid on a chosen pay day (a share spread over pay days): not before that run.
+            or_(PayAdjustment.pay_on.is_(None), PayAdjustment.pay_on <= run.pay_date),
+        )
+    ).all()
+    lines: dict[int, list[PayLine]] = defaultdict(list)
+    for entry, shift in sheets:
+        assert entry.pay_pence is not None and entry.holiday_pence is not None
+        label = f"{shift.service.name}, {format_dt(shift.starts_at, '%a %-d %b %Y')}"
+        lines[entry.member_id].append(
+            PayLine(
+                kind="work",
+                description=label,
+                minutes=entry.worked_minutes,
+                rate_pence=entry.pay_rate_pence or 0,
+                amount_pence=entry.pay_pence,
+                timesheet_id=entry.id,
+            )
+        )
+        if entry.holiday_pence:
+            lines[entry.member_id].append(
+                PayLine(
+                    kind="holiday",
+                    description=f"Holiday pay: {label}",
+                    amount_pence=entry.holiday_pence,
+                    holiday_for_timesheet_id=entry.id,
+                )
+            )
+    for e in expenses:
+        lines[e.member_id].append(
+            PayLine(
+                kind="expense",
+                description=f"Expense ({e.kind}): {e.description}",
+                amount_pence=e.amount_pence,
+                expense_id=e.id,
+            )
+        )
+    for a in adjustments:
+        lines[a.member_id].append(
+            PayLine(
+                kind="adjustment",
+                description=f"Correction: {a.reason}",
+                amount_pence=a.amount_pence,
+                adjustment_id=a.id,
+            )
+        )
+    for member_id, member_lines in sorted(lines.items()):
+        earnings = sum(line.amount_pence for line in member_lines if line.kind != "expense")
+        expenses_total = sum(line.amount_pence for line in member_lines if line.kind == "expense")
+        session.add(
+            PayStatement(
+                pay_run=run,
+                member_id=member_id,
+                lines=member_lines,
+                minutes=sum(line.minutes for line in member_lines if line.kind == "work"),
+                earnings_pence=earnings,
+                expenses_pence=expenses_total,
+                total_pence=earnings + expenses_total,
+            )
+        )
+    session.flush()
+
+
+def fingerprint(run: PayRun) -> str:
+    """SHA-256 of everything a run's statements say (members, lines, sources, amounts): frozen
+    when the run is finalised, checked by `coop verify`, and carried by the finalise form so a
+    coordinator only ever finalises the figures they were shown."""
+    rows = [
+        [
+            st.member_id,
+            st.minutes,
+            st.earnings_pence,
+            st.expenses_pence,
+            st.total_pence,
+            [
+                [
+                    li.kind,
+                    li.description,
+                    li.minutes,
+                    li.rate_pence,
+                    li.amount_pence,
+                    li.timesheet_id,
+                    li.expense_id,
+                    li.adjustment_id,
+                    li.holiday_for_timesheet_id,
+                ]
+                for li in sorted(st.lines, key=lambda li: li.id)
+            ],
+        ]
+        for st in sorted(run.statements, key=lambda st: st.member_id)
+    ]
+    data = json.dumps([run.id, str(run.period_start), str(run.period_end), rows], separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _locked_run(session: Session, run_id: int, doing: str) -> PayRun:
+    run = lock(session, PayRun, run_id)
+    if run is None:
+        raise DomainError(f"This draft pay run was deleted a moment ago, so it cannot be {doing}.")
+    if run.status == "finalised":
+        raise DomainError(f"This pay run has been finalised, so it cannot be {doing}.")
+    session.refresh(run, ["statements"])
+    return run
+
+
+def finalise(
+    session: Session,
+    run_id: int,
+    *,
+    by_user_id: int,
+    seen: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Fix a draft run for good (members then see their statements). With `seen` (the run's
+    fingerprint when the coordinator looked at it), a run rebuilt since is not finalised."""
+    with write_transaction(session):
+        run = _locked_run(session, run_id, "finalised again")
+        if not run.statements:
+            raise DomainError("There is nothing to pay in this run.")
+        frozen = fingerprint(run)
+        if seen is not None and seen != frozen:
+            raise DomainError(
+                "This pay run was rebuilt after you opened it, so its figures have changed. "
+                "Check them below, then finalise."
+            )
+        run.status = "finalised"
+        run.finalised_at = now or utcnow()
+        run.finalised_by_id = by_user_id
+        run.frozen_sha256 = frozen
+        record(
+            session,
+            by_user_id,
+            "payrun.finalise",
+            ("pay_run", run.id),
+            {},
+            {
+                "period": f"{run.period_start}..{run.period_end}",
+                "statements": len(run.statements),
+                "total_pence": sum(s.total_pence for s in run.statements),
+            },
+        )
+
+
+def delete_draft(session: Session, run_id: int, *, by_user_id: int | None = None) -> None:
+    """Delete a draft run: its work is unpaid again, for the next run."""
+    with write_transaction(session):
+        run = _locked_run(session, run_id, "deleted")
+        record(
+            session,
+            by_user_id,
+            "payrun.delete_draft",
+            ("pay_run", run.id),
+            {},
+            {"period": f"{run.period_start}..{run.period_end}"},
+        )
+        session.delete(run)
+
+
+def get_run(session: Session, run_id: int) -> PayRun:
+    run = session.get(PayRun, run_id)
+    if run is None:
+        raise NotFound("No such pay run.")
+    return run
+
+
+def list_runs(session: Session) -> list[PayRun]:
+    return list(session.scalars(select(PayRun).order_by(PayRun.period_end.desc()).limit(100)))
+
+
+def get_statement(session: Session, statement_id: int, *, member_id: int | None = None) -> PayStatement:
+    """A statement; with member_id, another member's is NotFound. Drafts are not shown to members."""
+    st = session.get(PayStatement, statement_id)
+    if st is None or (
+        member_id is not None and (st.member_id != member_id or st.pay_run.status != "finalised")
+    ):
+        raise NotFound("No such pay statement.")
+    return st
+
+
+def payroll_csv(run: PayRun) -> str:
+    """One row per member for the payroll provider. Amounts in pounds with two decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Member ID",
+            "Name",
+            "Email",
+            "Period start",
+            "Period end",
+            "Pay date",
+            "Hours",
+            "Basic pay",
+            "Holiday pay",
+            "Adjustments",
+            "Gross pay",
+            "Expenses (not taxable)",
+            "Total",
+        ]
+    )
+    for st in run.statements:
+        by_kind: dict[str, int] = defaultdict(int)
+        for line in st.lines:
+            by_kind[line.kind] += line.amount_pence
+        writer.writerow(
+            [
+                st.member_id,
+                st.member.display_name,
+                st.member.user.email,
+                run.period_start.isoformat(),
+                run.period_end.isoformat(),
+                run.pay_date.isoformat(),
+                f"{st.minutes / 60:.2f}",
+                *(f"{by_kind[k] / 100:.2f}" for k in ("work", "holiday", "adjustment")),
+                f"{st.earnings_pence / 100:.2f}",
+                f"{st.expenses_pence / 100:.2f}",
+                f"{st.total_pence / 100:.2f}",
+            ]
+        )
+    return out.getvalue()
+
+
+def run_totals(session: Session, run: PayRun) -> tuple[int, int]:
+    total = (
+        session.scalar(
+            select(func.coalesce(func.sum(PayStatement.total_pence), 0)).where(
+                PayStatement.pay_run_id == run.id
+            )
+        )
+        or 0
+    )
+    return len(run.statements), total
