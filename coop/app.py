@@ -30,6 +30,7 @@ from coop.invoicing.views import bp as invoicing_bp
 from coop.members.views import bp as members_bp
 from coop.onward.views import bp as onward_bp
 from coop.pay.views import bp as pay_bp
+from coop.rota import availability_views, coordinator_views  # noqa: F401  (routes of the rota blueprint)
 from coop.rota.views import bp as rota_bp
 from coop.settings.views import bp as settings_bp
 from coop.skillshare.views import bp as skillshare_bp

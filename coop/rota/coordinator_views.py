@@ -1,0 +1,189 @@
+"""Coordinators' rota pages: the week, the week grid (and its PDF), unfilled shifts, filling a
+place and auto-fill. Routes of the rota blueprint (coop.rota.views.bp)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from coop.access import roles
+from coop.bookings import service as bookings
+from coop.documents import html_to_pdf
+from coop.errors import DomainError
+from coop.extensions import db
+from coop.members import service as members
+from coop.rota import grid, offers
+from coop.rota import service as rota
+from coop.rota.autofill import Proposal
+from coop.rota.forms import ActionForm, FillForm
+from coop.rota.views import Page, back_target, bp
+from coop.timeutil import today_london, week_start
+from coop.web import day_arg, db_id, db_ids, pdf_response
+
+
+@bp.route("/rota")
+@roles("coordinator")
+def week() -> Page:
+    """One day of a week in detail (?week= any day of it, default today), or the week by member
+    (?view=member, a page of members at a time), or a printable day (?print=1)."""
+    try:
+        day = day_arg(request.args.get("week", ""))
+    except ValueError:
+        day = today_london()
+    monday = week_start(day)
+    nav = {"prev": monday - timedelta(days=7), "next": monday + timedelta(days=7)}
+    if request.args.get("view") == "member":
+        page = request.args.get("page", 1, type=db_id)
+        people, more = rota.rota_by_member(db.session, monday, page=page)
+        return render_template(
+            "rota/by_member.html", monday=monday, people=people, page=page, more=more, **nav
+        )
+    rota_day = rota.rota_day(db.session, day)
+    template = "rota/print.html" if request.args.get("print") else "rota/week.html"
+    return render_template(template, rota=rota_day, **nav)
+
+
+def _grid_args() -> tuple[date, grid.GridFilter, int]:
+    try:
+        day = day_arg(request.args.get("week", "")) if request.args.get("week") else today_london()
+    except ValueError:
+        day = today_london()
+    f = grid.GridFilter(
+        search=request.args.get("q", "")[:80],
+        service_id=request.args.get("service", type=db_id),
+        skill_id=request.args.get("skill", type=db_id),
+        area=request.args.get("area", "")[:80],
+    )
+    return week_start(day), f, request.args.get("page", 1, type=db_id) or 1
+
+
+@bp.route("/rota/grid")
+@roles("coordinator")
+def week_grid() -> Page:
+    """The week as a grid: members down the side, days across (?print=1 for paper)."""
+
+    monday, f, page = _grid_args()
+    data = grid.week_grid(db.session, monday, f, page=page)
+    template = "rota/grid_print.html" if request.args.get("print") else "rota/grid.html"
+    return render_template(
+        template,
+        grid=data,
+        f=f,
+        prev=monday - timedelta(days=7),
+        next=monday + timedelta(days=7),
+        services=bookings.list_services(db.session),
+        skills=members.list_skills(db.session),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/rota/grid.pdf")
+@roles("coordinator")
+def week_grid_pdf() -> Response:
+    """The week grid on landscape A4."""
+    monday, f, page = _grid_args()
+    data = grid.week_grid(db.session, monday, f, page=page)
+    html = render_template("rota/grid_print.html", grid=data, f=f, pdf=True)
+    return pdf_response(html_to_pdf(html, base_url=request.host_url), f"rota-{monday}.pdf")
+
+
+@bp.route("/rota/grid/offer", methods=["POST"])
+@roles("coordinator")
+def grid_offer() -> Page:
+
+    if ActionForm().validate_on_submit():
+        try:
+            offers.offer_one(
+                db.session, db_id(request.form.get("member_id", "")), db_id(request.form.get("shift_id", ""))
+            )
+        except ValueError:
+            flash("Choose a shift to offer.", "error")
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Offered. They can say yes or no on their home page; saying no is fine.", "success")
+    return redirect(back_target("rota.week_grid"))
+
+
+@bp.route("/rota/unfilled")
+@roles("coordinator")
+def unfilled() -> Page:
+    return render_template("rota/unfilled.html", shifts=rota.unfilled_shifts(db.session))
+
+
+@bp.route("/shifts/<int:shift_id>/fill", methods=["GET", "POST"])
+@roles("coordinator")
+def fill(shift_id: int) -> Page:
+    shift = bookings.get_shift(db.session, shift_id)
+    form = FillForm()
+    if form.validate_on_submit():
+        try:
+            rota.assign(db.session, form.member_id.data or 0, shift_id)
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                "Asked. The place is kept for them until they say yes or no (on their My shifts "
+                "page); it is theirs only when they say yes.",
+                "success",
+            )
+        return redirect(url_for("rota.fill", shift_id=shift_id))
+    return render_template(
+        "rota/fill.html",
+        shift=shift,
+        candidates=rota.candidates_for(db.session, shift),
+        holders=rota.holders_of(db.session, [shift.id]).get(shift.id, []),
+        asked=rota.holders_of(db.session, [shift.id], asked=True).get(shift.id, []),
+    )
+
+
+@bp.route("/rota/autofill", methods=["GET", "POST"])
+@roles("coordinator")
+def autofill() -> Page:
+    """Choose dates (and services), see the proposals, then send them as offers."""
+
+    today = today_london()
+    services = bookings.list_services(db.session, active_only=True)
+    result = None
+    try:
+        first = day_arg(request.values.get("from", "")) if request.values.get("from") else today
+        last = day_arg(request.values.get("to", "")) if request.values.get("to") else today + timedelta(13)
+    except ValueError:
+        flash("Enter dates like 2026-12-01.", "error")
+        first, last = today, today + timedelta(days=13)
+    chosen = db_ids(request.values.getlist("service"))
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        if last < first or (last - first).days > 62:
+            flash("Choose up to two months, with the last day after the first.", "error")
+        else:
+            result = offers.plan(db.session, first, last, service_ids=chosen)
+    return render_template(
+        "rota/autofill.html",
+        first=first,
+        last=last,
+        services=services,
+        chosen=chosen,
+        plan=result,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/rota/autofill/send", methods=["POST"])
+@roles("coordinator")
+def send_offers() -> Page:
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    proposals = []
+    for pair in request.form.getlist("proposal"):
+        ids = db_ids(pair.split(":"))
+        if len(ids) == 2:
+            proposals.append(Proposal(ids[0], ids[1]))
+    count = offers.send_offers(db.session, proposals)
+    flash(f"{count} offer(s) sent. Members can say yes or no on their home page.", "success")
+    return redirect(url_for("rota.week"))
