@@ -15,6 +15,7 @@ from coop.access import add_security_headers, enforce_access
 from coop.audit.views import bp as audit_bp
 from coop.auth.service import configure_hashing
 from coop.auth.views import bp as auth_bp
+from coop.bookings import client_views as _bookings_client  # noqa: F401  (routes of the bookings blueprint)
 from coop.bookings.change_views import bp as visit_changes_bp
 from coop.bookings.views import bp as bookings_bp
 from coop.caps.views import bp as caps_bp
@@ -25,6 +26,7 @@ from coop.extensions import csrf, db, login_manager
 from coop.governance.views import bp as governance_bp
 from coop.home.views import bp as home_bp
 from coop.integrity.views import bp as integrity_bp
+from coop.invoicing import client_views as _invoicing_client  # noqa: F401  (routes of the invoicing blueprint)
 from coop.invoicing.link_views import bp as invoice_links_bp
 from coop.invoicing.views import bp as invoicing_bp
 from coop.members.views import bp as members_bp

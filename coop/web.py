@@ -17,7 +17,9 @@ from werkzeug.routing import IntegerConverter
 from wtforms import DateField, HiddenField, SubmitField
 
 from coop.auth.models import User
-from coop.errors import DomainError
+from coop.bookings.clients import client_for_user
+from coop.bookings.models import Client
+from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
 from coop.members.service import member_for_user
 from coop.money import format_pence
@@ -198,6 +200,14 @@ def load_user(user_id: str) -> Any:
     if user is None or not user.is_active or user.session_token != token:
         return None
     return user
+
+
+def current_client() -> Client:
+    """The client the signed-in contact acts for; 403 for an account linked to no client."""
+    client = client_for_user(db.session, current_user.id) if current_user.is_authenticated else None
+    if client is None:
+        raise Forbidden("This account is not linked to a client.")
+    return client
 
 
 def current_member() -> Any:

@@ -8,30 +8,21 @@ from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.bookings import changes
-from coop.bookings import service as bookings
 from coop.bookings.forms import AnswerChangeForm, DeclineChangeForm, VisitChangeForm, VisitNoteForm
-from coop.bookings.models import Client
-from coop.errors import DomainError, Forbidden
+from coop.errors import DomainError
 from coop.extensions import db
 from coop.rota.service import DoesNotFit
 from coop.timeutil import utcnow
-from coop.web import form_error
+from coop.web import current_client, form_error
 
 bp = Blueprint("visit_changes", __name__)
 Page = str | Response
 
 
-def _my_client() -> Client:
-    client = bookings.client_for_user(db.session, current_user.id)
-    if client is None:
-        raise Forbidden("This account is not linked to a client.")
-    return client
-
-
 @bp.route("/my/visits/<int:shift_id>/change", methods=["GET", "POST"])
 @roles("client")
 def ask(shift_id: int) -> Page:
-    client = _my_client()
+    client = current_client()
     shift = changes.client_shift(db.session, client.id, shift_id)
     now = changes.current(shift)
     form = VisitChangeForm(data=None)
@@ -67,7 +58,7 @@ def ask(shift_id: int) -> Page:
 @bp.route("/my/visits/<int:shift_id>/note", methods=["GET", "POST"])
 @roles("client")
 def note(shift_id: int) -> Page:
-    client = _my_client()
+    client = current_client()
     shift = changes.client_shift(db.session, client.id, shift_id)
     existing = changes.notes_for_shifts(db.session, [shift.id]).get(shift.id)
     form = VisitNoteForm(note=existing.note if existing else None)

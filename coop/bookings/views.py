@@ -5,12 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
-from coop.access import public, roles
-from coop.bookings import calendar, changes
+from coop.access import roles
 from coop.bookings import service as bookings
 from coop.bookings.forms import (
     BookingForm,
@@ -20,20 +19,19 @@ from coop.bookings.forms import (
     ContactForm,
     CoordinatorBookingForm,
     DeclineForm,
-    FeedForm,
     ServiceForm,
     ShiftEditForm,
 )
-from coop.bookings.models import Booking, Client
-from coop.errors import DomainError, Forbidden
+from coop.bookings.models import Booking
+from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
 from coop.members.views import invite_link
-from coop.money import format_pence, pounds_field
+from coop.money import pounds_field
 from coop.rota.service import holders_of
 from coop.settings import service as settings
-from coop.timeutil import to_london, utcnow
-from coop.web import ActionForm, db_id, form_error, parse_decimal
+from coop.timeutil import to_london
+from coop.web import form_error, parse_decimal
 
 bp = Blueprint("bookings", __name__)
 
@@ -67,7 +65,7 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
     )
 
 
-def _booking_data(form: BookingForm) -> bookings.BookingData:
+def booking_form_data(form: BookingForm) -> bookings.BookingData:
     assert form.start_date.data and form.start_time.data and form.end_time.data
     return bookings.BookingData(
         service_id=form.service_id.data or 0,
@@ -84,18 +82,11 @@ def _booking_data(form: BookingForm) -> bookings.BookingData:
     )
 
 
-def _service_choices() -> list[tuple[int, str]]:
+def service_choices() -> list[tuple[int, str]]:
     return [(s.id, s.name) for s in bookings.list_services(db.session, active_only=True)]
 
 
-def _my_client() -> Client:
-    client = bookings.client_for_user(db.session, current_user.id)
-    if client is None:
-        raise Forbidden("This account is not linked to a client.")
-    return client
-
-
-def _feed_url(kind: str, token: str) -> str:
+def feed_url(kind: str, token: str) -> str:
     return str(current_app.config["BASE_URL"] + url_for(f"{kind}", token=token))
 
 
@@ -237,12 +228,12 @@ def queue() -> Page:
 @roles("coordinator")
 def book_for_client() -> Page:
     form = CoordinatorBookingForm()
-    form.service_id.choices = _service_choices()
+    form.service_id.choices = service_choices()
     form.client_id.choices = [(c.id, c.name) for c in bookings.list_clients(db.session) if c.active]
     plan = None
     if form.validate_on_submit():
         try:
-            data = _booking_data(form)
+            data = booking_form_data(form)
             plan = bookings.plan_booking(db.session, data)
             if form.submit.data:
                 client = bookings.get_client(db.session, form.client_id.data or 0)
@@ -313,7 +304,7 @@ def decline(booking_id: int) -> Page:
     return redirect(url_for("bookings.booking_detail", booking_id=booking_id))
 
 
-def _cancel(booking: Booking, after: str, **values: Any) -> Page:
+def cancel_and_report(booking: Booking, after: str, **values: Any) -> Page:
     form = CancelForm()
     if form.validate_on_submit():
         try:
@@ -334,7 +325,7 @@ def _cancel(booking: Booking, after: str, **values: Any) -> Page:
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
 @roles("coordinator")
 def cancel(booking_id: int) -> Page:
-    return _cancel(
+    return cancel_and_report(
         bookings.get_booking(db.session, booking_id), "bookings.booking_detail", booking_id=booking_id
     )
 
@@ -395,138 +386,3 @@ def cancel_shift(shift_id: int) -> Page:
 
 
 # --- the client portal ------------------------------------------------------------------------
-
-
-@bp.route("/my/bookings")
-@roles("client")
-def client_bookings() -> Page:
-    client = _my_client()
-    overview = bookings.client_overview(db.session, client.id)
-
-    holders = holders_of(db.session, [s.id for s in overview.upcoming + overview.past])
-    return render_template(
-        "clients/portal.html",
-        client=client,
-        overview=overview,
-        holders=holders,
-        cancel_form=CancelForm(),
-        notes=changes.notes_for_shifts(db.session, [s.id for s in overview.past]),
-    )
-
-
-@bp.route("/my/bookings/new", methods=["GET", "POST"])
-@roles("client")
-def client_request() -> Page:
-    client = _my_client()
-    form = BookingForm()
-    form.service_id.choices = _service_choices()
-    again = request.args.get("again", type=db_id)
-    if request.method == "GET" and again:
-        past = bookings.get_booking(db.session, again, client_id=client.id)
-        form.service_id.data, form.site_address.data = past.service_id, past.site_address
-        form.start_time.data, form.end_time.data = past.start_time, past.end_time
-        form.workers.data, form.notes.data = past.workers, past.notes
-    plan = None
-    if form.validate_on_submit():
-        try:
-            data = _booking_data(form)
-            plan = bookings.plan_booking(db.session, data)
-            if form.submit.data:
-                bookings.request_booking(db.session, client, data, actor_id=current_user.id)
-                flash(
-                    "Thank you. Your request has been sent; we will email you when it is confirmed.",
-                    "success",
-                )
-                return redirect(url_for("bookings.client_bookings"))
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-            plan = None
-    return render_template("bookings/new.html", form=form, plan=plan, coordinator=False)
-
-
-@bp.route("/my/bookings/<int:booking_id>")
-@roles("client")
-def client_booking(booking_id: int) -> Page:
-    client = _my_client()
-    booking = bookings.get_booking(db.session, booking_id, client_id=client.id)
-
-    return render_template(
-        "clients/booking.html",
-        booking=booking,
-        now=utcnow(),
-        cancel_form=CancelForm(),
-        holders=holders_of(db.session, [s.id for s in booking.shifts]),
-        terms=bookings.cancellation_terms(db.session),
-        change_requests=changes.latest_for_shifts(db.session, [s.id for s in booking.shifts]),
-        notes=changes.notes_for_shifts(db.session, [s.id for s in booking.shifts]),
-    )
-
-
-@bp.route("/my/bookings/<int:booking_id>/cancel", methods=["POST"])
-@roles("client")
-def client_cancel(booking_id: int) -> Page:
-    client = _my_client()
-    booking = bookings.get_booking(db.session, booking_id, client_id=client.id)
-    return _cancel(booking, "bookings.client_booking", booking_id=booking_id)
-
-
-@bp.route("/my/visits/<int:shift_id>/cancel", methods=["GET", "POST"])
-@roles("client")
-def client_cancel_visits(shift_id: int) -> Page:
-    """Cancel one visit, or it and every later one, seeing the fee and why before confirming."""
-    client = _my_client()
-    shift = bookings.get_shift(db.session, shift_id)
-    booking = bookings.get_booking(db.session, shift.booking_id, client_id=client.id)
-    scope = request.values.get("scope", "one")
-    scope = scope if scope in ("one", "later") else "one"
-    if request.method == "POST" and ActionForm().validate_on_submit():
-        try:
-            fee = bookings.cancel_visits(
-                db.session,
-                booking.id,
-                shift_id,
-                scope=scope,
-                actor_id=current_user.id,
-                expected_fee_pence=int(request.form.get("fee", "-1") or -1),
-            )
-        except (DomainError, ValueError) as e:
-            db.session.rollback()
-            flash(e.message if isinstance(e, DomainError) else "Please confirm again.", "error")
-        else:
-            flash(
-                "Cancelled."
-                + (f" The cancellation fee is {format_pence(fee)}." if fee else " There is no charge."),
-                "success",
-            )
-            return redirect(url_for("bookings.client_booking", booking_id=booking.id))
-    preview = bookings.cancel_preview(db.session, booking, shift_id, scope=scope)
-    return render_template(
-        "clients/cancel_visits.html",
-        booking=booking,
-        shift=shift,
-        scope=scope,
-        preview=preview,
-        total=sum(p.fee_pence for p in preview),
-    )
-
-
-@bp.route("/my/calendar", methods=["GET", "POST"])
-@roles("client")
-def client_calendar() -> Page:
-    client = _my_client()
-    form = FeedForm()
-    if form.validate_on_submit():
-        bookings.regenerate_client_feed(db.session, client)
-        flash("Your calendar has a new address. The old one no longer works.", "success")
-        return redirect(url_for("bookings.client_calendar"))
-    return render_template(
-        "clients/calendar.html", url=_feed_url("bookings.client_feed", client.feed_token), form=form
-    )
-
-
-@bp.route("/calendar/client/<token>.ics")
-@public
-def client_feed(token: str) -> Response:
-    body = calendar.client_feed(db.session, token)
-    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})

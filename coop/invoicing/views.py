@@ -13,9 +13,8 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
 from coop.audit.service import record
-from coop.bookings import service as bookings
 from coop.documents import html_to_pdf
-from coop.errors import DomainError, Forbidden, NotFound
+from coop.errors import DomainError, NotFound
 from coop.extensions import db
 from coop.invoicing import einvoice, sending, service
 from coop.invoicing.forms import (
@@ -39,7 +38,7 @@ PAGE_SIZE = 50
 Page = str | WResponse
 
 
-def _dir() -> Path:
+def invoice_dir() -> Path:
     return Path(current_app.config["INVOICE_DIR"])
 
 
@@ -68,7 +67,7 @@ def render_credit_note(note: CreditNote) -> bytes:
     return html_to_pdf(html, variant="pdf/a-3b")
 
 
-def _tampered(e: DomainError) -> tuple[str, int]:
+def tampered_page(e: DomainError) -> tuple[str, int]:
     return render_template("invoicing/tampered.html", message=e.message), 409
 
 
@@ -172,7 +171,7 @@ def remind(invoice_id: int) -> Page:
                 invoice_id,
                 actor_id=current_user.id,
                 today=today_london(),
-                invoice_dir=_dir(),
+                invoice_dir=invoice_dir(),
                 base_url=current_app.config["BASE_URL"],
             )
         except DomainError as e:
@@ -311,7 +310,7 @@ def issue(invoice_id: int) -> Page:
                 invoice_id,
                 today=today_london(),
                 render_html=invoice_html,
-                invoice_dir=_dir(),
+                invoice_dir=invoice_dir(),
                 actor_id=current_user.id,
                 base_url=current_app.config["BASE_URL"],
             )
@@ -387,7 +386,7 @@ def credit(invoice_id: int) -> Page:
                 reason=form.reason.data or "",
                 today=today_london(),
                 render=render_credit_note,
-                invoice_dir=_dir(),
+                invoice_dir=invoice_dir(),
                 actor_id=current_user.id,
             )
         except DomainError as e:
@@ -405,9 +404,9 @@ def credit(invoice_id: int) -> Page:
 def pdf(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id)
     try:
-        return pdf_response(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
+        return pdf_response(service.read_pdf(invoice, invoice_dir()), f"{invoice.number}.pdf")
     except service.TamperedError as e:
-        return _tampered(e)
+        return tampered_page(e)
     except DomainError as e:
         flash(e.message, "error")
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
@@ -418,9 +417,11 @@ def pdf(invoice_id: int) -> Page | tuple[str, int]:
 def facturx(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id)
     try:
-        return pdf_response(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
+        return pdf_response(
+            service.read_pdf(invoice, invoice_dir(), facturx=True), f"{invoice.number}-facturx.pdf"
+        )
     except service.TamperedError as e:
-        return _tampered(e)
+        return tampered_page(e)
     except DomainError as e:
         flash(e.message, "error")
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
@@ -431,9 +432,9 @@ def facturx(invoice_id: int) -> Page | tuple[str, int]:
 def credit_note_pdf(note_id: int) -> Page | tuple[str, int]:
     note_ = service.get_credit_note(db.session, note_id)
     try:
-        return pdf_response(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
+        return pdf_response(service.read_pdf(note_, invoice_dir()), f"{note_.number}.pdf")
     except service.TamperedError as e:
-        return _tampered(e)
+        return tampered_page(e)
 
 
 @bp.route("/invoices/aged-debtors")
@@ -461,55 +462,3 @@ def export(kind: str) -> Response:
 
 
 # --- clients ----------------------------------------------------------------------------------------
-
-
-def _client_id() -> int:
-    client = bookings.client_for_user(db.session, current_user.id)
-    if client is None:
-        raise Forbidden("Not linked to a client.")
-    return client.id
-
-
-@bp.route("/my/invoices")
-@roles("client")
-def client_invoices() -> Page:
-    client_id = _client_id()
-    today = today_london()
-    return render_template(
-        "invoicing/client.html",
-        invoices=service.list_invoices(db.session, client_id=client_id, issued_only=True),
-        credit=sum(amount for _, amount in service.client_credit(db.session, client_id)),
-        today=today,
-        display=service.display_status,
-        balance=service.balance_pence,
-    )
-
-
-@bp.route("/my/invoices/<int:invoice_id>.pdf")
-@roles("client")
-def client_pdf(invoice_id: int) -> Page | tuple[str, int]:
-    invoice = service.get_invoice(db.session, invoice_id, client_id=_client_id())
-    try:
-        return pdf_response(service.read_pdf(invoice, _dir()), f"{invoice.number}.pdf")
-    except service.TamperedError as e:
-        return _tampered(e)
-
-
-@bp.route("/my/invoices/<int:invoice_id>/e-invoice.pdf")
-@roles("client")
-def client_facturx(invoice_id: int) -> Page | tuple[str, int]:
-    invoice = service.get_invoice(db.session, invoice_id, client_id=_client_id())
-    try:
-        return pdf_response(service.read_pdf(invoice, _dir(), facturx=True), f"{invoice.number}-facturx.pdf")
-    except service.TamperedError as e:
-        return _tampered(e)
-
-
-@bp.route("/my/credit-notes/<int:note_id>.pdf")
-@roles("client")
-def client_credit_note(note_id: int) -> Page | tuple[str, int]:
-    note_ = service.get_credit_note(db.session, note_id, client_id=_client_id())
-    try:
-        return pdf_response(service.read_pdf(note_, _dir()), f"{note_.number}.pdf")
-    except service.TamperedError as e:
-        return _tampered(e)

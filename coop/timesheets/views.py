@@ -18,7 +18,7 @@ from coop.rota.models import Assignment
 from coop.timesheets import service
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
 from coop.timeutil import to_london
-from coop.web import current_member, day_arg, db_id, db_ids, form_error
+from coop.web import current_client, current_member, day_arg, db_id, db_ids, form_error
 
 bp = Blueprint("timesheets", __name__)
 Page = str | Response
@@ -178,9 +178,7 @@ def enter_for_member(assignment_id: int) -> Page:
 @bp.route("/my/visits")
 @roles("client")
 def client_visits() -> Page:
-    client = bookings.client_for_user(db.session, current_user.id)
-    if client is None:
-        abort(403)
+    client = current_client()
     entries = service.to_confirm_for_client(db.session, client.id)
     return render_template(
         "timesheets/client.html",
@@ -194,9 +192,7 @@ def client_visits() -> Page:
 @bp.route("/my/visits/<int:entry_id>/confirm", methods=["POST"])
 @roles("client")
 def client_confirm(entry_id: int) -> Page:
-    client = bookings.client_for_user(db.session, current_user.id)
-    if client is None:
-        abort(403)
+    client = current_client()
     if ConfirmWorkForm().validate_on_submit():
         service.client_confirm(db.session, client.id, entry_id)
         flash("Thank you for confirming.", "success")
