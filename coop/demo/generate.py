@@ -28,7 +28,8 @@ from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
 from coop.caps.models import BenefitCap
 from coop.db import Base, is_sqlite
-from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SERVICES, SKILLS
+from coop.demo.business import SERVICES
+from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SKILLS
 from coop.errors import DomainError
 from coop.invoicing.models import Invoice, InvoicedItem, InvoiceLine, NumberSequence, Payment
 from coop.invoicing.totals import totals
