@@ -31,6 +31,7 @@ from coop.invoicing.views import invoice_html
 from coop.mail import service as mail
 from coop.members import erasure
 from coop.migrate import alembic_config, upgrade
+from coop.money import plain_pounds
 from coop.rota import offers
 from coop.rota import service as rota
 from coop.rota.offers import lapse_offers
@@ -196,7 +197,7 @@ def invoice_run(period: str, issue: bool) -> None:
     with click.progressbar(length=max(total, 1), label="Making draft invoices") as bar:
         drafts = invoicing.invoice_run(db.session, first, last, progress=bar.update)
     click.echo(
-        f"{len(drafts)} draft invoice(s), {sum(d.gross_pence for d in drafts) / 100:.2f} GBP in total."
+        f"{len(drafts)} draft invoice(s), {plain_pounds(sum(d.gross_pence for d in drafts))} GBP in total."
     )
     if issue and drafts:
         with (

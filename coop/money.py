@@ -16,6 +16,13 @@ def format_pence(pence: int | None) -> str:
     return f"{sign}£{pounds:,}.{pennies:02d}"
 
 
+def plain_pounds(pence: int) -> str:
+    """Pounds for a form field or a CSV cell, without the £ or thousands commas: 1345 -> '13.45'."""
+    sign = "-" if pence < 0 else ""
+    pounds, pennies = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{pennies:02d}"
+
+
 def parse_pounds(text: str) -> int:
     """'13.45' or '£13.45' -> 1345. Raises ValueError for anything that is not an amount."""
     cleaned = text.strip().replace("£", "").replace(",", "")

@@ -27,7 +27,7 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
 from coop.members.views import invite_link
-from coop.money import pounds_field
+from coop.money import format_pence, plain_pounds, pounds_field
 from coop.rota.service import holders_of
 from coop.settings import service as settings
 from coop.timeutil import to_london
@@ -122,8 +122,8 @@ def edit_service(service_id: int | None = None) -> Page:
     form = ServiceForm(obj=service)
     form.skill_id.choices = [(s.id, s.name) for s in members.list_skills(db.session)]
     if request.method == "GET" and service is not None:
-        form.charge.data = f"{service.charge_pence_per_hour / 100:.2f}"
-        form.pay.data = f"{service.pay_pence_per_hour / 100:.2f}"
+        form.charge.data = plain_pounds(service.charge_pence_per_hour)
+        form.pay.data = plain_pounds(service.pay_pence_per_hour)
         form.vat_rate.data = f"{Decimal(service.vat_rate_bp) / 100:g}"
         form.min_booking_hours.data = f"{Decimal(service.min_booking_minutes) / 60:g}"
     if form.validate_on_submit():
@@ -316,7 +316,8 @@ def cancel_and_report(booking: Booking, after: str, **values: Any) -> Page:
             flash(e.message, "error")
         else:
             flash(
-                "Booking cancelled." + (f" A cancellation fee of £{fee / 100:.2f} applies." if fee else ""),
+                "Booking cancelled."
+                + (f" A cancellation fee of {format_pence(fee)} applies." if fee else ""),
                 "success",
             )
     return redirect(url_for(after, **values))
@@ -381,7 +382,7 @@ def cancel_shift(shift_id: int) -> Page:
             db.session.rollback()
             flash(e.message, "error")
         else:
-            flash("Visit cancelled." + (f" Cancellation fee £{fee / 100:.2f}." if fee else ""), "success")
+            flash("Visit cancelled." + (f" Cancellation fee {format_pence(fee)}." if fee else ""), "success")
     return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
 
 

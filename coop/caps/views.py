@@ -20,7 +20,7 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
 from coop.members.models import Member
-from coop.money import pounds_field
+from coop.money import plain_pounds, pounds_field
 from coop.timeutil import today_london
 from coop.web import current_member, form_error, parse_decimal
 
@@ -53,7 +53,7 @@ def _fill(form: CapForm, cap: object) -> None:
 
     assert isinstance(cap, BenefitCap)
     form.earnings_cap.data = (
-        f"{cap.earnings_cap_pence / 100:.2f}" if cap.earnings_cap_pence is not None else ""
+        plain_pounds(cap.earnings_cap_pence) if cap.earnings_cap_pence is not None else ""
     )
     form.hours_cap.data = (
         f"{Decimal(cap.hours_cap_minutes) / 60:g}" if cap.hours_cap_minutes is not None else ""
@@ -172,7 +172,7 @@ def earnings_csv() -> Response:
             [
                 p.period.start.isoformat(),
                 p.period.end.isoformat(),
-                f"{p.pay_pence / 100:.2f}",
+                plain_pounds(p.pay_pence),
                 f"{p.minutes / 60:.2f}",
                 " ".join(d.isoformat() for d in p.paydays),
             ]

@@ -19,6 +19,7 @@ from coop.invoicing.models import (
     Payment,
 )
 from coop.invoicing.money_in import balance_pence, credited_pence, display_status, paid_pence
+from coop.money import plain_pounds
 from coop.timeutil import to_london, today_london
 
 STATUSES = ("draft", "issued", "part-paid", "paid", "overdue", "credited")
@@ -154,10 +155,6 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def _pounds(pence: int) -> str:
-    return f"{pence / 100:.2f}"
-
-
 def export_invoices(session: Session, today: date) -> str:
     invoices = session.scalars(
         select(Invoice).where(Invoice.status == "issued").order_by(Invoice.sequence_number)
@@ -182,12 +179,12 @@ def export_invoices(session: Session, today: date) -> str:
                 i.issue_date,
                 i.due_date,
                 i.client.name,
-                _pounds(i.net_pence),
-                _pounds(i.vat_pence),
-                _pounds(i.gross_pence),
-                _pounds(paid_pence(i)),
-                _pounds(credited_pence(i)),
-                _pounds(balance_pence(i)),
+                plain_pounds(i.net_pence),
+                plain_pounds(i.vat_pence),
+                plain_pounds(i.gross_pence),
+                plain_pounds(paid_pence(i)),
+                plain_pounds(credited_pence(i)),
+                plain_pounds(balance_pence(i)),
                 display_status(i, today),
             ]
             for i in invoices
@@ -205,9 +202,9 @@ def export_credit_notes(session: Session) -> str:
                 c.issue_date,
                 c.invoice.number,
                 c.invoice.client.name,
-                _pounds(c.net_pence),
-                _pounds(c.vat_pence),
-                _pounds(c.gross_pence),
+                plain_pounds(c.net_pence),
+                plain_pounds(c.vat_pence),
+                plain_pounds(c.gross_pence),
                 c.reason,
             ]
             for c in notes
@@ -224,7 +221,7 @@ def export_payments(session: Session) -> str:
                 p.paid_on,
                 p.invoice.number,
                 p.invoice.client.name,
-                _pounds(p.amount_pence),
+                plain_pounds(p.amount_pence),
                 p.method,
                 p.reference,
                 to_london(p.reversed_at).date() if p.reversed_at else "",

@@ -52,7 +52,6 @@ from coop.invoicing.reports import (  # noqa: F401
     _csv,
     _money_in,
     _overdue_where,
-    _pounds,
     _status_where,
     aged_debtors,
     export_credit_notes,

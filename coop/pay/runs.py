@@ -20,6 +20,7 @@ from coop.caps.service import PaySchedule, pay_schedule
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
+from coop.money import plain_pounds
 from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
@@ -372,10 +373,10 @@ def payroll_csv(run: PayRun) -> str:
                 run.period_end.isoformat(),
                 run.pay_date.isoformat(),
                 f"{st.minutes / 60:.2f}",
-                *(f"{by_kind[k] / 100:.2f}" for k in ("work", "holiday", "adjustment")),
-                f"{st.earnings_pence / 100:.2f}",
-                f"{st.expenses_pence / 100:.2f}",
-                f"{st.total_pence / 100:.2f}",
+                *(plain_pounds(by_kind[k]) for k in ("work", "holiday", "adjustment")),
+                plain_pounds(st.earnings_pence),
+                plain_pounds(st.expenses_pence),
+                plain_pounds(st.total_pence),
             ]
         )
     return out.getvalue()

@@ -13,7 +13,7 @@ from coop.bookings import calendar
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.rota import service as rota
-from coop.rota.forms import ActionForm, PreferencesForm, TimeOffForm
+from coop.rota.forms import ConfirmActionForm, PreferencesForm, TimeOffForm
 from coop.rota.views import Page, bp
 from coop.timeutil import today_london
 from coop.web import current_member, form_error
@@ -94,7 +94,7 @@ def availability() -> Page:
         times=[f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)] + ["24:00"],
         time_off_form=TimeOffForm(),
         time_off=rota.time_off(db.session, member, today=today_london()),
-        action=ActionForm(),
+        action=ConfirmActionForm(),
     )
 
 
@@ -128,7 +128,7 @@ def add_time_off() -> Page:
 @roles("member")
 def remove_time_off(time_off_id: int) -> Page:
     member = current_member()
-    if ActionForm().validate_on_submit():
+    if ConfirmActionForm().validate_on_submit():
         rota.remove_time_off(db.session, member, time_off_id)
         flash("Time off removed.", "success")
     return redirect(url_for("rota.availability"))
@@ -138,7 +138,7 @@ def remove_time_off(time_off_id: int) -> Page:
 @roles("member")
 def my_calendar() -> Page:
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         had_one = rota.feed_for(db.session, member) is not None
         rota.regenerate_feed(db.session, member)

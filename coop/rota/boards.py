@@ -29,7 +29,7 @@ from coop.timeutil import london_to_utc, to_london, utcnow, week_start
 
 
 @dataclass
-class OpenShift:
+class OpenShiftCard:
     shift: Shift
     pay_pence: int
     fit: caps.Fit
@@ -54,7 +54,7 @@ def open_shifts_for(
     limit: int = 100,
     prefs: RotaPreferences | None = None,
     after: datetime | None = None,
-) -> list[OpenShift]:
+) -> list[OpenShiftCard]:
     """Shifts with a free slot that this member could take, soonest first (starting at or after
     `after`, for a later page), with the pay and what each would leave of their limit.
     Paused members see none unless they chose to."""
@@ -117,7 +117,7 @@ def open_shifts_for(
             continue
         fit = planner.fit(s)
         keep = planner.uc_keep(s, fit.pay_pence, held=False)
-        result.append(OpenShift(s, fit.pay_pence, fit, planner.rate_that_fits(s), keep))
+        result.append(OpenShiftCard(s, fit.pay_pence, fit, planner.rate_that_fits(s), keep))
         if len(result) >= limit:
             break
     return result
@@ -257,13 +257,13 @@ def unfilled_shifts(session: Session, *, now: datetime | None = None, days: int 
 
 
 @dataclass
-class Candidate:
+class FillCandidate:
     member: Member
     problems: list[str]
     fits_cap: bool
 
 
-def candidates_for(session: Session, shift: Shift, *, now: datetime | None = None) -> list[Candidate]:
+def candidates_for(session: Session, shift: Shift, *, now: datetime | None = None) -> list[FillCandidate]:
     """Members with the skill, and for each whether they can take the shift and, if not, why.
     Coordinators see only whether a shift fits a member's limit, never the figures."""
     now = now or utcnow()
@@ -290,5 +290,5 @@ def candidates_for(session: Session, shift: Shift, *, now: datetime | None = Non
         fits = caps.fits_for_coordinator(session, m, shift)
         if not fits:
             problems.append("would go over their earnings or hours limit")
-        out.append(Candidate(m, problems, fits))
+        out.append(FillCandidate(m, problems, fits))
     return out

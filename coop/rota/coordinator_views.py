@@ -16,7 +16,7 @@ from coop.members import service as members
 from coop.rota import grid, offers
 from coop.rota import service as rota
 from coop.rota.autofill import Proposal
-from coop.rota.forms import ActionForm, FillForm
+from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
 from coop.timeutil import today_london, week_start
 from coop.web import day_arg, db_id, db_ids, pdf_response
@@ -74,7 +74,7 @@ def week_grid() -> Page:
         next=monday + timedelta(days=7),
         services=bookings.list_services(db.session),
         skills=members.list_skills(db.session),
-        form=ActionForm(),
+        form=ConfirmActionForm(),
     )
 
 
@@ -92,7 +92,7 @@ def week_grid_pdf() -> Response:
 @roles("coordinator")
 def grid_offer() -> Page:
 
-    if ActionForm().validate_on_submit():
+    if ConfirmActionForm().validate_on_submit():
         try:
             offers.offer_one(
                 db.session, db_id(request.form.get("member_id", "")), db_id(request.form.get("shift_id", ""))
@@ -156,7 +156,7 @@ def autofill() -> Page:
         first, last = today, today + timedelta(days=13)
     chosen = db_ids(request.values.getlist("service"))
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
+        if not ConfirmActionForm().validate_on_submit():
             abort(400)
         if last < first or (last - first).days > 62:
             flash("Choose up to two months, with the last day after the first.", "error")
@@ -169,7 +169,7 @@ def autofill() -> Page:
         services=services,
         chosen=chosen,
         plan=result,
-        form=ActionForm(),
+        form=ConfirmActionForm(),
     )
 
 
@@ -177,7 +177,7 @@ def autofill() -> Page:
 @roles("coordinator")
 def send_offers() -> Page:
 
-    if not ActionForm().validate_on_submit():
+    if not ConfirmActionForm().validate_on_submit():
         abort(400)
     proposals = []
     for pair in request.form.getlist("proposal"):

@@ -14,7 +14,7 @@ from coop.web import ActionForm as BaseActionForm
 from coop.web import DayField, IdField
 
 
-class ActionForm(BaseActionForm):
+class ConfirmActionForm(BaseActionForm):
     """A one-button form (claim, drop, swap...), with a confirmation flag for the cap warning."""
 
     confirm = HiddenField()

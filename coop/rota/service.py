@@ -20,8 +20,8 @@ from coop.rota.availability import (  # noqa: F401
     weekly_pattern,
 )
 from coop.rota.boards import (  # noqa: F401
-    Candidate,
-    OpenShift,
+    FillCandidate,
+    OpenShiftCard,
     RotaDay,
     ShiftFilter,
     _day_edges,

@@ -16,7 +16,7 @@ from coop.extensions import db
 from coop.money import pounds_field
 from coop.rota import offers
 from coop.rota import service as rota
-from coop.rota.forms import ActionForm
+from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
 from coop.timeutil import utcnow
 from coop.web import FIRST_DAY, LAST_DAY, current_member, db_id
@@ -66,7 +66,7 @@ def open_shifts() -> Page:
         filters=filters,
         services=bookings.list_services(db.session, active_only=True),
         prefs=prefs,
-        form=ActionForm(),
+        form=ConfirmActionForm(),
     )
 
 
@@ -84,7 +84,7 @@ def _chosen_rate(text: str) -> int | None:
 @roles("member")
 def claim(shift_id: int) -> Page:
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         rate = request.form.get("rate", "")
         try:
@@ -138,7 +138,7 @@ def my_shifts() -> Page:
         },
         offers=rota.my_open_swap_offers(db.session, member),
         swaps=swaps,
-        form=ActionForm(),
+        form=ConfirmActionForm(),
         now=utcnow(),
     )
 
@@ -148,7 +148,7 @@ def my_shifts() -> Page:
 def answer(assignment_id: int) -> Page:
     """Yes or no to a place a coordinator asked this member about."""
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         yes = request.form.get("answer") == "yes"
         try:
@@ -183,9 +183,9 @@ def drop(assignment_id: int) -> Page:
             "rota/drop.html",
             assignment=assignment,
             soon=rota.drop_is_late(db.session, assignment.shift),
-            form=ActionForm(),
+            form=ConfirmActionForm(),
         )
-    if ActionForm().validate_on_submit():
+    if ConfirmActionForm().validate_on_submit():
         try:
             result = rota.drop(db.session, member.id, assignment_id)
         except DomainError as e:
@@ -208,7 +208,7 @@ def drop(assignment_id: int) -> Page:
 @roles("member")
 def offer_swap(assignment_id: int) -> Page:
     member = current_member()
-    if ActionForm().validate_on_submit():
+    if ConfirmActionForm().validate_on_submit():
         try:
             rota.offer_swap(db.session, member.id, assignment_id)
         except DomainError as e:
@@ -225,7 +225,7 @@ def exchange(assignment_id: int) -> Page:
     """Offer one of your shifts in exchange for one of another member's (they decide)."""
     member = current_member()
     assignment = rota.my_assignment(db.session, member.id, assignment_id)
-    if request.method == "POST" and ActionForm().validate_on_submit():
+    if request.method == "POST" and ConfirmActionForm().validate_on_submit():
         try:
             wanted = db_id(request.form.get("wanted_assignment_id", ""))
             rota.propose_exchange(db.session, member.id, assignment_id, wanted)
@@ -241,7 +241,7 @@ def exchange(assignment_id: int) -> Page:
         "rota/exchange.html",
         assignment=assignment,
         candidates=rota.exchange_candidates(db.session, member, assignment),
-        form=ActionForm(),
+        form=ConfirmActionForm(),
     )
 
 
@@ -249,7 +249,7 @@ def exchange(assignment_id: int) -> Page:
 @roles("member")
 def answer_exchange(offer_id: int) -> Page:
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         yes = request.form.get("answer") == "yes"
         try:
@@ -283,7 +283,7 @@ def answer_exchange(offer_id: int) -> Page:
 @roles("member")
 def withdraw_swap(offer_id: int) -> Page:
     member = current_member()
-    if ActionForm().validate_on_submit():
+    if ConfirmActionForm().validate_on_submit():
         try:
             rota.withdraw_swap(db.session, member.id, offer_id)
         except DomainError as e:
@@ -298,7 +298,7 @@ def withdraw_swap(offer_id: int) -> Page:
 @roles("member")
 def accept_swap(offer_id: int) -> Page:
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         try:
             rota.accept_swap(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
@@ -327,7 +327,7 @@ def pay_choice(assignment_id: int) -> Page:
     """Involvement work: take the full rate, less, or nothing (nobody is left worse off)."""
 
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         choice = request.form.get("choice", "full")
         try:
@@ -367,7 +367,7 @@ def pay_choice(assignment_id: int) -> Page:
 def accept_offer(offer_id: int) -> Page:
 
     member = current_member()
-    form = ActionForm()
+    form = ConfirmActionForm()
     if form.validate_on_submit():
         try:
             offers.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
@@ -392,7 +392,7 @@ def accept_offer(offer_id: int) -> Page:
 def decline_offer(offer_id: int) -> Page:
 
     member = current_member()
-    if ActionForm().validate_on_submit():
+    if ConfirmActionForm().validate_on_submit():
         try:
             offers.decline(db.session, member.id, offer_id)
         except DomainError as e:
