@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: run test lint test-sqlite test-postgres bench screenshots clean
+.PHONY: run test lint test-sqlite test-postgres bench profile screenshots clean
 
 $(BIN)/python:
 	@./scripts/system-deps.sh run
@@ -49,6 +49,10 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run
+
+PAGE ?= /shifts/open
+profile: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.profile $(PAGE)
 
 # Photograph each role's home page on a fresh demo co-op, at desktop and phone size.
 screenshots: $(VENV)/.installed-test

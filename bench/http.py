@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bench.minimal import PATH as MINIMAL_PATH
 from coop.app import create_app
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS
@@ -165,15 +166,23 @@ def wrk(url: str, seconds: int = 10, cookie: str = "", connections: int = 8) -> 
 
 def throughput(big_db_url: str, tmp: Path, seconds: int = 10) -> dict[str, Any]:
     env = _env(big_db_url, tmp)
-    with gunicorn("wsgi:app", env, 2) as base:
+    with gunicorn("bench.minimal_app:app", env, 2) as base:
         member = Browser(base)
         assert member.login(dict(gen.logins())["member"]) == 302
-        status, _ = member.get("/shifts/open")
-        assert status == 200
+        for path in ("/shifts/open", MINIMAL_PATH):
+            status, _ = member.get(path)
+            assert status == 200, path
         page = wrk(f"{base}/shifts/open", seconds, member.cookie)
+        minimal = wrk(f"{base}{MINIMAL_PATH}", seconds, member.cookie)
     with gunicorn("bench.hello:app", env, 2) as base:
         hello = wrk(f"{base}/", seconds)
-    return {"page": page, "hello": hello, "ratio": page["rps"] / hello["rps"]}
+    return {
+        "page": page,
+        "minimal": minimal,
+        "hello": hello,
+        "ratio": page["rps"] / minimal["rps"],
+        "ratio_hello": page["rps"] / hello["rps"],
+    }
 
 
 # --- parallel claims ------------------------------------------------------------------------------

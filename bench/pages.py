@@ -13,14 +13,19 @@ from typing import Any
 
 from sqlalchemy import event
 
+from bench.minimal import PATH, add_minimal_page
 from coop.app import create_app
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS
 from coop.migrate import upgrade
 
+MINIMAL = "minimal page (the stack's ceiling)"
 PAGES = [
+    ("member", MINIMAL, PATH),
     ("member", "member home", "/home"),
     ("member", "open shifts", "/shifts/open"),
+    ("member", "my shifts", "/shifts/mine"),
+    ("member", "my earnings", "/my/earnings"),
     ("coordinator", "rota week", "/rota"),
     ("coordinator", "week grid", "/rota/grid"),
     ("coordinator", "coordinator dashboard", "/home"),
@@ -42,6 +47,7 @@ def build(root: Path, spec: gen.Spec) -> tuple[Any, str, dict[str, int]]:
             "UPLOAD_DIR": str(root / "uploads"),
         }
     )
+    add_minimal_page(app)
     with app.app_context():
         session = app.extensions["coop_db"][1]()
         counts = gen.generate(session, spec)

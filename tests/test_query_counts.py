@@ -4,6 +4,7 @@ measures the same on 1,000 members and 52 weeks.)"""
 
 from __future__ import annotations
 
+from bench.minimal import add_minimal_page
 from bench.pages import PAGES, Counter, signed_in
 from coop.app import create_app
 from coop.demo import generate as gen
@@ -13,7 +14,7 @@ MAX_STATEMENTS = 12
 
 
 def statements_per_page(db_url, tmp_path, spec):
-    app = create_app(app_config(db_url, tmp_path))
+    app = add_minimal_page(create_app(app_config(db_url, tmp_path)))
     session = app.extensions["coop_db"][1]()
     gen.generate(session, spec)
     session.close()

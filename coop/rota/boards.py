@@ -83,43 +83,51 @@ def open_shifts_for(
         stmt = stmt.where(Shift.service_id == filters.service_id)
     if filters.area:
         stmt = stmt.where(Shift.site_address.ilike(f"%{filters.area}%"))
-    shifts = [
-        s
-        for s in session.scalars(stmt)
-        if filters.weekday is None or to_london(s.starts_at).weekday() == filters.weekday
-    ]
-    if not shifts:
-        return []
-    # Fair release: a shift still held for some members shows only to them until it opens.
-    on_hold = {s.id for s in shifts if s.open_to_all_at is not None and s.open_to_all_at > now}
-    if on_hold:
-        mine = set(
-            session.scalars(
-                select(ShiftHold.shift_id).where(
-                    ShiftHold.member_id == member.id, ShiftHold.shift_id.in_(on_hold)
-                )
-            )
-        )
-        shifts = [s for s in shifts if s.id not in on_hold or s.id in mine]
     rules = rules_from_settings(session)
-    # Every shift listed needs one of the member's skills (the query asked), so those are the
-    # skills the rules need to know about; a held shift clashes with itself, so it drops out.
-    known = {member.id: frozenset(s.service.skill_id for s in shifts)}
-    facts = member_facts(session, [member], (now - rules.reach, horizon + rules.reach), skills=known)[
-        member.id
-    ]
+    # The member's skills are learnt from the shifts as they are read: the query asked only for
+    # shifts needing one of them. (A held shift clashes with itself, so it drops out.)
+    facts = member_facts(
+        session, [member], (now - rules.reach, horizon + rules.reach), skills={member.id: frozenset()}
+    )[member.id]
     # Open to a paused member who asked to see shifts: judge them as if active.
     facts.active = True
-    result = []
+    held_for_me: set[int] | None = None  # fair release: the shifts held for this member, if needed
     planner = caps.Planner.for_member(session, member, now=now)
-    for s in shifts:
-        if blocking_reasons(facts, shift_facts(s), rules):
-            continue
-        fit = planner.fit(s)
-        keep = planner.uc_keep(s, fit.pay_pence, held=False)
-        result.append(OpenShiftCard(s, fit.pay_pence, fit, planner.rate_that_fits(s), keep))
-        if len(result) >= limit:
-            break
+    result = []
+    # Read the shifts a batch at a time and stop at `limit`: a page needs the first few dozen
+    # that pass the rules, not every open shift in six weeks.
+    rows = session.scalars(stmt.execution_options(yield_per=64))
+    try:
+        for s in rows:
+            if filters.weekday is not None and to_london(s.starts_at).weekday() != filters.weekday:
+                continue
+            if s.open_to_all_at is not None and s.open_to_all_at > now:
+                # Fair release: a shift still held for some members shows only to them until it opens.
+                if held_for_me is None:
+                    held_for_me = set(
+                        session.scalars(
+                            select(ShiftHold.shift_id)
+                            .join(Shift, Shift.id == ShiftHold.shift_id)
+                            .where(
+                                ShiftHold.member_id == member.id,
+                                Shift.open_to_all_at > now,
+                                Shift.starts_at < horizon,
+                            )
+                        )
+                    )
+                if s.id not in held_for_me:
+                    continue
+            if s.service.skill_id not in facts.skill_ids:
+                facts.skill_ids = facts.skill_ids | {s.service.skill_id}
+            if blocking_reasons(facts, shift_facts(s), rules):
+                continue
+            fit = planner.fit(s)
+            keep = planner.uc_keep(s, fit.pay_pence, held=False)
+            result.append(OpenShiftCard(s, fit.pay_pence, fit, planner.rate_that_fits(s), keep))
+            if len(result) >= limit:
+                break
+    finally:
+        rows.close()
     return result
 
 
