@@ -106,6 +106,7 @@ def run() -> dict[str, float]:
             render_html=invoice_html,
             invoice_dir=tmp / "invoices",
             actor_id=None,
+            base_url="http://127.0.0.1:5000",
             workers=workers,
         )
         full = clock.perf_counter() - started
