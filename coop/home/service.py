@@ -191,6 +191,7 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
 
 
 CHART_SECONDS = 300  # the money chart adds up six months of pay: kept five minutes per process
+HOURS_SECONDS = 60  # the month's hours per member: a minute old at most
 
 
 def coordinator_charts(
@@ -201,7 +202,12 @@ def coordinator_charts(
         CHART_SECONDS,
         lambda: money_by_month(session, today),
     )
-    return hours_this_month(session, today), money
+    hours = cached(
+        ("hours_this_month", str(session.get_bind().engine.url), today),
+        HOURS_SECONDS,
+        lambda: hours_this_month(session, today),
+    )
+    return hours, money
 
 
 def community(session: Session) -> dict[str, list[object]]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import bucket
 from coop.members.models import Member, MemberStatus, member_skill
@@ -166,14 +167,11 @@ class RotaDay:
     monday: date
     day: date
     days: list[tuple[date, int, int]]
-    shifts: list[Shift]
-    holders: dict[int, list[Member]]
-    asked: dict[int, list[Member]]
+    shifts: list[Any]  # rows: id, starts_at, ends_at, filled, slots, site_address, service_name, client_name
+    names: dict[int, str]  # shift id -> who holds it, and who has been asked
 
     def who(self, shift_id: int) -> str:
-        held = [m.display_name for m in self.holders.get(shift_id, [])]
-        asked = [f"{m.display_name} (asked, no answer yet)" for m in self.asked.get(shift_id, [])]
-        return ", ".join(held + asked)
+        return self.names.get(shift_id, "")
 
 
 def _day_edges(first: date, count: int) -> list[datetime]:
@@ -199,15 +197,39 @@ def rota_day(session: Session, day: date) -> RotaDay:
     }
     days = [(monday + timedelta(days=i), *per_day.get(i, (0, 0))) for i in range(7)]
     lo, hi = _day_edges(day, 1)
-    shifts = list(
-        session.scalars(
-            select(Shift)
-            .where(Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED)
-            .order_by(Shift.starts_at, Shift.id)
+    # A day can hold hundreds of shifts: read the columns the page shows, not whole objects.
+    on_day = (Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED)
+    shifts = session.execute(
+        select(
+            Shift.id,
+            Shift.starts_at,
+            Shift.ends_at,
+            Shift.filled,
+            Shift.slots,
+            Shift.site_address,
+            Service.name.label("service_name"),
+            Client.name.label("client_name"),
         )
-    )
-    ids = [s.id for s in shifts]
-    return RotaDay(monday, day, days, shifts, holders_of(session, ids), holders_of(session, ids, asked=True))
+        .join(Service, Service.id == Shift.service_id)
+        .join(Client, Client.id == Shift.client_id)
+        .where(*on_day)
+        .order_by(Shift.starts_at, Shift.id)
+    ).all()
+    held: dict[int, list[str]] = defaultdict(list)
+    asked: dict[int, list[str]] = defaultdict(list)
+    for shift_id, status, name in session.execute(
+        select(Assignment.shift_id, Assignment.status, Member.display_name)
+        .join(Member, Member.id == Assignment.member_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(*on_day, Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)))
+        .order_by(Member.display_name)
+    ):
+        if status == AssignmentStatus.ACCEPTED:
+            held[shift_id].append(name)
+        else:
+            asked[shift_id].append(f"{name} (asked, no answer yet)")
+    names = {i: ", ".join(held.get(i, []) + asked.get(i, [])) for i in held.keys() | asked.keys()}
+    return RotaDay(monday, day, days, list(shifts), names)
 
 
 def rota_by_member(
