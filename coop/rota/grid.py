@@ -35,11 +35,15 @@ class Cell:
     pay_pence: int
 
 
+OFFER_CHOICES = 8  # unfilled shifts offered in a cell's drop-down
+
+
 @dataclass
 class Row:
     member: Member
     days: dict[int, list[Cell]] = field(default_factory=dict)
     minutes: int = 0
+    offerable: dict[int, list[Shift]] = field(default_factory=dict)  # day -> unfilled shifts with their skill
 
 
 @dataclass
@@ -120,6 +124,16 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
         select(Shift).where(*in_week, Shift.filled < Shift.slots).order_by(Shift.starts_at)
     ):
         unfilled[(to_london(shift.starts_at).date() - monday).days].append(shift)
+    # What each member could be offered each day: the unfilled shifts needing one of their skills,
+    # worked out here once rather than by filtering every day's list in every cell of the page.
+    for row in rows.values():
+        if row.member.status != MemberStatus.ACTIVE:
+            continue
+        skills = {sk.id for sk in row.member.skills}
+        for i, day_shifts in unfilled.items():
+            mine = [s for s in day_shifts if s.service.skill_id in skills][:OFFER_CHOICES]
+            if mine:
+                row.offerable[i] = mine
     day_minutes = [0] * 7
     key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
     for i, minutes in session.execute(
