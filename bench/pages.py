@@ -35,8 +35,9 @@ PAGES = [
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def build(root: Path, spec: gen.Spec) -> tuple[Any, str, dict[str, int]]:
-    url = f"sqlite:///{root / f'bench-{spec.members}.sqlite3'}"
+def build(root: Path, spec: gen.Spec, url: str | None = None) -> tuple[Any, str, dict[str, int]]:
+    """The generated co-op on SQLite in `root`, or on the (empty) database at `url`."""
+    url = url or f"sqlite:///{root / f'bench-{spec.members}.sqlite3'}"
     upgrade(url)
     app = create_app(
         {
@@ -90,12 +91,9 @@ def statements(app: Any, clients: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def run(tmp: Path, repeat: int = 30) -> dict[str, Any]:
-    """The big co-op stays in `tmp` (its URL is returned) for the HTTP benchmarks."""
-    started = time.perf_counter()
-    big, url, counts = build(tmp, gen.Spec())
-    generate_seconds = time.perf_counter() - started
-    clients = {role: signed_in(big, email) for role, email in gen.logins()}
+def time_pages(app: Any, repeat: int) -> dict[str, tuple[float, float]]:
+    """Median and p95 milliseconds of each page, signed in as the person who uses it."""
+    clients = {role: signed_in(app, email) for role, email in gen.logins()}
     timings = {}
     for role, name, path in PAGES:
         client = clients[role]
@@ -108,6 +106,42 @@ def run(tmp: Path, repeat: int = 30) -> dict[str, Any]:
             assert r.status_code == 200, (name, r.status_code)
         samples.sort()
         timings[name] = (statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)])
+    return timings
+
+
+def run_postgres(tmp: Path, repeat: int = 30) -> dict[str, tuple[float, float]]:
+    """The same pages on PostgreSQL (a temporary cluster), the same generated co-op."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from tests.pg import TempCluster
+
+    cluster = TempCluster().start()
+    try:
+        admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with admin.connect() as c:
+            c.execute(text("CREATE DATABASE bench_pages"))
+        admin.dispose()
+        app, _url, _counts = build(tmp, gen.Spec(), url=cluster.url("bench_pages"))
+        with app.app_context():
+            session = app.extensions["coop_db"][1]()
+            session.execute(text("ANALYZE"))
+            session.commit()
+            session.close()
+        timings = time_pages(app, repeat)
+        app.extensions["coop_db"][0].dispose()
+        return timings
+    finally:
+        cluster.stop()
+
+
+def run(tmp: Path, repeat: int = 30) -> dict[str, Any]:
+    """The big co-op stays in `tmp` (its URL is returned) for the HTTP benchmarks."""
+    started = time.perf_counter()
+    big, url, counts = build(tmp, gen.Spec())
+    generate_seconds = time.perf_counter() - started
+    timings = time_pages(big, repeat)
+    clients = {role: signed_in(big, email) for role, email in gen.logins()}
     at_big = statements(big, clients)
     big.extensions["coop_db"][0].dispose()
     small, _, _ = build(tmp, gen.Spec(members=100, clients=20, weeks=52))

@@ -87,6 +87,28 @@ def main() -> None:
             print(f"  {name:24} SQL statements {one} at 1x, {ten} at 10x", flush=True)
         print(f"  ({time.perf_counter() - t:.0f} s)")
 
+        t = step("The same pages on PostgreSQL (a temporary cluster, the same generated co-op)")
+        pgt = pages.run_postgres(Path(tmp))
+        pg_floor_median, pg_floor_p95 = pgt[pages.MINIMAL]
+        for name, (median, p95) in pgt.items():
+            print(f"  {name:36} median {median:6.1f} ms  p95 {p95:6.1f} ms", flush=True)
+            if name == pages.MINIMAL:
+                rows.append(
+                    (f"PostgreSQL, {name}: median / p95", f"{median:.1f} / {p95:.1f} ms", "the yardstick", "")
+                )
+                continue
+            ok = median <= 3 * pg_floor_median and p95 <= 5 * pg_floor_p95
+            rows.append(
+                (
+                    f"PostgreSQL, {name}: median / p95",
+                    f"{median:.1f} / {p95:.1f} ms = {median / pg_floor_median:.1f}× / "
+                    f"{p95 / pg_floor_p95:.1f}× minimal",
+                    "≤ 3× / ≤ 5× the minimal page",
+                    verdict(ok),
+                )
+            )
+        print(f"  ({time.perf_counter() - t:.0f} s)")
+
         t = step("gunicorn, 2 workers: open shifts vs the minimal page and hello world (wrk, 10 s each)")
         tp = http.throughput(pg["url"], Path(tmp))
         print(
