@@ -18,7 +18,7 @@ from coop.caps.service import Period, Totals
 from coop.db import bucket, minutes_between
 from coop.governance.service import open_proposals
 from coop.invoicing import service as invoicing
-from coop.invoicing.models import Invoice
+from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.invoicing.service import overdue_count
 from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
@@ -141,7 +141,7 @@ def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tup
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Shift, Shift.id == Assignment.shift_id)
         .where(
-            Assignment.status == "accepted",
+            Assignment.status == AssignmentStatus.ACCEPTED,
             Shift.status == ShiftStatus.SCHEDULED,
             Shift.starts_at >= lo,
             Shift.starts_at < hi,
@@ -168,7 +168,11 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
     income = dict.fromkeys(range(months), 0)
     for key, net in session.execute(
         select(income_key, func.sum(Invoice.net_pence))
-        .where(Invoice.status == "issued", Invoice.issue_date >= starts[0], Invoice.issue_date < next_month)
+        .where(
+            Invoice.status == InvoiceStatus.ISSUED,
+            Invoice.issue_date >= starts[0],
+            Invoice.issue_date < next_month,
+        )
         .group_by(income_key)
     ):
         income[key] = int(net or 0)

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, NumberSequence, Payment
+from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceStatus, NumberSequence, Payment
 from coop.invoicing.service import content_fingerprint, credit_fingerprint
 from coop.invoicing.totals import totals
 from coop.pay.models import PayLine, PayRun
@@ -70,7 +70,9 @@ def _file(invoice_dir: Path, name: str, expected: str, what: str) -> Iterator[st
 
 
 def check_numbers(session: Session, _dir: Path, report: Report, _p: object) -> Iterator[str]:
-    invoices = list(session.scalars(select(Invoice.sequence_number).where(Invoice.status == "issued")))
+    invoices = list(
+        session.scalars(select(Invoice.sequence_number).where(Invoice.status == InvoiceStatus.ISSUED))
+    )
     notes = list(session.scalars(select(CreditNote.sequence_number)))
     if any(n is None for n in invoices):
         yield "An issued invoice has no number."
@@ -79,7 +81,7 @@ def check_numbers(session: Session, _dir: Path, report: Report, _p: object) -> I
     drafts_numbered = session.scalar(
         select(func.count())
         .select_from(Invoice)
-        .where(Invoice.status == "draft", Invoice.number.is_not(None))
+        .where(Invoice.status == InvoiceStatus.DRAFT, Invoice.number.is_not(None))
     )
     if drafts_numbered:
         yield f"{drafts_numbered} draft invoice(s) carry a number."
@@ -89,7 +91,9 @@ def check_invoices(
     session: Session, invoice_dir: Path, report: Report, progress: Callable[[int], None] | None
 ) -> Iterator[str]:
     count = 0
-    for invoice in session.scalars(select(Invoice).where(Invoice.status == "issued").order_by(Invoice.id)):
+    for invoice in session.scalars(
+        select(Invoice).where(Invoice.status == InvoiceStatus.ISSUED).order_by(Invoice.id)
+    ):
         count += 1
         what = f"Invoice {invoice.number}"
         registered = bool(json.loads(invoice.supplier_json or "{}").get("vat_registered"))
@@ -112,7 +116,7 @@ def check_invoices(
             progress(1)
     report.checked["issued invoices"] = count
     paid_drafts = session.scalar(
-        select(func.count()).select_from(Payment).join(Invoice).where(Invoice.status == "draft")
+        select(func.count()).select_from(Payment).join(Invoice).where(Invoice.status == InvoiceStatus.DRAFT)
     )
     if paid_drafts:
         yield f"{paid_drafts} payment(s) are recorded against draft invoices."
@@ -126,7 +130,7 @@ def check_credit_notes(
     for note in session.scalars(select(CreditNote).order_by(CreditNote.id)):
         count += 1
         what = f"Credit note {note.number}"
-        if note.invoice.status != "issued":
+        if note.invoice.status != InvoiceStatus.ISSUED:
             yield f"{what}: it credits an invoice that was never issued."
         if not note.content_sha256:
             yield f"{what}: it has no frozen fingerprint, so changes to it cannot be detected."
@@ -214,7 +218,12 @@ CHECKS: list[tuple[str, Callable[..., Iterator[str]]]] = [
 def work_to_check(session: Session) -> int:
     """How many documents verify will look at (for a progress bar)."""
     return (
-        (session.scalar(select(func.count()).select_from(Invoice).where(Invoice.status == "issued")) or 0)
+        (
+            session.scalar(
+                select(func.count()).select_from(Invoice).where(Invoice.status == InvoiceStatus.ISSUED)
+            )
+            or 0
+        )
         + (session.scalar(select(func.count()).select_from(CreditNote)) or 0)
         + (session.scalar(select(func.count()).select_from(PayRun)) or 0)
     )

@@ -13,6 +13,7 @@ from coop.errors import DomainError, NotFound
 from coop.invoicing.models import (
     Invoice,
     InvoiceLine,
+    InvoiceStatus,
 )
 from coop.invoicing.totals import totals
 from coop.money import apply_rate, round_pence
@@ -23,7 +24,7 @@ def get_invoice(session: Session, invoice_id: int, *, client_id: int | None = No
     """An invoice; with client_id, another client's invoice (or a draft) is NotFound."""
     invoice = session.get(Invoice, invoice_id)
     if invoice is None or (
-        client_id is not None and (invoice.client_id != client_id or invoice.status == "draft")
+        client_id is not None and (invoice.client_id != client_id or invoice.status == InvoiceStatus.DRAFT)
     ):
         raise NotFound("No such invoice.")
     return invoice
@@ -35,9 +36,9 @@ def locked_draft(session: Session, invoice_id: int, doing: str) -> Invoice:
     invoice = lock(session, Invoice, invoice_id)
     if invoice is None:
         raise DomainError(f"This draft invoice was deleted a moment ago, so it can no longer be {doing}.")
-    if invoice.status != "draft" and doing == "issued":
+    if invoice.status != InvoiceStatus.DRAFT and doing == "issued":
         raise DomainError(f"This invoice has already been issued, as {invoice.number}.")
-    if invoice.status != "draft":
+    if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(
             f"This invoice has been issued as {invoice.number}, so it can no longer be {doing}. "
             "Use a credit note to correct it."
@@ -51,7 +52,7 @@ def locked_issued(session: Session, invoice_id: int) -> Invoice:
     invoice = lock(session, Invoice, invoice_id)
     if invoice is None:
         raise DomainError("This draft invoice was deleted a moment ago.")
-    if invoice.status != "issued":
+    if invoice.status != InvoiceStatus.ISSUED:
         raise DomainError("This invoice has not been issued yet.")
     session.refresh(invoice, ["payments", "credit_notes"])
     return invoice

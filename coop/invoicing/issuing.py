@@ -27,6 +27,7 @@ from coop.invoicing.models import (
     CreditNote,
     Invoice,
     InvoicedItem,
+    InvoiceStatus,
     NumberSequence,
 )
 from coop.money import format_pence
@@ -176,7 +177,7 @@ def issue_many(
                 }
             )
             retotal(session, invoice)
-            invoice.status = "issued"
+            invoice.status = InvoiceStatus.ISSUED
             invoice.issued_at = utcnow()
             invoice.content_sha256 = content_fingerprint(invoice)
             jobs.append((render_html(invoice), einvoice.cii_xml(invoice)))
@@ -244,7 +245,7 @@ def _mark_bookings_invoiced(session: Session, invoice: Invoice, actor_id: int | 
             select(TimesheetEntry.assignment_id)
             .join(InvoicedItem, InvoicedItem.timesheet_id == TimesheetEntry.id)
             .join(Invoice, Invoice.id == InvoicedItem.invoice_id)
-            .where(Invoice.status == "issued")
+            .where(Invoice.status == InvoiceStatus.ISSUED)
         )
         open_work = session.scalar(
             select(func.count())
@@ -271,7 +272,7 @@ def _mark_bookings_invoiced(session: Session, invoice: Invoice, actor_id: int | 
 
 def read_pdf(invoice: Invoice | CreditNote, invoice_dir: Path, *, facturx: bool = False) -> bytes:
     """The issued file, after checking it is byte for byte the one that was issued."""
-    if isinstance(invoice, Invoice) and invoice.status != "issued":
+    if isinstance(invoice, Invoice) and invoice.status != InvoiceStatus.ISSUED:
         raise DomainError("A draft has no PDF yet.")
     name = invoice.facturx_path if isinstance(invoice, Invoice) and facturx else invoice.pdf_path
     expected = invoice.facturx_sha256 if isinstance(invoice, Invoice) and facturx else invoice.pdf_sha256

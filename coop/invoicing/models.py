@@ -6,6 +6,7 @@ SHA-256 are fixed at issue. Corrections are credit notes, with their own number 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,11 @@ class NumberSequence(Base):
     __table_args__ = (CheckConstraint("next_number >= 1", name="positive"),)
 
 
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+
+
 class Invoice(Base):
     __tablename__ = "invoice"
 
@@ -34,7 +40,7 @@ class Invoice(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
     sequence_number: Mapped[int | None] = mapped_column(Integer, unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | issued
+    status: Mapped[str] = mapped_column(String(10), default=InvoiceStatus.DRAFT)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")

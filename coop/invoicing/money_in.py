@@ -19,6 +19,7 @@ from coop.invoicing.models import (
     CreditNote,
     CreditUse,
     Invoice,
+    InvoiceStatus,
     Payment,
 )
 from coop.money import format_pence
@@ -37,7 +38,9 @@ def paid_pence(invoice: Invoice) -> int:
 def client_credit(session: Session, client_id: int) -> list[tuple[Invoice, int]]:
     """The client's credit: each issued invoice they have paid more than, with how much more."""
     invoices = session.scalars(
-        select(Invoice).where(Invoice.client_id == client_id, Invoice.status == "issued").order_by(Invoice.id)
+        select(Invoice)
+        .where(Invoice.client_id == client_id, Invoice.status == InvoiceStatus.ISSUED)
+        .order_by(Invoice.id)
     )
     return [(i, -balance_pence(i)) for i in invoices if balance_pence(i) < 0]
 
@@ -108,7 +111,7 @@ def balance_pence(invoice: Invoice) -> int:
 
 def display_status(invoice: Invoice, today: date) -> str:
     """draft, issued, part-paid, paid, overdue or credited."""
-    if invoice.status == "draft":
+    if invoice.status == InvoiceStatus.DRAFT:
         return "draft"
     if credited_pence(invoice) >= invoice.gross_pence:
         return "credited"

@@ -16,6 +16,7 @@ from coop.invoicing.models import (
     CreditNote,
     CreditUse,
     Invoice,
+    InvoiceStatus,
     Payment,
 )
 from coop.invoicing.money_in import balance_pence, credited_pence, display_status, paid_pence
@@ -54,11 +55,11 @@ def _money_in() -> tuple[Any, Any]:
 def _status_where(status: str, today: date) -> list[Any]:
     """SQL for display_status(invoice, today) == status (see display_status for the rules)."""
     if status == "draft":
-        return [Invoice.status == "draft"]
+        return [Invoice.status == InvoiceStatus.DRAFT]
     if status == "overdue":
         return _overdue_where(today)
     paid, credited = _money_in()
-    issued = Invoice.status == "issued"
+    issued = Invoice.status == InvoiceStatus.ISSUED
     owing = Invoice.gross_pence - credited - paid > 0
     not_credited = credited < Invoice.gross_pence
     not_due = or_(Invoice.due_date.is_(None), Invoice.due_date >= today)
@@ -94,7 +95,7 @@ def list_invoices(
     if client_id is not None:
         stmt = stmt.where(Invoice.client_id == client_id)
     if issued_only:
-        stmt = stmt.where(Invoice.status == "issued")
+        stmt = stmt.where(Invoice.status == InvoiceStatus.ISSUED)
     if status in STATUSES:
         stmt = stmt.where(*_status_where(status, today or today_london()))
     return list(session.scalars(stmt))
@@ -105,7 +106,7 @@ def _overdue_where(today: date) -> list[Any]:
     test as display_status(...) == "overdue", done by the database."""
     paid, credited = _money_in()
     return [
-        Invoice.status == "issued",
+        Invoice.status == InvoiceStatus.ISSUED,
         Invoice.due_date < today,
         credited < Invoice.gross_pence,
         Invoice.gross_pence - credited - paid > 0,
@@ -133,7 +134,7 @@ class DebtorRow:
 def aged_debtors(session: Session, today: date) -> list[DebtorRow]:
     rows: dict[int, list[int]] = {}
     clients: dict[int, Client] = {}
-    for invoice in session.scalars(select(Invoice).where(Invoice.status == "issued")):
+    for invoice in session.scalars(select(Invoice).where(Invoice.status == InvoiceStatus.ISSUED)):
         balance = balance_pence(invoice)
         if balance <= 0 or invoice.due_date is None:
             continue
@@ -157,7 +158,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
 
 def export_invoices(session: Session, today: date) -> str:
     invoices = session.scalars(
-        select(Invoice).where(Invoice.status == "issued").order_by(Invoice.sequence_number)
+        select(Invoice).where(Invoice.status == InvoiceStatus.ISSUED).order_by(Invoice.sequence_number)
     )
     return _csv(
         [

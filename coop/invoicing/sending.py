@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import write_transaction
 from coop.errors import DomainError
-from coop.invoicing.models import Invoice, InvoiceLink
+from coop.invoicing.models import Invoice, InvoiceLink, InvoiceStatus
 from coop.mail import service as mail
 from coop.settings import service as settings
 from coop.timeutil import utcnow
@@ -70,7 +70,7 @@ def open_link(session: Session, token: str, *, now: datetime | None = None) -> I
             "expired", "This link has expired. Ask us to send the invoice again, with a new link."
         )
     invoice = session.get(Invoice, link.invoice_id)
-    if invoice is None or invoice.status != "issued":
+    if invoice is None or invoice.status != InvoiceStatus.ISSUED:
         raise LinkProblem("invalid", "This link does not open an invoice.")
     session.execute(update(InvoiceLink).where(InvoiceLink.id == link.id).values(last_opened_at=now))
     session.commit()

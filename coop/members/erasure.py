@@ -36,6 +36,7 @@ from coop.rota.models import (
     Availability,
     MemberFeed,
     Offer,
+    OfferStatus,
     RotaPreferences,
     TimeOff,
 )
@@ -145,8 +146,8 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     old_email = user.email
     session.execute(
         update(Offer)
-        .where(Offer.member_id == member.id, Offer.status == "offered")
-        .values(status="declined", decided_at=now)
+        .where(Offer.member_id == member.id, Offer.status == OfferStatus.OFFERED)
+        .values(status=OfferStatus.DECLINED, decided_at=now)
     )
     for model in (Availability, TimeOff, RotaPreferences, MemberFeed, BenefitCap):
         session.execute(delete(model).where(model.member_id == member.id))

@@ -23,6 +23,7 @@ from coop.rota.models import (
     RotaPreferences,
     ShiftHold,
     SwapOffer,
+    SwapStatus,
 )
 from coop.rota.places import holders_of
 from coop.rota.rules import blocking_reasons
@@ -154,7 +155,7 @@ def my_open_swap_offers(session: Session, member: Member) -> dict[int, SwapOffer
     offers = session.scalars(
         select(SwapOffer)
         .join(Assignment, Assignment.id == SwapOffer.assignment_id)
-        .where(Assignment.member_id == member.id, SwapOffer.status == "open")
+        .where(Assignment.member_id == member.id, SwapOffer.status == SwapStatus.OPEN)
     )
     return {o.assignment_id: o for o in offers}
 

@@ -23,6 +23,20 @@ class AssignmentStatus(StrEnum):
     CANCELLED = "cancelled"  # the shift was cancelled
 
 
+class SwapStatus(StrEnum):
+    OPEN = "open"
+    TAKEN = "taken"
+    WITHDRAWN = "withdrawn"
+    DECLINED = "declined"  # a two-way swap the other member said no to (or could no longer do)
+
+
+class OfferStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+
+
 class Assignment(Base):
     """A member holding one slot of a shift."""
 
@@ -100,7 +114,7 @@ class SwapOffer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | taken | withdrawn | declined
+    status: Mapped[str] = mapped_column(String(10), default=SwapStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -170,9 +184,7 @@ class Offer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    status: Mapped[str] = mapped_column(
-        String(10), default="offered"
-    )  # offered | accepted | declined | lapsed
+    status: Mapped[str] = mapped_column(String(10), default=OfferStatus.OFFERED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -19,7 +19,7 @@ from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
-from coop.rota.models import Assignment, Offer, RotaPreferences
+from coop.rota.models import Assignment, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
 from coop.timeutil import format_dt, london_to_utc, utcnow
 
@@ -34,7 +34,7 @@ class Plan:
 def _open_offers(session: Session, shift_ids: Sequence[int], now: datetime) -> dict[int, int]:
     rows = session.execute(
         select(Offer.shift_id, func.count())
-        .where(Offer.shift_id.in_(shift_ids), Offer.status == "offered", Offer.expires_at > now)
+        .where(Offer.shift_id.in_(shift_ids), Offer.status == OfferStatus.OFFERED, Offer.expires_at > now)
         .group_by(Offer.shift_id)
     )
     return {shift_id: count for shift_id, count in rows}
@@ -161,7 +161,9 @@ def _make_offers(
             continue
         exists = session.scalar(
             select(Offer.id).where(
-                Offer.shift_id == p.shift_id, Offer.member_id == p.member_id, Offer.status == "offered"
+                Offer.shift_id == p.shift_id,
+                Offer.member_id == p.member_id,
+                Offer.status == OfferStatus.OFFERED,
             )
         )
         if exists is not None:
@@ -192,8 +194,8 @@ def lapse_offers(session: Session, *, now: datetime | None = None) -> int:
     with write_transaction(session):
         result = session.execute(
             update(Offer)
-            .where(Offer.status == "offered", Offer.expires_at <= now)
-            .values(status="lapsed", decided_at=now)
+            .where(Offer.status == OfferStatus.OFFERED, Offer.expires_at <= now)
+            .values(status=OfferStatus.LAPSED, decided_at=now)
             .execution_options(synchronize_session=False)
         )
         asked = rota.lapse_asked(session, now)
@@ -209,7 +211,10 @@ def recently_lapsed(session: Session, member: Member, *, now: datetime | None = 
             select(Offer)
             .where(
                 Offer.member_id == member.id,
-                or_(Offer.status == "lapsed", and_(Offer.status == "offered", Offer.expires_at <= now)),
+                or_(
+                    Offer.status == OfferStatus.LAPSED,
+                    and_(Offer.status == OfferStatus.OFFERED, Offer.expires_at <= now),
+                ),
                 Offer.expires_at > now - timedelta(days=7),
             )
             .order_by(Offer.expires_at.desc())
@@ -226,7 +231,7 @@ def my_offers(
     offers = list(
         session.scalars(
             select(Offer)
-            .where(Offer.member_id == member.id, Offer.status == "offered", Offer.expires_at > now)
+            .where(Offer.member_id == member.id, Offer.status == OfferStatus.OFFERED, Offer.expires_at > now)
             .order_by(Offer.expires_at)
         )
     )
@@ -260,18 +265,18 @@ def accept(
         assignment = rota.take_place(
             session, member_id, offer.shift_id, now=now, source="offer", accept_cap_warning=accept_cap_warning
         )
-        offer.status, offer.decided_at = "accepted", now
+        offer.status, offer.decided_at = OfferStatus.ACCEPTED, now
     return assignment
 
 
 def _still_open(offer: Offer, now: datetime) -> None:
-    if offer.status == "accepted":
+    if offer.status == OfferStatus.ACCEPTED:
         raise DomainError("You already hold this shift: you said yes to this offer.")
-    if offer.status == "declined":
+    if offer.status == OfferStatus.DECLINED:
         raise DomainError("You said no to this offer. The shift may still be open on the open shifts page.")
-    if offer.status == "lapsed" or offer.expires_at <= now:
+    if offer.status == OfferStatus.LAPSED or offer.expires_at <= now:
         raise DomainError("This offer has lapsed. The shift may still be open on the open shifts page.")
-    if offer.status != "offered":
+    if offer.status != OfferStatus.OFFERED:
         raise DomainError("This offer is closed.")
 
 
@@ -282,13 +287,13 @@ def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | 
         offer = lock(session, Offer, offer_id)
         if offer is None or offer.member_id != member_id:
             raise NotFound("No such offer.")
-        if offer.status == "accepted":
+        if offer.status == OfferStatus.ACCEPTED:
             raise DomainError(
                 "You already hold this shift, because you said yes to this offer. "
                 "If you cannot do it, let it go from My shifts: that is fine too."
             )
-        if offer.status == "offered":
-            offer.status, offer.decided_at = "declined", now
+        if offer.status == OfferStatus.OFFERED:
+            offer.status, offer.decided_at = OfferStatus.DECLINED, now
 
 
 # --- fair release -------------------------------------------------------------------------------

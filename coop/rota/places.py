@@ -28,6 +28,7 @@ from coop.rota.models import (
     Assignment,
     AssignmentStatus,
     SwapOffer,
+    SwapStatus,
 )
 from coop.timeutil import format_dt, to_london, utcnow
 
@@ -124,9 +125,9 @@ def _close_swaps(session: Session, assignment_id: int, now: datetime) -> None:
         update(SwapOffer)
         .where(
             or_(SwapOffer.assignment_id == assignment_id, SwapOffer.wanted_assignment_id == assignment_id),
-            SwapOffer.status == "open",
+            SwapOffer.status == SwapStatus.OPEN,
         )
-        .values(status="withdrawn", closed_at=now)
+        .values(status=SwapStatus.WITHDRAWN, closed_at=now)
     )
 
 

@@ -17,6 +17,7 @@ from coop.rota.models import (
     Assignment,
     AssignmentStatus,
     SwapOffer,
+    SwapStatus,
 )
 from coop.rota.places import _release_slot, _tell_coordinators, lock_member, lock_shift, take_place
 from coop.timeutil import format_dt, utcnow
@@ -33,7 +34,9 @@ def offer_swap(
         if assignment.status != AssignmentStatus.ACCEPTED or assignment.shift.starts_at <= now:
             raise DomainError("Only a shift you hold that has not started can be offered.")
         existing = session.scalar(
-            select(SwapOffer).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+            select(SwapOffer).where(
+                SwapOffer.assignment_id == assignment_id, SwapOffer.status == SwapStatus.OPEN
+            )
         )
         if existing is not None:
             return existing
@@ -48,14 +51,14 @@ def withdraw_swap(session: Session, member_id: int, offer_id: int, *, now: datet
         offer = lock(session, SwapOffer, offer_id)
         if offer is None or offer.assignment.member_id != member_id:
             raise NotFound("No such swap offer of yours.")
-        if offer.status == "taken":
+        if offer.status == SwapStatus.TAKEN:
             raise DomainError(
                 "Someone took this shift over a moment ago, so it is no longer yours and the offer "
                 "cannot be withdrawn."
             )
-        if offer.status != "open":
+        if offer.status != SwapStatus.OPEN:
             raise DomainError("This offer is already closed.")
-        offer.status = "withdrawn"
+        offer.status = SwapStatus.WITHDRAWN
         offer.closed_at = now or utcnow()
 
 
@@ -85,9 +88,9 @@ def accept_swap(
         if offer is None:
             raise NotFound("No such swap offer.")
         session.refresh(offer.assignment)
-        if offer.status == "withdrawn":
+        if offer.status == SwapStatus.WITHDRAWN:
             raise DomainError("Sorry, this swap was withdrawn a moment ago. The shift is still theirs.")
-        if offer.status != "open" or offer.assignment.status != AssignmentStatus.ACCEPTED:
+        if offer.status != SwapStatus.OPEN or offer.assignment.status != AssignmentStatus.ACCEPTED:
             raise DomainError("Sorry, someone else took this swap a moment ago.")
         if offer.wanted_assignment_id is not None:
             raise DomainError("This swap was offered to one member, in exchange for one of their shifts.")
@@ -100,7 +103,7 @@ def accept_swap(
         new = take_place(
             session, member_id, shift.id, now=now, source="swap", accept_cap_warning=accept_cap_warning
         )
-        offer.status = "taken"
+        offer.status = SwapStatus.TAKEN
         offer.taken_by_id = member_id
         offer.closed_at = now
         giver = offer.assignment.member
@@ -189,7 +192,9 @@ def propose_exchange(
             if a.status != AssignmentStatus.ACCEPTED or a.shift.starts_at <= now:
                 raise DomainError("Both shifts must be held and not yet started. Choose again.")
         if session.scalar(
-            select(SwapOffer.id).where(SwapOffer.assignment_id == assignment_id, SwapOffer.status == "open")
+            select(SwapOffer.id).where(
+                SwapOffer.assignment_id == assignment_id, SwapOffer.status == SwapStatus.OPEN
+            )
         ):
             raise DomainError("This shift is already offered. Withdraw that offer first.")
         offer = SwapOffer(
@@ -219,7 +224,9 @@ def exchanges_for(session: Session, member: Member, *, now: datetime | None = No
             select(SwapOffer)
             .join(Assignment, Assignment.id == SwapOffer.wanted_assignment_id)
             .join(Shift, Shift.id == Assignment.shift_id)
-            .where(SwapOffer.status == "open", Assignment.member_id == member.id, Shift.starts_at > now)
+            .where(
+                SwapOffer.status == SwapStatus.OPEN, Assignment.member_id == member.id, Shift.starts_at > now
+            )
             .order_by(Shift.starts_at)
         )
     )
@@ -254,9 +261,9 @@ def answer_exchange(
         b = lock(session, Assignment, b_id) if b_id is not None else None
         if offer is None or a is None or b is None:
             raise NotFound("No such swap offered to you.")
-        if offer.status == "withdrawn":
+        if offer.status == SwapStatus.WITHDRAWN:
             raise DomainError("Sorry, this swap was withdrawn a moment ago. Both shifts stay as they were.")
-        if offer.status != "open":
+        if offer.status != SwapStatus.OPEN:
             raise DomainError("This swap is already closed.")
         if a.status != AssignmentStatus.ACCEPTED or b.status != AssignmentStatus.ACCEPTED:
             raise DomainError(
@@ -265,10 +272,10 @@ def answer_exchange(
         if a.shift.starts_at <= now or b.shift.starts_at <= now:
             raise DomainError("One of these shifts has started, so they can no longer be swapped.")
         if _terms(a, b) != offer.terms:
-            offer.status, offer.closed_at = "declined", now  # what was offered is not there any more
+            offer.status, offer.closed_at = SwapStatus.DECLINED, now  # what was offered is not there any more
             changed = True
         elif not yes:
-            offer.status, offer.closed_at = "declined", now
+            offer.status, offer.closed_at = SwapStatus.DECLINED, now
             mail.queue(
                 session,
                 a.member.user.email,
@@ -301,7 +308,7 @@ def _exchange(
     session.flush()
     take_place(session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning)
     take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
-    offer.status, offer.taken_by_id, offer.closed_at = "taken", member_id, now
+    offer.status, offer.taken_by_id, offer.closed_at = SwapStatus.TAKEN, member_id, now
     mail.queue(
         session,
         a.member.user.email,
@@ -331,7 +338,7 @@ def open_swaps_for(session: Session, member: Member, *, now: datetime | None = N
             .join(Assignment, Assignment.id == SwapOffer.assignment_id)
             .join(Shift, Shift.id == Assignment.shift_id)
             .where(
-                SwapOffer.status == "open",
+                SwapOffer.status == SwapStatus.OPEN,
                 SwapOffer.wanted_assignment_id.is_(None),  # two-way swaps are for one member
                 Assignment.member_id != member.id,
                 Shift.starts_at > now,
