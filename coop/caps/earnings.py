@@ -13,7 +13,7 @@ from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps.periods import pay_schedule
 from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
 from coop.pay.rules import pay_for
-from coop.rota.models import Assignment, AssignmentStatus
+from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
 from coop.timeutil import london_to_utc, to_london
@@ -74,7 +74,7 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
         )
         .where(
             Assignment.member_id == member_id,
-            Assignment.status == AssignmentStatus.ACCEPTED,
+            Assignment.held(),
             Shift.status == ShiftStatus.SCHEDULED,
             Shift.starts_at >= lo,
             Shift.starts_at < hi,

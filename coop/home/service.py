@@ -141,7 +141,7 @@ def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tup
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Shift, Shift.id == Assignment.shift_id)
         .where(
-            Assignment.status == AssignmentStatus.ACCEPTED,
+            Assignment.held(),
             Shift.status == ShiftStatus.SCHEDULED,
             Shift.starts_at >= lo,
             Shift.starts_at < hi,

@@ -32,7 +32,6 @@ from coop.pay.models import Expense, PayAdjustment, PayStatement
 from coop.rota import service as rota
 from coop.rota.models import (
     Assignment,
-    AssignmentStatus,
     Availability,
     MemberFeed,
     Offer,
@@ -127,7 +126,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     future = session.scalars(
         select(Assignment.id)
         .join(Assignment.shift)
-        .where(Assignment.member_id == member.id, Assignment.status == AssignmentStatus.ACCEPTED)
+        .where(Assignment.member_id == member.id, Assignment.held())
         .where(Shift.starts_at > now)
     ).all()
     for assignment_id in future:

@@ -143,7 +143,7 @@ def my_shifts(
             .join(Shift, Shift.id == Assignment.shift_id)
             .where(
                 Assignment.member_id == member.id,
-                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.held(),
                 Shift.ends_at > now - timedelta(days=past_days),
             )
             .order_by(Shift.starts_at)
@@ -240,7 +240,7 @@ def rota_by_member(
     and whether there is another."""
     edges = _day_edges(monday, 7)
     in_week = (
-        Assignment.status == AssignmentStatus.ACCEPTED,
+        Assignment.held(),
         Shift.status == ShiftStatus.SCHEDULED,
         Shift.starts_at >= edges[0],
         Shift.starts_at < edges[-1],

@@ -64,7 +64,7 @@ def member_facts(
         .join(Shift, Shift.id == Assignment.shift_id)
         .where(
             Assignment.member_id.in_(ids),
-            Assignment.status == AssignmentStatus.ACCEPTED,
+            Assignment.held(),
             Shift.status == ShiftStatus.SCHEDULED,
             Shift.ends_at > lo,
             Shift.starts_at < hi,

@@ -15,7 +15,7 @@ from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
-from coop.rota.models import Assignment, AssignmentStatus
+from coop.rota.models import Assignment
 from coop.timeutil import london_to_utc, to_london
 
 PER_PAGE = 40
@@ -105,7 +105,7 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
         .where(
             Assignment.shift_id.in_(week_shifts),
             Assignment.member_id.in_(list(rows)),
-            Assignment.status == AssignmentStatus.ACCEPTED,
+            Assignment.held(),
             *in_week,
         )
         .order_by(Shift.starts_at)
@@ -139,7 +139,7 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
     for i, minutes in session.execute(
         select(key, func.sum(minutes_between(Shift.starts_at, Shift.ends_at)))
         .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(Assignment.status == AssignmentStatus.ACCEPTED, *in_week)
+        .where(Assignment.held(), *in_week)
         .group_by(key)
     ):
         if i is not None:

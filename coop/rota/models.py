@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.bookings.models import Shift, new_feed_token
@@ -56,6 +67,11 @@ class Assignment(Base):
 
     shift: Mapped[Shift] = relationship(lazy="joined")
     member: Mapped[Member] = relationship(lazy="joined")
+
+    @classmethod
+    def held(cls) -> ColumnElement[bool]:
+        """The condition for a place a member holds (not dropped, cancelled or only asked about)."""
+        return cls.status == AssignmentStatus.ACCEPTED
 
     __table_args__ = (
         CheckConstraint(

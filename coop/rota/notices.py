@@ -16,7 +16,6 @@ from coop.rota.boards import open_shifts_for
 from coop.rota.models import (
     DEFAULT_REMINDER_HOUR,
     Assignment,
-    AssignmentStatus,
     MemberFeed,
     RotaPreferences,
 )
@@ -55,7 +54,7 @@ def feed_shifts(session: Session, member: Member, *, now: datetime | None = None
             select(Shift)
             .join(Assignment, and_(Assignment.shift_id == Shift.id, Assignment.member_id == member.id))
             .where(
-                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.held(),
                 Shift.status == ShiftStatus.SCHEDULED,
                 Shift.ends_at > now - timedelta(days=60),
             )
@@ -107,7 +106,7 @@ def send_shift_reminders(session: Session, *, base_url: str, now: datetime | Non
             .join(Shift, Shift.id == Assignment.shift_id)
             .outerjoin(RotaPreferences, RotaPreferences.member_id == Assignment.member_id)
             .where(
-                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.held(),
                 Assignment.reminded_at.is_(None),
                 Shift.status == ShiftStatus.SCHEDULED,
                 Shift.starts_at >= london_to_utc(tomorrow, time(0)),
@@ -128,7 +127,7 @@ def send_shift_reminders(session: Session, *, base_url: str, now: datetime | Non
                 .where(
                     Assignment.id == assignment_id,
                     Assignment.reminded_at.is_(None),
-                    Assignment.status == AssignmentStatus.ACCEPTED,
+                    Assignment.held(),
                 )
                 .values(reminded_at=now)
                 .execution_options(synchronize_session=False)

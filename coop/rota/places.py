@@ -166,11 +166,7 @@ def release_cancelled_shift(session: Session, shift: Shift) -> None:
 
 
 def notify_shift_changed(session: Session, shift: Shift) -> None:
-    for a in session.scalars(
-        select(Assignment).where(
-            Assignment.shift_id == shift.id, Assignment.status == AssignmentStatus.ACCEPTED
-        )
-    ):
+    for a in session.scalars(select(Assignment).where(Assignment.shift_id == shift.id, Assignment.held())):
         mail.queue(
             session,
             a.member.user.email,
@@ -264,7 +260,7 @@ def recheck_holders(
     held = list(
         session.scalars(
             select(Assignment)
-            .where(Assignment.shift_id.in_(shift_ids), Assignment.status == AssignmentStatus.ACCEPTED)
+            .where(Assignment.shift_id.in_(shift_ids), Assignment.held())
             .order_by(Assignment.id)
         )
     )

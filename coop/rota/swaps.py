@@ -143,7 +143,7 @@ def exchange_candidates(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
             .where(
-                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.held(),
                 Assignment.member_id != member.id,
                 Shift.status == ShiftStatus.SCHEDULED,
                 Shift.starts_at > now,

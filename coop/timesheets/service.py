@@ -39,7 +39,7 @@ def due_for(session: Session, member: Member, *, now: datetime | None = None) ->
             .join(Shift, Shift.id == Assignment.shift_id)
             .where(
                 Assignment.member_id == member.id,
-                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.held(),
                 Shift.status == ShiftStatus.SCHEDULED,
                 Shift.ends_at <= now,
                 Shift.ends_at > now - timedelta(days=60),
@@ -347,7 +347,7 @@ def coordinator_due(session: Session, *, now: datetime | None = None) -> list[As
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
             .where(
-                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.held(),
                 Shift.status == ShiftStatus.SCHEDULED,
                 Shift.ends_at <= now,
                 Shift.ends_at > now - timedelta(days=60),
