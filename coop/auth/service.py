@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -16,6 +17,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from coop.audit.service import record
 from coop.auth.models import LoginAttempt, Role, User, UserRole, new_session_token
 from coop.errors import DomainError
+from coop.mail import service as mail
 from coop.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -159,6 +161,28 @@ def user_from_token(session: Session, secret_key: str, token: str, purpose: str,
     if user is None or user.session_token[:12] != data.get("s"):
         raise DomainError("This link has already been used or is no longer valid.")
     return user
+
+
+def request_reset(
+    session: Session,
+    email: str,
+    ip: str,
+    limits: ThrottleLimits,
+    *,
+    secret_key: str,
+    link_for: Callable[[str], str],
+) -> None:
+    """Email a link to set a new password, if the address has an active account with a password.
+    Requests count towards the throttle whether or not the account exists, and the caller says
+    the same either way, so nobody learns which addresses have accounts."""
+    if is_throttled(session, "reset", email, ip, limits):
+        return
+    note_attempt(session, "reset", email, ip)
+    user = find_user(session, email)
+    if user is not None and user.active and user.password_hash:
+        token = make_token(secret_key, user, "reset")
+        mail.queue(session, user.email, "password_reset", link=link_for(token))
+        session.commit()
 
 
 def set_password(session: Session, user: User, password: str) -> None:

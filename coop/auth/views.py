@@ -14,7 +14,6 @@ from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, S
 from coop.auth.models import User
 from coop.errors import DomainError
 from coop.extensions import db
-from coop.mail import service as mail
 from coop.web import client_ip, form_error
 
 bp = Blueprint("auth", __name__)
@@ -108,15 +107,16 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        email = form.email.data or ""
-        if not service.is_throttled(db.session, "reset", email, client_ip(), _limits()):
-            service.note_attempt(db.session, "reset", email, client_ip())
-            user = service.find_user(db.session, email)
-            if user is not None and user.active and user.password_hash:
-                token = service.make_token(current_app.config["SECRET_KEY"], user, "reset")
-                link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-                mail.queue(db.session, user.email, "password_reset", link=link)
-                db.session.commit()
+        service.request_reset(
+            db.session,
+            form.email.data or "",
+            client_ip(),
+            _limits(),
+            secret_key=current_app.config["SECRET_KEY"],
+            link_for=lambda token: (
+                current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+            ),
+        )
         # The same answer whether or not the account exists (or the requests were throttled).
         flash(
             "If that address has an account, we have sent it a link to set a new password. "
