@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -93,6 +94,11 @@ class ThrottleLimits:
     per_account: int = 5
     per_ip: int = 20
     window_seconds: int = 15 * 60
+
+
+# Codes and links that stand for an account (an emailed invoice link, a work record's code):
+# wrong ones are counted per address only, 20 in 15 minutes, then a wait.
+GUESS_LIMITS = ThrottleLimits(per_account=10**9, per_ip=20, window_seconds=15 * 60)
 
 
 def is_throttled(session: Session, kind: str, email: str, ip: str, limits: ThrottleLimits) -> bool:
@@ -235,6 +241,13 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
 def users_with_role(session: Session, role: str) -> list[User]:
     stmt = select(User).join(UserRole).where(UserRole.role == role).order_by(User.email)
     return list(session.scalars(stmt))
+
+
+def tell_coordinators(session: Session, template: str, **context: Any) -> None:
+    """Queue an email to every active coordinator, in the caller's transaction."""
+    for user in users_with_role(session, Role.COORDINATOR):
+        if user.active:
+            mail.queue(session, user.email, template, **context)
 
 
 def list_users(session: Session) -> list[User]:

@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
-from coop.auth.models import Role
 from coop.bookings import service as bookings
 from coop.bookings.models import ChangeStatus, Shift, ShiftStatus, VisitChangeRequest, VisitNote
 from coop.db import lock, write_transaction
@@ -100,9 +99,7 @@ def ask_change(
         )
         session.add(req)
         session.flush()
-        for user in auth.users_with_role(session, Role.COORDINATOR):
-            if user.active:
-                mail.queue(session, user.email, "visit_change_requested", shift=shift, req=req, fmt=format_dt)
+        auth.tell_coordinators(session, "visit_change_requested", shift=shift, req=req, fmt=format_dt)
     return req
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
-from coop.auth.models import Role
 from coop.bookings.models import (
     Booking,
     BookingEvent,
@@ -48,9 +47,7 @@ def request_booking(session: Session, client: Client, data: BookingData, *, acto
     client_id = client.id
     with write_transaction(session):
         booking = request_within(session, session.get(Client, client_id) or client, data, actor_id=actor_id)
-        for user in auth.users_with_role(session, Role.COORDINATOR):
-            if user.active:
-                mail.queue(session, user.email, "booking_requested", booking=booking, fmt=format_dt)
+        auth.tell_coordinators(session, "booking_requested", booking=booking, fmt=format_dt)
         return booking
 
 

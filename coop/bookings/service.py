@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from coop.bookings.cancellations import (  # noqa: F401
     CancelPreview,
-    _cancel_booking,
-    _cancel_one,
-    _cancel_shift,
     cancel_booking,
     cancel_preview,
     cancel_shift,
@@ -19,7 +16,6 @@ from coop.bookings.cancellations import (  # noqa: F401
 )
 from coop.bookings.catalogue import (  # noqa: F401
     ServiceData,
-    _service_money,
     get_service,
     list_services,
     save_service,
@@ -35,12 +31,10 @@ from coop.bookings.clients import (  # noqa: F401
 )
 from coop.bookings.edits import (  # noqa: F401
     ShiftChange,
-    _edit_shifts,
     edit_shifts,
     edit_shifts_locked,
 )
 from coop.bookings.lifecycle import (  # noqa: F401
-    _confirm,
     book_on_behalf,
     book_within,
     booking_data,

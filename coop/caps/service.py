@@ -31,8 +31,6 @@ from coop.caps.limit import (  # noqa: F401
 from coop.caps.periods import (  # noqa: F401
     PaySchedule,
     Period,
-    _month_start,
-    _working_day_on_or_before,
     pay_schedule,
     period_for,
     previous_periods,
@@ -42,7 +40,6 @@ from coop.caps.setting import (  # noqa: F401
     PRESETS,
     CapData,
     CoordinatorChange,
-    _changed_by_coordinator,
     last_coordinator_change,
     preset_data,
     remove_cap,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from coop.governance.discussion import (  # noqa: F401
     EDIT_WINDOW,
-    _comment_text,
     add_comment,
     can_edit,
     comments,
@@ -16,8 +15,6 @@ from coop.governance.proposals import (  # noqa: F401
     DECISION_MAX,
     KINDS,
     ProposalData,
-    _carry_out,
-    _wants,
     can_record_decision,
     cast_vote,
     close,
@@ -39,8 +36,6 @@ from coop.governance.proposals import (  # noqa: F401
 from coop.governance.surplus import (  # noqa: F401
     MAX_PARTS,
     ShareOptions,
-    _fit_of,
-    _split,
     defer_share,
     my_shares,
     share_options,

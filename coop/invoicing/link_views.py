@@ -21,13 +21,10 @@ from coop.web import ActionForm, client_ip, db_id, pdf_response
 bp = Blueprint("invoice_links", __name__)
 Page = str | Response | tuple[str, int]
 
-# Wrong links from one address: this many in the window, then a wait. Right links never count.
-LINK_LIMITS = auth.ThrottleLimits(per_account=10**9, per_ip=20, window_seconds=15 * 60)
-
 
 def _open(token: str) -> Invoice | tuple[str, int]:
     ip = client_ip()
-    if auth.is_throttled(db.session, "link", "", ip, LINK_LIMITS):
+    if auth.is_throttled(db.session, "link", "", ip, auth.GUESS_LIMITS):
         return render_template("invoicing/link_problem.html", message=_TOO_MANY), 429
     try:
         return sending.open_link(db.session, token)

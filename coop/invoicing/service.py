@@ -18,8 +18,6 @@ from coop.invoicing.issuing import (  # noqa: F401
     DAY,
     RenderHtml,
     TamperedError,
-    _mark_bookings_invoiced,
-    _render_all,
     content_fingerprint,
     credit_fingerprint,
     issue,
@@ -42,17 +40,12 @@ from coop.invoicing.money_in import (  # noqa: F401
     use_credit,
 )
 from coop.invoicing.reminders import (  # noqa: F401
-    _queue_reminder,
     remind_now,
     send_reminders,
 )
 from coop.invoicing.reports import (  # noqa: F401
     STATUSES,
     DebtorRow,
-    _csv,
-    _money_in,
-    _overdue_where,
-    _status_where,
     aged_debtors,
     export_credit_notes,
     export_invoices,
@@ -62,10 +55,7 @@ from coop.invoicing.reports import (  # noqa: F401
     overdue_count,
 )
 from coop.invoicing.runs import (  # noqa: F401
-    _uninvoiced_fees,
-    _uninvoiced_work,
     _Work,
-    _work_lines,
     invoice_run,
     pending_clients,
 )

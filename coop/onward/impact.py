@@ -107,7 +107,7 @@ def figures(session: Session, period: Period) -> list[Figure]:
         )
     ).all()
     floor = settings.get(session, "pay_floor_pence", period.last)
-    work_m = inv_m = pay = wages = at_floor_m = 0
+    work_m = inv_m = pay = wages = paid_minutes = at_floor_m = 0
     workers, involved, paid = set(), set(), set()
     for member_id, start, end, brk, pay_p, holiday_p, rate, involvement in rows:
         minutes = worked_minutes(start, end, brk)
@@ -120,10 +120,10 @@ def figures(session: Session, period: Period) -> list[Figure]:
         if pay_p:  # involvement can be unpaid, by the member's choice
             pay += pay_p + (holiday_p or 0)
             wages += pay_p
+            paid_minutes += minutes
             paid.add(member_id)
             if (rate or 0) >= floor:
                 at_floor_m += minutes
-    paid_minutes = sum(worked_minutes(s, e, b) for _m, s, e, b, p, _h, _r, _i in rows if p)
     sessions = session.execute(
         select(SkillSession.id, SkillSession.teacher_id).where(
             SkillSession.cancelled.is_(False), SkillSession.starts_at >= lo, SkillSession.starts_at < hi

@@ -9,13 +9,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.auth import service as auth
 from coop.db import lock, write_transaction
 from coop.directory.models import DirectoryEntry
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import LEAVING_REASONS, Member
 from coop.onward.models import INTEREST_STATUSES, HelpMessage, OpportunityInterest
-from coop.onward.service import tell_coordinators
 from coop.timeutil import utcnow
 
 NOTE_MAX = 2000
@@ -39,7 +39,7 @@ def interested(session: Session, member: Member, entry_id: int) -> OpportunityIn
             return existing
         interest = OpportunityInterest(member_id=member_id, entry_id=entry_id)
         session.add(interest)
-        tell_coordinators(session, "opportunity_interest", member=member, entry=entry)
+        auth.tell_coordinators(session, "opportunity_interest", member=member, entry=entry)
     return interest
 
 
@@ -112,7 +112,7 @@ def ask_for_help(session: Session, member: Member, interest_id: int, text: str) 
         msg = HelpMessage(interest_id=interest.id, author_id=interest.member.user_id, body=body)
         session.add(msg)
         interest.updated_at = utcnow()
-        tell_coordinators(session, "opportunity_help", member=interest.member, entry=interest.entry)
+        auth.tell_coordinators(session, "opportunity_help", member=interest.member, entry=interest.entry)
     return msg
 
 
@@ -148,4 +148,4 @@ def say_why_leaving(session: Session, member: Member, reason: str, *, now: datet
         told = reason and not member.leaving_reason
         member.leaving_reason = reason
         if told:
-            tell_coordinators(session, "member_leaving", member=member, reason=LEAVING_REASONS[reason])
+            auth.tell_coordinators(session, "member_leaving", member=member, reason=LEAVING_REASONS[reason])

@@ -9,14 +9,11 @@ import secrets
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record as audit
-from coop.auth import service as auth
-from coop.auth.models import Role
 from coop.bookings.models import SECTORS, Client, Service, Shift
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
@@ -318,9 +315,3 @@ def decide_reference(session: Session, member: Member, reference_id: int, *, app
                 .execution_options(synchronize_session=False)
             )
         ref.status, ref.decided_at = ("approved" if approve else "declined"), utcnow()
-
-
-def tell_coordinators(session: Session, template: str, **context: Any) -> None:
-    for user in auth.users_with_role(session, Role.COORDINATOR):
-        if user.active:
-            mail.queue(session, user.email, template, **context)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
@@ -27,8 +28,6 @@ from coop.web import ActionForm, client_ip, current_member, day_arg, form_error,
 
 bp = Blueprint("onward", __name__)
 Page = str | WResponse | tuple[str, int]
-
-VERIFY_LIMITS = auth.ThrottleLimits(per_account=10**9, per_ip=20, window_seconds=15 * 60)
 
 
 def _verify_url(code: str = "") -> str:
@@ -164,7 +163,7 @@ def verify(code: str | None = None) -> Page:
     if not code:
         return render_template("onward/verify.html", rec=None, problem=None, code="")
     ip = client_ip()
-    if auth.is_throttled(db.session, "verify", "", ip, VERIFY_LIMITS):
+    if auth.is_throttled(db.session, "verify", "", ip, auth.GUESS_LIMITS):
         problem = "Too many codes that do not match were tried from here. Wait 15 minutes and try again."
         return render_template("onward/verify.html", rec=None, problem=problem, code=""), 429
     try:
@@ -327,43 +326,46 @@ def _period() -> tuple[impact.Report | None, str, str, str]:
     return impact.report(db.session, first, last), first_s, last_s, ""
 
 
+def _hours_chart(rep: impact.Report, title: str, value_label: str = "") -> Markup | None:
+    """Hours this period beside the period before (only figures shown in both), or None."""
+    rows = list(impact.chart_rows(rep))
+    if not rows:
+        return None
+    return bar_chart(
+        title,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        second=[r[2] for r in rows],
+        value_label=value_label,
+    )
+
+
+def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str) -> tuple[str, int]:
+    chart = _hours_chart(rep, "Hours this period and the one before", value_label="hours") if rep else None
+    html = render_template(
+        "onward/impact.html",
+        rep=rep,
+        first=first,
+        last=last,
+        problem=problem,
+        chart=chart,
+        fewer=impact.FEWER,
+    )
+    return html, 200 if rep is not None else 400
+
+
 @bp.route("/impact")
 @roles("coordinator")
 def impact_page() -> Page:
-    rep, first, last, problem = _period()
-    chart = None
-    if rep is not None:
-        rows = list(impact.chart_rows(rep))
-        if rows:
-            chart = bar_chart(
-                "Hours this period and the one before",
-                [r[0] for r in rows],
-                [r[1] for r in rows],
-                second=[r[2] for r in rows],
-                value_label="hours",
-            )
-    return (
-        render_template(
-            "onward/impact.html",
-            rep=rep,
-            first=first,
-            last=last,
-            problem=problem,
-            chart=chart,
-            fewer=impact.FEWER,
-        ),
-        200 if rep is not None else 400,
-    )
+    return _impact_page(*_period())
 
 
 @bp.route("/impact.csv")
 @roles("coordinator")
 def impact_csv() -> Page:
-    rep, _, _, problem = _period()
+    rep, first, last, problem = _period()
     if rep is None:
-        return render_template(
-            "onward/impact.html", rep=None, first="", last="", problem=problem, chart=None
-        ), 400
+        return _impact_page(rep, first, last, problem)
     return Response(
         impact.as_csv(rep),
         mimetype="text/csv",
@@ -376,16 +378,9 @@ def impact_csv() -> Page:
 @bp.route("/impact.pdf")
 @roles("coordinator")
 def impact_pdf() -> Page:
-    rep, _, _, problem = _period()
+    rep, first, last, problem = _period()
     if rep is None:
-        return render_template(
-            "onward/impact.html", rep=None, first="", last="", problem=problem, chart=None
-        ), 400
-    rows = list(impact.chart_rows(rep))
-    chart = (
-        for_print(bar_chart("Hours", [r[0] for r in rows], [r[1] for r in rows], second=[r[2] for r in rows]))
-        if rows
-        else None
-    )
-    html = render_template("onward/impact_pdf.html", rep=rep, chart=chart)
+        return _impact_page(rep, first, last, problem)
+    chart = _hours_chart(rep, "Hours")
+    html = render_template("onward/impact_pdf.html", rep=rep, chart=for_print(chart) if chart else None)
     return pdf_response(html_to_pdf(html), f"impact-{rep.period.first}-{rep.period.last}.pdf")

@@ -6,8 +6,6 @@ from __future__ import annotations
 from coop.pay.expenses import (  # noqa: F401
     MAX_RECEIPT_BYTES,
     RECEIPT_TYPES,
-    _decide_expense,
-    _decodes,
     claim_expense,
     decide_expense,
     expenses_for,
@@ -22,8 +20,6 @@ from coop.pay.mine import (  # noqa: F401
     my_pay,
 )
 from coop.pay.runs import (  # noqa: F401
-    _fill,
-    _locked_run,
     add_adjustment,
     build_pay_run,
     default_period,

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.auth import service as auth
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, write_transaction
@@ -24,7 +25,6 @@ from coop.rota.places import (
     _close_swaps,
     _release_slot,
     _take_slot,
-    _tell_coordinators,
     lock_member,
     lock_shift,
     take_place,
@@ -104,7 +104,7 @@ def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime 
         _release_slot(session, shift.id)
         late = drop_is_late(session, shift, now)
         if late:
-            _tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+            auth.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
     return DropResult(late=late)
 
 
@@ -200,7 +200,7 @@ def answer(
         if not yes:
             assignment.status, assignment.ended_at = AssignmentStatus.DROPPED, now
             _release_slot(session, shift.id)
-            _tell_coordinators(session, "asked_declined", member=member, shift=shift, fmt=format_dt)
+            auth.tell_coordinators(session, "asked_declined", member=member, shift=shift, fmt=format_dt)
             return
         problems = shift_problems(session, member, shift, now=now, exclude_assignment=assignment.id)
         if problems:

@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
-from coop.auth import service as auth
-from coop.auth.models import Role
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock
@@ -129,15 +127,6 @@ def _close_swaps(session: Session, assignment_id: int, now: datetime) -> None:
         )
         .values(status=SwapStatus.WITHDRAWN, closed_at=now)
     )
-
-
-def coordinator_emails(session: Session) -> list[str]:
-    return [u.email for u in auth.users_with_role(session, Role.COORDINATOR) if u.active]
-
-
-def _tell_coordinators(session: Session, template: str, **context: Any) -> None:
-    for to in coordinator_emails(session):
-        mail.queue(session, to, template, **context)
 
 
 def release_cancelled_shift(session: Session, shift: Shift) -> None:

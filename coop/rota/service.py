@@ -24,7 +24,6 @@ from coop.rota.boards import (  # noqa: F401
     OpenShiftCard,
     RotaDay,
     ShiftFilter,
-    _day_edges,
     candidates_for,
     my_open_swap_offers,
     my_shifts,
@@ -49,8 +48,6 @@ from coop.rota.claims import (  # noqa: F401
     still_asked,
 )
 from coop.rota.eligibility import (  # noqa: F401
-    _verb,
-    _window,
     free_members,
     member_facts,
     problem_sentence,
@@ -69,12 +66,7 @@ from coop.rota.notices import (  # noqa: F401
 from coop.rota.places import (  # noqa: F401
     JUST_TAKEN,
     DoesNotFit,
-    _close_swaps,
-    _release_slot,
-    _take_slot,
-    _tell_coordinators,
     ask_about_change,
-    coordinator_emails,
     holders_of,
     lock_holders,
     lock_member,
@@ -85,8 +77,6 @@ from coop.rota.places import (  # noqa: F401
     take_place,
 )
 from coop.rota.swaps import (  # noqa: F401
-    _exchange,
-    _terms,
     accept_swap,
     answer_exchange,
     exchange_candidates,

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
@@ -19,7 +20,7 @@ from coop.rota.models import (
     SwapOffer,
     SwapStatus,
 )
-from coop.rota.places import _release_slot, _tell_coordinators, lock_member, lock_shift, take_place
+from coop.rota.places import _release_slot, lock_member, lock_shift, take_place
 from coop.timeutil import format_dt, utcnow
 
 
@@ -116,7 +117,7 @@ def accept_swap(
             taker=taker.first_name,
             fmt=format_dt,
         )
-        _tell_coordinators(
+        auth.tell_coordinators(
             session,
             "swap_done",
             shift=shift,
@@ -319,7 +320,7 @@ def _exchange(
         fmt=format_dt,
     )
     for given, giver, taker in ((a.shift, a.member, b.member), (b.shift, b.member, a.member)):
-        _tell_coordinators(
+        auth.tell_coordinators(
             session,
             "swap_done",
             shift=given,
