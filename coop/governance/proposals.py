@@ -311,8 +311,10 @@ def record_decision(
 
 
 def set_proposal_emails(session: Session, member: Member, wanted: bool) -> None:
-
+    """The member's choice; the member is locked first, so two saves at once make one row."""
+    member_id = member.id
     with write_transaction(session):
+        member = lock(session, Member, member_id)  # type: ignore[assignment]
         prefs = preferences(session, member)
         prefs.proposal_emails = wanted
         session.add(prefs)

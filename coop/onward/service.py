@@ -299,9 +299,11 @@ def approved_reference(session: Session, member: Member) -> ReferenceStatement |
 
 
 def decide_reference(session: Session, member: Member, reference_id: int, *, approve: bool) -> None:
-    """The member approves a reference (it can then go on their records) or declines it."""
+    """The member approves a reference (it can then go on their records) or declines it. The member
+    is locked first, so two approvals at once leave exactly one approved."""
     member_id = member.id
     with write_transaction(session):
+        lock(session, Member, member_id)
         ref = lock(session, ReferenceStatement, reference_id)
         if ref is None or ref.member_id != member_id:
             raise NotFound("No such reference.")

@@ -157,3 +157,21 @@ def test_discussion_through_the_pages(make_web, session):
     assert re.search(r'<input checked[^>]*value="no"', page), page[page.index("Emails about") :][:600]
     session.expire_all()
     assert not governance.wants_proposal_emails(session, bm)
+
+
+def _choose(session, member_id, wanted):
+    from coop.members.models import Member
+
+    governance.set_proposal_emails(session, session.get(Member, member_id), wanted)
+
+
+def test_saving_the_email_choice_twice_at_once_makes_one_row(db_url, session):
+    from coop.rota.models import RotaPreferences
+    from tests.parallel import run_parallel
+
+    member = factories.member(session)
+    results = run_parallel(db_url, _choose, [(member.id, False)] * 4)
+    assert [status for status, _ in results] == ["ok"] * 4, results
+    session.rollback()
+    rows = session.scalars(select(RotaPreferences).where(RotaPreferences.member_id == member.id)).all()
+    assert len(rows) == 1 and rows[0].proposal_emails is False

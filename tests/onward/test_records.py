@@ -150,3 +150,28 @@ def test_the_member_pages_build_download_and_withdraw(session, make_web):
     assert other.post(f"/my/records/{rec.id}/withdraw", {}).status_code == 404
     assert web.post(f"/my/records/{rec.id}/withdraw", {}).status_code == 302
     assert "withdrawn" in make_web().get(f"/verify/{rec.code}").get_data(as_text=True)
+
+
+def _approve(session, member_id, reference_id):
+    from coop.members.models import Member
+
+    records.decide_reference(session, session.get(Member, member_id), reference_id, approve=True)
+
+
+def test_two_references_approved_at_once_leave_one_approved(db_url, session):
+    from coop.onward.models import ReferenceStatement
+    from tests.parallel import run_parallel
+
+    member = factories.member(session)
+    coordinator = factories.coordinator(session)
+    refs = [
+        records.propose_reference(session, member.id, f"Reference {i}", actor_id=coordinator.id)
+        for i in range(3)
+    ]
+    results = run_parallel(db_url, _approve, [(member.id, r.id) for r in refs])
+    assert [status for status, _ in results] == ["ok"] * 3, results
+    session.rollback()
+    statuses = session.scalars(
+        select(ReferenceStatement.status).where(ReferenceStatement.member_id == member.id)
+    )
+    assert sorted(statuses) == ["approved", "declined", "declined"]
