@@ -32,6 +32,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy tests/factories.py
 	$(BIN)/bandit -q -r coop -lll
 	$(BIN)/lint-imports
 

@@ -335,11 +335,11 @@ def coop(app, demo, make_web):
     # pay: approve what is waiting, build a run, so Chris has a statement
     waiting = s.scalars(select(TimesheetEntry.id).where(TimesheetEntry.status == "submitted")).all()
     coordinator_user = find_user(s, "coordinator@demo.coop.works")
-    timesheets.approve(s, waiting, by_user_id=coordinator_user.id)
+    timesheets.approve(s, waiting, actor_id=coordinator_user.id)
     run = pay.build_pay_run(
-        s, today - timedelta(days=30), today - timedelta(days=1), by_user_id=coordinator_user.id, today=today
+        s, today - timedelta(days=30), today - timedelta(days=1), actor_id=coordinator_user.id, today=today
     )
-    pay.finalise(s, run.id, by_user_id=coordinator_user.id)
+    pay.finalise(s, run.id, actor_id=coordinator_user.id)
     statement = s.scalars(select(PayStatement).where(PayStatement.member_id == chris.id)).one()
     png = factories.png_bytes()
     expense = pay.claim_expense(

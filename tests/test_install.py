@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser.conftest import free_port
+from tests.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "blue-kettle-morning-42"
@@ -104,7 +104,7 @@ def test_the_wheel_installs_and_serves_from_anywhere(installed: Path, databases:
         "with app.app_context():\n"
         "    waiting = select(TimesheetEntry.id).where(TimesheetEntry.status == 'submitted')\n"
         "    ids = db.session.scalars(waiting)\n"
-        "    print(ts.approve(db.session, list(ids), by_user_id=1))\n"
+        "    print(ts.approve(db.session, list(ids), actor_id=1))\n"
     )
     approved = subprocess.run(
         [str(installed / "bin" / "python"), "-c", script],

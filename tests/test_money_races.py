@@ -26,9 +26,17 @@ from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import today_london, utcnow
 from tests import factories
-from tests.invoicing.test_invoicing import approved_work, period, simple_html, simple_render
+from tests.factories import (
+    approved_work,
+    fresh,
+    hours,
+    issue_draft,
+    period,
+    simple_html,
+    simple_render,
+    worked_shift,
+)
 from tests.parallel import run_parallel
-from tests.pay.test_timesheets_and_pay import hours, worked_shift
 
 
 def outcomes(results: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -37,12 +45,6 @@ def outcomes(results: list[tuple[str, str]]) -> dict[str, list[str]]:
         out[status].append(message)
     assert out["error"] == [], out["error"]
     return out
-
-
-def fresh(session) -> None:
-    """Forget what this session read: the other processes have changed it."""
-    session.rollback()
-    session.expire_all()
 
 
 def books_are_whole(session, invoice_dir: Path) -> None:
@@ -156,15 +158,7 @@ def test_issue_racing_an_edit_freezes_what_was_issued(db_url, session, tmp_path,
 
 def test_eight_full_credit_notes_at_once_credit_it_once(db_url, session, tmp_path):
     draft = _draft(session)
-    invoicing.issue(
-        session,
-        draft.id,
-        today=today_london(),
-        render_html=simple_html,
-        invoice_dir=tmp_path,
-        base_url="http://coop.test",
-        actor_id=1,
-    )
+    issue_draft(session, draft.id, tmp_path, actor_id=1)
     results = outcomes(run_parallel(db_url, _invoice_op, [("credit", draft.id, str(tmp_path))] * 8))
     assert len(results["ok"]) == 1
     assert all("already been credited in full" in m for m in results["refused"]), results["refused"]
@@ -193,15 +187,7 @@ def test_four_invoice_runs_at_once_bill_work_once(db_url, session, tmp_path):
 
 def test_payment_reversed_twice_at_once_is_reversed_once(db_url, session, tmp_path):
     draft = _draft(session)
-    invoicing.issue(
-        session,
-        draft.id,
-        today=today_london(),
-        render_html=simple_html,
-        invoice_dir=tmp_path,
-        base_url="http://coop.test",
-        actor_id=1,
-    )
+    issue_draft(session, draft.id, tmp_path, actor_id=1)
     _invoice_op(session, "pay", draft.id, str(tmp_path))
     results = outcomes(
         run_parallel(
@@ -224,8 +210,8 @@ def test_payment_reversed_twice_at_once_is_reversed_once(db_url, session, tmp_pa
 
 def _approved(session, days_ago=3):
     a, shift, _m = worked_shift(session, days_ago=days_ago)
-    e = timesheets.submit(session, a.id, hours(shift), by_user_id=1)
-    timesheets.approve(session, [e.id], by_user_id=1)
+    e = timesheets.submit(session, a.id, hours(shift), actor_id=1)
+    timesheets.approve(session, [e.id], actor_id=1)
     return e
 
 
@@ -233,12 +219,12 @@ def _pay_op(session, op, run_id, seen=None):
     today = today_london()
     if op == "build":
         pay.build_pay_run(
-            session, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
+            session, today - timedelta(days=10), today - timedelta(days=1), actor_id=1, today=today
         )
     elif op == "finalise":
-        pay.finalise(session, run_id, by_user_id=1, seen=seen)
+        pay.finalise(session, run_id, actor_id=1, seen=seen)
     elif op == "delete":
-        pay.delete_draft(session, run_id, by_user_id=1)
+        pay.delete_draft(session, run_id, actor_id=1)
     else:  # pragma: no cover
         raise AssertionError(op)
 
@@ -246,7 +232,7 @@ def _pay_op(session, op, run_id, seen=None):
 def _build(session):
     today = today_london()
     return pay.build_pay_run(
-        session, today - timedelta(days=10), today - timedelta(days=1), by_user_id=1, today=today
+        session, today - timedelta(days=10), today - timedelta(days=1), actor_id=1, today=today
     )
 
 
@@ -308,16 +294,16 @@ def test_finalise_racing_delete(db_url, session, tmp_path):
 
 def _timesheet_op(session, op, assignment_id, entry_id, extra_minutes):
     if op == "approve":
-        timesheets.approve(session, [entry_id], by_user_id=1)
+        timesheets.approve(session, [entry_id], actor_id=1)
     else:
         a = session.get(Assignment, assignment_id)
-        timesheets.submit(session, assignment_id, hours(a.shift, end_delta=extra_minutes), by_user_id=1)
+        timesheets.submit(session, assignment_id, hours(a.shift, end_delta=extra_minutes), actor_id=1)
 
 
 def test_correction_racing_approval_pays_the_hours_approved(db_url, session, tmp_path):
     for _ in range(3):
         a, shift, _m = worked_shift(session, hours=3)
-        e = timesheets.submit(session, a.id, hours(shift), by_user_id=1)
+        e = timesheets.submit(session, a.id, hours(shift), actor_id=1)
         results = outcomes(
             run_parallel(
                 db_url,
@@ -471,15 +457,7 @@ def test_visit_cancelled_while_members_claim_it(db_url, session):
 
 def test_verify_catches_each_kind_of_corruption(session, tmp_path):
     draft = _draft(session)
-    invoice = invoicing.issue(
-        session,
-        draft.id,
-        today=today_london(),
-        render_html=simple_html,
-        invoice_dir=tmp_path,
-        base_url="http://coop.test",
-        actor_id=1,
-    )
+    invoice = issue_draft(session, draft.id, tmp_path, actor_id=1)
     invoicing.credit_note(
         session,
         invoice,
@@ -492,7 +470,7 @@ def test_verify_catches_each_kind_of_corruption(session, tmp_path):
     )
     _approved(session)
     run = _build(session)
-    pay.finalise(session, run.id, by_user_id=1)
+    pay.finalise(session, run.id, actor_id=1)
     books_are_whole(session, tmp_path)
 
     def problems():

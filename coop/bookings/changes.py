@@ -233,11 +233,11 @@ def note_visit(
         existing = session.scalar(select(VisitNote).where(VisitNote.shift_id == shift_id))
         if existing is None:
             existing = VisitNote(
-                shift_id=shift_id, by_user_id=actor_id, note=note, created_at=now, updated_at=now
+                shift_id=shift_id, written_by_id=actor_id, note=note, created_at=now, updated_at=now
             )
             session.add(existing)
         else:
-            existing.note, existing.by_user_id, existing.updated_at = note, actor_id, now
+            existing.note, existing.written_by_id, existing.updated_at = note, actor_id, now
     return existing
 
 

@@ -309,7 +309,7 @@ class VisitNote(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"), unique=True)
-    by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    written_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -319,7 +319,7 @@ def last_week(
     session.commit()
     first = session.scalars(select(TimesheetEntry).order_by(TimesheetEntry.id)).first()
     if first is not None:
-        timesheets.approve(session, [first.id], by_user_id=coordinator_id)
+        timesheets.approve(session, [first.id], actor_id=coordinator_id)
 
 
 def invoiced_fortnight(
@@ -373,7 +373,7 @@ def invoiced_fortnight(
     )
     session.add(entry)
     session.commit()
-    timesheets.approve(session, [entry.id], by_user_id=coordinator_id)
+    timesheets.approve(session, [entry.id], actor_id=coordinator_id)
     drafts = invoicing.invoice_run(session, day, day, actor_id=coordinator_id)
     for draft in drafts:
         invoice = invoicing.issue(

@@ -117,13 +117,13 @@ def get_expense(session: Session, expense_id: int, *, member_id: int | None = No
     return expense
 
 
-def decide_expense(session: Session, expense: Expense, *, approve: bool, note: str, by_user_id: int) -> None:
+def decide_expense(session: Session, expense: Expense, *, approve: bool, note: str, actor_id: int) -> None:
     expense_id = expense.id
     with write_transaction(session):
-        _decide_expense(session, expense_id, approve=approve, note=note, by_user_id=by_user_id)
+        _decide_expense(session, expense_id, approve=approve, note=note, actor_id=actor_id)
 
 
-def _decide_expense(session: Session, expense_id: int, *, approve: bool, note: str, by_user_id: int) -> None:
+def _decide_expense(session: Session, expense_id: int, *, approve: bool, note: str, actor_id: int) -> None:
     expense = lock(session, Expense, expense_id)
     if expense is None:
         raise DomainError("This expense no longer exists.")
@@ -131,10 +131,10 @@ def _decide_expense(session: Session, expense_id: int, *, approve: bool, note: s
         raise DomainError(f"This expense has already been {expense.status}.")
     expense.status = "approved" if approve else "rejected"
     expense.decision_note = note.strip()[:500]
-    expense.decided_by_id = by_user_id
+    expense.decided_by_id = actor_id
     record(
         session,
-        by_user_id,
+        actor_id,
         f"expense.{expense.status}",
         ("expense", expense.id),
         {},

@@ -41,7 +41,7 @@ def add_adjustment(
     amount_pence: int,
     reason: str,
     *,
-    by_user_id: int,
+    actor_id: int,
     pay_on: date | None = None,
     today: date | None = None,
 ) -> PayAdjustment:
@@ -68,7 +68,7 @@ def add_adjustment(
             member_id=member.id,
             amount_pence=amount_pence,
             reason=reason.strip()[:500],
-            created_by_id=by_user_id,
+            created_by_id=actor_id,
             pay_on=pay_on,
         )
         session.add(adj)
@@ -80,7 +80,7 @@ def add_adjustment(
             )
         record(
             session,
-            by_user_id,
+            actor_id,
             "pay.adjustment",
             ("member", member.id),
             {},
@@ -100,7 +100,7 @@ def default_period(schedule: PaySchedule, today: date) -> tuple[date, date]:
 
 
 def build_pay_run(
-    session: Session, period_start: date, period_end: date, *, by_user_id: int, today: date
+    session: Session, period_start: date, period_end: date, *, actor_id: int, today: date
 ) -> PayRun:
     """Make (or remake) the draft pay run for a period from everything approved and unpaid."""
     if period_end < period_start:
@@ -269,7 +269,7 @@ def finalise(
     session: Session,
     run_id: int,
     *,
-    by_user_id: int,
+    actor_id: int,
     seen: str | None = None,
     now: datetime | None = None,
 ) -> None:
@@ -287,11 +287,11 @@ def finalise(
             )
         run.status = "finalised"
         run.finalised_at = now or utcnow()
-        run.finalised_by_id = by_user_id
+        run.finalised_by_id = actor_id
         run.frozen_sha256 = frozen
         record(
             session,
-            by_user_id,
+            actor_id,
             "payrun.finalise",
             ("pay_run", run.id),
             {},
@@ -303,13 +303,13 @@ def finalise(
         )
 
 
-def delete_draft(session: Session, run_id: int, *, by_user_id: int | None = None) -> None:
+def delete_draft(session: Session, run_id: int, *, actor_id: int | None = None) -> None:
     """Delete a draft run: its work is unpaid again, for the next run."""
     with write_transaction(session):
         run = _locked_run(session, run_id, "deleted")
         record(
             session,
-            by_user_id,
+            actor_id,
             "payrun.delete_draft",
             ("pay_run", run.id),
             {},

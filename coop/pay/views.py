@@ -160,7 +160,7 @@ def build() -> Page:
                 db.session,
                 form.period_start.data,
                 form.period_end.data,
-                by_user_id=current_user.id,
+                actor_id=current_user.id,
                 today=today_london(),
             )
         except DomainError as e:
@@ -190,7 +190,7 @@ def finalise(run_id: int) -> Page:
     if ActionForm().validate_on_submit():
         try:
             service.finalise(
-                db.session, run_id, by_user_id=current_user.id, seen=request.form.get("seen") or None
+                db.session, run_id, actor_id=current_user.id, seen=request.form.get("seen") or None
             )
         except DomainError as e:
             db.session.rollback()
@@ -212,7 +212,7 @@ def _back_to_run(run_id: int) -> Page:
 def delete(run_id: int) -> Page:
     if ActionForm().validate_on_submit():
         try:
-            service.delete_draft(db.session, run_id, by_user_id=current_user.id)
+            service.delete_draft(db.session, run_id, actor_id=current_user.id)
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
@@ -261,7 +261,7 @@ def adjustment() -> Page:
                 members.get_member(db.session, form.member_id.data or 0),
                 amount,
                 form.reason.data or "",
-                by_user_id=current_user.id,
+                actor_id=current_user.id,
                 pay_on=date.fromisoformat(form.pay_on.data) if form.pay_on.data else None,
             )
         except DomainError as e:
@@ -286,7 +286,7 @@ def decide(expense_id: int) -> Page:
                 expense,
                 approve=form.decision.data == "approve",
                 note=form.note.data or "",
-                by_user_id=current_user.id,
+                actor_id=current_user.id,
             )
         except DomainError as e:
             db.session.rollback()

@@ -106,7 +106,7 @@ def submit(
     assignment_id: int,
     hours: Hours,
     *,
-    by_user_id: int,
+    actor_id: int,
     member_id: int | None = None,
     over_limit_confirmed: bool = False,
     now: datetime | None = None,
@@ -149,7 +149,7 @@ def submit(
         entry.member_note = hours.note.strip()[:1000]
         entry.status = TimesheetStatus.SUBMITTED
         entry.flagged = flagged
-        entry.submitted_by_id = by_user_id
+        entry.submitted_by_id = actor_id
         entry.submitted_at = now
         breaks = _breaks_limit_once_approved(session, entry)
         if breaks is not None and not over_limit_confirmed:
@@ -188,7 +188,7 @@ def _price(session: Session, entry: TimesheetEntry) -> None:
     entry.pay_rate_pence, entry.pay_pence, entry.holiday_pence = pay_for_entry(session, entry)
 
 
-def query(session: Session, entry_id: int, comment: str, *, by_user_id: int) -> None:
+def query(session: Session, entry_id: int, comment: str, *, actor_id: int) -> None:
     if not comment.strip():
         raise DomainError("Say what needs checking.", field="comment")
     with write_transaction(session):
@@ -239,9 +239,7 @@ def pay_for_entry(session: Session, entry: TimesheetEntry) -> tuple[int, int, in
     return breakdown.rate_pence, breakdown.base_pence, breakdown.holiday_pence
 
 
-def approve(
-    session: Session, entry_ids: Sequence[int], *, by_user_id: int, now: datetime | None = None
-) -> int:
+def approve(session: Session, entry_ids: Sequence[int], *, actor_id: int, now: datetime | None = None) -> int:
     """Approve submitted entries and fix their pay. Returns how many were approved; an entry
     that is already approved (say, by a second click) is left as it was. Hours that take a period
     over the member's limit are approved only if the member said they are right; otherwise they
@@ -266,7 +264,7 @@ def approve(
             # Priced from the locked row: a correction made a moment ago is what gets paid.
             _price(session, entry)
             entry.status = TimesheetStatus.APPROVED
-            entry.approved_by_id = by_user_id
+            entry.approved_by_id = actor_id
             entry.approved_at = now
         broken = guard.broken()
         for entry in entries:

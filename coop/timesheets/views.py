@@ -71,7 +71,7 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
                 db.session,
                 assignment.id,
                 _hours(form),
-                by_user_id=current_user.id,
+                actor_id=current_user.id,
                 member_id=member_id,
                 over_limit_confirmed=member_id is not None and bool(form.over_limit_confirmed.data),
             )
@@ -134,7 +134,7 @@ def approve() -> Page:
     if not ids:
         flash("Tick at least one timesheet to approve.", "error")
     else:
-        count = service.approve(db.session, ids, by_user_id=current_user.id)
+        count = service.approve(db.session, ids, actor_id=current_user.id)
         flash(
             f"Approved {count} timesheet(s)."
             + (
@@ -156,7 +156,7 @@ def query(entry_id: int) -> Page:
     form = QueryForm()
     if form.validate_on_submit():
         try:
-            service.query(db.session, entry_id, form.comment.data or "", by_user_id=current_user.id)
+            service.query(db.session, entry_id, form.comment.data or "", actor_id=current_user.id)
         except DomainError as e:
             db.session.rollback()
             form_error(form, e)

@@ -16,7 +16,7 @@ from coop.rota.service import DoesNotFit
 from coop.timesheets import service as timesheets
 from coop.timeutil import to_london, utcnow
 from tests import factories
-from tests.caps.test_benefit_safety import fresh, held_shift
+from tests.factories import fresh, held_shift
 from tests.parallel import run_parallel
 
 
@@ -191,7 +191,7 @@ def test_a_client_says_how_it_went_and_the_coordinator_sees_it_beside_the_timesh
         session,
         a.id,
         timesheets.Hours(shift.starts_at, shift.ends_at, 0),
-        by_user_id=member.user_id,
+        actor_id=member.user_id,
         member_id=member.id,
     )
     r = web.post(f"/my/visits/{shift.id}/note", {"note": "x" * 1001})

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from coop.app import create_app
 from coop.demo.service import load_demo
 from tests.conftest import app_config
-from tests.server import free_port, serve
+from tests.pg import free_port
+from tests.server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

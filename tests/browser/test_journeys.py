@@ -4,7 +4,6 @@ never step on each other."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import time, timedelta
 
@@ -21,15 +20,10 @@ from coop.rota.autofill import Proposal
 from coop.rota.models import Assignment, Availability, Offer
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
-from coop.timeutil import today_london, utcnow
+from coop.timeutil import today_london
 from tests import factories
 from tests.conftest import PASSWORD
-
-_n = itertools.count(1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{next(_n)}-{utcnow().timestamp():.0f}"
+from tests.factories import unique
 
 
 def test_client_requests_a_recurring_booking(live, ui):
@@ -181,7 +175,7 @@ def test_coordinator_approves_hours_and_runs_invoices(live, ui):
         time((start.hour + 2) % 24, start.minute),
         0,
     )
-    timesheets.submit(s, assignment.id, hours, by_user_id=member.user_id, member_id=member.id)
+    timesheets.submit(s, assignment.id, hours, actor_id=member.user_id, member_id=member.id)
     s.commit()
     email, client_id, client_name = coordinator.email, client.id, client.name
     s.close()

@@ -8,9 +8,8 @@ import re
 
 from coop.timeutil import today_london
 from tests import factories
-from tests.browser.test_journeys import unique
 from tests.conftest import PASSWORD
-from tests.onward.helpers import worked
+from tests.factories import approved_timesheet, unique
 
 
 def test_a_member_shares_a_work_record_a_visitor_checks_it_and_it_is_withdrawn(live, ui, browser):
@@ -19,7 +18,7 @@ def test_a_member_shares_a_work_record_a_visitor_checks_it_and_it_is_withdrawn(l
     cleaning = factories.service(
         s, factories.skill(s, unique("Deep cleaning")), name=unique("Office cleaning")
     )
-    worked(s, member, service=cleaning, hours=3)
+    approved_timesheet(s, member, service_=cleaning, hours=3)
     email, skill_name = member.user.email, cleaning.skill.name
     s.close()
 

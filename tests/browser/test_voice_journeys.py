@@ -18,8 +18,8 @@ from coop.mail.models import OutboxMessage
 from coop.timesheets import service as timesheets
 from coop.timeutil import today_london, utcnow
 from tests import factories
-from tests.browser.test_journeys import unique
 from tests.conftest import PASSWORD
+from tests.factories import unique
 
 
 def test_a_client_cancels_one_visit_and_sees_the_fee_first(live, ui):
@@ -63,9 +63,9 @@ def test_a_billing_contact_without_an_account_opens_the_invoice_from_the_email(l
     worked.filled = 1
     s.commit()
     entry = timesheets.submit(
-        s, a.id, timesheets.Hours(worked.starts_at, worked.ends_at, 0), by_user_id=1, member_id=member.id
+        s, a.id, timesheets.Hours(worked.starts_at, worked.ends_at, 0), actor_id=1, member_id=member.id
     )
-    timesheets.approve(s, [entry.id], by_user_id=1)
+    timesheets.approve(s, [entry.id], actor_id=1)
     day = today_london()
     drafts = [d for d in invoicing.invoice_run(s, day - timedelta(days=10), day) if d.client_id == client.id]
     with live.app.test_request_context():

@@ -17,16 +17,7 @@ from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london, utcnow
 from tests import factories
-
-
-def fresh(session):
-    session.rollback()
-    session.expire_all()
-
-
-def limit(session, member, pence=None, minutes=None, **kw):
-    data = caps.CapData(pence, minutes, kw.pop("period", "weekly"), kw.pop("start_day", 1), **kw)
-    caps.set_cap(session, member, data, actor_id=member.user_id, by_coordinator=False)
+from tests.factories import fresh, held_shift, limit, worked_shift
 
 
 def edit_payload(shift, *, extra_hours=0, **kw):
@@ -41,16 +32,6 @@ def edit_payload(shift, *, extra_hours=0, **kw):
         "scope": "one",
         **kw,
     }
-
-
-def held_shift(session, *, pay=1500, hours=3, cap_pence=5500, email="esa@example.org", **cap):
-    skill = factories.skill(session)
-    svc = factories.service(session, skill, name="Cleaning", pay=pay)
-    shift = factories.shift(session, service_=svc, hours=hours, starts_in=timedelta(days=3, hours=-1))
-    member = factories.member(session, name="Esa Member", email=email, skills=[skill])
-    limit(session, member, cap_pence, **cap)
-    rota.claim(session, member.id, shift.id)
-    return member, shift
 
 
 def test_1_a_coordinator_cannot_extend_a_shift_over_a_members_limit_unseen(web, make_web, session):
@@ -285,10 +266,9 @@ def test_5_involvement_work_can_be_taken_at_a_rate_that_fits_before_claiming(web
 
 
 def test_hours_over_a_limit_need_the_members_yes_and_are_paid(web, make_web, session):
-    from tests.pay.test_timesheets_and_pay import worked_shift
 
     m = factories.member(session, email="m@example.org")
-    a, shift, _ = worked_shift(session, hours=3, member=m, days_ago=1)
+    a, shift, _ = worked_shift(session, hours=3, member_=m, days_ago=1)
     limit(session, m, None, 3 * 60 + 30)  # three and a half hours a week
     factories.coordinator(session, "coord@example.org")
     start, end = to_london(shift.starts_at), to_london(shift.ends_at + timedelta(hours=1))
@@ -312,7 +292,7 @@ def test_hours_over_a_limit_need_the_members_yes_and_are_paid(web, make_web, ses
     fresh(session)
     entry = session.scalars(select(TimesheetEntry)).one()
     assert entry.over_limit_confirmed and entry.status == "submitted"
-    assert timesheets.approve(session, [entry.id], by_user_id=1) == 1
+    assert timesheets.approve(session, [entry.id], actor_id=1) == 1
 
 
 def test_7_benefit_weeks_start_on_the_members_day_and_periods_on_any_day():

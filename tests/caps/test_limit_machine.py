@@ -217,7 +217,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
                 session,
                 a.id,
                 timesheets.Hours(shift.starts_at, end, 0),
-                by_user_id=self.members[m].user_id if by_member else coordinator.id,
+                actor_id=self.members[m].user_id if by_member else coordinator.id,
                 member_id=self.members[m].id if by_member else None,
                 now=max(end, shift.ends_at) + timedelta(hours=1),
             )
@@ -227,7 +227,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
             session.rollback()
             ids = list(session.scalars(select(TimesheetEntry.id).where(TimesheetEntry.status == "submitted")))
             if ids:
-                attempt(timesheets.approve, session, ids, by_user_id=coordinator.id)
+                attempt(timesheets.approve, session, ids, actor_id=coordinator.id)
 
         @rule(m=MEMBER, amount=st.integers(100, 60_000), parts=st.integers(1, 3))
         def surplus_share_taken(self, m, amount, parts):
@@ -265,7 +265,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
                 self.members[m],
                 amount,
                 "Correction",
-                by_user_id=coordinator.id,
+                actor_id=coordinator.id,
                 pay_on=day,
             )
 
@@ -274,7 +274,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
             session.rollback()
             today = today_london()
             start, end = pay.default_period(caps.pay_schedule(session), today)
-            attempt(pay.build_pay_run, session, start, end, by_user_id=coordinator.id, today=today)
+            attempt(pay.build_pay_run, session, start, end, actor_id=coordinator.id, today=today)
 
         @rule(s=SHIFT)
         def coordinator_looks(self, s):

@@ -59,7 +59,7 @@ def _op(session, kind, *args):
         bookings.save_service(session, data, actor_id=1, service=svc)
     elif kind == "correction":
         member = session.get(Member, args[0])
-        pay.add_adjustment(session, member, args[1], "Correction", by_user_id=1)
+        pay.add_adjustment(session, member, args[1], "Correction", actor_id=1)
     elif kind == "share":
         take_share(session, session.get(Member, args[0]), args[1], today=today_london())
     elif kind == "answer":

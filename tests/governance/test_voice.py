@@ -14,7 +14,7 @@ from coop.mail.models import OutboxMessage
 from coop.rota import service as rota
 from coop.timeutil import format_dt, utcnow
 from tests import factories
-from tests.community.test_community import proposal
+from tests.factories import proposal
 
 
 def test_comment_edit_window_and_hiding(session):

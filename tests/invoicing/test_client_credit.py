@@ -14,13 +14,8 @@ from coop.invoicing.models import CreditUse, Invoice
 from coop.mail.models import OutboxMessage
 from coop.timeutil import today_london
 from tests import factories
-from tests.invoicing.test_invoicing import approved_work, period, simple_html
+from tests.factories import approved_work, fresh, issue_draft, period
 from tests.parallel import run_parallel
-
-
-def fresh(session):
-    session.rollback()
-    session.expire_all()
 
 
 def two_invoices(session, tmp_path, client):
@@ -30,17 +25,7 @@ def two_invoices(session, tmp_path, client):
     for hours in (3, 2):
         approved_work(session, client, hours=hours)
         [draft] = invoicing.invoice_run(session, *period())
-        out.append(
-            invoicing.issue(
-                session,
-                draft.id,
-                today=long_ago,
-                render_html=simple_html,
-                invoice_dir=tmp_path,
-                base_url="http://coop.test",
-                actor_id=1,
-            )
-        )
+        out.append(issue_draft(session, draft.id, tmp_path, today=long_ago, actor_id=1))
     return out
 
 

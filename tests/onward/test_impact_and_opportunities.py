@@ -3,7 +3,6 @@ opportunities and get help; leaving reasons are theirs to give."""
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -17,7 +16,7 @@ from coop.onward import impact, opportunities
 from coop.onward.models import OpportunityInterest
 from coop.timeutil import today_london
 from tests import factories
-from tests.onward.helpers import worked
+from tests.factories import approved_timesheet, period
 
 
 @given(
@@ -30,18 +29,13 @@ def test_a_figure_about_fewer_than_5_people_is_never_shown(value, people, unit):
     assert (f.text() == "fewer than 5") == (people < 5)
 
 
-def period():
-    today = today_london()
-    return today - timedelta(days=30), today
-
-
 @pytest.mark.parametrize("n", [0, 4, 5])
 def test_the_report_hides_small_groups_and_shows_the_rest(session, make_web, n):
     people = [factories.member(session, name=f"Person {i}") for i in range(n)]
     for p in people:
-        worked(session, p, hours=2)
+        approved_timesheet(session, p, hours=2)
     inv = factories.service(session, name="Panel", involvement=True)
-    worked(session, people[0] if people else factories.member(session), service=inv, hours=1)
+    approved_timesheet(session, people[0] if people else factories.member(session), service_=inv, hours=1)
     rep = impact.report(session, *period())
     by_key = {now.key: now for now, _ in rep.figures}
     assert by_key["work_hours"].people == n

@@ -14,7 +14,7 @@ from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import today_london, utcnow
 from tests import factories
-from tests.onward.helpers import worked
+from tests.factories import approved_timesheet
 
 
 def member_with_history(session, email="sam@example.org"):
@@ -25,9 +25,9 @@ def member_with_history(session, email="sam@example.org"):
     panel = factories.service(
         session, factories.skill(session, "Interview panels"), name="Recruitment panel", involvement=True
     )
-    worked(session, member, service=cleaning, client=shop, hours=3)
-    worked(session, member, service=cleaning, client=shop, hours=2, days_ago=12)
-    worked(session, member, service=panel, client=trust, hours=2, days_ago=14)
+    approved_timesheet(session, member, service_=cleaning, client_=shop, hours=3)
+    approved_timesheet(session, member, service_=cleaning, client_=shop, hours=2, days_ago=12)
+    approved_timesheet(session, member, service_=panel, client_=trust, hours=2, days_ago=14)
     return member
 
 

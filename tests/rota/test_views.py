@@ -7,11 +7,7 @@ from sqlalchemy import select
 
 from coop.rota.models import Assignment, Availability
 from tests import factories
-
-
-def fresh(session):
-    session.rollback()
-    session.expire_all()
+from tests.factories import fresh
 
 
 def test_member_sees_eligible_open_shifts_with_pay_and_claims_one(web, session):

@@ -1,0 +1,54 @@
+"""The public directory of services and opportunities, as a page and a PDF."""
+
+import subprocess
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from coop.errors import DomainError
+from coop.governance.models import Proposal
+from coop.timeutil import today_london
+from tests import factories
+
+
+def test_directory_public_page_and_pdf(web, session):
+    from coop.directory import service as directory
+
+    factories.service(session, name="Office cleaning")
+    today = today_london()
+    directory.save_entry(
+        session,
+        directory.EntryData(
+            "job_club",
+            "Thursday Job Club",
+            "CV help",
+            "Drop in",
+            "Thu 10-12",
+            "Step-free",
+            today + timedelta(days=30),
+        ),
+        today=today,
+    )
+    stale = directory.save_entry(
+        session,
+        directory.EntryData("advice", "Welfare Rights", "Benefits advice", "0800 000", "", "", today),
+        today=today,
+    )
+    stale.review_date = today - timedelta(days=1)
+    session.commit()
+    page = web.get("/directory").get_data(as_text=True)
+    assert "Office cleaning" in page and "Thursday Job Club" in page and "being checked" in page
+    assert 'href="/directory"' in web.get("/").get_data(as_text=True)
+    pdf = web.get("/directory.pdf")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Thursday Job Club" in text and "Office cleaning" in text and "Job clubs" in text
+    with pytest.raises(DomainError, match="today or later"):
+        directory.save_entry(
+            session,
+            directory.EntryData("advice", "X", "", "y", "", "", today - timedelta(days=2)),
+            today=today,
+        )
+    assert session.scalars(select(Proposal)).all() == []
