@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
+from coop.db import serialize, write_transaction
 from coop.errors import DomainError
 from coop.settings.models import Setting
 from coop.timeutil import today_london
@@ -338,6 +339,18 @@ def validate(key: str, value: Any) -> Any:
     if spec.choices and value not in spec.choices:
         raise DomainError(f"{spec.label}: choose one of {', '.join(spec.choices)}.", field="value")
     return value
+
+
+def change(
+    session: Session, key: str, value: Any, *, effective_from: date | None, actor_id: int | None, note: str
+) -> Setting:
+    """A coordinator's change from the settings page, in its own transaction. Changes are taken one
+    at a time: two saves of one setting for one date at once both succeed (the later wins, both
+    audited) instead of both inserting the row, and the pay floor is checked against the statutory
+    minimum as it stands, not as it stood before another change landed."""
+    with write_transaction(session):
+        serialize(session, "settings")
+        return set_value(session, key, value, effective_from=effective_from, actor_id=actor_id, note=note)
 
 
 def set_value(

@@ -55,7 +55,7 @@ def edit(key: str) -> str | Response:
     if form.validate_on_submit():
         try:
             value = parse_value(spec, form.value.data or "")
-            service.set_value(
+            service.change(
                 db.session,
                 key,
                 value,
@@ -63,9 +63,7 @@ def edit(key: str) -> str | Response:
                 actor_id=current_user.id,
                 note=form.note.data or "",
             )
-            db.session.commit()
         except DomainError as e:
-            db.session.rollback()
             form_error(form, e)
         else:
             flash(f"{spec.label} saved.", "success")

@@ -1,0 +1,49 @@
+"""Settings: saves that arrive at once, and the settings page."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coop.audit.models import AuditEntry
+from coop.errors import DomainError
+from coop.settings import service as settings
+from coop.settings.models import Setting
+from coop.timeutil import today_london
+from tests import factories
+from tests.parallel import run_parallel
+
+
+def _save(session, key, value, on):
+    settings.change(session, key, value, effective_from=on, actor_id=None, note="at once")
+
+
+def test_two_saves_of_one_setting_at_once_both_land_and_are_audited(db_url, session):
+    on = today_london() + timedelta(days=7)
+    results = run_parallel(db_url, _save, [("coop_name", f"Co-op {i}", on) for i in range(4)])
+    assert [r for r in results if r[0] != "ok"] == []
+    session.rollback()
+    rows = session.scalars(
+        select(Setting).where(Setting.key == "coop_name", Setting.effective_from == on)
+    ).all()
+    assert len(rows) == 1 and rows[0].value.strip('"') in {f"Co-op {i}" for i in range(4)}
+    audited = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "setting.change")
+    )
+    assert audited == 4
+
+
+def test_the_settings_page_saves_and_refuses_a_floor_below_the_law(web, session):
+    factories.user(session, "admin@example.org", ("admin",))
+    web.login("admin@example.org")
+    statutory = settings.get(session, "statutory_minimum_pence")
+    r = web.post("/settings/pay_floor_pence", {"value": f"{(statutory - 1) / 100:.2f}", "note": ""})
+    assert r.status_code == 200 and "cannot be below the statutory" in r.get_data(as_text=True)
+    r = web.post("/settings/coop_name", {"value": "Anytown Works", "note": "new name"})
+    assert r.status_code == 302
+    session.rollback()
+    assert settings.get(session, "coop_name") == "Anytown Works"
+    with pytest.raises(DomainError):
+        settings.change(
+            session, "pay_floor_pence", statutory - 1, effective_from=None, actor_id=None, note=""
+        )
