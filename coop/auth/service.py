@@ -17,6 +17,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from coop.audit.service import record
 from coop.auth.models import LoginAttempt, Role, User, UserRole, new_session_token
+from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError
 from coop.mail import service as mail
 from coop.timeutil import utcnow
@@ -210,8 +211,10 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 def create_user(session: Session, email: str, roles: list[str]) -> User:
     """A new account with no password yet (the person sets one from their invitation).
-    The caller commits."""
+    Inside the caller's write_transaction: accounts are made one at a time, so two invitations
+    of one address at once give one account and a clear refusal, not a database error."""
     email = normalise_email(email)
+    serialize(session, "accounts")
     if find_user(session, email) is not None:
         raise DomainError("There is already an account with that email address.", field="email")
     user = User(email=email, password_hash=None)
@@ -226,16 +229,27 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
     unknown = roles - {r.value for r in Role}
     if unknown:
         raise DomainError("Unknown role.")
-    before = sorted(user.role_names)
-    if Role.ADMIN in user.role_names and Role.ADMIN not in roles:
-        admins = session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
-        if (admins or 0) <= 1:
-            raise DomainError("The co-op needs at least one admin.")
-    user.roles = [r for r in user.roles if r.role in roles] + [
-        UserRole(role=r) for r in sorted(roles - user.role_names)
-    ]
-    record(session, actor_id, "roles.change", ("user", user.id), {"roles": before}, {"roles": sorted(roles)})
-    session.commit()
+    user_id = user.id
+    with write_transaction(session):
+        # Role changes one at a time: two admins removing each other at once would both have
+        # counted two admins and left none.
+        serialize(session, "roles")
+        locked = lock(session, User, user_id)
+        if locked is None:
+            raise DomainError("That account no longer exists.")
+        before = sorted(locked.role_names)
+        if Role.ADMIN in locked.role_names and Role.ADMIN not in roles:
+            admins = session.scalar(
+                select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)
+            )
+            if (admins or 0) <= 1:
+                raise DomainError("The co-op needs at least one admin.")
+        locked.roles = [r for r in locked.roles if r.role in roles] + [
+            UserRole(role=r) for r in sorted(roles - locked.role_names)
+        ]
+        record(
+            session, actor_id, "roles.change", ("user", user_id), {"roles": before}, {"roles": sorted(roles)}
+        )
 
 
 def users_with_role(session: Session, role: str) -> list[User]:

@@ -17,7 +17,7 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.caps import service as caps
-from coop.db import lock, same_name, write_transaction
+from coop.db import lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.money import format_pence
 from coop.rota import places
@@ -96,6 +96,7 @@ def save_service(
             service = lock(session, Service, service_id)
             if service is None:
                 raise NotFound("No such service.")
+        serialize(session, "service names")  # two new services of one name at once: one is refused
         clash = session.scalar(select(Service).where(same_name(Service.name, name)).limit(1))
         if clash is not None and clash is not service:
             raise DomainError("There is already a service with that name.", field="name")

@@ -16,7 +16,7 @@ from coop.bookings.models import (
     ClientContact,
     new_feed_token,
 )
-from coop.db import same_name
+from coop.db import lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 
@@ -54,28 +54,31 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise DomainError("Enter the organisation's name (up to 120 characters).", field="name")
-    clash = session.scalar(select(Client).where(same_name(Client.name, name)).limit(1))
-    if clash is not None and clash is not client:
-        raise DomainError("There is already a client with that name.", field="name")
     if not 0 <= data.payment_terms_days <= 120:
         raise DomainError("Payment terms must be between 0 and 120 days.", field="payment_terms_days")
     if data.invoice_grouping not in {"shift", "service"}:
         raise DomainError("Choose how invoices are grouped.", field="invoice_grouping")
-    if client is None:
-        client = Client()
-        session.add(client)
-    client.name = name
-    client.address = data.address.strip()[:1000]
-    client.billing_email = auth.normalise_email(data.billing_email)
-    client.payment_terms_days = data.payment_terms_days
-    client.invoice_grouping = data.invoice_grouping
-    client.confirms_work = data.confirms_work
-    client.wants_einvoice = data.wants_einvoice
     if data.sector not in SECTORS:
         raise DomainError("Choose the kind of organisation.", field="sector")
-    client.sector = data.sector
-    session.commit()
-    return client
+    client_id = client.id if client is not None else None
+    with write_transaction(session):
+        serialize(session, "client names")  # two new clients of one name at once: one is refused
+        clash = session.scalar(select(Client).where(same_name(Client.name, name)).limit(1))
+        if clash is not None and clash.id != client_id:
+            raise DomainError("There is already a client with that name.", field="name")
+        saved = Client() if client_id is None else lock(session, Client, client_id)
+        if saved is None:
+            raise NotFound("No such client.")
+        session.add(saved)
+        saved.name = name
+        saved.address = data.address.strip()[:1000]
+        saved.billing_email = auth.normalise_email(data.billing_email)
+        saved.payment_terms_days = data.payment_terms_days
+        saved.invoice_grouping = data.invoice_grouping
+        saved.confirms_work = data.confirms_work
+        saved.wants_einvoice = data.wants_einvoice
+        saved.sector = data.sector
+    return saved
 
 
 def invite_contact(
@@ -91,20 +94,20 @@ def invite_contact(
     name = " ".join(name.split())
     if not name:
         raise DomainError("Enter the contact's name.", field="name")
-    user = auth.create_user(session, email, [Role.CLIENT])
-    contact = ClientContact(client=client, user=user, name=name[:80])
-    session.add(contact)
-    session.flush()
-    mail.queue(
-        session,
-        user.email,
-        "invitation_client",
-        name=contact.name,
-        client=client.name,
-        link=invite_link(user),
-        coop_name=coop_name,
-    )
-    session.commit()
+    with write_transaction(session):
+        user = auth.create_user(session, email, [Role.CLIENT])
+        contact = ClientContact(client=client, user=user, name=name[:80])
+        session.add(contact)
+        session.flush()
+        mail.queue(
+            session,
+            user.email,
+            "invitation_client",
+            name=contact.name,
+            client=client.name,
+            link=invite_link(user),
+            coop_name=coop_name,
+        )
     return contact
 
 

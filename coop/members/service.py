@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coop.auth import service as auth
 from coop.auth.models import Role, User
-from coop.db import same_name
+from coop.db import lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill, member_skill
@@ -86,23 +86,33 @@ def update_profile(
     allowed = {MemberStatus.ACTIVE, MemberStatus.PAUSED} | ({MemberStatus.LEFT} if allow_left else set())
     if status not in allowed:
         raise DomainError("Choose active or paused.", field="status")
-    member.display_name = _clean_name(display_name)
-    member.pronouns = pronouns.strip()[:40]
-    member.phone = phone.strip()[:40]
-    if status == MemberStatus.LEFT and member.status != MemberStatus.LEFT:
-        member.left_on = today_london()
-    elif status != MemberStatus.LEFT:
-        member.left_on = None
-    member.status = status
-    session.commit()
+    name = _clean_name(display_name)
+    with write_transaction(session):
+        _lock(session, member)  # the status is a fact every claim reads under this lock
+        member.display_name = name
+        member.pronouns = pronouns.strip()[:40]
+        member.phone = phone.strip()[:40]
+        if status == MemberStatus.LEFT and member.status != MemberStatus.LEFT:
+            member.left_on = today_london()
+        elif status != MemberStatus.LEFT:
+            member.left_on = None
+        member.status = status
+
+
+def _lock(session: Session, member: Member) -> None:
+    """Inside write_transaction: lock the member's row (and refresh `member` from it), as every
+    claim does before reading the member's skills, status and availability."""
+    if lock(session, Member, member.id) is None:
+        raise NotFound("No such member.")
 
 
 def set_skills(session: Session, member: Member, skill_ids: Sequence[int]) -> None:
-    skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
-    if len(skills) != len(set(skill_ids)):
-        raise DomainError("One of those skills does not exist.", field="skills")
-    member.skills = skills
-    session.commit()
+    with write_transaction(session):
+        _lock(session, member)
+        skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
+        if len(skills) != len(set(skill_ids)):
+            raise DomainError("One of those skills does not exist.", field="skills")
+        member.skills = skills
 
 
 def invite_member(
@@ -116,21 +126,22 @@ def invite_member(
 ) -> Member:
     """Create the account (no password yet) and member profile, and email an invitation link
     with which the person sets their own password."""
-    user = auth.create_user(session, email, [Role.MEMBER])
-    member = Member(user=user, display_name=_clean_name(display_name))
-    if skill_ids:
-        member.skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids))))
-    session.add(member)
-    session.flush()
-    mail.queue(
-        session,
-        user.email,
-        "invitation",
-        name=member.display_name,
-        link=invite_link(user),
-        coop_name=coop_name,
-    )
-    session.commit()
+    name = _clean_name(display_name)
+    with write_transaction(session):
+        user = auth.create_user(session, email, [Role.MEMBER])
+        member = Member(user=user, display_name=name)
+        if skill_ids:
+            member.skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids))))
+        session.add(member)
+        session.flush()
+        mail.queue(
+            session,
+            user.email,
+            "invitation",
+            name=member.display_name,
+            link=invite_link(user),
+            coop_name=coop_name,
+        )
     return member
 
 
@@ -160,16 +171,19 @@ def save_skill(session: Session, name: str, description: str, skill: Skill | Non
     name = " ".join(name.split())
     if not name or len(name) > 80:
         raise DomainError("Enter a skill name of up to 80 characters.", field="name")
-    clash = session.scalar(select(Skill).where(same_name(Skill.name, name)).limit(1))
-    if clash is not None and clash is not skill:
-        raise DomainError("There is already a skill with that name.", field="name")
-    if skill is None:
-        skill = Skill(name=name)
-        session.add(skill)
-    skill.name = name
-    skill.description = description.strip()[:2000]
-    session.commit()
-    return skill
+    skill_id = skill.id if skill is not None else None
+    with write_transaction(session):
+        serialize(session, "skill names")  # two new skills of one name at once: one is refused
+        clash = session.scalar(select(Skill).where(same_name(Skill.name, name)).limit(1))
+        if clash is not None and clash.id != skill_id:
+            raise DomainError("There is already a skill with that name.", field="name")
+        saved = Skill(name=name) if skill_id is None else session.get(Skill, skill_id)
+        if saved is None:
+            raise NotFound("No such skill.")
+        session.add(saved)
+        saved.name = name
+        saved.description = description.strip()[:2000]
+    return saved
 
 
 def get_skill(session: Session, skill_id: int) -> Skill:

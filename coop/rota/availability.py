@@ -10,6 +10,7 @@ from itertools import pairwise
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.rota.models import (
@@ -44,15 +45,23 @@ def save_preferences(
         raise DomainError("Enter between 0 and 60 hours a week.", field="preferred_hours_week")
     if reminder_hour is not None and not 0 <= reminder_hour <= 23:
         raise DomainError("Choose a time for reminders, or none.", field="reminder_hour")
-    prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
-    if prefs is None:
-        prefs = RotaPreferences(member_id=member.id)
-        session.add(prefs)
-    prefs.preferred_hours_week = preferred_hours_week
-    prefs.show_open_when_paused = show_open_when_paused
-    prefs.daily_digest = daily_digest
-    prefs.reminder_hour = reminder_hour
-    session.commit()
+    with write_transaction(session):
+        _lock(session, member)  # two first saves at once would both insert the row
+        prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
+        if prefs is None:
+            prefs = RotaPreferences(member_id=member.id)
+            session.add(prefs)
+        prefs.preferred_hours_week = preferred_hours_week
+        prefs.show_open_when_paused = show_open_when_paused
+        prefs.daily_digest = daily_digest
+        prefs.reminder_hour = reminder_hour
+
+
+def _lock(session: Session, member: Member) -> None:
+    """Inside write_transaction: lock the member's row, as every claim does before it reads when
+    the member can work, so a claim and a change of availability are taken one after the other."""
+    if lock(session, Member, member.id) is None:
+        raise NotFound("No such member.")
 
 
 def weekly_pattern(session: Session, member: Member) -> list[Availability]:
@@ -128,11 +137,12 @@ def set_weekly_pattern(session: Session, member: Member, windows: Sequence[tuple
             raise DomainError("Choose a day of the week.", field="weekday")
         if end <= start:
             raise DomainError("Each time range must end after it starts.", field="windows")
-    session.execute(delete(Availability).where(Availability.member_id == member.id))
-    session.add_all(
-        Availability(member_id=member.id, weekday=d, start_time=s, end_time=e) for d, s, e in windows
-    )
-    session.commit()
+    with write_transaction(session):
+        _lock(session, member)  # two saves at once would otherwise both delete, then both add
+        session.execute(delete(Availability).where(Availability.member_id == member.id))
+        session.add_all(
+            Availability(member_id=member.id, weekday=d, start_time=s, end_time=e) for d, s, e in windows
+        )
 
 
 def time_off(session: Session, member: Member, *, today: date) -> list[TimeOff]:
@@ -154,15 +164,17 @@ def add_time_off(
         raise DomainError("Choose days from today onwards.", field="last_day")
     if (last_day - first_day).days > 366:
         raise DomainError("Choose a period of up to a year.", field="last_day")
-    entry = TimeOff(member_id=member.id, first_day=first_day, last_day=last_day, note=note.strip()[:200])
-    session.add(entry)
-    session.commit()
+    with write_transaction(session):
+        _lock(session, member)
+        entry = TimeOff(member_id=member.id, first_day=first_day, last_day=last_day, note=note.strip()[:200])
+        session.add(entry)
     return entry
 
 
 def remove_time_off(session: Session, member: Member, time_off_id: int) -> None:
-    entry = session.get(TimeOff, time_off_id)
-    if entry is None or entry.member_id != member.id:
-        raise NotFound("No such time off.")
-    session.delete(entry)
-    session.commit()
+    with write_transaction(session):
+        _lock(session, member)
+        entry = session.get(TimeOff, time_off_id)
+        if entry is None or entry.member_id != member.id:
+            raise NotFound("No such time off.")
+        session.delete(entry)
