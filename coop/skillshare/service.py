@@ -182,22 +182,27 @@ def mark_attendance(
     """The teacher says who came. With add_skill, the skill goes on each attendee's profile.
     Returns how many attended."""
     now = now or utcnow()
-    s = get_session(session, session_id)
-    if s.teacher_id != teacher.id:
-        raise NotFound("No such session of yours.")
-    if s.starts_at > now:
-        raise DomainError("You can mark who came once the session has started.")
     attended = set(attended_ids)
-    count = 0
-    for signup in sign_ups(session, session_id):
-        if signup.status != "booked":
-            continue
-        signup.attended = signup.member_id in attended
-        if signup.attended:
-            count += 1
-            if add_skill and s.skill not in signup.member.skills:
-                signup.member.skills.append(s.skill)
-    session.commit()
+    with write_transaction(session):
+        # The attendees first (members before anything else, as in every claim), since their
+        # skills change; then the session, so two saves of the register are taken in turn.
+        booked = select(SignUp.member_id).where(SignUp.session_id == session_id, SignUp.status == "booked")
+        for member_id in sorted(set(session.scalars(booked)) & attended):
+            rota.lock_member(session, member_id)
+        s = lock(session, SkillSession, session_id)
+        if s is None or s.teacher_id != teacher.id:
+            raise NotFound("No such session of yours.")
+        if s.starts_at > now:
+            raise DomainError("You can mark who came once the session has started.")
+        count = 0
+        for signup in sign_ups(session, session_id):
+            if signup.status != "booked":
+                continue
+            signup.attended = signup.member_id in attended
+            if signup.attended:
+                count += 1
+                if add_skill and s.skill not in signup.member.skills:
+                    signup.member.skills.append(s.skill)
     return count
 
 

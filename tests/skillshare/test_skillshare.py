@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coop.mail.models import OutboxMessage
+from coop.members.models import Member
 from coop.rota import service as rota
 from coop.skillshare import service as skillshare
 from coop.timeutil import utcnow
@@ -55,6 +56,34 @@ def test_parallel_sign_ups_never_overbook(db_url, session):
     assert [r for r in results if r[0] != "ok"] == []
     statuses = [su.status for su in skillshare.sign_ups(session, s.id)]
     assert statuses.count("booked") == 3 and statuses.count("waiting") == 5
+
+
+def _register(sess, session_id, teacher_id, attended):
+    teacher = sess.get(Member, teacher_id)
+    skillshare.mark_attendance(sess, teacher, session_id, attended, add_skill=True)
+
+
+def test_the_register_saved_twice_at_once_adds_each_skill_once(db_url, session):
+    garden = factories.skill(session, "Gardening")
+    teacher = factories.member(session, skills=[garden])
+    learners = [factories.member(session) for _ in range(3)]
+    starts = utcnow() + timedelta(days=2)
+    s = skillshare.offer_session(
+        session,
+        teacher,
+        skillshare.SessionData(garden.id, "Pruning", "", "Garden", starts, starts + timedelta(hours=2), 3),
+    )
+    for m in learners:
+        skillshare.sign_up(session, m, s.id)
+    s.starts_at = utcnow() - timedelta(minutes=5)
+    session.commit()
+    came = [m.id for m in learners]
+    results = run_parallel(db_url, _register, [(s.id, teacher.id, came)] * 3)
+    assert [r for r in results if r[0] != "ok"] == []
+    session.rollback()
+    session.expire_all()
+    for m in learners:
+        assert [sk.id for sk in session.get(Member, m.id).skills] == [garden.id]
 
 
 def test_paying_teaching_time_a_teacher_cannot_take_stores_nothing(web, session):
