@@ -27,6 +27,7 @@ from coop.governance.views import bp as governance_bp
 from coop.home.views import bp as home_bp
 from coop.integrity.views import bp as integrity_bp
 from coop.invoicing import client_views as _invoicing_client  # noqa: F401  (routes of the invoicing blueprint)
+from coop.invoicing import money_views as _invoicing_money  # noqa: F401  (routes of the invoicing blueprint)
 from coop.invoicing.link_views import bp as invoice_links_bp
 from coop.invoicing.views import bp as invoicing_bp
 from coop.members.views import bp as members_bp

@@ -29,9 +29,9 @@ from coop.integrity import service as integrity
 from coop.invoicing import service as invoicing
 from coop.invoicing.views import invoice_html
 from coop.mail import service as mail
-from coop.members import erasure
 from coop.migrate import alembic_config, upgrade
 from coop.money import plain_pounds
+from coop.privacy import erasure
 from coop.rota import offers
 from coop.rota import service as rota
 from coop.rota.offers import lapse_offers

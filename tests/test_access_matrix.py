@@ -27,7 +27,7 @@ from coop.bookings.service import client_for_user
 from coop.directory.models import DirectoryEntry
 from coop.governance.models import Proposal, ProposalComment, SurplusShare
 from coop.invoicing.models import CreditNote, Invoice, Payment
-from coop.members import erasure
+from coop.privacy import erasure
 from coop.members.models import Member, Skill
 from coop.onward import opportunities
 from coop.onward import service as records

@@ -48,6 +48,7 @@ from coop.invoicing.reports import (  # noqa: F401
     DebtorRow,
     aged_debtors,
     export_credit_notes,
+    export_csv,
     export_invoices,
     export_payments,
     list_invoices,
@@ -55,7 +56,6 @@ from coop.invoicing.reports import (  # noqa: F401
     overdue_count,
 )
 from coop.invoicing.runs import (  # noqa: F401
-    _Work,
     invoice_run,
     pending_clients,
 )

@@ -7,14 +7,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
-from coop.audit.service import record
 from coop.documents import html_to_pdf
-from coop.errors import DomainError, NotFound
+from coop.errors import DomainError
 from coop.extensions import db
 from coop.invoicing import einvoice, sending, service
 from coop.invoicing.forms import (
@@ -141,14 +140,14 @@ def detail(invoice_id: int) -> Page:
         payment_form=PaymentForm(paid_on=today),
         credit_form=CreditForm(),
         reverse_form=ReverseForm(),
-        use_form=_credit_use_form(invoice),
+        use_form=credit_use_form(invoice),
         action=ActionForm(),
         links=sending.links_for(db.session, invoice.id),
         now=utcnow(),
     )
 
 
-def _credit_use_form(invoice: Invoice) -> CreditUseForm:
+def credit_use_form(invoice: Invoice) -> CreditUseForm:
     """Where a client's overpayment on this invoice can go: their invoices still to pay, or back
     to them."""
     form = CreditUseForm()
@@ -161,66 +160,16 @@ def _credit_use_form(invoice: Invoice) -> CreditUseForm:
     return form
 
 
-@bp.route("/invoices/<int:invoice_id>/remind", methods=["POST"])
-@roles("coordinator")
-def remind(invoice_id: int) -> Page:
-    if ActionForm().validate_on_submit():
-        try:
-            service.remind_now(
-                db.session,
-                invoice_id,
-                actor_id=current_user.id,
-                today=today_london(),
-                invoice_dir=invoice_dir(),
-                base_url=current_app.config["BASE_URL"],
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash("Reminder sent to the client's billing email.", "success")
-    return _back_to_invoice(invoice_id)
-
-
-@bp.route("/invoices/<int:invoice_id>/credit", methods=["POST"])
-@roles("coordinator")
-def use_credit(invoice_id: int) -> Page:
-    invoice = service.get_invoice(db.session, invoice_id)
-    form = _credit_use_form(invoice)
-    if form.validate_on_submit():
-        try:
-            use = service.use_credit(
-                db.session,
-                invoice_id,
-                amount_pence=pounds_field(form.amount.data or "", "amount"),
-                to_invoice_id=form.to_invoice_id.data or None,
-                reference=form.reference.data or "",
-                actor_id=current_user.id,
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash(
-                f"{format_pence(use.amount_pence)} of the client's credit "
-                + (f"applied to {use.to_invoice.number}." if use.to_invoice else "recorded as refunded."),
-                "success",
-            )
-    else:
-        flash("Choose where the credit goes and enter an amount.", "error")
-    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
-
-
 def _edit(invoice_id: int, apply: Callable[[int], None]) -> Page:
     try:
         apply(invoice_id)
     except DomainError as e:
         db.session.rollback()
         flash(e.message, "error")
-    return _back_to_invoice(invoice_id)
+    return back_to_invoice(invoice_id)
 
 
-def _back_to_invoice(invoice_id: int) -> Page:
+def back_to_invoice(invoice_id: int) -> Page:
     """To the invoice, or to the list if it was deleted a moment ago (the message says so)."""
     if db.session.get(Invoice, invoice_id) is None:
         return redirect(url_for("invoicing.index"))
@@ -295,7 +244,7 @@ def delete(invoice_id: int) -> Page:
         except DomainError as e:
             db.session.rollback()
             flash(e.message, "error")
-            return _back_to_invoice(invoice_id)
+            return back_to_invoice(invoice_id)
         flash("Draft deleted. Its work will be picked up by the next invoice run.", "success")
     return redirect(url_for("invoicing.index"))
 
@@ -319,84 +268,7 @@ def issue(invoice_id: int) -> Page:
             flash(e.message, "error")
         else:
             flash(f"Issued as {invoice.number}. The client has been emailed.", "success")
-    return _back_to_invoice(invoice_id)
-
-
-@bp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])
-@roles("coordinator")
-def payment(invoice_id: int) -> Page:
-    invoice = service.get_invoice(db.session, invoice_id)
-    form = PaymentForm()
-    if form.validate_on_submit():
-        assert form.paid_on.data
-        try:
-            amount = pounds_field(form.amount.data or "", "amount")
-            warning = service.record_payment(
-                db.session,
-                invoice,
-                paid_on=form.paid_on.data,
-                amount_pence=amount,
-                method=form.method.data or "",
-                reference=form.reference.data or "",
-                actor_id=current_user.id,
-                today=today_london(),
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash(warning or "Payment recorded.", "warning" if warning else "success")
-    else:
-        flash("Enter the date and the amount.", "error")
-    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
-
-
-@bp.route("/invoices/<int:invoice_id>/payments/<int:payment_id>/reverse", methods=["POST"])
-@roles("coordinator")
-def reverse_payment(invoice_id: int, payment_id: int) -> Page:
-    invoice = service.get_invoice(db.session, invoice_id)
-    form = ReverseForm()
-    if form.validate_on_submit():
-        try:
-            service.reverse_payment(
-                db.session, invoice, payment_id, reason=form.reason.data or "", actor_id=current_user.id
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash("Payment reversed. It no longer counts towards what the client has paid.", "success")
-    else:
-        flash("Say why the payment is being reversed.", "error")
-    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
-
-
-@bp.route("/invoices/<int:invoice_id>/credit-notes", methods=["POST"])
-@roles("coordinator")
-def credit(invoice_id: int) -> Page:
-    invoice = service.get_invoice(db.session, invoice_id)
-    form = CreditForm()
-    if form.validate_on_submit():
-        try:
-            amount = pounds_field(form.amount.data or "", "amount")
-            note_ = service.credit_note(
-                db.session,
-                invoice,
-                gross_pence=amount,
-                reason=form.reason.data or "",
-                today=today_london(),
-                render=render_credit_note,
-                invoice_dir=invoice_dir(),
-                actor_id=current_user.id,
-            )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash(f"Credit note {note_.number} issued.", "success")
-    else:
-        flash("Enter an amount and a reason.", "error")
-    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    return back_to_invoice(invoice_id)
 
 
 @bp.route("/invoices/<int:invoice_id>.pdf")
@@ -435,30 +307,6 @@ def credit_note_pdf(note_id: int) -> Page | tuple[str, int]:
         return pdf_response(service.read_pdf(note_, invoice_dir()), f"{note_.number}.pdf")
     except service.TamperedError as e:
         return tampered_page(e)
-
-
-@bp.route("/invoices/aged-debtors")
-@roles("coordinator")
-def aged_debtors() -> Page:
-    return render_template("invoicing/aged.html", rows=service.aged_debtors(db.session, today_london()))
-
-
-@bp.route("/invoices/export/<kind>.csv")
-@roles("coordinator")
-def export(kind: str) -> Response:
-    makers = {
-        "invoices": lambda: service.export_invoices(db.session, today_london()),
-        "credit-notes": lambda: service.export_credit_notes(db.session),
-        "payments": lambda: service.export_payments(db.session),
-    }
-    if kind not in makers:
-        raise NotFound("No such export.")
-    body = makers[kind]()
-    record(db.session, current_user.id, f"export.{kind}", ("export", kind))
-    db.session.commit()
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={kind}.csv"}
-    )
 
 
 # --- clients ----------------------------------------------------------------------------------------

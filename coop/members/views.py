@@ -14,8 +14,7 @@ from coop.auth import service as auth
 from coop.auth.models import User
 from coop.errors import DomainError, NotFound
 from coop.extensions import db
-from coop.members import erasure, service
-from coop.members.export import member_data
+from coop.members import service
 from coop.members.forms import (
     CoordinatorMemberForm,
     InviteMemberForm,
@@ -24,6 +23,8 @@ from coop.members.forms import (
     RolesForm,
     SkillForm,
 )
+from coop.privacy import erasure
+from coop.privacy.export import member_data
 from coop.settings import service as settings
 from coop.web import ActionForm, current_member, db_id, form_error
 

@@ -339,6 +339,15 @@ def get_statement(session: Session, statement_id: int, *, member_id: int | None 
     return st
 
 
+def export_payroll(session: Session, run_id: int, *, actor_id: int) -> tuple[PayRun, str]:
+    """The payroll provider's file for a run, its download audit-logged (pay leaving the system)."""
+    run = get_run(session, run_id)
+    body = "\ufeff" + payroll_csv(run)
+    record(session, actor_id, "export.payroll_csv", ("pay_run", run.id))
+    session.commit()
+    return run, body
+
+
 def payroll_csv(run: PayRun) -> str:
     """One row per member for the payroll provider. Amounts in pounds with two decimals."""
     out = io.StringIO()

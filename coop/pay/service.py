@@ -24,6 +24,7 @@ from coop.pay.runs import (  # noqa: F401
     build_pay_run,
     default_period,
     delete_draft,
+    export_payroll,
     finalise,
     fingerprint,
     get_run,

@@ -20,7 +20,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
-from coop.audit.service import record
 from coop.caps.service import pay_schedule
 from coop.charts import bar_chart
 from coop.documents import html_to_pdf
@@ -224,11 +223,9 @@ def delete(run_id: int) -> Page:
 @bp.route("/pay/runs/<int:run_id>.csv")
 @roles("coordinator")
 def run_csv(run_id: int) -> Response:
-    run = service.get_run(db.session, run_id)
-    record(db.session, current_user.id, "export.payroll_csv", ("pay_run", run.id))
-    db.session.commit()
+    run, body = service.export_payroll(db.session, run_id, actor_id=current_user.id)
     return Response(
-        "\ufeff" + service.payroll_csv(run),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=payroll-{run.period_end}.csv"},
     )

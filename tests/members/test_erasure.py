@@ -10,7 +10,7 @@ from coop.auth.models import LoginAttempt
 from coop.caps import service as caps
 from coop.governance import service as governance
 from coop.governance.models import ProposalComment
-from coop.members import erasure
+from coop.privacy import erasure
 from coop.members.models import ErasureRequest, Member
 from coop.pay.models import PayAdjustment
 from coop.rota import service as rota

@@ -1,0 +1,160 @@
+"""Money in: payments and their reversal, credit notes, a client's credit, reminders, the aged
+debtors report and the accountant's exports. Routes of the invoicing blueprint
+(coop.invoicing.views.bp)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from coop.access import roles
+from coop.errors import DomainError
+from coop.extensions import db
+from coop.invoicing import service
+from coop.invoicing.forms import CreditForm, PaymentForm, ReverseForm
+from coop.invoicing.views import Page, back_to_invoice, bp, credit_use_form, invoice_dir, render_credit_note
+from coop.money import format_pence, pounds_field
+from coop.timeutil import today_london
+from coop.web import ActionForm
+
+
+@bp.route("/invoices/<int:invoice_id>/remind", methods=["POST"])
+@roles("coordinator")
+def remind(invoice_id: int) -> Page:
+    if ActionForm().validate_on_submit():
+        try:
+            service.remind_now(
+                db.session,
+                invoice_id,
+                actor_id=current_user.id,
+                today=today_london(),
+                invoice_dir=invoice_dir(),
+                base_url=current_app.config["BASE_URL"],
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Reminder sent to the client's billing email.", "success")
+    return back_to_invoice(invoice_id)
+
+
+@bp.route("/invoices/<int:invoice_id>/credit", methods=["POST"])
+@roles("coordinator")
+def use_credit(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = credit_use_form(invoice)
+    if form.validate_on_submit():
+        try:
+            use = service.use_credit(
+                db.session,
+                invoice_id,
+                amount_pence=pounds_field(form.amount.data or "", "amount"),
+                to_invoice_id=form.to_invoice_id.data or None,
+                reference=form.reference.data or "",
+                actor_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(
+                f"{format_pence(use.amount_pence)} of the client's credit "
+                + (f"applied to {use.to_invoice.number}." if use.to_invoice else "recorded as refunded."),
+                "success",
+            )
+    else:
+        flash("Choose where the credit goes and enter an amount.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/payments", methods=["POST"])
+@roles("coordinator")
+def payment(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        assert form.paid_on.data
+        try:
+            amount = pounds_field(form.amount.data or "", "amount")
+            warning = service.record_payment(
+                db.session,
+                invoice,
+                paid_on=form.paid_on.data,
+                amount_pence=amount,
+                method=form.method.data or "",
+                reference=form.reference.data or "",
+                actor_id=current_user.id,
+                today=today_london(),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(warning or "Payment recorded.", "warning" if warning else "success")
+    else:
+        flash("Enter the date and the amount.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/payments/<int:payment_id>/reverse", methods=["POST"])
+@roles("coordinator")
+def reverse_payment(invoice_id: int, payment_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = ReverseForm()
+    if form.validate_on_submit():
+        try:
+            service.reverse_payment(
+                db.session, invoice, payment_id, reason=form.reason.data or "", actor_id=current_user.id
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash("Payment reversed. It no longer counts towards what the client has paid.", "success")
+    else:
+        flash("Say why the payment is being reversed.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/credit-notes", methods=["POST"])
+@roles("coordinator")
+def credit(invoice_id: int) -> Page:
+    invoice = service.get_invoice(db.session, invoice_id)
+    form = CreditForm()
+    if form.validate_on_submit():
+        try:
+            amount = pounds_field(form.amount.data or "", "amount")
+            note_ = service.credit_note(
+                db.session,
+                invoice,
+                gross_pence=amount,
+                reason=form.reason.data or "",
+                today=today_london(),
+                render=render_credit_note,
+                invoice_dir=invoice_dir(),
+                actor_id=current_user.id,
+            )
+        except DomainError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+        else:
+            flash(f"Credit note {note_.number} issued.", "success")
+    else:
+        flash("Enter an amount and a reason.", "error")
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+
+
+@bp.route("/invoices/aged-debtors")
+@roles("coordinator")
+def aged_debtors() -> Page:
+    return render_template("invoicing/aged.html", rows=service.aged_debtors(db.session, today_london()))
+
+
+@bp.route("/invoices/export/<kind>.csv")
+@roles("coordinator")
+def export(kind: str) -> Response:
+    body = service.export_csv(db.session, kind, actor_id=current_user.id, today=today_london())
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={kind}.csv"}
+    )
