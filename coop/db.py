@@ -31,6 +31,8 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
+from coop.errors import NotFound
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -130,6 +132,14 @@ def lock(session: Session, model: type[T], ident: int) -> T | None:
         .with_for_update(of=model)
         .execution_options(populate_existing=True)
     )
+
+
+def found(session: Session, model: type[T], ident: int, message: str) -> T:
+    """The row with this id, or NotFound with `message` (a 404 page saying so)."""
+    row = session.get(model, ident)
+    if row is None:
+        raise NotFound(message)
+    return row
 
 
 def serialize(session: Session, name: str) -> None:

@@ -243,6 +243,12 @@ def parse_decimal(text: str, field: str, message: str = "Enter a number.") -> De
     return value
 
 
+def csv_response(body: str, filename: str) -> Response:
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
+
+
 def pdf_response(data: bytes, filename: str) -> Response:
     return Response(
         data, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={filename}"}

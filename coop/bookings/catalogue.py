@@ -17,7 +17,7 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.caps import service as caps
-from coop.db import lock, same_name, serialize, write_transaction
+from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.money import format_pence
 from coop.rota import places
@@ -36,10 +36,7 @@ def list_services(session: Session, *, active_only: bool = False) -> list[Servic
 
 
 def get_service(session: Session, service_id: int) -> Service:
-    service = session.get(Service, service_id)
-    if service is None:
-        raise NotFound("No such service.")
-    return service
+    return found(session, Service, service_id, "No such service.")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from coop.bookings.models import (
     ClientContact,
     new_feed_token,
 )
-from coop.db import lock, same_name, serialize, write_transaction
+from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 
@@ -27,10 +27,7 @@ def list_clients(session: Session) -> list[Client]:
 
 
 def get_client(session: Session, client_id: int) -> Client:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise NotFound("No such client.")
-    return client
+    return found(session, Client, client_id, "No such client.")
 
 
 def client_for_user(session: Session, user_id: int) -> Client | None:

@@ -13,6 +13,7 @@ from coop.bookings.models import (
     BookingStatus,
     Shift,
 )
+from coop.db import found
 from coop.errors import NotFound
 from coop.members.models import Member, MemberStatus
 from coop.rota.eligibility import free_members
@@ -32,10 +33,7 @@ def get_booking(session: Session, booking_id: int, *, client_id: int | None = No
 
 
 def get_shift(session: Session, shift_id: int) -> Shift:
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise NotFound("No such shift.")
-    return shift
+    return found(session, Shift, shift_id, "No such shift.")
 
 
 def request_queue(session: Session) -> list[Booking]:

@@ -11,7 +11,9 @@ from coop.caps.earnings import work_rows
 from coop.caps.limit import Planner, Totals
 from coop.caps.models import BenefitCap
 from coop.caps.periods import Period, pay_schedule, period_for, previous_periods
+from coop.documents import csv_text
 from coop.members.models import Member
+from coop.money import plain_pounds
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,22 @@ def payday_warnings(
             out.append(p)
         p = period_for("monthly", cap.period_start_day, p.end + timedelta(days=1))
     return out
+
+
+def earnings_csv(history: list[PeriodEarnings]) -> str:
+    """The member's own earnings by period, for their records or an adviser."""
+    return csv_text(
+        [
+            ["Period start", "Period end", "Gross earnings (GBP)", "Hours", "Co-op paydays in period"],
+            *(
+                [
+                    p.period.start.isoformat(),
+                    p.period.end.isoformat(),
+                    plain_pounds(p.pay_pence),
+                    f"{p.minutes / 60:.2f}",
+                    " ".join(d.isoformat() for d in p.paydays),
+                ]
+                for p in history
+            ),
+        ]
+    )

@@ -13,6 +13,7 @@ from coop.caps.earnings import (  # noqa: F401
 )
 from coop.caps.history import (  # noqa: F401
     PeriodEarnings,
+    earnings_csv,
     earnings_history,
     payday_warnings,
 )

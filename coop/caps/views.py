@@ -3,8 +3,6 @@ see the figures."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
@@ -22,7 +20,7 @@ from coop.members import service as members
 from coop.members.models import Member
 from coop.money import plain_pounds, pounds_field
 from coop.timeutil import today_london
-from coop.web import current_member, form_error, parse_decimal
+from coop.web import csv_response, current_member, form_error, parse_decimal
 
 bp = Blueprint("caps", __name__)
 Page = str | WResponse
@@ -162,26 +160,7 @@ def earnings_csv() -> Response:
     member = current_member()
     cap = caps.cap_for(db.session, member.id)
     history = caps.earnings_history(db.session, member, cap, today=today_london())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["Period start", "Period end", "Gross earnings (GBP)", "Hours", "Co-op paydays in period"]
-    )
-    for p in history:
-        writer.writerow(
-            [
-                p.period.start.isoformat(),
-                p.period.end.isoformat(),
-                plain_pounds(p.pay_pence),
-                f"{p.minutes / 60:.2f}",
-                " ".join(d.isoformat() for d in p.paydays),
-            ]
-        )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=earnings-by-period.csv"},
-    )
+    return csv_response(caps.earnings_csv(history), "earnings-by-period.csv")
 
 
 @bp.route("/members/<int:member_id>/limit", methods=["GET", "POST"])

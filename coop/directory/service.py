@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.db import found
 from coop.directory.models import CATEGORIES, DirectoryEntry
-from coop.errors import DomainError, NotFound
+from coop.errors import DomainError
 
 
 @dataclass
@@ -47,10 +48,7 @@ def save_entry(
 
 
 def get_entry(session: Session, entry_id: int) -> DirectoryEntry:
-    entry = session.get(DirectoryEntry, entry_id)
-    if entry is None:
-        raise NotFound("No such entry.")
-    return entry
+    return found(session, DirectoryEntry, entry_id, "No such entry.")
 
 
 def entries(session: Session, *, active_only: bool = True) -> list[DirectoryEntry]:

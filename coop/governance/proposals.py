@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from coop.audit.service import record
 from coop.auth.models import Role, UserRole
-from coop.db import lock, write_transaction
+from coop.db import found, lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import Proposal, SurplusShare, Vote
 from coop.governance.surplus import surplus_shares
@@ -101,10 +101,7 @@ def create_proposal(session: Session, author: Member, data: ProposalData, *, tod
 
 
 def get_proposal(session: Session, proposal_id: int) -> Proposal:
-    proposal = session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise NotFound("No such proposal.")
-    return proposal
+    return found(session, Proposal, proposal_id, "No such proposal.")
 
 
 def cast_vote(

@@ -15,7 +15,7 @@ from coop.invoicing.forms import CreditForm, PaymentForm, ReverseForm
 from coop.invoicing.views import Page, back_to_invoice, bp, credit_use_form, invoice_dir, render_credit_note
 from coop.money import format_pence, pounds_field
 from coop.timeutil import today_london
-from coop.web import ActionForm
+from coop.web import ActionForm, csv_response
 
 
 @bp.route("/invoices/<int:invoice_id>/remind", methods=["POST"])
@@ -155,6 +155,4 @@ def aged_debtors() -> Page:
 @roles("coordinator")
 def export(kind: str) -> Response:
     body = service.export_csv(db.session, kind, actor_id=current_user.id, today=today_london())
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={kind}.csv"}
-    )
+    return csv_response(body, f"{kind}.csv")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from coop.audit.service import record
 from coop.bookings.models import Client
+from coop.documents import csv_text
 from coop.errors import NotFound
 from coop.invoicing.models import (
     CreditNote,
@@ -151,11 +150,7 @@ def aged_debtors(session: Session, today: date) -> list[DebtorRow]:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return "\ufeff" + out.getvalue()
+    return csv_text([header, *rows])
 
 
 def export_invoices(session: Session, today: date) -> str:

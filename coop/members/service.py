@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coop.auth import service as auth
 from coop.auth.models import Role, User
-from coop.db import lock, same_name, serialize, write_transaction
+from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill, member_skill
@@ -22,10 +22,7 @@ def member_for_user(session: Session, user_id: int) -> Member | None:
 
 
 def get_member(session: Session, member_id: int) -> Member:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFound("No such member.")
-    return member
+    return found(session, Member, member_id, "No such member.")
 
 
 def _member_filters(status: str | None, skill_id: int | None) -> list[Any]:
@@ -187,7 +184,4 @@ def save_skill(session: Session, name: str, description: str, skill: Skill | Non
 
 
 def get_skill(session: Session, skill_id: int) -> Skill:
-    skill = session.get(Skill, skill_id)
-    if skill is None:
-        raise NotFound("No such skill.")
-    return skill
+    return found(session, Skill, skill_id, "No such skill.")

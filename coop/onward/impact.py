@@ -3,8 +3,6 @@ the one before, with no names and no figure that counts fewer than 5 people."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift
+from coop.documents import csv_text
 from coop.errors import DomainError
 from coop.members.models import MOVED_ON, Member
 from coop.money import format_pence
@@ -232,15 +231,15 @@ def check_period(first: date | None, last: date | None) -> tuple[date, date]:
 
 def as_csv(rep: Report) -> str:
     """One row per figure: this period and the one before, 'fewer than 5' where it is suppressed."""
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["Figure", rep.period.label(), rep.previous.label()])
-    for now, before in rep.figures:
-        w.writerow([now.label, now.text(), before.text()])
-    w.writerow([])
-    w.writerow([f"Real Living Wage used: {format_pence(rep.living_wage_pence)} an hour"])
-    w.writerow([f"Figures about fewer than {MIN_PEOPLE} people are shown as '{FEWER}'."])
-    return out.getvalue()
+    return csv_text(
+        [
+            ["Figure", rep.period.label(), rep.previous.label()],
+            *([now.label, now.text(), before.text()] for now, before in rep.figures),
+            [],
+            [f"Real Living Wage used: {format_pence(rep.living_wage_pence)} an hour"],
+            [f"Figures about fewer than {MIN_PEOPLE} people are shown as '{FEWER}'."],
+        ]
+    )
 
 
 def chart_rows(rep: Report) -> Iterable[tuple[str, int, int]]:

@@ -24,7 +24,7 @@ from coop.onward import impact, opportunities, service
 from coop.onward.forms import HelpForm, InterestForm, LeavingForm, RecordForm, ReferenceForm
 from coop.onward.models import INTEREST_STATUSES, OpportunityInterest
 from coop.timeutil import today_london, utcnow
-from coop.web import ActionForm, client_ip, current_member, day_arg, form_error, pdf_response
+from coop.web import ActionForm, client_ip, csv_response, current_member, day_arg, form_error, pdf_response
 
 bp = Blueprint("onward", __name__)
 Page = str | WResponse | tuple[str, int]
@@ -366,13 +366,7 @@ def impact_csv() -> Page:
     rep, first, last, problem = _period()
     if rep is None:
         return _impact_page(rep, first, last, problem)
-    return Response(
-        impact.as_csv(rep),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f"attachment; filename=impact-{rep.period.first}-{rep.period.last}.csv"
-        },
-    )
+    return csv_response(impact.as_csv(rep), f"impact-{rep.period.first}-{rep.period.last}.csv")
 
 
 @bp.route("/impact.pdf")

@@ -3,9 +3,7 @@ frozen when finalised (the database refuses a second line for any source), and t
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -17,7 +15,8 @@ from coop.audit.service import record
 from coop.bookings.models import Shift
 from coop.caps import service as caps
 from coop.caps.service import PaySchedule, pay_schedule
-from coop.db import lock, serialize, write_transaction
+from coop.db import found, lock, serialize, write_transaction
+from coop.documents import csv_text
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.money import plain_pounds
@@ -319,10 +318,7 @@ def delete_draft(session: Session, run_id: int, *, actor_id: int | None = None) 
 
 
 def get_run(session: Session, run_id: int) -> PayRun:
-    run = session.get(PayRun, run_id)
-    if run is None:
-        raise NotFound("No such pay run.")
-    return run
+    return found(session, PayRun, run_id, "No such pay run.")
 
 
 def list_runs(session: Session) -> list[PayRun]:
@@ -342,7 +338,7 @@ def get_statement(session: Session, statement_id: int, *, member_id: int | None 
 def export_payroll(session: Session, run_id: int, *, actor_id: int) -> tuple[PayRun, str]:
     """The payroll provider's file for a run, its download audit-logged (pay leaving the system)."""
     run = get_run(session, run_id)
-    body = "\ufeff" + payroll_csv(run)
+    body = payroll_csv(run)
     record(session, actor_id, "export.payroll_csv", ("pay_run", run.id))
     session.commit()
     return run, body
@@ -350,9 +346,7 @@ def export_payroll(session: Session, run_id: int, *, actor_id: int) -> tuple[Pay
 
 def payroll_csv(run: PayRun) -> str:
     """One row per member for the payroll provider. Amounts in pounds with two decimals."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows: list[list[object]] = [
         [
             "Member ID",
             "Name",
@@ -368,12 +362,12 @@ def payroll_csv(run: PayRun) -> str:
             "Expenses (not taxable)",
             "Total",
         ]
-    )
+    ]
     for st in run.statements:
         by_kind: dict[str, int] = defaultdict(int)
         for line in st.lines:
             by_kind[line.kind] += line.amount_pence
-        writer.writerow(
+        rows.append(
             [
                 st.member_id,
                 st.member.display_name,
@@ -388,7 +382,7 @@ def payroll_csv(run: PayRun) -> str:
                 plain_pounds(st.total_pence),
             ]
         )
-    return out.getvalue()
+    return csv_text(rows)
 
 
 def run_totals(session: Session, run: PayRun) -> tuple[int, int]:

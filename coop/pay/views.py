@@ -33,7 +33,7 @@ from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRu
 from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
 from coop.timeutil import format_date, today_london
-from coop.web import ActionForm, current_member, form_error, pdf_response
+from coop.web import ActionForm, csv_response, current_member, form_error, pdf_response
 
 bp = Blueprint("pay", __name__)
 Page = str | WResponse
@@ -224,11 +224,7 @@ def delete(run_id: int) -> Page:
 @roles("coordinator")
 def run_csv(run_id: int) -> Response:
     run, body = service.export_payroll(db.session, run_id, actor_id=current_user.id)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=payroll-{run.period_end}.csv"},
-    )
+    return csv_response(body, f"payroll-{run.period_end}.csv")
 
 
 @bp.route("/pay/statements/<int:statement_id>.pdf")

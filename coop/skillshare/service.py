@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from coop.bookings import service as bookings
 from coop.bookings.models import Client
-from coop.db import lock, write_transaction
+from coop.db import found, lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
@@ -66,10 +66,7 @@ def offer_session(
 
 
 def get_session(session: Session, session_id: int) -> SkillSession:
-    s = session.get(SkillSession, session_id)
-    if s is None:
-        raise NotFound("No such session.")
-    return s
+    return found(session, SkillSession, session_id, "No such session.")
 
 
 def upcoming(session: Session, *, now: datetime | None = None) -> list[SkillSession]:
