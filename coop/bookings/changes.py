@@ -15,6 +15,7 @@ from coop.bookings.models import ChangeStatus, Shift, ShiftStatus, VisitChangeRe
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
+from coop.text import written
 from coop.timeutil import format_dt, local_span_to_utc, to_london, utcnow
 
 NOTES_MAX = 2000
@@ -186,11 +187,9 @@ def decline(
 ) -> VisitChangeRequest:
     """Say no, with a reason the client reads. The visit stays as it was."""
     now = now or utcnow()
-    why = " ".join(reason.split())
-    if not why:
-        raise DomainError("Say why, in a sentence the client will read.", field="reason")
-    if len(why) > 500:
-        raise DomainError("Keep the reason to 500 characters.", field="reason")
+    why = written(
+        reason, most=500, field="reason", empty="Say why, in a sentence the client will read.", one_line=True
+    )
     with write_transaction(session):
         req = _locked_pending(session, request_id)
         req.status, req.answered_at, req.answered_by_id, req.answer = (
@@ -219,11 +218,7 @@ def note_visit(
 ) -> VisitNote:
     """The client says how a visit went (after it started). Saying it again replaces the note."""
     now = now or utcnow()
-    note = text.strip()
-    if not note:
-        raise DomainError("Write a few words about how it went.", field="note")
-    if len(note) > VISIT_NOTE_MAX:
-        raise DomainError(f"Keep it to {VISIT_NOTE_MAX:,} characters (this is {len(note):,}).", field="note")
+    note = written(text, most=VISIT_NOTE_MAX, field="note", empty="Write a few words about how it went.")
     with write_transaction(session):
         shift = lock(session, Shift, shift_id)
         if shift is None or shift.client_id != client_id:

@@ -13,6 +13,7 @@ from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import COMMENT_MAX, Proposal, ProposalComment
 from coop.members.models import Member, MemberStatus
+from coop.text import written
 from coop.timeutil import utcnow
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -89,11 +90,13 @@ def edit_comment(
 
 def hide_comment(session: Session, comment_id: int, reason: str, *, actor_id: int) -> ProposalComment:
     """A coordinator hides a comment, kindly: the reason is shown where the comment was."""
-    why = " ".join(reason.split())
-    if not why:
-        raise DomainError("Say why it is hidden; the reason is shown in its place.", field="reason")
-    if len(why) > 300:
-        raise DomainError("Keep the reason to 300 characters.", field="reason")
+    why = written(
+        reason,
+        most=300,
+        field="reason",
+        empty="Say why it is hidden; the reason is shown in its place.",
+        one_line=True,
+    )
     with write_transaction(session):
         comment = lock(session, ProposalComment, comment_id)
         if comment is None:

@@ -21,6 +21,7 @@ from coop.members.models import Member, MemberStatus
 from coop.rota.models import RotaPreferences
 from coop.rota.service import preferences
 from coop.settings import service as settings
+from coop.text import written
 from coop.timeutil import format_dt, london_to_utc, utcnow
 
 KINDS = {
@@ -290,11 +291,9 @@ def record_decision(
 ) -> Proposal:
     """The proposer or a coordinator says, in words, what was decided, once voting has closed.
     It can be corrected later; the decisions log shows the latest words and who wrote them."""
-    words = text.strip()
-    if not words:
-        raise DomainError("Write what was decided, in a sentence or two.", field="text")
-    if len(words) > DECISION_MAX:
-        raise DomainError(f"Keep it to {DECISION_MAX:,} characters (this is {len(words):,}).", field="text")
+    words = written(
+        text, most=DECISION_MAX, field="text", empty="Write what was decided, in a sentence or two."
+    )
     with write_transaction(session):
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:

@@ -16,6 +16,7 @@ from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import LEAVING_REASONS, Member
 from coop.onward.models import INTEREST_STATUSES, HelpMessage, OpportunityInterest
+from coop.text import written
 from coop.timeutil import utcnow
 
 NOTE_MAX = 2000
@@ -96,11 +97,7 @@ def update(session: Session, member: Member, interest_id: int, *, status: str, n
 
 
 def _message(text: str) -> str:
-    body = text.strip()
-    if not body:
-        raise DomainError("Write your message first.", field="body")
-    if len(body) > MESSAGE_MAX:
-        raise DomainError(f"Keep it to {MESSAGE_MAX:,} characters (this is {len(body):,}).", field="body")
+    body = written(text, most=MESSAGE_MAX, field="body", empty="Write your message first.")
     return body
 
 

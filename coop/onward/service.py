@@ -23,6 +23,7 @@ from coop.onward.models import ReferenceStatement, WorkRecord
 from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.skillshare.models import SignUp, SkillSession
+from coop.text import written
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
 from coop.timeutil import format_date, to_london, utcnow
 
@@ -263,11 +264,7 @@ def verify(session: Session, code: str, *, now: datetime | None = None) -> WorkR
 
 def propose_reference(session: Session, member_id: int, text: str, *, actor_id: int) -> ReferenceStatement:
     """A coordinator writes a short reference; the member is told and decides whether to use it."""
-    words = text.strip()
-    if not words:
-        raise DomainError("Write the reference first.", field="text")
-    if len(words) > REFERENCE_MAX:
-        raise DomainError(f"Keep it to {REFERENCE_MAX:,} characters (this is {len(words):,}).", field="text")
+    words = written(text, most=REFERENCE_MAX, field="text", empty="Write the reference first.")
     with write_transaction(session):
         member = lock(session, Member, member_id)
         if member is None:

@@ -117,6 +117,21 @@ def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | N
         return ask_within(session, member_id, shift_id, now=now)
 
 
+def _lock_own_place(session: Session, member_id: int, assignment_id: int) -> tuple[Member, Shift, Assignment]:
+    """Inside write_transaction: the member, the shift and their place on it, locked in the order
+    every claim takes them. NotFound when the place is not this member's."""
+    shift_id = session.scalar(
+        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
+    )
+    if shift_id is None:
+        raise NotFound("No such shift of yours.")
+    member = lock_member(session, member_id)
+    shift = lock_shift(session, shift_id)
+    assignment = lock(session, Assignment, assignment_id)
+    assert assignment is not None
+    return member, shift, assignment
+
+
 def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime) -> Assignment:
     """Inside a write transaction: ask a member to take a place (see assign)."""
     member = lock_member(session, member_id)
@@ -183,16 +198,8 @@ def answer(
     claim (what the shift is now, against their availability, other work and limit); no lets the
     place go, and is never held against them."""
     now = now or utcnow()
-    shift_id = session.scalar(
-        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
-    )
-    if shift_id is None:
-        raise NotFound("No such shift of yours.")
     with write_transaction(session):
-        member = lock_member(session, member_id)
-        shift = lock_shift(session, shift_id)
-        assignment = lock(session, Assignment, assignment_id)
-        assert assignment is not None
+        member, shift, assignment = _lock_own_place(session, member_id, assignment_id)
         if assignment.status == AssignmentStatus.ACCEPTED:
             raise DomainError("You already said yes: this shift is yours.")
         if assignment.status != AssignmentStatus.ASKED:
@@ -241,16 +248,8 @@ def set_pay_choice(
     off (None puts back the full rate). Fixed once the hours are approved. Taking more again goes
     through the limit rule like any other change to the member's pay."""
 
-    shift_id = session.scalar(
-        select(Assignment.shift_id).where(Assignment.id == assignment_id, Assignment.member_id == member_id)
-    )
-    if shift_id is None:
-        raise NotFound("No such shift of yours.")
     with write_transaction(session):
-        member = lock_member(session, member_id)
-        shift = lock_shift(session, shift_id)
-        assignment = lock(session, Assignment, assignment_id)
-        assert assignment is not None
+        member, shift, assignment = _lock_own_place(session, member_id, assignment_id)
         if assignment.status != AssignmentStatus.ACCEPTED:
             raise DomainError("This shift is not yours any more.")
         service = shift.service
