@@ -114,12 +114,46 @@ def _overdue_where(today: date) -> list[Any]:
     ]
 
 
+def _overdue(columns: Any, today: date) -> Any:
+    """The same test as _overdue_where, with the money in added up once per table (grouped and
+    joined) rather than once per invoice: nearly every issued invoice is past its due date and
+    paid, so the per-row sums cost a few thousand look-ups (10 ms at 2,000 invoices, 1 ms so)."""
+
+    def sums(amount: Any, invoice_id: Any, *where: Any) -> Any:
+        return (
+            select(invoice_id.label("invoice_id"), func.sum(amount).label("total"))
+            .where(*where)
+            .group_by(invoice_id)
+            .subquery()
+        )
+
+    payments = sums(Payment.amount_pence, Payment.invoice_id, Payment.reversed_at.is_(None))
+    applied = sums(CreditUse.amount_pence, CreditUse.to_invoice_id)
+    used = sums(CreditUse.amount_pence, CreditUse.from_invoice_id)
+    notes = sums(CreditNote.gross_pence, CreditNote.invoice_id)
+    paid = (
+        func.coalesce(payments.c.total, 0)
+        + func.coalesce(applied.c.total, 0)
+        - func.coalesce(used.c.total, 0)
+    )
+    credited = func.coalesce(notes.c.total, 0)
+    stmt = select(columns).select_from(Invoice)
+    for table in (payments, applied, used, notes):
+        stmt = stmt.outerjoin(table, table.c.invoice_id == Invoice.id)
+    return stmt.where(
+        Invoice.status == InvoiceStatus.ISSUED,
+        Invoice.due_date < today,
+        credited < Invoice.gross_pence,
+        Invoice.gross_pence - credited - paid > 0,
+    )
+
+
 def overdue(session: Session, today: date) -> list[Invoice]:
-    return list(session.scalars(select(Invoice).where(*_overdue_where(today)).order_by(Invoice.due_date)))
+    return list(session.scalars(_overdue(Invoice, today).order_by(Invoice.due_date)))
 
 
 def overdue_count(session: Session, today: date) -> int:
-    return session.scalar(select(func.count()).select_from(Invoice).where(*_overdue_where(today))) or 0
+    return session.scalar(_overdue(func.count(), today)) or 0
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@ place and auto-fill. Routes of the rota blueprint (coop.rota.views.bp)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from coop.access import roles
 from coop.bookings import service as bookings
@@ -18,7 +20,7 @@ from coop.rota import service as rota
 from coop.rota.autofill import Proposal
 from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
-from coop.timeutil import today_london, week_start
+from coop.timeutil import format_dt, today_london, week_start
 from coop.web import day_arg, db_id, db_ids, pdf_response
 
 
@@ -69,6 +71,8 @@ def week_grid() -> Page:
     return render_template(
         template,
         grid=data,
+        day_labels=[d.strftime("%a %-d %b") for d in data.days],
+        offer_options=_offer_options(),
         f=f,
         prev=monday - timedelta(days=7),
         next=monday + timedelta(days=7),
@@ -76,6 +80,26 @@ def week_grid() -> Page:
         skills=members.list_skills(db.session),
         form=ConfirmActionForm(),
     )
+
+
+def _offer_options() -> Callable[[Sequence[grid.OpenPlace]], Markup]:
+    """The <option>s of a cell's "Offer" list. Members who may take the same shifts on a day share
+    one list, so each list (and each shift's label) is made once per page, not once per cell:
+    a week of 40 members can hold 2,000 options."""
+    labels: dict[int, str] = {}
+    lists: dict[int, Markup] = {}
+
+    def options(places: Sequence[grid.OpenPlace]) -> Markup:
+        key = id(places)  # members with the same skills share the day's list (grid.week_grid)
+        if key not in lists:
+            for p in places:
+                if p.id not in labels:
+                    name = escape(p.service_name)
+                    labels[p.id] = f'<option value="{p.id}">{format_dt(p.starts_at, "%H:%M")} {name}</option>'
+            lists[key] = Markup("".join(labels[p.id] for p in places))  # noqa: S704  (escaped above)
+        return lists[key]
+
+    return options
 
 
 @bp.route("/rota/grid.pdf")

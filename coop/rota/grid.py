@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
@@ -38,19 +38,33 @@ class Cell:
 OFFER_CHOICES = 8  # unfilled shifts offered in a cell's drop-down
 
 
+@dataclass(frozen=True, slots=True)
+class OpenPlace:
+    """An unfilled shift as the grid shows it: read as one row of columns, not an object graph
+    (a busy week has hundreds)."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+    service_name: str
+    client_name: str
+    skill_id: int
+
+
 @dataclass
 class Row:
     member: Member
     days: dict[int, list[Cell]] = field(default_factory=dict)
     minutes: int = 0
-    offerable: dict[int, list[Shift]] = field(default_factory=dict)  # day -> unfilled shifts with their skill
+    offerable: dict[int, list[OpenPlace]] = field(default_factory=dict)  # day -> unfilled, their skills
 
 
 @dataclass
 class Grid:
     monday: date
     days: list[date]
-    unfilled: dict[int, list[Shift]]
+    unfilled: dict[int, list[OpenPlace]]
     rows: list[Row]
     day_minutes: list[int]
     page: int
@@ -119,21 +133,39 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
         row = rows[member_id]
         row.days.setdefault((day - monday).days, []).append(Cell(shift, pay))
         row.minutes += shift.minutes
-    unfilled: dict[int, list[Shift]] = defaultdict(list)
-    for shift in session.scalars(
-        select(Shift).where(*in_week, Shift.filled < Shift.slots).order_by(Shift.starts_at)
+    unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
+    for place in session.execute(
+        select(
+            Shift.id,
+            Shift.starts_at,
+            Shift.ends_at,
+            Shift.slots - Shift.filled,
+            Service.name,
+            Client.name,
+            Service.skill_id,
+        )
+        .join(Service, Service.id == Shift.service_id)
+        .join(Client, Client.id == Shift.client_id)
+        .where(*in_week, Shift.filled < Shift.slots)
+        .order_by(Shift.starts_at, Shift.id)
     ):
-        unfilled[(to_london(shift.starts_at).date() - monday).days].append(shift)
+        open_place = OpenPlace(*place)
+        unfilled[(to_london(open_place.starts_at).date() - monday).days].append(open_place)
     # What each member could be offered each day: the unfilled shifts needing one of their skills,
-    # worked out here once rather than by filtering every day's list in every cell of the page.
+    # worked out once per set of skills (members who share skills share the lists) rather than by
+    # filtering every day's list in every cell of the page.
+    by_skills: dict[frozenset[int], dict[int, list[OpenPlace]]] = {}
     for row in rows.values():
         if row.member.status != MemberStatus.ACTIVE:
             continue
-        skills = {sk.id for sk in row.member.skills}
-        for i, day_shifts in unfilled.items():
-            mine = [s for s in day_shifts if s.service.skill_id in skills][:OFFER_CHOICES]
-            if mine:
-                row.offerable[i] = mine
+        skills = frozenset(sk.id for sk in row.member.skills)
+        if skills not in by_skills:
+            by_skills[skills] = {
+                i: mine
+                for i, day_places in unfilled.items()
+                if (mine := [p for p in day_places if p.skill_id in skills][:OFFER_CHOICES])
+            }
+        row.offerable = by_skills[skills]
     day_minutes = [0] * 7
     key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
     for i, minutes in session.execute(

@@ -139,8 +139,8 @@ class SwapOffer(Base):
     # The two shifts' times when the exchange was proposed: a change since closes it.
     terms: Mapped[str] = mapped_column(String(200), default="")
 
-    assignment: Mapped[Assignment] = relationship(foreign_keys=[assignment_id], lazy="joined")
-    wanted: Mapped[Assignment | None] = relationship(foreign_keys=[wanted_assignment_id], lazy="joined")
+    assignment: Mapped[Assignment] = relationship(foreign_keys=[assignment_id], lazy="selectin")
+    wanted: Mapped[Assignment | None] = relationship(foreign_keys=[wanted_assignment_id], lazy="selectin")
 
     __table_args__ = (
         CheckConstraint("status IN ('open', 'taken', 'withdrawn', 'declined')", name="status_known"),

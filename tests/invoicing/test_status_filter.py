@@ -77,6 +77,7 @@ def test_database_status_filter_agrees_with_display_status(session, specs):
         }
         by_rule = {i.id for i in made if service.display_status(session.get(Invoice, i.id), TODAY) == status}
         assert by_db == by_rule, status
-    assert service.overdue_count(session, TODAY) >= len(
-        [i for i in made if service.display_status(i, TODAY) == "overdue"]
-    )
+    mine = {i.id for i in made}
+    overdue = {i.id for i in made if service.display_status(session.get(Invoice, i.id), TODAY) == "overdue"}
+    assert {i.id for i in service.overdue(session, TODAY)} & mine == overdue
+    assert service.overdue_count(session, TODAY) >= len(overdue)
