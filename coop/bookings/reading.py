@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from coop.bookings.models import (
     Booking,
     BookingStatus,
+    Service,
     Shift,
 )
 from coop.db import found
@@ -87,12 +88,32 @@ class ClientBookings:
     requests: list[Booking]
 
 
-def client_overview(session: Session, client_id: int, now: datetime | None = None) -> ClientBookings:
+def client_overview(
+    session: Session,
+    client_id: int,
+    now: datetime | None = None,
+    *,
+    upcoming_limit: int = 100,
+    past_limit: int = 50,
+) -> ClientBookings:
     """A client's visits (upcoming and recent past) and their open requests."""
     now = now or utcnow()
-    base = select(Shift).where(Shift.client_id == client_id).options(selectinload(Shift.booking))
-    upcoming = session.scalars(base.where(Shift.ends_at > now).order_by(Shift.starts_at).limit(100))
-    past = session.scalars(base.where(Shift.ends_at <= now).order_by(Shift.starts_at.desc()).limit(50))
+    # The pages show each visit's times, state and service name: no client (it is theirs) or skill.
+    base = (
+        select(Shift)
+        .where(Shift.client_id == client_id)
+        .options(lazyload(Shift.client), joinedload(Shift.service).lazyload(Service.skill))
+    )
+    upcoming = session.scalars(
+        base.where(Shift.ends_at > now).order_by(Shift.starts_at).limit(upcoming_limit)
+    )
+    past: list[Shift] = []
+    if past_limit:
+        past = list(
+            session.scalars(
+                base.where(Shift.ends_at <= now).order_by(Shift.starts_at.desc()).limit(past_limit)
+            )
+        )
     requests = session.scalars(
         select(Booking)
         .where(

@@ -66,7 +66,11 @@ def dashboard() -> str:
         coordinator=coordinator,
         charts=charts,
         client=client,
-        client_home=bookings.client_overview(db.session, client.id) if client is not None else None,
+        client_home=(
+            bookings.client_overview(db.session, client.id, upcoming_limit=5, past_limit=0)
+            if client is not None
+            else None
+        ),
         invoices_due=service.invoices_due(db.session, client.id) if client is not None else [],
     )
 
