@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, Request, Response, abort, flash, request
+from flask import Flask, Request, Response, abort, flash, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -255,7 +256,18 @@ def pdf_response(data: bytes, filename: str) -> Response:
     )
 
 
+def url_for_each(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """url_for for each row of a list, by the row's id: the URL is built once and each id put in
+    its place (url_for costs about 20 microseconds; a page of a few hundred links, several ms)."""
+    marker = str(MAX_ID)
+    values[key] = MAX_ID
+    head, found, tail = url_for(endpoint, **values).partition(marker)
+    assert found, endpoint
+    return lambda ident: f"{head}{int(ident)}{tail}"
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["url_for_each"] = url_for_each
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.filters["date"] = format_date

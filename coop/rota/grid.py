@@ -18,7 +18,7 @@ from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota.models import Assignment
 from coop.timeutil import london_to_utc, to_london
 
-PER_PAGE = 40
+PER_PAGE = 25  # members a page: 175 cells, each with its own "Offer" list, is already a long page
 
 
 @dataclass(frozen=True)
