@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from coop.audit.service import record
 from coop.bookings.models import Client
@@ -88,7 +88,12 @@ def list_invoices(
     """Newest first, filtered by the status people see (by the database), without their lines."""
     stmt = (
         select(Invoice)
-        .options(lazyload(Invoice.lines))
+        .options(
+            lazyload(Invoice.lines),
+            # What the balance needs, without the invoices each credit use points back to.
+            selectinload(Invoice.credit_used).lazyload("*"),
+            selectinload(Invoice.credit_applied).lazyload("*"),
+        )
         .order_by(Invoice.issue_date.desc().nulls_first(), Invoice.id.desc())
         .limit(limit)
         .offset(offset)
