@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
@@ -141,6 +141,7 @@ def my_shifts(
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
+            .options(contains_eager(Assignment.shift))  # the join is the eager load
             .where(
                 Assignment.member_id == member.id,
                 Assignment.held(),

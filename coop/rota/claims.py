@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from coop.auth import service as auth
 from coop.bookings.models import Shift, ShiftStatus
@@ -174,6 +174,7 @@ def coming_places(session: Session, member: Member, *, now: datetime | None = No
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
+            .options(contains_eager(Assignment.shift))  # the join is the eager load
             .where(
                 Assignment.member_id == member.id,
                 Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
@@ -143,6 +143,7 @@ def exchange_candidates(
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
+            .options(contains_eager(Assignment.shift))  # the join is the eager load
             .where(
                 Assignment.held(),
                 Assignment.member_id != member.id,

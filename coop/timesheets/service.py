@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
@@ -37,6 +37,7 @@ def due_for(session: Session, member: Member, *, now: datetime | None = None) ->
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
+            .options(contains_eager(Assignment.shift))  # the join is the eager load
             .where(
                 Assignment.member_id == member.id,
                 Assignment.held(),
@@ -344,6 +345,7 @@ def coordinator_due(session: Session, *, now: datetime | None = None) -> list[As
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
+            .options(contains_eager(Assignment.shift))  # the join is the eager load
             .where(
                 Assignment.held(),
                 Shift.status == ShiftStatus.SCHEDULED,
