@@ -242,11 +242,11 @@ def main() -> None:
 
 
 def _claims_row(where: str, r: dict[str, Any]) -> Row:
-    ok = r["filled"] == 5 and r["errors"] == 0
+    ok = r["filled"] == 5 and r["errors"] == 0 and r["median_ms"] < 200
     return (
         f"50 parallel claims on a 5-slot shift, {where}",
         f"{r['filled']} filled, {r['errors']} errors; median {r['median_ms']:.0f} ms, max {r['max_ms']:.0f} ms",
-        "exactly 5, 0 errors",
+        "exactly 5, 0 errors, median < 200 ms",
         verdict(ok),
     )
 
