@@ -72,6 +72,7 @@ def week_grid() -> Page:
         template,
         grid=data,
         day_labels=[d.strftime("%a %-d %b") for d in data.days],
+        day_names=[d.strftime("%A") for d in data.days],
         offer_options=_offer_options(),
         f=f,
         prev=monday - timedelta(days=7),
