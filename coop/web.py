@@ -234,12 +234,13 @@ def form_error(form: FlaskForm, error: DomainError) -> None:
 
 
 def parse_decimal(text: str, field: str, message: str = "Enter a number.") -> Decimal:
-    """A number typed into a form ('20', '15.5', '20%'), or DomainError on that field."""
+    """A number typed into a form ('20', '15.5', '20%'), or DomainError on that field. Only its
+    form is checked here (a number, and not absurdly large); the service says what range is allowed."""
     try:
         value = Decimal(text.strip().replace("%", ""))
     except InvalidOperation as exc:
         raise DomainError(message, field=field) from exc
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) >= 10**9:
         raise DomainError(message, field=field)
     return value
 

@@ -48,10 +48,6 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
     hours = parse_decimal(
         form.min_booking_hours.data or "", "min_booking_hours", "Enter hours, like 2 or 1.5"
     )
-    if not 0 <= hours <= 24:
-        raise DomainError("Enter between 0 and 24 hours.", field="min_booking_hours")
-    if not 0 <= vat <= 100:
-        raise DomainError("Enter a VAT rate between 0 and 100.", field="vat_rate")
     return bookings.ServiceData(
         name=form.name.data or "",
         description=form.description.data or "",

@@ -32,8 +32,6 @@ def cap_data(form: CapForm) -> caps.CapData:
         earnings = pounds_field(form.earnings_cap.data or "", "earnings_cap")
     if (form.hours_cap.data or "").strip():
         value = parse_decimal(form.hours_cap.data or "", "hours_cap", "Enter hours as a number, like 15.5")
-        if not 0 <= value <= 168:
-            raise DomainError("Enter between 0 and 168 hours.", field="hours_cap")
         hours = int(value * 60)
     period = form.period.data or "weekly"
     return caps.CapData(
