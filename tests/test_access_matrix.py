@@ -27,12 +27,12 @@ from coop.bookings.service import client_for_user
 from coop.directory.models import DirectoryEntry
 from coop.governance.models import Proposal, ProposalComment, SurplusShare
 from coop.invoicing.models import CreditNote, Invoice, Payment
-from coop.privacy import erasure
 from coop.members.models import Member, Skill
 from coop.onward import opportunities
 from coop.onward import service as records
 from coop.pay import service as pay
 from coop.pay.models import PayStatement
+from coop.privacy import erasure
 from coop.rota import service as rota
 from coop.rota.models import Assignment, Offer
 from coop.skillshare.models import SkillSession

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from coop.bookings.models import Shift
 from coop.governance.models import Proposal, SurplusShare
 from coop.governance.service import take_share
 from coop.integrity.service import verify
@@ -504,4 +505,12 @@ def test_verify_catches_each_kind_of_corruption(session, tmp_path):
     statement.lines[0].amount_pence -= 1
     statement.total_pence -= 1
     statement.earnings_pence -= 1
+    assert problems() == ""
+    shift = session.scalars(select(Shift).where(Shift.filled > 0)).first()
+    shift.filled -= 1
+    assert (
+        f"Shift {shift.id} counts {shift.filled} place(s) taken but {shift.filled + 1} member(s)"
+        in problems()
+    )
+    shift.filled += 1
     assert problems() == ""

@@ -1,4 +1,5 @@
-"""Every money invariant, checked against the database and the issued files.
+"""Every money invariant (and the count of places taken on each shift, which decides whether one
+more member may claim it), checked against the database and the issued files.
 
 Nothing here writes. Each check returns plain sentences naming what is wrong; an empty list
 means the books are whole. Run daily by `coop verify` (exit status 1 when anything is wrong) and
@@ -15,11 +16,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coop.bookings.models import Shift
 from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceStatus, NumberSequence, Payment
 from coop.invoicing.service import content_fingerprint, credit_fingerprint
 from coop.invoicing.totals import totals
 from coop.pay.models import PayLine, PayRun
 from coop.pay.service import fingerprint as pay_fingerprint
+from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 
 
@@ -206,12 +209,34 @@ def check_pay_runs(
     report.checked["pay runs"] = count
 
 
+def check_places(session: Session, _dir: Path, report: Report, _p: object) -> Iterator[str]:
+    """Each shift's count of places taken is the number of members holding it: claims, drops and
+    swaps keep the two in step, and the rota's totals and open places rely on it."""
+    held = (
+        select(Assignment.shift_id, func.count().label("n"))
+        .where(Assignment.held())
+        .group_by(Assignment.shift_id)
+        .subquery()
+    )
+    holding = func.coalesce(held.c.n, 0)
+    wrong = session.execute(
+        select(Shift.id, Shift.filled, holding)
+        .outerjoin(held, held.c.shift_id == Shift.id)
+        .where(Shift.filled != holding)
+        .order_by(Shift.id)
+    ).all()
+    for shift_id, filled, n in wrong:
+        yield f"Shift {shift_id} counts {filled} place(s) taken but {n} member(s) hold it."
+    report.checked["shifts"] = session.scalar(select(func.count()).select_from(Shift)) or 0
+
+
 CHECKS: list[tuple[str, Callable[..., Iterator[str]]]] = [
     ("numbers", check_numbers),
     ("invoices", check_invoices),
     ("credit notes", check_credit_notes),
     ("timesheets", check_work_billed_and_paid_once),
     ("pay runs", check_pay_runs),
+    ("places", check_places),
 ]
 
 

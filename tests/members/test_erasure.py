@@ -10,9 +10,9 @@ from coop.auth.models import LoginAttempt
 from coop.caps import service as caps
 from coop.governance import service as governance
 from coop.governance.models import ProposalComment
-from coop.privacy import erasure
 from coop.members.models import ErasureRequest, Member
 from coop.pay.models import PayAdjustment
+from coop.privacy import erasure
 from coop.rota import service as rota
 from coop.rota.models import Assignment, TimeOff
 from tests import factories

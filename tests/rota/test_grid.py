@@ -32,7 +32,7 @@ def test_the_grid_shows_who_works_what_with_totals_and_offers_from_a_cell(web, s
     rows = {r.member.display_name: r for r in g.rows}
     assert rows["Ann Able"].minutes == 180 and rows["Bob Baker"].minutes == 0
     [cell] = rows["Ann Able"].days[1]
-    assert cell.shift.id == held.id and cell.pay_pence > 4500
+    assert cell.shift_id == held.id and cell.pay_pence > 4500
     assert [s.id for s in g.unfilled[3]] == [open_.id] and g.day_minutes[1] == 180
     assert [
         r.member.display_name
