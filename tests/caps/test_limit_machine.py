@@ -312,6 +312,9 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=list(HealthCheck),
+            # The same sequences every run: random ones now and then never reached a timesheet
+            # (1 run in 12), which failed the check below that every kind of change happened.
+            derandomize=True,
         ),
     )
     # It ran, and every kind of change did happen, not only refusals.
