@@ -53,7 +53,7 @@ bench: $(VENV)/.installed-bench
 
 PAGE ?= /shifts/open
 profile: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.profile $(PAGE)
+	DB=$(DB) ROLE=$(ROLE) $(BIN)/python -m bench.profile $(PAGE)
 
 # Photograph each role's home page on a fresh demo co-op, at desktop and phone size.
 screenshots: $(VENV)/.installed-test

@@ -8,6 +8,8 @@ import re
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +113,9 @@ def time_pages(
     return timings
 
 
-def run_postgres(tmp: Path, repeat: int = 30) -> dict[str, tuple[float, float]]:
-    """The same pages on PostgreSQL (a temporary cluster), the same generated co-op."""
+@contextmanager
+def postgres_app(tmp: Path) -> Iterator[Any]:
+    """The generated co-op on PostgreSQL (a temporary cluster, torn down afterwards)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
@@ -131,11 +134,16 @@ def run_postgres(tmp: Path, repeat: int = 30) -> dict[str, tuple[float, float]]:
         with fresh.connect() as c:
             c.execute(text("VACUUM ANALYZE"))
         fresh.dispose()
-        timings = time_pages(app, repeat)
+        yield app
         app.extensions["coop_db"][0].dispose()
-        return timings
     finally:
         cluster.stop()
+
+
+def run_postgres(tmp: Path, repeat: int = 30) -> dict[str, tuple[float, float]]:
+    """The same pages on PostgreSQL, the same generated co-op."""
+    with postgres_app(tmp) as app:
+        return time_pages(app, repeat)
 
 
 def run(tmp: Path, repeat: int = 30) -> dict[str, Any]:
