@@ -67,7 +67,7 @@ def test_a_coordinator_downloads_the_impact_report(live, ui):
     ui.click("Show the report")
     ui.sees("Hours of paid work")
     ui.sees("fewer than 5")
-    for name, magic in (("Download as PDF", b"%PDF"), ("Download as CSV", b"Figure,")):
+    for name, magic in (("Download as PDF", b"%PDF"), ("Download as CSV", b"\xef\xbb\xbfFigure,")):
         with ui.page.expect_download() as download:
             ui.page.get_by_role("link", name=name).click(modifiers=["Alt"])
         assert download.value.path().read_bytes().startswith(magic)
