@@ -85,7 +85,7 @@ def update_profile(
         raise DomainError("Choose active or paused.", field="status")
     name = _clean_name(display_name)
     with write_transaction(session):
-        _lock(session, member)  # the status is a fact every claim reads under this lock
+        lock_member(session, member.id)  # the status is a fact every claim reads under this lock
         member.display_name = name
         member.pronouns = pronouns.strip()[:40]
         member.phone = phone.strip()[:40]
@@ -96,16 +96,19 @@ def update_profile(
         member.status = status
 
 
-def _lock(session: Session, member: Member) -> None:
-    """Inside write_transaction: lock the member's row (and refresh `member` from it), as every
-    claim does before reading the member's skills, status and availability."""
-    if lock(session, Member, member.id) is None:
+def lock_member(session: Session, member_id: int) -> Member:
+    """Inside write_transaction: the member's row, locked (and any loaded copy refreshed from it).
+    Every claim takes it first, before reading the member's skills, status, availability and
+    limit; every change to those takes it too, so the two are taken one after the other."""
+    member = lock(session, Member, member_id)
+    if member is None:
         raise NotFound("No such member.")
+    return member
 
 
 def set_skills(session: Session, member: Member, skill_ids: Sequence[int]) -> None:
     with write_transaction(session):
-        _lock(session, member)
+        lock_member(session, member.id)
         skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
         if len(skills) != len(set(skill_ids)):
             raise DomainError("One of those skills does not exist.", field="skills")

@@ -15,6 +15,7 @@ from coop.directory.models import DirectoryEntry
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import LEAVING_REASONS, Member
+from coop.members.service import lock_member
 from coop.onward.models import INTEREST_STATUSES, HelpMessage, OpportunityInterest
 from coop.text import written
 from coop.timeutil import utcnow
@@ -139,9 +140,7 @@ def say_why_leaving(session: Session, member: Member, reason: str, *, now: datet
         raise DomainError("Choose one of the reasons, or none.", field="reason")
     member_id = member.id
     with write_transaction(session):
-        member = lock(session, Member, member_id)  # type: ignore[assignment]
-        if member is None:
-            raise NotFound("No such member.")
+        member = lock_member(session, member_id)
         told = reason and not member.leaving_reason
         member.leaving_reason = reason
         if told:

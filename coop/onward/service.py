@@ -19,6 +19,7 @@ from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, Skill
+from coop.members.service import lock_member
 from coop.onward.models import ReferenceStatement, WorkRecord
 from coop.rota.models import Assignment
 from coop.settings import service as settings
@@ -266,9 +267,7 @@ def propose_reference(session: Session, member_id: int, text: str, *, actor_id: 
     """A coordinator writes a short reference; the member is told and decides whether to use it."""
     words = written(text, most=REFERENCE_MAX, field="text", empty="Write the reference first.")
     with write_transaction(session):
-        member = lock(session, Member, member_id)
-        if member is None:
-            raise NotFound("No such member.")
+        member = lock_member(session, member_id)
         ref = ReferenceStatement(member_id=member_id, written_by_id=actor_id, text=words)
         session.add(ref)
         mail.queue(session, member.user.email, "reference_written", name=member.first_name)

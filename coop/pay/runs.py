@@ -19,6 +19,7 @@ from coop.db import found, lock, serialize, write_transaction
 from coop.documents import csv_text
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
+from coop.members.service import lock_member
 from coop.money import plain_pounds
 from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
 from coop.rota.models import Assignment
@@ -59,9 +60,7 @@ def add_adjustment(
         raise DomainError("Choose one of the coming pay days.", field="pay_on")
     member_id = member.id
     with write_transaction(session):
-        member = lock(session, Member, member_id)  # type: ignore[assignment]
-        if member is None:
-            raise NotFound("No such member.")
+        member = lock_member(session, member_id)
         guard = caps.Guard(session, [member.id], pay_on, pay_on)
         adj = PayAdjustment(
             member_id=member.id,

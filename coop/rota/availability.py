@@ -10,9 +10,10 @@ from itertools import pairwise
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from coop.db import lock, write_transaction
+from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
+from coop.members.service import lock_member
 from coop.rota.models import (
     DEFAULT_REMINDER_HOUR,
     Availability,
@@ -46,7 +47,7 @@ def save_preferences(
     if reminder_hour is not None and not 0 <= reminder_hour <= 23:
         raise DomainError("Choose a time for reminders, or none.", field="reminder_hour")
     with write_transaction(session):
-        _lock(session, member)  # two first saves at once would both insert the row
+        lock_member(session, member.id)  # two first saves at once would both insert the row
         prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
         if prefs is None:
             prefs = RotaPreferences(member_id=member.id)
@@ -55,13 +56,6 @@ def save_preferences(
         prefs.show_open_when_paused = show_open_when_paused
         prefs.daily_digest = daily_digest
         prefs.reminder_hour = reminder_hour
-
-
-def _lock(session: Session, member: Member) -> None:
-    """Inside write_transaction: lock the member's row, as every claim does before it reads when
-    the member can work, so a claim and a change of availability are taken one after the other."""
-    if lock(session, Member, member.id) is None:
-        raise NotFound("No such member.")
 
 
 def weekly_pattern(session: Session, member: Member) -> list[Availability]:
@@ -138,7 +132,7 @@ def set_weekly_pattern(session: Session, member: Member, windows: Sequence[tuple
         if end <= start:
             raise DomainError("Each time range must end after it starts.", field="windows")
     with write_transaction(session):
-        _lock(session, member)  # two saves at once would otherwise both delete, then both add
+        lock_member(session, member.id)  # two saves at once would otherwise both delete, then both add
         session.execute(delete(Availability).where(Availability.member_id == member.id))
         session.add_all(
             Availability(member_id=member.id, weekday=d, start_time=s, end_time=e) for d, s, e in windows
@@ -165,7 +159,7 @@ def add_time_off(
     if (last_day - first_day).days > 366:
         raise DomainError("Choose a period of up to a year.", field="last_day")
     with write_transaction(session):
-        _lock(session, member)
+        lock_member(session, member.id)
         entry = TimeOff(member_id=member.id, first_day=first_day, last_day=last_day, note=note.strip()[:200])
         session.add(entry)
     return entry
@@ -173,7 +167,7 @@ def add_time_off(
 
 def remove_time_off(session: Session, member: Member, time_off_id: int) -> None:
     with write_transaction(session):
-        _lock(session, member)
+        lock_member(session, member.id)
         entry = session.get(TimeOff, time_off_id)
         if entry is None or entry.member_id != member.id:
             raise NotFound("No such time off.")

@@ -40,10 +40,6 @@ class Cell:
     client_name: str
     pay_pence: int
 
-    @property
-    def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
-
 
 OFFER_CHOICES = 8  # unfilled shifts offered in a cell's drop-down
 
@@ -155,7 +151,7 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
         cell = Cell(shift_id, starts_at, ends_at, service_name, client_name, pay)
         row = rows[member_id]
         row.days.setdefault((day - monday).days, []).append(cell)
-        row.minutes += cell.minutes
+        row.minutes += minutes
     unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
     for place in session.execute(
         select(

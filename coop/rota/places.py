@@ -20,6 +20,7 @@ from coop.db import lock
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
+from coop.members.service import lock_member
 from coop.rota.eligibility import problem_sentence, shift_problems
 from coop.rota.fair_release import held_for_others
 from coop.rota.models import (
@@ -31,13 +32,6 @@ from coop.rota.models import (
 from coop.timeutil import format_dt, to_london, utcnow
 
 JUST_TAKEN = "Sorry, someone has just taken the last place on this shift."
-
-
-def lock_member(session: Session, member_id: int) -> Member:
-    member = lock(session, Member, member_id)
-    if member is None:
-        raise NotFound("No such member.")
-    return member
 
 
 def lock_shift(session: Session, shift_id: int) -> Shift:
