@@ -238,18 +238,24 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
         if locked is None:
             raise DomainError("That account no longer exists.")
         before = sorted(locked.role_names)
-        if Role.ADMIN in locked.role_names and Role.ADMIN not in roles:
-            admins = session.scalar(
-                select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)
-            )
-            if (admins or 0) <= 1:
-                raise DomainError("The co-op needs at least one admin.")
+        if leaves_no_admin(session, locked, roles):
+            raise DomainError("The co-op needs at least one admin.")
         locked.roles = [r for r in locked.roles if r.role in roles] + [
             UserRole(role=r) for r in sorted(roles - locked.role_names)
         ]
         record(
             session, actor_id, "roles.change", ("user", user_id), {"roles": before}, {"roles": sorted(roles)}
         )
+
+
+def leaves_no_admin(session: Session, user: User, roles: set[str]) -> bool:
+    """Whether giving `user` only these roles would leave the co-op without an admin. To decide a
+    write on it, ask inside write_transaction after serialize(session, "roles"), as every change of
+    roles does (set_roles, and erasure, which takes all of them away)."""
+    if Role.ADMIN not in user.role_names or Role.ADMIN in roles:
+        return False
+    admins = session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN))
+    return (admins or 0) <= 1
 
 
 def users_with_role(session: Session, role: str) -> list[User]:

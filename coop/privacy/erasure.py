@@ -15,19 +15,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.auth import service as auth
-from coop.auth.models import LoginAttempt, Role
+from coop.auth.models import LoginAttempt, User
 from coop.bookings.models import Shift
 from coop.caps.models import BenefitCap
+from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import ProposalComment, SurplusShare
 from coop.mail import service as mail
 from coop.mail.models import OutboxMessage
 from coop.members.models import ErasureRequest, Member, MemberStatus
+from coop.members.service import lock_member
 from coop.pay.models import Expense, PayAdjustment, PayStatement
 from coop.rota import service as rota
 from coop.rota.models import (
@@ -119,16 +121,11 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
         raise DomainError(
             f"{member.display_name} is teaching “{teaching}”. Change or cancel that session first."
         )
-    if Role.ADMIN in member.user.role_names and len(auth.users_with_role(session, "admin")) <= 1:
-        raise DomainError("This is the co-op's only admin. Make someone else an admin first.")
+    if auth.leaves_no_admin(session, member.user, set()):  # asked again under the lock below
+        raise DomainError(ONLY_ADMIN)
 
     # Let future work go, through the same rules as a member letting a shift go.
-    future = session.scalars(
-        select(Assignment.id)
-        .join(Assignment.shift)
-        .where(Assignment.member_id == member.id, Assignment.held())
-        .where(Shift.starts_at > now)
-    ).all()
+    future = list(session.scalars(_future_places(member.id, now)))
     for assignment_id in future:
         rota.drop(session, member.id, assignment_id, now=now)
     for asked in rota.asked_of(session, member, now=now):  # questions they can no longer answer
@@ -141,7 +138,49 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     for session_id in places:
         skillshare.cancel_sign_up(session, member, session_id)
 
-    user = member.user
+    member_id = member.id
+    with write_transaction(session):
+        # The member first, as every claim takes them, then the roles, then the request: what
+        # the erasure decides on is re-read under those locks.
+        member = lock_member(session, member_id)
+        serialize(session, "roles")
+        req = lock(session, ErasureRequest, request_id)
+        if req is None or req.status != "requested":
+            raise NotFound("No such request waiting.")
+        if session.scalar(_future_places(member_id, now).limit(1)) is not None:
+            raise DomainError(f"{member.display_name} took a shift a moment ago. Erase again to let it go.")
+        user = member.user
+        if auth.leaves_no_admin(session, user, set()):
+            raise DomainError(ONLY_ADMIN)
+        _erase(session, member, user, now)
+        req.status = "erased"
+        req.processed_at = now
+        req.processed_by_id = actor_id
+        req.retain_until = add_years(today_london(), RETAIN_YEARS)
+        record(
+            session,
+            actor_id,
+            "erasure.carried_out",
+            ("member", member_id),
+            None,
+            {"released_shifts": len(future), "financial_records_kept_until": req.retain_until.isoformat()},
+        )
+    return member
+
+
+ONLY_ADMIN = "This is the co-op's only admin. Make someone else an admin first."
+
+
+def _future_places(member_id: int, now: datetime) -> Select[int]:
+    return (
+        select(Assignment.id)
+        .join(Assignment.shift)
+        .where(Assignment.member_id == member_id, Assignment.held(), Shift.starts_at > now)
+    )
+
+
+def _erase(session: Session, member: Member, user: User, now: datetime) -> None:
+    """Replace who the person is with a placeholder and close the account (see the module)."""
     old_email = user.email
     session.execute(
         update(Offer)
@@ -178,21 +217,6 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     user.last_login_at = None
     user.session_token = secrets.token_hex(32)  # signs them out everywhere
     user.roles = []
-
-    req.status = "erased"
-    req.processed_at = now
-    req.processed_by_id = actor_id
-    req.retain_until = add_years(today_london(), RETAIN_YEARS)
-    record(
-        session,
-        actor_id,
-        "erasure.carried_out",
-        ("member", member.id),
-        None,
-        {"released_shifts": len(future), "financial_records_kept_until": req.retain_until.isoformat()},
-    )
-    session.commit()
-    return member
 
 
 @dataclass

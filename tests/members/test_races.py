@@ -2,11 +2,14 @@
 
 from sqlalchemy import func, select
 
+from coop.audit.models import AuditEntry
 from coop.auth import service as auth
 from coop.auth.models import Role, User, UserRole
 from coop.bookings import service as bookings
+from coop.errors import DomainError, NotFound
 from coop.members import service as members
 from coop.members.models import Member, Skill
+from coop.privacy import erasure
 from coop.rota import service as rota
 from coop.rota.models import Availability, RotaPreferences
 from tests import factories
@@ -101,3 +104,43 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin(db_url, session)
     assert "at least one admin" in next(m for kind, m in results if kind == "refused")
     session.rollback()
     assert session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)) == 1
+
+
+def _erase(session, request_id, actor_id):
+    erasure.carry_out(session, request_id, actor_id=actor_id)
+
+
+def _one_of(session, op, *args):
+    {"erase": _erase, "demote": _demote}[op](session, *args)
+
+
+def _erase_or_gone(session, request_id, actor_id):
+    try:
+        erasure.carry_out(session, request_id, actor_id=actor_id)
+    except NotFound as e:
+        raise DomainError(e.message) from None
+
+
+def test_erasing_one_admin_while_the_other_loses_the_role_leaves_one_admin(db_url, session):
+    admins = session.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN)).all()
+    a = factories.member(session, email="ada@example.org", roles=("member", "admin"))
+    b = factories.user(session, "bo@example.org", ("admin", "coordinator"))
+    for user_id in admins:  # only these two are admins
+        auth.set_roles(session, session.get(User, user_id), set(), actor_id=b.id)
+    request = erasure.request_erasure(session, a, actor_id=a.user_id)
+    results = run_parallel(db_url, _one_of, [("erase", request.id, b.id), ("demote", b.id, a.user_id)])
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)) == 1
+
+
+def test_one_erasure_carried_out_twice_at_once_is_done_once(db_url, session):
+    m = factories.member(session, email="sam@example.org")
+    coordinator = factories.coordinator(session)
+    request = erasure.request_erasure(session, m, actor_id=m.user_id)
+    results = run_parallel(db_url, _erase_or_gone, [(request.id, coordinator.id)] * 3)
+    assert sorted(r[0] for r in results) == ["ok", "refused", "refused"], results
+    assert all("No such request waiting" in msg for kind, msg in results if kind == "refused")
+    session.rollback()
+    done = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "erasure.carried_out")
+    assert session.scalar(done) == 1
