@@ -248,6 +248,18 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
         )
 
 
+def add_role(session: Session, user_id: int, role: str) -> list[str] | None:
+    """Inside write_transaction: give the user one more role, with role changes taken one at a
+    time as in set_roles. Returns their roles before, or None if they had it already."""
+    serialize(session, "roles")
+    user = lock(session, User, user_id)
+    if user is None or role in user.role_names:
+        return None
+    before = sorted(user.role_names)
+    user.roles.append(UserRole(role=role))
+    return before
+
+
 def leaves_no_admin(session: Session, user: User, roles: set[str]) -> bool:
     """Whether giving `user` only these roles would leave the co-op without an admin. To decide a
     write on it, ask inside write_transaction after serialize(session, "roles"), as every change of

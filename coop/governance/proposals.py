@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from coop.audit.service import record
-from coop.auth.models import Role, UserRole
+from coop.auth import service as auth
+from coop.auth.models import Role
 from coop.db import found, lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import Proposal, SurplusShare, Vote
@@ -205,15 +206,14 @@ def close(session: Session, proposal_id: int, *, now: datetime | None = None) ->
 
 def _carry_out(session: Session, proposal: Proposal) -> None:
     if proposal.kind == "appoint_coordinator" and proposal.subject_member is not None:
-        user = proposal.subject_member.user
-        if Role.COORDINATOR not in user.role_names:
-            before = sorted(user.role_names)
-            session.add(UserRole(user_id=user.id, role=Role.COORDINATOR))
+        user_id = proposal.subject_member.user_id
+        before = auth.add_role(session, user_id, Role.COORDINATOR)
+        if before is not None:
             record(
                 session,
                 None,
                 "roles.elected",
-                ("user", user.id),
+                ("user", user_id),
                 {"roles": before},
                 {"roles": sorted({*before, "coordinator"}), "proposal": proposal.id},
             )

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
+from coop.auth import service as auth
+from coop.auth.models import User, UserRole
 from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.governance import service as governance
@@ -53,6 +55,29 @@ def test_electing_a_coordinator_grants_the_role_and_is_audited(session):
     session.refresh(members[2].user)
     assert "coordinator" in members[2].user.role_names
     assert session.scalars(select(AuditEntry.action)).all() == ["roles.elected"]
+
+
+def _elect_or_appoint(sess, op, proposal_id, user_id, admin_id):
+    if op == "close":
+        governance.close(sess, proposal_id, now=utcnow() + timedelta(days=4))
+    else:
+        auth.set_roles(sess, sess.get(User, user_id), {"member", "coordinator"}, actor_id=admin_id)
+
+
+def test_an_election_closing_while_an_admin_appoints_the_same_member_gives_one_role(db_url, session):
+    members = [factories.member(session) for _ in range(3)]
+    admin = factories.user(session, "admin@example.org", ("admin",))
+    p = proposal(session, members[0], kind="appoint_coordinator", subject_member_id=members[2].id)
+    for m in members:
+        governance.cast_vote(session, m, p.id, "for")
+    user_id = members[2].user_id
+    results = run_parallel(
+        db_url, _elect_or_appoint, [("close", p.id, user_id, admin.id), ("appoint", p.id, user_id, admin.id)]
+    )
+    assert [r for r in results if r[0] != "ok"] == []
+    session.rollback()
+    roles = session.scalars(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+    assert sorted(roles) == ["coordinator", "member"]
 
 
 def test_parallel_votes_count_one_per_member(db_url, session):
