@@ -26,7 +26,6 @@ from coop.caps.models import BenefitCap
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import ProposalComment, SurplusShare
-from coop.mail import service as mail
 from coop.mail.models import OutboxMessage
 from coop.members.models import ErasureRequest, Member, MemberStatus
 from coop.members.service import lock_member
@@ -65,28 +64,29 @@ def open_request(session: Session, member: Member) -> ErasureRequest | None:
 
 def request_erasure(session: Session, member: Member, *, actor_id: int) -> ErasureRequest:
     """The member asks. Coordinators are told by email (without any reason: none is asked)."""
-    if member.status == MemberStatus.LEFT and member.user.email.endswith("@" + PLACEHOLDER_DOMAIN):
-        raise DomainError("Your details have already been erased.")
-    existing = open_request(session, member)
-    if existing is not None:
-        return existing
-    req = ErasureRequest(member_id=member.id)
-    session.add(req)
-    session.flush()
-    record(session, actor_id, "erasure.requested", ("member", member.id))
-    for user in auth.users_with_role(session, "coordinator"):
-        mail.queue(session, user.email, "erasure_requested", request=req)
-    session.commit()
+    with write_transaction(session):
+        lock_member(session, member.id)  # two clicks at once: one request, not a unique-key error
+        if member.status == MemberStatus.LEFT and member.user.email.endswith("@" + PLACEHOLDER_DOMAIN):
+            raise DomainError("Your details have already been erased.")
+        existing = open_request(session, member)
+        if existing is not None:
+            return existing
+        req = ErasureRequest(member_id=member.id)
+        session.add(req)
+        session.flush()
+        record(session, actor_id, "erasure.requested", ("member", member.id))
+        auth.tell_coordinators(session, "erasure_requested", request=req)
     return req
 
 
 def withdraw(session: Session, member: Member, *, actor_id: int) -> None:
-    req = open_request(session, member)
-    if req is None:
-        raise NotFound("There is no request to withdraw.")
-    req.status = "withdrawn"
-    record(session, actor_id, "erasure.withdrawn", ("member", member.id))
-    session.commit()
+    with write_transaction(session):
+        lock_member(session, member.id)
+        req = open_request(session, member)
+        if req is None:
+            raise NotFound("There is no request to withdraw.")
+        req.status = "withdrawn"
+        record(session, actor_id, "erasure.withdrawn", ("member", member.id))
 
 
 def count_waiting(session: Session) -> int:

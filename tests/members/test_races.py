@@ -8,7 +8,7 @@ from coop.auth.models import Role, User, UserRole
 from coop.bookings import service as bookings
 from coop.errors import DomainError, NotFound
 from coop.members import service as members
-from coop.members.models import Member, Skill
+from coop.members.models import ErasureRequest, Member, Skill
 from coop.privacy import erasure
 from coop.rota import service as rota
 from coop.rota.models import Availability, RotaPreferences
@@ -144,3 +144,17 @@ def test_one_erasure_carried_out_twice_at_once_is_done_once(db_url, session):
     session.rollback()
     done = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "erasure.carried_out")
     assert session.scalar(done) == 1
+
+
+def _ask_erasure(session, member_id):
+    member = session.get(Member, member_id)
+    erasure.request_erasure(session, member, actor_id=member.user_id)
+
+
+def test_asking_for_erasure_twice_at_once_makes_one_request(db_url, session):
+    m = factories.member(session, email="sam@example.org")
+    results = run_parallel(db_url, _ask_erasure, [(m.id,)] * 3)
+    assert [r for r in results if r[0] != "ok"] == []
+    session.rollback()
+    requests = select(func.count()).select_from(ErasureRequest).where(ErasureRequest.member_id == m.id)
+    assert session.scalar(requests) == 1
