@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: run test lint test-sqlite test-postgres bench profile screenshots clean
+.PHONY: run test test-fast lint test-sqlite test-postgres bench profile screenshots clean
 
 $(BIN)/python:
 	@./scripts/system-deps.sh run
@@ -43,6 +43,11 @@ test-postgres: $(VENV)/.installed-test
 	COOP_TEST_DB=postgresql $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
+
+# The everyday subset: everything but browser journeys, multi-process races and long property
+# runs (marked by tests/conftest.py), on SQLite. `make test` still runs all of it on both databases.
+test-fast: $(VENV)/.installed-test
+	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) -m "not browser and not races and not slow" $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/pip install -q -e ".[test,bench]"

@@ -4,6 +4,7 @@ Set COOP_TEST_DB=postgresql to run the same suite on a temporary PostgreSQL clus
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import re
@@ -190,3 +191,30 @@ def signed_in(make_web: Any, role: str) -> Web:
     email = dict(DEMO_LOGINS["accounts"])[role]
     assert web.login(email, DEMO_LOGINS["password"]).status_code == 302
     return web
+
+
+_RACE_CALLS = ("run_parallel(", "serve(")
+_RACE_FIXTURES = {"live"}  # a multi-worker gunicorn (tests/test_http_races.py)
+_SLOW_CALLS = ("run_state_machine_as_test(", "crawl(")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by what they do, so `make test-fast` can leave out the costly kinds without
+    anyone having to remember a decorator (tests/test_markers.py checks the marking)."""
+    for item in items:
+        path = Path(str(item.fspath))
+        if "browser" in path.parts:
+            item.add_marker(pytest.mark.browser)
+            continue
+        fn = getattr(item, "function", None)
+        if fn is None:
+            continue
+        try:
+            source = inspect.getsource(fn)
+        except (OSError, TypeError):
+            source = ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if any(call in source for call in _RACE_CALLS) or fixtures & _RACE_FIXTURES:
+            item.add_marker(pytest.mark.races)
+        if hasattr(fn, "hypothesis") or any(call in source for call in _SLOW_CALLS):
+            item.add_marker(pytest.mark.slow)
