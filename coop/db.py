@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Engine,
     Float,
     MetaData,
+    Select,
     and_,
     case,
     create_engine,
@@ -96,25 +98,55 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+class TransactionMisuse(RuntimeError):
+    """A programming error: a write began where it would commit or drop someone else's work."""
+
+
+def _caller() -> str:
+    frame = sys._getframe(3)  # the function that opened the `with write_transaction(...)`
+    return f"{frame.f_code.co_name} ({frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno})"
+
+
+@event.listens_for(Session, "after_flush")
+def _written(session: Session, _ctx: Any) -> None:
+    session.info["coop_unsaved"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    session.info.pop("coop_unsaved", None)
+
+
 @contextmanager
 def write_transaction(session: Session) -> Iterator[Session]:
     """Run a unit of work in its own transaction that commits on success and rolls back on error.
 
-    Any read-only transaction the request had open is ended first. On SQLite the new transaction
-    starts with BEGIN IMMEDIATE, taking the database write lock before reading, so a
-    check-then-write (a slot count, a cap, the next invoice number) cannot race. On PostgreSQL
-    the caller takes row locks (SELECT ... FOR UPDATE) on what it contends for.
+    It refuses (TransactionMisuse, naming the caller) to start inside another write transaction
+    or while the session holds writes nobody committed: those would be committed, or lost, with
+    this unit of work. A read-only transaction the request had open is ended first. Functions
+    that take part in the caller's transaction end in `_within` and never open one.
+    On SQLite the new transaction starts with BEGIN IMMEDIATE, taking the database write lock
+    before reading, so a check-then-write (a slot count, a cap, the next invoice number) cannot
+    race. On PostgreSQL the caller takes row locks (`lock`, `serialize`) on what it contends for.
     """
+    if session.info.get("coop_writing"):
+        raise TransactionMisuse(f"{_caller()} opened a write transaction inside another one")
+    if session.new or session.dirty or session.deleted or session.info.get("coop_unsaved"):
+        raise TransactionMisuse(f"{_caller()} opened a write transaction over uncommitted changes")
     if session.in_transaction():
-        session.commit()
+        session.rollback()  # only reads were open: nothing to keep
     session.expire_all()  # everything is re-read inside the locked transaction
     session.connection(execution_options={"coop_write": True})
+    session.info["coop_writing"] = True
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop("coop_writing", None)
 
 
 T = TypeVar("T")
@@ -132,6 +164,16 @@ def lock(session: Session, model: type[T], ident: int) -> T | None:
         .with_for_update(of=model)
         .execution_options(populate_existing=True)
     )
+
+
+Q = TypeVar("Q", bound=Select[Any])
+
+
+def locking(stmt: Q, model: type[Any], *, skip_locked: bool = False) -> Q:
+    """The same query, locking the rows of `model` it returns until the transaction ends (and
+    re-reading them), for locks on something other than one id: the one way besides `lock`.
+    `skip_locked` passes over rows another transaction holds (a work queue)."""
+    return stmt.with_for_update(of=model, skip_locked=skip_locked).execution_options(populate_existing=True)
 
 
 def found(session: Session, model: type[T], ident: int, message: str) -> T:

@@ -19,7 +19,7 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.bookings.planning import BookingData, plan_booking
-from coop.db import lock, write_transaction
+from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.rota.fair_release import hold_new_shifts
@@ -109,11 +109,7 @@ def lock_shifts(session: Session, booking: Booking) -> None:
     """Lock the booking's shifts (in id order, as everywhere) and re-read them, so a claim, a
     change or a cancellation of the same visits waits for this one."""
     session.scalars(
-        select(Shift)
-        .where(Shift.booking_id == booking.id)
-        .order_by(Shift.id)
-        .with_for_update(of=Shift)
-        .execution_options(populate_existing=True)
+        locking(select(Shift).where(Shift.booking_id == booking.id).order_by(Shift.id), Shift)
     ).all()
     session.refresh(booking, ["shifts"])
 

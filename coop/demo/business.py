@@ -23,6 +23,7 @@ from coop.bookings.models import (
     Service,
     Shift,
 )
+from coop.db import write_transaction
 from coop.errors import DomainError
 from coop.invoicing import service as invoicing
 from coop.members.models import Member, MemberStatus, Skill
@@ -119,25 +120,27 @@ def load_business(
 ) -> None:
     """Services, clients, bookings in every state, and a rota for this week and next."""
 
-    services = {}
-    for name, skill, charge, pay, vat, minimum, desc in SERVICES:
-        services[name] = Service(
-            name=name,
-            skill=skills[skill],
-            charge_pence_per_hour=charge,
-            pay_pence_per_hour=pay,
-            vat_rate_bp=vat,
-            min_booking_minutes=minimum,
-            description=desc,
-            involvement=desc.startswith("Paid involvement"),
-        )
-    clients = [
-        Client(name=n, address=a, billing_email=f"accounts{i}@client.example", payment_terms_days=t, sector=k)
-        for i, (n, a, t, k) in enumerate(CLIENTS)
-    ]
-    session.add_all([*services.values(), *clients])
-    session.add(ClientContact(client=clients[0], user=client_user, name="Sally Baker"))
-    session.commit()
+    with write_transaction(session):
+        services = {}
+        for name, skill, charge, pay, vat, minimum, desc in SERVICES:
+            services[name] = Service(
+                name=name,
+                skill=skills[skill],
+                charge_pence_per_hour=charge,
+                pay_pence_per_hour=pay,
+                vat_rate_bp=vat,
+                min_booking_minutes=minimum,
+                description=desc,
+                involvement=desc.startswith("Paid involvement"),
+            )
+        clients = [
+            Client(
+                name=n, address=a, billing_email=f"accounts{i}@client.example", payment_terms_days=t, sector=k
+            )
+            for i, (n, a, t, k) in enumerate(CLIENTS)
+        ]
+        session.add_all([*services.values(), *clients])
+        session.add(ClientContact(client=clients[0], user=client_user, name="Sally Baker"))
     today = today_london()
     monday = week_start(today)
 
@@ -264,59 +267,59 @@ def last_week(
     some approved), so a coordinator can approve a week and run pay straight away."""
 
     assert isinstance(client, Client) and isinstance(service, Service) and isinstance(monday, date)
-    last_monday = monday - timedelta(days=7)
-    booking = Booking(
-        client=client,
-        service=service,
-        site_address=client.address,
-        workers=1,
-        start_date=last_monday,
-        start_time=time(9),
-        end_time=time(13),
-        recurrence="weekly",
-        weekdays="0,1,2,3,4",
-        occurrences=5,
-        status=BookingStatus.COMPLETED,
-        created_by_id=coordinator_id,
-    )
-    session.add(booking)
-    session.add(BookingEvent(booking=booking, status=BookingStatus.COMPLETED, actor_id=coordinator_id))
-    workers = list(
-        session.scalars(
-            select(Member)
-            .where(Member.status == MemberStatus.ACTIVE, Member.skills.any(id=service.skill_id))
-            .order_by(Member.id)
-        )
-    )
-    for i in range(5):
-        day = last_monday + timedelta(days=i)
-        start, end = local_span_to_utc(day, time(9), time(13))
-        shift = Shift(
-            booking=booking,
-            service_id=service.id,
-            client_id=client.id,
-            starts_at=start,
-            ends_at=end,
-            slots=1,
-            filled=1,
+    with write_transaction(session):
+        last_monday = monday - timedelta(days=7)
+        booking = Booking(
+            client=client,
+            service=service,
             site_address=client.address,
+            workers=1,
+            start_date=last_monday,
+            start_time=time(9),
+            end_time=time(13),
+            recurrence="weekly",
+            weekdays="0,1,2,3,4",
+            occurrences=5,
+            status=BookingStatus.COMPLETED,
+            created_by_id=coordinator_id,
         )
-        member = workers[i % len(workers)]
-        assignment = Assignment(shift=shift, member_id=member.id, source="assign")
-        session.add_all([shift, assignment])
-        session.flush()
-        finish = end + timedelta(minutes=rng.choice([0, 0, 15, -15]))
-        session.add(
-            TimesheetEntry(
-                assignment_id=assignment.id,
-                member_id=member.id,
-                actual_start=start,
-                actual_end=finish,
-                break_minutes=rng.choice([0, 15]),
-                submitted_by_id=coordinator_id,
+        session.add(booking)
+        session.add(BookingEvent(booking=booking, status=BookingStatus.COMPLETED, actor_id=coordinator_id))
+        workers = list(
+            session.scalars(
+                select(Member)
+                .where(Member.status == MemberStatus.ACTIVE, Member.skills.any(id=service.skill_id))
+                .order_by(Member.id)
             )
         )
-    session.commit()
+        for i in range(5):
+            day = last_monday + timedelta(days=i)
+            start, end = local_span_to_utc(day, time(9), time(13))
+            shift = Shift(
+                booking=booking,
+                service_id=service.id,
+                client_id=client.id,
+                starts_at=start,
+                ends_at=end,
+                slots=1,
+                filled=1,
+                site_address=client.address,
+            )
+            member = workers[i % len(workers)]
+            assignment = Assignment(shift=shift, member_id=member.id, source="assign")
+            session.add_all([shift, assignment])
+            session.flush()
+            finish = end + timedelta(minutes=rng.choice([0, 0, 15, -15]))
+            session.add(
+                TimesheetEntry(
+                    assignment_id=assignment.id,
+                    member_id=member.id,
+                    actual_start=start,
+                    actual_end=finish,
+                    break_minutes=rng.choice([0, 15]),
+                    submitted_by_id=coordinator_id,
+                )
+            )
     first = session.scalars(select(TimesheetEntry).order_by(TimesheetEntry.id)).first()
     if first is not None:
         timesheets.approve(session, [first.id], actor_id=coordinator_id)
@@ -331,48 +334,48 @@ def invoiced_fortnight(
 ) -> None:
     """Work from two weeks ago, approved, invoiced and part-paid."""
 
-    client = session.scalars(select(Client).where(Client.name == "Corner Bakery")).one()
-    service = session.scalars(select(Service).where(Service.name == "Gardening")).one()
-    member = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
-    today = today_london()
-    day = today - timedelta(days=today.weekday() + 14)
-    start, end = local_span_to_utc(day, time(10), time(14))
-    booking = Booking(
-        client=client,
-        service=service,
-        site_address=client.address,
-        workers=1,
-        start_date=day,
-        start_time=time(10),
-        end_time=time(14),
-        status=BookingStatus.COMPLETED,
-        created_by_id=coordinator_id,
-    )
-    shift = Shift(
-        booking=booking,
-        service_id=service.id,
-        client_id=client.id,
-        starts_at=start,
-        ends_at=end,
-        slots=1,
-        filled=1,
-        site_address=client.address,
-    )
-    assignment = Assignment(shift=shift, member_id=member.id, source="assign")
-    session.add_all(
-        [booking, BookingEvent(booking=booking, status=BookingStatus.COMPLETED), shift, assignment]
-    )
-    session.flush()
-    entry = TimesheetEntry(
-        assignment_id=assignment.id,
-        member_id=member.id,
-        actual_start=start,
-        actual_end=end,
-        break_minutes=0,
-        submitted_by_id=member.user_id,
-    )
-    session.add(entry)
-    session.commit()
+    with write_transaction(session):
+        client = session.scalars(select(Client).where(Client.name == "Corner Bakery")).one()
+        service = session.scalars(select(Service).where(Service.name == "Gardening")).one()
+        member = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+        today = today_london()
+        day = today - timedelta(days=today.weekday() + 14)
+        start, end = local_span_to_utc(day, time(10), time(14))
+        booking = Booking(
+            client=client,
+            service=service,
+            site_address=client.address,
+            workers=1,
+            start_date=day,
+            start_time=time(10),
+            end_time=time(14),
+            status=BookingStatus.COMPLETED,
+            created_by_id=coordinator_id,
+        )
+        shift = Shift(
+            booking=booking,
+            service_id=service.id,
+            client_id=client.id,
+            starts_at=start,
+            ends_at=end,
+            slots=1,
+            filled=1,
+            site_address=client.address,
+        )
+        assignment = Assignment(shift=shift, member_id=member.id, source="assign")
+        session.add_all(
+            [booking, BookingEvent(booking=booking, status=BookingStatus.COMPLETED), shift, assignment]
+        )
+        session.flush()
+        entry = TimesheetEntry(
+            assignment_id=assignment.id,
+            member_id=member.id,
+            actual_start=start,
+            actual_end=end,
+            break_minutes=0,
+            submitted_by_id=member.user_id,
+        )
+        session.add(entry)
     timesheets.approve(session, [entry.id], actor_id=coordinator_id)
     drafts = invoicing.invoice_run(session, day, day, actor_id=coordinator_id)
     for draft in drafts:

@@ -15,6 +15,7 @@ from coop.bookings.models import (
 )
 from coop.bookings.service import client_for_user
 from coop.caps import service as caps
+from coop.db import write_transaction
 from coop.directory.models import DirectoryEntry
 from coop.governance import service as governance
 from coop.members.models import Member, MemberStatus, Skill
@@ -205,16 +206,16 @@ def community(session: Session, skills: dict[str, Skill]) -> None:
             -10,
         ),
     ]
-    for category, name, desc, contact, hours, access, days in entries:
-        session.add(
-            DirectoryEntry(
-                category=category,
-                name=name,
-                description=desc,
-                contact=contact,
-                hours=hours,
-                accessibility=access,
-                review_date=today + timedelta(days=days),
+    with write_transaction(session):
+        for category, name, desc, contact, hours, access, days in entries:
+            session.add(
+                DirectoryEntry(
+                    category=category,
+                    name=name,
+                    description=desc,
+                    contact=contact,
+                    hours=hours,
+                    accessibility=access,
+                    review_date=today + timedelta(days=days),
+                )
             )
-        )
-    session.commit()

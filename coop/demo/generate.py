@@ -27,7 +27,7 @@ from coop.auth import service as auth
 from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
 from coop.caps.models import BenefitCap
-from coop.db import Base, is_sqlite
+from coop.db import Base, is_sqlite, write_transaction
 from coop.demo.business import SERVICES
 from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SKILLS
 from coop.errors import DomainError
@@ -89,308 +89,310 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
 
     # --- skills and services ---
-    skills: list[Row] = [
-        {"id": i + 1, "name": name, "description": desc} for i, (name, desc) in enumerate(SKILLS)
-    ]
-    put(Skill, skills)
-    skill_id = {s["name"]: s["id"] for s in skills}
-    services: list[Row] = [
-        {
-            "id": i + 1,
-            "name": name,
-            "skill_id": skill_id[skill],
-            "charge_pence_per_hour": charge,
-            "pay_pence_per_hour": max(pay, floor),
-            "vat_rate_bp": vat,
-            "min_booking_minutes": minimum,
-            "description": desc,
-            "involvement": vat == 0,
-        }
-        for i, (name, skill, charge, pay, vat, minimum, desc) in enumerate(SERVICES)
-    ]
-    put(Service, services)
-    service: dict[int, Row] = {s["id"]: s for s in services}
-
-    # --- people: coordinator, members, client contacts ---
-    users: list[Row] = []
-    roles: list[Row] = []
-
-    def user(email: str, *names: str) -> int:
-        uid = len(users) + 1
-        users.append({"id": uid, "email": email, "password_hash": password, "created_at": now})
-        roles.extend({"user_id": uid, "role": r} for r in names)
-        return uid
-
-    coordinator_id = user(f"coordinator@{DOMAIN}", "coordinator", "admin")
-    members: list[Row] = []
-    links: list[Row] = []
-    prefs: list[Row] = []
-    caps: list[Row] = []
-    by_skill: dict[int, list[int]] = defaultdict(list)
-    for m in range(1, spec.members + 1):
-        first, last = MEMBER_NAMES[m % len(MEMBER_NAMES)][0].split()[0], f"{m:05d}"
-        uid = user(f"member{m:05d}@{DOMAIN}", "member")
-        members.append(
+    with write_transaction(session):
+        skills: list[Row] = [
+            {"id": i + 1, "name": name, "description": desc} for i, (name, desc) in enumerate(SKILLS)
+        ]
+        put(Skill, skills)
+        skill_id = {s["name"]: s["id"] for s in skills}
+        services: list[Row] = [
             {
-                "id": m,
-                "user_id": uid,
-                "display_name": f"{first} {last}",
-                "status": "active",
-                "created_at": now,
+                "id": i + 1,
+                "name": name,
+                "skill_id": skill_id[skill],
+                "charge_pence_per_hour": charge,
+                "pay_pence_per_hour": max(pay, floor),
+                "vat_rate_bp": vat,
+                "min_booking_minutes": minimum,
+                "description": desc,
+                "involvement": vat == 0,
             }
-        )
-        for sid in rng.sample([s["id"] for s in skills], rng.randint(1, 3)):
-            links.append({"member_id": m, "skill_id": sid})
-            by_skill[sid].append(m)
-        prefs.append({"member_id": m, "preferred_hours_week": rng.choice([4, 8, 12, 16, 20, 30])})
-        if rng.random() < 0.3:
-            caps.append(
-                {
-                    "member_id": m,
-                    "earnings_cap_pence": rng.choice([19550, 29000, 40000]),
-                    "period": "weekly",
-                    "period_start_day": 1,
-                    "mode": "block",
-                    "count_by": "worked",
-                    "preset": "",
-                    "updated_at": now,
-                }
-            )
-    clients: list[Row] = []
-    contacts: list[Row] = []
-    for c in range(1, spec.clients + 1):
-        clients.append(
-            {
-                "id": c,
-                "name": f"Client {c:04d} Ltd",
-                "address": f"{c} High Street, Anytown",
-                "billing_email": f"accounts{c:04d}@{DOMAIN}",
-                "payment_terms_days": rng.choice([7, 14, 30]),
-                "invoice_grouping": "shift",
-                "feed_token": f"gen-client-{spec.seed}-{c}",
-                "created_at": now,
-            }
-        )
-        uid = user(f"client{c:04d}@{DOMAIN}", "client")
-        contacts.append({"client_id": c, "user_id": uid, "name": f"Contact {c:04d}"})
-    put(User, users)
-    put(UserRole, roles)
-    put(Member, members)
-    session.execute(insert(member_skill), links)
-    put(RotaPreferences, prefs)
-    put(BenefitCap, caps)
-    put(Client, clients)
-    put(ClientContact, contacts)
-    step(10)
+            for i, (name, skill, charge, pay, vat, minimum, desc) in enumerate(SERVICES)
+        ]
+        put(Service, services)
+        service: dict[int, Row] = {s["id"]: s for s in services}
 
-    # --- bookings and shifts ---
-    first_monday = week_start(today) - timedelta(weeks=spec.weeks - FUTURE_WEEKS)
-    last_day = first_monday + timedelta(weeks=spec.weeks) - timedelta(days=1)
-    staffed = [s for s in services if by_skill[s["skill_id"]]]
-    if not staffed:
-        raise DomainError("No member has a skill any service needs.")
-    bookings: list[Row] = []
-    shifts: list[Row] = []
-    for c in range(1, spec.clients + 1):
-        for _ in range(rng.randint(2, 4)):
-            svc = rng.choice(staffed)
-            days = sorted(rng.sample(range(7), rng.randint(2, 4)))
-            start = time(rng.randint(6, 17), rng.choice([0, 30]))
-            length = rng.choice([2, 3, 4])
-            end = time((start.hour + length) % 24, start.minute)
-            workers = 2 if rng.random() < 0.15 else 1
-            bid = len(bookings) + 1
-            bookings.append(
+        # --- people: coordinator, members, client contacts ---
+        users: list[Row] = []
+        roles: list[Row] = []
+
+        def user(email: str, *names: str) -> int:
+            uid = len(users) + 1
+            users.append({"id": uid, "email": email, "password_hash": password, "created_at": now})
+            roles.extend({"user_id": uid, "role": r} for r in names)
+            return uid
+
+        coordinator_id = user(f"coordinator@{DOMAIN}", "coordinator", "admin")
+        members: list[Row] = []
+        links: list[Row] = []
+        prefs: list[Row] = []
+        caps: list[Row] = []
+        by_skill: dict[int, list[int]] = defaultdict(list)
+        for m in range(1, spec.members + 1):
+            first, last = MEMBER_NAMES[m % len(MEMBER_NAMES)][0].split()[0], f"{m:05d}"
+            uid = user(f"member{m:05d}@{DOMAIN}", "member")
+            members.append(
                 {
-                    "id": bid,
-                    "client_id": c,
-                    "service_id": svc["id"],
-                    "site_address": clients[c - 1]["address"],
-                    "workers": workers,
-                    "start_date": first_monday,
-                    "start_time": start,
-                    "end_time": end,
-                    "recurrence": "weekly",
-                    "weekdays": ",".join(map(str, days)),
-                    "until_date": last_day,
-                    "status": "scheduled",
-                    "created_by_id": coordinator_id,
+                    "id": m,
+                    "user_id": uid,
+                    "display_name": f"{first} {last}",
+                    "status": "active",
                     "created_at": now,
                 }
             )
-            for week in range(spec.weeks):
-                for d in days:
-                    day = first_monday + timedelta(weeks=week, days=d)
-                    starts_at, ends_at = local_span_to_utc(day, start, end)
-                    shifts.append(
-                        {
-                            "id": len(shifts) + 1,
-                            "booking_id": bid,
-                            "service_id": svc["id"],
-                            "client_id": c,
-                            "starts_at": starts_at,
-                            "ends_at": ends_at,
-                            "slots": workers,
-                            "filled": 0,
-                            "site_address": clients[c - 1]["address"],
-                            "created_at": now,
-                        }
-                    )
-    step(10)
-
-    # --- who works each shift (no one twice at once), and the hours they record ---
-    shifts.sort(key=lambda s: s["starts_at"])
-    for i, s in enumerate(shifts, start=1):
-        s["id"] = i
-    busy_until: dict[int, datetime] = {}
-    pointer: dict[int, int] = defaultdict(int)
-    assignments: list[Row] = []
-    entries: list[Row] = []
-    for s in shifts:
-        svc = service[s["service_id"]]
-        pool = by_skill[svc["skill_id"]]
-        past = s["ends_at"] <= now
-        wanted = s["slots"] if past else sum(rng.random() < 0.8 for _ in range(s["slots"]))
-        taken: list[int] = []
-        tries = 0
-        while len(taken) < wanted and tries < 12:
-            tries += 1
-            pointer[svc["skill_id"]] = (pointer[svc["skill_id"]] + rng.randint(1, 7)) % len(pool)
-            m = pool[pointer[svc["skill_id"]]]
-            if m in taken or busy_until.get(m, s["starts_at"]) > s["starts_at"]:
-                continue
-            taken.append(m)
-            busy_until[m] = s["ends_at"] + timedelta(minutes=30)
-        s["filled"] = len(taken)
-        for m in taken:
-            aid = len(assignments) + 1
-            assignments.append(
-                {
-                    "id": aid,
-                    "shift_id": s["id"],
-                    "member_id": m,
-                    "status": "accepted",
-                    "source": "claim",
-                    "created_at": s["starts_at"] - timedelta(days=7),
-                }
-            )
-            if past:
-                minutes = int((s["ends_at"] - s["starts_at"]).total_seconds() // 60)
-                approved = s["ends_at"] < now - timedelta(days=7)
-                pay = pay_for(minutes, svc["pay_pence_per_hour"], floor_pence=floor, holiday_bp=holiday_bp)
-                entries.append(
+            for sid in rng.sample([s["id"] for s in skills], rng.randint(1, 3)):
+                links.append({"member_id": m, "skill_id": sid})
+                by_skill[sid].append(m)
+            prefs.append({"member_id": m, "preferred_hours_week": rng.choice([4, 8, 12, 16, 20, 30])})
+            if rng.random() < 0.3:
+                caps.append(
                     {
-                        "id": len(entries) + 1,
-                        "assignment_id": aid,
                         "member_id": m,
-                        "actual_start": s["starts_at"],
-                        "actual_end": s["ends_at"],
-                        "status": "approved" if approved else "submitted",
-                        "submitted_at": s["ends_at"],
-                        "submitted_by_id": members[m - 1]["user_id"],
-                        "approved_by_id": coordinator_id if approved else None,
-                        "approved_at": s["ends_at"] + timedelta(days=2) if approved else None,
-                        "pay_rate_pence": pay.rate_pence if approved else None,
-                        "pay_pence": pay.base_pence if approved else None,
-                        "holiday_pence": pay.holiday_pence if approved else None,
-                        "_shift": s,
-                        "_minutes": minutes,
+                        "earnings_cap_pence": rng.choice([19550, 29000, 40000]),
+                        "period": "weekly",
+                        "period_start_day": 1,
+                        "mode": "block",
+                        "count_by": "worked",
+                        "preset": "",
+                        "updated_at": now,
                     }
                 )
-    put(Booking, bookings)
-    step(5)
-    put(Shift, shifts)
-    step(15)
-    put(Assignment, assignments)
-    step(15)
-    put(TimesheetEntry, [{k: v for k, v in e.items() if not k.startswith("_")} for e in entries])
-    step(15)
-
-    # --- monthly invoices for whole past months, one line per visit; most are paid ---
-    by_client_month: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
-    this_month = today.replace(day=1)
-    for e in entries:
-        if e["status"] != "approved":
-            continue
-        local = to_london(e["_shift"]["starts_at"]).date()
-        month = local.replace(day=1)
-        if month < this_month:
-            by_client_month[(e["_shift"]["client_id"], month)].append(e)
-    invoices: list[Row] = []
-    lines: list[Row] = []
-    items: list[Row] = []
-    payments: list[Row] = []
-    number = 0
-    for (c, month), month_entries in sorted(by_client_month.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        number += 1
-        inv_id = number
-        period_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        issue_date = period_end + timedelta(days=1)
-        per_shift: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for e in month_entries:
-            per_shift[e["_shift"]["id"]].append(e)
-        inv_lines: list[_Line] = []
-        for position, group in enumerate(per_shift.values()):
-            s = group[0]["_shift"]
-            svc = service[s["service_id"]]
-            minutes = sum(e["_minutes"] for e in group)
-            net = round_pence(Decimal(minutes * svc["charge_pence_per_hour"]) / 60)
-            vat_bp = svc["vat_rate_bp"] if registered else 0
-            lines.append(
+        clients: list[Row] = []
+        contacts: list[Row] = []
+        for c in range(1, spec.clients + 1):
+            clients.append(
                 {
-                    "invoice_id": inv_id,
-                    "position": position,
-                    "kind": "work",
-                    "description": f"{svc['name']}, {to_london(s['starts_at']):%a %-d %b %Y}, "
-                    f"{len(group)} worker(s)",
-                    "quantity_centi": round(minutes * 100 / 60),
-                    "unit_pence": svc["charge_pence_per_hour"],
-                    "net_pence": net,
-                    "vat_rate_bp": vat_bp,
-                    "supply_date": to_london(s["starts_at"]).date(),
-                }
-            )
-            inv_lines.append(_Line(net, vat_bp))
-            items.extend({"invoice_id": inv_id, "timesheet_id": e["id"]} for e in group)
-        net, vat, gross = totals(inv_lines, registered)
-        invoices.append(
-            {
-                "id": inv_id,
-                "client_id": c,
-                "number": f"CW-{number:05d}",
-                "sequence_number": number,
-                "status": "issued",
-                "period_start": month,
-                "period_end": period_end,
-                "issue_date": issue_date,
-                "due_date": issue_date + timedelta(days=clients[c - 1]["payment_terms_days"]),
-                "net_pence": net,
-                "vat_pence": vat,
-                "gross_pence": gross,
-                "created_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
-                "issued_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
-            }
-        )
-        if gross > 0 and (issue_date < today - timedelta(days=45) or rng.random() < 0.5):
-            payments.append(
-                {
-                    "invoice_id": inv_id,
-                    "paid_on": min(issue_date + timedelta(days=rng.randint(3, 40)), today),
-                    "amount_pence": gross,
-                    "method": "bank transfer",
-                    "created_by_id": coordinator_id,
+                    "id": c,
+                    "name": f"Client {c:04d} Ltd",
+                    "address": f"{c} High Street, Anytown",
+                    "billing_email": f"accounts{c:04d}@{DOMAIN}",
+                    "payment_terms_days": rng.choice([7, 14, 30]),
+                    "invoice_grouping": "shift",
+                    "feed_token": f"gen-client-{spec.seed}-{c}",
                     "created_at": now,
                 }
             )
-    put(Invoice, invoices)
-    put(InvoiceLine, lines)
-    put(InvoicedItem, items)
-    put(Payment, payments)
-    if number:
-        session.merge(NumberSequence(name="invoice", next_number=number + 1))
-    step(20)
-    _advance_sequences(session)
-    session.commit()
+            uid = user(f"client{c:04d}@{DOMAIN}", "client")
+            contacts.append({"client_id": c, "user_id": uid, "name": f"Contact {c:04d}"})
+        put(User, users)
+        put(UserRole, roles)
+        put(Member, members)
+        session.execute(insert(member_skill), links)
+        put(RotaPreferences, prefs)
+        put(BenefitCap, caps)
+        put(Client, clients)
+        put(ClientContact, contacts)
+        step(10)
+
+        # --- bookings and shifts ---
+        first_monday = week_start(today) - timedelta(weeks=spec.weeks - FUTURE_WEEKS)
+        last_day = first_monday + timedelta(weeks=spec.weeks) - timedelta(days=1)
+        staffed = [s for s in services if by_skill[s["skill_id"]]]
+        if not staffed:
+            raise DomainError("No member has a skill any service needs.")
+        bookings: list[Row] = []
+        shifts: list[Row] = []
+        for c in range(1, spec.clients + 1):
+            for _ in range(rng.randint(2, 4)):
+                svc = rng.choice(staffed)
+                days = sorted(rng.sample(range(7), rng.randint(2, 4)))
+                start = time(rng.randint(6, 17), rng.choice([0, 30]))
+                length = rng.choice([2, 3, 4])
+                end = time((start.hour + length) % 24, start.minute)
+                workers = 2 if rng.random() < 0.15 else 1
+                bid = len(bookings) + 1
+                bookings.append(
+                    {
+                        "id": bid,
+                        "client_id": c,
+                        "service_id": svc["id"],
+                        "site_address": clients[c - 1]["address"],
+                        "workers": workers,
+                        "start_date": first_monday,
+                        "start_time": start,
+                        "end_time": end,
+                        "recurrence": "weekly",
+                        "weekdays": ",".join(map(str, days)),
+                        "until_date": last_day,
+                        "status": "scheduled",
+                        "created_by_id": coordinator_id,
+                        "created_at": now,
+                    }
+                )
+                for week in range(spec.weeks):
+                    for d in days:
+                        day = first_monday + timedelta(weeks=week, days=d)
+                        starts_at, ends_at = local_span_to_utc(day, start, end)
+                        shifts.append(
+                            {
+                                "id": len(shifts) + 1,
+                                "booking_id": bid,
+                                "service_id": svc["id"],
+                                "client_id": c,
+                                "starts_at": starts_at,
+                                "ends_at": ends_at,
+                                "slots": workers,
+                                "filled": 0,
+                                "site_address": clients[c - 1]["address"],
+                                "created_at": now,
+                            }
+                        )
+        step(10)
+
+        # --- who works each shift (no one twice at once), and the hours they record ---
+        shifts.sort(key=lambda s: s["starts_at"])
+        for i, s in enumerate(shifts, start=1):
+            s["id"] = i
+        busy_until: dict[int, datetime] = {}
+        pointer: dict[int, int] = defaultdict(int)
+        assignments: list[Row] = []
+        entries: list[Row] = []
+        for s in shifts:
+            svc = service[s["service_id"]]
+            pool = by_skill[svc["skill_id"]]
+            past = s["ends_at"] <= now
+            wanted = s["slots"] if past else sum(rng.random() < 0.8 for _ in range(s["slots"]))
+            taken: list[int] = []
+            tries = 0
+            while len(taken) < wanted and tries < 12:
+                tries += 1
+                pointer[svc["skill_id"]] = (pointer[svc["skill_id"]] + rng.randint(1, 7)) % len(pool)
+                m = pool[pointer[svc["skill_id"]]]
+                if m in taken or busy_until.get(m, s["starts_at"]) > s["starts_at"]:
+                    continue
+                taken.append(m)
+                busy_until[m] = s["ends_at"] + timedelta(minutes=30)
+            s["filled"] = len(taken)
+            for m in taken:
+                aid = len(assignments) + 1
+                assignments.append(
+                    {
+                        "id": aid,
+                        "shift_id": s["id"],
+                        "member_id": m,
+                        "status": "accepted",
+                        "source": "claim",
+                        "created_at": s["starts_at"] - timedelta(days=7),
+                    }
+                )
+                if past:
+                    minutes = int((s["ends_at"] - s["starts_at"]).total_seconds() // 60)
+                    approved = s["ends_at"] < now - timedelta(days=7)
+                    pay = pay_for(
+                        minutes, svc["pay_pence_per_hour"], floor_pence=floor, holiday_bp=holiday_bp
+                    )
+                    entries.append(
+                        {
+                            "id": len(entries) + 1,
+                            "assignment_id": aid,
+                            "member_id": m,
+                            "actual_start": s["starts_at"],
+                            "actual_end": s["ends_at"],
+                            "status": "approved" if approved else "submitted",
+                            "submitted_at": s["ends_at"],
+                            "submitted_by_id": members[m - 1]["user_id"],
+                            "approved_by_id": coordinator_id if approved else None,
+                            "approved_at": s["ends_at"] + timedelta(days=2) if approved else None,
+                            "pay_rate_pence": pay.rate_pence if approved else None,
+                            "pay_pence": pay.base_pence if approved else None,
+                            "holiday_pence": pay.holiday_pence if approved else None,
+                            "_shift": s,
+                            "_minutes": minutes,
+                        }
+                    )
+        put(Booking, bookings)
+        step(5)
+        put(Shift, shifts)
+        step(15)
+        put(Assignment, assignments)
+        step(15)
+        put(TimesheetEntry, [{k: v for k, v in e.items() if not k.startswith("_")} for e in entries])
+        step(15)
+
+        # --- monthly invoices for whole past months, one line per visit; most are paid ---
+        by_client_month: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
+        this_month = today.replace(day=1)
+        for e in entries:
+            if e["status"] != "approved":
+                continue
+            local = to_london(e["_shift"]["starts_at"]).date()
+            month = local.replace(day=1)
+            if month < this_month:
+                by_client_month[(e["_shift"]["client_id"], month)].append(e)
+        invoices: list[Row] = []
+        lines: list[Row] = []
+        items: list[Row] = []
+        payments: list[Row] = []
+        number = 0
+        for (c, month), month_entries in sorted(by_client_month.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            number += 1
+            inv_id = number
+            period_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            issue_date = period_end + timedelta(days=1)
+            per_shift: dict[int, list[dict[str, Any]]] = defaultdict(list)
+            for e in month_entries:
+                per_shift[e["_shift"]["id"]].append(e)
+            inv_lines: list[_Line] = []
+            for position, group in enumerate(per_shift.values()):
+                s = group[0]["_shift"]
+                svc = service[s["service_id"]]
+                minutes = sum(e["_minutes"] for e in group)
+                net = round_pence(Decimal(minutes * svc["charge_pence_per_hour"]) / 60)
+                vat_bp = svc["vat_rate_bp"] if registered else 0
+                lines.append(
+                    {
+                        "invoice_id": inv_id,
+                        "position": position,
+                        "kind": "work",
+                        "description": f"{svc['name']}, {to_london(s['starts_at']):%a %-d %b %Y}, "
+                        f"{len(group)} worker(s)",
+                        "quantity_centi": round(minutes * 100 / 60),
+                        "unit_pence": svc["charge_pence_per_hour"],
+                        "net_pence": net,
+                        "vat_rate_bp": vat_bp,
+                        "supply_date": to_london(s["starts_at"]).date(),
+                    }
+                )
+                inv_lines.append(_Line(net, vat_bp))
+                items.extend({"invoice_id": inv_id, "timesheet_id": e["id"]} for e in group)
+            net, vat, gross = totals(inv_lines, registered)
+            invoices.append(
+                {
+                    "id": inv_id,
+                    "client_id": c,
+                    "number": f"CW-{number:05d}",
+                    "sequence_number": number,
+                    "status": "issued",
+                    "period_start": month,
+                    "period_end": period_end,
+                    "issue_date": issue_date,
+                    "due_date": issue_date + timedelta(days=clients[c - 1]["payment_terms_days"]),
+                    "net_pence": net,
+                    "vat_pence": vat,
+                    "gross_pence": gross,
+                    "created_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
+                    "issued_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
+                }
+            )
+            if gross > 0 and (issue_date < today - timedelta(days=45) or rng.random() < 0.5):
+                payments.append(
+                    {
+                        "invoice_id": inv_id,
+                        "paid_on": min(issue_date + timedelta(days=rng.randint(3, 40)), today),
+                        "amount_pence": gross,
+                        "method": "bank transfer",
+                        "created_by_id": coordinator_id,
+                        "created_at": now,
+                    }
+                )
+        put(Invoice, invoices)
+        put(InvoiceLine, lines)
+        put(InvoicedItem, items)
+        put(Payment, payments)
+        if number:
+            session.merge(NumberSequence(name="invoice", next_number=number + 1))
+        step(20)
+        _advance_sequences(session)
     step(10)
     return counts
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
 from coop.auth.models import User
+from coop.db import write_transaction
 from coop.demo.business import invoiced_fortnight, load_business
 from coop.demo.community import chris_limit_and_offer, client_voice, community, onward
 from coop.members.models import Member, MemberStatus, Skill
@@ -85,49 +86,49 @@ def load_demo(
     if auth.find_user(session, DEMO_LOGINS["accounts"][0][1]) is not None:
         step(100)
         return False
-    rng = random.Random(2026)
-    skills = {name: Skill(name=name, description=desc) for name, desc in SKILLS}
-    session.add_all(skills.values())
+    with write_transaction(session):
+        rng = random.Random(2026)
+        skills = {name: Skill(name=name, description=desc) for name, desc in SKILLS}
+        session.add_all(skills.values())
 
-    admin = _user(session, "admin@demo.coop.works", ["admin", "coordinator"])
-    coordinator = _user(session, "coordinator@demo.coop.works", ["coordinator", "member"])
-    session.add(Member(user=admin, display_name="Alex Morgan", pronouns="they/them"))
-    session.add(
-        Member(
-            user=coordinator,
-            display_name="Jo Fletcher",
-            pronouns="she/her",
-            skills=[skills["Office admin"], skills["Telephone helpline"]],
-        )
-    )
-    member_user = _user(session, "member@demo.coop.works", ["member"])
-    session.add(
-        Member(
-            user=member_user,
-            display_name="Chris Taylor",
-            pronouns="he/him",
-            phone="07700 900123",
-            skills=[skills["Cleaning"], skills["Gardening"], skills["Interview panels"]],
-        )
-    )
-    step(20)
-    all_skills = list(skills.values())
-    for i, (name, pronouns) in enumerate(MEMBER_NAMES):
-        email = name.lower().replace(" ", ".") + "@demo.coop.works"
-        user = _user(session, email, ["member"])
-        status = MemberStatus.PAUSED if i % 9 == 4 else MemberStatus.ACTIVE
+        admin = _user(session, "admin@demo.coop.works", ["admin", "coordinator"])
+        coordinator = _user(session, "coordinator@demo.coop.works", ["coordinator", "member"])
+        session.add(Member(user=admin, display_name="Alex Morgan", pronouns="they/them"))
         session.add(
             Member(
-                user=user,
-                display_name=name,
-                pronouns=pronouns,
-                status=status,
-                skills=rng.sample(all_skills, rng.randint(1, 3)),
+                user=coordinator,
+                display_name="Jo Fletcher",
+                pronouns="she/her",
+                skills=[skills["Office admin"], skills["Telephone helpline"]],
             )
         )
-    step(40)
-    client_user = _user(session, "client@demo.coop.works", ["client"])
-    session.flush()
+        member_user = _user(session, "member@demo.coop.works", ["member"])
+        session.add(
+            Member(
+                user=member_user,
+                display_name="Chris Taylor",
+                pronouns="he/him",
+                phone="07700 900123",
+                skills=[skills["Cleaning"], skills["Gardening"], skills["Interview panels"]],
+            )
+        )
+        step(20)
+        all_skills = list(skills.values())
+        for i, (name, pronouns) in enumerate(MEMBER_NAMES):
+            email = name.lower().replace(" ", ".") + "@demo.coop.works"
+            user = _user(session, email, ["member"])
+            status = MemberStatus.PAUSED if i % 9 == 4 else MemberStatus.ACTIVE
+            session.add(
+                Member(
+                    user=user,
+                    display_name=name,
+                    pronouns=pronouns,
+                    status=status,
+                    skills=rng.sample(all_skills, rng.randint(1, 3)),
+                )
+            )
+        step(40)
+        client_user = _user(session, "client@demo.coop.works", ["client"])
     step(20)
     load_business(session, skills, client_user, coordinator.id, rng)
     if render_html is not None and invoice_dir is not None:
@@ -137,5 +138,4 @@ def load_demo(
     client_voice(session, client_user.id)
     onward(session, coordinator.id)
     step(20)
-    session.commit()
     return True

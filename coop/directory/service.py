@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coop.db import found
+from coop.db import found, write_transaction
 from coop.directory.models import CATEGORIES, DirectoryEntry
 from coop.errors import DomainError
 
@@ -36,14 +36,14 @@ def save_entry(
         raise DomainError("Say how people get in touch.", field="contact")
     if data.review_date < today:
         raise DomainError("The next check must be today or later.", field="review_date")
-    if entry is None:
-        entry = DirectoryEntry()
-        session.add(entry)
-    entry.category, entry.name = data.category, data.name.strip()[:200]
-    entry.description, entry.contact = data.description.strip()[:2000], data.contact.strip()[:500]
-    entry.hours, entry.accessibility = data.hours.strip()[:200], data.accessibility.strip()[:1000]
-    entry.review_date, entry.active = data.review_date, data.active
-    session.commit()
+    with write_transaction(session):
+        if entry is None:
+            entry = DirectoryEntry()
+            session.add(entry)
+        entry.category, entry.name = data.category, data.name.strip()[:200]
+        entry.description, entry.contact = data.description.strip()[:2000], data.contact.strip()[:500]
+        entry.hours, entry.accessibility = data.hours.strip()[:200], data.accessibility.strip()[:1000]
+        entry.review_date, entry.active = data.review_date, data.active
     return entry
 
 

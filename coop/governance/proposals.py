@@ -82,23 +82,23 @@ def create_proposal(session: Session, author: Member, data: ProposalData, *, tod
         not data.surplus_pence or data.surplus_pence <= 0 or not data.surplus_year
     ):
         raise DomainError("Give the amount to share and the year it comes from.", field="surplus")
-    proposal = Proposal(
-        title=title,
-        text=data.text.strip()[:10000],
-        kind=data.kind,
-        created_by_id=author.id,
-        subject_member_id=data.subject_member_id if data.kind == "appoint_coordinator" else None,
-        surplus_pence=data.surplus_pence if data.kind == "distribute_surplus" else None,
-        surplus_year=data.surplus_year if data.kind == "distribute_surplus" else None,
-        closes_at=london_to_utc(data.closes_on, time(23, 59)),
-    )
-    session.add(proposal)
-    session.flush()
-    for m in mailing_list(session):
-        mail.queue(
-            session, m.user.email, "proposal_opened", name=m.first_name, proposal=proposal, fmt=format_dt
+    with write_transaction(session):
+        proposal = Proposal(
+            title=title,
+            text=data.text.strip()[:10000],
+            kind=data.kind,
+            created_by_id=author.id,
+            subject_member_id=data.subject_member_id if data.kind == "appoint_coordinator" else None,
+            surplus_pence=data.surplus_pence if data.kind == "distribute_surplus" else None,
+            surplus_year=data.surplus_year if data.kind == "distribute_surplus" else None,
+            closes_at=london_to_utc(data.closes_on, time(23, 59)),
         )
-    session.commit()
+        session.add(proposal)
+        session.flush()
+        for m in mailing_list(session):
+            mail.queue(
+                session, m.user.email, "proposal_opened", name=m.first_name, proposal=proposal, fmt=format_dt
+            )
     return proposal
 
 
@@ -117,9 +117,7 @@ def cast_vote(
         raise DomainError("Only current members can vote.")
     with write_transaction(session):
         # The proposal's row lock serialises votes on it, so a double click cannot count twice.
-        proposal = session.scalar(
-            select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
-        )
+        proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
             raise NotFound("No such proposal.")
         if proposal.status != "open" or proposal.closes_at <= now:
@@ -162,9 +160,7 @@ def close_due(session: Session, *, now: datetime | None = None) -> list[Proposal
 def close(session: Session, proposal_id: int, *, now: datetime | None = None) -> Proposal:
     now = now or utcnow()
     with write_transaction(session):
-        proposal = session.scalar(
-            select(Proposal).where(Proposal.id == proposal_id).with_for_update(of=Proposal)
-        )
+        proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
             raise NotFound("No such proposal.")
         if proposal.status == "closed":

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Shift, ShiftStatus
 from coop.bookings.service import complete_finished_bookings
-from coop.db import write_transaction
+from coop.db import locking, write_transaction
 from coop.errors import DomainError
 from coop.invoicing import einvoice, sending
 from coop.invoicing.drafts import locked_draft, retotal
@@ -95,7 +95,7 @@ def credit_fingerprint(note: CreditNote) -> str:
 
 
 def next_number(session: Session, series: str) -> int:
-    seq = session.scalar(select(NumberSequence).where(NumberSequence.name == series).with_for_update())
+    seq = session.scalar(locking(select(NumberSequence).where(NumberSequence.name == series), NumberSequence))
     if seq is None:
         raise RuntimeError(f"number sequence {series} missing")
     number = seq.next_number

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from coop.audit.service import record
 from coop.bookings.models import Client
+from coop.db import write_transaction
 from coop.documents import csv_text
 from coop.errors import NotFound
 from coop.invoicing.models import (
@@ -274,6 +275,6 @@ def export_csv(session: Session, kind: str, *, actor_id: int, today: date) -> st
     if kind not in makers:
         raise NotFound("No such export.")
     body = makers[kind]()
-    record(session, actor_id, f"export.{kind}", ("export", kind))
-    session.commit()
+    with write_transaction(session):
+        record(session, actor_id, f"export.{kind}", ("export", kind))
     return body

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from coop.config import RESOURCES
-from coop.db import write_transaction
+from coop.db import locking, write_transaction
 from coop.mail.models import OutboxAttachment, OutboxMessage
 from coop.timeutil import utcnow
 
@@ -88,16 +88,19 @@ def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMes
     claimable = or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM)
     with write_transaction(session):
         candidates = session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.attempts < MAX_ATTEMPTS,
-                OutboxMessage.id.not_in(skip),
-                claimable,
+            locking(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.attempts < MAX_ATTEMPTS,
+                    OutboxMessage.id.not_in(skip),
+                    claimable,
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit),
+                OutboxMessage,
+                skip_locked=True,
             )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
         ).all()
         if candidates:
             session.execute(

@@ -150,8 +150,8 @@ def resend_invitation(
 ) -> None:
     if user.password_hash is not None:
         raise DomainError("This person has already set their password.")
-    mail.queue(session, user.email, "invitation", name=name, link=invite_link(user), coop_name=coop_name)
-    session.commit()
+    with write_transaction(session):
+        mail.queue(session, user.email, "invitation", name=name, link=invite_link(user), coop_name=coop_name)
 
 
 # --- skills --------------------------------------------------------------------------------

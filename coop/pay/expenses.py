@@ -95,17 +95,17 @@ def claim_expense(
         folder.mkdir(parents=True, exist_ok=True)
         path = f"receipts/{secrets.token_hex(16)}{ext}"
         (upload_dir / path).write_bytes(receipt)
-    expense = Expense(
-        member_id=member.id,
-        kind=kind,
-        spent_on=spent_on,
-        description=description.strip()[:500],
-        amount_pence=amount_pence,
-        receipt_path=path,
-        receipt_type=media,
-    )
-    session.add(expense)
-    session.commit()
+    with write_transaction(session):
+        expense = Expense(
+            member_id=member.id,
+            kind=kind,
+            spent_on=spent_on,
+            description=description.strip()[:500],
+            amount_pence=amount_pence,
+            receipt_path=path,
+            receipt_type=media,
+        )
+        session.add(expense)
     return expense
 
 

@@ -15,7 +15,7 @@ from coop.audit.service import record
 from coop.bookings.models import Shift
 from coop.caps import service as caps
 from coop.caps.service import PaySchedule, pay_schedule
-from coop.db import found, lock, serialize, write_transaction
+from coop.db import found, lock, locking, serialize, write_transaction
 from coop.documents import csv_text
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
@@ -111,11 +111,12 @@ def build_pay_run(
         # One run is built at a time: which work is "approved and unpaid" is decided under the lock.
         serialize(session, "pay_run")
         run = session.scalar(
-            select(PayRun)
-            .where(PayRun.period_start == period_start, PayRun.period_end == period_end)
-            .order_by(PayRun.status.desc())  # a finalised run wins over a draft
-            .with_for_update(of=PayRun)
-            .execution_options(populate_existing=True)
+            locking(
+                select(PayRun)
+                .where(PayRun.period_start == period_start, PayRun.period_end == period_end)
+                .order_by(PayRun.status.desc()),  # a finalised run wins over a draft
+                PayRun,
+            )
         )
         if run is not None and run.status == "finalised":
             raise DomainError(
@@ -338,8 +339,8 @@ def export_payroll(session: Session, run_id: int, *, actor_id: int) -> tuple[Pay
     """The payroll provider's file for a run, its download audit-logged (pay leaving the system)."""
     run = get_run(session, run_id)
     body = payroll_csv(run)
-    record(session, actor_id, "export.payroll_csv", ("pay_run", run.id))
-    session.commit()
+    with write_transaction(session):
+        record(session, actor_id, "export.payroll_csv", ("pay_run", run.id))
     return run, body
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, contains_eager
 from coop.auth import service as auth
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
-from coop.db import lock, write_transaction
+from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
@@ -224,11 +224,13 @@ def lapse_asked(session: Session, now: datetime) -> int:
     back to open. Returns how many."""
     rows = list(
         session.scalars(
-            select(Assignment)
-            .join(Shift, Shift.id == Assignment.shift_id)
-            .where(Assignment.status == AssignmentStatus.ASKED, Shift.starts_at <= now)
-            .order_by(Assignment.shift_id, Assignment.id)
-            .with_for_update(of=Assignment)
+            locking(
+                select(Assignment)
+                .join(Shift, Shift.id == Assignment.shift_id)
+                .where(Assignment.status == AssignmentStatus.ASKED, Shift.starts_at <= now)
+                .order_by(Assignment.shift_id, Assignment.id),
+                Assignment,
+            )
         )
     )
     for a in rows:

@@ -68,27 +68,27 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
     last digest. Returns how many emails were queued."""
     now = now or utcnow()
     queued = 0
-    prefs = list(session.scalars(select(RotaPreferences).where(RotaPreferences.daily_digest.is_(True))))
-    for p in prefs:
-        member = session.get(Member, p.member_id)
-        if member is None or member.status != MemberStatus.ACTIVE:
-            continue
-        if p.last_digest_at and now - p.last_digest_at < timedelta(hours=20):
-            continue
-        since = p.last_digest_at or now - timedelta(days=1)
-        fresh = [o for o in open_shifts_for(session, member, now=now) if o.shift.created_at >= since]
-        p.last_digest_at = now
-        if fresh:
-            mail.queue(
-                session,
-                member.user.email,
-                "open_shift_digest",
-                name=member.first_name,
-                items=fresh,
-                fmt=format_dt,
-            )
-            queued += 1
-    session.commit()
+    with write_transaction(session):
+        prefs = list(session.scalars(select(RotaPreferences).where(RotaPreferences.daily_digest.is_(True))))
+        for p in prefs:
+            member = session.get(Member, p.member_id)
+            if member is None or member.status != MemberStatus.ACTIVE:
+                continue
+            if p.last_digest_at and now - p.last_digest_at < timedelta(hours=20):
+                continue
+            since = p.last_digest_at or now - timedelta(days=1)
+            fresh = [o for o in open_shifts_for(session, member, now=now) if o.shift.created_at >= since]
+            p.last_digest_at = now
+            if fresh:
+                mail.queue(
+                    session,
+                    member.user.email,
+                    "open_shift_digest",
+                    name=member.first_name,
+                    items=fresh,
+                    fmt=format_dt,
+                )
+                queued += 1
     return queued
 
 

@@ -50,18 +50,18 @@ def offer_session(
         raise DomainError("A session runs between 15 minutes and 8 hours.", field="end_time")
     if not 1 <= data.capacity <= 200:
         raise DomainError("Between 1 and 200 places.", field="capacity")
-    s = SkillSession(
-        teacher_id=teacher.id,
-        skill_id=skill.id,
-        title=data.title.strip()[:200],
-        description=data.description.strip()[:2000],
-        place=data.place.strip()[:200],
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        capacity=data.capacity,
-    )
-    session.add(s)
-    session.commit()
+    with write_transaction(session):
+        s = SkillSession(
+            teacher_id=teacher.id,
+            skill_id=skill.id,
+            title=data.title.strip()[:200],
+            description=data.description.strip()[:2000],
+            place=data.place.strip()[:200],
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            capacity=data.capacity,
+        )
+        session.add(s)
     return s
 
 
@@ -103,9 +103,7 @@ def sign_up(session: Session, member: Member, session_id: int, *, now: datetime 
     if member.status == MemberStatus.LEFT:
         raise DomainError("Only current members can sign up.")
     with write_transaction(session):
-        s = session.scalar(
-            select(SkillSession).where(SkillSession.id == session_id).with_for_update(of=SkillSession)
-        )
+        s = lock(session, SkillSession, session_id)
         if s is None or s.cancelled:
             raise NotFound("No such session.")
         if s.starts_at <= now:
@@ -136,9 +134,7 @@ def sign_up(session: Session, member: Member, session_id: int, *, now: datetime 
 def cancel_sign_up(session: Session, member: Member, session_id: int) -> None:
     """Give up a place; the first person waiting gets it (and an email)."""
     with write_transaction(session):
-        s = session.scalar(
-            select(SkillSession).where(SkillSession.id == session_id).with_for_update(of=SkillSession)
-        )
+        s = lock(session, SkillSession, session_id)
         mine = session.scalar(
             select(SignUp).where(SignUp.session_id == session_id, SignUp.member_id == member.id)
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
-from coop.db import lock, write_transaction
+from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
@@ -135,10 +135,9 @@ def submit(
             raise DomainError("You can record your hours once the shift has ended.")
         flagged = _check(hours, shift)
         entry = session.scalar(
-            select(TimesheetEntry)
-            .where(TimesheetEntry.assignment_id == assignment_id)
-            .with_for_update(of=TimesheetEntry)
-            .execution_options(populate_existing=True)
+            locking(
+                select(TimesheetEntry).where(TimesheetEntry.assignment_id == assignment_id), TimesheetEntry
+            )
         )
         if entry is not None and entry.status == TimesheetStatus.APPROVED:
             raise DomainError("These hours are approved already and cannot be changed. Ask a coordinator.")

@@ -23,6 +23,7 @@ def _member_with_history(session):
     member = factories.member(session, email="sam@example.org", name="Sam Rivers", skills=[cleaning])
     member.phone = "07700 900999"
     member.pronouns = "she/her"
+    session.commit()
     caps.set_cap(
         session,
         member,
