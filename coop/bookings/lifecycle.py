@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
@@ -171,19 +171,28 @@ def book_within(session: Session, client: Client, data: BookingData, *, actor_id
 
 def complete_finished_bookings(session: Session, now: datetime | None = None) -> int:
     """Scheduled bookings whose visits have all ended become completed (`coop complete-bookings`,
-    hourly, and before invoices are issued)."""
-    now = now or utcnow()
-    unfinished = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED, Shift.ends_at > now)
-    worked = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED)
-    stmt = select(Booking.id).where(
-        Booking.status == BookingStatus.SCHEDULED, Booking.id.not_in(unfinished), Booking.id.in_(worked)
-    )
-    if not session.scalars(stmt.limit(1)).first():
+    hourly). Returns how many."""
+    if not session.scalars(_finished(now or utcnow()).limit(1)).first():
         return 0
     with write_transaction(session):  # found some: look again holding the write lock, then mark
-        ids = list(session.scalars(stmt))
+        return complete_finished_within(session, now)
+
+
+def complete_finished_within(session: Session, now: datetime | None = None) -> int:
+    """Inside a write transaction: mark finished bookings completed (also as invoices are issued,
+    in the same transaction, so bookings whose work is all invoiced can say so)."""
+    ids = list(session.scalars(_finished(now or utcnow())))
+    if ids:
         session.execute(update(Booking).where(Booking.id.in_(ids)).values(status=BookingStatus.COMPLETED))
         session.add_all(
             BookingEvent(booking_id=i, status=BookingStatus.COMPLETED, note="All visits done") for i in ids
         )
     return len(ids)
+
+
+def _finished(now: datetime) -> Select[int]:
+    unfinished = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED, Shift.ends_at > now)
+    worked = select(Shift.booking_id).where(Shift.status == ShiftStatus.SCHEDULED)
+    return select(Booking.id).where(
+        Booking.status == BookingStatus.SCHEDULED, Booking.id.not_in(unfinished), Booking.id.in_(worked)
+    )

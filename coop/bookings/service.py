@@ -39,6 +39,7 @@ from coop.bookings.lifecycle import (  # noqa: F401
     book_within,
     booking_data,
     complete_finished_bookings,
+    complete_finished_within,
     confirm_booking,
     decline_booking,
     lock_shifts,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Shift, ShiftStatus
-from coop.bookings.service import complete_finished_bookings
+from coop.bookings.service import complete_finished_within
 from coop.db import locking, write_transaction
 from coop.errors import DomainError
 from coop.invoicing import einvoice, sending
@@ -153,8 +153,8 @@ def issue_many(
     Each invoice is emailed to the billing address with its PDF and a link (`base_url` is the
     site's address, for the link)."""
 
-    complete_finished_bookings(session)  # so bookings whose work is all invoiced can say so
     with write_transaction(session):
+        complete_finished_within(session)  # so bookings whose work is all invoiced can say so
         supplier = json.dumps(supplier_details(session))
         prefix = settings.get(session, "invoice_prefix")
         jobs: list[tuple[str, bytes]] = []

@@ -294,3 +294,31 @@ def test_issuing_many_renders_in_worker_processes(session, tmp_path):
     for invoice in issued:
         assert invoicing.read_pdf(invoice, tmp_path).startswith(b"%PDF")
         assert invoicing.read_pdf(invoice, tmp_path, facturx=True).startswith(b"%PDF")
+
+
+def test_issuing_is_one_transaction_with_the_bookings_it_completes(session, tmp_path):
+    """A failure while issuing leaves nothing behind, not even the bookings it marked completed
+    on the way (they were committed before the issuing transaction began)."""
+    client = factories.client(session)
+    shift = approved_work(session, client)
+    [draft] = invoicing.invoice_run(session, *period())
+
+    def broken(_invoice):
+        raise RuntimeError("the printer caught fire")
+
+    with pytest.raises(RuntimeError):
+        invoicing.issue(
+            session,
+            draft.id,
+            today=today_london(),
+            render_html=broken,
+            invoice_dir=tmp_path,
+            actor_id=None,
+            base_url="http://coop.test",
+        )
+    session.expire_all()
+    assert shift.booking.status == "scheduled"
+    assert session.get(Invoice, draft.id).status == "draft"
+    issue_draft(session, draft.id, tmp_path)
+    session.expire_all()
+    assert shift.booking.status == "invoiced"
