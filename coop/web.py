@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, Request, Response, abort, flash, request, url_for
+from flask import Flask, Request, Response, flash, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from coop.bookings.clients import client_for_user
 from coop.bookings.models import Client
 from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
+from coop.members.models import Member
 from coop.members.service import member_for_user
 from coop.money import format_pence
 from coop.timeutil import format_date, format_dt, format_minutes
@@ -211,12 +212,12 @@ def current_client() -> Client:
     return client
 
 
-def current_member() -> Any:
+def current_member() -> Member:
     """The signed-in person's Member record; 403 for someone who is not a member."""
 
     member = member_for_user(db.session, current_user.id) if current_user.is_authenticated else None
     if member is None:
-        abort(403)
+        raise Forbidden("This page is for members of the co-op.")
     return member
 
 
