@@ -268,8 +268,8 @@ def purge_erased() -> None:
 
     done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
     click.echo(
-        f"Deleted the kept records of {done.members} erased member(s): {done.statements} pay "
-        f"statement(s), {done.expenses} expense(s), {done.receipts} receipt file(s)."
+        f"Deleted the kept records of {done.members} erased member(s): {done.rows} row(s) of pay "
+        f"records and {done.files} receipt file(s)."
     )
 
 

@@ -9,7 +9,7 @@ from coop.audit.models import AuditEntry
 from coop.auth.models import LoginAttempt
 from coop.caps import service as caps
 from coop.governance import service as governance
-from coop.governance.models import ProposalComment
+from coop.governance.models import ERASED_COMMENT, ProposalComment
 from coop.members.models import ErasureRequest, Member
 from coop.pay.models import PayAdjustment
 from coop.privacy import erasure
@@ -70,7 +70,7 @@ def test_erasure_replaces_personal_data_and_keeps_financial_records(session):
     assert shift.filled == 0
     assert session.scalar(select(PayAdjustment.reason).where(PayAdjustment.member_id == member.id))
     # what they wrote in discussions is gone, the discussion keeps its shape
-    assert session.scalars(select(ProposalComment.body)).all() == [erasure.ERASED_COMMENT]
+    assert session.scalars(select(ProposalComment.body)).all() == [ERASED_COMMENT]
     req = session.get(ErasureRequest, req.id)
     assert req.status == "erased" and req.retain_until.year == date.today().year + 6
     actions = set(session.scalars(select(AuditEntry.action)))
