@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, MetaData, String, Table, Text, false, select
 
+KEPT_AS_DECLARED = "the rows stay; each column as declared"
 PEOPLE = ("member", "user_account", "client_contact")
 # Column names that hold who someone is or what they wrote (in a table that reaches a person,
 # every free-text column counts too).
@@ -71,7 +72,7 @@ class Personal:
     kept: str  # how long
     owner: str
     columns: Mapping[str, Rule] = field(default_factory=dict)
-    rows: Rule = field(default_factory=lambda: keep("the rows stay; see the columns"))
+    rows: Rule = field(default_factory=lambda: keep(KEPT_AS_DECLARED))
     export: tuple[str, ...] = ()  # attribute paths in the member's download ("shift.starts_at")
     export_as: str = ""  # its key in the download
     purge: bool = False  # deleted six years after the erasure (financial records for HMRC)

@@ -71,6 +71,11 @@ class User(Base):
         return f"{self.id}:{self.session_token}"
 
     @property
+    def erased(self) -> bool:
+        """Closed for good at the person's request: the address is a placeholder."""
+        return self.email.endswith("@" + ERASED_DOMAIN)
+
+    @property
     def role_names(self) -> set[str]:
         return {r.role for r in self.roles}
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.auth import service as auth
-from coop.datamap import ERASED_DOMAIN, declared, neutral_value, rows_of
+from coop.datamap import ERASED_DOMAIN, KEPT_AS_DECLARED, declared, neutral_value, rows_of
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
@@ -83,6 +83,14 @@ def count_waiting(session: Session) -> int:
 def waiting(session: Session) -> list[ErasureRequest]:
     stmt = select(ErasureRequest).order_by(ErasureRequest.status != "requested", ErasureRequest.requested_at)
     return list(session.scalars(stmt))
+
+
+def waiting_request(session: Session, request_id: int) -> ErasureRequest:
+    """A request still waiting to be carried out, or NotFound."""
+    req = session.get(ErasureRequest, request_id)
+    if req is None or req.status != "requested":
+        raise NotFound("No such request waiting: it may have been carried out or withdrawn.")
+    return req
 
 
 def add_years(day: date, years: int) -> date:
@@ -178,13 +186,18 @@ def what_happens() -> list[Fate]:
     for _table, d in declared(Base.metadata):
         if not d.owner:
             continue
-        detail = [f"{name.replace('_', ' ')}: {rule.describe()}" for name, rule in d.columns.items()]
         if d.rows.action == "delete":
             out.append(Fate(d.what, "deleted", []))
-        elif any(rule.action == "neutral" for rule in d.columns.values()):
-            out.append(Fate(d.what, "replaced", [x for x in detail if "kept" not in x]))
-        else:
-            out.append(Fate(d.what, "kept", [d.rows.why or d.kept]))
+            continue
+        replaced = [
+            name.replace("_", " ") + (f" (becomes {rule.why})" if rule.why else "")
+            for name, rule in d.columns.items()
+            if rule.action == "neutral"
+        ]
+        if replaced:
+            out.append(Fate(d.what, "replaced", replaced))
+        if not replaced or d.rows.why != KEPT_AS_DECLARED:
+            out.append(Fate(d.what, "kept", [d.rows.why if d.rows.why != KEPT_AS_DECLARED else d.kept]))
     return out
 
 
