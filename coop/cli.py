@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
+from coop import datamap, schema
 from coop.app import create_app
 from coop.auth import service as auth
 from coop.auth.models import User
@@ -259,6 +260,12 @@ def complete_bookings() -> None:
     """Mark bookings whose visits have all ended as completed. Run hourly."""
 
     click.echo(f"Completed {complete_finished_bookings(db.session)} booking(s).")
+
+
+@cli.command("record-of-processing")
+def record_of_processing() -> None:
+    """Print the record of processing made from the data map (docs/SECURITY.md carries it)."""
+    click.echo(datamap.record_of_processing(schema.Base.metadata), nl=False)
 
 
 @cli.command("purge-erased")

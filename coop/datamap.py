@@ -190,3 +190,26 @@ WHILE_MEMBER = "while they are a member; deleted or replaced when they ask for e
 CLIENTS = "the client's business record"
 WHILE_CLIENT = "while the client works with the co-op"
 ERASED_DOMAIN = "erased.invalid"
+
+
+def record_of_processing(metadata: MetaData) -> str:
+    """The record of processing (what is held, why, how long, what erasure does), as the
+    Markdown table docs/SECURITY.md carries; `coop record-of-processing` prints it."""
+    lines = [
+        "| what we hold | why | how long | when a member asks for erasure |",
+        "|---|---|---|---|",
+    ]
+    for table, d in sorted(declared(metadata), key=lambda td: td[0].name):
+        replaced = [n.replace("_", " ") for n, r in d.columns.items() if r.action == "neutral"]
+        if not d.owner:
+            fate = "kept: not the member's own record; any account in it is the placeholder"
+        elif d.rows.action == "delete":
+            fate = "deleted"
+        elif replaced:
+            fate = "replaced: " + ", ".join(replaced)
+        elif d.purge:
+            fate = "kept under the placeholder for HMRC, deleted six years later"
+        else:
+            fate = "kept under the placeholder: " + (d.rows.why if d.rows.why != KEPT_AS_DECLARED else d.kept)
+        lines.append(f"| {d.what} (`{table.name}`) | {d.why} | {d.kept} | {fate} |")
+    return "\n".join(lines) + "\n"
