@@ -33,7 +33,9 @@ PERSONAL_NAME = re.compile(
 class Rule:
     """What erasure does to one column, or to the person's rows of a table."""
 
-    action: str  # "delete" (the rows go), "neutral" (the value is replaced), "keep"
+    # "delete" (the rows go), "neutral" (the value is replaced), "keep", or "mentions": in every
+    # row, not only theirs, their name is replaced with the placeholder where the text says it.
+    action: str
     why: str = ""  # for "keep": the reason, said to people
     value: Any = None  # for "neutral": a value, or a function of the member's row giving one
 
@@ -42,6 +44,8 @@ class Rule:
             return "deleted"
         if self.action == "neutral":
             return "replaced" + (f" ({self.why})" if self.why else "")
+        if self.action == "mentions":
+            return "their name replaced by the placeholder wherever it is written"
         return f"kept: {self.why}"
 
 
@@ -54,6 +58,10 @@ def neutral(value: Any, why: str = "") -> Rule:
 
 def keep(why: str) -> Rule:
     return Rule("keep", why)
+
+
+MENTIONS = Rule("mentions")
+CHANGES = ("neutral", "mentions")  # the actions that change a kept row
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,7 @@ def record_of_processing(metadata: MetaData) -> str:
         "|---|---|---|---|",
     ]
     for table, d in sorted(declared(metadata), key=lambda td: td[0].name):
-        replaced = [n.replace("_", " ") for n, r in d.columns.items() if r.action == "neutral"]
+        replaced = [n.replace("_", " ") for n, r in d.columns.items() if r.action in CHANGES]
         if not d.owner:
             fate = "kept: not the member's own record; any account in it is the placeholder"
         elif d.rows.action == "delete":

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coop.datamap import DELETE, Personal, declare, keep
+from coop.datamap import DELETE, MENTIONS, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
@@ -54,12 +54,13 @@ declare(
     Personal(
         what="Emails the co-op sends, with the address",
         why="to tell people about their work, pay and the co-op",
-        kept="deleted at erasure, except the email saying the erasure is done",
+        kept="until sent; at erasure theirs are deleted (but the email saying it is done), and "
+        "emails to others about them name the placeholder",
         owner="email",
         columns={
             "to_address": keep("deleted with the row"),
-            "subject": keep("deleted with the row"),
-            "body": keep("deleted with the row"),
+            "subject": MENTIONS,
+            "body": MENTIONS,
             "last_error": keep("deleted with the row"),
             "claim_token": keep("deleted with the row"),
         },

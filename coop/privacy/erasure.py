@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.auth import service as auth
-from coop.datamap import ERASED_DOMAIN, KEPT_AS_DECLARED, declared, neutral_value, rows_of
+from coop.datamap import CHANGES, ERASED_DOMAIN, KEPT_AS_DECLARED, declared, neutral_value, rows_of
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
@@ -132,7 +132,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
         released = rota.let_all_go_within(session, member_id, now=now)
         skillshare.give_up_places_within(session, member_id, now=now)
         old_email = user.email
-        erase_rows(session, member_id, user.id, old_email)
+        erase_rows(session, member_id, user.id, old_email, member.display_name)
         # After the outbox is cleared of their mail, so this one stays and is sent.
         mail.queue(session, old_email, "erasure_done")
         req.status = "erased"
@@ -153,11 +153,21 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
 ONLY_ADMIN = "This is the co-op's only admin. Make someone else an admin first."
 
 
-def erase_rows(session: Session, member_id: int, user_id: int, email: str) -> None:
+def erase_rows(session: Session, member_id: int, user_id: int, email: str, name: str) -> None:
     """Inside write_transaction: carry out every table's declaration for this member (the rows
     to delete go last, children first)."""
     tables = Base.metadata.tables
     mapped = list(declared(Base.metadata))
+    placeholder = f"Former member {member_id}"
+    for table, d in mapped:
+        for col, rule in d.columns.items():
+            if rule.action == "mentions" and name.strip():
+                column = table.c[col]
+                session.execute(
+                    update(table)
+                    .where(column.contains(name, autoescape=True))
+                    .values({col: func.replace(column, name, placeholder)})
+                )
     for table, d in mapped:
         changes = {name: rule for name, rule in d.columns.items() if rule.action == "neutral"}
         if d.rows.action == "delete" or not changes:
@@ -190,9 +200,11 @@ def what_happens() -> list[Fate]:
             out.append(Fate(d.what, "deleted", []))
             continue
         replaced = [
-            name.replace("_", " ") + (f" (becomes {rule.why})" if rule.why else "")
+            name.replace("_", " ")
+            + (f" ({rule.describe()})" if rule.action == "mentions" else "")
+            + (f" (becomes {rule.why})" if rule.why else "")
             for name, rule in d.columns.items()
-            if rule.action == "neutral"
+            if rule.action in CHANGES
         ]
         if replaced:
             out.append(Fate(d.what, "replaced", replaced))
