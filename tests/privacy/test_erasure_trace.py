@@ -26,7 +26,7 @@ from coop.onward import opportunities
 from coop.onward.models import OpportunityInterest, WorkRecord
 from coop.pay.models import Expense, PayAdjustment
 from coop.rota import service as rota
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, MemberFeed
 from coop.schema import Base
 from coop.skillshare import service as skillshare
 from coop.skillshare.models import SignUp, SkillSession
@@ -150,6 +150,7 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     gardening = session.get(Skill, taught.skill_id)
     other = factories.member(session, name="Robin Ash", email="robin@example.org", skills=[gardening])
     code, place_id, lesson_id = _every_feature(session, chris, other)
+    feed = session.scalars(select(MemberFeed.token).where(MemberFeed.member_id == chris.id)).one()
     anon = make_web()
     assert "Chris Taylor" in anon.get(f"/verify/{code}").get_data(as_text=True)  # before: it names him
 
@@ -188,9 +189,22 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     webs["another member"] = make_web()
     webs["another member"].login("robin@example.org")
     webs["anonymous"] = make_web()
+    his = f"/members/{chris.id}"
     starts = {
         **ROLES,
-        "another member": ["/home"],
+        "coordinator": [
+            *ROLES["coordinator"],
+            his,
+            f"{his}/limit",
+            f"{his}/reference",
+            "/opportunities/interest",
+            f"/learning/{taught.id}",
+            "/rota",
+            "/rota/grid",
+            "/pay",
+        ],
+        "admin": [*ROLES["admin"], f"/people/{chris.user_id}/roles"],
+        "another member": ["/home", f"/learning/{taught.id}"],
         "anonymous": ["/", "/directory", f"/verify/{code}", "/login"],
     }
     for role, web in webs.items():
@@ -198,6 +212,11 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
             pages += 1
             assert _found(html) == [], f"{role} {url}: {_found(html)}"
     assert pages > 60
+    assert webs["anonymous"].get(f"/calendar/member/{feed}.ics").status_code == 404
+    for url in ("/impact.csv", "/rota/grid.pdf"):
+        body = webs["coordinator"].get(url).get_data()
+        text = body.decode("utf-8", "replace") if url.endswith(".csv") else _pdf_text(body)
+        assert _found(text) == [], url
 
     # Every text column of every table (only the email saying it is done goes to his address).
     for table in Base.metadata.sorted_tables:
@@ -214,9 +233,7 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     for folder in (Path(app.config["INVOICE_DIR"]), Path(app.config["UPLOAD_DIR"])):
         for path in folder.rglob("*"):
             if path.suffix == ".pdf":
-                text = subprocess.run(
-                    ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-                ).stdout
+                text = _pdf_text(path.read_bytes())
             elif path.is_file():
                 text = path.read_bytes().decode("utf-8", "replace")
             else:
@@ -226,3 +243,7 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     # His coming shift and his skill-session place went back to others, in the same erasure.
     assert session.get(Assignment, place_id).status == "dropped"
     assert session.scalar(select(SignUp.status).where(SignUp.session_id == lesson_id)) == "cancelled"
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
