@@ -128,7 +128,9 @@ declare(
         owner="id",
         columns={
             "email": neutral(_erased_email, "a placeholder address"),
-            "session_token": neutral(lambda row: secrets.token_hex(32), "signs them out everywhere"),
+            "session_token": neutral(
+                lambda row: secrets.token_hex(32), "a new one, so they are signed out everywhere"
+            ),
             "password_hash": neutral(None),
             "active": neutral(False),
             "last_login_at": neutral(None),
