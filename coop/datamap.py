@@ -200,6 +200,11 @@ WHILE_CLIENT = "while the client works with the co-op"
 ERASED_DOMAIN = "erased.invalid"
 
 
+def placeholder_name(member_id: int) -> str:
+    """What an erased member is called in the records kept."""
+    return f"Former member {member_id}"
+
+
 def record_of_processing(metadata: MetaData) -> str:
     """The record of processing (what is held, why, how long, what erasure does), as the
     Markdown table docs/SECURITY.md carries; `coop record-of-processing` prints it."""

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
-from coop.datamap import ACTOR, DELETE, WHILE_MEMBER, Personal, declare, keep, neutral
+from coop.datamap import ACTOR, DELETE, WHILE_MEMBER, Personal, declare, keep, neutral, placeholder_name
 from coop.db import Base, UTCDateTime
 from coop.timeutil import today_london, utcnow
 
@@ -128,7 +128,7 @@ declare(
         owner="id",
         columns={
             "user_id": keep("the closed placeholder account"),
-            "display_name": neutral(lambda row: f"Former member {row['id']}", "Former member N"),
+            "display_name": neutral(lambda row: placeholder_name(row["id"]), "Former member N"),
             "pronouns": neutral(""),
             "phone": neutral(""),
             "leaving_reason": neutral(""),

@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.auth import service as auth
-from coop.datamap import CHANGES, ERASED_DOMAIN, KEPT_AS_DECLARED, declared, neutral_value, rows_of
+from coop.datamap import (
+    CHANGES,
+    ERASED_DOMAIN,
+    KEPT_AS_DECLARED,
+    declared,
+    neutral_value,
+    placeholder_name,
+    rows_of,
+)
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
@@ -34,10 +42,6 @@ from coop.timeutil import today_london, utcnow
 
 RETAIN_YEARS = 6
 PLACEHOLDER_DOMAIN = ERASED_DOMAIN
-
-
-def placeholder_name(member: Member) -> str:
-    return f"Former member {member.id}"
 
 
 def open_request(session: Session, member: Member) -> ErasureRequest | None:
@@ -158,7 +162,7 @@ def erase_rows(session: Session, member_id: int, user_id: int, email: str, name:
     to delete go last, children first)."""
     tables = Base.metadata.tables
     mapped = list(declared(Base.metadata))
-    placeholder = f"Former member {member_id}"
+    placeholder = placeholder_name(member_id)
     for table, d in mapped:
         for col, rule in d.columns.items():
             if rule.action == "mentions" and name.strip():

@@ -19,7 +19,7 @@ from coop.members.models import ErasureRequest, Member
 from coop.onward import opportunities
 from coop.onward import service as onward
 from coop.onward.models import HelpMessage, OpportunityInterest
-from coop.pay.models import PayAdjustment
+from coop.pay.models import Expense, PayAdjustment
 from coop.privacy import erasure
 from coop.rota import service as rota
 from coop.rota.models import Assignment, TimeOff
@@ -89,12 +89,26 @@ def test_kept_records_are_deleted_after_six_years(session, tmp_path):
     coordinator = factories.coordinator(session)
     member, _ = _member_with_history(session)
     req = erasure.request_erasure(session, member, actor_id=member.user_id)
+    (tmp_path / "receipt.png").write_bytes(factories.png_bytes())
+    session.add(
+        Expense(
+            member_id=member.id,
+            kind="travel",
+            spent_on=date.today(),
+            description="Bus",
+            amount_pence=420,
+            receipt_path="receipt.png",
+        )
+    )
+    session.commit()
     erasure.carry_out(session, req.id, actor_id=coordinator.id)
     assert erasure.purge_due(session, tmp_path).members == 0  # not yet
     later = req.retain_until + timedelta(days=1)
     done = erasure.purge_due(session, tmp_path, today=later)
-    assert done.members == 1
+    assert (done.members, done.files) == (1, 1) and not (tmp_path / "receipt.png").exists()
     assert session.scalar(select(func.count()).select_from(PayAdjustment)) == 0
+    assert session.scalar(select(func.count()).select_from(Expense)) == 0
+    assert session.get(Member, member.id).display_name == f"Former member {member.id}"  # the rest stays
     assert erasure.purge_due(session, tmp_path, today=later).members == 0  # only once
 
 
