@@ -116,7 +116,11 @@ def let_all_go_within(session: Session, member_id: int, *, now: datetime) -> int
         session.scalars(
             select(Assignment)
             .join(Shift, Shift.id == Assignment.shift_id)
-            .where(Assignment.member_id == member_id, Assignment.held(), Shift.starts_at > now)
+            .where(
+                Assignment.member_id == member_id,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+                Shift.starts_at > now,
+            )
             .order_by(Assignment.shift_id)
         )
     )

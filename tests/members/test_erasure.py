@@ -266,3 +266,24 @@ def test_private_notes_and_help_messages_lose_the_personal_text(session):
     assert kept.note == "" and kept.status == "applied"  # counted, not named, in the impact report
     bodies = " ".join(session.scalars(select(HelpMessage.body)))
     assert "07700" not in bodies and "Sam" not in bodies
+
+
+def test_erasure_lets_go_held_and_asked_places_and_asks_for_cover_when_late(session):
+    coordinator = factories.coordinator(session, email="coord@example.org")
+    cleaning = factories.skill(session, "Cleaning")
+    svc = factories.service(session, cleaning)
+    member = factories.member(session, email="sam@example.org", name="Sam Rivers", skills=[cleaning])
+    soon = factories.shift(session, service_=svc, starts_in=timedelta(hours=2))
+    later = factories.shift(session, service_=svc, starts_in=timedelta(days=4))
+    rota.claim(session, member.id, soon.id)
+    rota.assign(session, member.id, later.id)  # a coordinator asked; no answer yet
+    req = erasure.request_erasure(session, member, actor_id=member.user_id)
+    erasure.carry_out(session, req.id, actor_id=coordinator.id)
+    session.expire_all()
+    statuses = session.scalars(select(Assignment.status).where(Assignment.member_id == member.id)).all()
+    assert statuses == ["dropped", "dropped"]
+    assert [session.get(type(s), s.id).filled for s in (soon, later)] == [0, 0]
+    subjects = session.scalars(
+        select(OutboxMessage.subject).where(OutboxMessage.to_address == "coord@example.org")
+    )
+    assert any(s.startswith("Cover needed") for s in subjects)
