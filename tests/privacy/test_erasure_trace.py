@@ -211,7 +211,7 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
         for url, html in crawl(web, starts[role]).items():
             pages += 1
             assert _found(html) == [], f"{role} {url}: {_found(html)}"
-    assert pages > 60
+    assert pages > 150  # 237 when written
     assert webs["anonymous"].get(f"/calendar/member/{feed}.ics").status_code == 404
     for url in ("/impact.csv", "/rota/grid.pdf"):
         body = webs["coordinator"].get(url).get_data()
