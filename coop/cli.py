@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
+from coop import datamap, schema
 from coop.app import create_app
 from coop.auth import service as auth
 from coop.auth.models import User
@@ -261,6 +262,12 @@ def complete_bookings() -> None:
     click.echo(f"Completed {complete_finished_bookings(db.session)} booking(s).")
 
 
+@cli.command("record-of-processing")
+def record_of_processing() -> None:
+    """Print the record of processing made from the data map (docs/SECURITY.md carries it)."""
+    click.echo(datamap.record_of_processing(schema.Base.metadata), nl=False)
+
+
 @cli.command("purge-erased")
 @with_appcontext
 def purge_erased() -> None:
@@ -268,8 +275,8 @@ def purge_erased() -> None:
 
     done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
     click.echo(
-        f"Deleted the kept records of {done.members} erased member(s): {done.statements} pay "
-        f"statement(s), {done.expenses} expense(s), {done.receipts} receipt file(s)."
+        f"Deleted the kept records of {done.members} erased member(s): {done.rows} row(s) of pay "
+        f"records and {done.files} receipt file(s)."
     )
 
 

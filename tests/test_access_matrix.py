@@ -67,6 +67,7 @@ GET  /directory/manage L 403 403 200 403 403
 GET  /directory/manage/<int:entry_id> L 403 403 200 403 403
 GET  /directory/manage/new L 403 403 200 403 403
 GET  /erasure-requests L 403 403 200 403 403
+GET  /erasure-requests/<int:request_id>/erase L 403 403 200 403 403
 GET  /expenses L 200 200 200 403 403
 GET  /expenses/<int:expense_id>/decide L 403 403 200 403 403
 GET  /expenses/<int:expense_id>/receipt L 200 404 200 403 403

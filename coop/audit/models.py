@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
+from coop.datamap import ACTOR, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
@@ -28,3 +29,19 @@ class AuditEntry(Base):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_audit_entry_at", "at"),)
+
+
+declare(
+    AuditEntry,
+    Personal(
+        what="The audit log: who changed money, permissions and limits, and when",
+        why="so every change of money or permission can be checked",
+        kept="always (the database refuses changes); it holds no member's personal details",
+        owner="",
+        columns={
+            "actor_id": ACTOR,
+            "before": keep("ids and settings, never names or contact details"),
+            "after": keep("ids and settings, never names or contact details"),
+        },
+    ),
+)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import DELETE, ERASED_DOMAIN, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
@@ -68,6 +71,11 @@ class User(Base):
         return f"{self.id}:{self.session_token}"
 
     @property
+    def erased(self) -> bool:
+        """Closed for good at the person's request: the address is a placeholder."""
+        return self.email.endswith("@" + ERASED_DOMAIN)
+
+    @property
     def role_names(self) -> set[str]:
         return {r.role for r in self.roles}
 
@@ -105,3 +113,51 @@ class LoginAttempt(Base):
         Index("ix_login_attempt_ip_at", "ip", "at"),
         CheckConstraint("kind IN ('login', 'reset', 'link', 'verify')", name="kind_known"),
     )
+
+
+def _erased_email(row: Mapping[str, Any]) -> str:
+    return f"erased-{row['id']}@{ERASED_DOMAIN}"
+
+
+declare(
+    User,
+    Personal(
+        what="Sign-in accounts: email address, password hash, when they last signed in",
+        why="to let people sign in and to email them",
+        kept=WHILE_MEMBER + "; the closed account stays as a placeholder",
+        owner="id",
+        columns={
+            "email": neutral(_erased_email, "a placeholder address"),
+            "session_token": neutral(
+                lambda row: secrets.token_hex(32), "a new one, so they are signed out everywhere"
+            ),
+            "password_hash": neutral(None),
+            "active": neutral(False),
+            "last_login_at": neutral(None),
+        },
+        export=("email", "role_names", "created_at", "last_login_at"),
+        export_as="account",
+    ),
+)
+declare(
+    UserRole,
+    Personal(
+        what="Each account's roles",
+        why="to decide what each person may see and do",
+        kept=WHILE_MEMBER,
+        owner="user_id",
+        columns={"user_id": keep("the account")},
+        rows=DELETE,
+    ),
+)
+declare(
+    LoginAttempt,
+    Personal(
+        what="Failed sign-ins and reset requests by email address and internet address",
+        why="to stop people guessing passwords",
+        kept="15 minutes of use; deleted at erasure",
+        owner="email",
+        columns={"email": keep("deleted with the row")},
+        rows=DELETE,
+    ),
+)

@@ -238,6 +238,8 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
         if locked is None:
             raise DomainError("That account no longer exists.")
         before = sorted(locked.role_names)
+        if locked.erased and roles:
+            raise DomainError(ERASED_NO_ROLES)
         if leaves_no_admin(session, locked, roles):
             raise DomainError("The co-op needs at least one admin.")
         locked.roles = [r for r in locked.roles if r.role in roles] + [
@@ -248,12 +250,15 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
         )
 
 
+ERASED_NO_ROLES = "This account was erased at the person's request. It cannot be given roles."
+
+
 def add_role(session: Session, user_id: int, role: str) -> list[str] | None:
     """Inside write_transaction: give the user one more role, with role changes taken one at a
     time as in set_roles. Returns their roles before, or None if they had it already."""
     serialize(session, "roles")
     user = lock(session, User, user_id)
-    if user is None or role in user.role_names:
+    if user is None or user.erased or role in user.role_names:
         return None
     before = sorted(user.role_names)
     user.roles.append(UserRole(role=role))

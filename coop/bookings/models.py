@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
+from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Skill
 from coop.timeutil import utcnow
@@ -315,3 +316,81 @@ class VisitNote(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint("length(note) BETWEEN 1 AND 1000", name="note_length"),)
+
+
+_CLIENT_TEXT = keep(CLIENTS)
+declare(
+    Client,
+    Personal(
+        what="Client businesses: name, address, billing email, calendar link",
+        why="to book and invoice work",
+        kept=WHILE_CLIENT + ", and six years after for the invoices",
+        owner="",
+        columns={
+            "name": _CLIENT_TEXT,
+            "address": _CLIENT_TEXT,
+            "billing_email": _CLIENT_TEXT,
+            "feed_token": _CLIENT_TEXT,
+        },
+    ),
+)
+declare(
+    ClientContact,
+    Personal(
+        what="Client contacts' names and phone numbers",
+        why="to arrange visits with the client",
+        kept=WHILE_CLIENT,
+        owner="",
+        columns={"user_id": keep("their sign-in"), "name": _CLIENT_TEXT, "phone": _CLIENT_TEXT},
+    ),
+)
+declare(
+    Booking,
+    Personal(
+        what="Bookings: where the work is, the client's notes, who booked it",
+        why="to plan the work",
+        kept=WHILE_CLIENT + ", and six years after for the invoices",
+        owner="",
+        columns={
+            "site_address": _CLIENT_TEXT,
+            "notes": _CLIENT_TEXT,
+            "decline_reason": _CLIENT_TEXT,
+            "created_by_id": ACTOR,
+        },
+    ),
+)
+declare(
+    BookingEvent,
+    Personal(
+        what="What happened to each booking, and who did it",
+        why="to show a booking's history",
+        kept="with the booking",
+        owner="",
+        columns={"actor_id": ACTOR, "note": _CLIENT_TEXT},
+    ),
+)
+declare(
+    VisitChangeRequest,
+    Personal(
+        what="A client's requests to change one visit, and the answer",
+        why="to change visits",
+        kept="with the booking",
+        owner="",
+        columns={
+            "requested_by_id": ACTOR,
+            "answered_by_id": ACTOR,
+            "notes": _CLIENT_TEXT,
+            "answer": _CLIENT_TEXT,
+        },
+    ),
+)
+declare(
+    VisitNote,
+    Personal(
+        what="Coordinators' notes on a visit for the client",
+        why="to tell the client about the visit",
+        kept="with the booking",
+        owner="",
+        columns={"written_by_id": ACTOR, "note": _CLIENT_TEXT},
+    ),
+)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coop.datamap import DELETE, WHILE_MEMBER, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
@@ -40,3 +41,28 @@ class BenefitCap(Base):
         CheckConstraint("count_by IN ('worked', 'paid')", name="count_by_known"),
         CheckConstraint("period = 'monthly' OR count_by = 'worked'", name="paid_basis_monthly_only"),
     )
+
+
+declare(
+    BenefitCap,
+    Personal(
+        what="A member's own earnings or hours limit",
+        why="so no shift takes them over a benefit limit",
+        kept=WHILE_MEMBER,
+        owner="member_id",
+        columns={"member_id": keep("deleted with the row")},
+        rows=DELETE,
+        export=(
+            "earnings_cap_pence",
+            "hours_cap_minutes",
+            "period",
+            "period_start_day",
+            "week_start_day",
+            "mode",
+            "count_by",
+            "preset",
+            "updated_at",
+        ),
+        export_as="earnings_limit",
+    ),
+)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import ACTOR, HMRC, SIX_YEARS, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member
 from coop.timeutil import utcnow
@@ -123,3 +124,68 @@ class SurplusShare(Base):
         CheckConstraint("taken_pence BETWEEN 0 AND amount_pence", name="taken_within_share"),
         CheckConstraint("status IN ('pending', 'paid', 'deferred')", name="status_known"),
     )
+
+
+ERASED_COMMENT = "(This comment was removed when its author asked for their details to be erased.)"
+
+declare(
+    Proposal,
+    Personal(
+        what="Proposals, elections and decisions, and who made them",
+        why="one member, one vote: the co-op governs itself",
+        kept="for as long as the co-op keeps its decisions",
+        owner="",
+        columns={
+            "text": keep("a decision of the co-op"),
+            "subject_member_id": keep("who was elected, a decision of the co-op"),
+            "created_by_id": keep("who proposed it; shown as Former member N after erasure"),
+            "outcome_statement": keep("a decision of the co-op"),
+            "decision_text": keep("a decision of the co-op"),
+            "decision_by_id": ACTOR,
+        },
+    ),
+)
+declare(
+    Vote,
+    Personal(
+        what="How each member voted",
+        why="one member, one vote",
+        kept="with the proposal; the vote stays so the count stays right, under the placeholder",
+        owner="member_id",
+        columns={"member_id": keep("the count of a decision stays right")},
+        rows=keep("the count of a decision stays right"),
+        export=("proposal_id", "choice", "updated_at"),
+        export_as="votes",
+    ),
+)
+declare(
+    ProposalComment,
+    Personal(
+        what="What members wrote in discussions",
+        why="to discuss proposals",
+        kept=WHILE_MEMBER + "; the text is replaced at erasure so the discussion keeps its shape",
+        owner="member_id",
+        columns={
+            "member_id": keep("the discussion's shape; shown as Former member N"),
+            "body": neutral(ERASED_COMMENT, "a note that it was removed"),
+            "hidden_by_id": ACTOR,
+            "hidden_reason": neutral(""),
+        },
+        export=("proposal_id", "body", "created_at", "edited_at", "hidden_at", "hidden_reason"),
+        export_as="proposal_comments",
+    ),
+)
+declare(
+    SurplusShare,
+    Personal(
+        what="Each member's share of the surplus",
+        why="to pay shares by hours worked",
+        kept=SIX_YEARS,
+        owner="member_id",
+        columns={"member_id": keep(HMRC), "adjustment_id": keep(HMRC)},
+        rows=keep(HMRC),
+        purge=True,
+        export=("proposal_id", "minutes", "amount_pence", "taken_pence", "status", "decided_at"),
+        export_as="surplus_shares",
+    ),
+)

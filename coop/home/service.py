@@ -130,14 +130,14 @@ def health(engine: Engine) -> tuple[bool, str]:
     return True, f"schema at {head}"
 
 
-def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tuple[str, int]]:
-    """Minutes of held shifts per member in this calendar month (London), most first."""
+def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tuple[int, int]]:
+    """Minutes of held shifts per member id in this calendar month (London), most first."""
     first = today.replace(day=1)
     lo = london_to_utc(first, time(0))
     hi = london_to_utc((first + timedelta(days=32)).replace(day=1), time(0))
     minutes = func.sum(minutes_between(Shift.starts_at, Shift.ends_at))
     rows = session.execute(
-        select(Member.display_name, minutes)
+        select(Member.id, minutes)
         .join(Assignment, Assignment.member_id == Member.id)
         .join(Shift, Shift.id == Assignment.shift_id)
         .where(
@@ -146,11 +146,11 @@ def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tup
             Shift.starts_at >= lo,
             Shift.starts_at < hi,
         )
-        .group_by(Member.id, Member.display_name)
-        .order_by(minutes.desc(), Member.display_name)
+        .group_by(Member.id)
+        .order_by(minutes.desc(), Member.id)
         .limit(limit)
     ).all()
-    return [(name, round(total)) for name, total in rows]
+    return [(member_id, round(total)) for member_id, total in rows]
 
 
 def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple[str, int, int]]:
@@ -206,11 +206,19 @@ def coordinator_charts(
         CHART_SECONDS,
         lambda: money_by_month(session, today),
     )
-    hours = cached(
+    by_id = cached(
         ("hours_this_month", str(session.get_bind().engine.url), today),
         HOURS_SECONDS,
         lambda: hours_this_month(session, today),
     )
+    # Names are read now, never cached: a member erased a moment ago is already a placeholder.
+    names = {
+        member_id: name
+        for member_id, name in session.execute(
+            select(Member.id, Member.display_name).where(Member.id.in_([i for i, _ in by_id]))
+        )
+    }
+    hours = [(names.get(member_id, ""), minutes) for member_id, minutes in by_id]
     return hours, money
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.bookings.models import Client
+from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
@@ -240,3 +241,46 @@ class InvoiceLink(Base):
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_made"),)
+
+
+_INVOICE = keep("the client's issued invoice; it never changes")
+declare(
+    InvoicedItem,
+    Personal(
+        what="Which hours worked are on which invoice",
+        why="so nothing is billed twice",
+        kept="six years (the invoices)",
+        owner="",
+        columns={"timesheet_id": _INVOICE},
+    ),
+)
+declare(
+    Payment,
+    Personal(
+        what="Payments from clients, and who recorded them",
+        why="to keep the accounts",
+        kept="six years (the accounts)",
+        owner="",
+        columns={"created_by_id": ACTOR, "reversed_by_id": ACTOR, "reversal_reason": keep("the accounts")},
+    ),
+)
+declare(
+    CreditUse,
+    Personal(
+        what="A client's credit used or refunded, and who did it",
+        why="to keep the accounts",
+        kept="six years (the accounts)",
+        owner="",
+        columns={"created_by_id": ACTOR},
+    ),
+)
+declare(
+    InvoiceLink,
+    Personal(
+        what="Links that open one invoice, and the billing address they were sent to",
+        why="so clients can open their invoice without an account",
+        kept=WHILE_CLIENT,
+        owner="",
+        columns={"sent_to": keep(CLIENTS), "revoked_by_id": ACTOR},
+    ),
+)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import DELETE, MENTIONS, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
@@ -46,3 +47,34 @@ class OutboxAttachment(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+declare(
+    OutboxMessage,
+    Personal(
+        what="Emails the co-op sends, with the address",
+        why="to tell people about their work, pay and the co-op",
+        kept="until sent; at erasure theirs are deleted (but the email saying it is done), and "
+        "emails to others about them name the placeholder",
+        owner="email",
+        columns={
+            "to_address": keep("deleted with the row"),
+            "subject": MENTIONS,
+            "body": MENTIONS,
+            "last_error": keep("deleted with the row"),
+            "claim_token": keep("deleted with the row"),
+        },
+        rows=DELETE,
+    ),
+)
+declare(
+    OutboxAttachment,
+    Personal(
+        what="Files attached to emails (pay statements, invoices)",
+        why="to send them",
+        kept="with the email",
+        owner="message_id",
+        columns={"message_id": keep("deleted with the email"), "filename": keep("deleted with the email")},
+        rows=DELETE,
+    ),
+)

@@ -12,8 +12,9 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
+from coop.datamap import ACTOR, DELETE, WHILE_MEMBER, Personal, declare, keep, neutral, placeholder_name
 from coop.db import Base, UTCDateTime
-from coop.timeutil import utcnow
+from coop.timeutil import today_london, utcnow
 
 
 class MemberStatus(StrEnum):
@@ -105,3 +106,47 @@ class ErasureRequest(Base):
             postgresql_where=text("status = 'requested'"),
         ),
     )
+
+
+declare(
+    member_skill,
+    Personal(
+        what="The skills each member offers",
+        why="to offer them the shifts they can do",
+        kept=WHILE_MEMBER,
+        owner="member_id",
+        columns={"member_id": keep("deleted with the row")},
+        rows=DELETE,
+    ),
+)
+declare(
+    Member,
+    Personal(
+        what="Members' names, pronouns, phone numbers, status and why they left (if they said)",
+        why="to run the rota and the co-op with them",
+        kept=WHILE_MEMBER + "; the row stays as 'Former member N' for the records kept",
+        owner="id",
+        columns={
+            "user_id": keep("the closed placeholder account"),
+            "display_name": neutral(lambda row: placeholder_name(row["id"]), "Former member N"),
+            "pronouns": neutral(""),
+            "phone": neutral(""),
+            "leaving_reason": neutral(""),
+            "status": neutral(MemberStatus.LEFT),
+            "left_on": neutral(lambda row: row["left_on"] or today_london()),
+        },
+        export=("display_name", "pronouns", "phone", "status", "created_at", "left_on", "skills=skills.name"),
+        export_as="profile",
+    ),
+)
+declare(
+    ErasureRequest,
+    Personal(
+        what="Requests for erasure: when asked, when carried out and by whom",
+        why="to show the request was carried out, and when kept records are due to go",
+        kept="until the kept records are deleted, six years after the erasure",
+        owner="member_id",
+        columns={"member_id": keep("the placeholder"), "processed_by_id": ACTOR},
+        rows=keep("the proof that the erasure was done"),
+    ),
+)

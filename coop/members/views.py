@@ -110,10 +110,13 @@ def erasure_requests() -> str:
     return render_template("members/erasure.html", requests=erasure.waiting(db.session))
 
 
-@bp.route("/erasure-requests/<int:request_id>/erase", methods=["POST"])
+@bp.route("/erasure-requests/<int:request_id>/erase", methods=["GET", "POST"])
 @roles("coordinator")
-def carry_out_erasure(request_id: int) -> Response:
-    if ActionForm().validate_on_submit():
+def carry_out_erasure(request_id: int) -> str | Response:
+    """GET: what will go and what is kept, and why (from the data map); POST: erase."""
+    req = erasure.waiting_request(db.session, request_id)
+    form = ActionForm()
+    if form.validate_on_submit():
         try:
             member = erasure.carry_out(db.session, request_id, actor_id=current_user.id)
         except DomainError as e:
@@ -124,7 +127,8 @@ def carry_out_erasure(request_id: int) -> Response:
                 f"Done. Their details are erased; the records are now under “{member.display_name}”.",
                 "success",
             )
-    return redirect(url_for("members.erasure_requests"))
+        return redirect(url_for("members.erasure_requests"))
+    return render_template("members/erase_confirm.html", req=req, form=form, fates=erasure.what_happens())
 
 
 MEMBERS_PAGE = 100

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import ACTOR, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.directory.models import DirectoryEntry
 from coop.members.models import Member
@@ -103,3 +104,67 @@ class HelpMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint("length(body) BETWEEN 1 AND 2000", name="body_length"),)
+
+
+ERASED_TEXT = "(Removed at the person's request.)"
+ERASED_NAME = ""  # a work record without a name was withdrawn by erasure
+
+declare(
+    WorkRecord,
+    Personal(
+        what="Work records a member made, with the code an employer checks",
+        why="so members can show their work to others",
+        kept="until the member withdraws it or it expires; at erasure it is withdrawn and emptied",
+        owner="member_id",
+        columns={
+            "member_id": keep("the code keeps saying it was withdrawn"),
+            "code": keep("the code says the record was withdrawn at the person's request"),
+            "person_name": neutral(ERASED_NAME),
+            "coop_name": keep("the co-op's own name"),
+            "content": neutral("[]"),
+            "withdrawn_at": neutral(lambda row: row["withdrawn_at"] or utcnow()),
+        },
+        export=("code", "created_at", "expires_at", "withdrawn_at", "person_name", "coop_name", "content"),
+        export_as="work_records",
+    ),
+)
+declare(
+    ReferenceStatement,
+    Personal(
+        what="References coordinators wrote for a member",
+        why="so members can show their work to others",
+        kept=WHILE_MEMBER,
+        owner="member_id",
+        columns={
+            "member_id": keep("the placeholder"),
+            "written_by_id": ACTOR,
+            "text": neutral(ERASED_TEXT),
+        },
+        export=("text", "created_at", "status", "decided_at"),
+        export_as="references",
+    ),
+)
+declare(
+    OpportunityInterest,
+    Personal(
+        what="Opportunities a member is interested in, with their own notes",
+        why="to help members move on to other work and learning",
+        kept=WHILE_MEMBER + "; the status stays, without notes, for the impact report (no names)",
+        owner="member_id",
+        columns={"member_id": keep("counted, never named, in the impact report"), "note": neutral("")},
+        export=("entry_id", "entry_name=entry.name", "status", "note", "created_at", "updated_at"),
+        export_as="opportunity_interest",
+    ),
+)
+declare(
+    HelpMessage,
+    Personal(
+        what="Help conversations between a member and the coordinators",
+        why="to help members move on",
+        kept=WHILE_MEMBER,
+        owner="interest_id",
+        columns={"interest_id": keep("the conversation"), "author_id": ACTOR, "body": neutral(ERASED_TEXT)},
+        export=("interest_id", "from_coordinator", "body", "created_at"),
+        export_as="help_messages",
+    ),
+)

@@ -20,7 +20,7 @@ from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, Skill
 from coop.members.service import lock_member
-from coop.onward.models import ReferenceStatement, WorkRecord
+from coop.onward.models import ERASED_NAME, ReferenceStatement, WorkRecord
 from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.skillshare.models import SignUp, SkillSession
@@ -252,6 +252,10 @@ def verify(session: Session, code: str, *, now: datetime | None = None) -> WorkR
     if rec is None:
         raise VerifyProblem(
             "unknown", "No work record has this code. Check it against the one you were given."
+        )
+    if rec.withdrawn_at is not None and rec.person_name == ERASED_NAME:
+        raise VerifyProblem(
+            "erased", "This record was withdrawn at the person's request, and their details erased."
         )
     if rec.withdrawn_at is not None:
         raise VerifyProblem("withdrawn", "The person this record belongs to has withdrawn it.")

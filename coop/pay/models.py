@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import ACTOR, HMRC, SIX_YEARS, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member
 from coop.timeutil import utcnow
@@ -137,3 +138,94 @@ class PayLine(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('work', 'holiday', 'expense', 'adjustment')", name="kind_known"),
     )
+
+
+declare(
+    Expense,
+    Personal(
+        what="Expenses a member claimed, with receipts",
+        why="to pay expenses back",
+        kept=SIX_YEARS,
+        owner="member_id",
+        columns={
+            "member_id": keep(HMRC),
+            "description": keep(HMRC),
+            "decision_note": keep(HMRC),
+            "decided_by_id": ACTOR,
+            "receipt_path": keep(HMRC + "; the file is deleted with the row"),
+        },
+        rows=keep(HMRC),
+        purge=True,
+        files=("receipt_path",),
+        export=("kind", "spent_on", "description", "amount_pence", "status", "decision_note"),
+        export_as="expenses",
+    ),
+)
+declare(
+    PayAdjustment,
+    Personal(
+        what="Corrections and extra payments such as surplus shares",
+        why="to pay members right",
+        kept=SIX_YEARS,
+        owner="member_id",
+        columns={"member_id": keep(HMRC), "reason": keep(HMRC), "created_by_id": ACTOR},
+        rows=keep(HMRC),
+        purge=True,
+        export=("amount_pence", "reason", "pay_on", "created_at"),
+        export_as="pay_adjustments",
+    ),
+)
+declare(
+    PayRun,
+    Personal(
+        what="Pay runs and who finalised them",
+        why="to pay members",
+        kept="six years (HMRC)",
+        owner="",
+        columns={"finalised_by_id": ACTOR},
+    ),
+)
+declare(
+    PayStatement,
+    Personal(
+        what="Each member's pay statement",
+        why="to pay members and report to HMRC",
+        kept=SIX_YEARS,
+        owner="member_id",
+        columns={"member_id": keep(HMRC)},
+        rows=keep(HMRC),
+        purge=True,
+        export=(
+            "id",
+            "minutes",
+            "earnings_pence",
+            "expenses_pence",
+            "total_pence",
+            "period_start=pay_run.period_start",
+            "period_end=pay_run.period_end",
+            "status=pay_run.status",
+        ),
+        export_as="pay_statements",
+    ),
+)
+declare(
+    PayLine,
+    Personal(
+        what="The lines of each pay statement",
+        why="to pay members and report to HMRC",
+        kept=SIX_YEARS,
+        owner="statement_id",
+        columns={
+            "statement_id": keep(HMRC),
+            "description": keep(HMRC),
+            "timesheet_id": keep(HMRC),
+            "expense_id": keep(HMRC),
+            "adjustment_id": keep(HMRC),
+            "holiday_for_timesheet_id": keep(HMRC),
+        },
+        rows=keep(HMRC),
+        purge=True,
+        export=("statement_id", "kind", "description", "minutes", "rate_pence", "amount_pence"),
+        export_as="pay_lines",
+    ),
+)

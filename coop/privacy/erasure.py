@@ -1,57 +1,47 @@
 """The right to erasure. A member asks; a coordinator carries it out.
 
-Erasing replaces who the person is (name, email, phone, pronouns, skills, availability, limit,
-calendar link, unsent email, sign-in history) with a placeholder and closes the account. Their
-future shifts and skill-session places are let go, so others can take them. What the co-op must
-keep for HMRC and its accounts (hours worked, pay statements, expenses, adjustments, surplus
-shares) stays, attached to the placeholder, until six years after the erasure; `purge_due` then
-deletes it. Issued invoices belong to the client and are not touched. Every step is audit-logged.
+What erasing does is declared next to each table in the data map (`coop.datamap`): rows that are
+only about the person are deleted, personal columns are replaced with a neutral value, and what
+the co-op must keep (hours worked, pay statements, expenses, adjustments, surplus shares: HMRC)
+stays, attached to the placeholder "Former member N", until six years after the erasure, when
+`purge_due` deletes the tables the map marks for it. Their future shifts and skill-session places
+are let go, so others can take them. All of it, and the email telling them it is done, happens
+in one transaction. Issued invoices belong to the client and are not touched.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.auth import service as auth
-from coop.auth.models import LoginAttempt, User
-from coop.bookings.models import Shift
-from coop.caps.models import BenefitCap
+from coop.datamap import (
+    CHANGES,
+    ERASED_DOMAIN,
+    KEPT_AS_DECLARED,
+    declared,
+    neutral_value,
+    placeholder_name,
+    rows_of,
+)
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.governance.models import ProposalComment, SurplusShare
-from coop.mail.models import OutboxMessage
+from coop.mail import service as mail
 from coop.members.models import ErasureRequest, Member, MemberStatus
 from coop.members.service import lock_member
-from coop.pay.models import Expense, PayAdjustment, PayStatement
 from coop.rota import service as rota
-from coop.rota.models import (
-    Assignment,
-    Availability,
-    MemberFeed,
-    Offer,
-    OfferStatus,
-    RotaPreferences,
-    TimeOff,
-)
+from coop.schema import Base
 from coop.skillshare import service as skillshare
-from coop.skillshare.models import SignUp, SkillSession
-from coop.timesheets.models import TimesheetEntry
+from coop.skillshare.models import SkillSession
 from coop.timeutil import today_london, utcnow
 
 RETAIN_YEARS = 6
-PLACEHOLDER_DOMAIN = "erased.invalid"
-ERASED_COMMENT = "(This comment was removed when its author asked for their details to be erased.)"
-
-
-def placeholder_name(member: Member) -> str:
-    return f"Former member {member.id}"
+PLACEHOLDER_DOMAIN = ERASED_DOMAIN
 
 
 def open_request(session: Session, member: Member) -> ErasureRequest | None:
@@ -99,6 +89,14 @@ def waiting(session: Session) -> list[ErasureRequest]:
     return list(session.scalars(stmt))
 
 
+def waiting_request(session: Session, request_id: int) -> ErasureRequest:
+    """A request still waiting to be carried out, or NotFound."""
+    req = session.get(ErasureRequest, request_id)
+    if req is None or req.status != "requested":
+        raise NotFound("No such request waiting: it may have been carried out or withdrawn.")
+    return req
+
+
 def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -107,52 +105,40 @@ def add_years(day: date, years: int) -> date:
 
 
 def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime | None = None) -> Member:
-    """Erase the member's personal data now; keep their financial records for six years."""
+    """Erase the member's personal data now, as the data map says, in one transaction: their
+    future places go back to others, their details are replaced, and they are emailed (at their
+    own address, before it goes) that it is done. Financial records stay for six years."""
 
     now = now or utcnow()
-    req = session.get(ErasureRequest, request_id)
-    if req is None or req.status != "requested":
+    member_id = session.scalar(select(ErasureRequest.member_id).where(ErasureRequest.id == request_id))
+    if member_id is None:
         raise NotFound("No such request waiting.")
-    member = req.member
-    teaching = session.scalar(
-        select(SkillSession.title).where(SkillSession.teacher_id == member.id, SkillSession.starts_at > now)
-    )
-    if teaching is not None:
-        raise DomainError(
-            f"{member.display_name} is teaching “{teaching}”. Change or cancel that session first."
-        )
-    if auth.leaves_no_admin(session, member.user, set()):  # asked again under the lock below
-        raise DomainError(ONLY_ADMIN)
-
-    # Let future work go, through the same rules as a member letting a shift go.
-    future = list(session.scalars(_future_places(member.id, now)))
-    for assignment_id in future:
-        rota.drop(session, member.id, assignment_id, now=now)
-    for asked in rota.asked_of(session, member, now=now):  # questions they can no longer answer
-        rota.answer(session, member.id, asked.id, yes=False, now=now)
-    places = session.scalars(
-        select(SignUp.session_id)
-        .join(SkillSession, SkillSession.id == SignUp.session_id)
-        .where(SignUp.member_id == member.id, SignUp.status != "cancelled", SkillSession.starts_at > now)
-    ).all()
-    for session_id in places:
-        skillshare.cancel_sign_up(session, member, session_id)
-
-    member_id = member.id
     with write_transaction(session):
         # The member first, as every claim takes them, then the roles, then the request: what
-        # the erasure decides on is re-read under those locks.
+        # the erasure decides on is read under those locks.
         member = lock_member(session, member_id)
         serialize(session, "roles")
         req = lock(session, ErasureRequest, request_id)
         if req is None or req.status != "requested":
             raise NotFound("No such request waiting.")
-        if session.scalar(_future_places(member_id, now).limit(1)) is not None:
-            raise DomainError(f"{member.display_name} took a shift a moment ago. Erase again to let it go.")
+        teaching = session.scalar(
+            select(SkillSession.title).where(
+                SkillSession.teacher_id == member_id, SkillSession.starts_at > now, ~SkillSession.cancelled
+            )
+        )
+        if teaching is not None:
+            raise DomainError(
+                f"{member.display_name} is teaching “{teaching}”. Change or cancel that session first."
+            )
         user = member.user
         if auth.leaves_no_admin(session, user, set()):
             raise DomainError(ONLY_ADMIN)
-        _erase(session, member, user, now)
+        released = rota.let_all_go_within(session, member_id, now=now)
+        skillshare.give_up_places_within(session, member_id, now=now)
+        old_email = user.email
+        erase_rows(session, member_id, user.id, old_email, member.display_name)
+        # After the outbox is cleared of their mail, so this one stays and is sent.
+        mail.queue(session, old_email, "erasure_done")
         req.status = "erased"
         req.processed_at = now
         req.processed_by_id = actor_id
@@ -163,102 +149,111 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
             "erasure.carried_out",
             ("member", member_id),
             None,
-            {"released_shifts": len(future), "financial_records_kept_until": req.retain_until.isoformat()},
+            {"released_shifts": released, "financial_records_kept_until": req.retain_until.isoformat()},
         )
-    return member
+    return session.get(Member, member_id)  # type: ignore[return-value]
 
 
 ONLY_ADMIN = "This is the co-op's only admin. Make someone else an admin first."
 
 
-def _future_places(member_id: int, now: datetime) -> Select[int]:
-    return (
-        select(Assignment.id)
-        .join(Assignment.shift)
-        .where(Assignment.member_id == member_id, Assignment.held(), Shift.starts_at > now)
-    )
+def erase_rows(session: Session, member_id: int, user_id: int, email: str, name: str) -> None:
+    """Inside write_transaction: carry out every table's declaration for this member (the rows
+    to delete go last, children first)."""
+    tables = Base.metadata.tables
+    mapped = list(declared(Base.metadata))
+    placeholder = placeholder_name(member_id)
+    for table, d in mapped:
+        for col, rule in d.columns.items():
+            if rule.action == "mentions" and name.strip():
+                column = table.c[col]
+                session.execute(
+                    update(table)
+                    .where(column.contains(name, autoescape=True))
+                    .values({col: func.replace(column, name, placeholder)})
+                )
+    for table, d in mapped:
+        changes = {name: rule for name, rule in d.columns.items() if rule.action == "neutral"}
+        if d.rows.action == "delete" or not changes:
+            continue
+        for row in session.execute(
+            select(table).where(rows_of(table, member_id, user_id, email, tables))
+        ).mappings():
+            values = {name: neutral_value(rule, row) for name, rule in changes.items()}
+            session.execute(update(table).where(table.c.id == row["id"]).values(values))
+    for table, d in reversed(mapped):
+        if d.rows.action == "delete":
+            session.execute(delete(table).where(rows_of(table, member_id, user_id, email, tables)))
+    session.expire_all()
 
 
-def _erase(session: Session, member: Member, user: User, now: datetime) -> None:
-    """Replace who the person is with a placeholder and close the account (see the module)."""
-    old_email = user.email
-    session.execute(
-        update(Offer)
-        .where(Offer.member_id == member.id, Offer.status == OfferStatus.OFFERED)
-        .values(status=OfferStatus.DECLINED, decided_at=now)
-    )
-    for model in (Availability, TimeOff, RotaPreferences, MemberFeed, BenefitCap):
-        session.execute(delete(model).where(model.member_id == member.id))
-    session.execute(
-        update(TimesheetEntry)
-        .where(
-            TimesheetEntry.assignment_id.in_(select(Assignment.id).where(Assignment.member_id == member.id))
-        )
-        .values(member_note="")
-    )
-    session.execute(
-        update(ProposalComment)
-        .where(ProposalComment.member_id == member.id)
-        .values(body=ERASED_COMMENT, edited_at=now)
-    )
-    session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
-    session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == old_email))
+@dataclass(frozen=True)
+class Fate:
+    what: str
+    happens: str  # "deleted", "replaced", "kept"
+    detail: list[str]
 
-    member.display_name = placeholder_name(member)
-    member.leaving_reason = ""  # why they left is theirs: it goes with the rest
-    member.left_on = member.left_on or now.date()
-    member.pronouns = ""
-    member.phone = ""
-    member.status = MemberStatus.LEFT
-    member.skills = []
-    user.email = f"erased-{user.id}@{PLACEHOLDER_DOMAIN}"
-    user.password_hash = None
-    user.active = False
-    user.last_login_at = None
-    user.session_token = secrets.token_hex(32)  # signs them out everywhere
-    user.roles = []
+
+def what_happens() -> list[Fate]:
+    """For the coordinator's confirmation: what erasure does to each kind of data, from the map."""
+    out = []
+    for _table, d in declared(Base.metadata):
+        if not d.owner:
+            continue
+        if d.rows.action == "delete":
+            out.append(Fate(d.what, "deleted", []))
+            continue
+        replaced = [
+            name.replace("_", " ")
+            + (f" ({rule.describe()})" if rule.action == "mentions" else "")
+            + (f" (becomes {rule.why})" if rule.why else "")
+            for name, rule in d.columns.items()
+            if rule.action in CHANGES
+        ]
+        if replaced:
+            out.append(Fate(d.what, "replaced", replaced))
+        if not replaced or d.rows.why != KEPT_AS_DECLARED:
+            out.append(Fate(d.what, "kept", [d.rows.why if d.rows.why != KEPT_AS_DECLARED else d.kept]))
+    return out
 
 
 @dataclass
 class Purged:
     members: int
-    statements: int
-    expenses: int
-    receipts: int
+    rows: int
+    files: int
 
 
 def purge_due(session: Session, upload_dir: Path, *, today: date | None = None) -> Purged:
-    """Delete the financial records kept for erased members once six years have passed."""
+    """Delete the financial records kept for erased members once six years have passed: every
+    table the data map marks `purge`, and the files its `files` columns name."""
 
     today = today or today_london()
-    due = session.scalars(
-        select(ErasureRequest).where(
-            ErasureRequest.status == "erased",
-            ErasureRequest.retain_until <= today,
-            ErasureRequest.purged_at.is_(None),
-        )
-    ).all()
-    out = Purged(0, 0, 0, 0)
-    for req in due:
-        mid = req.member_id
-        statements = session.scalars(select(PayStatement).where(PayStatement.member_id == mid)).all()
-        for st in statements:
-            session.delete(st)  # its lines go with it
-        session.flush()
-        session.execute(delete(SurplusShare).where(SurplusShare.member_id == mid))
-        expenses = session.scalars(select(Expense).where(Expense.member_id == mid)).all()
-        for e in expenses:
-            if e.receipt_path:
-                path = upload_dir / e.receipt_path
-                if path.exists():
-                    path.unlink()
-                    out.receipts += 1
-            session.delete(e)
-        session.execute(delete(PayAdjustment).where(PayAdjustment.member_id == mid))
-        req.purged_at = utcnow()
-        record(session, None, "erasure.records_purged", ("member", mid))
-        out.members += 1
-        out.statements += len(statements)
-        out.expenses += len(expenses)
-    session.commit()
+    tables = Base.metadata.tables
+    out = Purged(0, 0, 0)
+    with write_transaction(session):
+        due = session.scalars(
+            select(ErasureRequest).where(
+                ErasureRequest.status == "erased",
+                ErasureRequest.retain_until <= today,
+                ErasureRequest.purged_at.is_(None),
+            )
+        ).all()
+        for req in due:
+            member = session.get(Member, req.member_id)
+            assert member is not None
+            for table, d in reversed(list(declared(Base.metadata))):
+                if not d.purge:
+                    continue
+                which = rows_of(table, member.id, member.user_id, "", tables)
+                for name in d.files:
+                    for stored in session.scalars(select(table.c[name]).where(which, table.c[name] != "")):
+                        path = upload_dir / stored
+                        if path.exists():
+                            path.unlink()
+                            out.files += 1
+                out.rows += session.execute(delete(table).where(which)).rowcount  # type: ignore[attr-defined]
+            req.purged_at = utcnow()
+            record(session, None, "erasure.records_purged", ("member", member.id))
+            out.members += 1
     return out

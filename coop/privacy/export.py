@@ -1,124 +1,66 @@
-"""A member's own data, all of it, as JSON (their right of access). Financial and work records
-about them are included; other people's data is not."""
+"""A member's own data, all of it, as JSON (their right of access), made from the data map: each
+table declared with `export` columns gives one section, holding the member's rows (found through
+the table's `owner`). Other people's data is not included."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
-from coop.caps.models import BenefitCap
-from coop.governance.models import ProposalComment, SurplusShare, Vote
+from coop.datamap import declared, rows_of
 from coop.members.models import Member
-from coop.pay.models import Expense, PayAdjustment, PayStatement
-from coop.rota.models import Assignment, Availability, Offer, RotaPreferences, TimeOff
-from coop.skillshare.models import SignUp
-from coop.timesheets.models import TimesheetEntry
+from coop.schema import Base
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
     return value
 
 
-def _row(obj: Any, *fields: str) -> dict[str, Any]:
-    return {f: _plain(getattr(obj, f)) for f in fields}
+def _get(obj: Any, path: str) -> Any:
+    """Follow an attribute path ("shift.service.name"); over a list, the list of each."""
+    for part in path.split("."):
+        if isinstance(obj, list):
+            return [_get(o, part) for o in obj]
+        obj = getattr(obj, part) if obj is not None else None
+    return _plain(obj)
+
+
+def _fields(obj: Any, export: tuple[str, ...]) -> dict[str, Any]:
+    out = {}
+    for item in export:
+        key, _, path = item.partition("=")
+        out[key] = _get(obj, path or key)
+    return out
+
+
+def _model(table: Table) -> Any:
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    raise LookupError(table.name)
 
 
 def member_data(session: Session, member: Member, *, actor_id: int) -> dict[str, Any]:
-    """Everything the co-op holds about this member. The export is audit-logged."""
-
-    def rows(model: Any, *fields: str) -> list[dict[str, Any]]:
-        stmt = select(model).where(model.member_id == member.id).order_by(model.id)
-        return [_row(o, *fields) for o in session.scalars(stmt)]
-
-    statements = []
-    for st in session.scalars(
-        select(PayStatement).where(PayStatement.member_id == member.id).order_by(PayStatement.id)
-    ):
-        statements.append(
-            {
-                **_row(st, "id", "minutes", "earnings_pence", "expenses_pence", "total_pence"),
-                "period_start": st.pay_run.period_start.isoformat(),
-                "period_end": st.pay_run.period_end.isoformat(),
-                "status": st.pay_run.status,
-                "lines": [
-                    _row(line, "kind", "description", "minutes", "rate_pence", "amount_pence")
-                    for line in st.lines
-                ],
-            }
-        )
-    shifts = []
-    for a in session.scalars(
-        select(Assignment).where(Assignment.member_id == member.id).order_by(Assignment.id)
-    ):
-        shifts.append(
-            {
-                **_row(a, "id", "status", "source", "created_at", "ended_at", "chosen_pay_pence_per_hour"),
-                "service": a.shift.service.name,
-                "starts_at": _plain(a.shift.starts_at),
-                "ends_at": _plain(a.shift.ends_at),
-                "site_address": a.shift.site_address,
-            }
-        )
-    data = {
-        "exported_at": datetime.now().astimezone().isoformat(),
-        "account": {
-            "email": member.user.email,
-            "roles": sorted(member.user.role_names),
-            "created_at": _plain(member.user.created_at),
-            "last_login_at": _plain(member.user.last_login_at),
-        },
-        "profile": {
-            **_row(member, "display_name", "pronouns", "phone", "status", "created_at"),
-            "skills": [s.name for s in member.skills],
-        },
-        "preferences": rows(RotaPreferences, "preferred_hours_week", "show_open_when_paused", "daily_digest"),
-        "availability": rows(Availability, "weekday", "start_time", "end_time"),
-        "time_off": rows(TimeOff, "first_day", "last_day", "note"),
-        "earnings_limit": rows(
-            BenefitCap,
-            "earnings_cap_pence",
-            "hours_cap_minutes",
-            "period",
-            "period_start_day",
-            "week_start_day",
-            "mode",
-            "count_by",
-            "preset",
-            "updated_at",
-        ),
-        "shifts": shifts,
-        "offers": rows(Offer, "shift_id", "status", "created_at", "expires_at", "decided_at"),
-        "timesheets": rows(
-            TimesheetEntry,
-            "assignment_id",
-            "actual_start",
-            "actual_end",
-            "break_minutes",
-            "status",
-            "query_comment",
-            "member_note",
-            "pay_rate_pence",
-            "pay_pence",
-            "holiday_pence",
-        ),
-        "pay_statements": statements,
-        "pay_adjustments": rows(PayAdjustment, "amount_pence", "reason", "created_at"),
-        "expenses": rows(
-            Expense, "kind", "spent_on", "description", "amount_pence", "status", "decision_note"
-        ),
-        "votes": rows(Vote, "proposal_id", "choice", "updated_at"),
-        "proposal_comments": rows(
-            ProposalComment, "proposal_id", "body", "created_at", "edited_at", "hidden_at", "hidden_reason"
-        ),
-        "surplus_shares": rows(SurplusShare, "proposal_id", "minutes", "amount_pence", "status"),
-        "skill_sessions": rows(SignUp, "session_id", "status", "attended", "created_at"),
-    }
+    """Everything the co-op holds about this member, section by section as the data map
+    declares it. The export is audit-logged."""
+    tables = Base.metadata.tables
+    user = member.user
+    data: dict[str, Any] = {"exported_at": datetime.now().astimezone().isoformat()}
+    for table, d in declared(Base.metadata):
+        if not d.export or not d.owner:
+            continue
+        model = _model(table)
+        which = rows_of(table, member.id, user.id, user.email, tables)
+        rows = [_fields(o, d.export) for o in session.scalars(select(model).where(which).order_by(model.id))]
+        data[d.export_as] = rows[0] if d.owner == "id" and rows else rows
     record(session, actor_id, "export.member_data", ("member", member.id))
     session.commit()
     return data

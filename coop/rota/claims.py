@@ -108,6 +108,33 @@ def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime 
     return DropResult(late=late)
 
 
+def let_all_go_within(session: Session, member_id: int, *, now: datetime) -> int:
+    """Inside write_transaction, the member locked: every future place they hold or were asked
+    about goes back to open, as if they had let it go or said no (coordinators are asked for
+    cover when it is late). For a member leaving for good, such as at erasure. Returns how many."""
+    places = list(
+        session.scalars(
+            select(Assignment)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .where(
+                Assignment.member_id == member_id,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+                Shift.starts_at > now,
+            )
+            .order_by(Assignment.shift_id)
+        )
+    )
+    for assignment in places:
+        shift = lock_shift(session, assignment.shift_id)  # in id order, as every change takes them
+        late = assignment.status == AssignmentStatus.ACCEPTED and drop_is_late(session, shift, now)
+        assignment.status, assignment.ended_at = AssignmentStatus.DROPPED, now
+        _close_swaps(session, assignment.id, now)
+        _release_slot(session, shift.id)
+        if late:
+            auth.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+    return len(places)
+
+
 def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
     """A coordinator's "give the slot" asks the member: the place is kept for them, and it is
     theirs only when they say yes (see answer). Nobody is put on a shift without saying yes.

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.bookings.models import Shift, new_feed_token
+from coop.datamap import DELETE, HMRC, WHILE_MEMBER, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member
 from coop.timeutil import utcnow
@@ -232,3 +233,105 @@ class ShiftHold(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
 
     __table_args__ = (UniqueConstraint("shift_id", "member_id"),)
+
+
+for _model, _what, _why, _as, _fields in (
+    (
+        Availability,
+        "Each member's weekly pattern of when they can work",
+        "to offer shifts that fit",
+        "availability",
+        ("weekday", "start_time", "end_time"),
+    ),
+    (
+        RotaPreferences,
+        "Preferred hours and email choices",
+        "to share work fairly and email as they chose",
+        "preferences",
+        ("preferred_hours_week", "show_open_when_paused", "daily_digest", "reminder_hour", "proposal_emails"),
+    ),
+    (
+        MemberFeed,
+        "The secret address of a member's calendar feed",
+        "so their calendar shows their shifts",
+        "",
+        (),
+    ),
+    (
+        Offer,
+        "Shifts offered to a member by auto-fill",
+        "to share open work fairly",
+        "offers",
+        ("shift_id", "status", "created_at", "expires_at", "decided_at"),
+    ),
+    (ShiftHold, "Who a new shift is held for first", "to share new work fairly", "", ()),
+):
+    declare(
+        _model,
+        Personal(
+            what=_what,
+            why=_why,
+            kept=WHILE_MEMBER,
+            owner="member_id",
+            columns={"member_id": keep("deleted with the row")}
+            | ({"token": keep("deleted with the row")} if _model is MemberFeed else {}),
+            rows=DELETE,
+            export=_fields,
+            export_as=_as,
+        ),
+    )
+declare(
+    TimeOff,
+    Personal(
+        what="Days a member is away, with their own note",
+        why="so they are not offered work then",
+        kept=WHILE_MEMBER,
+        owner="member_id",
+        columns={"member_id": keep("deleted with the row"), "note": keep("deleted with the row")},
+        rows=DELETE,
+        export=("first_day", "last_day", "note"),
+        export_as="time_off",
+    ),
+)
+declare(
+    Assignment,
+    Personal(
+        what="Who held which shift, and when they took or let it go",
+        why="to run the rota and pay for the work",
+        kept="six years (HMRC: hours worked are pay records); future shifts are let go at erasure",
+        owner="member_id",
+        columns={"member_id": keep(HMRC)},
+        rows=keep(HMRC),
+        export=(
+            "id",
+            "status",
+            "source",
+            "created_at",
+            "ended_at",
+            "chosen_pay_pence_per_hour",
+            "service=shift.service.name",
+            "starts_at=shift.starts_at",
+            "ends_at=shift.ends_at",
+            "site_address=shift.site_address",
+        ),
+        export_as="shifts",
+    ),
+)
+declare(
+    SwapOffer,
+    Personal(
+        what="Shifts a member offered to swap, and who took them",
+        why="to let members swap work",
+        kept="with the shift",
+        owner="assignment_id",
+        columns={
+            "assignment_id": keep("the shift's record"),
+            "wanted_assignment_id": keep("the other member's shift"),
+            "taken_by_id": keep("the other member's record of taking it"),
+            "terms": keep("the shifts' times, nothing about the person"),
+        },
+        rows=keep("part of the rota's history"),
+        export=("assignment_id", "status", "created_at", "closed_at", "taken_by_id", "wanted_assignment_id"),
+        export_as="swap_offers",
+    ),
+)

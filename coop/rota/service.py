@@ -43,6 +43,7 @@ from coop.rota.claims import (  # noqa: F401
     drop,
     drop_is_late,
     lapse_asked,
+    let_all_go_within,
     my_assignment,
     set_pay_choice,
     still_asked,

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member, Skill
 from coop.timeutil import utcnow
@@ -56,3 +57,36 @@ class SignUp(Base):
         UniqueConstraint("session_id", "member_id"),
         CheckConstraint("status IN ('booked', 'waiting', 'cancelled')", name="status_known"),
     )
+
+
+declare(
+    SkillSession,
+    Personal(
+        what="Skill-sharing sessions and who teaches them",
+        why="members teaching members",
+        kept="while the co-op runs sessions; the teacher's own description goes at erasure",
+        owner="teacher_id",
+        columns={
+            "teacher_id": keep("the session happened; shown as Former member N"),
+            "description": neutral(""),
+            "place": keep("where the session was"),
+        },
+        export=("id", "title", "description", "place", "starts_at", "ends_at", "capacity", "cancelled"),
+        export_as="sessions_taught",
+    ),
+)
+declare(
+    SignUp,
+    Personal(
+        what="Who signed up for and attended skill sessions",
+        why="to share places fairly and add skills learnt",
+        kept="with the session; future places are given up at erasure",
+        owner="member_id",
+        columns={
+            "member_id": keep("the session's numbers stay right"),
+            "session_id": keep("the session"),
+        },
+        export=("session_id", "status", "attended", "created_at"),
+        export_as="skill_sessions",
+    ),
+)

@@ -140,27 +140,51 @@ def cancel_sign_up(session: Session, member: Member, session_id: int) -> None:
         )
         if s is None or mine is None or mine.status == "cancelled":
             raise NotFound("You are not signed up for this.")
-        was_booked = mine.status == "booked"
-        mine.status = "cancelled"
-        if was_booked:
-            waiting = session.scalar(
-                select(SignUp)
-                .where(SignUp.session_id == session_id, SignUp.status == "waiting")
-                .order_by(SignUp.created_at, SignUp.id)
-                .limit(1)
+        _give_up(session, s, mine)
+
+
+def give_up_places_within(session: Session, member_id: int, *, now: datetime) -> int:
+    """Inside write_transaction: the member gives up every place in a session still to come (as
+    cancel_sign_up, each session locked), for a member leaving for good. Returns how many."""
+    mine = list(
+        session.scalars(
+            select(SignUp)
+            .join(SkillSession, SkillSession.id == SignUp.session_id)
+            .where(SignUp.member_id == member_id, SignUp.status != "cancelled", SkillSession.starts_at > now)
+            .order_by(SignUp.session_id)
+        )
+    )
+    for place in mine:
+        s = session.scalar(
+            select(SkillSession).where(SkillSession.id == place.session_id).with_for_update(of=SkillSession)
+        )
+        assert s is not None
+        _give_up(session, s, place)
+    return len(mine)
+
+
+def _give_up(session: Session, s: SkillSession, mine: SignUp) -> None:
+    was_booked = mine.status == "booked"
+    mine.status = "cancelled"
+    if was_booked:
+        waiting = session.scalar(
+            select(SignUp)
+            .where(SignUp.session_id == s.id, SignUp.status == "waiting")
+            .order_by(SignUp.created_at, SignUp.id)
+            .limit(1)
+        )
+        if waiting is not None:
+            waiting.status = "booked"
+            mail.queue(
+                session,
+                waiting.member.user.email,
+                "skill_place_free",
+                name=waiting.member.first_name,
+                s=s,
+                fmt=format_dt,
             )
-            if waiting is not None:
-                waiting.status = "booked"
-                mail.queue(
-                    session,
-                    waiting.member.user.email,
-                    "skill_place_free",
-                    name=waiting.member.first_name,
-                    s=s,
-                    fmt=format_dt,
-                )
-            else:
-                s.booked -= 1
+        else:
+            s.booked -= 1
 
 
 def mark_attendance(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coop.datamap import ACTOR, HMRC, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.rota.models import Assignment
 from coop.timeutil import utcnow
@@ -67,3 +68,36 @@ class TimesheetEntry(Base):
 def worked_minutes(start: datetime, end: datetime, break_minutes: int) -> int:
     """Minutes worked: from start to end, less the unpaid break."""
     return int((end - start).total_seconds() // 60) - break_minutes
+
+
+declare(
+    TimesheetEntry,
+    Personal(
+        what="Hours worked on each shift, their pay, and notes about them",
+        why="to pay members and invoice clients",
+        kept="six years (HMRC and the client's invoices); the notes go at erasure",
+        owner="member_id",
+        columns={
+            "member_id": keep(HMRC),
+            "assignment_id": keep(HMRC),
+            "query_comment": neutral(""),
+            "member_note": neutral(""),
+            "submitted_by_id": ACTOR,
+            "approved_by_id": ACTOR,
+        },
+        rows=keep(HMRC),
+        export=(
+            "assignment_id",
+            "actual_start",
+            "actual_end",
+            "break_minutes",
+            "status",
+            "query_comment",
+            "member_note",
+            "pay_rate_pence",
+            "pay_pence",
+            "holiday_pence",
+        ),
+        export_as="timesheets",
+    ),
+)

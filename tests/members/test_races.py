@@ -6,12 +6,13 @@ from coop.audit.models import AuditEntry
 from coop.auth import service as auth
 from coop.auth.models import Role, User, UserRole
 from coop.bookings import service as bookings
+from coop.bookings.models import Shift
 from coop.errors import DomainError, NotFound
 from coop.members import service as members
 from coop.members.models import ErasureRequest, Member, Skill
 from coop.privacy import erasure
 from coop.rota import service as rota
-from coop.rota.models import Availability, RotaPreferences
+from coop.rota.models import Assignment, Availability, RotaPreferences
 from tests import factories
 from tests.parallel import run_parallel
 
@@ -158,3 +159,27 @@ def test_asking_for_erasure_twice_at_once_makes_one_request(db_url, session):
     session.rollback()
     requests = select(func.count()).select_from(ErasureRequest).where(ErasureRequest.member_id == m.id)
     assert session.scalar(requests) == 1
+
+
+def _erase_or_claim(session, op, *args):
+    if op == "erase":
+        erasure.carry_out(session, args[0], actor_id=args[1])
+    else:
+        rota.claim(session, *args)
+
+
+def test_erasure_while_the_member_claims_a_shift_leaves_them_holding_nothing(db_url, session):
+    cleaning = factories.skill(session, "Cleaning")
+    m = factories.member(session, email="sam@example.org", skills=[cleaning])
+    shift = factories.shift(session, service_=factories.service(session, cleaning))
+    coordinator = factories.coordinator(session)
+    request = erasure.request_erasure(session, m, actor_id=m.user_id)
+    results = run_parallel(
+        db_url, _erase_or_claim, [("erase", request.id, coordinator.id), ("claim", m.id, shift.id)]
+    )
+    assert all(kind in ("ok", "refused") for kind, _ in results), results  # the claim may be refused
+    session.rollback()
+    assert session.scalar(select(ErasureRequest.status).where(ErasureRequest.id == request.id)) == "erased"
+    held = select(func.count()).select_from(Assignment).where(Assignment.member_id == m.id, Assignment.held())
+    assert session.scalar(held) == 0
+    assert session.scalar(select(Shift.filled).where(Shift.id == shift.id)) == 0
