@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from coop.access import public, signed_in
+from coop.access import public, secret_link, signed_in
 from coop.auth import service
 from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from coop.auth.models import User
@@ -92,12 +92,14 @@ def _password_from_link(
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
+@secret_link
 def accept_invite(token: str) -> str | Response | tuple[str, int]:
     return _password_from_link(token, "invite", "INVITE_MAX_AGE", "auth/accept_invite.html")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
+@secret_link
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     return _password_from_link(token, "reset", "RESET_MAX_AGE", "auth/reset_password.html")
 

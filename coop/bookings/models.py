@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -24,10 +23,6 @@ from coop.auth.models import User
 from coop.db import Base, UTCDateTime
 from coop.members.models import Skill
 from coop.timeutil import utcnow
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class Service(Base):
@@ -86,7 +81,8 @@ class Client(Base):
     confirms_work: Mapped[bool] = mapped_column(Boolean, default=False)
     wants_einvoice: Mapped[bool] = mapped_column(Boolean, default=False)  # Factur-X with invoice emails
     sector: Mapped[str] = mapped_column(String(20), default="other")  # for members' work records
-    feed_token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
+    # The SHA-256 of the client's secret calendar address (coop.secret_tokens); none until made.
+    feed_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -18,6 +18,9 @@ class OutboxMessage(Base):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The secret link the body carries (an invoice link, a password-reset or invitation link),
+    # kept only until the email is sent: then it is cut out of the body and forgotten.
+    secret_link: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A sender claims a message before sending it, so two senders never send one twice.
     claim_token: Mapped[str | None] = mapped_column(String(40))
@@ -33,6 +36,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_message_unsent", "sent_at", "claimed_at"),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        CheckConstraint("sent_at IS NULL OR secret_link IS NULL", name="no_secret_once_sent"),
     )
 
 
