@@ -29,7 +29,7 @@ def redact(text: str) -> str:
     return _QUERY_VALUE.sub(r"\1" + REDACTED, _SECRET_PATH.sub(r"\1" + REDACTED, text))
 
 
-class RedactingLogger(Logger):  # type: ignore[misc]
+class RedactingLogger(Logger):
     """gunicorn's logger, with the request line, path, query string and every header or environ
     value redacted (a Referer header can carry a secret link too)."""
 
