@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from aiosmtpd.controller import Controller
 from gunicorn.config import Config
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
@@ -27,8 +28,9 @@ from coop.rota import service as rota
 from coop.secret_tokens import digest
 from tests import factories
 from tests.invoicing.test_invoice_emails import issued, link_in
-from tests.mail.test_outbox import settings_for, smtp_server  # noqa: F401  (a fixture)
+from tests.mail.test_outbox import Collector, settings_for, smtp_server  # noqa: F401  (a fixture)
 from tests.onward.test_records import member_with_history
+from tests.pg import free_port
 
 # Every route that a secret in its address opens. A new one must be added here and marked
 # @secret_link (test_every_public_route_with_a_secret_is_marked fails otherwise).
@@ -184,6 +186,32 @@ def test_a_sent_email_keeps_no_secret_link(app, session, make_web, smtp_server):
         session.execute(text("UPDATE outbox_message SET secret_link = 'x' WHERE id = :i"), {"i": m_id})
         session.commit()
     session.rollback()
+
+
+class Refuser(Collector):
+    async def handle_DATA(self, server, session, envelope):
+        return "550 No such mailbox"
+
+
+def test_an_email_given_up_on_keeps_no_secret_link(session):
+    handler = Refuser()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        message = mail.queue(
+            session, "gone@example.org", "password_reset", link="http://coop.test/reset/S3CRET"
+        )
+        session.commit()
+        for attempt in range(1, mail.MAX_ATTEMPTS + 1):
+            assert mail.send_pending(session, settings_for(controller)) == (0, 1)
+            session.expire_all()
+            kept = session.get(OutboxMessage, message.id)
+            assert kept.attempts == attempt
+            assert ("S3CRET" in kept.body) is (attempt < mail.MAX_ATTEMPTS)
+        assert kept.secret_link is None and mail.LINK_REMOVED in kept.body and kept.sent_at is None
+        assert mail.send_pending(session, settings_for(controller)) == (0, 0)  # not tried again
+    finally:
+        controller.stop()
 
 
 def test_calendar_feeds_are_kept_only_as_digests(app, session, make_web):

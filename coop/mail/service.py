@@ -179,6 +179,8 @@ def send_pending(
                     conn.send_message(_to_email(message, smtp.sender))
                 except smtplib.SMTPException as exc:
                     outcome = {"last_error": str(exc)[:2000], "claim_token": None, "claimed_at": None}
+                    if message.attempts + 1 >= MAX_ATTEMPTS:  # given up: the link helps nobody now
+                        outcome.update(_forget_link(message))
                     failed += 1
                 else:
                     outcome = {"sent_at": utcnow(), **_forget_link(message)}
