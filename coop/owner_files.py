@@ -4,10 +4,13 @@ created, whatever the umask of the shell or service manager that started the pro
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -51,11 +54,11 @@ def private_database(url: str) -> None:
     path = Path(database)
     if not path.parent.exists():
         private_dir(path.parent)
-    if path.exists():
-        path.chmod(FILE_MODE)
-    else:
+    if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
-    for suffix in ("-wal", "-shm", "-journal"):
-        extra = Path(f"{path}{suffix}")
-        if extra.exists():
-            extra.chmod(FILE_MODE)
+    for file in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            if file.exists():
+                file.chmod(FILE_MODE)
+        except PermissionError:  # another account's file: say so, but let the co-op start
+            log.warning("Could not make %s readable by its owner only: it belongs to another account.", file)
