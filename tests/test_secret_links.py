@@ -230,3 +230,21 @@ def test_calendar_feeds_are_kept_only_as_digests(app, session, make_web):
     assert (
         anon.get(f"/calendar/member/{digest(member_token)}.ics").status_code == 404
     )  # the digest opens nothing
+
+
+@pytest.mark.parametrize("purpose", ["reset", "invite"])
+def test_password_forms_work_over_https_without_a_referer(app, session, purpose):
+    """no-referrer means the browser sends no Referer with the form: the CSRF token alone
+    protects it (Flask-WTF's https Referer check would refuse every such form)."""
+    user = factories.user(session, "sam@example.org", password=None)
+    url = f"/{purpose}/{make_token(app.config['SECRET_KEY'], user, purpose)}"
+    browser = app.test_client()
+    page = browser.get(url, base_url="https://coop.test")
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.get_data(as_text=True))
+    new = {"password": "green-window-evening-7", "confirm": "green-window-evening-7"}
+    assert browser.post(url, base_url="https://coop.test", data=new).status_code == 400  # no token
+    r = browser.post(url, base_url="https://coop.test", data={**new, "csrf_token": token.group(1)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/home")
+    session.expire_all()
+    assert session.get(type(user), user.id).password_hash
