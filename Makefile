@@ -26,7 +26,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/coop db upgrade
 	@if $(BIN)/coop db is-empty; then $(BIN)/coop demo; else $(BIN)/coop demo-logins; fi
 	@echo "Serving Co-op Works on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	SESSION_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	SESSION_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --logger-class coop.access_log.RedactingLogger wsgi:app
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -24,6 +24,21 @@ def public(view: F) -> F:
     return view
 
 
+def secret_link(view: F) -> F:
+    """A page opened by a secret in its address (an invoice link, a password-reset or invitation
+    link, a calendar feed, a reference code): never stored by browsers or proxies, and its
+    address never sent on to another site as a Referer."""
+    view._coop_secret_link = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_secret_link(view: Callable[..., Any] | None) -> bool:
+    return bool(getattr(view, "_coop_secret_link", False))
+
+
+SECRET_LINK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
 def roles(*allowed: str) -> Callable[[F], F]:
     """Only for signed-in people holding at least one of these roles; others get 403."""
 
@@ -85,6 +100,8 @@ SECURITY_HEADERS = {
 
 
 def add_security_headers(response: Response) -> Response:
+    if request.endpoint and is_secret_link(current_app.view_functions.get(request.endpoint)):
+        response.headers.update(SECRET_LINK_HEADERS)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:

@@ -9,9 +9,11 @@ from typing import Any
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from coop.access import add_security_headers, enforce_access
+from coop.access_log import RedactFilter
 from coop.audit.views import bp as audit_bp
 from coop.auth.service import configure_hashing
 from coop.auth.views import bp as auth_bp
@@ -32,6 +34,7 @@ from coop.invoicing.link_views import bp as invoice_links_bp
 from coop.invoicing.views import bp as invoicing_bp
 from coop.members.views import bp as members_bp
 from coop.onward.views import bp as onward_bp
+from coop.owner_files import DIR_MODE, private_database, private_dir
 from coop.pay.views import bp as pay_bp
 from coop.rota import availability_views, coordinator_views  # noqa: F401  (routes of the rota blueprint)
 from coop.rota.views import bp as rota_bp
@@ -50,8 +53,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(RESOURCES / "templates"),
         static_folder=str(RESOURCES / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_dir(Path(app.instance_path)).chmod(DIR_MODE)  # the secret key and database live here
     app.config.update(load_config(Path(app.instance_path), config))
+    private_database(app.config["DATABASE_URL"])
 
     configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
 
@@ -61,6 +65,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "basic"  # "strong" signs out phones that change network
+
+    app.logger.addFilter(RedactFilter())
+    trusted = int(app.config["TRUSTED_PROXIES"])
+    if trusted:
+        # request.remote_addr becomes the address the trusted proxy saw, so every throttle
+        # (sign-in, password reset, invoice links, /verify) counts each visitor on their own.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
 
     app.before_request(enforce_access)
     app.after_request(add_security_headers)

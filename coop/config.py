@@ -37,6 +37,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _proxies() -> int:
+    value = os.environ.get("TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number of proxies (0, 1, ...), not {value!r}.")
+    return int(value)
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""
     from_env = os.environ.get("SECRET_KEY")
@@ -52,6 +59,16 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def default_backup_dir(instance_path: Path) -> Path:
+    """`backups/` in the data folder; when the data folder is a checkout (`make run`), inside
+    its private instance/ folder instead, so a full copy of the co-op never sits in the working
+    tree where it could be committed or shared."""
+    data = instance_path.parent
+    if IN_CHECKOUT and data.resolve() == CHECKOUT:
+        return instance_path / "backups"
+    return data / "backups"
+
+
 def default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'coop.sqlite3'}"
 
@@ -64,12 +81,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "INVOICE_DIR": os.environ.get("INVOICE_DIR", str(instance_path.parent / "invoices")),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
-        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(instance_path.parent / "backups")),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(default_backup_dir(instance_path))),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        # How many reverse proxies in front of the app to believe about the client's address and
+        # scheme (X-Forwarded-For/-Proto). 0: none, the connecting address is the client; 1 for
+        # nginx on the same machine. Too many lets anyone pick an address and dodge the throttles.
+        "TRUSTED_PROXIES": _proxies(),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Co-op Works <noreply@coop.example>"),
         # Cookies: secure by default; set SESSION_COOKIE_SECURE=false only for plain-http local use.
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),

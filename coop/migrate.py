@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from coop.config import RESOURCES
+from coop.owner_files import private_database
 
 
 def alembic_config(url: str) -> Config:
@@ -19,6 +20,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    private_database(url)  # `coop db upgrade` is what first creates a SQLite file
     command.upgrade(alembic_config(url), revision)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from coop.auth.service import find_user, hash_password
 from coop.bookings import changes
+from coop.bookings.clients import regenerate_client_feed
 from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
 from coop.directory.models import DirectoryEntry
@@ -319,7 +320,7 @@ def coop(app, demo, make_web):
     time_off = rota.add_time_off(
         s, chris, today + timedelta(days=40), today + timedelta(days=41), "", today=today
     )
-    feed = rota.regenerate_feed(s, chris)
+    feed_token = rota.regenerate_feed(s, chris)
     offer = s.scalars(select(Offer).where(Offer.member_id == chris.id)).first()
     open_shift = s.scalars(
         select(Shift).where(
@@ -421,14 +422,14 @@ def coop(app, demo, make_web):
         "action": "defer",
         "entry_id": entry.id,
         "request_id": req.id,
-        "token": feed.token,
+        "token": feed_token,
         "key": "pay_floor_pence",
         "filename": "css/site.css",
         "/directory/manage/<int:entry_id>": {"entry_id": s.scalars(select(DirectoryEntry)).first().id},
         "/swaps/<int:offer_id>/accept": {"offer_id": swap.id},
         "/swaps/<int:offer_id>/answer": {"offer_id": swap.id},
         "/swaps/<int:offer_id>/withdraw": {"offer_id": swap.id},
-        "/calendar/client/<token>.ics": {"token": client_a.feed_token},
+        "/calendar/client/<token>.ics": {"token": regenerate_client_feed(s, client_a)},
         "/invite/<token>": {"token": "not-a-real-token"},
         "/bookings/changes/<int:request_id>/accept": {"request_id": change.id},
         "/bookings/changes/<int:request_id>/decline": {"request_id": change.id},

@@ -6,14 +6,16 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.wrappers import Response
+from wtforms import ValidationError
 
-from coop.access import public, signed_in
+from coop.access import public, secret_link, signed_in
 from coop.auth import service
 from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from coop.auth.models import User
 from coop.errors import DomainError
-from coop.extensions import db
+from coop.extensions import csrf, db
 from coop.web import client_ip, form_error
 
 bp = Blueprint("auth", __name__)
@@ -71,6 +73,14 @@ def logout() -> Response:
 def _password_from_link(
     token: str, purpose: str, max_age_key: str, template: str
 ) -> str | Response | tuple[str, int]:
+    if request.method == "POST":
+        # These pages send no Referer (Referrer-Policy: no-referrer keeps the token out of every
+        # log), so Flask-WTF's https Referer check, skipped for them, would refuse every form:
+        # the CSRF token itself is still required, as everywhere.
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as e:
+            raise CSRFError(str(e)) from None
     try:
         user = service.user_from_token(
             db.session, current_app.config["SECRET_KEY"], token, purpose, current_app.config[max_age_key]
@@ -92,12 +102,16 @@ def _password_from_link(
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
+@secret_link
+@csrf.exempt
 def accept_invite(token: str) -> str | Response | tuple[str, int]:
     return _password_from_link(token, "invite", "INVITE_MAX_AGE", "auth/accept_invite.html")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
+@secret_link
+@csrf.exempt
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     return _password_from_link(token, "reset", "RESET_MAX_AGE", "auth/reset_password.html")
 

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from coop.owner_files import DIR_MODE, FILE_MODE, make_tree_private, private_dir, write_private
 from coop.schema import Base
 
 MANIFEST = "manifest.json"
@@ -127,7 +128,8 @@ def backup(
     step = progress or (lambda _n: None)
     if target.exists():
         raise BackupError(f"{target} already exists: choose a new folder for the backup.")
-    target.mkdir(parents=True)
+    private_dir(target.parent)
+    target.mkdir(mode=DIR_MODE)
     if engine.dialect.name == "sqlite":
         source = sqlite3.connect(make_url(url).database or "")
         dest = sqlite3.connect(target / "coop.sqlite3")
@@ -152,7 +154,8 @@ def backup(
         "invoices": _copy_tree(invoice_dir, target / "invoices"),
         "uploads": _copy_tree(upload_dir, target / "uploads"),
     }
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    write_private(target / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    make_tree_private(target)  # copy2 and pg_dump keep their own modes: close them up
     step(40)
     return manifest
 
@@ -311,6 +314,7 @@ def restore(
 def _stage_files(src: Path, live: Path, expected: dict[str, str], stamp: str) -> Path:
     staged = live.with_name(f"{live.name}.restoring-{stamp}")
     hashes = _copy_tree(src, staged)
+    make_tree_private(staged)
     if hashes != expected:
         shutil.rmtree(staged, ignore_errors=True)
         raise BackupError(f"The files copied from the backup's {src.name}/ do not match its manifest.")
@@ -331,6 +335,7 @@ def _restore_sqlite(engine: Engine, url: str, source: Path, manifest: dict[str, 
     live = Path(make_url(url).database or "")
     staged = live.with_name(f"{live.name}.restoring-{stamp}")
     shutil.copyfile(source / "coop.sqlite3", staged)
+    staged.chmod(FILE_MODE)
     try:
         try:
             check = sqlite3.connect(staged)

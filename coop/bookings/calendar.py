@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from coop.bookings.models import Client, Shift, ShiftStatus
 from coop.errors import NotFound
+from coop.secret_tokens import digest
 from coop.timeutil import LONDON, utcnow
 
 
@@ -35,7 +36,7 @@ def build(name: str, shifts: Iterable[Shift], describe: dict[int, str] | None = 
 
 
 def client_feed(session: Session, token: str) -> bytes:
-    client = session.scalar(select(Client).where(Client.feed_token == token))
+    client = session.scalar(select(Client).where(Client.feed_token_sha256 == digest(token)))
     if client is None or not token:
         raise NotFound("No such calendar.")
     shifts = session.scalars(

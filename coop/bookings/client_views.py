@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from coop.access import public, roles
+from coop.access import public, roles, secret_link
 from coop.bookings import calendar, changes
 from coop.bookings import service as bookings
 from coop.bookings.forms import (
@@ -143,16 +143,18 @@ def client_calendar() -> Page:
     client = current_client()
     form = FeedForm()
     if form.validate_on_submit():
-        bookings.regenerate_client_feed(db.session, client)
-        flash("Your calendar has a new address. The old one no longer works.", "success")
-        return redirect(url_for("bookings.client_calendar"))
-    return render_template(
-        "clients/calendar.html", url=feed_url("bookings.client_feed", client.feed_token), form=form
-    )
+        # Shown on this one answer (never stored: the page is no-store), as only a digest is kept.
+        replaced = client.feed_token_sha256 is not None
+        token = bookings.regenerate_client_feed(db.session, client)
+        url = feed_url("bookings.client_feed", token)
+        return render_template("clients/calendar.html", url=url, replaced=replaced, has_feed=True, form=form)
+    has_feed = client.feed_token_sha256 is not None
+    return render_template("clients/calendar.html", url="", replaced=False, has_feed=has_feed, form=form)
 
 
 @bp.route("/calendar/client/<token>.ics")
 @public
+@secret_link
 def client_feed(token: str) -> Response:
     body = calendar.client_feed(db.session, token)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})

@@ -14,11 +14,11 @@ from coop.bookings.models import (
     SECTORS,
     Client,
     ClientContact,
-    new_feed_token,
 )
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
+from coop.secret_tokens import digest, new_token
 
 
 def list_clients(session: Session) -> list[Client]:
@@ -108,6 +108,10 @@ def invite_contact(
     return contact
 
 
-def regenerate_client_feed(session: Session, client: Client) -> None:
-    client.feed_token = new_feed_token()
+def regenerate_client_feed(session: Session, client: Client) -> str:
+    """A new secret calendar address for the client, revoking any old one. Returns its token, to
+    show once: only its digest is kept."""
+    token = new_token()
+    client.feed_token_sha256 = digest(token)
     session.commit()
+    return token

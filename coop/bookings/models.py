@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -25,10 +24,6 @@ from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Skill
 from coop.timeutil import utcnow
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class Service(Base):
@@ -87,7 +82,8 @@ class Client(Base):
     confirms_work: Mapped[bool] = mapped_column(Boolean, default=False)
     wants_einvoice: Mapped[bool] = mapped_column(Boolean, default=False)  # Factur-X with invoice emails
     sector: Mapped[str] = mapped_column(String(20), default="other")  # for members' work records
-    feed_token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
+    # The SHA-256 of the client's secret calendar address (coop.secret_tokens); none until made.
+    feed_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -330,7 +326,7 @@ declare(
             "name": _CLIENT_TEXT,
             "address": _CLIENT_TEXT,
             "billing_email": _CLIENT_TEXT,
-            "feed_token": _CLIENT_TEXT,
+            "feed_token_sha256": _CLIENT_TEXT,
         },
     ),
 )

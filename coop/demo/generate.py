@@ -168,7 +168,6 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                     "billing_email": f"accounts{c:04d}@{DOMAIN}",
                     "payment_terms_days": rng.choice([7, 14, 30]),
                     "invoice_grouping": "shift",
-                    "feed_token": f"gen-client-{spec.seed}-{c}",
                     "created_at": now,
                 }
             )

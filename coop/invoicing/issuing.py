@@ -31,6 +31,7 @@ from coop.invoicing.models import (
     NumberSequence,
 )
 from coop.money import format_pence
+from coop.owner_files import private_dir, write_private
 from coop.rota.models import Assignment
 from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry
@@ -105,9 +106,9 @@ def next_number(session: Session, series: str) -> int:
 
 
 def write_file(directory: Path, name: str, data: bytes) -> str:
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     tmp = directory / f".{name}.tmp"
-    tmp.write_bytes(data)
+    write_private(tmp, data)
     os.replace(tmp, directory / name)
     return hashlib.sha256(data).hexdigest()
 

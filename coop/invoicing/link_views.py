@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from coop.access import public, roles
+from coop.access import public, roles, secret_link
 from coop.auth import service as auth
 from coop.extensions import db
 from coop.invoicing import sending, service
@@ -41,6 +41,7 @@ _TOO_MANY = "Too many links that do not work were tried from here. Wait 15 minut
 
 @bp.route("/invoice-link/<token>")
 @public
+@secret_link
 def invoice(token: str) -> Page:
     found = _open(token)
     if not isinstance(found, Invoice):
@@ -58,6 +59,7 @@ def invoice(token: str) -> Page:
 
 @bp.route("/invoice-link/<token>/<kind>.pdf")
 @public
+@secret_link
 def download(token: str, kind: str) -> Page:
     if kind not in ("invoice", "e-invoice"):
         return render_template("invoicing/link_problem.html", message="There is no such file."), 404

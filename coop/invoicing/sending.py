@@ -3,8 +3,6 @@ link that opens that one invoice without an account, expiring and revocable."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +14,7 @@ from coop.db import write_transaction
 from coop.errors import DomainError
 from coop.invoicing.models import Invoice, InvoiceLink, InvoiceStatus
 from coop.mail import service as mail
+from coop.secret_tokens import digest, new_token
 from coop.settings import service as settings
 from coop.timeutil import utcnow
 
@@ -30,19 +29,15 @@ class LinkProblem(DomainError):
         self.state = state
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_link(session: Session, invoice: Invoice, *, now: datetime | None = None) -> str:
     """Make a link for this invoice, in the caller's transaction; returns its token (shown once)."""
     now = now or utcnow()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     days = settings.get(session, "invoice_link_days")
     session.add(
         InvoiceLink(
             invoice_id=invoice.id,
-            token_sha256=_digest(token),
+            token_sha256=digest(token),
             sent_to=invoice.client.billing_email,
             created_at=now,
             expires_at=now + timedelta(days=days),
@@ -54,7 +49,7 @@ def new_link(session: Session, invoice: Invoice, *, now: datetime | None = None)
 def open_link(session: Session, token: str, *, now: datetime | None = None) -> Invoice:
     """The invoice this link opens, or LinkProblem saying plainly why it does not."""
     now = now or utcnow()
-    link = session.scalar(select(InvoiceLink).where(InvoiceLink.token_sha256 == _digest(token)))
+    link = session.scalar(select(InvoiceLink).where(InvoiceLink.token_sha256 == digest(token)))
     if link is None:
         raise LinkProblem(
             "invalid",

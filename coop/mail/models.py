@@ -19,6 +19,9 @@ class OutboxMessage(Base):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The secret link the body carries (an invoice link, a password-reset or invitation link),
+    # kept only until the email is sent: then it is cut out of the body and forgotten.
+    secret_link: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A sender claims a message before sending it, so two senders never send one twice.
     claim_token: Mapped[str | None] = mapped_column(String(40))
@@ -34,6 +37,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_message_unsent", "sent_at", "claimed_at"),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        CheckConstraint("sent_at IS NULL OR secret_link IS NULL", name="no_secret_once_sent"),
     )
 
 
@@ -63,6 +67,7 @@ declare(
             "body": MENTIONS,
             "last_error": keep("deleted with the row"),
             "claim_token": keep("deleted with the row"),
+            "secret_link": keep("emptied once the email is sent; deleted with the row"),
         },
         rows=DELETE,
     ),

@@ -49,15 +49,29 @@ class Attachment:
     data: bytes
 
 
+LINK_REMOVED = "[the link is removed from our copy once sent]"
+
+
 def queue(
-    session: Session, to: str, template: str, *, attachments: Sequence[Attachment] = (), **context: Any
+    session: Session,
+    to: str,
+    template: str,
+    *,
+    attachments: Sequence[Attachment] = (),
+    link: str | None = None,
+    **context: Any,
 ) -> OutboxMessage:
-    """Add an email to the outbox in the caller's transaction, with any files it carries."""
+    """Add an email to the outbox in the caller's transaction, with any files it carries. A
+    `link` is always a secret link (it opens an invoice or sets a password): the outbox keeps it
+    only until the email is sent, then only the link's digest (kept by its owner) remains."""
+    if link is not None:
+        context["link"] = link
     subject, body = render(template, **context)
     message = OutboxMessage(
         to_address=to,
         subject=subject,
         body=body,
+        secret_link=link,
         attachments=[
             OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
             for a in attachments
@@ -135,6 +149,13 @@ def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
+def _forget_link(message: OutboxMessage) -> dict[str, Any]:
+    """The columns that cut a sent email's secret link out of our copy."""
+    if not message.secret_link:
+        return {}
+    return {"body": message.body.replace(message.secret_link, LINK_REMOVED), "secret_link": None}
+
+
 def send_pending(
     session: Session,
     smtp: SmtpSettings,
@@ -161,9 +182,11 @@ def send_pending(
                     conn.send_message(_to_email(message, smtp.sender))
                 except smtplib.SMTPException as exc:
                     outcome = {"last_error": str(exc)[:2000], "claim_token": None, "claimed_at": None}
+                    if message.attempts + 1 >= MAX_ATTEMPTS:  # given up: the link helps nobody now
+                        outcome.update(_forget_link(message))
                     failed += 1
                 else:
-                    outcome = {"sent_at": utcnow()}
+                    outcome = {"sent_at": utcnow(), **_forget_link(message)}
                     sent += 1
                 with write_transaction(session):
                     session.execute(

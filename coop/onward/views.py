@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WResponse
 
-from coop.access import public, roles
+from coop.access import public, roles, secret_link
 from coop.auth import service as auth
 from coop.charts import bar_chart, for_print
 from coop.directory import service as directory
@@ -157,6 +157,7 @@ def write_reference(member_id: int) -> Page:
 @bp.route("/verify")
 @bp.route("/verify/<code>")
 @public
+@secret_link
 def verify(code: str | None = None) -> Page:
     """What an employer sees: exactly what the member chose to share, and when it was made."""
     code = code or request.args.get("code", "").strip()

@@ -19,6 +19,7 @@ from coop.audit.service import record
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
+from coop.owner_files import private_dir, write_private
 from coop.pay.models import Expense
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
@@ -92,9 +93,9 @@ def claim_expense(
             raise DomainError("The receipt must be 5 MB or smaller.", field="receipt")
         ext, media = receipt_kind(receipt)
         folder = upload_dir / "receipts"
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         path = f"receipts/{secrets.token_hex(16)}{ext}"
-        (upload_dir / path).write_bytes(receipt)
+        write_private(upload_dir / path, receipt)
     with write_transaction(session):
         expense = Expense(
             member_id=member.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
-from coop.access import public, roles
+from coop.access import public, roles, secret_link
 from coop.bookings import calendar
 from coop.errors import DomainError
 from coop.extensions import db
@@ -140,22 +140,18 @@ def my_calendar() -> Page:
     member = current_member()
     form = ConfirmActionForm()
     if form.validate_on_submit():
+        # Shown on this one answer (never stored: the page is no-store), as only a digest is kept.
         had_one = rota.feed_for(db.session, member) is not None
-        rota.regenerate_feed(db.session, member)
-        flash(
-            "Your calendar has a new address. The old one no longer works."
-            if had_one
-            else "Your calendar address is ready.",
-            "success",
-        )
-        return redirect(url_for("rota.my_calendar"))
-    feed = rota.feed_for(db.session, member)
-    url = current_app.config["BASE_URL"] + url_for("rota.member_feed", token=feed.token) if feed else ""
-    return render_template("rota/calendar.html", url=url, form=form)
+        token = rota.regenerate_feed(db.session, member)
+        url = current_app.config["BASE_URL"] + url_for("rota.member_feed", token=token)
+        return render_template("rota/calendar.html", url=url, replaced=had_one, has_feed=True, form=form)
+    has_feed = rota.feed_for(db.session, member) is not None
+    return render_template("rota/calendar.html", url="", replaced=False, has_feed=has_feed, form=form)
 
 
 @bp.route("/calendar/member/<token>.ics")
 @public
+@secret_link
 def member_feed(token: str) -> Response:
     member = rota.member_by_feed_token(db.session, token)
     body = calendar.build(f"{member.first_name}'s shifts", rota.feed_shifts(db.session, member))

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coop.bookings.models import Shift, new_feed_token
+from coop.bookings.models import Shift
 from coop.datamap import DELETE, HMRC, WHILE_MEMBER, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member
@@ -156,13 +156,13 @@ class SwapOffer(Base):
 
 
 class MemberFeed(Base):
-    """A member's secret calendar address (regenerate to revoke)."""
+    """A member's secret calendar address (regenerate to revoke): only its SHA-256 is kept."""
 
     __tablename__ = "member_feed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
-    token: Mapped[str] = mapped_column(String(64), default=new_feed_token, unique=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 DEFAULT_REMINDER_HOUR = 18  # members who never chose are reminded of tomorrow's shifts at 18:00
@@ -274,7 +274,7 @@ for _model, _what, _why, _as, _fields in (
             kept=WHILE_MEMBER,
             owner="member_id",
             columns={"member_id": keep("deleted with the row")}
-            | ({"token": keep("deleted with the row")} if _model is MemberFeed else {}),
+            | ({"token_sha256": keep("deleted with the row")} if _model is MemberFeed else {}),
             rows=DELETE,
             export=_fields,
             export_as=_as,

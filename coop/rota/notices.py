@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from coop.bookings.models import Shift, ShiftStatus, new_feed_token
+from coop.bookings.models import Shift, ShiftStatus
 from coop.db import write_transaction
 from coop.errors import NotFound
 from coop.mail import service as mail
@@ -19,6 +19,7 @@ from coop.rota.models import (
     MemberFeed,
     RotaPreferences,
 )
+from coop.secret_tokens import digest, new_token
 from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
 
 
@@ -26,20 +27,21 @@ def feed_for(session: Session, member: Member) -> MemberFeed | None:
     return session.scalar(select(MemberFeed).where(MemberFeed.member_id == member.id))
 
 
-def regenerate_feed(session: Session, member: Member) -> MemberFeed:
-    """A new secret calendar address (the first one, or a replacement that revokes the old)."""
+def regenerate_feed(session: Session, member: Member) -> str:
+    """A new secret calendar address (the first one, or a replacement that revokes the old).
+    Returns its token, to show once: only its digest is kept."""
+    token = new_token()
     feed = feed_for(session, member)
     if feed is None:
-        feed = MemberFeed(member_id=member.id)
-        session.add(feed)
+        session.add(MemberFeed(member_id=member.id, token_sha256=digest(token)))
     else:
-        feed.token = new_feed_token()
+        feed.token_sha256 = digest(token)
     session.commit()
-    return feed
+    return token
 
 
 def member_by_feed_token(session: Session, token: str) -> Member:
-    feed = session.scalar(select(MemberFeed).where(MemberFeed.token == token))
+    feed = session.scalar(select(MemberFeed).where(MemberFeed.token_sha256 == digest(token)))
     if feed is None:
         raise NotFound("No such calendar.")
     member = session.get(Member, feed.member_id)

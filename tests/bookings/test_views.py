@@ -298,12 +298,14 @@ def test_client_calendar_feed_is_secret_and_revocable(web, session, setup):
         bookings.BookingData(svc.id, "x", next_weekday(0), time(9), time(12), 1),
         actor_id=1,
     )
-    old = client_a.feed_token
-    cal = icalendar.Calendar.from_ical(web.get(f"/calendar/client/{old}.ics").data)
-    assert len(cal.walk("VEVENT")) == 1
     web.login("a@client.example")
+    page = web.post("/my/calendar").get_data(as_text=True)  # shown once, on the answer
+    old = page.split("<code>")[1].split("</code>")[0].replace("http://coop.test", "")
+    assert "<code>" not in web.get("/my/calendar").get_data(as_text=True)
+    cal = icalendar.Calendar.from_ical(web.get(old).data)
+    assert len(cal.walk("VEVENT")) == 1
     web.post("/my/calendar")
-    assert web.get(f"/calendar/client/{old}.ics").status_code == 404
+    assert web.get(old).status_code == 404
 
 
 def test_bookings_whose_visits_have_all_ended_are_completed_by_the_hourly_job(app, session):

@@ -62,6 +62,7 @@ def test_the_pages_once_too_wide_fit_a_phone(live, ui, variant):
     s.close()
     ui.login(dict(DEMO_LOGINS["accounts"])["client"], DEMO_LOGINS["password"])
     ui.goto("/my/calendar")
+    ui.page.get_by_role("button", name="Make a new calendar address").click()
     assert "/calendar/" in ui.page.locator("main code").inner_text()  # the long feed address
     ui.page.get_by_role("button", name="Sign out").click()
     ui.login(dict(DEMO_LOGINS["accounts"])["admin"], DEMO_LOGINS["password"])

@@ -116,9 +116,10 @@ def test_member_calendar_feed_lists_shifts_and_can_be_revoked(web, session):
     rota.claim(session, m.id, shift.id)
     web.login("m@example.org")
     assert "Make my calendar address" in web.get("/calendar").get_data(as_text=True)
-    web.post("/calendar")
-    page = web.get("/calendar").get_data(as_text=True)
+    page = web.post("/calendar").get_data(as_text=True)  # shown once, on the answer
     url = page.split("<code>")[1].split("</code>")[0].replace("http://coop.test", "")
+    again = web.get("/calendar").get_data(as_text=True)
+    assert "<code>" not in again and "cannot show it again" in again
     cal = icalendar.Calendar.from_ical(web.get(url).data)
     [event] = cal.walk("VEVENT")
     assert event.decoded("dtstart").astimezone(shift.starts_at.tzinfo) == shift.starts_at
