@@ -17,7 +17,7 @@ from coop.audit.events import EVENTS, Event, Kind, Subject
 from coop.audit.models import AuditEntry
 from coop.audit.service import recent
 from coop.auth.models import ROLE_LABELS, User
-from coop.bookings.models import Service
+from coop.bookings.models import Client, Service
 from coop.governance.models import Proposal, ProposalComment
 from coop.invoicing.models import Invoice
 from coop.members.models import Member
@@ -57,10 +57,6 @@ def _ids(values: Iterable[Any]) -> set[int]:
     return {int(v) for v in values if str(v).isdigit() and int(v) < 2**31}
 
 
-def _pairs(session: Session, stmt: Any) -> dict[int, str]:
-    return {key: name for key, name in session.execute(stmt)}
-
-
 def _loads(raw: str) -> dict[str, Any]:
     try:
         value = json.loads(raw or "{}")
@@ -70,7 +66,7 @@ def _loads(raw: str) -> dict[str, Any]:
 
 
 class _Names:
-    """Every name one page of the log needs, read in one query per table."""
+    """Every name one page of the log needs, read in one query per table (none when unused)."""
 
     def __init__(self, session: Session, entries: list[_Entry]) -> None:
         def about(*subjects: Subject) -> set[int]:
@@ -79,40 +75,34 @@ class _Names:
         def fields(kind: Kind) -> set[int]:
             return _ids(v for e in entries for v in e.values(kind))
 
+        def named(ids: set[int], stmt: Any, key: Any) -> list[Any]:
+            return list(session.execute(stmt.where(key.in_(ids)))) if ids else []
+
         users = _ids(e.row.actor_id for e in entries) | about(Subject.USER)
+        by_user = select(User.id, User.email, Member.display_name).outerjoin(
+            Member, Member.user_id == User.id
+        )
+        self.users = {uid: name or email for uid, email, name in named(users, by_user, User.id)}
         members = about(Subject.MEMBER) | fields(Kind.MEMBER)
-        self.comments = {
-            c.id: c.member.display_name
-            for c in session.scalars(
-                select(ProposalComment).where(ProposalComment.id.in_(fields(Kind.COMMENT)))
-            )
-        }
-        self.expenses = {
-            x.id: f"the {x.kind} expense of {x.member.display_name}"
-            for x in session.scalars(select(Expense).where(Expense.id.in_(about(Subject.EXPENSE))))
-        }
-        rows = session.execute(
-            select(User.id, User.email, Member.display_name)
-            .outerjoin(Member, Member.user_id == User.id)
-            .where(User.id.in_(users))
-        )
-        self.users = {uid: name or email for uid, email, name in rows}
-        stmt = select(Member.id, Member.display_name).where(Member.id.in_(members))
-        self.members: dict[int, str] = _pairs(session, stmt)
-        stmt_p = select(Proposal.id, Proposal.title).where(
-            Proposal.id.in_(about(Subject.PROPOSAL) | fields(Kind.PROPOSAL))
-        )
-        self.proposals: dict[int, str] = _pairs(session, stmt_p)
-        stmt_s = select(Service.id, Service.name).where(Service.id.in_(about(Subject.SERVICE)))
-        self.services: dict[int, str] = _pairs(session, stmt_s)
-        self.invoices = {
-            i.id: (i.number, i.client.name)
-            for i in session.scalars(select(Invoice).where(Invoice.id.in_(about(Subject.INVOICE_BY_ID))))
-        }
-        self.pay_runs = {
-            r.id: f"the pay run for {_period(r.period_start, r.period_end)}"
-            for r in session.scalars(select(PayRun).where(PayRun.id.in_(about(Subject.PAY_RUN))))
-        }
+        rows = named(members, select(Member.id, Member.display_name), Member.id)
+        self.members: dict[int, str] = {mid: name for mid, name in rows}
+        by_comment = select(ProposalComment.id, Member.display_name).join(ProposalComment.member)
+        rows = named(fields(Kind.COMMENT), by_comment, ProposalComment.id)
+        self.comments: dict[int, str] = {cid: name for cid, name in rows}
+        by_expense = select(Expense.id, Expense.kind, Member.display_name).join(Expense.member)
+        rows = named(about(Subject.EXPENSE), by_expense, Expense.id)
+        self.expenses = {xid: f"the {kind} expense of {name}" for xid, kind, name in rows}
+        proposals = about(Subject.PROPOSAL) | fields(Kind.PROPOSAL)
+        rows = named(proposals, select(Proposal.id, Proposal.title), Proposal.id)
+        self.proposals: dict[int, str] = {pid: title for pid, title in rows}
+        rows = named(about(Subject.SERVICE), select(Service.id, Service.name), Service.id)
+        self.services: dict[int, str] = {sid: name for sid, name in rows}
+        by_invoice = select(Invoice.id, Invoice.number, Client.name).join(Invoice.client)
+        rows = named(about(Subject.INVOICE_BY_ID), by_invoice, Invoice.id)
+        self.invoices = {iid: (number, client) for iid, number, client in rows}
+        by_run = select(PayRun.id, PayRun.period_start, PayRun.period_end)
+        rows = named(about(Subject.PAY_RUN), by_run, PayRun.id)
+        self.pay_runs = {rid: f"the pay run for {_period(start, end)}" for rid, start, end in rows}
 
     def of(self, table: dict[int, str], key: Any, missing: str) -> str:
         return table.get(int(key), missing) if str(key).isdigit() else missing
