@@ -53,8 +53,13 @@ class _Entry:
                     yield from (v[name] for v in (self.before, self.after) if name in v)
 
 
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) < 2**31
+
+
 def _ids(values: Iterable[Any]) -> set[int]:
-    return {int(v) for v in values if str(v).isdigit() and int(v) < 2**31}
+    return {int(v) for v in values if _is_id(v)}
 
 
 def _loads(raw: str) -> dict[str, Any]:
@@ -105,7 +110,7 @@ class _Names:
         self.pay_runs = {rid: f"the pay run for {_period(start, end)}" for rid, start, end in rows}
 
     def of(self, table: dict[int, str], key: Any, missing: str) -> str:
-        return table.get(int(key), missing) if str(key).isdigit() else missing
+        return table.get(int(key), missing) if _is_id(key) else missing
 
 
 def _period(start: date, end: date) -> str:
@@ -128,7 +133,7 @@ def _object_name(names: _Names, subject: Subject, key: str) -> str:
     if subject == Subject.INVOICE:
         return f"invoice {key}"
     if subject == Subject.INVOICE_BY_ID:
-        number, client = names.invoices.get(int(key), (None, "")) if key.isdigit() else (None, "")
+        number, client = names.invoices.get(int(key), (None, "")) if _is_id(key) else (None, "")
         if number:
             return f"invoice {number}"
         return f"a draft invoice for {client}" if client else "a draft invoice"

@@ -287,6 +287,10 @@ def test_entries_written_before_the_declarations_show_no_figures_either(web, ses
             ),
             AuditEntry(action="something.retired", object_type="x", object_id="3", after='{"pence": 81333}'),
             AuditEntry(action="invoice.issue", object_type="invoice", object_id="CW-1", after="not json"),
+            AuditEntry(
+                action="roles.change", object_type="user", object_id="²", before="[1]", after='{"roles": 7}'
+            ),
+            AuditEntry(action="invoice.links_revoked", object_type="invoice", object_id="9" * 30),
         ]
     )
     session.commit()
@@ -295,7 +299,8 @@ def test_entries_written_before_the_declarations_show_no_figures_either(web, ses
     r = web.get("/audit")
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Old Timer chose how to take their surplus share" in page
-    assert "Issued invoice CW-1" in page
+    assert "Issued invoice CW-1" in page and "Changed the roles of an account no longer on record" in page
+    assert "Turned off the invoice links of a draft invoice" in page
     for figure in _forms_of_pence(MEMBER_PENCE):
         assert figure not in page
 
