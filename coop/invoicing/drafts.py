@@ -154,7 +154,7 @@ def delete_draft(session: Session, invoice_id: int, *, actor_id: int) -> None:
             actor_id,
             "invoice.delete_draft",
             ("invoice", invoice.id),
-            {"net_pence": invoice.net_pence},
+            {"net_pence": invoice.net_pence, "client": invoice.client.name},
             {},
         )
         session.delete(invoice)

@@ -211,7 +211,8 @@ def test_4_limit_figures_stay_out_of_the_audit_log_and_the_member_is_told(web, m
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action.like("cap.%"))).one()
     assert (entry.before, entry.after) == ("{}", "{}")
     audit = web.get("/audit").get_data(as_text=True)
-    assert "cap.set_by_coordinator" in audit and "411" not in audit and "41100" not in audit
+    assert "Set the earnings limit of Uc Member, at their request" in audit
+    assert "411" not in audit and "41100" not in audit
     [mail] = session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "m@example.org")).all()
     assert "changed your earnings limit" in mail.subject and "411" not in mail.body
     member = make_web()
