@@ -21,7 +21,7 @@ from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
 from coop.rota.models import Assignment, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
-from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
+from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, whole_weeks_utc
 
 
 @dataclass
@@ -99,7 +99,12 @@ def plan(
         )
     )
     rules = rota.rules_from_settings(session)
-    facts = rota.member_facts(session, members, (lo - rules.reach - timedelta(days=7), hi + rules.reach))
+    # The rules' reach around the shifts, and the whole weeks they lie in (the hours each member
+    # already holds those weeks, toward their preferred hours).
+    week_lo, week_hi = whole_weeks_utc(first_day, last_day)
+    facts = rota.member_facts(
+        session, members, (min(week_lo, lo - rules.reach), max(week_hi, hi + rules.reach))
+    )
     prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
     candidates = []
     for m in members:
