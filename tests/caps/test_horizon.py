@@ -56,6 +56,25 @@ def test_the_second_shift_in_a_far_week_is_refused(web, session, days_ahead):
     assert session.get(type(second), second.id).filled == 0
 
 
+def test_counted_by_pay_date_a_far_month_holds_all_its_pay(web, session):
+    """A monthly limit counted by pay date (as Universal Credit counts): two shifts in a month
+    about 200 days ahead are paid on the same pay day, so in the same assessment period."""
+    skill = factories.skill(session)
+    svc = factories.service(session, skill, name="Interviews", pay=1500)
+    m = factories.member(session, name="Uc Member", email="uc@example.org", skills=[skill])
+    factories.limit(session, m, 10_000, period="monthly", start_day=17, count_by="paid", preset="uc")
+    month = (today_london() + timedelta(days=200)).replace(day=1)
+    first, second = (_shift_on(session, svc, month.replace(day=d), hours=4) for d in (10, 12))
+    web.login("uc@example.org")
+    web.post(f"/shifts/{first.id}/claim", {})
+    page = web.post(f"/shifts/{second.id}/claim", {}, follow_redirects=True).get_data(as_text=True)
+    assert "would take your earnings over your limit" in page
+    fresh(session)
+    assert session.scalars(select(Assignment.shift_id).where(Assignment.member_id == m.id)).all() == [
+        first.id
+    ]
+
+
 def test_a_coordinator_cannot_give_the_far_shift_either(web, session):
     m, first, second = _member_with_two_shifts_in_one_week(session, 700)
     rota.claim(session, m.id, first.id)
