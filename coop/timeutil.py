@@ -24,6 +24,13 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def whole_weeks_utc(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The UTC span of the whole weeks (Monday to Sunday, London) holding two days."""
+    return london_to_utc(week_start(first_day), time(0)), london_to_utc(
+        week_start(last_day) + timedelta(days=7), time(0)
+    )
+
+
 def london_to_utc(day: date, at: time) -> datetime:
     """The UTC instant of a wall-clock time in London (the first one, if a clock change repeats it)."""
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)

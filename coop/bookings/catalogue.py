@@ -98,15 +98,11 @@ def save_service(
         if clash is not None and clash is not service:
             raise DomainError("There is already a service with that name.", field="name")
         shift_ids = list(session.scalars(coming.order_by(Shift.id))) if service_id else []
-        today = to_london(now).date()
-        last = max(
-            (
-                to_london(s).date()
-                for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids)))
-            ),
-            default=today,
-        )
-        guard = caps.Guard(session, locked, today, last)
+        days = {
+            to_london(s).date()
+            for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids)))
+        }
+        guard = caps.Guard(session, locked, work_days=days)  # the days of the work whose pay changes
         before = _service_money(service) if service else {}
         if service is None:
             service = Service()

@@ -84,9 +84,10 @@ def edit_shifts_locked(
     lock_shifts(session, booking)
     target = session.get(Shift, shift_id)
     assert target is not None
-    days = [to_london(s.starts_at).date() for s in booking.shifts] + [change.day]
-    reach = abs(change.day - to_london(target.starts_at).date()) + timedelta(days=7)
-    guard = caps.Guard(session, locked, min(days) - reach, max(days) + reach)
+    # The days the change touches: where each visit it may move is now, and where it goes.
+    moved_by = change.day - to_london(target.starts_at).date()
+    days = {to_london(s.starts_at).date() for s in booking.shifts}
+    guard = caps.Guard(session, locked, work_days=days | {d + moved_by for d in days})
     changed = _edit_shifts(session, target, change, scope, actor_id, now)
     asked = places.recheck_holders(session, [s.id for s in changed], guard, locked, ask=ask_members, now=now)
     if asked:

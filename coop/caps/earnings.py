@@ -3,10 +3,11 @@ their fixed pay, and pay adjustments on the day they are paid."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift, ShiftStatus
@@ -47,12 +48,35 @@ class WorkRow:
     paid_on: bool = False  # work_day is the day it is paid (pay adjustments such as a surplus share)
 
 
-def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
-    """The member's held shifts between two days (London): estimated pay, or the approved
-    timesheet's hours and pay once there is one."""
+Span = tuple[date, date]  # first and last day, inclusive
 
-    lo = london_to_utc(first_day, datetime.min.time())
-    hi = london_to_utc(last_day + timedelta(days=1), datetime.min.time())
+
+def work_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
+    """The member's held shifts worked between two days (London), and their pay adjustments paid
+    between them."""
+    return rows_in(session, member_id, [(first_day, last_day)], [(first_day, last_day)])
+
+
+def rows_in(
+    session: Session, member_id: int, work_spans: Sequence[Span], pay_spans: Sequence[Span]
+) -> list[WorkRow]:
+    """The member's held shifts worked on a day in any of `work_spans` (estimated pay, or the
+    approved timesheet's hours and pay once there is one), and their pay adjustments paid on a
+    day in any of `pay_spans`: one statement each, however many spans and wherever they lie."""
+    out = _shift_rows(session, member_id, work_spans) if work_spans else []
+    if pay_spans:
+        out.extend(adjustment_rows(session, member_id, pay_spans))
+    return out
+
+
+def _shift_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list[WorkRow]:
+    between = [
+        and_(
+            Shift.starts_at >= london_to_utc(first, datetime.min.time()),
+            Shift.starts_at < london_to_utc(last + timedelta(days=1), datetime.min.time()),
+        )
+        for first, last in spans
+    ]
     rows = session.execute(
         select(
             Shift.starts_at,
@@ -76,8 +100,7 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
             Assignment.member_id == member_id,
             Assignment.held(),
             Shift.status == ShiftStatus.SCHEDULED,
-            Shift.starts_at >= lo,
-            Shift.starts_at < hi,
+            or_(*between),
         )
     ).all()
     rules_on: dict[date, tuple[int, int]] = {}  # the rules in force on each shift's own day
@@ -92,26 +115,36 @@ def work_rows(session: Session, member_id: int, first_day: date, last_day: date)
         if day not in rules_on:
             rules_on[day] = pay_rules(session, day)
         out.append(WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen)))
-    out.extend(adjustment_rows(session, member_id, first_day, last_day))
     return out
 
 
-def adjustment_rows(session: Session, member_id: int, first_day: date, last_day: date) -> list[WorkRow]:
+def adjustment_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list[WorkRow]:
     """Other earnings paid through pay (a surplus share, a correction) count on the day they are
     paid: the pay date of the run that pays them, else the pay day chosen for them, else the
-    next pay day after they were added."""
+    next pay day after they were added. Those paid on a day in any of the spans."""
 
     schedule = pay_schedule(session)
+    paid_day = func.coalesce(PayRun.pay_date, PayAdjustment.pay_on)
+    last = max(end for _, end in spans)
+    undated = and_(  # paid on the next pay day after they were added: added by the last day
+        PayRun.pay_date.is_(None),
+        PayAdjustment.pay_on.is_(None),
+        PayAdjustment.created_at < london_to_utc(last + timedelta(days=1), datetime.min.time()),
+    )
     rows = session.execute(
         select(PayAdjustment.created_at, PayAdjustment.pay_on, PayAdjustment.amount_pence, PayRun.pay_date)
         .outerjoin(PayLine, PayLine.adjustment_id == PayAdjustment.id)
         .outerjoin(PayStatement, PayStatement.id == PayLine.statement_id)
         .outerjoin(PayRun, PayRun.id == PayStatement.pay_run_id)
-        .where(PayAdjustment.member_id == member_id, PayAdjustment.counts_as_earnings.is_(True))
+        .where(
+            PayAdjustment.member_id == member_id,
+            PayAdjustment.counts_as_earnings.is_(True),
+            or_(undated, *(paid_day.between(first, end) for first, end in spans)),
+        )
     ).all()
     out = []
     for created_at, pay_on, amount, run_pay_date in rows:
         day = run_pay_date or pay_on or schedule.next_payday(to_london(created_at).date())
-        if first_day <= day <= last_day:
+        if any(first <= day <= end for first, end in spans):
             out.append(WorkRow(day, 0, amount, paid_on=True))
     return out

@@ -30,12 +30,16 @@ def earnings_history(
     """This period and the `count` before it, with earnings and hours in each."""
     period, start_day = (cap.period, cap.period_start_day) if cap else ("weekly", 1)
     periods = previous_periods(period, start_day, today, count, cap.week_start_day if cap else 0)
-    rows = work_rows(session, member.id, periods[0].start - timedelta(days=62), periods[-1].end)
-    planner = Planner(session, member.id, cap, rows) if cap else None
     schedule = pay_schedule(session)
+    planner = Planner(session, member.id, cap)
+    # With a limit, every row that counts in these periods (read in one go, wherever the work
+    # paid in them was done); without one, the work done and pay paid in each week.
+    rows = [] if cap is not None else work_rows(session, member.id, periods[0].start, periods[-1].end)
+    if cap is not None:
+        planner.load(periods)
     out = []
     for p in periods:
-        if planner is not None:
+        if cap is not None:
             t = planner.totals(p)
         else:
             chosen = [r for r in rows if r.work_day in p]

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
-from coop.caps.earnings import WorkRow, estimate_pay, pay_rules, shift_pay_pence, work_rows
+from coop.caps.earnings import Span, WorkRow, estimate_pay, pay_rules, rows_in, shift_pay_pence
 from coop.caps.models import BenefitCap
 from coop.caps.periods import Period, pay_schedule, period_for
 from coop.errors import DomainError
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.settings import service as settings
-from coop.timeutil import format_minutes, to_london, utcnow
+from coop.timeutil import format_minutes, to_london
 
 
 class CapWarning(DomainError):
@@ -78,28 +78,62 @@ def left_words(earnings_left: int | None, minutes_left: int | None, *, earnings_
 
 
 class Planner:
-    """Works out the fit of many shifts for one member with one query for their work."""
+    """Works out the fit of shifts for one member. It reads the member's work and pay period by
+    period, only for the periods it is asked about, wherever they lie (a past correction, a
+    visit two years ahead), each period at most once: its limit is judged against everything in
+    the period, and the cost does not grow with how far away the period is. `load` reads many
+    periods in one go (for a page that shows many shifts)."""
 
-    def __init__(self, session: Session, member_id: int, cap: BenefitCap | None, rows: list[WorkRow]) -> None:
+    def __init__(self, session: Session, member_id: int, cap: BenefitCap | None) -> None:
         self.session = session
         self.member_id = member_id
         self.cap = cap
-        self.rows = rows
         self.schedule = pay_schedule(session) if cap is not None and cap.count_by == "paid" else None
+        self._loaded: dict[Period, list[WorkRow]] = {}
 
     @classmethod
-    def for_member(
-        cls, session: Session, member: Member, *, now: datetime | None = None, days_ahead: int = 120
-    ) -> Planner:
-        now = now or utcnow()
-        cap = cap_for(session, member.id)
-        rows: list[WorkRow] = []
-        if cap is not None:
-            today = to_london(now).date()
-            rows = work_rows(
-                session, member.id, today - timedelta(days=100), today + timedelta(days=days_ahead)
-            )
-        return cls(session, member.id, cap, rows)
+    def for_member(cls, session: Session, member: Member, *, between: Span | None = None) -> Planner:
+        """The member's planner; `between` (first and last work day shown on a page) reads the
+        periods of those days at once rather than one by one as they are asked about."""
+        planner = cls(session, member.id, cap_for(session, member.id))
+        if between is not None and planner.cap is not None:
+            first, last = between
+            planner.load_days(first + timedelta(days=i) for i in range((last - first).days + 1))
+        return planner
+
+    def periods_for(self, work_days: Iterable[date] = (), pay_days: Iterable[date] = ()) -> set[Period]:
+        """The periods that work on these days, and pay on these pay days, count in."""
+        return {self.period_of(d) for d in set(work_days)} | {self.period_on(d) for d in set(pay_days)}
+
+    def load_days(self, work_days: Iterable[date]) -> None:
+        """Read the periods that work on these days counts in, in one go."""
+        if self.cap is not None:
+            self.load(self.periods_for(work_days))
+
+    def load(self, periods: Iterable[Period]) -> None:
+        """Read every row of the member's work and pay that counts in these periods (those not
+        read yet), with one statement for the work and one for the pay, however many periods."""
+        missing = {p for p in periods if p not in self._loaded}
+        if not missing:
+            return
+        pay_spans = _merged((p.start, p.end) for p in missing)
+        if self.schedule is None:
+            work_spans = pay_spans
+        else:  # counted by pay date: the work paid on a pay day in the period
+            paid = (self.schedule.work_paid_between(p.start, p.end) for p in missing)
+            work_spans = _merged(s for s in paid if s is not None)
+        found: dict[Period, list[WorkRow]] = {p: [] for p in missing}
+        for row in rows_in(self.session, self.member_id, work_spans, pay_spans):
+            period = self.period_on(self.row_day(row))
+            if period in found:
+                found[period].append(row)
+        self._loaded.update(found)
+
+    def rows_in(self, periods: Iterable[Period]) -> list[WorkRow]:
+        """Everything that counts in these periods."""
+        periods = set(periods)
+        self.load(periods)
+        return [r for p in sorted(periods, key=lambda p: p.start) for r in self._loaded[p]]
 
     def key_day(self, work_day: date) -> date:
         return self.schedule.pay_date(work_day) if self.schedule else work_day
@@ -116,8 +150,9 @@ class Planner:
         assert self.cap is not None
         return period_for(self.cap.period, self.cap.period_start_day, day, self.cap.week_start_day)
 
-    def totals(self, period: Period, rows: Iterable[WorkRow] | None = None) -> Totals:
-        chosen = [r for r in (self.rows if rows is None else rows) if self.row_day(r) in period]
+    def totals(self, period: Period) -> Totals:
+        """The member's earnings and hours that count in a period."""
+        chosen = self.rows_in([period])
         return Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
 
     def by_period(self, rows: Iterable[WorkRow]) -> dict[Period, Totals]:
@@ -212,6 +247,11 @@ class Planner:
             " and ".join(reasons),
         )
 
+    def adding(self, rows: list[WorkRow]) -> list[Fit]:
+        """Every period these new rows (pay not made yet) would take over the limit."""
+        held = self.rows_in({self.period_on(self.row_day(r)) for r in rows})
+        return self.worsened(held, held + rows)
+
     def worsened(self, before: list[WorkRow], after: list[WorkRow]) -> list[Fit]:
         """Every period a change takes over the limit (or further over it), earliest first. A
         period already over the limit that the change leaves as it was, or lowers, is no breach."""
@@ -292,29 +332,52 @@ def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool
 class Guard:
     """The limit rule for every change to work or pay that is not a new claim: a coordinator's
     edit of a shift or a service, hours recorded, a pay choice, a surplus share. Build it (after
-    locking the members) before the change, flush the change, then ask `broken()`: the members
-    for whom the change takes a period over their limit, each with the first such period (for
-    their eyes only: every period it breaks). Nothing else decides this."""
+    locking the members) before the change, with the days the change touches, before and after
+    it: `work_days` (the days of the shifts changed, where they were and where they go) and
+    `pay_days` (the pay days of pay added). It reads all of each member's work and pay in every
+    period those days count in, wherever they lie. Flush the change, then ask `broken()`: the
+    members for whom the change takes a period over their limit, each with every such period
+    (for their eyes only). Nothing else decides this."""
 
-    def __init__(self, session: Session, member_ids: Iterable[int], first_day: date, last_day: date) -> None:
+    def __init__(
+        self,
+        session: Session,
+        member_ids: Iterable[int],
+        *,
+        work_days: Iterable[date] = (),
+        pay_days: Iterable[date] = (),
+    ) -> None:
         self.session = session
-        self.window = (first_day - timedelta(days=75), last_day + timedelta(days=75))
+        work, paid = set(work_days), set(pay_days)
         self.caps = {m: c for m in sorted(set(member_ids)) if (c := cap_for(session, m)) is not None}
-        self.before = {m: work_rows(session, m, *self.window) for m in self.caps}
+        self.periods = {m: self.planner(m).periods_for(work, paid) for m in self.caps}
+        self.before = {m: self.planner(m).rows_in(self.periods[m]) for m in self.caps}
 
     def broken(self) -> dict[int, list[Fit]]:
         self.session.flush()
         out = {}
         for member_id in self.caps:
-            after = work_rows(self.session, member_id, *self.window)
-            fits = self.planner(member_id, after).worsened(self.before[member_id], after)
+            planner = self.planner(member_id)  # a fresh one: it reads the work as changed
+            after = planner.rows_in(self.periods[member_id])
+            fits = planner.worsened(self.before[member_id], after)
             if fits:
                 out[member_id] = fits
         return out
 
-    def planner(self, member_id: int, rows: list[WorkRow] | None = None) -> Planner:
-        """The member's planner (their limit and period rules) over the given rows."""
-        return Planner(self.session, member_id, self.caps[member_id], rows or [])
+    def planner(self, member_id: int) -> Planner:
+        """The member's planner (their limit and period rules)."""
+        return Planner(self.session, member_id, self.caps[member_id])
+
+
+def _merged(spans: Iterable[Span]) -> list[Span]:
+    """Spans of days, sorted, with overlapping and touching ones joined."""
+    out: list[Span] = []
+    for first, last in sorted(spans):
+        if out and first <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
 
 
 def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doing: str) -> None:

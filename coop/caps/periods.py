@@ -3,8 +3,10 @@ of the month) and the co-op's pay dates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import takewhile
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
@@ -80,17 +82,55 @@ class PaySchedule:
         next_month = (work_day.replace(day=1) + relativedelta(months=1)).replace(day=self.pay_day_of_month)
         return _working_day_on_or_before(next_month)
 
+    # Pay dates only move forward with the work they pay for (the working day on or before a
+    # date that only moves forward), so the pay days near any day are found by stepping one
+    # unit of work (a week or a month) at a time from the unit holding it: exact wherever the
+    # day lies, with no range to search.
+    def _unit(self, day: date) -> date:
+        """The first day of the unit of work (a week from Monday, or a calendar month) holding a day."""
+        if self.frequency == "weekly":
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1)
+
+    def _step(self, unit: date, by: int) -> date:
+        return unit + (timedelta(days=7 * by) if self.frequency == "weekly" else relativedelta(months=by))
+
+    def _first_unit_paid_from(self, day: date) -> date:
+        """The earliest unit of work paid on or after a day."""
+        unit = self._unit(day)
+        while self.pay_date(self._step(unit, -1)) >= day:
+            unit = self._step(unit, -1)
+        while self.pay_date(unit) < day:
+            unit = self._step(unit, 1)
+        return unit
+
+    def paydays_from(self, day: date) -> Iterator[date]:
+        """Every pay day on or after a day, in order (without end: the caller stops)."""
+        unit, last = self._first_unit_paid_from(day), None
+        while True:
+            paid = self.pay_date(unit)
+            if paid != last:
+                yield paid
+                last = paid
+            unit = self._step(unit, 1)
+
     def next_payday(self, day: date) -> date:
         """The first pay day on or after a day."""
-        return self.paydays_between(day, day + timedelta(days=70))[0]
+        return next(self.paydays_from(day))
 
     def paydays_between(self, start: date, end: date) -> list[date]:
-        days = set()
-        probe = start - timedelta(days=62)
-        while probe <= end:
-            days.add(self.pay_date(probe))
-            probe += timedelta(days=7 if self.frequency == "weekly" else 28)
-        return sorted(d for d in days if start <= d <= end)
+        return list(takewhile(lambda d: d <= end, self.paydays_from(start)))
+
+    def work_paid_between(self, start: date, end: date) -> tuple[date, date] | None:
+        """The first and last day of the work paid on a pay day between two days (inclusive),
+        or None when no pay day falls between them."""
+        first = self._first_unit_paid_from(start)
+        if self.pay_date(first) > end:
+            return None
+        last = first
+        while self.pay_date(self._step(last, 1)) <= end:
+            last = self._step(last, 1)
+        return first, self._step(last, 1) - timedelta(days=1)
 
 
 def pay_schedule(session: Session) -> PaySchedule:

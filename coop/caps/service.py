@@ -4,10 +4,12 @@ module named for what it holds (periods, earnings, limit, setting, history)."""
 from __future__ import annotations
 
 from coop.caps.earnings import (  # noqa: F401
+    Span,
     WorkRow,
     adjustment_rows,
     estimate_pay,
     pay_rules,
+    rows_in,
     shift_pay_pence,
     work_rows,
 )

@@ -90,14 +90,14 @@ def _fit_of(planner: caps.Planner, amount: int, paydays: Sequence[date]) -> caps
         for d, p in zip(paydays, _split(amount, len(paydays)), strict=True)
         if p
     ]
-    broken = planner.worsened(planner.rows, planner.rows + rows)
+    broken = planner.adding(rows)
     return broken[0] if broken else None
 
 
 def share_options(session: Session, member: Member, share: SurplusShare, today: date) -> ShareOptions:
     left = share.amount_pence - share.taken_pence
     paydays = tuple(open_paydays(session, today, MAX_PARTS))
-    planner = caps.Planner.for_member(session, member, days_ahead=62 * MAX_PARTS)
+    planner = caps.Planner.for_member(session, member)
     if planner.cap is None or not left or not paydays:
         return ShareOptions(left, paydays, None, None, 1 if left else None)
     broken = _fit_of(planner, left, paydays[:1])
@@ -147,7 +147,7 @@ def take_share(
         paydays = open_paydays(session, today, parts)
         if len(paydays) < parts:
             raise DomainError("There are not that many pay days planned yet.", field="parts")
-        guard = caps.Guard(session, [member.id], paydays[0], paydays[-1])
+        guard = caps.Guard(session, [member.id], pay_days=paydays)
         made = []
         for day, pence in zip(paydays, _split(amount, parts), strict=True):
             if pence:

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -28,11 +29,13 @@ from coop.timeutil import format_dt, london_to_utc, today_london, utcnow
 
 
 def open_paydays(session: Session, today: date, count: int) -> list[date]:
-    """The next `count` pay days (from today) whose pay run is not finalised yet."""
-    schedule = pay_schedule(session)
-    finalised = set(session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised")))
-    ahead = schedule.paydays_between(today, today + timedelta(days=62 * count))
-    return [d for d in ahead if d not in finalised][:count]
+    """The next `count` pay days (from today) whose pay run is not finalised yet, however many
+    coming pay days already have a finalised run."""
+    finalised = set(
+        session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised", PayRun.pay_date >= today))
+    )
+    coming = (d for d in pay_schedule(session).paydays_from(today) if d not in finalised)
+    return list(islice(coming, count))
 
 
 def add_adjustment(
@@ -61,7 +64,7 @@ def add_adjustment(
     member_id = member.id
     with write_transaction(session):
         member = lock_member(session, member_id)
-        guard = caps.Guard(session, [member.id], pay_on, pay_on)
+        guard = caps.Guard(session, [member.id], pay_days=[pay_on])
         adj = PayAdjustment(
             member_id=member.id,
             amount_pence=amount_pence,

@@ -94,7 +94,9 @@ def open_shifts_for(
     # Open to a paused member who asked to see shifts: judge them as if active.
     facts.active = True
     held_for_me: set[int] | None = None  # fair release: the shifts held for this member, if needed
-    planner = caps.Planner.for_member(session, member, now=now)
+    planner = caps.Planner.for_member(
+        session, member, between=(to_london(now).date(), to_london(horizon).date())
+    )
     result = []
     # Read the shifts a batch at a time and stop at `limit`: a page needs the first few dozen
     # that pass the rules, not every open shift in six weeks.

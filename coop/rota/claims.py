@@ -298,6 +298,6 @@ def set_pay_choice(
         if approved is not None:
             raise DomainError("The hours for this are already approved, so the pay is fixed.")
         day = to_london(shift.starts_at).date()
-        guard = caps.Guard(session, [member.id], day, day)
+        guard = caps.Guard(session, [member.id], work_days=[day])
         assignment.chosen_pay_pence_per_hour = pence_per_hour
         caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing="Taking this pay")

@@ -16,7 +16,7 @@ from coop.rota.eligibility import member_facts, rules_from_settings, shift_facts
 from coop.rota.models import RotaPreferences, ShiftHold
 from coop.rota.rules import blocking_reasons
 from coop.settings import service as settings
-from coop.timeutil import utcnow
+from coop.timeutil import to_london, utcnow, whole_weeks_utc
 
 
 def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime | None = None) -> None:
@@ -35,8 +35,13 @@ def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime 
     prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
     rules = rules_from_settings(session)
     for shift in shifts:
+        # The rules' reach around the shift, and its whole week (the hours each member holds).
+        day = to_london(shift.starts_at).date()
+        week_lo, week_hi = whole_weeks_utc(day, day)
         facts = member_facts(
-            session, members, (shift.starts_at - timedelta(days=7), shift.ends_at + rules.reach)
+            session,
+            members,
+            (min(week_lo, shift.starts_at - rules.reach), max(week_hi, shift.ends_at + rules.reach)),
         )
         week = week_of(shift.starts_at)
         ranked = []

@@ -21,7 +21,7 @@ from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
 from coop.rota.models import Assignment, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
-from coop.timeutil import format_dt, london_to_utc, utcnow
+from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, whole_weeks_utc
 
 
 @dataclass
@@ -99,7 +99,12 @@ def plan(
         )
     )
     rules = rota.rules_from_settings(session)
-    facts = rota.member_facts(session, members, (lo - rules.reach - timedelta(days=7), hi + rules.reach))
+    # The rules' reach around the shifts, and the whole weeks they lie in (the hours each member
+    # already holds those weeks, toward their preferred hours).
+    week_lo, week_hi = whole_weeks_utc(first_day, last_day)
+    facts = rota.member_facts(
+        session, members, (min(week_lo, lo - rules.reach), max(week_hi, hi + rules.reach))
+    )
     prefs = {p.member_id: p.preferred_hours_week for p in session.scalars(select(RotaPreferences))}
     candidates = []
     for m in members:
@@ -107,7 +112,7 @@ def plan(
         worked: dict[date, int] = defaultdict(int)
         for start, end in f.busy:
             worked[week_of(start)] += int((end - start).total_seconds() // 60)
-        planner = caps.Planner.for_member(session, m, now=now)
+        planner = caps.Planner.for_member(session, m, between=(first_day, last_day))
         preferred = prefs.get(m.id)
         candidates.append(
             Candidate(f, preferred * 60 if preferred else None, dict(worked), _cap_budget(planner))
@@ -237,7 +242,8 @@ def my_offers(
     )
     if not offers:
         return []
-    planner = planner or caps.Planner.for_member(session, member, now=now)
+    planner = planner or caps.Planner.for_member(session, member)
+    planner.load_days(to_london(o.shift.starts_at).date() for o in offers)
     return [(o, planner.fit(o.shift)) for o in offers]
 
 

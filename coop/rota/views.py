@@ -18,7 +18,7 @@ from coop.rota import offers
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
-from coop.timeutil import utcnow
+from coop.timeutil import to_london, utcnow
 from coop.web import FIRST_DAY, LAST_DAY, current_member, db_id
 
 bp = Blueprint("rota", __name__)
@@ -118,10 +118,16 @@ def claim(shift_id: int) -> Page:
 def my_shifts() -> Page:
     member = current_member()
     planner = caps.Planner.for_member(db.session, member)
-    swaps = [(o, planner.fit(o.assignment.shift)) for o in rota.open_swaps_for(db.session, member)]
-    asked = [(a, planner.fit(a.shift)) for a in rota.asked_of(db.session, member)]
+    open_swaps = rota.open_swaps_for(db.session, member)
+    asking = rota.asked_of(db.session, member)
     assignments = rota.my_shifts(db.session, member)
-    exchanges = [(o, planner.fit(o.assignment.shift)) for o in rota.exchanges_for(db.session, member)]
+    exchanging = rota.exchanges_for(db.session, member)
+    shown = [o.assignment.shift for o in open_swaps] + [o.assignment.shift for o in exchanging]
+    shown += [a.shift for a in asking] + [a.shift for a in assignments]
+    planner.load_days(to_london(s.starts_at).date() for s in shown)  # their periods in one go
+    swaps = [(o, planner.fit(o.assignment.shift)) for o in open_swaps]
+    asked = [(a, planner.fit(a.shift)) for a in asking]
+    exchanges = [(o, planner.fit(o.assignment.shift)) for o in exchanging]
     return render_template(
         "rota/mine.html",
         exchanges=exchanges,

@@ -173,7 +173,7 @@ def _breaks_limit_once_approved(session: Session, entry: TimesheetEntry) -> caps
     """Whether approving these hours would take a period over the member's limit: the approval is
     tried out under a savepoint, through the one limit rule (caps.Guard), and undone."""
     day = to_london(entry.assignment.shift.starts_at).date()
-    guard = caps.Guard(session, [entry.member_id], day, day)
+    guard = caps.Guard(session, [entry.member_id], work_days=[day])
     if not guard.caps:
         return None
     savepoint = session.begin_nested()
@@ -259,7 +259,7 @@ def approve(session: Session, entry_ids: Sequence[int], *, actor_id: int, now: d
             if entry.status == TimesheetStatus.SUBMITTED:
                 entries.append(entry)
         days = [to_london(e.assignment.shift.starts_at).date() for e in entries]
-        guard = caps.Guard(session, owners, min(days, default=now.date()), max(days, default=now.date()))
+        guard = caps.Guard(session, owners, work_days=days)
         for entry in entries:
             # Priced from the locked row: a correction made a moment ago is what gets paid.
             _price(session, entry)

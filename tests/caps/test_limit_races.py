@@ -21,6 +21,7 @@ from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timeutil import london_to_utc, to_london, today_london, utcnow
 from tests import factories
+from tests.caps import checks
 from tests.parallel import run_parallel
 
 
@@ -71,11 +72,7 @@ def _op(session, kind, *args):
 def within_limit(session, member) -> None:
     session.rollback()
     session.expire_all()
-    cap = caps.cap_for(session, member.id)
-    today = today_london()
-    rows = caps.work_rows(session, member.id, today - timedelta(days=60), today + timedelta(days=120))
-    for period, totals in caps.Planner(session, member.id, cap, rows).by_period(rows).items():
-        assert totals.pay_pence <= cap.earnings_cap_pence, (period, totals)
+    checks.within_limit(session, member.id)
 
 
 def one_wins(results) -> None:
