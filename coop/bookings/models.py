@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.auth.models import User
 from coop.db import Base, UTCDateTime
 from coop.members.models import Skill
-from coop.timeutil import utcnow
+from coop.timeutil import utcnow, whole_minutes
 
 
 def new_feed_token() -> str:
@@ -249,7 +249,7 @@ class Shift(Base):
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return whole_minutes(self.starts_at, self.ends_at)
 
     @property
     def open_slots(self) -> int:

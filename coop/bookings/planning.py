@@ -24,6 +24,7 @@ from coop.timeutil import (
     local_span_to_utc,
     missing_time,
     utcnow,
+    whole_minutes,
 )
 
 MAX_OCCURRENCES = 104
@@ -62,7 +63,7 @@ class Occurrence:
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return whole_minutes(self.starts_at, self.ends_at)
 
 
 @dataclass

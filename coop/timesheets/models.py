@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.db import Base, UTCDateTime
 from coop.rota.models import Assignment
-from coop.timeutil import utcnow
+from coop.timeutil import utcnow, whole_minutes
 
 
 class TimesheetStatus(StrEnum):
@@ -66,4 +66,4 @@ class TimesheetEntry(Base):
 
 def worked_minutes(start: datetime, end: datetime, break_minutes: int) -> int:
     """Minutes worked: from start to end, less the unpaid break."""
-    return int((end - start).total_seconds() // 60) - break_minutes
+    return whole_minutes(start, end) - break_minutes
