@@ -15,6 +15,7 @@ from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
+from coop.pay.rates import RateRules
 from coop.rota.models import Assignment
 from coop.timeutil import london_to_utc, to_london, whole_minutes
 
@@ -141,7 +142,7 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
         )
         .order_by(Shift.starts_at)
     ).all()
-    rules: dict[date, tuple[int, int]] = {}
+    rules: dict[date, RateRules] = {}
     for member_id, shift_id, starts_at, ends_at, service_name, client_name, rate, chosen in held:
         day = to_london(starts_at).date()
         if day not in rules:
