@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.pay.rates import RateRules, hourly_rate
 from coop.rota import service as rota
@@ -229,3 +230,15 @@ def test_a_choice_made_before_the_minimum_rose_is_paid_at_the_new_minimum(sessio
     assert timesheets.pay_for_entry(session, e)[0] == old + 100
     with pytest.raises(DomainError, match="legal minimum"):
         rota.set_pay_choice(session, member.id, a.id, old)
+
+
+def test_the_open_shifts_page_offers_no_rate_that_fits_below_the_law(make_web, session):
+    """Taking involvement work 'at a rate that fits' could offer a rate below the legal minimum; the
+    claim at that rate would now be refused, so only unpaid (or the full rate) is offered."""
+    shift, member = _involvement_place(session)
+    factories.limit(session, member, 2_000)
+    assert caps.Planner.for_member(session, member).rate_that_fits(shift) == 0
+    web = make_web()
+    web.login("m@example.org")
+    page = web.get("/shifts/open").get_data(as_text=True)
+    assert "Take it unpaid" in page and "so it fits" not in page
