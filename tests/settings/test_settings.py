@@ -1,5 +1,6 @@
 """Settings: saves that arrive at once, and the settings page."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -92,3 +93,36 @@ def test_a_future_floor_below_a_future_minimum_is_refused_whichever_is_saved_fir
     for day in (today_london(), on, later, later + timedelta(days=400)):
         floor = settings.get(session, "pay_floor_pence", day)
         assert floor >= settings.get(session, "statutory_minimum_pence", day)
+
+
+def _save_slowly(session, key, value, on):
+    """A save that waits between writing its row and checking the timelines (in its own process),
+    so that two saves at once overlap there unless something takes them one at a time."""
+    check = settings._floor_holds_from
+
+    def slow_check(s, first):
+        time.sleep(0.5)
+        check(s, first)
+
+    settings._floor_holds_from = slow_check
+    _save(session, key, value, on)
+
+
+def test_a_floor_lowered_and_a_minimum_raised_at_once_cannot_cross(db_url, session):
+    """Each save is fine alone (the floor lowered but above the minimum, the minimum raised but
+    below the floor) but not both: settings.change takes saves one at a time, so the second sees
+    the first. Without its lock both were saved on PostgreSQL."""
+    on = today_london() + timedelta(days=60)
+    floor = settings.get(session, "pay_floor_pence", on)
+    statutory = settings.get(session, "statutory_minimum_pence", on)
+    low_floor, high_minimum = statutory + 10, floor - 10
+    assert statutory < low_floor < high_minimum < floor
+    results = run_parallel(
+        db_url,
+        _save_slowly,
+        [("pay_floor_pence", low_floor, on), ("statutory_minimum_pence", high_minimum, on)],
+    )
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    session.rollback()
+    floor, statutory = (settings.get(session, k, on) for k in ("pay_floor_pence", "statutory_minimum_pence"))
+    assert floor >= statutory
