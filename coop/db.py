@@ -14,7 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Engine,
-    Float,
+    Integer,
     MetaData,
     Select,
     and_,
@@ -204,26 +204,26 @@ def same_name(column: Any, name: str) -> ColumnElement[bool]:
     return or_(column == name, func.lower(column) == name.lower())
 
 
-class minutes_between(FunctionElement[float]):
-    """Minutes from one timestamp column to another, computed by the database (SQLite stores
-    them as text, PostgreSQL as timestamps), so totals can be summed in SQL."""
+class minutes_between(FunctionElement[int]):
+    """Whole minutes from one timestamp column to another, computed exactly by the database so
+    totals can be summed in SQL. SQLite stores timestamps as text: their difference is taken in
+    whole seconds (strftime '%s'), never as a floating-point day count (julianday), whose
+    truncation lost a minute a shift; PostgreSQL takes the epoch of the interval."""
 
-    type = Float()
+    type = Integer()
     inherit_cache = True
 
 
 @compiles(minutes_between, "sqlite")
 def _minutes_sqlite(element: minutes_between, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return (
-        f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 1440.0)"
-    )
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((CAST(strftime('%s', {end}) AS INTEGER) - CAST(strftime('%s', {start}) AS INTEGER)) / 60)"
 
 
 @compiles(minutes_between, "postgresql")
 def _minutes_pg(element: minutes_between, compiler: Any, **kw: Any) -> str:
-    start, end = list(element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 60.0)"
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS BIGINT) / 60)"
 
 
 def bucket(column: Any, edges: list[Any]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from coop.errors import DomainError
@@ -52,3 +53,42 @@ def round_pence(value: Decimal) -> int:
 def apply_rate(pence: int, percent: Decimal) -> int:
     """pence × percent / 100, rounded by the rule above (e.g. VAT, holiday pay)."""
     return round_pence(Decimal(pence) * percent / Decimal(100))
+
+
+def format_percent(value: Decimal | int | float | str) -> str:
+    """A percentage as people write it: 100 -> '100%', Decimal('12.50') -> '12.5%', 20.0 -> '20%'
+    (Decimal's normalize() alone prints 100 as '1E+2')."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}%"
+
+
+@dataclass(frozen=True)
+class Price:
+    """An amount charged to a client as the invoice will charge it: the net amount and the VAT
+    added to it (rate 0 when the co-op adds none, for example when it is not registered)."""
+
+    net_pence: int
+    vat_rate_bp: int = 0
+
+    @property
+    def vat_pence(self) -> int:
+        return apply_rate(self.net_pence, Decimal(self.vat_rate_bp) / 100)
+
+    @property
+    def gross_pence(self) -> int:
+        return self.net_pence + self.vat_pence
+
+    def words(self) -> str:
+        """'£108.00 including VAT (£90.00 plus 20% VAT, £18.00)' or '£90.00 (no VAT is added)'."""
+        if not self.vat_rate_bp:
+            return f"{format_pence(self.net_pence)} (no VAT is added)"
+        return (
+            f"{format_pence(self.gross_pence)} including VAT ({format_pence(self.net_pence)} plus "
+            f"{format_percent(Decimal(self.vat_rate_bp) / 100)} VAT, {format_pence(self.vat_pence)})"
+        )
+
+
+def client_price(net_pence: int, vat_rate_bp: int, vat_registered: bool) -> Price:
+    """The one VAT rule for prices shown to clients, the same as the invoice's: the service's rate
+    when the co-op is registered for VAT, none when it is not."""
+    return Price(net_pence, vat_rate_bp if vat_registered else 0)

@@ -81,6 +81,12 @@ def format_date(day: date | datetime | None, fmt: str = "%a %-d %b %Y") -> str:
     return day.strftime(fmt)
 
 
+def whole_minutes(start: datetime, end: datetime) -> int:
+    """Whole minutes from one moment to another, exactly (seconds left over are dropped); the
+    database's twin for sums in SQL is `db.minutes_between`."""
+    return (end - start) // timedelta(minutes=1)
+
+
 def format_minutes(minutes: int) -> str:
     """90 -> '1 hour 30 minutes', 120 -> '2 hours'."""
     hours, mins = divmod(int(minutes), 60)

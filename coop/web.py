@@ -24,7 +24,7 @@ from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
 from coop.members.models import Member
 from coop.members.service import member_for_user
-from coop.money import format_pence
+from coop.money import client_price, format_pence, format_percent
 from coop.timeutil import format_date, format_dt, format_minutes
 
 
@@ -274,6 +274,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["minutes"] = format_minutes
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["client_price"] = lambda net, rate_bp, registered: client_price(
+        net, rate_bp, registered
+    ).words()
 
     @app.context_processor
     def inject() -> dict[str, Any]:

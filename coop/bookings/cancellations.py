@@ -13,12 +13,13 @@ from coop.bookings.models import (
     Booking,
     BookingEvent,
     BookingStatus,
+    Service,
     Shift,
     ShiftStatus,
 )
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
-from coop.money import apply_rate, format_pence, round_pence
+from coop.money import Price, apply_rate, client_price, format_pence, format_percent, round_pence
 from coop.rota.places import release_cancelled_shift
 from coop.settings import service as settings
 from coop.timeutil import (
@@ -47,7 +48,12 @@ def fee_and_reason(session: Session, shift: Shift, now: datetime) -> tuple[int, 
         return 0, f"no charge: more than {hours} hours' notice"
     percent = Decimal(settings.get(session, "cancellation_fee_percent"))
     fee = apply_rate(shift_charge_pence(shift), percent)
-    return fee, f"{percent.normalize()}% of the visit's charge: less than {hours} hours' notice"
+    return fee, f"{format_percent(percent)} of the visit's charge: less than {hours} hours' notice"
+
+
+def fee_price(session: Session, service: Service, fee_pence: int) -> Price:
+    """A cancellation fee as the client's invoice will charge it: with the service's VAT."""
+    return client_price(fee_pence, service.vat_rate_bp, bool(settings.get(session, "vat_registered")))
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class CancelPreview:
     shift: Shift
     fee_pence: int
     reason: str
+    price: Price
 
 
 def cancel_preview(
@@ -67,11 +74,12 @@ def cancel_preview(
     if first is None:
         raise NotFound("No such visit.")
     chosen = [first] if scope == "one" else [s for s in booking.shifts if s.starts_at >= first.starts_at]
-    return [
-        CancelPreview(s, *fee_and_reason(session, s, now))
-        for s in chosen
-        if s.status == ShiftStatus.SCHEDULED and s.starts_at > now
-    ]
+    out = []
+    for s in chosen:
+        if s.status == ShiftStatus.SCHEDULED and s.starts_at > now:
+            fee, reason = fee_and_reason(session, s, now)
+            out.append(CancelPreview(s, fee, reason, fee_price(session, s.service, fee)))
+    return out
 
 
 def cancel_visits(
@@ -98,8 +106,9 @@ def cancel_visits(
             raise DomainError("Those visits have started or are cancelled already.")
         fee = sum(p.fee_pence for p in preview)
         if fee != expected_fee_pence:
+            now_words = fee_price(session, booking.service, fee).words()
             raise DomainError(
-                f"The fee is now {format_pence(fee)} (a notice limit passed since you looked), so nothing "
+                f"The fee is now {now_words} (a notice limit passed since you looked), so nothing "
                 "was cancelled. Check it below and confirm again."
             )
         for p in preview:
@@ -141,7 +150,8 @@ def _cancel_booking(session: Session, booking: Booking, actor_id: int, reason: s
     fee = sum(_cancel_shift(session, s, now) for s in future)
     note = reason.strip()[:1000] + (f" Cancellation fee {format_pence(fee)}." if fee else "")
     record_event(session, booking, BookingStatus.CANCELLED, actor_id, note.strip())
-    notify_client(session, booking, "booking_cancelled", fee=fee, visits=len(future), money=format_pence)
+    price = fee_price(session, booking.service, fee).words()
+    notify_client(session, booking, "booking_cancelled", fee=fee, visits=len(future), price=price)
     return fee
 
 
@@ -175,5 +185,6 @@ def _cancel_one(session: Session, shift: Shift, actor_id: int, now: datetime) ->
     )
     if all(s.status == ShiftStatus.CANCELLED for s in booking.shifts):
         record_event(session, booking, BookingStatus.CANCELLED, actor_id, "All visits cancelled")
-    notify_client(session, booking, "booking_cancelled", fee=fee, visits=1, money=format_pence)
+    price = fee_price(session, shift.service, fee).words()
+    notify_client(session, booking, "booking_cancelled", fee=fee, visits=1, price=price)
     return fee

@@ -19,11 +19,11 @@ from coop.bookings.models import (
 from coop.caps import service as caps
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.money import format_pence
+from coop.pay import rates
 from coop.rota import places
-from coop.settings import service as settings
 from coop.timeutil import (
     to_london,
+    today_london,
     utcnow,
 )
 
@@ -69,12 +69,8 @@ def save_service(
     name = " ".join(data.name.split())
     if not name or len(name) > 80:
         raise DomainError("Enter a service name of up to 80 characters.", field="name")
-    floor = settings.pay_floor(session)
-    if data.pay_pence_per_hour < floor:
-        raise DomainError(
-            f"Member pay must be at least the pay floor of {format_pence(floor)} an hour.",
-            field="pay_pence_per_hour",
-        )
+    pay = data.pay_pence_per_hour
+    rates.rate_on(session, today_london(), pay, choosing=True, field="pay_pence_per_hour")
     if not 0 <= data.charge_pence_per_hour <= 100_000:
         raise DomainError("Enter a charge between £0 and £1,000 an hour.", field="charge_pence_per_hour")
     if data.pay_pence_per_hour > 100_000:

@@ -17,8 +17,8 @@ from coop.bookings.forms import (
 from coop.bookings.views import Page, booking_form_data, bp, cancel_and_report, feed_url, service_choices
 from coop.errors import DomainError
 from coop.extensions import db
-from coop.money import format_pence
 from coop.rota.service import holders_of
+from coop.settings import service as settings
 from coop.timeutil import utcnow
 from coop.web import ActionForm, current_client, db_id, form_error
 
@@ -37,6 +37,7 @@ def client_bookings() -> Page:
         holders=holders,
         cancel_form=CancelForm(),
         notes=changes.notes_for_shifts(db.session, [s.id for s in overview.past]),
+        vat_registered=settings.get(db.session, "vat_registered"),
     )
 
 
@@ -84,6 +85,7 @@ def client_booking(booking_id: int) -> Page:
         cancel_form=CancelForm(),
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
         terms=bookings.cancellation_terms(db.session),
+        vat_registered=settings.get(db.session, "vat_registered"),
         change_requests=changes.latest_for_shifts(db.session, [s.id for s in booking.shifts]),
         notes=changes.notes_for_shifts(db.session, [s.id for s in booking.shifts]),
     )
@@ -122,7 +124,11 @@ def client_cancel_visits(shift_id: int) -> Page:
         else:
             flash(
                 "Cancelled."
-                + (f" The cancellation fee is {format_pence(fee)}." if fee else " There is no charge."),
+                + (
+                    f" The cancellation fee is {bookings.fee_price(db.session, shift.service, fee).words()}."
+                    if fee
+                    else " There is no charge."
+                ),
                 "success",
             )
             return redirect(url_for("bookings.client_booking", booking_id=booking.id))
@@ -134,6 +140,7 @@ def client_cancel_visits(shift_id: int) -> Page:
         scope=scope,
         preview=preview,
         total=sum(p.fee_pence for p in preview),
+        total_price=bookings.fee_price(db.session, shift.service, sum(p.fee_pence for p in preview)),
     )
 
 

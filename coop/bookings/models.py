@@ -23,7 +23,7 @@ from coop.auth.models import User
 from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Skill
-from coop.timeutil import utcnow
+from coop.timeutil import utcnow, whole_minutes
 
 
 class Service(Base):
@@ -246,7 +246,7 @@ class Shift(Base):
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return whole_minutes(self.starts_at, self.ends_at)
 
     @property
     def open_slots(self) -> int:

@@ -16,7 +16,7 @@ from coop.bookings.models import (
     Service,
 )
 from coop.errors import DomainError
-from coop.money import apply_rate, round_pence
+from coop.money import client_price, format_percent, round_pence
 from coop.settings import service as settings
 from coop.timeutil import (
     bank_holiday,
@@ -24,6 +24,7 @@ from coop.timeutil import (
     local_span_to_utc,
     missing_time,
     utcnow,
+    whole_minutes,
 )
 
 MAX_OCCURRENCES = 104
@@ -62,7 +63,7 @@ class Occurrence:
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return whole_minutes(self.starts_at, self.ends_at)
 
 
 @dataclass
@@ -129,14 +130,18 @@ def occurrence_dates(data: BookingData) -> list[date]:
     return dates
 
 
-def estimate(service: Service, occurrences: Sequence[Occurrence], workers: int) -> Estimate:
+def estimate(
+    service: Service, occurrences: Sequence[Occurrence], workers: int, *, vat_registered: bool = True
+) -> Estimate:
     """Price = hours × workers × hourly charge (per occurrence, rounded to the penny), plus VAT."""
     minutes = sum(o.minutes for o in occurrences)
     net = sum(
         round_pence(Decimal(o.minutes * workers * service.charge_pence_per_hour) / 60) for o in occurrences
     )
-    vat = apply_rate(net, Decimal(service.vat_rate_bp) / 100)
-    return Estimate(minutes=minutes * workers, net_pence=net, vat_pence=vat, vat_rate_bp=service.vat_rate_bp)
+    price = client_price(net, service.vat_rate_bp, vat_registered)  # as the invoice will charge it
+    return Estimate(
+        minutes=minutes * workers, net_pence=net, vat_pence=price.vat_pence, vat_rate_bp=price.vat_rate_bp
+    )
 
 
 def cancellation_terms(session: Session) -> str:
@@ -144,7 +149,7 @@ def cancellation_terms(session: Session) -> str:
     percent = settings.get(session, "cancellation_fee_percent")
     if percent == 0 or hours == 0:
         return "You can cancel any time before the work starts at no charge."
-    fee = "the full charge" if percent == 100 else f"{percent}% of the charge"
+    fee = "the full charge" if percent == 100 else f"{format_percent(percent)} of the charge"
     return (
         f"You can cancel at no charge up to {hours} hours before a visit starts. "
         f"Cancelling later costs {fee} for that visit."
@@ -217,7 +222,9 @@ def plan_booking(
     return Plan(
         service=service,
         occurrences=occurrences,
-        estimate=estimate(service, occurrences, data.workers),
+        estimate=estimate(
+            service, occurrences, data.workers, vat_registered=bool(settings.get(session, "vat_registered"))
+        ),
         cancellation_terms=cancellation_terms(session),
         warnings=warnings,
     )

@@ -12,6 +12,7 @@ from coop.bookings.cancellations import (  # noqa: F401
     cancel_visits,
     cancellation_fee,
     fee_and_reason,
+    fee_price,
     shift_charge_pence,
 )
 from coop.bookings.catalogue import (  # noqa: F401

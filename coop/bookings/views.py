@@ -311,9 +311,9 @@ def cancel_and_report(booking: Booking, after: str, **values: Any) -> Page:
             db.session.rollback()
             flash(e.message, "error")
         else:
+            price = bookings.fee_price(db.session, booking.service, fee).words()
             flash(
-                "Booking cancelled."
-                + (f" A cancellation fee of {format_pence(fee)} applies." if fee else ""),
+                "Booking cancelled." + (f" A cancellation fee of {price} applies." if fee else ""),
                 "success",
             )
     return redirect(url_for(after, **values))

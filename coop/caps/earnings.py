@@ -12,26 +12,24 @@ from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps.periods import pay_schedule
+from coop.pay import rates
 from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
+from coop.pay.rates import RateRules
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment
-from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
 from coop.timeutil import london_to_utc, to_london
 
 
-def pay_rules(session: Session, day: date) -> tuple[int, int]:
-    """(pay floor, holiday rate in basis points) in force on a day."""
-    return settings.pay_floor(session, day), settings.get(session, "holiday_pay_percent_bp", day)
+def pay_rules(session: Session, day: date) -> RateRules:
+    """The pay figures (floor, statutory minimum, holiday rate) in force on a day."""
+    return rates.rules_on(session, day)
 
 
-def estimate_pay(minutes: int, rate: int, rules: tuple[int, int], chosen: int | None = None) -> int:
-    """Estimated pay for time not yet approved, holiday pay included. `chosen` is an involvement
-    member's own lower rate (or 0), which the pay floor does not lift."""
-    floor, holiday_bp = rules
-    if chosen is not None:
-        return pay_for(minutes, chosen, holiday_bp=holiday_bp).total_pence
-    return pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday_bp).total_pence
+def estimate_pay(minutes: int, rate: int, rules: RateRules, chosen: int | None = None) -> int:
+    """Estimated pay for time not yet approved, holiday pay included, at the rate the one rate
+    rule gives (`chosen` is an involvement member's own lower rate, or 0)."""
+    return pay_for(minutes, rates.hourly_rate(rules, rate, chosen), holiday_bp=rules.holiday_bp).total_pence
 
 
 def shift_pay_pence(session: Session, shift: Shift) -> int:
@@ -103,7 +101,7 @@ def _shift_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list
             or_(*between),
         )
     ).all()
-    rules_on: dict[date, tuple[int, int]] = {}  # the rules in force on each shift's own day
+    rules_on: dict[date, RateRules] = {}  # the rules in force on each shift's own day
     out = []
     for starts_at, ends_at, rate, actual_start, actual_end, break_minutes, paid, holiday, chosen in rows:
         day = to_london(starts_at).date()

@@ -206,7 +206,8 @@ class Planner:
 
     def rate_that_fits(self, shift: Shift) -> int | None:
         """For involvement work that does not fit at the full rate: the most pence an hour at
-        which it fits (0 is unpaid), or None when even unpaid it does not (an hours limit)."""
+        which it fits, never below the statutory minimum (0 is unpaid), or None when even unpaid
+        it does not (an hours limit)."""
         if self.cap is None or not shift.service.involvement or self.fit(shift).fits:
             return None
         if not self.fit(shift, 0).fits:
@@ -218,7 +219,9 @@ class Planner:
                 lo = mid
             else:
                 hi = mid - 1
-        return lo
+        # Paid less than the legal minimum is no choice the rate rule allows: then only unpaid fits.
+        lowest = pay_rules(self.session, to_london(shift.starts_at).date()).statutory_pence
+        return lo if lo >= lowest else 0
 
     def fit_amount(self, work_day: date, minutes: int, pay: int) -> Fit:
         cap = self.cap

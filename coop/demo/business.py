@@ -27,6 +27,7 @@ from coop.db import write_transaction
 from coop.errors import DomainError
 from coop.invoicing import service as invoicing
 from coop.members.models import Member, MemberStatus, Skill
+from coop.pay import rates
 from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timesheets import service as timesheets
@@ -127,7 +128,7 @@ def load_business(
                 name=name,
                 skill=skills[skill],
                 charge_pence_per_hour=charge,
-                pay_pence_per_hour=pay,
+                pay_pence_per_hour=rates.rate_on(session, today_london(), pay),
                 vat_rate_bp=vat,
                 min_booking_minutes=minimum,
                 description=desc,

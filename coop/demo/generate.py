@@ -35,6 +35,7 @@ from coop.invoicing.models import Invoice, InvoicedItem, InvoiceLine, NumberSequ
 from coop.invoicing.totals import totals
 from coop.members.models import Member, Skill, member_skill
 from coop.money import round_pence
+from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, RotaPreferences
 from coop.settings import service as settings
@@ -79,7 +80,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
     now = utcnow()
     today = today_london()
     password = auth.hash_password(str(DEMO_LOGINS["password"]))
-    floor, holiday_bp = settings.pay_floor(session, today), settings.get(session, "holiday_pay_percent_bp")
+    rules = rates.rules_on(session, today)
     registered = bool(settings.get(session, "vat_registered"))
     counts: dict[str, int] = {}
 
@@ -101,7 +102,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                 "name": name,
                 "skill_id": skill_id[skill],
                 "charge_pence_per_hour": charge,
-                "pay_pence_per_hour": max(pay, floor),
+                "pay_pence_per_hour": rates.hourly_rate(rules, pay),
                 "vat_rate_bp": vat,
                 "min_booking_minutes": minimum,
                 "description": desc,
@@ -277,9 +278,8 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                 if past:
                     minutes = int((s["ends_at"] - s["starts_at"]).total_seconds() // 60)
                     approved = s["ends_at"] < now - timedelta(days=7)
-                    pay = pay_for(
-                        minutes, svc["pay_pence_per_hour"], floor_pence=floor, holiday_bp=holiday_bp
-                    )
+                    rate = rates.hourly_rate(rules, svc["pay_pence_per_hour"])
+                    pay = pay_for(minutes, rate, holiday_bp=rules.holiday_bp)
                     entries.append(
                         {
                             "id": len(entries) + 1,

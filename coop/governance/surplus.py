@@ -21,7 +21,7 @@ from coop.money import format_pence
 from coop.pay.models import PayAdjustment
 from coop.pay.service import open_paydays
 from coop.rota.models import Assignment
-from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
 from coop.timeutil import london_to_utc, utcnow
 
 
@@ -43,7 +43,7 @@ def surplus_shares(session: Session, total_pence: int, year: int) -> dict[int, t
     ).all()
     minutes: dict[int, int] = {}
     for member_id, start, end, brk in rows:
-        minutes[member_id] = minutes.get(member_id, 0) + int((end - start).total_seconds() // 60) - brk
+        minutes[member_id] = minutes.get(member_id, 0) + worked_minutes(start, end, brk)
     total = sum(minutes.values())
     if total == 0:
         return {}

@@ -16,7 +16,7 @@ from coop.invoicing.models import (
     InvoiceStatus,
 )
 from coop.invoicing.totals import totals
-from coop.money import apply_rate, round_pence
+from coop.money import apply_rate, format_percent, round_pence
 from coop.settings import service as settings
 
 
@@ -115,7 +115,7 @@ def add_discount(session: Session, invoice_id: int, *, percent: Decimal, descrip
                 invoice.lines.append(
                     InvoiceLine(
                         kind="discount",
-                        description=(description.strip() or f"Discount {percent.normalize()}%")[:300],
+                        description=(description.strip() or f"Discount {format_percent(percent)}")[:300],
                         quantity_centi=100,
                         unit_pence=-amount,
                         net_pence=-amount,

@@ -16,6 +16,7 @@ from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
+from coop.pay import rates
 from coop.rota.eligibility import problem_sentence, shift_problems
 from coop.rota.models import (
     Assignment,
@@ -287,8 +288,11 @@ def set_pay_choice(
             raise DomainError(
                 "Only involvement work (consultation, panels, research, training) can be paid less."
             )
-        if pence_per_hour is not None and not 0 <= pence_per_hour <= service.pay_pence_per_hour:
-            raise DomainError("Choose an amount between nothing and the full rate.", field="amount")
+        day = to_london(shift.starts_at).date()
+        if pence_per_hour is not None:
+            rates.rate_on(
+                session, day, service.pay_pence_per_hour, pence_per_hour, choosing=True, field="amount"
+            )
         approved = session.scalar(
             select(TimesheetEntry.id).where(
                 TimesheetEntry.assignment_id == assignment_id,
@@ -297,7 +301,6 @@ def set_pay_choice(
         )
         if approved is not None:
             raise DomainError("The hours for this are already approved, so the pay is fixed.")
-        day = to_london(shift.starts_at).date()
         guard = caps.Guard(session, [member.id], work_days=[day])
         assignment.chosen_pay_pence_per_hour = pence_per_hour
         caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing="Taking this pay")

@@ -15,8 +15,9 @@ from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
+from coop.pay.rates import RateRules
 from coop.rota.models import Assignment
-from coop.timeutil import london_to_utc, to_london
+from coop.timeutil import london_to_utc, to_london, whole_minutes
 
 PER_PAGE = 25  # members a page: 175 cells, each with its own "Offer" list, is already a long page
 
@@ -141,12 +142,12 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
         )
         .order_by(Shift.starts_at)
     ).all()
-    rules: dict[date, tuple[int, int]] = {}
+    rules: dict[date, RateRules] = {}
     for member_id, shift_id, starts_at, ends_at, service_name, client_name, rate, chosen in held:
         day = to_london(starts_at).date()
         if day not in rules:
             rules[day] = caps.pay_rules(session, day)
-        minutes = int((ends_at - starts_at).total_seconds() // 60)
+        minutes = whole_minutes(starts_at, ends_at)
         pay = caps.estimate_pay(minutes, rate, rules[day], chosen)
         cell = Cell(shift_id, starts_at, ends_at, service_name, client_name, pay)
         row = rows[member_id]

@@ -21,6 +21,7 @@ from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.members.service import lock_member
+from coop.pay import rates
 from coop.rota.eligibility import problem_sentence, shift_problems
 from coop.rota.fair_release import held_for_others
 from coop.rota.models import (
@@ -93,8 +94,13 @@ def take_place(
     if chosen_pay is not None:
         if not shift.service.involvement or not actor_is_member:
             raise DomainError("Only involvement work can be taken at less pay, and only by your own choice.")
-        if not 0 <= chosen_pay <= shift.service.pay_pence_per_hour:
-            raise DomainError("Choose an amount between nothing and the full rate.")
+        rates.rate_on(
+            session,
+            to_london(shift.starts_at).date(),
+            shift.service.pay_pence_per_hour,
+            chosen_pay,
+            choosing=True,
+        )
     caps.enforce(
         session,
         member,

@@ -14,6 +14,7 @@ from coop.caps.service import CapWarning
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.money import pounds_field
+from coop.pay import rates
 from coop.rota import offers
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
@@ -136,6 +137,11 @@ def my_shifts() -> Page:
         assignments=assignments,
         pay={a.id: planner.fit(a.shift, a.chosen_pay_pence_per_hour).pay_pence for a in assignments},
         headroom={a.id: planner.headroom(a.shift) for a in assignments},
+        lowest={
+            a.id: rates.rules_on(db.session, to_london(a.shift.starts_at).date()).statutory_pence
+            for a in assignments
+            if a.shift.service.involvement
+        },
         keep={
             a.id: planner.uc_keep(
                 a.shift, planner.fit(a.shift, a.chosen_pay_pence_per_hour).pay_pence, held=True

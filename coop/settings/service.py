@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError
+from coop.money import format_pence
 from coop.settings.models import Setting
-from coop.timeutil import today_london
+from coop.timeutil import format_date, today_london
 
 
 @dataclass(frozen=True)
@@ -315,6 +316,27 @@ def pay_floor(session: Session, on: date | None = None) -> int:
     return int(max(get(session, "pay_floor_pence", on), get(session, "statutory_minimum_pence", on)))
 
 
+FLOOR_KEYS = ("pay_floor_pence", "statutory_minimum_pence")
+
+
+def _floor_holds_from(session: Session, first: date) -> None:
+    """The pay floor and the statutory minimum are two timelines: on every day from `first` on,
+    the floor in force must be at least the minimum in force, whichever was saved first. Both
+    change only on their effective dates, so those dates (and `first`) are the days to check."""
+    days = {first} | {day for key in FLOOR_KEYS for day, _raw in _history_of(session, key) if day > first}
+    for day in sorted(days):
+        floor = get(session, "pay_floor_pence", day)
+        statutory = get(session, "statutory_minimum_pence", day)
+        if floor < statutory:
+            raise DomainError(
+                f"From {format_date(day)} the pay floor would be {format_pence(floor)} an hour and the "
+                f"statutory minimum {format_pence(statutory)}: the pay floor cannot be below the statutory "
+                "National Living Wage on any day. Raise the pay floor from that date first. Nothing was "
+                "changed.",
+                field="value",
+            )
+
+
 def history(session: Session, key: str) -> list[Setting]:
     stmt = select(Setting).where(Setting.key == key).order_by(Setting.effective_from.desc())
     return list(session.scalars(stmt))
@@ -366,13 +388,6 @@ def set_value(
     value = validate(key, value)
     _forget(session)
     effective_from = effective_from or today_london()
-    if key == "pay_floor_pence":
-        statutory = get(session, "statutory_minimum_pence", effective_from)
-        if value < statutory:
-            raise DomainError(
-                "The pay floor cannot be below the statutory National Living Wage.",
-                field="value",
-            )
     before = get(session, key, effective_from)
     existing = session.scalar(
         select(Setting).where(Setting.key == key, Setting.effective_from == effective_from)
@@ -383,6 +398,10 @@ def set_value(
     else:
         existing.value = json.dumps(value)
     existing.note = note
+    if key in FLOOR_KEYS:
+        _forget(session)
+        session.flush()
+        _floor_holds_from(session, max(effective_from, today_london()))
     record(
         session,
         actor_id,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.datamap import ACTOR, HMRC, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.rota.models import Assignment
-from coop.timeutil import utcnow
+from coop.timeutil import utcnow, whole_minutes
 
 
 class TimesheetStatus(StrEnum):
@@ -67,7 +67,7 @@ class TimesheetEntry(Base):
 
 def worked_minutes(start: datetime, end: datetime, break_minutes: int) -> int:
     """Minutes worked: from start to end, less the unpaid break."""
-    return int((end - start).total_seconds() // 60) - break_minutes
+    return whole_minutes(start, end) - break_minutes
 
 
 declare(

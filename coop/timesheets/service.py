@@ -19,9 +19,9 @@ from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
+from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
-from coop.settings import service as settings
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, week_start
 
@@ -222,20 +222,11 @@ def pay_for_entry(session: Session, entry: TimesheetEntry) -> tuple[int, int, in
     shift = entry.assignment.shift
     day = to_london(shift.starts_at).date()
     chosen = entry.assignment.chosen_pay_pence_per_hour
-    if chosen is not None and shift.service.involvement:
-        # The member chose to take less (or nothing) for involvement work: never more than offered.
-        chosen_pay = pay_for(
-            entry.worked_minutes,
-            min(chosen, shift.service.pay_pence_per_hour),
-            holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
-        )
-        return chosen_pay.rate_pence, chosen_pay.base_pence, chosen_pay.holiday_pence
-    breakdown = pay_for(
-        entry.worked_minutes,
-        shift.service.pay_pence_per_hour,
-        floor_pence=settings.pay_floor(session, day),
-        holiday_bp=settings.get(session, "holiday_pay_percent_bp", day),
-    )
+    # The member's own choice to take less (or nothing) counts for involvement work only.
+    chosen = chosen if shift.service.involvement else None
+    rules = rates.rules_on(session, day)
+    rate = rates.hourly_rate(rules, shift.service.pay_pence_per_hour, chosen)
+    breakdown = pay_for(entry.worked_minutes, rate, holiday_bp=rules.holiday_bp)
     return breakdown.rate_pence, breakdown.base_pence, breakdown.holiday_pence
 
 

@@ -246,7 +246,7 @@ def test_5_involvement_work_can_be_taken_at_a_rate_that_fits_before_claiming(web
     assert svc.involvement
     shift = factories.shift(session, service_=svc, hours=2)  # £40 + holiday = £44.83
     m = factories.member(session, email="m@example.org", skills=[skill])
-    limit(session, m, 2_000)
+    limit(session, m, 3_500)  # fits at about £15.61 an hour, above the legal minimum
     member = make_web()
     member.login("m@example.org")
     page = member.get("/shifts/open").get_data(as_text=True)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from coop.errors import DomainError
 from coop.pay import service as pay
 from coop.pay.models import Expense, PayRun
+from coop.pay.rates import RateRules, hourly_rate
 from coop.pay.rules import pay_for
 from coop.rota import service as rota
 from coop.timesheets import service as timesheets
@@ -169,7 +170,7 @@ def test_corrections_go_into_the_next_run(session):
     holiday=st.integers(0, 2000),
 )
 def test_pay_is_never_below_the_floor_and_adds_up(minutes, rate, floor, holiday):
-    p = pay_for(minutes, rate, floor_pence=floor, holiday_bp=holiday)
+    p = pay_for(minutes, hourly_rate(RateRules(floor, floor // 2, holiday), rate), holiday_bp=holiday)
     assert p.rate_pence >= floor
     assert p.base_pence * 60 >= minutes * floor - 30  # rounding to the nearest penny at most
     assert p.total_pence == p.base_pence + p.holiday_pence

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from coop.rota import grid
 from coop.rota import service as rota
 from coop.rota.models import Offer
-from coop.timeutil import london_to_utc, today_london, utcnow, week_start
+from coop.timeutil import format_minutes, london_to_utc, today_london, utcnow, week_start
 from tests import factories
 
 NEXT_MONDAY = week_start(today_london()) + timedelta(days=7)
@@ -79,3 +79,24 @@ def test_the_grid_takes_the_same_queries_at_ten_times_the_size(session):
     session.expire_all()
     large = count_queries(session, lambda: grid.week_grid(session, NEXT_MONDAY))
     assert small == large
+
+
+def test_hours_held_are_exact_minutes_on_both_databases(web, session):
+    """Issue 34, problem 6: the day totals were summed from a floating-point day difference on
+    SQLite and truncated, a minute short for many shifts (an hour from 06:00 was 59 minutes)."""
+    skill = factories.skill(session, "Gardening")
+    svc = factories.service(session, skill, name="Gardening", pay=1500)
+    lengths = [1, 2.5, 4, 1.25, 3.5, 6, 1.75]
+    expected = [0] * 7
+    for day, hours in enumerate(lengths):
+        s = factories.shift(session, service_=svc, starts_in=at(day, 6), hours=hours)
+        worker = factories.member(session, skills=[skill])
+        rota.claim(session, worker.id, s.id)
+        expected[day] = int(hours * 60)
+    assert grid.week_grid(session, NEXT_MONDAY).day_minutes == expected
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
+    footer = page[page.index("Hours held") :]
+    assert format_minutes(sum(expected)) in footer
+    assert format_minutes(expected[0]) in footer  # 2 hours, not 1 hour 59 minutes

@@ -7,7 +7,9 @@ import pytest
 from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.rota import service as rota
+from coop.settings import service as settings
 from coop.timesheets import service as timesheets
+from coop.timeutil import to_london
 from tests import factories
 
 
@@ -29,16 +31,17 @@ def test_involvement_pay_can_be_reduced_or_declined_and_counts_for_caps(session)
         .pay_pence
         == 0
     )
-    with pytest.raises(DomainError, match="between nothing and the full rate"):
+    with pytest.raises(DomainError, match="up to the full rate"):
         rota.set_pay_choice(session, m.id, a.id, 99_999)
-    rota.set_pay_choice(session, m.id, a.id, 1000)
+    lowest = settings.get(session, "statutory_minimum_pence", to_london(shift.starts_at).date())
+    rota.set_pay_choice(session, m.id, a.id, lowest)
     shift.starts_at -= timedelta(days=3)
     shift.ends_at -= timedelta(days=3)
     session.commit()
     e = timesheets.submit(session, a.id, timesheets.Hours(shift.starts_at, shift.ends_at, 0), actor_id=1)
     timesheets.approve(session, [e.id], actor_id=1)
     session.refresh(e)
-    assert (e.pay_rate_pence, e.pay_pence) == (1000, 2000)
+    assert (e.pay_rate_pence, e.pay_pence) == (lowest, 2 * lowest)
     other = factories.shift(session, hours=2)
     b = rota.claim(session, factories.member(session, skills=[other.service.skill]).id, other.id)
     with pytest.raises(DomainError, match="Only involvement work"):
