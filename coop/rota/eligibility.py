@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
@@ -18,6 +18,7 @@ from coop.rota.models import (
 )
 from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
 from coop.settings import service as settings
+from coop.skillshare.models import SkillSession
 from coop.timeutil import to_london
 
 
@@ -36,8 +37,9 @@ def member_facts(
     exclude_assignment: int | None = None,
     skills: dict[int, frozenset[int]] | None = None,
 ) -> dict[int, MemberFacts]:
-    """Everything the rules need about these members near a time range, in four queries (three
-    when the caller already knows their skills)."""
+    """Everything the rules need about these members near a time range, in five queries (four
+    when the caller already knows their skills): skills, weekly pattern, time off, the shifts
+    they hold and the skill-sharing sessions they teach."""
     ids = [m.id for m in members]
     facts = {
         m.id: MemberFacts(
@@ -59,8 +61,9 @@ def member_facts(
         )
     ):
         facts[t.member_id].time_off.append((t.first_day, t.last_day))
-    stmt = (
-        select(Assignment.member_id, Shift.starts_at, Shift.ends_at)
+    # The shifts they hold and the sessions they teach, in one statement (UNION ALL).
+    held = (
+        select(Assignment.member_id, Shift.starts_at, Shift.ends_at, literal(False), cast(null(), Integer))
         .join(Shift, Shift.id == Assignment.shift_id)
         .where(
             Assignment.member_id.in_(ids),
@@ -71,9 +74,24 @@ def member_facts(
         )
     )
     if exclude_assignment is not None:
-        stmt = stmt.where(Assignment.id != exclude_assignment)
-    for member_id, starts_at, ends_at in session.execute(stmt):
-        facts[member_id].busy.append((starts_at, ends_at))
+        held = held.where(Assignment.id != exclude_assignment)
+    teaching = select(
+        SkillSession.teacher_id,
+        SkillSession.starts_at,
+        SkillSession.ends_at,
+        literal(True),
+        SkillSession.paid_shift_id,
+    ).where(
+        SkillSession.teacher_id.in_(ids),
+        SkillSession.cancelled.is_(False),
+        SkillSession.ends_at > lo,
+        SkillSession.starts_at < hi,
+    )
+    for member_id, starts_at, ends_at, teaches, paid_by in session.execute(union_all(held, teaching)):
+        if teaches:
+            facts[member_id].teaching.append((starts_at, ends_at, paid_by))
+        else:
+            facts[member_id].busy.append((starts_at, ends_at))
     return facts
 
 
