@@ -173,7 +173,10 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
             day, start, length = p["window"]
             session.add(
                 Availability(
-                    member_id=m.id, weekday=day, start_time=time(start), end_time=time(start + length)
+                    member_id=m.id,
+                    weekday=day,
+                    start_time=time(start),
+                    end_time=time(min(start + length, 23)),
                 )
             )
         if p["off"] is not None:
