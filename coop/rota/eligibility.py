@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Date, Integer, Time, cast, literal, null, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Date,
+    Integer,
+    Time,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
@@ -27,6 +39,58 @@ def rules_from_settings(session: Session) -> RotaRules:
         travel_buffer=timedelta(minutes=settings.get(session, "travel_buffer_minutes")),
         min_rest=timedelta(hours=settings.get(session, "min_rest_hours")),
     )
+
+
+# member_facts' two statements, built once (each call only binds its values): their weekly
+# pattern and time off; the shifts they hold and the sessions they teach. Each is a UNION ALL, the
+# other part's columns null.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_PATTERN_AND_TIME_OFF = union_all(
+    select(
+        Availability.member_id,
+        Availability.weekday,
+        Availability.start_time,
+        Availability.end_time,
+        cast(null(), Date),
+        cast(null(), Date),
+    ).where(Availability.member_id.in_(_IDS)),
+    select(
+        TimeOff.member_id,
+        cast(null(), Integer),
+        cast(null(), Time),
+        cast(null(), Time),
+        TimeOff.first_day,
+        TimeOff.last_day,
+    ).where(
+        TimeOff.member_id.in_(_IDS),
+        TimeOff.last_day >= bindparam("first_day"),
+        TimeOff.first_day <= bindparam("last_day"),
+    ),
+)
+_HELD_AND_TEACHING: CompoundSelect = union_all(
+    select(Assignment.member_id, Shift.starts_at, Shift.ends_at, literal(False), cast(null(), Integer))
+    .join(Shift, Shift.id == Assignment.shift_id)
+    .where(
+        Assignment.member_id.in_(_IDS),
+        Assignment.held(),
+        Assignment.id != bindparam("exclude"),  # 0 leaves none out: ids start at 1
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.ends_at > bindparam("lo", type_=Shift.ends_at.type),
+        Shift.starts_at < bindparam("hi", type_=Shift.starts_at.type),
+    ),
+    select(
+        SkillSession.teacher_id,
+        SkillSession.starts_at,
+        SkillSession.ends_at,
+        literal(True),
+        SkillSession.paid_shift_id,
+    ).where(
+        SkillSession.teacher_id.in_(_IDS),
+        SkillSession.cancelled.is_(False),
+        SkillSession.ends_at > bindparam("lo", type_=SkillSession.ends_at.type),
+        SkillSession.starts_at < bindparam("hi", type_=SkillSession.starts_at.type),
+    ),
+)
 
 
 def member_facts(
@@ -53,55 +117,16 @@ def member_facts(
         return facts
     lo, hi = around
     first_day, last_day = to_london(lo).date(), to_london(hi).date()
-    # Their weekly pattern and their time off, in one statement (UNION ALL; the other's columns null).
-    pattern = select(
-        Availability.member_id,
-        Availability.weekday,
-        Availability.start_time,
-        Availability.end_time,
-        cast(null(), Date),
-        cast(null(), Date),
-    ).where(Availability.member_id.in_(ids))
-    time_off = select(
-        TimeOff.member_id,
-        cast(null(), Integer),
-        cast(null(), Time),
-        cast(null(), Time),
-        TimeOff.first_day,
-        TimeOff.last_day,
-    ).where(TimeOff.member_id.in_(ids), TimeOff.last_day >= first_day, TimeOff.first_day <= last_day)
-    for member_id, weekday, start, end, off_from, off_to in session.execute(union_all(pattern, time_off)):
+    for member_id, weekday, start, end, off_from, off_to in session.execute(
+        _PATTERN_AND_TIME_OFF, {"ids": ids, "first_day": first_day, "last_day": last_day}
+    ):
         if weekday is None:
             facts[member_id].time_off.append((off_from, off_to))
         else:
             facts[member_id].windows.setdefault(weekday, []).append((start, end))
-    # The shifts they hold and the sessions they teach, in one statement (UNION ALL).
-    held = (
-        select(Assignment.member_id, Shift.starts_at, Shift.ends_at, literal(False), cast(null(), Integer))
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .where(
-            Assignment.member_id.in_(ids),
-            Assignment.held(),
-            Shift.status == ShiftStatus.SCHEDULED,
-            Shift.ends_at > lo,
-            Shift.starts_at < hi,
-        )
-    )
-    if exclude_assignment is not None:
-        held = held.where(Assignment.id != exclude_assignment)
-    teaching = select(
-        SkillSession.teacher_id,
-        SkillSession.starts_at,
-        SkillSession.ends_at,
-        literal(True),
-        SkillSession.paid_shift_id,
-    ).where(
-        SkillSession.teacher_id.in_(ids),
-        SkillSession.cancelled.is_(False),
-        SkillSession.ends_at > lo,
-        SkillSession.starts_at < hi,
-    )
-    for member_id, starts_at, ends_at, teaches, paid_by in session.execute(union_all(held, teaching)):
+    for member_id, starts_at, ends_at, teaches, paid_by in session.execute(
+        _HELD_AND_TEACHING, {"ids": ids, "lo": lo, "hi": hi, "exclude": exclude_assignment or 0}
+    ):
         if teaches:
             facts[member_id].teaching.append((starts_at, ends_at, paid_by))
         else:

@@ -5,8 +5,9 @@ unfilled places; hours per member and per day. A fixed number of queries whateve
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -188,18 +189,27 @@ def week_grid(
         skills={a.id: frozenset(sk.id for sk in a.skills) for a in active},
     )
     now = now or utcnow()
-    to_judge = {
-        i: [
+    to_judge: dict[
+        int, tuple[list[tuple[OpenPlace, ShiftFacts]], tuple[datetime, datetime]]
+    ] = {}  # day -> (its places, with their facts; the span around them other work can matter in)
+    for i, day_places in unfilled.items():
+        judged = [
             (p, ShiftFacts(p.id, p.skill_id, p.starts_at, p.ends_at)) for p in day_places if p.starts_at > now
         ]
-        for i, day_places in unfilled.items()
-    }
+        if judged:
+            span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
+            to_judge[i] = (judged, span)
     shared: dict[tuple[int, ...], list[OpenPlace]] = {}
     for m in active:
-        f = facts[m.id]
-        for i, day_places in to_judge.items():
-            mine = [p for p, sf in day_places if sf.skill_id in f.skill_ids and can_take(f, sf, rota_rules)]
-            if mine := mine[:OFFER_CHOICES]:
+        mf = facts[m.id]
+        for i, (judged, (a, b)) in to_judge.items():
+            near = replace(  # only the member's work near that day: the rule reads fewer shifts
+                mf,
+                busy=[w for w in mf.busy if w[1] > a and w[0] < b],
+                teaching=[w for w in mf.teaching if w[1] > a and w[0] < b],
+            )
+            could = (p for p, sf in judged if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules))
+            if mine := list(islice(could, OFFER_CHOICES)):
                 rows[m.id].offerable[i] = shared.setdefault(tuple(p.id for p in mine), mine)
     day_minutes = [0] * 7
     key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
