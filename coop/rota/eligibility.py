@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
@@ -152,7 +153,7 @@ def free_members(
     free = []
     for m in members:
         f = all_facts[m.id]
-        f = MemberFacts(f.member_id, True, frozenset({0}), f.windows, f.time_off, f.busy)
+        f = replace(f, active=True, skill_ids=frozenset({0}))  # skills aside: the rest of the rule
         if not blocking_reasons(f, ShiftFacts(0, 0, starts_at, ends_at), rules):
             free.append(m)
     return free
