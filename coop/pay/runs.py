@@ -152,20 +152,24 @@ def _fill(session: Session, run: PayRun) -> None:
             Shift.starts_at < end,
             TimesheetEntry.id.not_in(paid_sheets),
         )
-        .order_by(Shift.starts_at)
+        .order_by(Shift.starts_at, TimesheetEntry.id)  # a total order: the same run, line for line
     ).all()
     expenses = session.scalars(
-        select(Expense).where(
+        select(Expense)
+        .where(
             Expense.status == "approved",
             Expense.id.not_in(select(PayLine.expense_id).where(PayLine.expense_id.is_not(None))),
         )
+        .order_by(Expense.id)
     ).all()
     adjustments = session.scalars(
-        select(PayAdjustment).where(
+        select(PayAdjustment)
+        .where(
             PayAdjustment.id.not_in(select(PayLine.adjustment_id).where(PayLine.adjustment_id.is_not(None))),
             # Paid on a chosen pay day (a share spread over pay days): not before that run.
             or_(PayAdjustment.pay_on.is_(None), PayAdjustment.pay_on <= run.pay_date),
         )
+        .order_by(PayAdjustment.id)
     ).all()
     lines: dict[int, list[PayLine]] = defaultdict(list)
     for entry, shift in sheets:

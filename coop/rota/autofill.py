@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from coop.rota.rules import MemberFacts, RotaRules, clash, fits_pattern_local, london_day, on_time_off_days
-from coop.timeutil import to_london, week_start
+from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, can_take, clash, london_day
+from coop.timeutil import week_start
 
 
 @dataclass(frozen=True)
@@ -153,21 +153,10 @@ class _State:
 
 
 def eligible_members(shift: OpenShift, candidates: Iterable[Candidate], rules: RotaRules) -> list[int]:
-    """Members who could take the shift before anything else is proposed (the static rules)."""
-    start, end = to_london(shift.starts_at), to_london(shift.ends_at)
-    first_day, last_day = start.date(), to_london(shift.ends_at - timedelta(seconds=1)).date()
-    out = []
-    for c in candidates:
-        f = c.facts
-        if (
-            f.active
-            and shift.skill_id in f.skill_ids
-            and fits_pattern_local(f.windows, start, end)
-            and not on_time_off_days(f.time_off, first_day, last_day)
-            and (not f.busy or clash(f.busy, shift.starts_at, shift.ends_at, rules) is None)
-        ):
-            out.append(f.member_id)
-    return out
+    """Members who could take the shift before anything else is proposed: the claim's own rule
+    (rules.can_take), from the same facts."""
+    facts = ShiftFacts(shift.shift_id, shift.skill_id, shift.starts_at, shift.ends_at)
+    return [c.facts.member_id for c in candidates if can_take(c.facts, facts, rules)]
 
 
 def propose(

@@ -91,7 +91,7 @@ def _offer_options() -> Callable[[Sequence[grid.OpenPlace]], Markup]:
     lists: dict[int, Markup] = {}
 
     def options(places: Sequence[grid.OpenPlace]) -> Markup:
-        key = id(places)  # members with the same skills share the day's list (grid.week_grid)
+        key = id(places)  # members who could take the same shifts share one list (grid.week_grid)
         if key not in lists:
             for p in places:
                 if p.id not in labels:

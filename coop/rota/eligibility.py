@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Date,
+    Integer,
+    Time,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
@@ -18,6 +31,7 @@ from coop.rota.models import (
 )
 from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
 from coop.settings import service as settings
+from coop.skillshare.models import SkillSession
 from coop.timeutil import to_london
 
 
@@ -28,6 +42,58 @@ def rules_from_settings(session: Session) -> RotaRules:
     )
 
 
+# member_facts' two statements, built once (each call only binds its values): their weekly
+# pattern and time off; the shifts they hold and the sessions they teach. Each is a UNION ALL, the
+# other part's columns null.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_PATTERN_AND_TIME_OFF = union_all(
+    select(
+        Availability.member_id,
+        Availability.weekday,
+        Availability.start_time,
+        Availability.end_time,
+        cast(null(), Date),
+        cast(null(), Date),
+    ).where(Availability.member_id.in_(_IDS)),
+    select(
+        TimeOff.member_id,
+        cast(null(), Integer),
+        cast(null(), Time),
+        cast(null(), Time),
+        TimeOff.first_day,
+        TimeOff.last_day,
+    ).where(
+        TimeOff.member_id.in_(_IDS),
+        TimeOff.last_day >= bindparam("first_day"),
+        TimeOff.first_day <= bindparam("last_day"),
+    ),
+)
+_HELD_AND_TEACHING: CompoundSelect = union_all(
+    select(Assignment.member_id, Shift.starts_at, Shift.ends_at, literal(False), cast(null(), Integer))
+    .join(Shift, Shift.id == Assignment.shift_id)
+    .where(
+        Assignment.member_id.in_(_IDS),
+        Assignment.held(),
+        Assignment.id != bindparam("exclude"),  # 0 leaves none out: ids start at 1
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.ends_at > bindparam("lo", type_=Shift.ends_at.type),
+        Shift.starts_at < bindparam("hi", type_=Shift.starts_at.type),
+    ),
+    select(
+        SkillSession.teacher_id,
+        SkillSession.starts_at,
+        SkillSession.ends_at,
+        literal(True),
+        SkillSession.paid_shift_id,
+    ).where(
+        SkillSession.teacher_id.in_(_IDS),
+        SkillSession.cancelled.is_(False),
+        SkillSession.ends_at > bindparam("lo", type_=SkillSession.ends_at.type),
+        SkillSession.starts_at < bindparam("hi", type_=SkillSession.starts_at.type),
+    ),
+)
+
+
 def member_facts(
     session: Session,
     members: Sequence[Member],
@@ -36,8 +102,9 @@ def member_facts(
     exclude_assignment: int | None = None,
     skills: dict[int, frozenset[int]] | None = None,
 ) -> dict[int, MemberFacts]:
-    """Everything the rules need about these members near a time range, in four queries (three
-    when the caller already knows their skills)."""
+    """Everything the rules need about these members near a time range, in three statements (two
+    when the caller already knows their skills): their skills; their weekly pattern and time off;
+    the shifts they hold and the skill-sharing sessions they teach."""
     ids = [m.id for m in members]
     facts = {
         m.id: MemberFacts(
@@ -49,31 +116,22 @@ def member_facts(
     }
     if not ids:
         return facts
-    for a in session.scalars(select(Availability).where(Availability.member_id.in_(ids))):
-        facts[a.member_id].windows.setdefault(a.weekday, []).append((a.start_time, a.end_time))
     lo, hi = around
     first_day, last_day = to_london(lo).date(), to_london(hi).date()
-    for t in session.scalars(
-        select(TimeOff).where(
-            TimeOff.member_id.in_(ids), TimeOff.last_day >= first_day, TimeOff.first_day <= last_day
-        )
+    for member_id, weekday, start, end, off_from, off_to in session.execute(
+        _PATTERN_AND_TIME_OFF, {"ids": ids, "first_day": first_day, "last_day": last_day}
     ):
-        facts[t.member_id].time_off.append((t.first_day, t.last_day))
-    stmt = (
-        select(Assignment.member_id, Shift.starts_at, Shift.ends_at)
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .where(
-            Assignment.member_id.in_(ids),
-            Assignment.held(),
-            Shift.status == ShiftStatus.SCHEDULED,
-            Shift.ends_at > lo,
-            Shift.starts_at < hi,
-        )
-    )
-    if exclude_assignment is not None:
-        stmt = stmt.where(Assignment.id != exclude_assignment)
-    for member_id, starts_at, ends_at in session.execute(stmt):
-        facts[member_id].busy.append((starts_at, ends_at))
+        if weekday is None:
+            facts[member_id].time_off.append((off_from, off_to))
+        else:
+            facts[member_id].windows.setdefault(weekday, []).append((start, end))
+    for member_id, starts_at, ends_at, teaches, paid_by in session.execute(
+        _HELD_AND_TEACHING, {"ids": ids, "lo": lo, "hi": hi, "exclude": exclude_assignment or 0}
+    ):
+        if teaches:
+            facts[member_id].teaching.append((starts_at, ends_at, paid_by))
+        else:
+            facts[member_id].busy.append((starts_at, ends_at))
     return facts
 
 
@@ -95,7 +153,7 @@ def free_members(
     free = []
     for m in members:
         f = all_facts[m.id]
-        f = MemberFacts(f.member_id, True, frozenset({0}), f.windows, f.time_off, f.busy)
+        f = replace(f, active=True, skill_ids=frozenset({0}))  # skills aside: the rest of the rule
         if not blocking_reasons(f, ShiftFacts(0, 0, starts_at, ends_at), rules):
             free.append(m)
     return free

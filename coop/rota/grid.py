@@ -5,8 +5,9 @@ unfilled places; hours per member and per day. A fixed number of queries whateve
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,8 +17,10 @@ from coop.caps import service as caps
 from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.pay.rates import RateRules
+from coop.rota.eligibility import member_facts, rules_from_settings
 from coop.rota.models import Assignment
-from coop.timeutil import london_to_utc, to_london, whole_minutes
+from coop.rota.rules import ShiftFacts, can_take
+from coop.timeutil import london_to_utc, to_london, utcnow, whole_minutes
 
 PER_PAGE = 25  # members a page: 175 cells, each with its own "Offer" list, is already a long page
 
@@ -64,7 +67,7 @@ class Row:
     member: Member
     days: dict[int, list[Cell]] = field(default_factory=dict)
     minutes: int = 0
-    offerable: dict[int, list[OpenPlace]] = field(default_factory=dict)  # day -> unfilled, their skills
+    offerable: dict[int, list[OpenPlace]] = field(default_factory=dict)  # day -> unfilled they could take
 
 
 @dataclass
@@ -89,7 +92,9 @@ def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
     return out
 
 
-def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, page: int = 1) -> Grid:
+def week_grid(
+    session: Session, monday: date, f: GridFilter | None = None, *, page: int = 1, now: datetime | None = None
+) -> Grid:
     f = f or GridFilter()
     days = [monday + timedelta(days=i) for i in range(7)]
     lo, hi = london_to_utc(monday, time(0)), london_to_utc(monday + timedelta(days=7), time(0))
@@ -171,21 +176,42 @@ def week_grid(session: Session, monday: date, f: GridFilter | None = None, *, pa
     ):
         open_place = OpenPlace(*place)
         unfilled[(to_london(open_place.starts_at).date() - monday).days].append(open_place)
-    # What each member could be offered each day: the unfilled shifts needing one of their skills,
-    # worked out once per set of skills (members who share skills share the lists) rather than by
-    # filtering every day's list in every cell of the page.
-    by_skills: dict[frozenset[int], dict[int, list[OpenPlace]]] = {}
-    for row in rows.values():
-        if row.member.status != MemberStatus.ACTIVE:
-            continue
-        skills = frozenset(sk.id for sk in row.member.skills)
-        if skills not in by_skills:
-            by_skills[skills] = {
-                i: mine
-                for i, day_places in unfilled.items()
-                if (mine := [p for p in day_places if p.skill_id in skills][:OFFER_CHOICES])
-            }
-        row.offerable = by_skills[skills]
+    # What each member could be offered each day: the unfilled shifts they could take by the
+    # claim's own rule (rules.can_take), judged from facts loaded once for the page (skills,
+    # pattern, time off, other shifts, teaching). Equal lists are one object, so the page makes
+    # each list of options once (coordinator_views._offer_options).
+    rota_rules = rules_from_settings(session)
+    reach = rota_rules.reach + timedelta(days=1)
+    active = [r.member for r in rows.values() if r.member.status == MemberStatus.ACTIVE]
+    facts = member_facts(
+        session,
+        active,
+        (lo - reach, hi + reach),
+        skills={a.id: frozenset(sk.id for sk in a.skills) for a in active},
+    )
+    now = now or utcnow()
+    to_judge: dict[
+        int, tuple[list[tuple[OpenPlace, ShiftFacts]], tuple[datetime, datetime]]
+    ] = {}  # day -> (its places, with their facts; the span around them other work can matter in)
+    for i, day_places in unfilled.items():
+        judged = [
+            (p, ShiftFacts(p.id, p.skill_id, p.starts_at, p.ends_at)) for p in day_places if p.starts_at > now
+        ]
+        if judged:
+            span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
+            to_judge[i] = (judged, span)
+    shared: dict[tuple[int, ...], list[OpenPlace]] = {}
+    for m in active:
+        mf = facts[m.id]
+        for i, (judged, (a, b)) in to_judge.items():
+            near = replace(  # only the member's work near that day: the rule reads fewer shifts
+                mf,
+                busy=[w for w in mf.busy if w[1] > a and w[0] < b],
+                teaching=[w for w in mf.teaching if w[1] > a and w[0] < b],
+            )
+            could = (p for p, sf in judged if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules))
+            if mine := list(islice(could, OFFER_CHOICES)):
+                rows[m.id].offerable[i] = shared.setdefault(tuple(p.id for p in mine), mine)
     day_minutes = [0] * 7
     key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
     # Places taken times their length: `filled` is the count of members holding each shift (kept

@@ -159,11 +159,14 @@ def _make_offers(
     expires: datetime,
     made: dict[int, list[Offer]],
 ) -> None:
+    could = _could_take(session, proposals, now)
     for p in proposals:
         shift = session.get(Shift, p.shift_id)
         member = session.get(Member, p.member_id)
         if shift is None or member is None or shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
             continue
+        if (p.member_id, p.shift_id) not in could:
+            continue  # no longer theirs to take (a proposal made a while ago): never offered
         exists = session.scalar(
             select(Offer.id).where(
                 Offer.shift_id == p.shift_id,
@@ -188,6 +191,41 @@ def _make_offers(
             shifts=[o.shift for o in offers],
             fmt=format_dt,
         )
+
+
+def _could_take(session: Session, proposals: Sequence[Proposal], now: datetime) -> set[tuple[int, int]]:
+    """The proposals the member could take now by the claim's own rule (rota.can_take), judged
+    as a set against what is held before the batch (offers hold no place), so the batch gives
+    the same offers in any order; facts are loaded once for the batch."""
+    shifts = {
+        s.id: s for s in session.scalars(select(Shift).where(Shift.id.in_({p.shift_id for p in proposals})))
+    }
+    members = list(
+        session.scalars(
+            select(Member)
+            .options(selectinload(Member.skills))
+            .where(Member.id.in_({p.member_id for p in proposals}))
+        )
+    )
+    if not shifts or not members:
+        return set()
+    rules = rota.rules_from_settings(session)
+    reach = rules.reach + timedelta(days=1)
+    lo = min(s.starts_at for s in shifts.values()) - reach
+    hi = max(s.ends_at for s in shifts.values()) + reach
+    facts = rota.member_facts(session, members, (lo, hi))
+    out = set()
+    for p in proposals:
+        shift = shifts.get(p.shift_id)
+        f = facts.get(p.member_id)
+        if (
+            shift is not None
+            and f is not None
+            and shift.starts_at > now
+            and rota.can_take(f, rota.shift_facts(shift), rules)
+        ):
+            out.add((p.member_id, p.shift_id))
+    return out
 
 
 def lapse_offers(session: Session, *, now: datetime | None = None) -> int:

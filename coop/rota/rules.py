@@ -3,15 +3,21 @@ shifts page, the coordinator's fill, swaps and auto-fill.
 
 A member can take a shift when: they are active; they have the service's skill; the shift fits
 their weekly availability pattern (a member with no pattern is available any time); it does not
-fall on a day of time off; and it keeps clear of their other shifts by the travel buffer, or, for
-shifts that start on different days, by the minimum rest between working days."""
+fall on a day of time off; it keeps clear of their other shifts by the travel buffer, or, for
+shifts that start on different days, by the minimum rest between working days; and it keeps clear
+of the skill-sharing sessions they teach by the travel buffer.
+
+`blocking_reasons` is the one rule: the claim (rota.places.take_place, through
+eligibility.shift_problems) and every list that offers shifts to members (open shifts, the week
+grid, swaps, auto-fill, offers, fair release, a coordinator's fill) ask it, with facts loaded in
+bulk by eligibility.member_facts, so nothing offered is refused later."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from coop.timeutil import to_london
 
@@ -42,6 +48,8 @@ class MemberFacts:
     windows: dict[int, list[tuple[time, time]]] = field(default_factory=dict)  # weekday -> spans
     time_off: list[tuple[date, date]] = field(default_factory=list)
     busy: list[tuple[datetime, datetime]] = field(default_factory=list)  # shifts they hold
+    # Skill-sharing sessions they teach: (start, end, the shift that pays for it, if any).
+    teaching: list[tuple[datetime, datetime, int | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,13 @@ class ShiftFacts:
     skill_id: int
     starts_at: datetime
     ends_at: datetime
+
+    @cached_property
+    def london(self) -> tuple[datetime, datetime, date, date]:
+        """London start and end, and the first and last London days it touches (worked out once
+        per shift, however many members are judged against it)."""
+        start, end = to_london(self.starts_at), to_london(self.ends_at)
+        return start, end, start.date(), to_london(self.ends_at - timedelta(seconds=1)).date()
 
 
 def fits_pattern(windows: dict[int, list[tuple[time, time]]], starts_at: datetime, ends_at: datetime) -> bool:
@@ -98,17 +113,38 @@ def clash(
     return None
 
 
+def teaching_clash(
+    teaching: Iterable[tuple[datetime, datetime, int | None]], shift: ShiftFacts, rules: RotaRules
+) -> bool:
+    """A session they teach too close to the shift (travel buffer); the shift that pays for the
+    teaching itself is no clash."""
+    return any(
+        paid_by != shift.shift_id and max(shift.starts_at - end, start - shift.ends_at) < rules.travel_buffer
+        for start, end, paid_by in teaching
+    )
+
+
+def _reasons(member: MemberFacts, shift: ShiftFacts, rules: RotaRules) -> Iterator[str]:
+    if not member.active:
+        yield "is taking a break or has left"
+    if shift.skill_id not in member.skill_ids:
+        yield "does not have the skill this work needs"
+    start, end, first_day, last_day = shift.london
+    if member.windows and not fits_pattern_local(member.windows, start, end):
+        yield "is not available at that time (weekly pattern)"
+    if member.time_off and on_time_off_days(member.time_off, first_day, last_day):
+        yield "has time off then"
+    if member.busy and clash(member.busy, shift.starts_at, shift.ends_at, rules) is not None:
+        yield "has another shift too close to this one"
+    if member.teaching and teaching_clash(member.teaching, shift, rules):
+        yield "is teaching a skill-sharing session then"
+
+
 def blocking_reasons(member: MemberFacts, shift: ShiftFacts, rules: RotaRules) -> list[str]:
     """Plain-language reasons the member cannot take this shift (empty when they can)."""
-    reasons = []
-    if not member.active:
-        reasons.append("is taking a break or has left")
-    if shift.skill_id not in member.skill_ids:
-        reasons.append("does not have the skill this work needs")
-    if not fits_pattern(member.windows, shift.starts_at, shift.ends_at):
-        reasons.append("is not available at that time (weekly pattern)")
-    if on_time_off(member.time_off, shift.starts_at, shift.ends_at):
-        reasons.append("has time off then")
-    if clash(member.busy, shift.starts_at, shift.ends_at, rules) is not None:
-        reasons.append("has another shift too close to this one")
-    return reasons
+    return list(_reasons(member, shift, rules))
+
+
+def can_take(member: MemberFacts, shift: ShiftFacts, rules: RotaRules) -> bool:
+    """blocking_reasons found nothing (stopping at the first reason: for long candidate lists)."""
+    return next(_reasons(member, shift, rules), None) is None

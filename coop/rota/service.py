@@ -77,6 +77,7 @@ from coop.rota.places import (  # noqa: F401
     release_cancelled_shift,
     take_place,
 )
+from coop.rota.rules import blocking_reasons, can_take  # noqa: F401
 from coop.rota.swaps import (  # noqa: F401
     accept_swap,
     answer_exchange,

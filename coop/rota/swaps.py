@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
@@ -13,7 +14,7 @@ from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, member_skill
-from coop.rota.eligibility import shift_problems
+from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts, shift_problems
 from coop.rota.models import (
     Assignment,
     AssignmentStatus,
@@ -21,6 +22,7 @@ from coop.rota.models import (
     SwapStatus,
 )
 from coop.rota.places import _release_slot, lock_member, lock_shift, take_place
+from coop.rota.rules import can_take
 from coop.timeutil import format_dt, utcnow
 
 
@@ -136,9 +138,11 @@ def _terms(a: Assignment, b: Assignment) -> str:
 def exchange_candidates(
     session: Session, member: Member, assignment: Assignment, *, now: datetime | None = None, limit: int = 30
 ) -> list[Assignment]:
-    """Other members' coming shifts this member could take in exchange for `assignment` (the
-    same rules as a claim, leaving out the shift they would give up)."""
+    """Other members' coming shifts this member could take in exchange for `assignment`, where
+    the other member could also take `assignment` in return: both ways by the claim's own rule
+    (rules.can_take), each leaving out the shift they would give up, from facts loaded once."""
     now = now or utcnow()
+    horizon = now + timedelta(days=42)
     held = list(
         session.scalars(
             select(Assignment)
@@ -147,9 +151,10 @@ def exchange_candidates(
             .where(
                 Assignment.held(),
                 Assignment.member_id != member.id,
+                Shift.id != assignment.shift_id,
                 Shift.status == ShiftStatus.SCHEDULED,
                 Shift.starts_at > now,
-                Shift.starts_at < now + timedelta(days=42),
+                Shift.starts_at < horizon,
                 Shift.service_id.in_(
                     select(Service.id).where(
                         Service.skill_id.in_(
@@ -158,15 +163,33 @@ def exchange_candidates(
                     )
                 ),
             )
-            .order_by(Shift.starts_at)
+            .order_by(Shift.starts_at, Assignment.id)
             .limit(limit * 3)
         )
     )
+    if not held or assignment.shift.starts_at <= now:
+        return []
+    rules = rules_from_settings(session)
+    reach = rules.reach + timedelta(days=1)
+    mine = member_facts(session, [member], (now - reach, horizon + reach), exclude_assignment=assignment.id)
+    others = list(
+        session.scalars(
+            select(Member)
+            .options(selectinload(Member.skills))
+            .where(Member.id.in_({a.member_id for a in held}))
+        )
+    )
+    theirs = member_facts(session, others, _window(assignment.shift, rules))
+    given = shift_facts(assignment.shift)
     out = []
     for other in held:
-        if other.shift_id == assignment.shift_id:
+        if not can_take(mine[member.id], shift_facts(other.shift), rules):
             continue
-        if not shift_problems(session, member, other.shift, now=now, exclude_assignment=assignment.id):
+        back = theirs[other.member_id]  # what they hold, less the shift they would give up
+        busy = list(back.busy)
+        if (other.shift.starts_at, other.shift.ends_at) in busy:
+            busy.remove((other.shift.starts_at, other.shift.ends_at))
+        if can_take(replace(back, busy=busy), given, rules):
             out.append(other)
         if len(out) >= limit:
             break
@@ -199,6 +222,16 @@ def propose_exchange(
             )
         ):
             raise DomainError("This shift is already offered. Withdraw that offer first.")
+        # Both ways by the claim's rule now, so the other member is never asked about a swap
+        # that would be refused when they say yes (the reasons are theirs: not shown here).
+        if shift_problems(session, mine.member, wanted.shift, now=now, exclude_assignment=mine.id) or (
+            shift_problems(session, wanted.member, mine.shift, now=now, exclude_assignment=wanted.id)
+        ):
+            raise DomainError(
+                "These two shifts cannot be swapped: one of you could not take the other's shift. "
+                "Choose another shift from the list.",
+                field="wanted_assignment_id",
+            )
         offer = SwapOffer(
             assignment_id=assignment_id, wanted_assignment_id=wanted_assignment_id, terms=_terms(mine, wanted)
         )

@@ -258,5 +258,6 @@ def pay_teaching(
             actor_id=actor_id,
         )
         shift = booking.shifts[0]
+        s.paid_shift_id = shift.id  # first: the shift that pays for the teaching is no clash with it
+        session.flush()
         rota.ask_within(session, s.teacher_id, shift.id, now=utcnow())
-        s.paid_shift_id = shift.id

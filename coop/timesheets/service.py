@@ -234,7 +234,13 @@ def approve(session: Session, entry_ids: Sequence[int], *, actor_id: int, now: d
     """Approve submitted entries and fix their pay. Returns how many were approved; an entry
     that is already approved (say, by a second click) is left as it was. Hours that take a period
     over the member's limit are approved only if the member said they are right; otherwise they
-    go back to the member to check (a query, with no figure in it)."""
+    go back to the member to check (a query, with no figure in it).
+
+    A batch is judged in one stated order, so it gives the same answer however it was ticked or
+    sent, and a member's own entries cannot lose by it: first, all at once, the entries that add
+    nothing to what counts towards the limit (hours as booked, or fewer, already counted when the
+    shift was taken) and those the member said are right; then each other entry, by shift start
+    then entry, against the limit with everything before it approved."""
     now = now or utcnow()
     ids = sorted(set(entry_ids))  # one order everywhere: no deadlocks between batches
     approved = 0
@@ -249,36 +255,64 @@ def approve(session: Session, entry_ids: Sequence[int], *, actor_id: int, now: d
                 raise NotFound("No such timesheet.")
             if entry.status == TimesheetStatus.SUBMITTED:
                 entries.append(entry)
-        days = [to_london(e.assignment.shift.starts_at).date() for e in entries]
-        guard = caps.Guard(session, owners, work_days=days)
+        capped = {m for m in owners if caps.cap_for(session, m) is not None}
         for entry in entries:
-            # Priced from the locked row: a correction made a moment ago is what gets paid.
-            _price(session, entry)
-            entry.status = TimesheetStatus.APPROVED
-            entry.approved_by_id = actor_id
-            entry.approved_at = now
-        broken = guard.broken()
+            _price(session, entry)  # priced from the locked row: a correction made a moment ago is paid
+        later = [e for e in entries if _judged_later(session, e, capped)]
         for entry in entries:
-            fits = broken.get(entry.member_id, [])
-            if entry.over_limit_confirmed or not fits:
+            if entry not in later:
+                _mark_approved(entry, actor_id, now)
                 approved += 1
-                continue
-            planner = guard.planner(entry.member_id)
-            if planner.period_of(to_london(entry.assignment.shift.starts_at).date()) not in {
-                f.period for f in fits
-            }:
+        for entry in sorted(later, key=lambda e: (e.assignment.shift.starts_at, e.id)):
+            if _approve_within_limit(session, entry, actor_id, now):
                 approved += 1
-                continue
-            entry.pay_rate_pence = entry.pay_pence = entry.holiday_pence = None
-            entry.approved_by_id = entry.approved_at = None
-            entry.status = TimesheetStatus.SUBMITTED
-            _query(
-                session,
-                entry.id,
-                "These hours take you over your own limit. Please check the times, and if they are "
-                "right, say so when you send them again: you are paid for every hour you worked.",
-            )
     return approved
+
+
+def _judged_later(session: Session, entry: TimesheetEntry, capped: set[int]) -> bool:
+    """Whether an entry of the batch is judged against the limit one at a time: only entries of
+    members with a limit that add to what already counts (more minutes or more pay than the
+    booked shift's estimate) and that the member has not said are right."""
+    if entry.member_id not in capped or entry.over_limit_confirmed:
+        return False
+    shift = entry.assignment.shift
+    day = to_london(shift.starts_at).date()
+    estimate = caps.estimate_pay(
+        shift.minutes,
+        shift.service.pay_pence_per_hour,
+        caps.pay_rules(session, day),
+        entry.assignment.chosen_pay_pence_per_hour if shift.service.involvement else None,
+    )
+    pay = (entry.pay_pence or 0) + (entry.holiday_pence or 0)
+    return entry.worked_minutes > shift.minutes or pay > estimate
+
+
+def _mark_approved(entry: TimesheetEntry, actor_id: int, now: datetime) -> None:
+    entry.status = TimesheetStatus.APPROVED
+    entry.approved_by_id = actor_id
+    entry.approved_at = now
+
+
+def _approve_within_limit(session: Session, entry: TimesheetEntry, actor_id: int, now: datetime) -> bool:
+    """Approve one entry through the limit rule (caps.Guard), with everything judged before it
+    already approved; hours that take their period over the limit go back to the member."""
+    day = to_london(entry.assignment.shift.starts_at).date()
+    session.flush()
+    guard = caps.Guard(session, [entry.member_id], work_days=[day])
+    _mark_approved(entry, actor_id, now)
+    fits = guard.broken().get(entry.member_id, [])
+    if guard.planner(entry.member_id).period_of(day) not in {f.period for f in fits}:
+        return True
+    entry.pay_rate_pence = entry.pay_pence = entry.holiday_pence = None
+    entry.approved_by_id = entry.approved_at = None
+    entry.status = TimesheetStatus.SUBMITTED
+    _query(
+        session,
+        entry.id,
+        "These hours take you over your own limit. Please check the times, and if they are "
+        "right, say so when you send them again: you are paid for every hour you worked.",
+    )
+    return False
 
 
 def waiting(
