@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from coop.config import RESOURCES
+from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import write_transaction
 from coop.mail.models import OutboxAttachment, OutboxMessage
 from coop.timeutil import utcnow
@@ -33,9 +33,17 @@ STALE_CLAIM = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 
-def render(template: str, **context: Any) -> tuple[str, str]:
-    """Render templates/email/<template>.txt; its first line is 'Subject: ...'."""
-    text = _env.get_template(f"{template}.txt").render(**context)
+def base_url_of(session: Session) -> str:
+    """Where the site is served (the app's BASE_URL, which every session it makes carries)."""
+    return str(session.info.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def render(template: str, *, base_url: str = DEFAULT_BASE_URL, **context: Any) -> tuple[str, str]:
+    """Render templates/email/<template>.txt; its first line is 'Subject: ...'. In the template,
+    page("/shifts/mine") is that page's full address on this site: an email that asks someone to
+    do something links to where they do it (a signed-in page goes through the sign-in and back)."""
+    base = base_url.rstrip("/")
+    text = _env.get_template(f"{template}.txt").render(page=lambda path: f"{base}{path}", **context)
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"email template {template} must start with a Subject: line")
@@ -50,12 +58,20 @@ class Attachment:
 
 
 def queue(
-    session: Session, to: str, template: str, *, attachments: Sequence[Attachment] = (), **context: Any
+    session: Session,
+    to: str,
+    template: str,
+    *,
+    attachments: Sequence[Attachment] = (),
+    reply_to: str = "",
+    **context: Any,
 ) -> OutboxMessage:
-    """Add an email to the outbox in the caller's transaction, with any files it carries."""
-    subject, body = render(template, **context)
+    """Add an email to the outbox in the caller's transaction, with any files it carries; answers
+    go to `reply_to` when given."""
+    subject, body = render(template, base_url=base_url_of(session), **context)
     message = OutboxMessage(
         to_address=to,
+        reply_to=reply_to,
         subject=subject,
         body=body,
         attachments=[
@@ -121,6 +137,8 @@ def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = message.subject
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     # Stable for the message, so a resend after a crash is recognised as the same email.
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "coop.works"
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
