@@ -28,6 +28,7 @@ from coop.extensions import db
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.money import format_pence, plain_pounds, pounds_field
+from coop.pay.rules import pay_for
 from coop.rota.service import holders_of
 from coop.settings import service as settings
 from coop.timeutil import to_london
@@ -92,9 +93,15 @@ def feed_url(kind: str, token: str) -> str:
 @bp.route("/rates")
 @roles("member", "coordinator")
 def rates() -> Page:
-    return render_template(
-        "bookings/rates.html", services=bookings.list_services(db.session, active_only=True)
-    )
+    services = bookings.list_services(db.session, active_only=True)
+    floor = settings.get(db.session, "pay_floor_pence")
+    holiday_bp = settings.get(db.session, "holiday_pay_percent_bp")
+    # An hour's pay as members get it: never below the floor, with holiday pay on top; the
+    # co-op keeps what is left of the client's charge.
+    paid = {
+        s.id: pay_for(60, s.pay_pence_per_hour, floor_pence=floor, holiday_bp=holiday_bp) for s in services
+    }
+    return render_template("bookings/rates.html", services=services, paid=paid)
 
 
 # --- services (coordinators) -------------------------------------------------------------------
@@ -261,6 +268,7 @@ def booking_detail(booking_id: int) -> Page:
         staffing=staffing,
         plan=plan,
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
+        asked=holders_of(db.session, [s.id for s in booking.shifts], asked=True),
         confirm_form=ConfirmForm(),
         decline_form=DeclineForm(),
         cancel_form=CancelForm(),

@@ -23,7 +23,15 @@ from coop.invoicing.service import overdue_count
 from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
-from coop.rota.models import Assignment, AssignmentStatus, Offer
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    Availability,
+    MemberFeed,
+    Offer,
+    RotaPreferences,
+    SwapOffer,
+)
 from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
 from coop.timesheets.models import TimesheetEntry
@@ -95,6 +103,8 @@ class MemberHome:
     cap: BenefitCap | None
     period: Period | None
     totals: Totals | None
+    exchanges: list[SwapOffer]  # two-way swaps other members offered them, to answer
+    swaps: list[SwapOffer]  # shifts other members are offering that they could take
 
 
 def member_home(session: Session, member: Member) -> MemberHome:
@@ -115,7 +125,31 @@ def member_home(session: Session, member: Member) -> MemberHome:
         planner.cap,
         period,
         totals,
+        rota.exchanges_for(session, member, now=now),
+        rota.open_swaps_for(session, member, now=now),
     )
+
+
+@dataclass(frozen=True)
+class FirstSteps:
+    """What a new member has done of the four first steps. The limit is only for members whose
+    benefits depend on what they earn, so the panel goes once the other three are done."""
+
+    availability: bool
+    limit: bool
+    reminders: bool
+    calendar: bool
+
+    @property
+    def done(self) -> bool:
+        return self.availability and self.reminders and self.calendar
+
+
+def first_steps(session: Session, member: Member) -> FirstSteps:
+    def has(model: type[Availability | BenefitCap | RotaPreferences | MemberFeed]) -> bool:
+        return session.scalar(select(model.id).where(model.member_id == member.id).limit(1)) is not None
+
+    return FirstSteps(has(Availability), has(BenefitCap), has(RotaPreferences), has(MemberFeed))
 
 
 def health(engine: Engine) -> tuple[bool, str]:

@@ -62,6 +62,7 @@ def dashboard() -> str:
         "home/dashboard.html",
         member=member,
         member_home=service.member_home(db.session, member) if member is not None else None,
+        first_steps=service.first_steps(db.session, member) if member is not None else None,
         community=service.community(db.session) if member is not None else None,
         coordinator=coordinator,
         charts=charts,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import write_transaction
 from coop.mail.models import OutboxAttachment, OutboxMessage
+from coop.text import plural
 from coop.timeutil import utcnow
 
 _env = Environment(
@@ -27,6 +28,7 @@ _env = Environment(
     autoescape=False,  # noqa: S701  # nosec B701
     keep_trailing_newline=True,
 )
+_env.globals["plural"] = plural
 
 # A claim older than this belongs to a sender that died; another sender may take the message.
 STALE_CLAIM = timedelta(minutes=10)

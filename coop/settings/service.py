@@ -315,9 +315,11 @@ def pay_floor(session: Session, on: date | None = None) -> int:
     return int(max(get(session, "pay_floor_pence", on), get(session, "statutory_minimum_pence", on)))
 
 
-def history(session: Session, key: str) -> list[Setting]:
+def history(session: Session, key: str) -> list[tuple[Setting, Any]]:
+    """Every value a setting has had, newest first, each with its value read (pence as a number)."""
     stmt = select(Setting).where(Setting.key == key).order_by(Setting.effective_from.desc())
-    return list(session.scalars(stmt))
+    spec = SPECS[key]
+    return [(row, _decode(spec, row.value)) for row in session.scalars(stmt)]
 
 
 def validate(key: str, value: Any) -> Any:

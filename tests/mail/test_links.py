@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from coop.config import RESOURCES
-from coop.mail import service as mail
 from coop.invoicing import service as invoicing
+from coop.mail import service as mail
 from coop.mail.models import OutboxMessage
-from coop.rota.models import Assignment
 from coop.rota import service as rota
+from coop.rota.models import Assignment
 from coop.timeutil import utcnow
 from tests import factories
 
@@ -78,7 +78,7 @@ def templates() -> dict[str, str]:
 def test_every_email_template_is_declared_an_action_or_news():
     names = set(templates())
     assert names - ACTION - NEWS == set(), "declare each new email in ACTION or NEWS"
-    assert ACTION & NEWS == set()
+    assert set() == ACTION & NEWS
     assert (ACTION | NEWS) - names == set(), "a declared email no longer exists"
 
 
