@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from coop.audit.service import record
@@ -253,24 +253,41 @@ def decisions(session: Session) -> list[Proposal]:
 
 
 def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
-    """24 hours before a proposal closes, remind members who have not voted."""
+    """In the last 24 hours before a proposal closes, remind each member who has not voted,
+    once: the proposal is claimed for its reminder by a conditional update in the transaction
+    that queues the emails, so two runs of the hourly job at once (two machines) send one set.
+    A proposal whose voting has already ended gets no reminder. Returns how many were queued."""
     now = now or utcnow()
+    due = and_(
+        Proposal.status == "open",
+        Proposal.reminded_at.is_(None),
+        Proposal.closes_at > now,
+        Proposal.closes_at <= now + timedelta(hours=24),
+    )
     count = 0
-    for p in session.scalars(
-        select(Proposal).where(
-            Proposal.status == "open",
-            Proposal.reminded_at.is_(None),
-            Proposal.closes_at <= now + timedelta(hours=24),
-        )
-    ):
-        voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == p.id)))
-        for m in voters(session):
-            if m.id not in voted:
-                mail.queue(
-                    session, m.user.email, "proposal_reminder", name=m.first_name, proposal=p, fmt=format_dt
-                )
-                count += 1
-        p.reminded_at = now
+    for proposal_id in session.scalars(select(Proposal.id).where(due).order_by(Proposal.id)).all():
+        with write_transaction(session):
+            claimed = session.execute(
+                update(Proposal)
+                .where(Proposal.id == proposal_id, due)
+                .values(reminded_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another run reminded it, or it closed meanwhile
+            proposal = session.get(Proposal, proposal_id)
+            voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == proposal_id)))
+            for m in voters(session):
+                if m.id not in voted:
+                    mail.queue(
+                        session,
+                        m.user.email,
+                        "proposal_reminder",
+                        name=m.first_name,
+                        proposal=proposal,
+                        fmt=format_dt,
+                    )
+                    count += 1
     session.commit()
     return count
 
