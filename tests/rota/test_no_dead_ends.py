@@ -17,7 +17,7 @@ def _skilled(session, email):
 
 
 def test_a_swap_offered_by_another_member_shows_on_home_and_open_shifts(session, make_web):
-    svc, taker = _skilled(session, "taker@example.org")
+    svc, _taker = _skilled(session, "taker@example.org")
     giver = factories.member(session, skills=[svc.skill])
     shift = factories.shift(session, service_=svc)
     held = rota.claim(session, giver.id, shift.id)
