@@ -24,6 +24,22 @@ def pages_without_ids(app) -> set[str]:
     }
 
 
+# Pages of one thing each (an id in the address) that each role must reach from a list.
+FROM_LISTS = {
+    "member": {"governance.proposal", "skillshare.detail", "rota.drop", "rota.exchange"},
+    "coordinator": {
+        "bookings.booking_detail",
+        "rota.fill",
+        "members.edit_member",
+        "invoicing.detail",
+        "bookings.edit_client",
+        "bookings.edit_service",
+    },
+    "client": {"bookings.client_booking", "invoicing.client_pdf"},
+    "admin": {"members.user_roles", "settings.edit"},
+}
+
+
 @pytest.mark.parametrize("role", ["member", "coordinator", "client", "admin"])
 def test_every_page_a_role_can_open_is_linked_from_its_home(app, demo, make_web, role):
     web = signed_in(make_web, role)
@@ -32,6 +48,9 @@ def test_every_page_a_role_can_open_is_linked_from_its_home(app, demo, make_web,
     may_open = {path for path in pages_without_ids(app) if web.get(path).status_code == 200}
     assert "/home" in may_open
     assert sorted(may_open - reached) == [], f"pages {role}s can open but no link reaches"
+    adapter = app.url_map.bind("coop.test")
+    endpoints = {adapter.match(path, method="GET")[0] for path in reached}
+    assert sorted(FROM_LISTS[role] - endpoints) == [], f"pages {role}s reach from no list"
 
 
 def test_the_client_reaches_confirming_visits(app, demo, make_web):
