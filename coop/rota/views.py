@@ -56,12 +56,12 @@ def open_shifts() -> Page:
     items = rota.open_shifts_for(
         db.session, member, filters=filters, prefs=prefs, after=after, limit=OPEN_PAGE + 1
     )
-    planner = caps.Planner.for_member(db.session, member)
+    exchanges, offered = rota.swaps_waiting(db.session, member.id)
     return render_template(
         "rota/open.html",
         member=member,
-        swaps=[(o, planner.fit(o.assignment.shift)) for o in rota.open_swaps_for(db.session, member)],
-        exchanges=rota.exchanges_for(db.session, member),
+        exchanges=exchanges,
+        offered=offered,
         taper=settings.get(db.session, "uc_taper_bp"),
         items=items[:OPEN_PAGE],
         more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,

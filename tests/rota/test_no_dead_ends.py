@@ -24,10 +24,25 @@ def test_a_swap_offered_by_another_member_shows_on_home_and_open_shifts(session,
     rota.offer_swap(session, giver.id, held.id)
     web = make_web()
     web.login("taker@example.org")
-    home = web.get("/home").get_data(as_text=True)
-    assert "1 shift other members are offering" in home and 'href="/shifts/open#swaps"' in home
-    page = web.get("/shifts/open").get_data(as_text=True)
-    assert 'id="swaps"' in page and "Take it over" in page and svc.name in page
+    for path in ("/home", "/shifts/open"):
+        page = web.get(path).get_data(as_text=True)
+        assert "Other members are offering 1 shift." in page and 'href="/shifts/mine#others"' in page
+    mine = web.get("/shifts/mine").get_data(as_text=True)
+    assert 'id="others"' in mine and "Take it over" in mine and svc.name in mine
+
+
+def test_a_two_way_swap_offered_to_a_member_shows_on_home_and_open_shifts(session, make_web):
+    svc, me = _skilled(session, "me@example.org")
+    other = factories.member(session, skills=[svc.skill])
+    mine = rota.claim(session, me.id, factories.shift(session, service_=svc).id)
+    theirs = rota.claim(
+        session, other.id, factories.shift(session, service_=svc, starts_in=timedelta(days=5)).id
+    )
+    rota.propose_exchange(session, other.id, theirs.id, mine.id)
+    web = make_web()
+    web.login("me@example.org")
+    for path in ("/home", "/shifts/open"):
+        assert "1 member would like to swap shifts with you" in web.get(path).get_data(as_text=True)
 
 
 def test_my_shifts_shows_what_is_coming_first(session, make_web):
