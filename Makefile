@@ -22,11 +22,14 @@ $(VENV)/.installed-test: pyproject.toml package-lock.json | $(BIN)/python
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@ $(VENV)/.installed-run
 
+# `make run PORT=8000` serves on another port; links in emails follow (BASE_URL, unless it is set).
+PORT ?= 5000
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run
 	$(BIN)/coop db upgrade
 	@if $(BIN)/coop db is-empty; then $(BIN)/coop demo; else $(BIN)/coop demo-logins; fi
-	@echo "Serving Co-op Works on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	SESSION_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --logger-class coop.access_log.RedactingLogger wsgi:app
+	@echo "Serving Co-op Works on $$BASE_URL (Ctrl+C to stop)"
+	SESSION_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - --logger-class coop.access_log.RedactingLogger wsgi:app
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -59,6 +59,10 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+# Where a local install serves; BASE_URL says where the site really is (links in emails).
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
 def default_backup_dir(instance_path: Path) -> Path:
     """`backups/` in the data folder; when the data folder is a checkout (`make run`), inside
     its private instance/ folder instead, so a full copy of the co-op never sits in the working
@@ -78,7 +82,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     overrides = dict(overrides or {})
     config: dict[str, Any] = {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "BASE_URL": os.environ.get("BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
         "INVOICE_DIR": os.environ.get("INVOICE_DIR", str(instance_path.parent / "invoices")),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(default_backup_dir(instance_path))),

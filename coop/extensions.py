@@ -26,8 +26,9 @@ class Database:
         # Requests that change things (POST) take SQLite's write lock when their transaction
         # begins, so a read followed by a write cannot fail halfway when another process wrote
         # in between. GET requests read concurrently. PostgreSQL ignores the option.
-        writer = make_sessionmaker(engine.execution_options(coop_write=True))
-        app.extensions["coop_db"] = (engine, make_sessionmaker(engine), writer)
+        site = {"base_url": app.config["BASE_URL"]}
+        writer = make_sessionmaker(engine.execution_options(coop_write=True), site)
+        app.extensions["coop_db"] = (engine, make_sessionmaker(engine, site), writer)
         app.teardown_appcontext(self._teardown)
 
     @staticmethod

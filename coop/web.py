@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,56 +24,9 @@ from coop.extensions import db, login_manager
 from coop.members.models import Member
 from coop.members.service import member_for_user
 from coop.money import client_price, format_pence, format_percent
+from coop.nav import nav_for
+from coop.text import plural
 from coop.timeutil import format_date, format_dt, format_minutes
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    endpoint: str
-
-
-# What each role sees in the menu, in order. A person with several roles sees each item once.
-NAV: dict[str, list[NavItem]] = {
-    "member": [
-        NavItem("Open shifts", "rota.open_shifts"),
-        NavItem("My shifts", "rota.my_shifts"),
-        NavItem("My hours", "timesheets.mine"),
-        NavItem("My pay", "pay.my_pay"),
-        NavItem("My limit", "caps.my_limit"),
-        NavItem("My earnings", "caps.my_earnings"),
-        NavItem("Availability", "rota.availability"),
-        NavItem("Have your say", "governance.index"),
-        NavItem("Learn and teach", "skillshare.index"),
-        NavItem("Opportunities", "onward.opportunities_page"),
-        NavItem("Work record", "onward.my_record"),
-        NavItem("Pay rates", "bookings.rates"),
-        NavItem("My profile", "members.my_profile"),
-    ],
-    "coordinator": [
-        NavItem("Bookings", "bookings.queue"),
-        NavItem("Rota", "rota.week"),
-        NavItem("Week grid", "rota.week_grid"),
-        NavItem("Timesheets", "timesheets.review"),
-        NavItem("Pay", "pay.runs"),
-        NavItem("Invoices", "invoicing.index"),
-        NavItem("Clients", "bookings.clients"),
-        NavItem("Services", "bookings.services"),
-        NavItem("Members", "members.directory"),
-        NavItem("Directory", "directory.manage"),
-        NavItem("Opportunities", "onward.interests"),
-        NavItem("Impact report", "onward.impact_page"),
-        NavItem("Skills", "members.skills"),
-        NavItem("Audit log", "audit.log"),
-    ],
-    "client": [
-        NavItem("Bookings", "bookings.client_bookings"),
-        NavItem("Book a service", "bookings.client_request"),
-        NavItem("Invoices", "invoicing.client_invoices"),
-    ],
-    "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
-}
-
 
 MAX_ID = 2**31 - 1  # the largest value an INTEGER id column holds on both databases
 
@@ -177,16 +129,6 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Go")
 
 
-def nav_for(user: Any) -> list[NavItem]:
-    if not user.is_authenticated:
-        return []
-    items: list[NavItem] = [NavItem("Home", "home.dashboard")]
-    for role in ("member", "coordinator", "client", "admin"):
-        if user.has_role(role):
-            items.extend(i for i in NAV[role] if i not in items)
-    return items
-
-
 @login_manager.user_loader
 def load_user(user_id: str) -> Any:
 
@@ -270,6 +212,7 @@ def url_for_each(endpoint: str, key: str, **values: Any) -> Callable[[int], str]
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_for_each"] = url_for_each
+    app.jinja_env.globals["plural"] = plural
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["dt"] = format_dt
     app.jinja_env.filters["date"] = format_date
@@ -281,4 +224,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"nav_items": nav_for(current_user)}
+        return {"nav": nav_for(current_user)}

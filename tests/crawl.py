@@ -28,8 +28,9 @@ def shape(url: str) -> str:
     return re.sub(r"/\d+", "/N", parts.path) + "?" + query
 
 
-def crawl(web: Any, starts: list[str]) -> dict[str, str]:
-    """GET every reachable same-site page; return {url: html}. Fails on any 5xx."""
+def crawl(web: Any, starts: list[str], reached: set[str] | None = None) -> dict[str, str]:
+    """GET every reachable same-site page; return {url: html}. Fails on any 5xx. `reached`, when
+    given, collects the path of every address a link led to (downloads too)."""
     pages: dict[str, str] = {}
     seen_shapes: dict[str, int] = {}
     queue = deque(starts)
@@ -37,6 +38,8 @@ def crawl(web: Any, starts: list[str]) -> dict[str, str]:
     while queue:
         url = queue.popleft()
         r = web.get(url)
+        if reached is not None:
+            reached.add(urlsplit(url).path)
         assert r.status_code < 500, f"{url} -> {r.status_code}"
         if r.status_code != 200 or r.mimetype != "text/html":
             continue

@@ -402,7 +402,7 @@ def test_four_invoice_runs_at_once_bill_work_once(live):
     first, last = period()
     form = {"period_start": first.isoformat(), "period_end": last.isoformat()}
     pages = at_once([(c, "/invoices/run", form) for c in coordinators(live, 4)])
-    assert count(pages, "draft invoice(s) made") == 1
+    assert count(pages, "1 draft invoice made") == 1
     assert count(pages, "There is no approved work waiting") == 3
     fresh(s)
     assert s.scalar(select(func.count()).select_from(Invoice)) == 1

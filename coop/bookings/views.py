@@ -28,9 +28,11 @@ from coop.extensions import db
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.money import format_pence, plain_pounds, pounds_field
+from coop.pay import rates as pay_rates
+from coop.pay.rules import pay_for
 from coop.rota.service import holders_of
 from coop.settings import service as settings
-from coop.timeutil import to_london
+from coop.timeutil import to_london, today_london
 from coop.web import form_error, parse_decimal
 
 bp = Blueprint("bookings", __name__)
@@ -92,9 +94,15 @@ def feed_url(kind: str, token: str) -> str:
 @bp.route("/rates")
 @roles("member", "coordinator")
 def rates() -> Page:
-    return render_template(
-        "bookings/rates.html", services=bookings.list_services(db.session, active_only=True)
-    )
+    services = bookings.list_services(db.session, active_only=True)
+    rules = pay_rates.rules_on(db.session, today_london())
+    # An hour's pay as members get it: the one rate rule (never below the floor), with holiday
+    # pay on top; the co-op keeps what is left of the client's charge.
+    paid = {
+        s.id: pay_for(60, pay_rates.hourly_rate(rules, s.pay_pence_per_hour), holiday_bp=rules.holiday_bp)
+        for s in services
+    }
+    return render_template("bookings/rates.html", services=services, paid=paid)
 
 
 # --- services (coordinators) -------------------------------------------------------------------
@@ -261,6 +269,7 @@ def booking_detail(booking_id: int) -> Page:
         staffing=staffing,
         plan=plan,
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
+        asked=holders_of(db.session, [s.id for s in booking.shifts], asked=True),
         confirm_form=ConfirmForm(),
         decline_form=DeclineForm(),
         cancel_form=CancelForm(),

@@ -14,6 +14,7 @@ from coop.auth.models import User
 from coop.db import write_transaction
 from coop.demo.business import invoiced_fortnight, load_business
 from coop.demo.community import chris_limit_and_offer, client_voice, community, onward
+from coop.mail.service import base_url_of
 from coop.members.models import Member, MemberStatus, Skill
 
 DEMO_PASSWORD = "cooperate-together"  # noqa: S105 (demo data only, printed for people to try)
@@ -78,7 +79,7 @@ def load_demo(
     *,
     render_html: Callable[[Any], str] | None = None,
     invoice_dir: Path | None = None,
-    base_url: str = "http://127.0.0.1:5000",
+    base_url: str | None = None,
 ) -> bool:
     """Load the demo co-op unless it is already there. Returns True when it created it. With a
     renderer and a folder, it also issues an invoice (so every booking state is there)."""
@@ -132,7 +133,10 @@ def load_demo(
     step(20)
     load_business(session, skills, client_user, coordinator.id, rng)
     if render_html is not None and invoice_dir is not None:
-        invoiced_fortnight(session, coordinator.id, render_html, invoice_dir, base_url)
+        # Emailed links are built from the site's BASE_URL (which the session carries) unless given.
+        invoiced_fortnight(
+            session, coordinator.id, render_html, invoice_dir, base_url or base_url_of(session)
+        )
     community(session, skills)
     chris_limit_and_offer(session)
     client_voice(session, client_user.id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from coop.audit.service import record
@@ -23,7 +23,7 @@ from coop.rota.models import RotaPreferences
 from coop.rota.service import preferences
 from coop.settings import service as settings
 from coop.text import written
-from coop.timeutil import format_dt, london_to_utc, utcnow
+from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
 
 KINDS = {
     "general": "A decision",
@@ -248,25 +248,53 @@ def decisions(session: Session) -> list[Proposal]:
     )
 
 
+REMINDER_HOUR = time(9)  # London: the morning of the day before voting closes
+
+
+def reminder_due_at(closes_at: datetime) -> datetime:
+    """When members who have not voted are reminded: at 9:00 (London) on the day before the day
+    voting closes, or 24 hours before it closes if that is earlier. Voting closes at 23:59, so
+    the reminder comes in the morning, with a day and a half left, never at midnight."""
+    day_before = to_london(closes_at).date() - timedelta(days=1)
+    return min(london_to_utc(day_before, REMINDER_HOUR), closes_at - timedelta(hours=24))
+
+
 def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
-    """24 hours before a proposal closes, remind members who have not voted."""
+    """Remind each member who has not voted on a proposal once, from `reminder_due_at` until it
+    closes: the proposal is claimed for its reminder by a conditional update in the transaction
+    that queues the emails, so two runs of the hourly job at once (two machines) send one set.
+    A proposal whose voting has ended gets no reminder. Returns how many were queued."""
     now = now or utcnow()
+    due = and_(Proposal.status == "open", Proposal.reminded_at.is_(None), Proposal.closes_at > now)
+    soon = session.execute(
+        select(Proposal.id, Proposal.closes_at).where(due, Proposal.closes_at <= now + timedelta(days=3))
+    ).all()
     count = 0
-    for p in session.scalars(
-        select(Proposal).where(
-            Proposal.status == "open",
-            Proposal.reminded_at.is_(None),
-            Proposal.closes_at <= now + timedelta(hours=24),
-        )
-    ):
-        voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == p.id)))
-        for m in voters(session):
-            if m.id not in voted:
-                mail.queue(
-                    session, m.user.email, "proposal_reminder", name=m.first_name, proposal=p, fmt=format_dt
-                )
-                count += 1
-        p.reminded_at = now
+    for proposal_id, closes_at in sorted(soon):
+        if now < reminder_due_at(closes_at):
+            continue
+        with write_transaction(session):
+            claimed = session.execute(
+                update(Proposal)
+                .where(Proposal.id == proposal_id, due)
+                .values(reminded_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another run reminded it, or it closed meanwhile
+            proposal = session.get(Proposal, proposal_id)
+            voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == proposal_id)))
+            for m in voters(session):
+                if m.id not in voted:
+                    mail.queue(
+                        session,
+                        m.user.email,
+                        "proposal_reminder",
+                        name=m.first_name,
+                        proposal=proposal,
+                        fmt=format_dt,
+                    )
+                    count += 1
     session.commit()
     return count
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,14 @@ from coop.invoicing.service import overdue_count
 from coop.members.models import Member
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
-from coop.rota.models import Assignment, AssignmentStatus, Offer
+from coop.rota.models import (
+    Assignment,
+    AssignmentStatus,
+    Availability,
+    MemberFeed,
+    Offer,
+    RotaPreferences,
+)
 from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
 from coop.timesheets.models import TimesheetEntry
@@ -116,6 +124,37 @@ def member_home(session: Session, member: Member) -> MemberHome:
         period,
         totals,
     )
+
+
+@dataclass(frozen=True)
+class FirstSteps:
+    """What a new member has done of the four first steps, and the swaps waiting for them. The
+    limit is only for members whose benefits depend on what they earn, so the panel goes once
+    the other three are done."""
+
+    availability: bool
+    limit: bool
+    reminders: bool
+    calendar: bool
+    exchanges: int  # two-way swaps other members offered them
+    offered: int  # shifts other members are offering
+
+    @property
+    def done(self) -> bool:
+        return self.availability and self.reminders and self.calendar
+
+
+def first_steps(session: Session, member: Member, *, has_limit: bool) -> FirstSteps:
+    """One statement (the member's Home is a page people open all day)."""
+
+    def has(model: type[Availability | RotaPreferences | MemberFeed]) -> Any:
+        return exists().where(model.member_id == member.id)
+
+    exchanges, offered = rota.swap_counts(member.id, utcnow())
+    row = session.execute(
+        select(has(Availability), has(RotaPreferences), has(MemberFeed), exchanges, offered)
+    ).one()
+    return FirstSteps(bool(row[0]), has_limit, bool(row[1]), bool(row[2]), int(row[3]), int(row[4]))
 
 
 def health(engine: Engine) -> tuple[bool, str]:

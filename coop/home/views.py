@@ -36,6 +36,7 @@ def dashboard() -> str:
     client = (
         bookings.client_for_user(db.session, current_user.id) if current_user.has_role("client") else None
     )
+    member_home = service.member_home(db.session, member) if member is not None else None
     charts: dict[str, Any] = {}
     if coordinator is not None:
         hours, money = service.coordinator_charts(db.session, today_london())
@@ -61,7 +62,12 @@ def dashboard() -> str:
     return render_template(
         "home/dashboard.html",
         member=member,
-        member_home=service.member_home(db.session, member) if member is not None else None,
+        member_home=member_home,
+        first_steps=(
+            service.first_steps(db.session, member, has_limit=member_home.cap is not None)
+            if member is not None and member_home is not None
+            else None
+        ),
         community=service.community(db.session) if member is not None else None,
         coordinator=coordinator,
         charts=charts,

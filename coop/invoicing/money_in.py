@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from coop.invoicing.models import (
     InvoiceStatus,
     Payment,
 )
+from coop.mail import service as mail
 from coop.money import format_pence
 from coop.settings import service as settings
 from coop.timeutil import utcnow
@@ -261,8 +263,19 @@ def credit_note(
         session.flush()
         note.content_sha256 = credit_fingerprint(note)
         note.pdf_path = f"{note.number}.pdf"
-        note.pdf_sha256 = write_file(
-            invoice_dir, note.pdf_path, einvoice.embed(render(note), einvoice.credit_note_xml(note))
+        pdf = einvoice.embed(render(note), einvoice.credit_note_xml(note))
+        note.pdf_sha256 = write_file(invoice_dir, note.pdf_path, pdf)
+        supplier = json.loads(invoice.supplier_json or "{}")
+        mail.queue(
+            session,
+            invoice.client.billing_email,
+            "credit_note_issued",
+            attachments=[mail.Attachment(f"{note.number}.pdf", "application/pdf", pdf)],
+            reply_to=supplier.get("email", ""),
+            supplier=supplier,
+            note=note,
+            invoice=invoice,
+            money=format_pence,
         )
         record(
             session,

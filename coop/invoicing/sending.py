@@ -3,6 +3,7 @@ link that opens that one invoice without an account, expiring and revocable."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -119,11 +120,14 @@ def queue_invoice_email(
     files = [mail.Attachment(f"{invoice.number}.pdf", "application/pdf", pdf)]
     if invoice.client.wants_einvoice:
         files.append(mail.Attachment(f"{invoice.number}-e-invoice.pdf", "application/pdf", einvoice_pdf))
+    supplier = json.loads(invoice.supplier_json or "{}")
     mail.queue(
         session,
         invoice.client.billing_email,
         template,
         attachments=files,
+        reply_to=supplier.get("email", ""),
+        supplier=supplier,
         invoice=invoice,
         link=f"{base_url}{LINK_PATH}{token}",
         link_days=settings.get(session, "invoice_link_days"),

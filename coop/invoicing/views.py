@@ -29,6 +29,7 @@ from coop.invoicing.forms import (
 from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
 from coop.money import format_pence, pounds_field
+from coop.text import plural
 from coop.timeutil import today_london, utcnow
 from coop.web import ActionForm, db_id, parse_decimal, pdf_response
 
@@ -113,7 +114,7 @@ def run() -> Page:
             flash(e.message, "error")
         else:
             flash(
-                f"{len(drafts)} draft invoice(s) made. Check them, then issue them."
+                f"{plural(len(drafts), 'draft invoice', 'draft invoices')} made. Check them, then issue them."
                 if drafts
                 else "There is no approved work waiting to be invoiced up to that date.",
                 "success",

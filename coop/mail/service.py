@@ -15,9 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from coop.config import RESOURCES
+from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import locking, write_transaction
 from coop.mail.models import OutboxAttachment, OutboxMessage
+from coop.text import plural
 from coop.timeutil import utcnow
 
 _env = Environment(
@@ -27,15 +28,24 @@ _env = Environment(
     autoescape=False,  # noqa: S701  # nosec B701
     keep_trailing_newline=True,
 )
+_env.globals["plural"] = plural
 
 # A claim older than this belongs to a sender that died; another sender may take the message.
 STALE_CLAIM = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 
-def render(template: str, **context: Any) -> tuple[str, str]:
-    """Render templates/email/<template>.txt; its first line is 'Subject: ...'."""
-    text = _env.get_template(f"{template}.txt").render(**context)
+def base_url_of(session: Session) -> str:
+    """Where the site is served (the app's BASE_URL, which every session it makes carries)."""
+    return str(session.info.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def render(template: str, *, base_url: str = DEFAULT_BASE_URL, **context: Any) -> tuple[str, str]:
+    """Render templates/email/<template>.txt; its first line is 'Subject: ...'. In the template,
+    page("/shifts/mine") is that page's full address on this site: an email that asks someone to
+    do something links to where they do it (a signed-in page goes through the sign-in and back)."""
+    base = base_url.rstrip("/")
+    text = _env.get_template(f"{template}.txt").render(page=lambda path: f"{base}{path}", **context)
     first, _, body = text.partition("\n")
     if not first.startswith("Subject: "):
         raise ValueError(f"email template {template} must start with a Subject: line")
@@ -59,16 +69,19 @@ def queue(
     *,
     attachments: Sequence[Attachment] = (),
     link: str | None = None,
+    reply_to: str = "",
     **context: Any,
 ) -> OutboxMessage:
-    """Add an email to the outbox in the caller's transaction, with any files it carries. A
-    `link` is always a secret link (it opens an invoice or sets a password): the outbox keeps it
-    only until the email is sent, then only the link's digest (kept by its owner) remains."""
+    """Add an email to the outbox in the caller's transaction, with any files it carries; answers
+    go to `reply_to` when given. A `link` is always a secret link (it opens an invoice or sets a
+    password): the outbox keeps it only until the email is sent, then only the link's digest
+    (kept by its owner) remains. Links to ordinary pages are made in the template by `page()`."""
     if link is not None:
         context["link"] = link
-    subject, body = render(template, **context)
+    subject, body = render(template, base_url=base_url_of(session), **context)
     message = OutboxMessage(
         to_address=to,
+        reply_to=reply_to,
         subject=subject,
         body=body,
         secret_link=link,
@@ -138,6 +151,8 @@ def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = message.subject
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     # Stable for the message, so a resend after a crash is recognised as the same email.
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "coop.works"
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"

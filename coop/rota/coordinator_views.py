@@ -20,6 +20,7 @@ from coop.rota import service as rota
 from coop.rota.autofill import Proposal
 from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
+from coop.text import plural
 from coop.timeutil import format_dt, today_london, week_start
 from coop.web import day_arg, db_id, db_ids, pdf_response
 
@@ -210,5 +211,7 @@ def send_offers() -> Page:
         if len(ids) == 2:
             proposals.append(Proposal(ids[0], ids[1]))
     count = offers.send_offers(db.session, proposals)
-    flash(f"{count} offer(s) sent. Members can say yes or no on their home page.", "success")
+    flash(
+        f"{plural(count, 'offer', 'offers')} sent. Members can say yes or no on their home page.", "success"
+    )
     return redirect(url_for("rota.week"))

@@ -86,5 +86,7 @@ from coop.rota.swaps import (  # noqa: F401
     offer_swap,
     open_swaps_for,
     propose_exchange,
+    swap_counts,
+    swaps_waiting,
     withdraw_swap,
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
@@ -382,3 +382,37 @@ def open_swaps_for(session: Session, member: Member, *, now: datetime | None = N
         )
     )
     return [o for o in offers if not shift_problems(session, member, o.assignment.shift, now=now)]
+
+
+def swap_counts(member_id: int, now: datetime) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """Two scalar subqueries, to ask in one statement with others: how many two-way swaps other
+    members have offered this member, and how many shifts other members are offering anyone
+    (whether this member could take each is worked out on My shifts)."""
+    wanted, giver = aliased(Assignment), aliased(Assignment)
+    exchanges = (
+        select(func.count(SwapOffer.id))
+        .join(wanted, wanted.id == SwapOffer.wanted_assignment_id)
+        .join(Shift, Shift.id == wanted.shift_id)
+        .where(SwapOffer.status == SwapStatus.OPEN, wanted.member_id == member_id, Shift.starts_at > now)
+        .scalar_subquery()
+    )
+    offered = (
+        select(func.count(SwapOffer.id))
+        .join(giver, giver.id == SwapOffer.assignment_id)
+        .join(Shift, Shift.id == giver.shift_id)
+        .where(
+            SwapOffer.status == SwapStatus.OPEN,
+            SwapOffer.wanted_assignment_id.is_(None),
+            giver.member_id != member_id,
+            Shift.starts_at > now,
+        )
+        .scalar_subquery()
+    )
+    return exchanges, offered
+
+
+def swaps_waiting(session: Session, member_id: int, *, now: datetime | None = None) -> tuple[int, int]:
+    """(two-way swaps offered to this member, shifts other members are offering), in one query."""
+    exchanges, offered = swap_counts(member_id, now or utcnow())
+    row = session.execute(select(exchanges, offered)).one()
+    return int(row[0]), int(row[1])

@@ -57,9 +57,12 @@ def open_shifts() -> Page:
     items = rota.open_shifts_for(
         db.session, member, filters=filters, prefs=prefs, after=after, limit=OPEN_PAGE + 1
     )
+    exchanges, offered = rota.swaps_waiting(db.session, member.id)
     return render_template(
         "rota/open.html",
         member=member,
+        exchanges=exchanges,
+        offered=offered,
         taper=settings.get(db.session, "uc_taper_bp"),
         items=items[:OPEN_PAGE],
         more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,
@@ -109,7 +112,12 @@ def claim(shift_id: int) -> Page:
             db.session.rollback()
             flash(e.message, "error")
         else:
-            flash("It's yours. The shift is on your list and in your calendar.", "success")
+            in_calendar = rota.feed_for(db.session, member) is not None
+            flash(
+                "It's yours. The shift is on your list"
+                + (" and in your calendar." if in_calendar else " below."),
+                "success",
+            )
             return redirect(url_for("rota.my_shifts"))
     return redirect(url_for("rota.open_shifts"))
 
@@ -129,12 +137,17 @@ def my_shifts() -> Page:
     swaps = [(o, planner.fit(o.assignment.shift)) for o in open_swaps]
     asked = [(a, planner.fit(a.shift)) for a in asking]
     exchanges = [(o, planner.fit(o.assignment.shift)) for o in exchanging]
+    now = utcnow()
+    # What is coming first (soonest at the top); the last fortnight's shifts after, newest first.
+    coming = [a for a in assignments if a.shift.ends_at > now]
+    past = [a for a in reversed(assignments) if a.shift.ends_at <= now]
     return render_template(
         "rota/mine.html",
         exchanges=exchanges,
         taper=settings.get(db.session, "uc_taper_bp"),
         asked=asked,
-        assignments=assignments,
+        coming=coming,
+        past=past,
         pay={a.id: planner.fit(a.shift, a.chosen_pay_pence_per_hour).pay_pence for a in assignments},
         headroom={a.id: planner.headroom(a.shift) for a in assignments},
         lowest={
@@ -151,7 +164,7 @@ def my_shifts() -> Page:
         offers=rota.my_open_swap_offers(db.session, member),
         swaps=swaps,
         form=ConfirmActionForm(),
-        now=utcnow(),
+        now=now,
     )
 
 

@@ -337,9 +337,11 @@ def _floor_holds_from(session: Session, first: date) -> None:
             )
 
 
-def history(session: Session, key: str) -> list[Setting]:
+def history(session: Session, key: str) -> list[tuple[Setting, Any]]:
+    """Every value a setting has had, newest first, each with its value read (pence as a number)."""
     stmt = select(Setting).where(Setting.key == key).order_by(Setting.effective_from.desc())
-    return list(session.scalars(stmt))
+    spec = SPECS[key]
+    return [(row, _decode(spec, row.value)) for row in session.scalars(stmt)]
 
 
 def validate(key: str, value: Any) -> Any:

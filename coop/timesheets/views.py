@@ -15,6 +15,7 @@ from coop.bookings.changes import notes_for_shifts
 from coop.errors import DomainError, NotFound
 from coop.extensions import db
 from coop.rota.models import Assignment
+from coop.text import plural
 from coop.timesheets import service
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
 from coop.timeutil import to_london
@@ -136,7 +137,7 @@ def approve() -> Page:
     else:
         count = service.approve(db.session, ids, actor_id=current_user.id)
         flash(
-            f"Approved {count} timesheet(s)."
+            f"Approved {plural(count, 'timesheet', 'timesheets')}."
             + (
                 ""
                 if count == len(ids)

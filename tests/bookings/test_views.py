@@ -438,7 +438,7 @@ def test_a_client_cancels_one_visit_seeing_the_fee_and_why_first(web, session, s
     soon = shifts[0].starts_at - utcnow() < timedelta(hours=24)
     assert ("less than 24 hours' notice" in page) == soon and "What it costs" in page
     later = unescape(web.get(f"/my/visits/{shifts[1].id}/cancel?scope=later").get_data(as_text=True))
-    assert "no charge: more than 24 hours' notice" in later and "Cancel 2 visit(s)" in later
+    assert "no charge: more than 24 hours' notice" in later and "Cancel 2 visits" in later
     # A stale fee (the page was open while a notice limit passed) cancels nothing.
     r = web.post(f"/my/visits/{shifts[1].id}/cancel", {"scope": "later", "fee": "999"}, follow_redirects=True)
     assert "nothing was cancelled" in r.get_data(as_text=True)

@@ -95,7 +95,7 @@ def test_coordinator_confirms_a_request_and_runs_auto_fill(live, ui):
     ui.click("Suggest offers")
     ui.sees("2 places could be offered")
     ui.click("Send these offers")
-    ui.sees("2 offer(s) sent")
+    ui.sees("2 offers sent")
 
     s = live.session()
     shift_ids = s.scalars(select(Shift.id).where(Shift.booking_id == booking_id)).all()
@@ -252,7 +252,10 @@ def test_member_picks_when_they_can_work(live, ui):
     ui.login(email, PASSWORD)
     ui.goto("/availability")
     ui.page.get_by_label("Only at the times I tick below").check()
+    # A day's times stay folded away ("Not this day") until the day is ticked.
+    expect(ui.page.get_by_label("From (Tuesday, time 1)")).to_be_hidden()
     ui.page.locator("#day-1").check()
+    expect(ui.page.get_by_label("From (Tuesday, time 1)")).to_be_visible()
     ui.page.get_by_label("From (Tuesday, time 1)").select_option("09:30")
     ui.page.get_by_label("to (Tuesday, time 1)").select_option("13:00")
     ui.page.locator("#day-6").check()
