@@ -59,6 +59,7 @@ ACTION = {
 # Emails that only tell the reader something has happened.
 NEWS = {
     "booking_cancelled",
+    "erasure_done",  # the person has no account any more: nothing to do, nowhere to go
     "proposal_closed",
     "shift_cancelled",
     "swap_done",

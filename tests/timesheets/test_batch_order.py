@@ -52,7 +52,7 @@ def test_hours_as_booked_are_approved_whatever_else_is_ticked(web, session):
     # second would take the week over and goes back to the member to check.
     assert _statuses(session, ids) == ["approved", "approved", "queried"]
     page = web.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Approved 2 timesheet(s)" in page
+    assert "Approved 2 timesheets." in page
     queried = session.get(TimesheetEntry, ids[2])
     assert "over your own limit" in queried.query_comment
 
@@ -118,7 +118,7 @@ def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, cap_h
         return
     before = _snapshot(session, ids)
     span = (today_london() - timedelta(days=40), today_london() + timedelta(days=40))
-    planner = caps.Guard(session, [m.id], today_london(), today_london()).planner(m.id)
+    planner = caps.Guard(session, [m.id], work_days=[today_london()]).planner(m.id)
     was = planner.by_period(caps.work_rows(session, m.id, *span))
     first, second = list(ids), list(ids)
     orders.shuffle(first)
@@ -139,13 +139,13 @@ def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, cap_h
         if e.status != "queried":
             continue
         day = to_london(e.assignment.shift.starts_at).date()
-        guard = caps.Guard(session, [m.id], day, day)
+        guard = caps.Guard(session, [m.id], work_days=[day])
         e.pay_rate_pence, e.pay_pence, e.holiday_pence = timesheets.pay_for_entry(session, e)
         e.status = "approved"
         assert guard.broken().get(m.id)
         session.rollback()
     # And the approved hours take no week over the limit that was not over before.
-    planner = caps.Guard(session, [m.id], today_london(), today_london()).planner(m.id)
+    planner = caps.Guard(session, [m.id], work_days=[today_london()]).planner(m.id)
     after = planner.by_period(caps.work_rows(session, m.id, *span))
     for period, totals in after.items():
         assert totals.minutes <= max(cap_hours * 60, was[period].minutes)
