@@ -1,5 +1,6 @@
 """The shape of the code, checked like any other promise (docs/ARCHITECTURE.md, "Imports")."""
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -28,3 +29,31 @@ def test_every_service_module_is_held_to_the_no_web_framework_contract():
 def test_no_module_is_too_long_to_read():
     lengths = {p.relative_to(ROOT): len(p.read_text().splitlines()) for p in (ROOT / "coop").rglob("*.py")}
     assert {p: n for p, n in lengths.items() if n > 450} == {}
+
+
+def transaction_misuse(source: str) -> list[tuple[int, str]]:
+    """Places where code ends or locks a transaction by hand instead of through coop/db.py:
+    `.commit()` (a write outside `write_transaction`) and `.with_for_update(` (a row lock
+    beside `db.lock`)."""
+    return [
+        (node.lineno, node.func.attr)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("commit", "with_for_update")
+    ]
+
+
+def test_only_the_database_module_commits_or_locks():
+    found = {
+        f"{p.relative_to(ROOT)}:{line}": what
+        for p in sorted((ROOT / "coop").rglob("*.py"))
+        if p.relative_to(ROOT) != Path("coop/db.py")
+        for line, what in transaction_misuse(p.read_text())
+    }
+    assert found == {}, "use db.write_transaction / db.lock / db.lock_where instead"
+
+
+def test_the_transaction_check_sees_a_planted_commit_and_lock():
+    planted = "def f(session):\n    session.add(x)\n    session.commit()\n    q.with_for_update()\n"
+    assert transaction_misuse(planted) == [(3, "commit"), (4, "with_for_update")]

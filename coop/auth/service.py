@@ -117,8 +117,8 @@ def is_throttled(session: Session, kind: str, email: str, ip: str, limits: Throt
 
 
 def note_attempt(session: Session, kind: str, email: str, ip: str) -> None:
-    session.add(LoginAttempt(kind=kind, email=normalise_email(email)[:254], ip=ip[:64]))
-    session.commit()
+    with write_transaction(session):
+        session.add(LoginAttempt(kind=kind, email=normalise_email(email)[:254], ip=ip[:64]))
 
 
 def authenticate(session: Session, email: str, password: str, ip: str, limits: ThrottleLimits) -> User:
@@ -135,12 +135,12 @@ def authenticate(session: Session, email: str, password: str, ip: str, limits: T
     if not ok or user is None:
         note_attempt(session, "login", email, ip)
         raise DomainError(GENERIC_LOGIN_ERROR)
-    user.last_login_at = utcnow()
-    # A successful sign-in clears this account's failures.
-    session.execute(
-        delete(LoginAttempt).where(LoginAttempt.kind == "login", LoginAttempt.email == user.email)
-    )
-    session.commit()
+    with write_transaction(session):
+        user.last_login_at = utcnow()
+        # A successful sign-in clears this account's failures.
+        session.execute(
+            delete(LoginAttempt).where(LoginAttempt.kind == "login", LoginAttempt.email == user.email)
+        )
     return user
 
 
@@ -188,8 +188,8 @@ def request_reset(
     user = find_user(session, email)
     if user is not None and user.active and user.password_hash:
         token = make_token(secret_key, user, "reset")
-        mail.queue(session, user.email, "password_reset", link=link_for(token))
-        session.commit()
+        with write_transaction(session):
+            mail.queue(session, user.email, "password_reset", link=link_for(token))
 
 
 def set_password(session: Session, user: User, password: str) -> None:
@@ -198,9 +198,10 @@ def set_password(session: Session, user: User, password: str) -> None:
     problems = password_problems(password, user.email)
     if problems:
         raise DomainError(" ".join(problems), field="password")
-    user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
-    session.commit()
+    password_hash = hash_password(password)  # slow: before the transaction, not inside it
+    with write_transaction(session):
+        user.password_hash = password_hash
+        user.session_token = new_session_token()
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:

@@ -112,6 +112,9 @@ def regenerate_client_feed(session: Session, client: Client) -> str:
     """A new secret calendar address for the client, revoking any old one. Returns its token, to
     show once: only its digest is kept."""
     token = new_token()
-    client.feed_token_sha256 = digest(token)
-    session.commit()
+    with write_transaction(session):
+        locked = lock(session, Client, client.id)
+        if locked is None:
+            raise NotFound("No such client.")
+        locked.feed_token_sha256 = digest(token)
     return token

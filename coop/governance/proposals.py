@@ -295,7 +295,6 @@ def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
                         fmt=format_dt,
                     )
                     count += 1
-    session.commit()
     return count
 
 

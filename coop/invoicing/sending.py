@@ -68,8 +68,9 @@ def open_link(session: Session, token: str, *, now: datetime | None = None) -> I
     invoice = session.get(Invoice, link.invoice_id)
     if invoice is None or invoice.status != InvoiceStatus.ISSUED:
         raise LinkProblem("invalid", "This link does not open an invoice.")
-    session.execute(update(InvoiceLink).where(InvoiceLink.id == link.id).values(last_opened_at=now))
-    session.commit()
+    link_id = link.id
+    with write_transaction(session):
+        session.execute(update(InvoiceLink).where(InvoiceLink.id == link_id).values(last_opened_at=now))
     return invoice
 
 

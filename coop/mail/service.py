@@ -135,15 +135,13 @@ def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMes
                 .where(OutboxMessage.id.in_(candidates), OutboxMessage.sent_at.is_(None), claimable)
                 .values(claim_token=token, claimed_at=now)
             )
-    if not candidates:
-        return []
-    messages = list(
-        session.scalars(
-            select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+        if not candidates:
+            return []
+        return list(
+            session.scalars(
+                select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+            )
         )
-    )
-    session.commit()
-    return messages
 
 
 def _to_email(message: OutboxMessage, sender: str) -> EmailMessage:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.datamap import declared, rows_of
+from coop.db import write_transaction
 from coop.members.models import Member
 from coop.schema import Base
 
@@ -61,6 +62,6 @@ def member_data(session: Session, member: Member, *, actor_id: int) -> dict[str,
         which = rows_of(table, member.id, user.id, user.email, tables)
         rows = [_fields(o, d.export) for o in session.scalars(select(model).where(which).order_by(model.id))]
         data[d.export_as] = rows[0] if d.owner == "id" and rows else rows
-    record(session, actor_id, "export.member_data", ("member", member.id))
-    session.commit()
+    with write_transaction(session):
+        record(session, actor_id, "export.member_data", ("member", member.id))
     return data

@@ -12,6 +12,7 @@ from coop.db import write_transaction
 from coop.errors import NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
+from coop.members.service import lock_member
 from coop.rota.boards import open_shifts_for
 from coop.rota.models import (
     DEFAULT_REMINDER_HOUR,
@@ -31,12 +32,13 @@ def regenerate_feed(session: Session, member: Member) -> str:
     """A new secret calendar address (the first one, or a replacement that revokes the old).
     Returns its token, to show once: only its digest is kept."""
     token = new_token()
-    feed = feed_for(session, member)
-    if feed is None:
-        session.add(MemberFeed(member_id=member.id, token_sha256=digest(token)))
-    else:
-        feed.token_sha256 = digest(token)
-    session.commit()
+    with write_transaction(session):
+        lock_member(session, member.id)  # two clicks at once: one address, not a unique-key error
+        feed = feed_for(session, member)
+        if feed is None:
+            session.add(MemberFeed(member_id=member.id, token_sha256=digest(token)))
+        else:
+            feed.token_sha256 = digest(token)
     return token
 
 

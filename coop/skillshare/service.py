@@ -155,9 +155,7 @@ def give_up_places_within(session: Session, member_id: int, *, now: datetime) ->
         )
     )
     for place in mine:
-        s = session.scalar(
-            select(SkillSession).where(SkillSession.id == place.session_id).with_for_update(of=SkillSession)
-        )
+        s = lock(session, SkillSession, place.session_id)
         assert s is not None
         _give_up(session, s, place)
     return len(mine)
