@@ -173,7 +173,7 @@ def accept(
         slots=req.slots,
     )
     with write_transaction(session):
-        bookings.edit_shifts_locked(
+        bookings.edit_shifts_within(
             session, shift_id, change, scope="one", actor_id=actor_id, ask_members=ask_members, now=now
         )
         req = _locked_pending(session, request_id)

@@ -56,12 +56,12 @@ def edit_shifts(
     now = now or utcnow()
     shift_id = shift.id
     with write_transaction(session):
-        return edit_shifts_locked(
+        return edit_shifts_within(
             session, shift_id, change, scope=scope, actor_id=actor_id, ask_members=ask_members, now=now
         )
 
 
-def edit_shifts_locked(
+def edit_shifts_within(
     session: Session,
     shift_id: int,
     change: ShiftChange,

@@ -33,7 +33,7 @@ from coop.bookings.clients import (  # noqa: F401
 from coop.bookings.edits import (  # noqa: F401
     ShiftChange,
     edit_shifts,
-    edit_shifts_locked,
+    edit_shifts_within,
 )
 from coop.bookings.lifecycle import (  # noqa: F401
     book_on_behalf,

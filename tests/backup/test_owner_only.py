@@ -23,7 +23,7 @@ from coop.migrate import upgrade
 from coop.pay.models import Expense
 from coop.timeutil import today_london
 from tests import factories
-from tests.conftest import BACKEND, app_config
+from tests.conftest import app_config
 from tests.invoicing.test_invoice_emails import issued
 
 
@@ -84,7 +84,6 @@ def test_receipts_invoices_and_backups_are_owner_only(app, session, web, tmp_pat
     assert assert_private(named) >= 4
 
 
-@pytest.mark.skipif(BACKEND != "sqlite", reason="PostgreSQL keeps its own files")
 def test_the_sqlite_database_is_owner_only_from_upgrade_and_app_start(tmp_path):
     fresh = tmp_path / "data" / "instance" / "coop.sqlite3"
     upgrade(f"sqlite:///{fresh}")  # what `coop db upgrade` runs
@@ -107,7 +106,6 @@ def test_a_backup_with_no_folder_goes_to_the_data_folder_never_the_checkout(monk
         assert backups == CHECKOUT / "instance" / "backups"
 
 
-@pytest.mark.skipif(not (CHECKOUT / ".git").exists(), reason="needs the git checkout")
 def test_gitignore_covers_everything_make_run_writes():
     written = [
         "instance/coop.sqlite3",
