@@ -78,8 +78,7 @@ def create_admin(email: str, password: str) -> None:
     """Create the first admin (who is also a coordinator)."""
 
     try:
-        user = auth.create_user(db.session, email, ["admin", "coordinator"])
-        auth.set_password(db.session, user, password)
+        user = auth.create_admin(db.session, email, password)
     except DomainError as e:
         db.session.rollback()
         raise click.ClickException(e.message) from e

@@ -66,7 +66,7 @@ def user(
     roles: tuple[str, ...] = ("member",),
     password: str | None = PASSWORD,
 ) -> User:
-    u = auth.create_user(session, email or f"person{next(_seq)}@example.org", list(roles))
+    u = auth.create_user_within(session, email or f"person{next(_seq)}@example.org", list(roles))
     if password is not None:
         u.password_hash = auth.hash_password(password)
     session.commit()

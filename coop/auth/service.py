@@ -210,7 +210,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     set_password(session, user, new)
 
 
-def create_user(session: Session, email: str, roles: list[str]) -> User:
+def create_user_within(session: Session, email: str, roles: list[str]) -> User:
     """A new account with no password yet (the person sets one from their invitation).
     Inside the caller's write_transaction: accounts are made one at a time, so two invitations
     of one address at once give one account and a clear refusal, not a database error."""
@@ -222,6 +222,19 @@ def create_user(session: Session, email: str, roles: list[str]) -> User:
     user.roles = [UserRole(role=r) for r in roles]
     session.add(user)
     session.flush()
+    return user
+
+
+def create_admin(session: Session, email: str, password: str) -> User:
+    """The first admin (also a coordinator), with a password: one operation, so a refused
+    password leaves no half-made account behind."""
+    problems = password_problems(password, email)
+    if problems:
+        raise DomainError(" ".join(problems), field="password")
+    password_hash = hash_password(password)
+    with write_transaction(session):
+        user = create_user_within(session, email, ["admin", "coordinator"])
+        user.password_hash = password_hash
     return user
 
 

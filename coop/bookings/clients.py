@@ -92,7 +92,7 @@ def invite_contact(
     if not name:
         raise DomainError("Enter the contact's name.", field="name")
     with write_transaction(session):
-        user = auth.create_user(session, email, [Role.CLIENT])
+        user = auth.create_user_within(session, email, [Role.CLIENT])
         contact = ClientContact(client=client, user=user, name=name[:80])
         session.add(contact)
         session.flush()

@@ -61,13 +61,29 @@ def rows_in(
     """The member's held shifts worked on a day in any of `work_spans` (estimated pay, or the
     approved timesheet's hours and pay once there is one), and their pay adjustments paid on a
     day in any of `pay_spans`: one statement each, however many spans and wherever they lie."""
-    out = _shift_rows(session, member_id, work_spans) if work_spans else []
+    return rows_by_member(session, [member_id], work_spans, pay_spans).get(member_id, [])
+
+
+def rows_by_member(
+    session: Session, member_ids: Sequence[int], work_spans: Sequence[Span], pay_spans: Sequence[Span]
+) -> dict[int, list[WorkRow]]:
+    """`rows_in` for several members at once (a page that judges many members' limits), still one
+    statement for the work and one for the pay."""
+    out: dict[int, list[WorkRow]] = {m: [] for m in member_ids}
+    if not member_ids:
+        return out
+    if work_spans:
+        for member_id, row in _shift_rows(session, member_ids, work_spans):
+            out[member_id].append(row)
     if pay_spans:
-        out.extend(adjustment_rows(session, member_id, pay_spans))
+        for member_id, row in _adjustment_rows(session, member_ids, pay_spans):
+            out[member_id].append(row)
     return out
 
 
-def _shift_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list[WorkRow]:
+def _shift_rows(
+    session: Session, member_ids: Sequence[int], spans: Sequence[Span]
+) -> list[tuple[int, WorkRow]]:
     between = [
         and_(
             Shift.starts_at >= london_to_utc(first, datetime.min.time()),
@@ -77,6 +93,7 @@ def _shift_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list
     ]
     rows = session.execute(
         select(
+            Assignment.member_id,
             Shift.starts_at,
             Shift.ends_at,
             Service.pay_pence_per_hour,
@@ -95,7 +112,7 @@ def _shift_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list
             & (TimesheetEntry.status == TimesheetStatus.APPROVED),
         )
         .where(
-            Assignment.member_id == member_id,
+            Assignment.member_id.in_(member_ids),
             Assignment.held(),
             Shift.status == ShiftStatus.SCHEDULED,
             or_(*between),
@@ -103,20 +120,27 @@ def _shift_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list
     ).all()
     rules_on: dict[date, RateRules] = {}  # the rules in force on each shift's own day
     out = []
-    for starts_at, ends_at, rate, actual_start, actual_end, break_minutes, paid, holiday, chosen in rows:
+    for member_id, starts_at, ends_at, rate, actual_start, actual_end, breaks, paid, holiday, chosen in rows:
         day = to_london(starts_at).date()
         if paid is not None:
-            worked = worked_minutes(actual_start, actual_end, break_minutes)
-            out.append(WorkRow(day, worked, paid + (holiday or 0)))
+            worked = worked_minutes(actual_start, actual_end, breaks)
+            out.append((member_id, WorkRow(day, worked, paid + (holiday or 0))))
             continue
         minutes = int((ends_at - starts_at).total_seconds() // 60)
         if day not in rules_on:
             rules_on[day] = pay_rules(session, day)
-        out.append(WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen)))
+        out.append((member_id, WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen))))
     return out
 
 
 def adjustment_rows(session: Session, member_id: int, spans: Sequence[Span]) -> list[WorkRow]:
+    """The member's pay adjustments paid on a day in any of the spans (see `_adjustment_rows`)."""
+    return [row for _m, row in _adjustment_rows(session, [member_id], spans)]
+
+
+def _adjustment_rows(
+    session: Session, member_ids: Sequence[int], spans: Sequence[Span]
+) -> list[tuple[int, WorkRow]]:
     """Other earnings paid through pay (a surplus share, a correction) count on the day they are
     paid: the pay date of the run that pays them, else the pay day chosen for them, else the
     next pay day after they were added. Those paid on a day in any of the spans."""
@@ -130,19 +154,25 @@ def adjustment_rows(session: Session, member_id: int, spans: Sequence[Span]) -> 
         PayAdjustment.created_at < london_to_utc(last + timedelta(days=1), datetime.min.time()),
     )
     rows = session.execute(
-        select(PayAdjustment.created_at, PayAdjustment.pay_on, PayAdjustment.amount_pence, PayRun.pay_date)
+        select(
+            PayAdjustment.member_id,
+            PayAdjustment.created_at,
+            PayAdjustment.pay_on,
+            PayAdjustment.amount_pence,
+            PayRun.pay_date,
+        )
         .outerjoin(PayLine, PayLine.adjustment_id == PayAdjustment.id)
         .outerjoin(PayStatement, PayStatement.id == PayLine.statement_id)
         .outerjoin(PayRun, PayRun.id == PayStatement.pay_run_id)
         .where(
-            PayAdjustment.member_id == member_id,
+            PayAdjustment.member_id.in_(member_ids),
             PayAdjustment.counts_as_earnings.is_(True),
             or_(undated, *(paid_day.between(first, end) for first, end in spans)),
         )
     ).all()
     out = []
-    for created_at, pay_on, amount, run_pay_date in rows:
+    for member_id, created_at, pay_on, amount, run_pay_date in rows:
         day = run_pay_date or pay_on or schedule.next_payday(to_london(created_at).date())
         if any(first <= day <= end for first, end in spans):
-            out.append(WorkRow(day, 0, amount, paid_on=True))
+            out.append((member_id, WorkRow(day, 0, amount, paid_on=True)))
     return out

@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
-from coop.caps.earnings import Span, WorkRow, estimate_pay, pay_rules, rows_in, shift_pay_pence
+from coop.caps.earnings import (
+    Span,
+    WorkRow,
+    estimate_pay,
+    pay_rules,
+    rows_by_member,
+    rows_in,
+    shift_pay_pence,
+)
 from coop.caps.models import BenefitCap
 from coop.caps.periods import Period, pay_schedule, period_for
 from coop.errors import DomainError
@@ -113,17 +121,25 @@ class Planner:
     def load(self, periods: Iterable[Period]) -> None:
         """Read every row of the member's work and pay that counts in these periods (those not
         read yet), with one statement for the work and one for the pay, however many periods."""
+        missing, work_spans, pay_spans = self._to_read(periods)
+        if missing:
+            self._take(missing, rows_in(self.session, self.member_id, work_spans, pay_spans))
+
+    def _to_read(self, periods: Iterable[Period]) -> tuple[set[Period], list[Span], list[Span]]:
+        """The periods not read yet, and the spans of work days and pay days that count in them."""
         missing = {p for p in periods if p not in self._loaded}
-        if not missing:
-            return
         pay_spans = _merged((p.start, p.end) for p in missing)
         if self.schedule is None:
             work_spans = pay_spans
         else:  # counted by pay date: the work paid on a pay day in the period
             paid = (self.schedule.work_paid_between(p.start, p.end) for p in missing)
             work_spans = _merged(s for s in paid if s is not None)
+        return missing, work_spans, pay_spans
+
+    def _take(self, missing: set[Period], rows: Iterable[WorkRow]) -> None:
+        """Keep the rows read for these periods (rows of other periods are passed over)."""
         found: dict[Period, list[WorkRow]] = {p: [] for p in missing}
-        for row in rows_in(self.session, self.member_id, work_spans, pay_spans):
+        for row in rows:
             period = self.period_on(self.row_day(row))
             if period in found:
                 found[period].append(row)
@@ -222,6 +238,18 @@ class Planner:
         # Paid less than the legal minimum is no choice the rate rule allows: then only unpaid fits.
         lowest = pay_rules(self.session, to_london(shift.starts_at).date()).statutory_pence
         return lo if lo >= lowest else 0
+
+    def fit_exchange(self, given: Shift, taken: Shift, given_rate: int | None = None) -> Fit:
+        """How taking `taken` in exchange for `given` (held, at `given_rate` if the member chose
+        one) sits against the limit: as the swap judges it, with `given` let go first."""
+        fit = self.fit(taken)
+        if self.cap is None:
+            return fit
+        day = to_london(taken.starts_at).date()
+        if self.period_of(to_london(given.starts_at).date()) != self.period_of(day):
+            return fit
+        freed = self.fit(given, given_rate)
+        return self.fit_amount(day, fit.minutes - freed.minutes, fit.pay_pence - freed.pay_pence)
 
     def fit_amount(self, work_day: date, minutes: int, pay: int) -> Fit:
         cap = self.cap
@@ -324,6 +352,37 @@ def enforce(
         f"You can't take this shift because {fit.reason}. {fit.summary} "
         "You can change your limit on the 'My limit' page."
     )
+
+
+def planners_for(
+    session: Session,
+    member_ids: Iterable[int],
+    work_days: Iterable[date],
+    *,
+    caps: dict[int, BenefitCap | None] | None = None,
+) -> dict[int, Planner]:
+    """Planners for many members, with the periods these work days count in read for all of
+    them at once: one statement for the limits (none if the caller read them: `caps`), one for
+    the work and one for the pay, however many members (a page that offers shifts to many
+    people, such as the week grid)."""
+    ids = sorted(set(member_ids))
+    days = set(work_days)
+    if caps is None:
+        caps = {
+            c.member_id: c for c in session.scalars(select(BenefitCap).where(BenefitCap.member_id.in_(ids)))
+        }
+    planners = {m: Planner(session, m, caps.get(m)) for m in ids}
+    wanted = {m: p._to_read(p.periods_for(days)) for m, p in planners.items() if p.cap is not None}
+    if wanted:
+        rows = rows_by_member(
+            session,
+            list(wanted),
+            _merged(s for _m, work, _p in wanted.values() for s in work),
+            _merged(s for _m, _w, pay in wanted.values() for s in pay),
+        )
+        for m, (missing, _w, _p) in wanted.items():
+            planners[m]._take(missing, rows[m])
+    return planners
 
 
 def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool:

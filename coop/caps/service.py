@@ -30,6 +30,7 @@ from coop.caps.limit import (  # noqa: F401
     enforce,
     fits_for_coordinator,
     left_words,
+    planners_for,
 )
 from coop.caps.periods import (  # noqa: F401
     PaySchedule,

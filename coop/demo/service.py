@@ -68,7 +68,7 @@ MEMBER_NAMES = [
 
 
 def _user(session: Session, email: str, roles: list[str]) -> User:
-    user = auth.create_user(session, email, roles)
+    user = auth.create_user_within(session, email, roles)
     user.password_hash = auth.hash_password(DEMO_PASSWORD)
     return user
 

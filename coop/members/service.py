@@ -128,7 +128,7 @@ def invite_member(
     with which the person sets their own password."""
     name = _clean_name(display_name)
     with write_transaction(session):
-        user = auth.create_user(session, email, [Role.MEMBER])
+        user = auth.create_user_within(session, email, [Role.MEMBER])
         member = Member(user=user, display_name=name)
         if skill_ids:
             member.skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids))))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
+from coop.caps.models import BenefitCap
 from coop.db import bucket, minutes_between
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.pay.rates import RateRules
@@ -60,6 +61,7 @@ class OpenPlace:
     service_name: str
     client_name: str
     skill_id: int
+    pay_pence_per_hour: int
 
 
 @dataclass
@@ -105,22 +107,27 @@ def week_grid(
         *_shift_filters(f),
     ]
 
-    people = select(Member).where(Member.status != MemberStatus.LEFT)
+    # Each member with their own limit, if they keep one (read with them: one statement fewer).
+    people = (
+        select(Member, BenefitCap)
+        .outerjoin(BenefitCap, BenefitCap.member_id == Member.id)
+        .where(Member.status != MemberStatus.LEFT)
+    )
     if f.search:
         people = people.where(Member.display_name.ilike(f"%{f.search.strip()}%"))
     if f.skill_id:
         people = people.where(
             Member.id.in_(select(member_skill.c.member_id).where(member_skill.c.skill_id == f.skill_id))
         )
-    members = list(
-        session.scalars(
-            people.options(selectinload(Member.skills))
-            .order_by(func.lower(Member.display_name), Member.id)
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE + 1)
-        )
-    )
-    more, members = len(members) > PER_PAGE, members[:PER_PAGE]
+    found = session.execute(
+        people.options(selectinload(Member.skills))
+        .order_by(func.lower(Member.display_name), Member.id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE + 1)
+    ).all()
+    more, found = len(found) > PER_PAGE, found[:PER_PAGE]
+    members = [m for m, _cap in found]
+    their_caps = {m.id: cap for m, cap in found}
     rows = {m.id: Row(m) for m in members}
     # Start from the week's shifts (an index range) rather than each member's every assignment:
     # SQLite otherwise walks a year of assignments per member (9 ms against 1.4 ms at 1,000 members).
@@ -168,6 +175,7 @@ def week_grid(
             Service.name,
             Client.name,
             Service.skill_id,
+            Service.pay_pence_per_hour,
         )
         .join(Service, Service.id == Shift.service_id)
         .join(Client, Client.id == Shift.client_id)
@@ -200,6 +208,30 @@ def week_grid(
         if judged:
             span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
             to_judge[i] = (judged, span)
+    # Their own limits too, as the claim's last check (caps.enforce): read for every member of the
+    # page at once, for the days with places to offer; a coordinator sees only yes or no.
+    limits = caps.planners_for(
+        session,
+        [m.id for m in active],
+        (monday + timedelta(days=i) for i in to_judge),
+        caps={m.id: their_caps[m.id] for m in active},
+    )
+    slot_pay = {
+        p.id: caps.estimate_pay(
+            whole_minutes(p.starts_at, p.ends_at),
+            p.pay_pence_per_hour,
+            caps.pay_rules(session, to_london(p.starts_at).date()),
+        )
+        for judged, _span in to_judge.values()
+        for p, _sf in judged
+    }
+
+    def fits(planner: caps.Planner, p: OpenPlace) -> bool:
+        if planner.cap is None:
+            return True
+        day = to_london(p.starts_at).date()
+        return planner.fit_amount(day, whole_minutes(p.starts_at, p.ends_at), slot_pay[p.id]).fits
+
     shared: dict[tuple[int, ...], list[OpenPlace]] = {}
     for m in active:
         mf = facts[m.id]
@@ -209,7 +241,11 @@ def week_grid(
                 busy=[w for w in mf.busy if w[1] > a and w[0] < b],
                 teaching=[w for w in mf.teaching if w[1] > a and w[0] < b],
             )
-            could = (p for p, sf in judged if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules))
+            could = (
+                p
+                for p, sf in judged
+                if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules) and fits(limits[m.id], p)
+            )
             if mine := list(islice(could, OFFER_CHOICES)):
                 rows[m.id].offerable[i] = shared.setdefault(tuple(p.id for p in mine), mine)
     day_minutes = [0] * 7

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.caps import service as caps
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
@@ -23,7 +24,7 @@ from coop.rota.models import (
 )
 from coop.rota.places import _release_slot, lock_member, lock_shift, take_place
 from coop.rota.rules import can_take
-from coop.timeutil import format_dt, utcnow
+from coop.timeutil import format_dt, to_london, utcnow
 
 
 def offer_swap(
@@ -181,9 +182,24 @@ def exchange_candidates(
     )
     theirs = member_facts(session, others, _window(assignment.shift, rules))
     given = shift_facts(assignment.shift)
+    # Both limits as the swap judges them (each gives up a shift, then takes the other's): the
+    # member asking strictly, the one asked may be warned and go ahead if their limit only warns.
+    days = {to_london(a.shift.starts_at).date() for a in [assignment, *held]}
+    limits = caps.planners_for(session, [member.id, *(a.member_id for a in held)], days)
     out = []
     for other in held:
         if not can_take(mine[member.id], shift_facts(other.shift), rules):
+            continue
+        if (
+            not limits[member.id]
+            .fit_exchange(assignment.shift, other.shift, assignment.chosen_pay_pence_per_hour)
+            .fits
+        ):
+            continue
+        theirs_fit = limits[other.member_id].fit_exchange(
+            other.shift, assignment.shift, other.chosen_pay_pence_per_hour
+        )
+        if not theirs_fit.fits and theirs_fit.mode != "warn":
             continue
         back = theirs[other.member_id]  # what they hold, less the shift they would give up
         busy = list(back.busy)

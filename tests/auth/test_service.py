@@ -101,7 +101,7 @@ def test_link_tokens_expire_are_tamper_proof_and_single_use(session):
 def test_duplicate_email_is_refused(session):
     factories.user(session, "a@example.org")
     with pytest.raises(DomainError, match="already an account"):
-        service.create_user(session, "A@example.org", ["member"])
+        service.create_user_within(session, "A@example.org", ["member"])
 
 
 def test_roles_change_is_audited_and_last_admin_is_kept(session):

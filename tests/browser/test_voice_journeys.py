@@ -15,6 +15,8 @@ from coop.governance import service as governance
 from coop.invoicing import service as invoicing
 from coop.invoicing.views import invoice_html
 from coop.mail.models import OutboxMessage
+from coop.money import client_price
+from coop.settings import service as settings
 from coop.timesheets import service as timesheets
 from coop.timeutil import today_london, utcnow
 from tests import factories
@@ -36,7 +38,7 @@ def test_a_client_cancels_one_visit_and_sees_the_fee_first(live, ui):
     ui.check()
     ui.sees("What it costs")
     ui.sees("less than 24 hours' notice")
-    button = ui.page.get_by_role("button", name=re.compile(r"^Cancel 1 visit\(s\) for £"))
+    button = ui.page.get_by_role("button", name=re.compile(r"^Cancel 1 visit for £"))
     fee_text = button.inner_text()
     button.click()
     ui.check()
@@ -46,7 +48,10 @@ def test_a_client_cancels_one_visit_and_sees_the_fee_first(live, ui):
     s = live.session()
     shift = s.get(Shift, shift_id)
     assert shift is not None and shift.status == "cancelled" and shift.cancellation_fee_pence > 0
-    assert f"£{shift.cancellation_fee_pence / 100:.2f}" in fee_text  # the fee charged is the fee shown
+    charged = client_price(
+        shift.cancellation_fee_pence, shift.service.vat_rate_bp, bool(settings.get(s, "vat_registered"))
+    )
+    assert f"£{charged.gross_pence / 100:.2f}" in fee_text  # the fee charged (with VAT) is the fee shown
     s.close()
 
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.mail.models import OutboxMessage
 from coop.rota import grid, offers
@@ -243,3 +244,62 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
     offers.send_offers(session, mine)
     for o in session.scalars(select(Offer).where(Offer.member_id.in_(list(by_id)))):
         assert _claim_problems(session, by_id[o.member_id], shift_by_id[o.shift_id]) == [], ("offer", o.id)
+
+
+def _hours_limit(session, member, hours):
+    caps.set_cap(
+        session,
+        member,
+        caps.CapData(earnings_cap_pence=None, hours_cap_minutes=hours * 60),
+        actor_id=member.user_id,
+        by_coordinator=False,
+    )
+
+
+def test_week_grid_cells_leave_out_a_shift_over_the_members_own_limit(web, session):
+    """The claim's last check is the member's own limit: a cell never offers what it refuses."""
+    skill = factories.skill(session, "Cleaning")
+    svc = factories.service(session, skill, name="Office cleaning")
+    tuesday = factories.shift(session, service_=svc, starts_in=at(1, 9), hours=2)
+    wednesday = factories.shift(session, service_=svc, starts_in=at(2, 9), hours=2)
+    ann = factories.member(session, name="Ann Able", skills=[skill])
+    bob = factories.member(session, name="Bob Baker", skills=[skill])
+    _hours_limit(session, ann, 3)
+    rota.claim(session, ann.id, tuesday.id)
+    rows = {r.member.id: r for r in grid.week_grid(session, NEXT_MONDAY).rows}
+    assert 2 not in rows[ann.id].offerable  # 2 h held + 2 h would pass her 3 h a week
+    assert [p.id for p in rows[bob.id].offerable[2]] == [wednesday.id]
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
+    assert f'id="offer-{ann.id}-2"' not in page and f'id="offer-{bob.id}-2"' in page
+    assert "3 h" not in page  # the coordinator never sees her figures
+
+
+def test_the_swap_picker_judges_both_limits_as_the_swap_would(session):
+    skill = factories.skill(session, "Cleaning")
+    svc = factories.service(session, skill, name="Office cleaning")
+    short = factories.shift(session, service_=svc, starts_in=at(0, 9), hours=2)
+    long = factories.shift(session, service_=svc, starts_in=at(1, 9), hours=5)
+    also_long = factories.shift(session, service_=svc, starts_in=at(3, 9), hours=5)
+    ann = factories.member(session, name="Ann Able", skills=[skill])
+    bea = factories.member(session, name="Bea Baker", skills=[skill])
+    cal = factories.member(session, name="Cal Cole", skills=[skill])
+    mine = rota.claim(session, ann.id, short.id)
+    rota.claim(session, bea.id, long.id)
+    rota.claim(session, cal.id, also_long.id)
+
+    def picks():
+        fresh(session)
+        found = rota.exchange_candidates(session, session.merge(ann), session.merge(mine))
+        return {a.member_id for a in found}
+
+    _hours_limit(session, ann, 4)  # 2 h now; giving it up for 5 h would pass 4 h
+    assert picks() == set()
+    _hours_limit(session, ann, 5)  # exactly 5 h after the swap: it fits, as the swap's claim judges
+    assert picks() == {bea.id, cal.id}
+    # The one asked is judged too: Cal, with 5 h held and a 5 h limit, can give up his 5 h for
+    # Ann's 2 h (it lowers his week); Bea with a 1 h limit could not take Ann's 2 h at all.
+    _hours_limit(session, cal, 5)
+    _hours_limit(session, bea, 1)
+    assert picks() == {cal.id}
