@@ -23,7 +23,7 @@ from coop.auth.models import User
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
 from coop.caps import service as caps
 from coop.governance import service as governance
-from coop.governance.models import Proposal
+from coop.governance.models import Proposal, SurplusShare
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import CreditNote, Invoice
 from coop.members.models import Member, Skill
@@ -345,6 +345,24 @@ def issued_invoice(
 
 
 # --- governance -------------------------------------------------------------------------------
+
+
+def surplus_share(session: Session, member_: Member, *, pence: int, minutes: int = 600) -> SurplusShare:
+    """A member's share of a surplus already decided (the vote itself is tested elsewhere)."""
+    decided = Proposal(
+        title="Share the 2026 surplus",
+        text="x",
+        kind="distribute_surplus",
+        created_by_id=member_.id,
+        closes_at=utcnow(),
+        surplus_year=2026,
+    )
+    session.add(decided)
+    session.flush()
+    share = SurplusShare(proposal_id=decided.id, member_id=member_.id, minutes=minutes, amount_pence=pence)
+    session.add(share)
+    session.commit()
+    return share
 
 
 def proposal(session: Session, author: Member, **kw: Any) -> Proposal:

@@ -134,11 +134,10 @@ def _changed_by_coordinator(session: Session, member: Member, actor_id: int, act
     coordinator). The member is told at once, and sees it on their limit and earnings pages."""
 
     record(session, actor_id, action, ("member", member.id))
-    mail.queue(
+    mail.tell_member(
         session,
-        member.user.email,
+        member,
         "limit_changed",
-        name=member.first_name,
         removed=action.startswith("cap.removed"),
     )
 

@@ -286,13 +286,11 @@ def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
             voted = set(session.scalars(select(Vote.member_id).where(Vote.proposal_id == proposal_id)))
             for m in voters(session):
                 if m.id not in voted:
-                    mail.queue(
+                    mail.tell_member(
                         session,
-                        m.user.email,
+                        m,
                         "proposal_reminder",
-                        name=m.first_name,
                         proposal=proposal,
-                        fmt=format_dt,
                     )
                     count += 1
     return count

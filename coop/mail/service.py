@@ -19,7 +19,7 @@ from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import locking, write_transaction
 from coop.mail.models import OutboxAttachment, OutboxMessage
 from coop.text import plural
-from coop.timeutil import utcnow
+from coop.timeutil import format_dt, utcnow
 
 _env = Environment(
     loader=FileSystemLoader(RESOURCES / "templates" / "email"),
@@ -102,6 +102,13 @@ class SmtpSettings:
     password: str = ""
     starttls: bool = False
     sender: str = "Co-op Works <noreply@coop.example>"
+
+
+def tell_member(session: Session, member: Any, template: str, **context: Any) -> OutboxMessage:
+    """Queue an email to a member (anyone with `.user.email` and `.first_name`), greeting them by
+    their first name, with times formatted for London (`fmt`), in the caller's transaction."""
+    context.setdefault("fmt", format_dt)
+    return queue(session, member.user.email, template, name=member.first_name, **context)
 
 
 def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMessage]:

@@ -123,11 +123,10 @@ def reply(session: Session, interest_id: int, text: str, *, actor_id: int) -> He
         msg = HelpMessage(interest_id=interest.id, author_id=actor_id, from_coordinator=True, body=body)
         session.add(msg)
         interest.updated_at = utcnow()
-        mail.queue(
+        mail.tell_member(
             session,
-            interest.member.user.email,
+            interest.member,
             "opportunity_reply",
-            name=interest.member.first_name,
             entry=interest.entry,
         )
     return msg

@@ -21,7 +21,7 @@ from coop.rota.models import (
     RotaPreferences,
 )
 from coop.secret_tokens import digest, new_token
-from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
+from coop.timeutil import london_to_utc, to_london, utcnow
 
 
 def feed_for(session: Session, member: Member) -> MemberFeed | None:
@@ -84,13 +84,11 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
             fresh = [o for o in open_shifts_for(session, member, now=now) if o.shift.created_at >= since]
             p.last_digest_at = now
             if fresh:
-                mail.queue(
+                mail.tell_member(
                     session,
-                    member.user.email,
+                    member,
                     "open_shift_digest",
-                    name=member.first_name,
                     items=fresh,
-                    fmt=format_dt,
                 )
                 queued += 1
     return queued
@@ -143,15 +141,13 @@ def send_shift_reminders(session: Session, *, base_url: str, now: datetime | Non
             shift = a.shift
             if shift.status != ShiftStatus.SCHEDULED:
                 continue
-            mail.queue(
+            mail.tell_member(
                 session,
-                a.member.user.email,
+                a.member,
                 "shift_reminder",
-                name=a.member.first_name,
                 shift=shift,
                 contacts=shift.client.contacts,
                 my_shifts=f"{base_url}/shifts/mine",
-                fmt=format_dt,
             )
             queued += 1
     return queued

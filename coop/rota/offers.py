@@ -21,7 +21,7 @@ from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
 from coop.rota.models import Assignment, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
-from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, whole_weeks_utc
+from coop.timeutil import london_to_utc, to_london, utcnow, whole_weeks_utc
 
 
 @dataclass
@@ -183,13 +183,11 @@ def _make_offers(
     for member_id, offers in made.items():
         member = session.get(Member, member_id)
         assert member is not None
-        mail.queue(
+        mail.tell_member(
             session,
-            member.user.email,
+            member,
             "offers_made",
-            name=member.first_name,
             shifts=[o.shift for o in offers],
-            fmt=format_dt,
         )
 
 

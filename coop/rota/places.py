@@ -143,26 +143,22 @@ def release_cancelled_shift(session: Session, shift: Shift) -> None:
         a.status = AssignmentStatus.CANCELLED
         a.ended_at = utcnow()
         _close_swaps(session, a.id, utcnow())
-        mail.queue(
+        mail.tell_member(
             session,
-            a.member.user.email,
+            a.member,
             "shift_cancelled",
-            name=a.member.first_name,
             shift=shift,
-            fmt=format_dt,
         )
     shift.filled = 0
 
 
 def notify_shift_changed(session: Session, shift: Shift) -> None:
     for a in session.scalars(select(Assignment).where(Assignment.shift_id == shift.id, Assignment.held())):
-        mail.queue(
+        mail.tell_member(
             session,
-            a.member.user.email,
+            a.member,
             "shift_changed",
-            name=a.member.first_name,
             shift=shift,
-            fmt=format_dt,
         )
 
 
@@ -189,13 +185,11 @@ def ask_about_change(session: Session, assignment: Assignment) -> None:
     stays theirs to keep, but only if they say yes to the shift as it is now."""
     assignment.status = AssignmentStatus.ASKED
     member = assignment.member
-    mail.queue(
+    mail.tell_member(
         session,
-        member.user.email,
+        member,
         "asked_about_change",
-        name=member.first_name,
         shift=assignment.shift,
-        fmt=format_dt,
     )
 
 

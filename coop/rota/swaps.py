@@ -111,14 +111,12 @@ def accept_swap(
         offer.taken_by_id = member_id
         offer.closed_at = now
         giver = offer.assignment.member
-        mail.queue(
+        mail.tell_member(
             session,
-            giver.user.email,
+            giver,
             "swap_taken",
-            name=giver.first_name,
             shift=shift,
             taker=taker.first_name,
-            fmt=format_dt,
         )
         auth.tell_coordinators(
             session,
@@ -254,15 +252,13 @@ def propose_exchange(
         session.add(offer)
         session.flush()
         other = wanted.member
-        mail.queue(
+        mail.tell_member(
             session,
-            other.user.email,
+            other,
             "swap_proposed",
-            name=other.first_name,
             proposer=mine.member.display_name,
             theirs=mine.shift,
             yours=wanted.shift,
-            fmt=format_dt,
         )
     return offer
 
@@ -327,13 +323,11 @@ def answer_exchange(
             changed = True
         elif not yes:
             offer.status, offer.closed_at = SwapStatus.DECLINED, now
-            mail.queue(
+            mail.tell_member(
                 session,
-                a.member.user.email,
+                a.member,
                 "swap_declined",
-                name=a.member.first_name,
                 shift=a.shift,
-                fmt=format_dt,
             )
         else:
             _exchange(session, offer, a, b, now=now, accept_cap_warning=accept_cap_warning)
@@ -360,14 +354,12 @@ def _exchange(
     take_place(session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning)
     take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
     offer.status, offer.taken_by_id, offer.closed_at = SwapStatus.TAKEN, member_id, now
-    mail.queue(
+    mail.tell_member(
         session,
-        a.member.user.email,
+        a.member,
         "swap_exchanged",
-        name=a.member.first_name,
         gave=a.shift,
         got=b.shift,
-        fmt=format_dt,
     )
     for given, giver, taker in ((a.shift, a.member, b.member), (b.shift, b.member, a.member)):
         auth.tell_coordinators(

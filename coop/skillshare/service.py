@@ -19,7 +19,7 @@ from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
 from coop.rota import service as rota
 from coop.skillshare.models import SignUp, SkillSession
-from coop.timeutil import format_dt, to_london, utcnow
+from coop.timeutil import to_london, utcnow
 
 
 @dataclass
@@ -173,13 +173,11 @@ def _give_up(session: Session, s: SkillSession, mine: SignUp) -> None:
         )
         if waiting is not None:
             waiting.status = "booked"
-            mail.queue(
+            mail.tell_member(
                 session,
-                waiting.member.user.email,
+                waiting.member,
                 "skill_place_free",
-                name=waiting.member.first_name,
                 s=s,
-                fmt=format_dt,
             )
         else:
             s.booked -= 1

@@ -23,7 +23,7 @@ from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import format_dt, london_to_utc, to_london, utcnow, week_start
+from coop.timeutil import london_to_utc, to_london, utcnow, week_start
 
 FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
 MAX_SHIFT = timedelta(hours=16)
@@ -206,14 +206,12 @@ def _query(session: Session, entry_id: int, comment: str) -> None:
 
     member = session.get(Member, entry.member_id)
     assert member is not None
-    mail.queue(
+    mail.tell_member(
         session,
-        member.user.email,
+        member,
         "timesheet_queried",
-        name=member.first_name,
         shift=entry.assignment.shift,
         comment=entry.query_comment,
-        fmt=format_dt,
     )
 
 

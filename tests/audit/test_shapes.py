@@ -14,11 +14,11 @@ from coop.audit.events import EVENTS, AuditShapeError, Event, Field, Kind, Subje
 from coop.audit.models import AuditEntry
 from coop.audit.service import record
 from coop.caps.setting import CAP_ACTIONS
-from coop.governance.models import Proposal, ProposalComment, SurplusShare
+from coop.governance.models import ProposalComment
 from coop.invoicing.models import Invoice
 from coop.money import format_pence, plain_pounds
 from coop.pay.models import Expense, PayAdjustment, PayRun
-from coop.timeutil import today_london, utcnow
+from coop.timeutil import today_london
 from tests import factories
 from tests.factories import fresh, limit
 
@@ -223,20 +223,7 @@ def test_shaped_values_never_keep_a_private_field(event_and_values):
 
 
 def _share(session, member, pence):
-    proposal = Proposal(
-        title="Share the 2026 surplus",
-        text="x",
-        kind="distribute_surplus",
-        created_by_id=member.id,
-        closes_at=utcnow(),
-        surplus_year=2026,
-    )
-    session.add(proposal)
-    session.flush()
-    share = SurplusShare(proposal_id=proposal.id, member_id=member.id, minutes=600, amount_pence=pence)
-    session.add(share)
-    session.commit()
-    return share
+    return factories.surplus_share(session, member, pence=pence)
 
 
 def test_3_a_surplus_share_spread_over_pay_days_is_not_shown_to_coordinators(web, make_web, session):

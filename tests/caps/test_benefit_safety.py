@@ -8,7 +8,6 @@ from sqlalchemy import select
 from coop.audit.models import AuditEntry
 from coop.caps import service as caps
 from coop.caps.models import BenefitCap
-from coop.governance.models import Proposal, SurplusShare
 from coop.mail.models import OutboxMessage
 from coop.pay.models import PayAdjustment
 from coop.rota import service as rota
@@ -133,19 +132,7 @@ def test_2_unanswered_questions_lapse_when_the_shift_starts(session):
 def test_3_a_surplus_share_counts_on_its_pay_day_and_can_be_spread(web, session):
     m = factories.member(session, email="uc@example.org")
     limit(session, m, 10_000, period="monthly", start_day=6, count_by="paid", mode="block")
-    proposal = Proposal(
-        title="Share the 2026 surplus",
-        text="x",
-        kind="distribute_surplus",
-        created_by_id=m.id,
-        closes_at=utcnow(),
-        surplus_year=2026,
-    )
-    session.add(proposal)
-    session.flush()
-    share = SurplusShare(proposal_id=proposal.id, member_id=m.id, minutes=600, amount_pence=15_000)
-    session.add(share)
-    session.commit()
+    share = factories.surplus_share(session, m, pence=15_000, minutes=600)
     web.login("uc@example.org")
     page = web.get("/my/surplus").get_data(as_text=True)
     assert "would go over your limit" in page and "Spread over 2 pay days, it fits" in page
@@ -169,19 +156,7 @@ def test_3_a_surplus_share_counts_on_its_pay_day_and_can_be_spread(web, session)
 def test_3_take_less_and_keep_the_rest(web, session):
     m = factories.member(session, email="esa@example.org")
     limit(session, m, 5_000)
-    proposal = Proposal(
-        title="Surplus",
-        text="x",
-        kind="distribute_surplus",
-        created_by_id=m.id,
-        closes_at=utcnow(),
-        surplus_year=2026,
-    )
-    session.add(proposal)
-    session.flush()
-    share = SurplusShare(proposal_id=proposal.id, member_id=m.id, minutes=60, amount_pence=8_000)
-    session.add(share)
-    session.commit()
+    share = factories.surplus_share(session, m, pence=8_000, minutes=60)
     web.login("esa@example.org")
     assert "The most you can take on your next pay day" in web.get("/my/surplus").get_data(as_text=True)
     web.post(f"/my/surplus/{share.id}/take", {"amount": "40.00", "parts": "1"})

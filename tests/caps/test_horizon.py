@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import event, select
 
 from coop.caps import service as caps
-from coop.governance.models import Proposal, SurplusShare
 from coop.pay.models import PayAdjustment, PayRun
 from coop.rota import service as rota
 from coop.rota.models import Assignment
@@ -170,19 +169,7 @@ def test_a_share_goes_on_the_next_pay_day_without_a_finalised_run(web, session):
                 status="finalised",
             )
         )
-    proposal = Proposal(
-        title="Surplus",
-        text="x",
-        kind="distribute_surplus",
-        created_by_id=m.id,
-        closes_at=utcnow(),
-        surplus_year=2026,
-    )
-    session.add(proposal)
-    session.flush()
-    share = SurplusShare(proposal_id=proposal.id, member_id=m.id, minutes=60, amount_pence=5_000)
-    session.add(share)
-    session.commit()
+    share = factories.surplus_share(session, m, pence=5_000, minutes=60)
     web.login("share@example.org")
     page = web.get("/my/surplus").get_data(as_text=True)
     open_day = schedule.next_payday(paid[-1] + timedelta(days=1))
