@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, Request, Response, flash, request, url_for
+from flask import Flask, Request, Response, flash, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -165,6 +165,23 @@ def current_member() -> Member:
 
 def client_ip() -> str:
     return request.remote_addr or "unknown"
+
+
+def confirm_over_limit(
+    warning: DomainError, *, url: str, back: str, heading: str = "", extra: dict[str, Any] | None = None
+) -> str:
+    """The page a member sees when a change would pass a limit they asked to be warned about
+    (caps.CapWarning): nothing was changed; "Yes, go ahead anyway" posts to `url` again with
+    `confirm=yes` and `extra`, "No" goes `back`."""
+    db.session.rollback()
+    return render_template(
+        "rota/confirm_over_limit.html",
+        heading=heading,
+        message=warning.message,
+        url=url,
+        back=back,
+        extra=extra or {},
+    )
 
 
 def form_error(form: FlaskForm, error: DomainError) -> None:

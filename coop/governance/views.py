@@ -27,7 +27,7 @@ from coop.governance.models import Proposal, ProposalComment
 from coop.members.service import member_for_user
 from coop.money import parse_pounds, pounds_field
 from coop.timeutil import format_date, today_london, utcnow
-from coop.web import current_member, form_error
+from coop.web import confirm_over_limit, current_member, form_error
 
 bp = Blueprint("governance", __name__)
 Page = str | Response
@@ -286,11 +286,9 @@ def share_action(share_id: int, action: str) -> Page:
                     accept_cap_warning=form.confirm.data == "yes",
                 )
             except CapWarning as w:
-                db.session.rollback()
-                return render_template(
-                    "rota/confirm_over_limit.html",
+                return confirm_over_limit(
+                    w,
                     heading="Check before you take your share",
-                    message=w.message,
                     url=url_for("governance.share_action", share_id=share_id, action="take"),
                     back=url_for("governance.my_surplus"),
                     extra={"amount": form.amount.data or "", "parts": form.parts.data or 1},

@@ -20,7 +20,7 @@ from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
 from coop.timeutil import to_london, utcnow
-from coop.web import FIRST_DAY, LAST_DAY, current_member, db_id
+from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, current_member, db_id
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse
@@ -100,10 +100,8 @@ def claim(shift_id: int) -> Page:
                 chosen_pay=_chosen_rate(rate),
             )
         except CapWarning as w:
-            db.session.rollback()
-            return render_template(
-                "rota/confirm_over_limit.html",
-                message=w.message,
+            return confirm_over_limit(
+                w,
                 url=url_for("rota.claim", shift_id=shift_id),
                 back=url_for("rota.open_shifts"),
                 extra={"rate": rate} if rate else {},
@@ -181,10 +179,8 @@ def answer(assignment_id: int) -> Page:
                 db.session, member.id, assignment_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
             )
         except CapWarning as w:
-            db.session.rollback()
-            return render_template(
-                "rota/confirm_over_limit.html",
-                message=w.message,
+            return confirm_over_limit(
+                w,
                 url=url_for("rota.answer", assignment_id=assignment_id),
                 back=url_for("rota.my_shifts"),
                 extra={"answer": "yes"},
@@ -282,11 +278,9 @@ def answer_exchange(offer_id: int) -> Page:
                 db.session, member.id, offer_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
             )
         except CapWarning as w:
-            db.session.rollback()
-            return render_template(
-                "rota/confirm_over_limit.html",
+            return confirm_over_limit(
+                w,
                 heading="Check before you swap",
-                message=w.message,
                 url=url_for("rota.answer_exchange", offer_id=offer_id),
                 back=url_for("rota.my_shifts"),
                 extra={"answer": "yes"},
@@ -328,10 +322,8 @@ def accept_swap(offer_id: int) -> Page:
         try:
             rota.accept_swap(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
         except CapWarning as w:
-            db.session.rollback()
-            return render_template(
-                "rota/confirm_over_limit.html",
-                message=w.message,
+            return confirm_over_limit(
+                w,
                 url=url_for("rota.accept_swap", offer_id=offer_id),
                 back=url_for("rota.my_shifts"),
             )
@@ -366,10 +358,8 @@ def pay_choice(assignment_id: int) -> Page:
                 db.session, member.id, assignment_id, amount, accept_cap_warning=form.confirm.data == "yes"
             )
         except CapWarning as w:
-            db.session.rollback()
-            return render_template(
-                "rota/confirm_over_limit.html",
-                message=w.message,
+            return confirm_over_limit(
+                w,
                 url=url_for("rota.pay_choice", assignment_id=assignment_id),
                 back=url_for("rota.my_shifts"),
                 extra={"choice": choice, "amount": request.form.get("amount", "")},
@@ -397,10 +387,8 @@ def accept_offer(offer_id: int) -> Page:
         try:
             offers.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
         except CapWarning as w:
-            db.session.rollback()
-            return render_template(
-                "rota/confirm_over_limit.html",
-                message=w.message,
+            return confirm_over_limit(
+                w,
                 url=url_for("rota.accept_offer", offer_id=offer_id),
                 back=url_for("home.dashboard"),
             )
