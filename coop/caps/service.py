@@ -22,13 +22,9 @@ from coop.caps.history import (  # noqa: F401
 from coop.caps.limit import (  # noqa: F401
     CapWarning,
     Fit,
-    Guard,
     Planner,
     Totals,
     cap_for,
-    check_own_change,
-    enforce,
-    fits_for_coordinator,
     left_words,
     planners_for,
 )
@@ -38,6 +34,12 @@ from coop.caps.periods import (  # noqa: F401
     pay_schedule,
     period_for,
     previous_periods,
+)
+from coop.caps.rule import (  # noqa: F401
+    Guard,
+    check_own_change,
+    enforce,
+    fits_for_coordinator,
 )
 from coop.caps.setting import (  # noqa: F401
     CAP_ACTIONS,

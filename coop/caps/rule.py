@@ -1,0 +1,109 @@
+"""The member's own limit as the one rule for changes: `enforce` runs inside every claim
+(rota.places.take_place); `Guard` checks every other change to work or pay. Members see whether
+a shift fits; coordinators only ever yes or no, never a figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from coop.bookings.models import Shift
+from coop.caps.limit import CapWarning, Fit, Planner, cap_for
+from coop.errors import DomainError
+from coop.members.models import Member
+
+
+def enforce(
+    session: Session,
+    member: Member,
+    shift: Shift,
+    *,
+    accept_warning: bool,
+    member_is_asking: bool,
+    chosen: int | None = None,
+) -> None:
+    """Refuse a shift that breaks the member's limit. Called inside the claim transaction after
+    the member's row is locked, so parallel claims cannot together break it. A coordinator can
+    never override it, and is told only that it does not fit. `chosen` is an involvement
+    member's own lower rate."""
+    cap = cap_for(session, member.id)
+    if cap is None:
+        return
+    fit = Planner.for_member(session, member).fit(shift, chosen)
+    if fit.fits:
+        return
+    if not member_is_asking:
+        raise DomainError(
+            f"This shift does not fit {member.display_name}'s limit, so it cannot be given to them. "
+            "Only they can see or change their limit."
+        )
+    if cap.mode == "warn":
+        if accept_warning:
+            return
+        raise CapWarning(f"Before you take this shift: {fit.reason}. {fit.summary}")
+    raise DomainError(
+        f"You can't take this shift because {fit.reason}. {fit.summary} "
+        "You can change your limit on the 'My limit' page."
+    )
+
+
+def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool:
+    """Only yes or no: never the figures or why."""
+    cap = cap_for(session, member.id)
+    return cap is None or Planner.for_member(session, member).fit(shift).fits
+
+
+class Guard:
+    """The limit rule for every change to work or pay that is not a new claim: a coordinator's
+    edit of a shift or a service, hours recorded, a pay choice, a surplus share. Build it (after
+    locking the members) before the change, with the days the change touches, before and after
+    it: `work_days` (the days of the shifts changed, where they were and where they go) and
+    `pay_days` (the pay days of pay added). It reads all of each member's work and pay in every
+    period those days count in, wherever they lie. Flush the change, then ask `broken()`: the
+    members for whom the change takes a period over their limit, each with every such period
+    (for their eyes only). Nothing else decides this."""
+
+    def __init__(
+        self,
+        session: Session,
+        member_ids: Iterable[int],
+        *,
+        work_days: Iterable[date] = (),
+        pay_days: Iterable[date] = (),
+    ) -> None:
+        self.session = session
+        work, paid = set(work_days), set(pay_days)
+        self.caps = {m: c for m in sorted(set(member_ids)) if (c := cap_for(session, m)) is not None}
+        self.periods = {m: self.planner(m).periods_for(work, paid) for m in self.caps}
+        self.before = {m: self.planner(m).rows_in(self.periods[m]) for m in self.caps}
+
+    def broken(self) -> dict[int, list[Fit]]:
+        self.session.flush()
+        out = {}
+        for member_id in self.caps:
+            planner = self.planner(member_id)  # a fresh one: it reads the work as changed
+            after = planner.rows_in(self.periods[member_id])
+            fits = planner.worsened(self.before[member_id], after)
+            if fits:
+                out[member_id] = fits
+        return out
+
+    def planner(self, member_id: int) -> Planner:
+        """The member's planner (their limit and period rules)."""
+        return Planner(self.session, member_id, self.caps[member_id])
+
+
+def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doing: str) -> None:
+    """A member's own change to their work or pay (made, not committed): refused when it breaks
+    a 'block' limit, and needs their yes when it breaks a 'warn' one. The message is for them."""
+    fits = guard.broken().get(member_id)
+    if not fits:
+        return
+    fit = fits[0]
+    if fit.mode == "warn":
+        if accept_warning:
+            return
+        raise CapWarning(f"Before you go ahead: {fit.reason}. {fit.summary}")
+    raise DomainError(f"{doing} is not possible because {fit.reason}. {fit.summary}")
