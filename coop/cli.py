@@ -23,6 +23,7 @@ from coop.bookings.service import complete_finished_bookings
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
+from coop.enquiries import followup as enquiries
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.governance import service as governance
@@ -38,7 +39,7 @@ from coop.rota import service as rota
 from coop.rota.offers import lapse_offers
 from coop.rota.service import send_digests as queue_digests
 from coop.settings import service as settings
-from coop.timeutil import today_london
+from coop.timeutil import today_london, utcnow
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -277,6 +278,17 @@ def purge_erased() -> None:
         f"Deleted the kept records of {done.members} erased member(s): {done.rows} row(s) of pay "
         f"records and {done.files} receipt file(s)."
     )
+
+
+@cli.command("enquiry-jobs")
+@with_appcontext
+def enquiry_jobs() -> None:
+    """Email coordinators (once) about enquiries nobody contacted in time, and delete enquiries
+    that did not lead to membership once they are older than the setting. Run daily."""
+
+    raised = enquiries.remind_overdue(db.session, today_london())
+    deleted = enquiries.delete_expired(db.session, utcnow())
+    click.echo(f"Raised {raised} enquiry(ies) waiting too long; deleted {deleted} old enquiry(ies).")
 
 
 @cli.command("autofill")

@@ -23,6 +23,11 @@ PUBLIC_ENDPOINTS = {
     "invoice_links.invoice",  # the emailed link: the token is the key
     "invoice_links.download",
     "onward.verify",  # an employer checking a member's work record by its code
+    "enquiries.interested",  # "Interested in working with us?": anyone may ask
+    "enquiries.thanks",
+    "enquiries.forget",  # the link in an enquirer's acknowledgement: the token is the key
+    "enquiries.poster",  # posters and leaflets for surgeries, wards and day centres
+    "enquiries.leaflet",
 }
 
 

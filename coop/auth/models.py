@@ -111,7 +111,7 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempt_email_at", "email", "at"),
         Index("ix_login_attempt_ip_at", "ip", "at"),
-        CheckConstraint("kind IN ('login', 'reset', 'link', 'verify')", name="kind_known"),
+        CheckConstraint("kind IN ('login', 'reset', 'link', 'verify', 'enquiry')", name="kind_known"),
     )
 
 

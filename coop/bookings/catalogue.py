@@ -50,6 +50,7 @@ class ServiceData:
     min_booking_minutes: int
     active: bool = True
     involvement: bool = False
+    helpline: bool = False
 
 
 def save_service(
@@ -112,6 +113,7 @@ def save_service(
         service.min_booking_minutes = data.min_booking_minutes
         service.active = data.active
         service.involvement = data.involvement
+        service.helpline = data.helpline
         session.flush()
         if shift_ids:
             session.expire_all()  # the shifts' service (pay, skill) is read afresh by the checks

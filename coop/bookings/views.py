@@ -60,6 +60,7 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
         min_booking_minutes=int(hours * 60),
         active=bool(form.active.data),
         involvement=bool(form.involvement.data),
+        helpline=bool(form.helpline.data),
     )
 
 

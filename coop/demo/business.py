@@ -133,6 +133,7 @@ def load_business(
                 min_booking_minutes=minimum,
                 description=desc,
                 involvement=desc.startswith("Paid involvement"),
+                helpline=name == "Telephone helpline",
             )
         clients = [
             Client(

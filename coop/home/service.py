@@ -17,6 +17,7 @@ from coop.caps import service as caps
 from coop.caps.models import BenefitCap
 from coop.caps.service import Period, Totals
 from coop.db import bucket, minutes_between
+from coop.enquiries.followup import waiting_counts
 from coop.governance.service import open_proposals
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import Invoice, InvoiceStatus
@@ -48,6 +49,8 @@ class CoordinatorSummary:
     timesheets_waiting: int = 0
     overdue_invoices: int = 0
     changes_waiting: int = 0
+    enquiries_waiting: int = 0  # people who asked about joining, not contacted yet
+    enquiries_late: int = 0  # of those, past the working days to contact them
 
 
 def coordinator_summary(session: Session) -> CoordinatorSummary:
@@ -91,6 +94,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
         sheets,
         overdue_count(session, today_london()),
         len(pending_changes(session)),
+        *waiting_counts(session, today_london()),
     )
 
 

@@ -268,6 +268,33 @@ SPECS: dict[str, SettingSpec] = {
             minimum=1,
             maximum=99,
         ),
+        SettingSpec(
+            "enquiry_contact_days",
+            "Working days to contact someone who asked about joining",
+            "int",
+            3,
+            "An enquiry nobody has contacted within this many working days is raised on "
+            "coordinators' home page and emailed to them, once.",
+            minimum=1,
+            maximum=30,
+        ),
+        SettingSpec(
+            "enquiry_keep_months",
+            "Months to keep enquiries that did not lead to membership",
+            "int",
+            6,
+            "Then they are deleted. People can ask for theirs to be deleted sooner.",
+            minimum=1,
+            maximum=24,
+        ),
+        SettingSpec("helpline_phone", "Helpline phone number (posters and leaflets)", "text", "01234 567890"),
+        SettingSpec(
+            "short_web_address",
+            "Short web address for posters and leaflets",
+            "text",
+            "coop.example/interested",
+            "Where the form is, as people would type it. The QR code goes to the full address.",
+        ),
     ]
 }
 

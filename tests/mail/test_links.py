@@ -32,6 +32,8 @@ ACTION = {
     "booking_requested",
     "cover_needed",
     "credit_note_issued",
+    "enquiries_waiting",
+    "enquiry_received",  # the link deletes what they told us, if they wish
     "erasure_requested",
     "invitation",
     "invitation_client",
