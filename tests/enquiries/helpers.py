@@ -53,9 +53,9 @@ def helpline_member(
     session: Session, *, email: str = "helper@example.org", today_shift: bool = True
 ) -> Member:
     """A member holding a shift of a helpline service today (or in three days)."""
-    skill = factories.skill(session, "Answering the phone")
-    svc = factories.service(session, skill, name="Helpline", helpline=True)
-    member = factories.member(session, name="Hana Helper", email=email, skills=[skill])
+    skill = factories.skill(session, factories.unique("Answering the phone"))
+    svc = factories.service(session, skill, name=factories.unique("Helpline"), helpline=True)
+    member = factories.member(session, name=factories.unique("Hana Helper"), email=email, skills=[skill])
     starts = timedelta(minutes=5) if today_shift else timedelta(days=3)
     shift = factories.shift(session, service_=svc, starts_in=starts, hours=1)
     rota.claim(session, member.id, shift.id)
