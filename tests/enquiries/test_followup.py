@@ -8,11 +8,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from coop.auth.service import find_user
+from coop.cli import cli
 from coop.directory.models import DirectoryEntry
 from coop.enquiries import followup, service
 from coop.enquiries.models import Enquiry, EnquiryNote, EnquiryTally
@@ -254,3 +257,17 @@ def test_the_outbox_holds_no_forget_link_once_sent(session):
     _web_enquiry(session)
     [email] = session.scalars(select(OutboxMessage)).all()
     assert "/interested/forget/" in email.body  # until sent; then coop.mail keeps only the digest
+
+
+def test_the_daily_job_raises_late_enquiries_and_deletes_old_ones(app, session):
+    factories.coordinator(session, "coord@example.org")
+    late, old = _web_enquiry(session, n=1), _web_enquiry(session, n=2, email="b@example.org")
+    _backdate(session, late, 10)
+    _backdate(session, old, 400)
+    result = CliRunner().invoke(cli, ["enquiry-jobs"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    assert "Raised 2 enquiry(ies) waiting too long; deleted 1 old enquiry(ies)." in result.output
+    old_id, late_id = old.id, late.id
+    session.rollback()
+    session.expunge_all()
+    assert session.get(Enquiry, old_id) is None and session.get(Enquiry, late_id).reminded_at is not None
