@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from coop.enquiries.models import Enquiry, EnquiryTally
+from coop.enquiries.models import SOURCES, Enquiry, EnquiryTally
+from coop.enquiries.service import EnquiryData, checked
+from coop.errors import DomainError
 from coop.mail.models import OutboxMessage
 from tests.crawl import crawl
 from tests.enquiries.helpers import FORM, emails_to, forget_path
@@ -160,3 +164,25 @@ def test_no_public_page_asks_about_health_diagnosis_medication_or_benefits(web):
         assert asked.strip() or url != "/interested"
         hits = [w for w in FORBIDDEN if w in asked]
         assert hits == [], (url, hits)
+
+
+FIELDS = {"name", "email", "phone", "good_time", "work_interests", "would_help", "heard_from", "consent"}
+
+
+@given(
+    name=st.text(max_size=90),
+    email=st.one_of(st.just(""), st.emails(), st.text(max_size=30)),
+    phone=st.one_of(st.just(""), st.from_regex(r"0[0-9 ]{9,14}", fullmatch=True), st.text(max_size=20)),
+    heard_from=st.sampled_from([*SOURCES, "", "radio"]),
+    consent=st.booleans(),
+)
+def test_an_enquiry_is_kept_only_whole_and_a_refusal_names_its_field(name, email, phone, heard_from, consent):
+    data = EnquiryData(name=name, email=email, phone=phone, heard_from=heard_from, consent=consent)
+    try:
+        kept = checked(data)
+    except DomainError as e:
+        assert e.field in FIELDS
+        return
+    assert 1 <= len(kept.name) <= 80 and kept.name == kept.name.strip()
+    assert kept.email or kept.phone
+    assert kept.heard_from in SOURCES and kept.consent
