@@ -33,6 +33,8 @@ from coop.timeutil import format_minutes, to_london
 class CapWarning(DomainError):
     """The shift goes over a 'warn' limit: the member may still take it if they confirm."""
 
+    confirmable = True
+
 
 def cap_for(session: Session, member_id: int) -> BenefitCap | None:
     return session.scalar(select(BenefitCap).where(BenefitCap.member_id == member_id))

@@ -12,11 +12,10 @@ from coop.bookings import service as bookings
 from coop.directory import service
 from coop.directory.forms import EntryForm
 from coop.documents import html_to_pdf
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.settings import service as settings
 from coop.timeutil import today_london
-from coop.web import form_error
+from coop.web import refusals
 
 bp = Blueprint("directory", __name__)
 Page = str | WResponse
@@ -78,12 +77,9 @@ def edit(entry_id: int | None = None) -> Page:
             form.review_date.data,
             bool(form.active.data),
         )
-        try:
+        with refusals(form) as done:
             service.save_entry(db.session, data, entry, today=today_london())
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Saved.", "success")
             return redirect(url_for("directory.manage"))
     return render_template("directory/edit.html", form=form, entry=entry)
