@@ -176,7 +176,7 @@ def make_web(app: Flask) -> Any:
 def demo(app: Flask, session: Session) -> Session:
     """The demo co-op (the one `make run` loads), with its invoices issued."""
     from coop.demo.service import load_demo
-    from coop.invoicing.views import invoice_html
+    from coop.invoicing.rendering import invoice_html
 
     with app.test_request_context():
         load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))

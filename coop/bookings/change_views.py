@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.bookings import changes
 from coop.bookings.forms import AnswerChangeForm, DeclineChangeForm, VisitChangeForm, VisitNoteForm
+from coop.bookings.models import ShiftStatus
 from coop.extensions import db
 from coop.rota.service import DoesNotFit
 from coop.timeutil import utcnow
@@ -47,7 +48,7 @@ def ask(shift_id: int) -> Page:
         form=form,
         shift=shift,
         waiting=changes.latest_for_shifts(db.session, [shift.id]).get(shift.id),
-        started=shift.starts_at <= utcnow() or shift.status != "scheduled",
+        started=shift.starts_at <= utcnow() or shift.status != ShiftStatus.SCHEDULED,
     )
 
 

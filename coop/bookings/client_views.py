@@ -19,6 +19,7 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.rota.service import holders_of
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
 from coop.web import ActionForm, current_client, db_id, refusals
 
@@ -37,7 +38,7 @@ def client_bookings() -> Page:
         holders=holders,
         cancel_form=CancelForm(),
         notes=changes.notes_for_shifts(db.session, [s.id for s in overview.past]),
-        vat_registered=settings.get(db.session, "vat_registered"),
+        vat_registered=settings.get(db.session, K.VAT_REGISTERED),
     )
 
 
@@ -83,7 +84,7 @@ def client_booking(booking_id: int) -> Page:
         cancel_form=CancelForm(),
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
         terms=bookings.cancellation_terms(db.session),
-        vat_registered=settings.get(db.session, "vat_registered"),
+        vat_registered=settings.get(db.session, K.VAT_REGISTERED),
         change_requests=changes.latest_for_shifts(db.session, [s.id for s in booking.shifts]),
         notes=changes.notes_for_shifts(db.session, [s.id for s in booking.shifts]),
     )

@@ -22,7 +22,7 @@ from coop.bookings.forms import (
     ServiceForm,
     ShiftEditForm,
 )
-from coop.bookings.models import Booking
+from coop.bookings.models import Booking, BookingStatus
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
@@ -32,6 +32,7 @@ from coop.pay import rates as pay_rates
 from coop.pay.rules import pay_for
 from coop.rota.service import holders_of
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import to_london, today_london
 from coop.web import parse_decimal, refusals
 
@@ -114,7 +115,7 @@ def services() -> Page:
     return render_template(
         "bookings/services.html",
         services=bookings.list_services(db.session),
-        floor=settings.get(db.session, "pay_floor_pence"),
+        floor=settings.get(db.session, K.PAY_FLOOR_PENCE),
     )
 
 
@@ -195,7 +196,7 @@ def invite_contact(client_id: int) -> Page:
                 email=form.email.data or "",
                 name=form.name.data or "",
                 invite_link=invite_link,
-                coop_name=settings.get(db.session, "coop_name"),
+                coop_name=settings.get(db.session, K.COOP_NAME),
             )
         if done.ok:
             flash(f"Invitation sent to {form.email.data}.", "success")
@@ -245,9 +246,11 @@ def book_for_client() -> Page:
 def booking_detail(booking_id: int) -> Page:
     booking = bookings.get_booking(db.session, booking_id)
 
-    staffing = bookings.staffing_for(db.session, booking) if booking.status == "requested" else None
+    staffing = (
+        bookings.staffing_for(db.session, booking) if booking.status == BookingStatus.REQUESTED else None
+    )
     plan = None
-    if booking.status == "requested":
+    if booking.status == BookingStatus.REQUESTED:
         try:
             plan = bookings.plan_booking(db.session, bookings.booking_data(booking), ahead_only=True)
         except DomainError as e:

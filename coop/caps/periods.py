@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import bank_holiday
 
 
@@ -134,4 +135,4 @@ class PaySchedule:
 
 
 def pay_schedule(session: Session) -> PaySchedule:
-    return PaySchedule(settings.get(session, "pay_frequency"), settings.get(session, "pay_day_of_month"))
+    return PaySchedule(settings.get(session, K.PAY_FREQUENCY), settings.get(session, K.PAY_DAY_OF_MONTH))

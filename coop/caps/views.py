@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.caps import service as caps
 from coop.caps.forms import CapForm, PresetForm, RemoveForm
-from coop.caps.models import BenefitCap
+from coop.caps.models import BenefitCap, Preset
 from coop.charts import bar_chart
 from coop.extensions import db
 from coop.members import service as members
@@ -98,7 +98,7 @@ def use_preset() -> Page:
             )
             caps.set_cap(db.session, member, data, actor_id=current_user.id, by_coordinator=False)
         if done.ok:
-            if data.preset == "esa":
+            if data.preset == Preset.ESA:
                 flash(
                     "Your ESA Permitted Work limit is set. Remember: tell the benefits office (the DWP) "
                     "before you start work, using form PW1.",

@@ -14,6 +14,7 @@ from coop.directory.forms import EntryForm
 from coop.documents import html_to_pdf
 from coop.extensions import db
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import today_london
 from coop.web import refusals
 
@@ -25,9 +26,9 @@ def _context() -> dict[str, object]:
     return {
         "services": bookings.list_services(db.session, active_only=True),
         "groups": service.grouped(db.session),
-        "coop_name": settings.get(db.session, "coop_name"),
-        "coop_email": settings.get(db.session, "coop_email"),
-        "coop_address": settings.get(db.session, "coop_address"),
+        "coop_name": settings.get(db.session, K.COOP_NAME),
+        "coop_email": settings.get(db.session, K.COOP_EMAIL),
+        "coop_address": settings.get(db.session, K.COOP_ADDRESS),
         "today": today_london(),
     }
 

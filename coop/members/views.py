@@ -26,6 +26,7 @@ from coop.members.forms import (
 from coop.privacy import erasure
 from coop.privacy.export import member_data
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.web import ActionForm, current_member, db_id, refusals
 
 bp = Blueprint("members", __name__)
@@ -165,7 +166,7 @@ def invite() -> str | Response:
                 display_name=form.display_name.data or "",
                 skill_ids=form.skills.data or [],
                 invite_link=invite_link,
-                coop_name=settings.get(db.session, "coop_name"),
+                coop_name=settings.get(db.session, K.COOP_NAME),
             )
         if done.ok:
             flash(f"Invitation sent to {member.user.email}.", "success")
@@ -209,7 +210,7 @@ def resend_invitation(member_id: int) -> Response:
                 db.session,
                 member.user,
                 invite_link=invite_link,
-                coop_name=settings.get(db.session, "coop_name"),
+                coop_name=settings.get(db.session, K.COOP_NAME),
                 name=member.display_name,
             )
         if done.ok:

@@ -32,6 +32,7 @@ from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
 from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import format_date, today_london
 from coop.web import ActionForm, csv_response, current_member, pdf_response, refusals
 
@@ -44,9 +45,9 @@ def statement_pdf(statement: PayStatement) -> bytes:
         "pay/statement_pdf.html",
         st=statement,
         run=statement.pay_run,
-        coop_name=settings.get(db.session, "coop_name"),
-        coop_address=settings.get(db.session, "coop_address"),
-        holiday_percent=settings.get(db.session, "holiday_pay_percent_bp") / 100,
+        coop_name=settings.get(db.session, K.COOP_NAME),
+        coop_address=settings.get(db.session, K.COOP_ADDRESS),
+        holiday_percent=settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP) / 100,
     )
     return html_to_pdf(html)
 
@@ -64,7 +65,7 @@ def _pdf_response(statement: PayStatement) -> Response:
 def my_pay() -> Page:
     member = current_member()
     data = service.my_pay(
-        db.session, member, settings.get(db.session, "holiday_pay_percent_bp"), today_london()
+        db.session, member, settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP), today_london()
     )
     chart = bar_chart(
         "Earnings by month", [m[0] for m in data.months], [m[2] for m in data.months], value_label="£"

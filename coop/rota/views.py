@@ -18,6 +18,7 @@ from coop.rota import offers
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import to_london, utcnow
 from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, current_member, db_id, refusals
 
@@ -62,7 +63,7 @@ def open_shifts() -> Page:
         member=member,
         exchanges=exchanges,
         offered=offered,
-        taper=settings.get(db.session, "uc_taper_bp"),
+        taper=settings.get(db.session, K.UC_TAPER_BP),
         items=items[:OPEN_PAGE],
         more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,
         after=after,
@@ -138,7 +139,7 @@ def my_shifts() -> Page:
     return render_template(
         "rota/mine.html",
         exchanges=exchanges,
-        taper=settings.get(db.session, "uc_taper_bp"),
+        taper=settings.get(db.session, K.UC_TAPER_BP),
         asked=asked,
         coming=coming,
         past=past,

@@ -12,6 +12,7 @@ from coop.extensions import db
 from coop.members.service import member_for_user
 from coop.skillshare import service
 from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm
+from coop.skillshare.models import SignUpStatus
 from coop.timeutil import local_span_to_utc, utcnow
 from coop.web import ActionForm, current_member, db_ids, refusals
 
@@ -96,7 +97,7 @@ def sign_up(session_id: int) -> Page:
         if done.ok:
             flash(
                 "You have a place."
-                if result.status == "booked"
+                if result.status == SignUpStatus.BOOKED
                 else "It is full, so you are on the waiting list. We will email you if a place comes free.",
                 "success",
             )

@@ -18,6 +18,7 @@ from coop.rota.models import Assignment
 from coop.text import plural
 from coop.timesheets import service
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
+from coop.timesheets.models import TimesheetStatus
 from coop.timeutil import to_london
 from coop.web import current_client, current_member, day_arg, db_id, db_ids, refusals
 
@@ -109,7 +110,7 @@ def review() -> Page:
         week = None
     service_id = request.args.get("service", type=db_id)
     entries = service.waiting(db.session, week_of=week, service_id=service_id)
-    queried = service.waiting(db.session, status="queried")
+    queried = service.waiting(db.session, status=TimesheetStatus.QUERIED)
     return render_template(
         "timesheets/review.html",
         entries=entries,
