@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.caps import service as caps
 from coop.caps.forms import CapForm, PresetForm, RemoveForm
-from coop.caps.models import BenefitCap, Preset
+from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
 from coop.charts import bar_chart
 from coop.extensions import db
 from coop.members import service as members
@@ -38,8 +38,8 @@ def cap_data(form: CapForm) -> caps.CapData:
         hours,
         period,
         form.period_start_day.data or 1,
-        form.mode.data or "block",
-        form.count_by.data if period == "monthly" else "worked",
+        form.mode.data or CapMode.BLOCK,
+        form.count_by.data if period == CapPeriod.MONTHLY else CountBy.WORKED,
         week_start_day=form.week_start_day.data or 0,
     )
 

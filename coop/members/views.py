@@ -23,6 +23,7 @@ from coop.members.forms import (
     RolesForm,
     SkillForm,
 )
+from coop.members.models import MemberStatus
 from coop.privacy import erasure
 from coop.privacy.export import member_data
 from coop.settings import service as settings
@@ -134,7 +135,7 @@ def directory() -> str:
     status = request.args.get("status", "")
     skill_id = request.args.get("skill", type=db_id)
     page = request.args.get("page", 1, type=db_id)
-    chosen = status if status in {"active", "paused", "left"} else None
+    chosen = status if status in set(MemberStatus) else None
     members = service.list_members(
         db.session, status=chosen, skill_id=skill_id, limit=MEMBERS_PAGE, offset=(page - 1) * MEMBERS_PAGE
     )

@@ -20,7 +20,7 @@ from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.owner_files import private_dir, write_private
-from coop.pay.models import Expense, ExpenseStatus
+from coop.pay.models import Expense, ExpenseKind, ExpenseStatus
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 
@@ -79,7 +79,7 @@ def claim_expense(
     upload_dir: Path,
     today: date,
 ) -> Expense:
-    if kind not in ("travel", "materials"):
+    if kind not in set(ExpenseKind):
         raise DomainError("Choose travel or materials.", field="kind")
     if not 1 <= amount_pence <= 100_000:
         raise DomainError("Enter an amount between 1p and £1,000.", field="amount")
