@@ -41,6 +41,9 @@ def test_the_cli_is_kept_from_every_page_module():
         f"coop.{p.parent.name}.{p.stem}" for p in (ROOT / "coop").glob("*/*.py") if p.stem.endswith("_views")
     }
     assert pages - forbidden == set(), "add these page modules to the CLI contract in pyproject.toml"
+    [layers] = [c for c in _contracts() if c.get("type") == "layers"]
+    ignored = {rule.split(" -> ")[0] for rule in layers["ignore_imports"]}
+    assert pages - ignored == set(), "add these page modules to the pages in the layers contract"
 
 
 def test_no_module_is_too_long_to_read():
