@@ -25,6 +25,7 @@ from coop.errors import DomainError, NotFound
 from coop.members import service as members
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.text import written
 from coop.timeutil import to_london, utcnow, working_days_after
 
@@ -39,7 +40,7 @@ class Waiting:
 
 def contact_by(session: Session, enquiry: Enquiry) -> date:
     """The last day to contact someone: `enquiry_contact_days` working days after they asked."""
-    days = int(settings.get(session, "enquiry_contact_days"))
+    days = settings.get(session, K.ENQUIRY_CONTACT_DAYS)
     return working_days_after(to_london(enquiry.created_at).date(), days)
 
 
@@ -56,7 +57,7 @@ def queue(session: Session, today: date, *, ended: bool = False) -> list[Waiting
 
 def waiting_counts(session: Session, today: date) -> tuple[int, int]:
     """(not contacted yet, of which overdue) for the coordinators' home page."""
-    days = int(settings.get(session, "enquiry_contact_days"))
+    days = settings.get(session, K.ENQUIRY_CONTACT_DAYS)
     created = list(session.scalars(select(Enquiry.created_at).where(Enquiry.status == "new")))
     late = sum(1 for at in created if today > working_days_after(to_london(at).date(), days))
     return len(created), late
@@ -160,7 +161,7 @@ def invite(
             display_name=display_name,
             skill_ids=skill_ids,
             invite_link=invite_link,
-            coop_name=settings.get(session, "coop_name"),
+            coop_name=settings.get(session, K.COOP_NAME),
         )
         enquiry.member_id = member.id
         _end(session, enquiry, "invited", actor_id, f"Invited to join as {member.display_name}.")
@@ -222,7 +223,7 @@ def remind_overdue(session: Session, today: date) -> int:
             session,
             "enquiries_waiting",
             count=len(late),
-            days=settings.get(session, "enquiry_contact_days"),
+            days=settings.get(session, K.ENQUIRY_CONTACT_DAYS),
             received=[to_london(e.created_at).date() for e in late],
         )
     return len(late)
@@ -231,7 +232,7 @@ def remind_overdue(session: Session, today: date) -> int:
 def delete_expired(session: Session, now: datetime) -> int:
     """Delete enquiries that did not lead to membership, `enquiry_keep_months` after they came in
     (counted first in the anonymous tally for the impact report). Returns how many."""
-    months = int(settings.get(session, "enquiry_keep_months"))
+    months = settings.get(session, K.ENQUIRY_KEEP_MONTHS)
     cutoff = now - relativedelta(months=months)
     with write_transaction(session):
         old = list(

@@ -27,6 +27,7 @@ from coop.members.models import Member
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.secret_tokens import digest, new_token
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.text import written
 from coop.timeutil import london_to_utc, to_london
 
@@ -128,10 +129,10 @@ def _new(
             "enquiry_received",
             link=link_for(token),
             name=enquiry.name,
-            coop_name=settings.get(session, "coop_name"),
-            phone=settings.get(session, "helpline_phone"),
-            days=settings.get(session, "enquiry_contact_days"),
-            months=settings.get(session, "enquiry_keep_months"),
+            coop_name=settings.get(session, K.COOP_NAME),
+            phone=settings.get(session, K.HELPLINE_PHONE),
+            days=settings.get(session, K.ENQUIRY_CONTACT_DAYS),
+            months=settings.get(session, K.ENQUIRY_KEEP_MONTHS),
         )
     return enquiry
 

@@ -16,6 +16,7 @@ from coop.enquiries.reach import qr_data_uri
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import today_london
 from coop.web import ActionForm, client_ip, form_error, pdf_response
 
@@ -42,10 +43,10 @@ def _data(form: EnquiryForm) -> service.EnquiryData:
 
 def _facts() -> dict[str, object]:
     return {
-        "coop_name": settings.get(db.session, "coop_name"),
-        "phone": settings.get(db.session, "helpline_phone"),
-        "months": settings.get(db.session, "enquiry_keep_months"),
-        "days": settings.get(db.session, "enquiry_contact_days"),
+        "coop_name": settings.get(db.session, K.COOP_NAME),
+        "phone": settings.get(db.session, K.HELPLINE_PHONE),
+        "months": settings.get(db.session, K.ENQUIRY_KEEP_MONTHS),
+        "days": settings.get(db.session, K.ENQUIRY_CONTACT_DAYS),
     }
 
 
@@ -114,7 +115,7 @@ def _poster(size: str) -> Response:
         "enquiries/poster_pdf.html",
         size=size,
         qr=qr_data_uri(url),
-        short_address=settings.get(db.session, "short_web_address"),
+        short_address=settings.get(db.session, K.SHORT_WEB_ADDRESS),
         **_facts(),
     )
     return pdf_response(html_to_pdf(html), f"interested-{size.lower()}.pdf")

@@ -59,3 +59,7 @@ class K:
     INVOICE_LINK_DAYS = Key("invoice_link_days", int)
     QUORUM_PERCENT = Key("quorum_percent", int)
     MAJORITY_PERCENT = Key("majority_percent", int)
+    ENQUIRY_CONTACT_DAYS = Key("enquiry_contact_days", int)
+    ENQUIRY_KEEP_MONTHS = Key("enquiry_keep_months", int)
+    HELPLINE_PHONE = Key("helpline_phone", str)
+    SHORT_WEB_ADDRESS = Key("short_web_address", str)
