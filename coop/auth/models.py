@@ -102,6 +102,7 @@ class AttemptKind(StrEnum):
     RESET = "reset"
     LINK = "link"
     VERIFY = "verify"
+    ENQUIRY = "enquiry"  # the public enquiry form, counted per address
 
 
 class LoginAttempt(Base):

@@ -18,7 +18,14 @@ from coop.bookings.service import client_for_user
 from coop.caps import service as caps
 from coop.db import write_transaction
 from coop.directory.models import DirectoryEntry
-from coop.enquiries.models import Enquiry, EnquiryNote
+from coop.enquiries.models import (
+    Enquiry,
+    EnquiryChannel,
+    EnquiryNote,
+    EnquirySource,
+    EnquiryStatus,
+    NoteKind,
+)
 from coop.governance import service as governance
 from coop.members.models import Member, MemberStatus, Skill
 from coop.onward import opportunities
@@ -232,33 +239,33 @@ def enquiries(session: Session, coordinator_id: int) -> None:
     with write_transaction(session):
         rows = [
             Enquiry(
-                channel="web",
+                channel=EnquiryChannel.WEB,
                 name="Robin",
                 email="robin@example.org",
-                heard_from="ward",
+                heard_from=EnquirySource.WARD,
                 good_time="Weekday mornings",
                 work_interests="Gardening, maybe cooking",
                 would_help="Starting with short shifts",
                 created_at=now - timedelta(days=9),
             ),
             Enquiry(
-                channel="web",
+                channel=EnquiryChannel.WEB,
                 name="Sunita",
                 phone="07700 900456",
-                heard_from="gp",
+                heard_from=EnquirySource.GP,
                 work_interests="Office work",
                 created_at=now - timedelta(days=1),
             ),
             Enquiry(
-                channel="phone",
+                channel=EnquiryChannel.PHONE,
                 name="Dev",
                 phone="07700 900789",
-                heard_from="day_centre",
+                heard_from=EnquirySource.DAY_CENTRE,
                 good_time="After 2pm",
                 work_interests="The helpline itself",
                 taken_by_id=coordinator_id,
                 assigned_to_id=coordinator_id,
-                status="contacted",
+                status=EnquiryStatus.CONTACTED,
                 created_at=now - timedelta(days=3),
                 contacted_at=now - timedelta(days=3),
             ),
@@ -266,12 +273,12 @@ def enquiries(session: Session, coordinator_id: int) -> None:
         if course is not None:
             rows.append(
                 Enquiry(
-                    channel="web",
+                    channel=EnquiryChannel.WEB,
                     name="Kit",
                     email="kit@example.org",
-                    heard_from="college",
+                    heard_from=EnquirySource.COLLEGE,
                     work_interests="Catering",
-                    status="pointed",
+                    status=EnquiryStatus.POINTED,
                     entry_id=course.id,
                     created_at=now - timedelta(days=20),
                     contacted_at=now - timedelta(days=18),
@@ -284,7 +291,7 @@ def enquiries(session: Session, coordinator_id: int) -> None:
             EnquiryNote(
                 enquiry_id=rows[2].id,
                 author_id=coordinator_id,
-                kind="call",
+                kind=NoteKind.CALL,
                 body="Dev would like to try a helpline shift. I said we would call back on Friday.",
             )
         )

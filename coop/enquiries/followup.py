@@ -19,7 +19,7 @@ from coop.auth.models import Role, User
 from coop.bookings.models import Service
 from coop.db import found, lock, locking, write_transaction
 from coop.directory.models import DirectoryEntry
-from coop.enquiries.models import ENDED, STATUSES, Enquiry, EnquiryNote
+from coop.enquiries.models import ENDED, STATUSES, Enquiry, EnquiryNote, EnquiryStatus, NoteKind
 from coop.enquiries.service import MAX_TEXT, delete_within, may_take_calls
 from coop.errors import DomainError, NotFound
 from coop.members import service as members
@@ -51,14 +51,16 @@ def queue(session: Session, today: date, *, ended: bool = False) -> list[Waiting
     out = []
     for e in session.scalars(stmt):
         by = contact_by(session, e)
-        out.append(Waiting(e, to_london(e.created_at).date(), by, e.status == "new" and today > by))
+        out.append(
+            Waiting(e, to_london(e.created_at).date(), by, e.status == EnquiryStatus.NEW and today > by)
+        )
     return out
 
 
 def waiting_counts(session: Session, today: date) -> tuple[int, int]:
     """(not contacted yet, of which overdue) for the coordinators' home page."""
     days = settings.get(session, K.ENQUIRY_CONTACT_DAYS)
-    created = list(session.scalars(select(Enquiry.created_at).where(Enquiry.status == "new")))
+    created = list(session.scalars(select(Enquiry.created_at).where(Enquiry.status == EnquiryStatus.NEW)))
     late = sum(1 for at in created if today > working_days_after(to_london(at).date(), days))
     return len(created), late
 
@@ -90,19 +92,21 @@ def _open_locked(session: Session, enquiry_id: int) -> Enquiry:
     if enquiry is None:
         raise NotFound("That enquiry was deleted a moment ago.")
     if enquiry.status in ENDED:
-        raise DomainError(f"This enquiry has already ended: {STATUSES[enquiry.status].lower()}.")
+        raise DomainError(
+            f"This enquiry has already ended: {STATUSES[EnquiryStatus(enquiry.status)].lower()}."
+        )
     return enquiry
 
 
-def _note(session: Session, enquiry: Enquiry, actor_id: int, kind: str, body: str = "") -> None:
+def _note(session: Session, enquiry: Enquiry, actor_id: int, kind: NoteKind, body: str = "") -> None:
     session.add(EnquiryNote(enquiry_id=enquiry.id, author_id=actor_id, kind=kind, body=body))
 
 
 def _contacted(enquiry: Enquiry, now: datetime) -> None:
     if enquiry.contacted_at is None:
         enquiry.contacted_at = now
-    if enquiry.status == "new":
-        enquiry.status = "contacted"
+    if enquiry.status == EnquiryStatus.NEW:
+        enquiry.status = EnquiryStatus.CONTACTED
 
 
 def assign(session: Session, enquiry_id: int, to_user_id: int, *, actor_id: int) -> None:
@@ -113,7 +117,7 @@ def assign(session: Session, enquiry_id: int, to_user_id: int, *, actor_id: int)
         enquiry = _open_locked(session, enquiry_id)
         enquiry.assigned_to_id = to_user_id
         who = session.get(User, to_user_id)
-        _note(session, enquiry, actor_id, "assigned", f"Given to {who.email if who else 'someone'}.")
+        _note(session, enquiry, actor_id, NoteKind.ASSIGNED, f"Given to {who.email if who else 'someone'}.")
 
 
 def add_note(
@@ -129,14 +133,14 @@ def add_note(
             raise NotFound("No such enquiry.")
         if contacted:
             _contacted(enquiry, utcnow())
-        _note(session, enquiry, actor.id, "contacted" if contacted else "note", body)
+        _note(session, enquiry, actor.id, NoteKind.CONTACTED if contacted else NoteKind.NOTE, body)
 
 
-def _end(session: Session, enquiry: Enquiry, status: str, actor_id: int, body: str) -> None:
+def _end(session: Session, enquiry: Enquiry, status: EnquiryStatus, actor_id: int, body: str) -> None:
     now = utcnow()
     _contacted(enquiry, now)
     enquiry.status, enquiry.ended_at = status, now
-    _note(session, enquiry, actor_id, status, body)
+    _note(session, enquiry, actor_id, NoteKind(status), body)
 
 
 def invite(
@@ -164,7 +168,7 @@ def invite(
             coop_name=settings.get(session, K.COOP_NAME),
         )
         enquiry.member_id = member.id
-        _end(session, enquiry, "invited", actor_id, f"Invited to join as {member.display_name}.")
+        _end(session, enquiry, EnquiryStatus.INVITED, actor_id, f"Invited to join as {member.display_name}.")
     return member
 
 
@@ -179,7 +183,7 @@ def point(session: Session, enquiry_id: int, entry_id: int, note: str, *, actor_
         _end(
             session,
             enquiry,
-            "pointed",
+            EnquiryStatus.POINTED,
             actor_id,
             f"Pointed to {entry.name}. {note.strip()}"[:MAX_TEXT].strip(),
         )
@@ -189,7 +193,7 @@ def close(session: Session, enquiry_id: int, note: str, *, actor_id: int) -> Non
     """End the enquiry at the person's wish."""
     with write_transaction(session):
         enquiry = _open_locked(session, enquiry_id)
-        _end(session, enquiry, "closed", actor_id, note.strip()[:MAX_TEXT])
+        _end(session, enquiry, EnquiryStatus.CLOSED, actor_id, note.strip()[:MAX_TEXT])
 
 
 def get(session: Session, enquiry_id: int) -> Enquiry:
@@ -207,7 +211,7 @@ def remind_overdue(session: Session, today: date) -> int:
             session.scalars(
                 locking(
                     select(Enquiry)
-                    .where(Enquiry.status == "new", Enquiry.reminded_at.is_(None))
+                    .where(Enquiry.status == EnquiryStatus.NEW, Enquiry.reminded_at.is_(None))
                     .order_by(Enquiry.created_at, Enquiry.id),
                     Enquiry,
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,30 +16,70 @@ from coop.db import Base, UTCDateTime
 from coop.directory.models import DirectoryEntry
 from coop.timeutil import utcnow
 
-# How they heard about the co-op (the impact report counts enquiries by this).
+
+class EnquirySource(StrEnum):
+    """How they heard about the co-op (the impact report counts enquiries by this)."""
+
+    GP = "gp"
+    WARD = "ward"
+    DAY_CENTRE = "day_centre"
+    COLLEGE = "college"
+    FRIEND = "friend"
+    MEMBER = "member"
+    OTHER = "other"
+
+
 SOURCES = {
-    "gp": "A GP surgery",
-    "ward": "A hospital ward",
-    "day_centre": "A day centre",
-    "college": "A college",
-    "friend": "A friend",
-    "member": "A member of the co-op",
-    "other": "Somewhere else",
+    EnquirySource.GP: "A GP surgery",
+    EnquirySource.WARD: "A hospital ward",
+    EnquirySource.DAY_CENTRE: "A day centre",
+    EnquirySource.COLLEGE: "A college",
+    EnquirySource.FRIEND: "A friend",
+    EnquirySource.MEMBER: "A member of the co-op",
+    EnquirySource.OTHER: "Somewhere else",
 }
-CHANNELS = {"web": "Web form", "phone": "Phone call"}
+
+
+class EnquiryChannel(StrEnum):
+    WEB = "web"
+    PHONE = "phone"
+
+
+CHANNELS = {EnquiryChannel.WEB: "Web form", EnquiryChannel.PHONE: "Phone call"}
+
+
+class EnquiryStatus(StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    INVITED = "invited"
+    POINTED = "pointed"
+    CLOSED = "closed"
+
+
 STATUSES = {
-    "new": "Not contacted yet",
-    "contacted": "Contacted",
-    "invited": "Invited to join",
-    "pointed": "Pointed to an opportunity",
-    "closed": "Closed at their wish",
+    EnquiryStatus.NEW: "Not contacted yet",
+    EnquiryStatus.CONTACTED: "Contacted",
+    EnquiryStatus.INVITED: "Invited to join",
+    EnquiryStatus.POINTED: "Pointed to an opportunity",
+    EnquiryStatus.CLOSED: "Closed at their wish",
 }
-ENDED = ("invited", "pointed", "closed")
-NOTE_KINDS = ("call", "note", "assigned", "contacted", "invited", "pointed", "closed")
+ENDED = (EnquiryStatus.INVITED, EnquiryStatus.POINTED, EnquiryStatus.CLOSED)
+
+
+class NoteKind(StrEnum):
+    """What a note on an enquiry records: a call, a note, who it went to, or how it ended."""
+
+    CALL = "call"
+    NOTE = "note"
+    ASSIGNED = "assigned"
+    CONTACTED = "contacted"
+    INVITED = "invited"
+    POINTED = "pointed"
+    CLOSED = "closed"
 
 
 def _in(column: str, values: Iterable[str]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Enquiry(Base):
@@ -78,9 +119,9 @@ class Enquiry(Base):
     )
 
     __table_args__ = (
-        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
-        CheckConstraint(_in("heard_from", SOURCES), name="heard_from_known"),
-        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint(_in("channel", EnquiryChannel), name="channel_known"),
+        CheckConstraint(_in("heard_from", EnquirySource), name="heard_from_known"),
+        CheckConstraint(_in("status", EnquiryStatus), name="status_known"),
         CheckConstraint("email <> '' OR phone <> ''", name="has_contact"),
         CheckConstraint("length(name) BETWEEN 1 AND 80", name="name_length"),
         CheckConstraint("channel = 'web' OR taken_by_id IS NOT NULL", name="call_taken_by"),
@@ -108,7 +149,7 @@ class EnquiryNote(Base):
     author: Mapped[User | None] = relationship(lazy="select")
 
     __table_args__ = (
-        CheckConstraint(_in("kind", NOTE_KINDS), name="kind_known"),
+        CheckConstraint(_in("kind", NoteKind), name="kind_known"),
         CheckConstraint("length(body) <= 2000", name="body_length"),
     )
 
@@ -127,7 +168,7 @@ class EnquiryTally(Base):
 
     __table_args__ = (
         UniqueConstraint("month", "heard_from"),
-        CheckConstraint(_in("heard_from", SOURCES), name="heard_from_known"),
+        CheckConstraint(_in("heard_from", EnquirySource), name="heard_from_known"),
         CheckConstraint("enquiries >= 0", name="enquiries_non_negative"),
     )
 

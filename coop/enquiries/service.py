@@ -16,11 +16,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from coop.auth.models import LoginAttempt, Role, User
+from coop.auth.models import AttemptKind, LoginAttempt, Role, User
 from coop.auth.service import ThrottleLimits, is_throttled
 from coop.bookings.models import Service, Shift
 from coop.db import locking, serialize, write_transaction
-from coop.enquiries.models import SOURCES, Enquiry, EnquiryNote, EnquiryTally
+from coop.enquiries.models import SOURCES, Enquiry, EnquiryChannel, EnquiryNote, EnquiryTally, NoteKind
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member
@@ -103,7 +103,7 @@ LinkFor = Callable[[str], str]  # a forget-me token -> its full address
 
 
 def _new(
-    session: Session, data: EnquiryData, channel: str, taken_by_id: int | None, link_for: LinkFor
+    session: Session, data: EnquiryData, channel: EnquiryChannel, taken_by_id: int | None, link_for: LinkFor
 ) -> Enquiry:
     """Inside write_transaction: store the enquiry and queue its acknowledgement (with the link
     to delete it sooner) when there is an email address."""
@@ -148,10 +148,10 @@ def receive(
     data = checked(data)
     with write_transaction(session):
         serialize(session, "enquiry form")  # the count and the new row, one request at a time
-        if is_throttled(session, "enquiry", "", ip, FORM_LIMITS):
+        if is_throttled(session, AttemptKind.ENQUIRY, "", ip, FORM_LIMITS):
             raise TooMany(TOO_MANY)
-        session.add(LoginAttempt(kind="enquiry", email="", ip=ip[:64]))
-        return _new(session, data, "web", None, link_for)
+        session.add(LoginAttempt(kind=AttemptKind.ENQUIRY, email="", ip=ip[:64]))
+        return _new(session, data, EnquiryChannel.WEB, None, link_for)
 
 
 # --- the helpline ----------------------------------------------------------------------------
@@ -204,10 +204,10 @@ def record_call(
     said = written(said, most=MAX_TEXT, field="said", empty="Write a line on what was said and agreed.")
     with write_transaction(session):
         user = _check_caller(session, actor_id, today)
-        enquiry = _new(session, data, "phone", actor_id, link_for)
+        enquiry = _new(session, data, EnquiryChannel.PHONE, actor_id, link_for)
         if not user.has_role(Role.COORDINATOR):
             enquiry.assigned_to_id = actor_id
-        session.add(EnquiryNote(enquiry_id=enquiry.id, author_id=actor_id, kind="call", body=said))
+        session.add(EnquiryNote(enquiry_id=enquiry.id, author_id=actor_id, kind=NoteKind.CALL, body=said))
     return enquiry
 
 

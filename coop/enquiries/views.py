@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
+from coop.auth.models import AttemptKind
 from coop.documents import html_to_pdf
 from coop.enquiries import service
 from coop.enquiries.forms import CallForm, EnquiryForm
@@ -87,14 +88,14 @@ def thanks() -> str:
 @secret_link
 def forget(token: str) -> Page:
     ip = client_ip()
-    if auth.is_throttled(db.session, "link", "", ip, auth.GUESS_LIMITS):
+    if auth.is_throttled(db.session, AttemptKind.LINK, "", ip, auth.GUESS_LIMITS):
         return render_template("enquiries/forget.html", problem=_TOO_MANY_LINKS, form=None), 429
     form = ActionForm()
     try:
         enquiry = service.by_link(db.session, token)
     except service.LinkProblem as e:
         db.session.rollback()
-        auth.note_attempt(db.session, "link", "", ip)
+        auth.note_attempt(db.session, AttemptKind.LINK, "", ip)
         return render_template("enquiries/forget.html", problem=e.message, form=None), 404
     if form.validate_on_submit():
         try:
