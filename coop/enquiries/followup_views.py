@@ -13,12 +13,11 @@ from coop.enquiries import followup, service
 from coop.enquiries.forms import AssignForm, CloseForm, InviteForm, NoteForm, PointForm
 from coop.enquiries.models import CHANNELS, SOURCES, STATUSES
 from coop.enquiries.views import bp
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.timeutil import today_london
-from coop.web import form_error
+from coop.web import refusals
 
 Page = str | Response
 
@@ -87,7 +86,7 @@ def note(enquiry_id: int) -> Page | tuple[str, int]:
     forms = _forms(enquiry_id)
     form: NoteForm = forms["note_form"]  # type: ignore[assignment]
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             followup.add_note(
                 db.session,
                 enquiry_id,
@@ -96,10 +95,7 @@ def note(enquiry_id: int) -> Page | tuple[str, int]:
                 actor=current_user,
                 today=today_london(),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             return _after(enquiry_id, "Note added.")
     return _show(forms, 400)
 
@@ -110,12 +106,9 @@ def assign(enquiry_id: int) -> Page | tuple[str, int]:
     forms = _forms(enquiry_id)
     form: AssignForm = forms["assign_form"]  # type: ignore[assignment]
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             followup.assign(db.session, enquiry_id, form.user_id.data or 0, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             return _after(enquiry_id, "Given to them to follow up.")
     return _show(forms, 400)
 
@@ -126,7 +119,7 @@ def invite(enquiry_id: int) -> Page | tuple[str, int]:
     forms = _forms(enquiry_id)
     form: InviteForm = forms["invite_form"]  # type: ignore[assignment]
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             member = followup.invite(
                 db.session,
                 enquiry_id,
@@ -136,10 +129,7 @@ def invite(enquiry_id: int) -> Page | tuple[str, int]:
                 invite_link=invite_link,
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             return _after(enquiry_id, f"Invitation sent to {member.user.email}.")
     return _show(forms, 400)
 
@@ -150,7 +140,7 @@ def point(enquiry_id: int) -> Page | tuple[str, int]:
     forms = _forms(enquiry_id)
     form: PointForm = forms["point_form"]  # type: ignore[assignment]
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             followup.point(
                 db.session,
                 enquiry_id,
@@ -158,10 +148,7 @@ def point(enquiry_id: int) -> Page | tuple[str, int]:
                 form.note.data or "",
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             return _after(enquiry_id, "Saved: pointed to an opportunity.")
     return _show(forms, 400)
 
@@ -172,11 +159,8 @@ def close(enquiry_id: int) -> Page | tuple[str, int]:
     forms = _forms(enquiry_id)
     form: CloseForm = forms["close_form"]  # type: ignore[assignment]
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             followup.close(db.session, enquiry_id, form.note.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             return _after(enquiry_id, "Closed.")
     return _show(forms, 400)

@@ -14,12 +14,11 @@ from coop.documents import html_to_pdf
 from coop.enquiries import service
 from coop.enquiries.forms import CallForm, EnquiryForm
 from coop.enquiries.reach import qr_data_uri
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import today_london
-from coop.web import ActionForm, client_ip, form_error, pdf_response
+from coop.web import ActionForm, client_ip, pdf_response, refusals
 
 bp = Blueprint("enquiries", __name__)
 Page = str | Response | tuple[str, int]
@@ -57,7 +56,7 @@ def interested() -> Page:
     form = EnquiryForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.receive(
                 db.session,
                 _data(form),
@@ -65,15 +64,10 @@ def interested() -> Page:
                 link_for=forget_link,
                 honeypot=form.website.data or "",
             )
-        except service.TooMany as e:
-            db.session.rollback()
-            form_error(form, e)
-            status = 429
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             return redirect(url_for("enquiries.thanks"))
+        if isinstance(done.error, service.TooMany):
+            status = 429
     return render_template("enquiries/interested.html", form=form, **_facts()), status
 
 
@@ -98,11 +92,10 @@ def forget(token: str) -> Page:
         auth.note_attempt(db.session, AttemptKind.LINK, "", ip)
         return render_template("enquiries/forget.html", problem=e.message, form=None), 404
     if form.validate_on_submit():
-        try:
+        with refusals(show=False) as done:
             service.forget(db.session, token)
-        except DomainError as e:
-            db.session.rollback()
-            return render_template("enquiries/forget.html", problem=e.message, form=None), 404
+        if done.error:
+            return render_template("enquiries/forget.html", problem=done.error.message, form=None), 404
         return render_template("enquiries/forget.html", done=True, form=None)
     return render_template("enquiries/forget.html", form=form, name=enquiry.name)
 
@@ -144,7 +137,7 @@ def helpline() -> Page:
     allowed = service.may_take_calls(db.session, current_user, today)
     form = CallForm()
     if allowed and form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             enquiry = service.record_call(
                 db.session,
                 _data(form),
@@ -153,10 +146,7 @@ def helpline() -> Page:
                 today=today,
                 link_for=forget_link,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Call saved: {enquiry.name}.", "success")
             return redirect(url_for("enquiries.helpline"))
     elif request.method == "POST" and not allowed:
