@@ -266,6 +266,8 @@ POST /rota/grid/offer L 403 403 * 403 403
 POST /swaps/<int:offer_id>/accept L * R R 403 403
 POST /swaps/<int:offer_id>/answer L 404 404 404 403 403
 POST /swaps/<int:offer_id>/withdraw L * 404 404 403 403
+POST /assignments/<int:assignment_id>/arrived L * 404 404 403 403
+POST /assignments/<int:assignment_id>/finished L * 404 404 403 403
 POST /timesheets/<int:entry_id>/query L 403 403 * 403 403
 POST /timesheets/approve L 403 403 * 403 403
 POST /timesheets/enter/<int:assignment_id> L 403 403 * 403 403
