@@ -75,6 +75,8 @@ GET  /expenses/<int:expense_id>/receipt L 200 404 200 403 403
 GET  /forgot 200 200 200 200 200 200
 GET  /healthz 200 200 200 200 200 200
 GET  /manifest.webmanifest 200 200 200 200 200 200
+GET  /sw.js 200 200 200 200 200 200
+GET  /shifts/offline L 200 200 200 403 403
 GET  /home L 200 200 200 200 200
 GET  /invite/<token> 400 400 400 400 400 400
 GET  /invoices L 403 403 200 403 403
