@@ -75,6 +75,7 @@ GET  /expenses/<int:expense_id>/receipt L 200 404 200 403 403
 GET  /forgot 200 200 200 200 200 200
 GET  /healthz 200 200 200 200 200 200
 GET  /manifest.webmanifest 200 200 200 200 200 200
+GET  /notifications L 200 200 200 403 403
 GET  /sw.js 200 200 200 200 200 200
 GET  /shifts/offline L 200 200 200 403 403
 GET  /home L 200 200 200 200 200
@@ -268,6 +269,9 @@ POST /rota/grid/offer L 403 403 * 403 403
 POST /swaps/<int:offer_id>/accept L * R R 403 403
 POST /swaps/<int:offer_id>/answer L 404 404 404 403 403
 POST /swaps/<int:offer_id>/withdraw L * 404 404 403 403
+POST /notifications L * * * 403 403
+POST /notifications/subscribe L 400 400 400 403 403
+POST /notifications/unsubscribe L 200 200 200 403 403
 POST /assignments/<int:assignment_id>/arrived L * 404 404 403 403
 POST /assignments/<int:assignment_id>/finished L * 404 404 403 403
 POST /timesheets/<int:entry_id>/query L 403 403 * 403 403

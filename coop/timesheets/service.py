@@ -17,8 +17,8 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import Member
+from coop.notify import service as notify
 from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
@@ -209,7 +209,7 @@ def _query(session: Session, entry_id: int, comment: str) -> None:
 
     member = session.get(Member, entry.member_id)
     assert member is not None
-    mail.tell_member(
+    notify.tell_member(
         session,
         member,
         "timesheet_queried",
