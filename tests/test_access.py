@@ -23,6 +23,8 @@ PUBLIC_ENDPOINTS = {
     "invoice_links.invoice",  # the emailed link: the token is the key
     "invoice_links.download",
     "onward.verify",  # an employer checking a member's work record by its code
+    "phone.web_manifest",  # what a browser reads to install the site (no one's data)
+    "phone.service_worker",  # the service worker's script, served from the root for its scope
 }
 
 

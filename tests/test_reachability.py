@@ -13,7 +13,8 @@ from tests.conftest import signed_in
 from tests.crawl import crawl
 
 # Pages that are not part of anyone's signed-in journey: the sign-in pages and the machine ones.
-OUTSIDE = {"/", "/login", "/forgot", "/healthz", "/verify", "/static"}
+# Not pages: the web app manifest and the service worker are read by the browser itself.
+OUTSIDE = {"/", "/login", "/forgot", "/healthz", "/verify", "/static", "/manifest.webmanifest", "/sw.js"}
 
 
 def pages_without_ids(app) -> set[str]:

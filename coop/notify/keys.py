@@ -8,8 +8,11 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
@@ -42,3 +45,14 @@ def load_or_create(folder: Path) -> VapidKeys:
     vapid = Vapid.from_pem(path.read_bytes())
     point = vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     return VapidKeys(vapid, base64.urlsafe_b64encode(point).rstrip(b"=").decode())
+
+
+def folder_for(config: Mapping[str, Any], instance_path: str) -> Path:
+    """Where the key is kept: PUSH_KEY_DIR if set, else the instance folder in the data folder."""
+    return Path(config.get("PUSH_KEY_DIR") or instance_path)
+
+
+def push_contact(config: Mapping[str, Any]) -> str:
+    """How a push service can reach the co-op (VAPID's "sub"): the address emails come from."""
+    address = parseaddr(str(config.get("MAIL_FROM") or ""))[1]
+    return f"mailto:{address or 'noreply@coop.example'}"

@@ -15,7 +15,7 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.notify import choices
 from coop.notify.forms import ChoicesForm
-from coop.notify.keys import load_or_create
+from coop.notify.keys import folder_for, load_or_create
 from coop.notify.models import KINDS
 from coop.web import form_error
 
@@ -23,7 +23,7 @@ bp = Blueprint("notify", __name__)
 
 
 def key_folder() -> Path:
-    return Path(current_app.config.get("PUSH_KEY_DIR") or current_app.instance_path)
+    return folder_for(current_app.config, current_app.instance_path)
 
 
 @bp.route("/notifications", methods=["GET", "POST"])
@@ -78,7 +78,8 @@ def subscribe() -> tuple[Response, int]:
     """The page's script sends the browser's push subscription (JSON, with the CSRF token in the
     X-CSRFToken header)."""
     data = _json()
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    given = data.get("keys")
+    keys: dict[str, Any] = given if isinstance(given, dict) else {}
     try:
         choices.subscribe(
             db.session,
