@@ -19,6 +19,7 @@ from coop.db import write_transaction
 from coop.directory.models import DirectoryEntry
 from coop.governance import service as governance
 from coop.members.models import Member, MemberStatus, Skill
+from coop.notify import choices
 from coop.onward import opportunities
 from coop.onward import service as records
 from coop.rota import offers
@@ -219,3 +220,17 @@ def community(session: Session, skills: dict[str, Skill]) -> None:
                     review_date=today + timedelta(days=days),
                 )
             )
+
+
+def notification_choices(session: Session) -> None:
+    """Chris hears about offers by email and push, and reminders by push, quiet from 21:00 to
+    8:00; Jo, who coordinates, is told about shifts needing cover both ways."""
+
+    chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+    jo = session.scalars(select(Member).where(Member.display_name == "Jo Fletcher")).one()
+    choices.save(
+        session,
+        chris.user_id,
+        choices.Choices({"offers": "both", "reminders": "push"}, time(21, 0), time(8, 0)),
+    )
+    choices.save(session, jo.user_id, choices.Choices({"cover_alerts": "both"}))

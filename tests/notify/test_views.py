@@ -3,6 +3,8 @@ browser's subscription sent by the page's script (JSON with the CSRF token in a 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from coop.notify.models import NotificationChoice, PushSubscription, QuietHours
@@ -79,3 +81,11 @@ def test_a_coordinator_chooses_their_own_kinds(session, make_web):
         "/notifications", {"requests": "both", "cover_alerts": "push", "quiet_from": "", "quiet_until": ""}
     )
     assert r.status_code == 302
+
+
+def test_the_demo_member_shows_their_choices(demo, make_web):
+    from tests.conftest import signed_in
+
+    page = signed_in(make_web, "member").get("/notifications").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="offers"[^>]*value="both"', page)
+    assert 'value="21:00"' in page and 'value="08:00"' in page
