@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from coop.db import write_transaction
 from coop.errors import DomainError
+from coop.mail import service as mail
 from coop.mail.models import OutboxMessage
 from coop.notify import choices
 from coop.notify import service as notify
@@ -259,3 +260,14 @@ def test_two_senders_at_once_send_each_notification_once(session, db_url, tmp_pa
         ).all()
         == []
     )
+
+
+def test_the_email_sender_never_takes_a_push_row_nor_the_push_sender_an_email(session):
+    m, entry = _queried(session, "both")
+    with push_service() as ps:
+        _subscribe(session, m.user_id, ps, "phone")
+        timesheets.query(session, entry.id, "Check the end time", actor_id=1)
+    emails = mail.claim_batch(session, 50, set())
+    pushes = mail.claim_batch(session, 50, set(), channel="push")
+    assert [e.channel for e in emails] == ["email"] and [p.channel for p in pushes] == ["push"]
+    assert emails[0].to_address == pushes[0].to_address == m.user.email
