@@ -11,13 +11,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.notify import choices
 from coop.notify.forms import ChoicesForm
 from coop.notify.keys import folder_for, load_or_create
 from coop.notify.models import KINDS
-from coop.web import form_error
+from coop.web import refusals
 
 bp = Blueprint("notify", __name__)
 
@@ -42,7 +41,7 @@ def settings() -> str | Response:
         if quiet is not None:
             form.quiet_from.data, form.quiet_until.data = quiet.starts, quiet.ends
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             choices.save(
                 db.session,
                 current_user.id,
@@ -52,10 +51,7 @@ def settings() -> str | Response:
                     form.quiet_until.data,
                 ),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Your choices are saved.", "success")
             return redirect(url_for("notify.settings"))
     return render_template(
@@ -80,7 +76,7 @@ def subscribe() -> tuple[Response, int]:
     data = _json()
     given = data.get("keys")
     keys: dict[str, Any] = given if isinstance(given, dict) else {}
-    try:
+    with refusals(show=False) as done:
         choices.subscribe(
             db.session,
             current_user.id,
@@ -89,9 +85,8 @@ def subscribe() -> tuple[Response, int]:
             str(keys.get("auth") or ""),
             allow_http=bool(current_app.config.get("PUSH_ALLOW_HTTP")),
         )
-    except DomainError as e:
-        db.session.rollback()
-        return jsonify({"ok": False, "message": e.message}), 400
+    if done.error is not None:
+        return jsonify({"ok": False, "message": done.error.message}), 400
     return jsonify({"ok": True, "message": "Push notifications are on for this browser."}), 201
 
 
