@@ -18,6 +18,7 @@ from coop.bookings.models import Client, Shift, ShiftStatus
 from coop.members.models import Member
 from coop.rota.models import Assignment
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
 
 AHEAD = timedelta(days=14)
@@ -74,4 +75,4 @@ def offline_page(session: Session, member: Member, *, now: datetime | None = Non
         )
         for a in held
     ]
-    return OfflinePage(shifts, settings.get(session, "coop_name"), settings.get(session, "coop_phone"), now)
+    return OfflinePage(shifts, settings.get(session, K.COOP_NAME), settings.get(session, K.COOP_PHONE), now)
