@@ -30,6 +30,7 @@ from coop.integrity import service as integrity
 from coop.invoicing import service as invoicing
 from coop.invoicing.rendering import invoice_html
 from coop.mail import service as mail
+from coop.mail.models import OutboxChannel
 from coop.migrate import alembic_config, upgrade
 from coop.money import plain_pounds
 from coop.notify.keys import folder_for, load_or_create, push_contact
@@ -171,7 +172,7 @@ def send_outbox(batch: int) -> None:
     click.echo(f"Sent {sent}, failed {failed}.")
     keys = load_or_create(folder_for(cfg, current_app.instance_path))
     with click.progressbar(
-        length=mail.pending_count(db.session, "push"), label="Sending push notifications"
+        length=mail.pending_count(db.session, OutboxChannel.PUSH), label="Sending push notifications"
     ) as bar:
         pushed = send_push_pending(
             db.session, keys, contact=push_contact(cfg), batch=batch, progress=bar.update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,13 @@ from coop.datamap import DELETE, MENTIONS, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.notify.models import PushSubscription
 from coop.timeutil import utcnow
+
+
+class OutboxChannel(StrEnum):
+    """What an outbox row is: an email, or a push notification to one browser."""
+
+    EMAIL = "email"
+    PUSH = "push"
 
 
 class OutboxMessage(Base):
@@ -32,8 +40,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    # "email", or "push": a push notification to one of the person's browsers (subject: its
-    # title, body: its text, url: the page it opens), sent by the same claim as email.
+    # An email, or a push notification to one of the person's browsers (subject: its title,
+    # body: its text, url: the page it opens), sent by the same claim as email.
     channel: Mapped[str] = mapped_column(String(5), default="email", server_default="email")
     push_subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey(PushSubscription.id, ondelete="CASCADE"), index=True

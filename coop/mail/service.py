@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import locking, write_transaction
-from coop.mail.models import OutboxAttachment, OutboxMessage
+from coop.mail.models import OutboxAttachment, OutboxChannel, OutboxMessage
 from coop.text import plural
 from coop.timeutil import format_dt, utcnow
 
@@ -111,7 +111,9 @@ def tell_member(session: Session, member: Any, template: str, **context: Any) ->
     return queue(session, member.user.email, template, name=member.first_name, **context)
 
 
-def claim_batch(session: Session, limit: int, skip: set[int], channel: str = "email") -> list[OutboxMessage]:
+def claim_batch(
+    session: Session, limit: int, skip: set[int], channel: OutboxChannel = OutboxChannel.EMAIL
+) -> list[OutboxMessage]:
     """Claim up to `limit` unsent messages of a channel (email or push, each with its own sender)
     that are due (a push notification waits for the end of quiet hours), so that two senders running at once
     (on one or many machines) never take the same message. On PostgreSQL the candidates are
@@ -216,7 +218,7 @@ def send_pending(
                     progress(1)
 
 
-def pending_count(session: Session, channel: str = "email") -> int:
+def pending_count(session: Session, channel: OutboxChannel = OutboxChannel.EMAIL) -> int:
     return (
         session.scalar(
             select(func.count())

@@ -16,31 +16,32 @@ from coop.auth.models import User
 from coop.db import lock, write_transaction
 from coop.errors import DomainError
 from coop.notify.models import (
-    CHANNELS,
     COORDINATOR_KINDS,
     MEMBER_KINDS,
     NotificationChoice,
+    NotifyChannel,
+    NotifyKind,
     PushSubscription,
     QuietHours,
 )
 from coop.timeutil import LONDON, london_to_utc
 
-DEFAULT = "email"
+DEFAULT = NotifyChannel.EMAIL
 
 # What each kind is, in the words people choose by.
 LABELS = {
-    "offers": "Shifts offered to you, or a coordinator asking if you can work",
-    "cover": "Requests to cover a shift at short notice",
-    "swaps": "Swaps: someone offers you a swap, takes your shift or answers your swap",
-    "answers": "Answers to your questions, and questions about your hours",
-    "reminders": "Reminders the day before a shift",
-    "requests": "New booking requests and visit changes from clients",
-    "cover_alerts": "A shift needs cover (a member let it go at short notice)",
+    NotifyKind.OFFERS: "Shifts offered to you, or a coordinator asking if you can work",
+    NotifyKind.COVER: "Requests to cover a shift at short notice",
+    NotifyKind.SWAPS: "Swaps: someone offers you a swap, takes your shift or answers your swap",
+    NotifyKind.ANSWERS: "Answers to your questions, and questions about your hours",
+    NotifyKind.REMINDERS: "Reminders the day before a shift",
+    NotifyKind.REQUESTS: "New booking requests and visit changes from clients",
+    NotifyKind.COVER_ALERTS: "A shift needs cover (a member let it go at short notice)",
 }
 
 
-def kinds_for(user: User) -> tuple[str, ...]:
-    kinds: tuple[str, ...] = ()
+def kinds_for(user: User) -> tuple[NotifyKind, ...]:
+    kinds: tuple[NotifyKind, ...] = ()
     if user.has_role("member"):
         kinds += MEMBER_KINDS
     if user.has_role("coordinator"):
@@ -48,7 +49,7 @@ def kinds_for(user: User) -> tuple[str, ...]:
     return kinds
 
 
-def channels_of(session: Session, user_id: int) -> dict[str, str]:
+def channels_of(session: Session, user_id: int) -> dict[NotifyKind, str]:
     """Every kind's channel for this person (email for any they never chose)."""
     chosen = dict(
         session.execute(
@@ -74,7 +75,7 @@ def quiet_hours(session: Session, user_id: int) -> QuietHours | None:
 def save(session: Session, user_id: int, choices: Choices) -> None:
     """Keep this person's choices (only the kinds given; quiet hours both or neither)."""
     for kind, channel in choices.channels.items():
-        if kind not in LABELS or channel not in CHANNELS:
+        if kind not in LABELS or channel not in tuple(NotifyChannel):
             raise DomainError("Choose email, push, both or none.", field=kind)
     if (choices.quiet_from is None) != (choices.quiet_until is None):
         raise DomainError("Give both times for quiet hours, or neither.", field="quiet_until")

@@ -3,27 +3,30 @@ from wtforms import RadioField, SubmitField, TimeField
 from wtforms.validators import InputRequired, Optional
 
 from coop.notify.choices import LABELS
+from coop.notify.models import NotifyChannel, NotifyKind
 
 CHOICES = [
-    ("email", "Email"),
-    ("push", "On this phone or computer (push)"),
-    ("both", "Both"),
-    ("none", "Neither"),
+    (NotifyChannel.EMAIL, "Email"),
+    (NotifyChannel.PUSH, "On this phone or computer (push)"),
+    (NotifyChannel.BOTH, "Both"),
+    (NotifyChannel.NONE, "Neither"),
 ]
+
+
+def _choice(kind: NotifyKind) -> RadioField:
+    return RadioField(LABELS[kind], choices=CHOICES, validators=[InputRequired("Choose one")])
 
 
 class ChoicesForm(FlaskForm):
     """One choice per kind (the view removes those the person does not get), and quiet hours."""
 
-    offers = RadioField(LABELS["offers"], choices=CHOICES, validators=[InputRequired("Choose one")])
-    cover = RadioField(LABELS["cover"], choices=CHOICES, validators=[InputRequired("Choose one")])
-    swaps = RadioField(LABELS["swaps"], choices=CHOICES, validators=[InputRequired("Choose one")])
-    answers = RadioField(LABELS["answers"], choices=CHOICES, validators=[InputRequired("Choose one")])
-    reminders = RadioField(LABELS["reminders"], choices=CHOICES, validators=[InputRequired("Choose one")])
-    requests = RadioField(LABELS["requests"], choices=CHOICES, validators=[InputRequired("Choose one")])
-    cover_alerts = RadioField(
-        LABELS["cover_alerts"], choices=CHOICES, validators=[InputRequired("Choose one")]
-    )
+    offers = _choice(NotifyKind.OFFERS)
+    cover = _choice(NotifyKind.COVER)
+    swaps = _choice(NotifyKind.SWAPS)
+    answers = _choice(NotifyKind.ANSWERS)
+    reminders = _choice(NotifyKind.REMINDERS)
+    requests = _choice(NotifyKind.REQUESTS)
+    cover_alerts = _choice(NotifyKind.COVER_ALERTS)
     quiet_from = TimeField("Quiet from", validators=[Optional()])
     quiet_until = TimeField("Quiet until", validators=[Optional()])
     submit = SubmitField("Save my choices")

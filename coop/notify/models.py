@@ -4,6 +4,7 @@ or neither, with quiet hours; and the devices they allowed push notifications on
 from __future__ import annotations
 
 from datetime import datetime, time
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,12 +13,38 @@ from coop.datamap import DELETE, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
-# The kinds people choose for. `cover` (members asked to cover a shift) is offered now so that
-# cover requests can use it as soon as they exist.
-MEMBER_KINDS = ("offers", "cover", "swaps", "answers", "reminders")
-COORDINATOR_KINDS = ("requests", "cover_alerts")
+
+class NotifyKind(StrEnum):
+    """The kinds of news people choose for. `cover` (members asked to cover a shift) is offered
+    now so that cover requests can use it as soon as they exist."""
+
+    OFFERS = "offers"
+    COVER = "cover"
+    SWAPS = "swaps"
+    ANSWERS = "answers"
+    REMINDERS = "reminders"
+    REQUESTS = "requests"
+    COVER_ALERTS = "cover_alerts"
+
+
+class NotifyChannel(StrEnum):
+    """How a person hears about one kind: by email, push, both or neither."""
+
+    EMAIL = "email"
+    PUSH = "push"
+    BOTH = "both"
+    NONE = "none"
+
+
+MEMBER_KINDS = (
+    NotifyKind.OFFERS,
+    NotifyKind.COVER,
+    NotifyKind.SWAPS,
+    NotifyKind.ANSWERS,
+    NotifyKind.REMINDERS,
+)
+COORDINATOR_KINDS = (NotifyKind.REQUESTS, NotifyKind.COVER_ALERTS)
 KINDS = MEMBER_KINDS + COORDINATOR_KINDS
-CHANNELS = ("email", "push", "both", "none")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -37,7 +64,7 @@ class NotificationChoice(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "kind"),
         CheckConstraint(f"kind IN {_in(KINDS)}", name="kind_known"),
-        CheckConstraint(f"channel IN {_in(CHANNELS)}", name="channel_known"),
+        CheckConstraint(f"channel IN {_in(tuple(NotifyChannel))}", name="channel_known"),
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from coop.db import write_transaction
 from coop.mail import service as mail
-from coop.mail.models import OutboxMessage
+from coop.mail.models import OutboxChannel, OutboxMessage
 from coop.notify.keys import VapidKeys
 from coop.notify.models import PushSubscription
 from coop.timeutil import utcnow
@@ -79,7 +79,7 @@ def send_push_pending(
     sent = failed = gone = 0
     tried: set[int] = set()
     while True:
-        messages = mail.claim_batch(session, batch, tried, channel="push")
+        messages = mail.claim_batch(session, batch, tried, channel=OutboxChannel.PUSH)
         if not messages:
             return Sent(sent, failed, gone)
         tried.update(m.id for m in messages)

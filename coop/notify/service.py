@@ -14,20 +14,20 @@ from sqlalchemy.orm import Session
 from coop.auth import service as auth
 from coop.auth.models import Role, User
 from coop.mail import service as mail
-from coop.mail.models import OutboxMessage
+from coop.mail.models import OutboxChannel, OutboxMessage
 from coop.notify.choices import DEFAULT, quiet_hours, quiet_until, subscriptions_of
-from coop.notify.models import NotificationChoice
+from coop.notify.models import NotificationChoice, NotifyChannel, NotifyKind
 from coop.notify.texts import PushText, push_text
 from coop.timeutil import format_dt, utcnow
 
 
-def channel_for(session: Session, user_id: int, kind: str) -> str:
+def channel_for(session: Session, user_id: int, kind: NotifyKind) -> NotifyChannel:
     chosen = session.scalar(
         select(NotificationChoice.channel).where(
             NotificationChoice.user_id == user_id, NotificationChoice.kind == kind
         )
     )
-    return chosen or DEFAULT
+    return NotifyChannel(chosen) if chosen else DEFAULT
 
 
 def _push_within(session: Session, user: User, text: PushText) -> int:
@@ -40,7 +40,7 @@ def _push_within(session: Session, user: User, text: PushText) -> int:
     for device in devices:
         session.add(
             OutboxMessage(
-                channel="push",
+                channel=OutboxChannel.PUSH,
                 push_subscription_id=device.id,
                 to_address=user.email,
                 subject=text.title,
@@ -54,11 +54,11 @@ def _push_within(session: Session, user: User, text: PushText) -> int:
 
 def _tell(session: Session, user: User, template: str, send_email: Any, context: dict[str, Any]) -> None:
     text = push_text(template, context)
-    channel = channel_for(session, user.id, text.kind) if text else "email"
+    channel = channel_for(session, user.id, text.kind) if text else NotifyChannel.EMAIL
     pushed = 0
-    if text is not None and channel in ("push", "both"):
+    if text is not None and channel in (NotifyChannel.PUSH, NotifyChannel.BOTH):
         pushed = _push_within(session, user, text)
-    if channel in ("email", "both") or (channel == "push" and not pushed):
+    if channel in (NotifyChannel.EMAIL, NotifyChannel.BOTH) or (channel == NotifyChannel.PUSH and not pushed):
         send_email()
 
 

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coop.notify.models import NotifyKind
 from coop.text import plural
 from coop.timeutil import format_dt
 
 
 @dataclass(frozen=True)
 class PushText:
-    kind: str  # the kind people choose by (coop.notify.models.KINDS)
+    kind: NotifyKind  # the kind people choose by
     title: str
     body: str
     path: str  # the page where it is acted on
@@ -27,9 +28,9 @@ def _when(moment: Any) -> str:
 
 
 # template name -> (kind, a function of the email's context giving title, body and page)
-TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] = {
+TEXTS: dict[str, tuple[NotifyKind, Callable[[dict[str, Any]], tuple[str, str, str]]]] = {
     "offers_made": (
-        "offers",
+        NotifyKind.OFFERS,
         lambda c: (
             "Work offered to you",
             f"{plural(len(c['shifts']), 'shift', 'shifts')} you could do. Say yes or no.",
@@ -37,7 +38,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "asked_to_work": (
-        "offers",
+        NotifyKind.OFFERS,
         lambda c: (
             "Could you do a shift?",
             f"A coordinator asked if you can work {_when(c['shift'].starts_at)}.",
@@ -45,7 +46,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "swap_proposed": (
-        "swaps",
+        NotifyKind.SWAPS,
         lambda c: (
             "A swap is offered to you",
             "Another member would like to swap shifts with you.",
@@ -53,7 +54,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "swap_taken": (
-        "swaps",
+        NotifyKind.SWAPS,
         lambda c: (
             "Your shift was taken",
             f"Another member took your shift on {_when(c['shift'].starts_at)}.",
@@ -61,7 +62,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "swap_declined": (
-        "swaps",
+        NotifyKind.SWAPS,
         lambda c: (
             "Your swap was not taken",
             f"Your shift on {_when(c['shift'].starts_at)} is still yours.",
@@ -69,15 +70,15 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "swap_exchanged": (
-        "swaps",
+        NotifyKind.SWAPS,
         lambda c: ("Swap done", f"The shift on {_when(c['got'].starts_at)} is now yours.", "/shifts/mine"),
     ),
     "opportunity_reply": (
-        "answers",
+        NotifyKind.ANSWERS,
         lambda c: ("A coordinator answered you", "Open Co-op Works to read the answer.", "/my/opportunities"),
     ),
     "timesheet_queried": (
-        "answers",
+        NotifyKind.ANSWERS,
         lambda c: (
             "A question about your hours",
             f"Please check your hours for {_when(c['shift'].starts_at)}.",
@@ -85,7 +86,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "shift_reminder": (
-        "reminders",
+        NotifyKind.REMINDERS,
         lambda c: (
             f"Tomorrow at {format_dt(c['shift'].starts_at, '%H:%M')}",
             "Your shift tomorrow: open for the address and who to ask for.",
@@ -93,7 +94,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "booking_requested": (
-        "requests",
+        NotifyKind.REQUESTS,
         lambda c: (
             "New booking request",
             "A client asked for a booking. Confirm or decline it.",
@@ -101,7 +102,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "visit_change_requested": (
-        "requests",
+        NotifyKind.REQUESTS,
         lambda c: (
             "A client asks to change a visit",
             f"The visit on {_when(c['shift'].starts_at)}.",
@@ -109,7 +110,7 @@ TEXTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[str, str, str]]]] =
         ),
     ),
     "cover_needed": (
-        "cover_alerts",
+        NotifyKind.COVER_ALERTS,
         lambda c: (
             "Cover needed",
             f"A shift on {_when(c['shift'].starts_at)} needs someone.",
