@@ -20,6 +20,7 @@ from coop.directory.models import DirectoryEntry
 from coop.governance import service as governance
 from coop.members.models import Member, MemberStatus, Skill
 from coop.notify import choices
+from coop.notify.models import NotifyChannel, NotifyKind
 from coop.onward import opportunities
 from coop.onward import service as records
 from coop.rota import offers
@@ -231,6 +232,10 @@ def notification_choices(session: Session) -> None:
     choices.save(
         session,
         chris.user_id,
-        choices.Choices({"offers": "both", "reminders": "push"}, time(21, 0), time(8, 0)),
+        choices.Choices(
+            {NotifyKind.OFFERS: NotifyChannel.BOTH, NotifyKind.REMINDERS: NotifyChannel.PUSH},
+            time(21, 0),
+            time(8, 0),
+        ),
     )
-    choices.save(session, jo.user_id, choices.Choices({"cover_alerts": "both"}))
+    choices.save(session, jo.user_id, choices.Choices({NotifyKind.COVER_ALERTS: NotifyChannel.BOTH}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -63,7 +64,7 @@ def channels_of(session: Session, user_id: int) -> dict[NotifyKind, str]:
 
 @dataclass(frozen=True)
 class Choices:
-    channels: dict[str, str]
+    channels: Mapping[NotifyKind, str]  # the kinds given; a channel is checked on saving
     quiet_from: time | None = None
     quiet_until: time | None = None
 
