@@ -35,9 +35,11 @@ from coop.invoicing import money_views as _invoicing_money  # noqa: F401  (route
 from coop.invoicing.link_views import bp as invoice_links_bp
 from coop.invoicing.views import bp as invoicing_bp
 from coop.members.views import bp as members_bp
+from coop.notify.views import bp as notify_bp
 from coop.onward.views import bp as onward_bp
 from coop.owner_files import DIR_MODE, private_database, private_dir
 from coop.pay.views import bp as pay_bp
+from coop.phone.views import bp as phone_bp
 from coop.rota import availability_views, coordinator_views  # noqa: F401  (routes of the rota blueprint)
 from coop.rota.views import bp as rota_bp
 from coop.settings.views import bp as settings_bp
@@ -108,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
         onward_bp,
         audit_bp,
         settings_bp,
+        phone_bp,
+        notify_bp,
     ):
         app.register_blueprint(bp)
 

@@ -31,8 +31,11 @@ from coop.integrity import service as integrity
 from coop.invoicing import service as invoicing
 from coop.invoicing.rendering import invoice_html
 from coop.mail import service as mail
+from coop.mail.models import OutboxChannel
 from coop.migrate import alembic_config, upgrade
 from coop.money import plain_pounds
+from coop.notify.keys import folder_for, load_or_create, push_contact
+from coop.notify.sending import send_push_pending
 from coop.privacy import erasure
 from coop.rota import offers
 from coop.rota import service as rota
@@ -153,7 +156,7 @@ def _print_logins() -> None:
 @click.option("--batch", default=50, show_default=True)
 @with_appcontext
 def send_outbox(batch: int) -> None:
-    """Send queued emails over SMTP (settings from the environment)."""
+    """Send queued emails over SMTP (settings from the environment), then push notifications."""
 
     cfg = current_app.config
     smtp = mail.SmtpSettings(
@@ -168,7 +171,15 @@ def send_outbox(batch: int) -> None:
     with click.progressbar(length=total, label="Sending emails") as bar:
         sent, failed = mail.send_pending(db.session, smtp, batch=batch, progress=bar.update)
     click.echo(f"Sent {sent}, failed {failed}.")
-    if failed:
+    keys = load_or_create(folder_for(cfg, current_app.instance_path))
+    with click.progressbar(
+        length=mail.pending_count(db.session, OutboxChannel.PUSH), label="Sending push notifications"
+    ) as bar:
+        pushed = send_push_pending(
+            db.session, keys, contact=push_contact(cfg), batch=batch, progress=bar.update
+        )
+    click.echo(f"Push: sent {pushed.sent}, failed {pushed.failed}, browsers gone {pushed.gone}.")
+    if failed or pushed.failed:
         raise SystemExit(1)
 
 

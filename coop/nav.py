@@ -71,6 +71,7 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Helpline calls", "enquiries.helpline"),
         NavItem("Pay rates", "bookings.rates"),
         NavItem("My profile", "members.my_profile"),
+        NavItem("Notifications", "notify.settings"),
     ],
     "coordinator": [
         NavItem("Week grid", "rota.week_grid"),
@@ -88,6 +89,7 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Learn and teach", "skillshare.index"),
         NavItem("Pay rates", "bookings.rates"),
         NavItem("Audit log", "audit.log"),
+        NavItem("Notifications", "notify.settings"),
     ],
     "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
 }

@@ -122,6 +122,7 @@ def app_config(db_url: str, tmp: Path) -> dict[str, Any]:
         "ARGON2_MEMORY_COST": 1024,
         "INVOICE_DIR": str(tmp / "invoices"),
         "UPLOAD_DIR": str(tmp / "uploads"),
+        "PUSH_KEY_DIR": str(tmp / "push"),
         "BASE_URL": "http://coop.test",
     }
 

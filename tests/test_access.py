@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = {
     "enquiries.forget",  # the link in an enquirer's acknowledgement: the token is the key
     "enquiries.poster",  # posters and leaflets for surgeries, wards and day centres
     "enquiries.leaflet",
+    "phone.web_manifest",  # what a browser reads to install the site (no one's data)
+    "phone.service_worker",  # the service worker's script, served from the root for its scope
 }
 
 

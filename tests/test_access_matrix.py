@@ -83,6 +83,10 @@ GET  /expenses/<int:expense_id>/decide L 403 403 200 403 403
 GET  /expenses/<int:expense_id>/receipt L 200 404 200 403 403
 GET  /forgot 200 200 200 200 200 200
 GET  /healthz 200 200 200 200 200 200
+GET  /manifest.webmanifest 200 200 200 200 200 200
+GET  /notifications L 200 200 200 403 403
+GET  /sw.js 200 200 200 200 200 200
+GET  /shifts/offline L 200 200 200 403 403
 GET  /home L 200 200 200 200 200
 GET  /invite/<token> 400 400 400 400 400 400
 GET  /invoices L 403 403 200 403 403
@@ -282,6 +286,11 @@ POST /rota/grid/offer L 403 403 * 403 403
 POST /swaps/<int:offer_id>/accept L * R R 403 403
 POST /swaps/<int:offer_id>/answer L 404 404 404 403 403
 POST /swaps/<int:offer_id>/withdraw L * 404 404 403 403
+POST /notifications L * * * 403 403
+POST /notifications/subscribe L 400 400 400 403 403
+POST /notifications/unsubscribe L 200 200 200 403 403
+POST /assignments/<int:assignment_id>/arrived L * 404 404 403 403
+POST /assignments/<int:assignment_id>/finished L * 404 404 403 403
 POST /timesheets/<int:entry_id>/query L 403 403 * 403 403
 POST /timesheets/approve L 403 403 * 403 403
 POST /timesheets/enter/<int:assignment_id> L 403 403 * 403 403

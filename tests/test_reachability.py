@@ -13,8 +13,20 @@ from tests.conftest import signed_in
 from tests.crawl import crawl
 
 # Pages that are not part of anyone's signed-in journey: the sign-in pages and the machine ones.
-# The enquiry form and its thanks are for people who are not members yet (linked from "/").
-OUTSIDE = {"/", "/login", "/forgot", "/healthz", "/verify", "/static", "/interested", "/interested/thanks"}
+# The enquiry form and its thanks are for people who are not members yet (linked from "/"); the
+# web app manifest and the service worker are not pages: the browser itself reads them.
+OUTSIDE = {
+    "/",
+    "/login",
+    "/forgot",
+    "/healthz",
+    "/verify",
+    "/static",
+    "/interested",
+    "/interested/thanks",
+    "/manifest.webmanifest",
+    "/sw.js",
+}
 
 
 def pages_without_ids(app) -> set[str]:

@@ -65,7 +65,11 @@ def logout() -> Response:
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Nothing kept for reading without signal outlives the sign-out: the browser drops this
+    # site's stored pages and its service worker (which the next page registers again).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def _password_from_link(

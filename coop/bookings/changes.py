@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from coop.auth import service as auth
 from coop.bookings import service as bookings
 from coop.bookings.models import ChangeStatus, Shift, ShiftStatus, VisitChangeRequest, VisitNote
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
+from coop.notify import service as notify
 from coop.text import written
 from coop.timeutil import format_dt, local_span_to_utc, to_london, utcnow
 
@@ -100,7 +100,7 @@ def ask_change(
         )
         session.add(req)
         session.flush()
-        auth.tell_coordinators(session, "visit_change_requested", shift=shift, req=req, fmt=format_dt)
+        notify.tell_coordinators(session, "visit_change_requested", shift=shift, req=req, fmt=format_dt)
     return req
 
 

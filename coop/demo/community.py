@@ -28,6 +28,8 @@ from coop.enquiries.models import (
 )
 from coop.governance import service as governance
 from coop.members.models import Member, MemberStatus, Skill
+from coop.notify import choices
+from coop.notify.models import NotifyChannel, NotifyKind
 from coop.onward import opportunities
 from coop.onward import service as records
 from coop.rota import offers
@@ -295,3 +297,19 @@ def enquiries(session: Session, coordinator_id: int) -> None:
                 body="Dev would like to try a helpline shift. I said we would call back on Friday.",
             )
         )
+def notification_choices(session: Session) -> None:
+    """Chris hears about offers by email and push, and reminders by push, quiet from 21:00 to
+    8:00; Jo, who coordinates, is told about shifts needing cover both ways."""
+
+    chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
+    jo = session.scalars(select(Member).where(Member.display_name == "Jo Fletcher")).one()
+    choices.save(
+        session,
+        chris.user_id,
+        choices.Choices(
+            {NotifyKind.OFFERS: NotifyChannel.BOTH, NotifyKind.REMINDERS: NotifyChannel.PUSH},
+            time(21, 0),
+            time(8, 0),
+        ),
+    )
+    choices.save(session, jo.user_id, choices.Choices({NotifyKind.COVER_ALERTS: NotifyChannel.BOTH}))

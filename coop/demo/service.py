@@ -13,7 +13,14 @@ from coop.auth import service as auth
 from coop.auth.models import User
 from coop.db import write_transaction
 from coop.demo.business import invoiced_fortnight, load_business
-from coop.demo.community import chris_limit_and_offer, client_voice, community, enquiries, onward
+from coop.demo.community import (
+    chris_limit_and_offer,
+    client_voice,
+    community,
+    enquiries,
+    notification_choices,
+    onward,
+)
 from coop.mail.service import base_url_of
 from coop.members.models import Member, MemberStatus, Skill
 
@@ -139,6 +146,7 @@ def load_demo(
         )
     community(session, skills)
     chris_limit_and_offer(session)
+    notification_choices(session)
     client_voice(session, client_user.id)
     onward(session, coordinator.id)
     enquiries(session, coordinator.id)

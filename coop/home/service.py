@@ -36,6 +36,7 @@ from coop.rota.models import (
 from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timesheets.taps import Taps, taps_for
 from coop.timeutil import london_to_utc, today_london, utcnow
 
 
@@ -106,6 +107,7 @@ class MemberHome:
     lapsed: list[Offer]
     asked: list[Assignment]  # places a coordinator asked them about, not answered yet
     next_shifts: list[Assignment]
+    taps: dict[int, Taps]  # "I've arrived" / "I've finished" for those on the day
     cap: BenefitCap | None
     period: Period | None
     totals: Totals | None
@@ -121,11 +123,13 @@ def member_home(session: Session, member: Member) -> MemberHome:
         totals = planner.totals(period)
     now = utcnow()
     coming = rota.coming_places(session, member, now=now)
+    next_shifts = [a for a in coming if a.status == AssignmentStatus.ACCEPTED][:5]
     return MemberHome(
         my_offers(session, member, planner=planner),
         recently_lapsed(session, member),
         rota.still_asked(coming, now),
-        [a for a in coming if a.status == AssignmentStatus.ACCEPTED][:5],
+        next_shifts,
+        taps_for(session, next_shifts, now=now),
         planner.cap,
         period,
         totals,

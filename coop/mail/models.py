@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import DELETE, MENTIONS, Personal, declare, keep
 from coop.db import Base, UTCDateTime
+from coop.notify.models import PushSubscription
 from coop.timeutil import utcnow
+
+
+class OutboxChannel(StrEnum):
+    """What an outbox row is: an email, or a push notification to one browser."""
+
+    EMAIL = "email"
+    PUSH = "push"
 
 
 class OutboxMessage(Base):
@@ -31,6 +40,15 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # An email, or a push notification to one of the person's browsers (subject: its title,
+    # body: its text, url: the page it opens), sent by the same claim as email.
+    channel: Mapped[str] = mapped_column(String(5), default="email", server_default="email")
+    push_subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey(PushSubscription.id, ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Not sent before this moment (a push notification waits for the end of quiet hours).
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
@@ -40,6 +58,8 @@ class OutboxMessage(Base):
         Index("ix_outbox_message_unsent", "sent_at", "claimed_at"),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         CheckConstraint("sent_at IS NULL OR secret_link IS NULL", name="no_secret_once_sent"),
+        CheckConstraint("channel IN ('email', 'push')", name="channel_known"),
+        CheckConstraint("(channel = 'push') = (push_subscription_id IS NOT NULL)", name="push_has_device"),
     )
 
 
@@ -70,6 +90,7 @@ declare(
             "last_error": keep("deleted with the row"),
             "claim_token": keep("deleted with the row"),
             "secret_link": keep("emptied once the email is sent; deleted with the row"),
+            "push_subscription_id": keep("deleted with the row"),
         },
         rows=DELETE,
     ),

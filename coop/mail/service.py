@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import locking, write_transaction
-from coop.mail.models import OutboxAttachment, OutboxMessage
+from coop.mail.models import OutboxAttachment, OutboxChannel, OutboxMessage
 from coop.text import plural
 from coop.timeutil import format_dt, utcnow
 
@@ -111,8 +111,11 @@ def tell_member(session: Session, member: Any, template: str, **context: Any) ->
     return queue(session, member.user.email, template, name=member.first_name, **context)
 
 
-def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMessage]:
-    """Claim up to `limit` unsent messages for this sender, so that two senders running at once
+def claim_batch(
+    session: Session, limit: int, skip: set[int], channel: OutboxChannel = OutboxChannel.EMAIL
+) -> list[OutboxMessage]:
+    """Claim up to `limit` unsent messages of a channel (email or push, each with its own sender)
+    that are due (a push notification waits for the end of quiet hours), so that two senders running at once
     (on one or many machines) never take the same message. On PostgreSQL the candidates are
     locked with FOR UPDATE SKIP LOCKED, so a second sender takes the next rows instead of waiting;
     on SQLite the write transaction (BEGIN IMMEDIATE) serialises senders. The claim itself is a
@@ -128,6 +131,8 @@ def _claim_batch(session: Session, limit: int, skip: set[int]) -> list[OutboxMes
                     OutboxMessage.sent_at.is_(None),
                     OutboxMessage.attempts < MAX_ATTEMPTS,
                     OutboxMessage.id.not_in(skip),
+                    OutboxMessage.channel == channel,
+                    or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
                     claimable,
                 )
                 .order_by(OutboxMessage.id)
@@ -187,7 +192,7 @@ def send_pending(
     sent = failed = 0
     tried: set[int] = set()  # a message that fails waits for the next run
     while True:
-        messages = _claim_batch(session, batch, tried)
+        messages = claim_batch(session, batch, tried)
         if not messages:
             return sent, failed
         tried.update(m.id for m in messages)
@@ -208,18 +213,27 @@ def send_pending(
                 else:
                     outcome = {"sent_at": utcnow(), **_forget_link(message)}
                     sent += 1
-                with write_transaction(session):
-                    session.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id == message.id)
-                        .values(attempts=OutboxMessage.attempts + 1, **outcome)
-                    )
+                record_outcome(session, message.id, outcome)
                 if progress:
                     progress(1)
 
 
-def pending_count(session: Session) -> int:
+def pending_count(session: Session, channel: OutboxChannel = OutboxChannel.EMAIL) -> int:
     return (
-        session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.channel == channel)
+        )
         or 0
     )
+
+
+def record_outcome(session: Session, message_id: int, outcome: dict[str, Any]) -> None:
+    """Write what happened to one claimed message (sent, or failed and released for a retry)."""
+    with write_transaction(session):
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(attempts=OutboxMessage.attempts + 1, **outcome)
+        )

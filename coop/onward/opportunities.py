@@ -13,9 +13,9 @@ from coop.auth import service as auth
 from coop.db import lock, write_transaction
 from coop.directory.models import DirectoryEntry
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import LEAVING_REASONS, Member
 from coop.members.service import lock_member
+from coop.notify import service as notify
 from coop.onward.models import INTEREST_STATUSES, HelpMessage, OpportunityInterest
 from coop.text import written
 from coop.timeutil import utcnow
@@ -123,7 +123,7 @@ def reply(session: Session, interest_id: int, text: str, *, actor_id: int) -> He
         msg = HelpMessage(interest_id=interest.id, author_id=actor_id, from_coordinator=True, body=body)
         session.add(msg)
         interest.updated_at = utcnow()
-        mail.tell_member(
+        notify.tell_member(
             session,
             interest.member,
             "opportunity_reply",

@@ -14,8 +14,8 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import Member
+from coop.notify import service as notify
 from coop.pay import rates
 from coop.rota.eligibility import problem_sentence, shift_problems
 from coop.rota.models import (
@@ -107,7 +107,7 @@ def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime 
         _release_slot(session, shift.id)
         late = drop_is_late(session, shift, now)
         if late:
-            auth.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+            notify.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
     return DropResult(late=late)
 
 
@@ -134,7 +134,7 @@ def let_all_go_within(session: Session, member_id: int, *, now: datetime) -> int
         _close_swaps(session, assignment.id, now)
         _release_slot(session, shift.id)
         if late:
-            auth.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+            notify.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
     return len(places)
 
 
@@ -180,9 +180,7 @@ def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime
     )
     session.add(assignment)
     session.flush()
-    mail.queue(
-        session, member.user.email, "asked_to_work", name=member.first_name, shift=shift, fmt=format_dt
-    )
+    notify.tell_member(session, member, "asked_to_work", shift=shift)
     return assignment
 
 

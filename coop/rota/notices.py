@@ -13,6 +13,7 @@ from coop.errors import NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.members.service import lock_member
+from coop.notify import service as notify
 from coop.rota.boards import open_shifts_for
 from coop.rota.models import (
     DEFAULT_REMINDER_HOUR,
@@ -141,7 +142,7 @@ def send_shift_reminders(session: Session, *, base_url: str, now: datetime | Non
             shift = a.shift
             if shift.status != ShiftStatus.SCHEDULED:
                 continue
-            mail.tell_member(
+            notify.tell_member(
                 session,
                 a.member,
                 "shift_reminder",

@@ -15,8 +15,8 @@ from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
+from coop.notify import service as notify
 from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
 from coop.rota.models import Assignment, AssignmentSource, Offer, OfferStatus, RotaPreferences
@@ -184,7 +184,7 @@ def _make_offers(
     for member_id, offers in made.items():
         member = session.get(Member, member_id)
         assert member is not None
-        mail.tell_member(
+        notify.tell_member(
             session,
             member,
             "offers_made",

@@ -14,8 +14,8 @@ from coop.caps import service as caps
 from coop.caps.models import CapMode
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import Member, member_skill
+from coop.notify import service as notify
 from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts, shift_problems
 from coop.rota.models import (
     Assignment,
@@ -118,7 +118,7 @@ def accept_swap(
         offer.taken_by_id = member_id
         offer.closed_at = now
         giver = offer.assignment.member
-        mail.tell_member(
+        notify.tell_member(
             session,
             giver,
             "swap_taken",
@@ -259,7 +259,7 @@ def propose_exchange(
         session.add(offer)
         session.flush()
         other = wanted.member
-        mail.tell_member(
+        notify.tell_member(
             session,
             other,
             "swap_proposed",
@@ -330,7 +330,7 @@ def answer_exchange(
             changed = True
         elif not yes:
             offer.status, offer.closed_at = SwapStatus.DECLINED, now
-            mail.tell_member(
+            notify.tell_member(
                 session,
                 a.member,
                 "swap_declined",
@@ -368,7 +368,7 @@ def _exchange(
     )
     take_place(session, proposer_id, b.shift_id, now=now, source=AssignmentSource.SWAP, actor_is_member=False)
     offer.status, offer.taken_by_id, offer.closed_at = SwapStatus.TAKEN, member_id, now
-    mail.tell_member(
+    notify.tell_member(
         session,
         a.member,
         "swap_exchanged",

@@ -19,6 +19,7 @@ from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
 from coop.settings.keys import K
+from coop.timesheets import taps
 from coop.timeutil import to_london, utcnow
 from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, current_member, db_id, refusals
 
@@ -159,6 +160,7 @@ def my_shifts() -> Page:
         offers=rota.my_open_swap_offers(db.session, member),
         swaps=swaps,
         form=ConfirmActionForm(),
+        taps=taps.taps_for(db.session, assignments, now=now),
         now=now,
     )
 

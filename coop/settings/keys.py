@@ -27,6 +27,7 @@ class K:
     COOP_NAME = Key("coop_name", str)
     COOP_TRADING_NAME = Key("coop_trading_name", str)
     COOP_ADDRESS = Key("coop_address", str)
+    COOP_PHONE = Key("coop_phone", str)
     PAY_FLOOR_PENCE = Key("pay_floor_pence", int)
     STATUTORY_MINIMUM_PENCE = Key("statutory_minimum_pence", int)
     CANCELLATION_NOTICE_HOURS = Key("cancellation_notice_hours", int)

@@ -31,6 +31,13 @@ SPECS: dict[str, SettingSpec] = {
         ),
         SettingSpec("coop_address", "Co-op address", "text", "1 High Street, Anytown AN1 1AA"),
         SettingSpec(
+            "coop_phone",
+            "Co-op phone number",
+            "text",
+            "01234 567890",
+            "Members see it with their shifts, also on their phone without signal.",
+        ),
+        SettingSpec(
             "pay_floor_pence",
             "Pay floor per hour",
             "pence",

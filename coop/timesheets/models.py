@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coop.datamap import ACTOR, HMRC, Personal, declare, keep, neutral
+from coop.datamap import ACTOR, DELETE, HMRC, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.rota.models import Assignment
 from coop.timeutil import utcnow, whole_minutes
@@ -99,5 +99,41 @@ declare(
             "holiday_pence",
         ),
         export_as="timesheets",
+    ),
+)
+
+
+class DayTimes(Base):
+    """What a member tapped on the day of a held shift: when they arrived and when they finished.
+    Only the times are kept (never where they were); they prefill the member's hours form."""
+
+    __tablename__ = "shift_day_times"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(
+            "arrived_at IS NULL OR finished_at IS NULL OR finished_at > arrived_at",
+            name="finished_after_arrived",
+        ),
+        CheckConstraint("arrived_at IS NOT NULL OR finished_at IS NOT NULL", name="some_time_tapped"),
+    )
+
+
+declare(
+    DayTimes,
+    Personal(
+        what="The times a member tapped 'I've arrived' and 'I've finished' on the day of a shift",
+        why="to fill in their hours for them to check and send",
+        kept="until erasure; the hours they send are the record",
+        owner="member_id",
+        columns={"member_id": keep("deleted with the row"), "assignment_id": keep("deleted with the row")},
+        rows=DELETE,
+        export=("assignment_id", "arrived_at", "finished_at"),
+        export_as="arrived_and_finished",
     ),
 )

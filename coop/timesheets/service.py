@@ -10,19 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import Member
+from coop.notify import service as notify
 from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
-from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+from coop.timesheets.models import DayTimes, TimesheetEntry, TimesheetStatus
+from coop.timesheets.taps import finished_early
 from coop.timeutil import london_to_utc, to_london, utcnow, week_start
 
 FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
@@ -33,6 +34,8 @@ def due_for(session: Session, member: Member, *, now: datetime | None = None) ->
     """Shifts this member worked (ended, in the last 60 days) that have no timesheet yet."""
     now = now or utcnow()
     has_sheet = select(TimesheetEntry.assignment_id)
+    # A shift the member said they finished early can be recorded before its booked end.
+    finished_by = select(DayTimes.assignment_id).where(DayTimes.finished_at <= now)
     return list(
         session.scalars(
             select(Assignment)
@@ -42,7 +45,7 @@ def due_for(session: Session, member: Member, *, now: datetime | None = None) ->
                 Assignment.member_id == member.id,
                 Assignment.held(),
                 Shift.status == ShiftStatus.SCHEDULED,
-                Shift.ends_at <= now,
+                or_(Shift.ends_at <= now, Assignment.id.in_(finished_by)),
                 Shift.ends_at > now - timedelta(days=60),
                 Assignment.id.not_in(has_sheet),
             )
@@ -131,7 +134,7 @@ def submit(
         if assignment.status != AssignmentStatus.ACCEPTED:
             raise DomainError("This shift is not yours any more.")
         shift = assignment.shift
-        if shift.ends_at > now:
+        if shift.ends_at > now and not finished_early(session, assignment_id, now):
             raise DomainError("You can record your hours once the shift has ended.")
         flagged = _check(hours, shift)
         entry = session.scalar(
@@ -206,7 +209,7 @@ def _query(session: Session, entry_id: int, comment: str) -> None:
 
     member = session.get(Member, entry.member_id)
     assert member is not None
-    mail.tell_member(
+    notify.tell_member(
         session,
         member,
         "timesheet_queried",

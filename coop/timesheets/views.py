@@ -16,11 +16,11 @@ from coop.errors import NotFound
 from coop.extensions import db
 from coop.rota.models import Assignment
 from coop.text import plural
-from coop.timesheets import service
+from coop.timesheets import service, taps
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
 from coop.timesheets.models import TimesheetStatus
 from coop.timeutil import to_london
-from coop.web import current_client, current_member, day_arg, db_id, db_ids, refusals
+from coop.web import ActionForm, current_client, current_member, day_arg, db_id, db_ids, refusals
 
 bp = Blueprint("timesheets", __name__)
 Page = str | Response
@@ -65,8 +65,8 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
         if entry is not None:
             _prefill(form, entry.actual_start, entry.actual_end, entry.break_minutes)
             form.note.data = entry.member_note
-        else:
-            _prefill(form, assignment.shift.starts_at, assignment.shift.ends_at)
+        else:  # the times tapped on the day, else the shift's
+            _prefill(form, *taps.prefill(db.session, assignment))
     if form.validate_on_submit():
         with refusals(form) as done:
             saved = service.submit(
@@ -99,6 +99,41 @@ def record(assignment_id: int) -> Page:
     if assignment is None or assignment.member_id != member.id:
         raise NotFound("No such shift of yours.")
     return _record(assignment, member_id=member.id, after="timesheets.mine")
+
+
+# Where a tap returns to: the page it was made on.
+_BACK = {"home": "home.dashboard", "mine": "rota.my_shifts"}
+
+
+@bp.route("/assignments/<int:assignment_id>/arrived", methods=["POST"])
+@roles("member")
+def arrived(assignment_id: int) -> Page:
+    return _tap(assignment_id, "arrived")
+
+
+@bp.route("/assignments/<int:assignment_id>/finished", methods=["POST"])
+@roles("member")
+def finished(assignment_id: int) -> Page:
+    return _tap(assignment_id, "finished")
+
+
+def _tap(assignment_id: int, which: str) -> Page:
+    """'I've arrived' / 'I've finished': the minute is kept for the hours form. After finishing,
+    the form opens with the times filled in, to check and send."""
+    member = current_member()
+    back = _BACK.get(request.form.get("back", ""), "rota.my_shifts")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with refusals() as done:
+        moment = taps.tap(db.session, member.id, assignment_id, which)
+    if not done.ok:
+        return redirect(url_for(back))
+    at = to_london(moment).strftime("%H:%M")
+    if which == "arrived":
+        flash(f"Noted: you arrived at {at}. Tap 'I've finished' when you leave.", "success")
+        return redirect(url_for(back))
+    flash(f"Noted: you finished at {at}. Check your hours below, change anything, then send them.", "success")
+    return redirect(url_for("timesheets.record", assignment_id=assignment_id))
 
 
 @bp.route("/timesheets/review")
