@@ -297,6 +297,8 @@ def enquiries(session: Session, coordinator_id: int) -> None:
                 body="Dev would like to try a helpline shift. I said we would call back on Friday.",
             )
         )
+
+
 def notification_choices(session: Session) -> None:
     """Chris hears about offers by email and push, and reminders by push, quiet from 21:00 to
     8:00; Jo, who coordinates, is told about shifts needing cover both ways."""
