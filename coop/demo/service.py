@@ -14,6 +14,7 @@ from coop.auth.models import User
 from coop.db import write_transaction
 from coop.demo.business import invoiced_fortnight, load_business
 from coop.demo.community import chris_limit_and_offer, client_voice, community, onward
+from coop.demo.cover import cover_story
 from coop.mail.service import base_url_of
 from coop.members.models import Member, MemberStatus, Skill
 
@@ -140,6 +141,7 @@ def load_demo(
     community(session, skills)
     chris_limit_and_offer(session)
     client_voice(session, client_user.id)
+    cover_story(session, client_user.id)
     onward(session, coordinator.id)
     step(20)
     return True

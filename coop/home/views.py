@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
 from coop.charts import bar_chart
+from coop.cover import service as cover
 from coop.extensions import db
 from coop.home import service
 from coop.members.service import member_for_user
@@ -59,8 +61,12 @@ def dashboard() -> str:
                 value_label="£",
             ),
         )
+        months = cover.monthly(db.session, last=today_london(), months=6)
+        charts["cover"] = (months, cover_chart(months))
     return render_template(
         "home/dashboard.html",
+        cover_open=cover.open_count(db.session) if coordinator is not None else 0,
+        client_cover=cover.cases_for_client(db.session, client.id) if client is not None else [],
         member=member,
         member_home=member_home,
         first_steps=(
@@ -78,6 +84,18 @@ def dashboard() -> str:
             else None
         ),
         invoices_due=service.invoices_due(db.session, client.id) if client is not None else [],
+    )
+
+
+def cover_chart(months: list[cover.MonthFigures]) -> Markup:
+    """Places let go close to the start (and, beside them, covered in time) by month; a count
+    under 5 is not drawn (the table says "fewer than 5")."""
+    return bar_chart(
+        "Places let go close to the start (dark) and covered in time (light), by month",
+        [m.label[:3] for m in months],
+        [m.chart_value(m.dropped) for m in months],
+        second=[m.chart_value(m.in_time) for m in months],
+        value_label="places",
     )
 
 

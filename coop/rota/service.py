@@ -42,6 +42,7 @@ from coop.rota.claims import (  # noqa: F401
     coming_places,
     drop,
     drop_is_late,
+    drop_within,
     lapse_asked,
     let_all_go_within,
     my_assignment,

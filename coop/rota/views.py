@@ -11,6 +11,7 @@ from coop.access import roles
 from coop.bookings import service as bookings
 from coop.caps import service as caps
 from coop.caps.service import CapWarning
+from coop.cover import service as cover
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.money import pounds_field
@@ -141,6 +142,7 @@ def my_shifts() -> Page:
     past = [a for a in reversed(assignments) if a.shift.ends_at <= now]
     return render_template(
         "rota/mine.html",
+        cover_offers=cover.open_offers_for(db.session, member),
         exchanges=exchanges,
         taper=settings.get(db.session, "uc_taper_bp"),
         asked=asked,
@@ -190,38 +192,6 @@ def answer(assignment_id: int) -> Page:
             flash(e.message, "error")
         else:
             flash("It's yours. Thank you." if yes else "No problem. Saying no is always fine.", "success")
-    return redirect(url_for("rota.my_shifts"))
-
-
-@bp.route("/assignments/<int:assignment_id>/drop", methods=["GET", "POST"])
-@roles("member")
-def drop(assignment_id: int) -> Page:
-    """Letting a shift go: first a page that says what happens next, then the drop itself."""
-    member = current_member()
-    if request.method == "GET":
-        assignment = rota.my_assignment(db.session, member.id, assignment_id)
-        return render_template(
-            "rota/drop.html",
-            assignment=assignment,
-            soon=rota.drop_is_late(db.session, assignment.shift),
-            form=ConfirmActionForm(),
-        )
-    if ConfirmActionForm().validate_on_submit():
-        try:
-            result = rota.drop(db.session, member.id, assignment_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            flash(
-                "Done. The shift is open for someone else."
-                + (
-                    " As it is soon, we have asked the coordinators to find cover. That's fine."
-                    if result.late
-                    else ""
-                ),
-                "success",
-            )
     return redirect(url_for("rota.my_shifts"))
 
 

@@ -4,7 +4,6 @@ change yearly are seeded with their effective dates by the migrations."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,20 +15,8 @@ from coop.db import serialize, write_transaction
 from coop.errors import DomainError
 from coop.money import format_pence
 from coop.settings.models import Setting
+from coop.settings.spec import COVER_SPECS, SettingSpec
 from coop.timeutil import format_date, today_london
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    key: str
-    label: str
-    kind: str  # pence | int | percent | bool | text
-    default: Any
-    help: str = ""
-    minimum: int | None = None
-    maximum: int | None = None
-    choices: tuple[str, ...] | None = None
-
 
 SPECS: dict[str, SettingSpec] = {
     s.key: s
@@ -91,8 +78,8 @@ SPECS: dict[str, SettingSpec] = {
             "Free drop notice (hours)",
             "int",
             48,
-            "Members can drop a shift until this many hours before it starts; later drops ask "
-            "coordinators to find cover. Dropping is never held against anyone.",
+            "Members can let a shift go at any time. Closer than this to its start, the search "
+            "for cover starts by itself and coordinators are told. It is never held against anyone.",
             minimum=0,
             maximum=24 * 14,
         ),
@@ -222,6 +209,7 @@ SPECS: dict[str, SettingSpec] = {
             minimum=1,
             maximum=500,
         ),
+        *COVER_SPECS,
         SettingSpec("vat_registered", "The co-op is registered for VAT", "bool", True),
         SettingSpec("vat_number", "VAT registration number", "text", "GB 123 4567 89"),
         SettingSpec(
