@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from statistics import median
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.charts import bar_chart
 from coop.cover.models import CaseStatus, CoverCase
 from coop.timeutil import london_to_utc, to_london, whole_minutes
 
@@ -86,3 +88,20 @@ def monthly(session: Session, *, last: date, months: int = 6) -> list[MonthFigur
     for key, values in minutes.items():
         figures[key].minutes_to_cover = sorted(values)
     return [figures[(m, CO_OP)] for m in firsts]
+
+
+def months_in(first: date, last: date) -> int:
+    """How many calendar months a period touches (at most 12 are shown)."""
+    return min(12, (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def chart(months: list[MonthFigures]) -> Markup:
+    """Places let go close to the start (and, beside them, covered in time) by month; a count
+    under 5 is not drawn (the table beside it says "fewer than 5")."""
+    return bar_chart(
+        "Places let go close to the start (dark) and covered in time (light), by month",
+        [m.label[:3] for m in months],
+        [m.chart_value(m.dropped) for m in months],
+        second=[m.chart_value(m.in_time) for m in months],
+        value_label="places",
+    )

@@ -14,7 +14,7 @@ from coop.cover.board import (  # noqa: F401
     widen,
 )
 from coop.cover.client import CHOICES, case_for_client, cases_for_client, choices_for, choose  # noqa: F401
-from coop.cover.figures import MonthFigures, monthly, shown  # noqa: F401
+from coop.cover.figures import MonthFigures, chart, monthly, months_in, shown  # noqa: F401
 from coop.cover.jobs import Tick, run_due  # noqa: F401
 from coop.cover.preferences import preferences_of, save_preferences  # noqa: F401
 from coop.cover.search import (  # noqa: F401

@@ -72,11 +72,12 @@ def cover_story(session: Session, client_user_id: int) -> None:
                 .order_by(Shift.starts_at)
             )
         ]
-        shift = next((s for s in coming if s.service.skill_id in chris_skills), coming[0] if coming else None)
-        if shift is None:
+        fitting = [s for s in coming if s.service.skill_id in chris_skills]
+        if not coming:
             return
+        chosen = (fitting or coming)[0]
         case = CoverCase(
-            shift_id=shift.id,
+            shift_id=chosen.id,
             status=CaseStatus.OPEN,
             opened_at=now - timedelta(minutes=40),
             waves=1,

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
@@ -62,7 +61,7 @@ def dashboard() -> str:
             ),
         )
         months = cover.monthly(db.session, last=today_london(), months=6)
-        charts["cover"] = (months, cover_chart(months))
+        charts["cover"] = (months, cover.chart(months))
     return render_template(
         "home/dashboard.html",
         cover_open=cover.open_count(db.session) if coordinator is not None else 0,
@@ -84,18 +83,6 @@ def dashboard() -> str:
             else None
         ),
         invoices_due=service.invoices_due(db.session, client.id) if client is not None else [],
-    )
-
-
-def cover_chart(months: list[cover.MonthFigures]) -> Markup:
-    """Places let go close to the start (and, beside them, covered in time) by month; a count
-    under 5 is not drawn (the table says "fewer than 5")."""
-    return bar_chart(
-        "Places let go close to the start (dark) and covered in time (light), by month",
-        [m.label[:3] for m in months],
-        [m.chart_value(m.dropped) for m in months],
-        second=[m.chart_value(m.in_time) for m in months],
-        value_label="places",
     )
 
 
