@@ -16,6 +16,7 @@ from coop.extensions import db
 from coop.members.service import member_for_user
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
+from coop.timeutil import utcnow
 from coop.web import confirm_over_limit, current_client, current_member, db_id, form_error
 
 bp = Blueprint("cover", __name__)
@@ -39,6 +40,7 @@ def cant_make_it(assignment_id: int) -> Page:
             "cover/cant_make_it.html",
             assignment=assignment,
             soon=rota.drop_is_late(db.session, assignment.shift),
+            started=assignment.shift.starts_at <= utcnow(),
             form=ConfirmActionForm(),
         )
     if ConfirmActionForm().validate_on_submit():

@@ -148,3 +148,21 @@ def test_no_page_shows_a_count_of_drops(make_web, session):
         assert "reliability" not in page.lower()
     board = pages[0]
     assert "Lee Leaver" not in board  # the board never says who let the place go
+
+
+def test_i_cant_make_it_after_the_start_tells_the_coordinators(make_web, session):
+    _shift, _leaver, _helper, held = _setup(session)
+    shift = session.get(Assignment, held.id).shift
+    shift.starts_at -= timedelta(hours=3, minutes=30)  # it started half an hour ago
+    shift.ends_at -= timedelta(hours=3, minutes=30)
+    session.commit()
+    web = make_web()
+    web.login("leaver@example.org")
+    assert "I can't make it" in web.get("/shifts/mine").get_data(as_text=True)
+    assert "already started" in web.get(f"/assignments/{held.id}/drop").get_data(as_text=True)
+    done = web.post(f"/assignments/{held.id}/drop", follow_redirects=True).get_data(as_text=True)
+    assert "The coordinators have been told" in done
+    fresh(session)
+    assert session.get(Assignment, held.id).status == "dropped"
+    assert session.scalars(select(CoverCase)).all() == []  # too late to search; coordinators told
+    assert any("Cover needed" in m.subject for m in session.scalars(select(OutboxMessage)))
