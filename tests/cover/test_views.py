@@ -4,7 +4,7 @@ request answered from its emailed link, the coordinators' board, and no drop cou
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from coop.cover.models import CoverCase, CoverOffer
 from coop.mail.models import OutboxMessage
 from coop.rota import service as rota
 from coop.rota.models import Assignment
+from coop.timeutil import london_to_utc, today_london, utcnow
 from tests import factories
 from tests.factories import fresh
 
@@ -166,3 +167,23 @@ def test_i_cant_make_it_after_the_start_tells_the_coordinators(make_web, session
     assert session.get(Assignment, held.id).status == "dropped"
     assert session.scalars(select(CoverCase)).all() == []  # too late to search; coordinators told
     assert any("Cover needed" in m.subject for m in session.scalars(select(OutboxMessage)))
+
+
+def test_the_reminder_email_links_to_i_cant_make_it_and_running_late(session):
+    skill = factories.skill(session)
+    start = london_to_utc(today_london() + timedelta(days=1), time(10))
+    shift = factories.shift(session, service_=factories.service(session, skill), starts_in=start - utcnow())
+    m = factories.member(session, email="reminded@example.org", skills=[skill])
+    a = rota.claim(session, m.id, shift.id)
+    assert (
+        rota.send_shift_reminders(
+            session, base_url="http://coop.test", now=london_to_utc(today_london(), time(19))
+        )
+        == 1
+    )
+    body = session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.to_address == "reminded@example.org")
+    ).one()
+    assert f"http://coop.test/assignments/{a.id}/drop" in body
+    assert f"http://coop.test/assignments/{a.id}/late" in body
+    assert "No reason needed" in body
