@@ -25,7 +25,7 @@ from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota import service as rota
-from coop.rota.models import Assignment, AssignmentStatus
+from coop.rota.models import Assignment, AssignmentSource, AssignmentStatus
 from coop.timeutil import utcnow
 
 
@@ -158,6 +158,8 @@ def fill_myself(session: Session, case_id: int, member_id: int, *, now: datetime
     now = now or utcnow()
     with write_transaction(session):
         case = _open_case(session, case_id, now, member_id=member_id)
-        assignment = rota.take_place(session, member_id, case.shift_id, now=now, source="claim")
+        assignment = rota.take_place(
+            session, member_id, case.shift_id, now=now, source=AssignmentSource.CLAIM
+        )
         covered_within(session, case, now)
         return assignment

@@ -21,6 +21,7 @@ from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import format_dt, utcnow
 
 CHOICES: dict[str, str] = {
@@ -31,7 +32,7 @@ CHOICES: dict[str, str] = {
 
 
 def client_notice_due(session: Session, case: CoverCase, now: datetime) -> bool:
-    hours = settings.get(session, "cover_client_notice_hours")
+    hours = settings.get(session, K.COVER_CLIENT_NOTICE_HOURS)
     return (
         case.status == CaseStatus.OPEN
         and case.client_told_at is None

@@ -26,8 +26,9 @@ from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota import service as rota
 from coop.rota.autofill import week_of
 from coop.rota.fair_release import share_of_preferred
-from coop.rota.models import Assignment, AssignmentStatus, RotaPreferences
+from coop.rota.models import Assignment, AssignmentSource, AssignmentStatus, RotaPreferences
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import format_dt, to_london, utcnow
 
 ALREADY_COVERED = (
@@ -38,11 +39,11 @@ NO_LONGER_NEEDED = "Thank you. This place is no longer needed, so there is nothi
 
 def wave_settings(session: Session) -> WaveSettings:
     return WaveSettings(
-        notice=timedelta(hours=settings.get(session, "drop_notice_hours")),
-        size_most=settings.get(session, "cover_wave_size"),
-        size_least=settings.get(session, "cover_wave_size_least"),
-        answer_most=timedelta(minutes=settings.get(session, "cover_answer_minutes")),
-        answer_least=timedelta(minutes=settings.get(session, "cover_answer_minutes_least")),
+        notice=timedelta(hours=settings.get(session, K.DROP_NOTICE_HOURS)),
+        size_most=settings.get(session, K.COVER_WAVE_SIZE),
+        size_least=settings.get(session, K.COVER_WAVE_SIZE_LEAST),
+        answer_most=timedelta(minutes=settings.get(session, K.COVER_ANSWER_MINUTES)),
+        answer_least=timedelta(minutes=settings.get(session, K.COVER_ANSWER_MINUTES_LEAST)),
     )
 
 
@@ -247,7 +248,12 @@ def accept(
             if offer.status == CoverOfferStatus.DECLINED:
                 offer.status = CoverOfferStatus.OFFERED  # changed their mind: still welcome
             assignment = rota.take_place(
-                session, member_id, shift.id, now=now, source="offer", accept_cap_warning=accept_cap_warning
+                session,
+                member_id,
+                shift.id,
+                now=now,
+                source=AssignmentSource.OFFER,
+                accept_cap_warning=accept_cap_warning,
             )
             covered_within(session, case, now, by_offer=offer.id)
             return assignment
