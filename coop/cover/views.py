@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
-from coop.caps.service import CapWarning
 from coop.cover import service as cover
 from coop.cover.forms import AskForm, ClientChoiceForm, CoverChoicesForm, LateForm
 from coop.errors import DomainError
@@ -17,7 +16,7 @@ from coop.members.service import member_for_user
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.timeutil import utcnow
-from coop.web import confirm_over_limit, current_client, current_member, db_id, form_error
+from coop.web import confirm_over_limit, current_client, current_member, db_id, refusals
 
 bp = Blueprint("cover", __name__)
 Page = str | WResponse
@@ -44,12 +43,9 @@ def cant_make_it(assignment_id: int) -> Page:
             form=ConfirmActionForm(),
         )
     if ConfirmActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             result = cover.cant_make_it(db.session, member.id, assignment_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             if result.started:
                 words = "Thank you for letting us know. The coordinators have been told."
             elif result.late:
@@ -70,12 +66,9 @@ def running_late(assignment_id: int) -> Page:
     assignment = rota.my_assignment(db.session, member.id, assignment_id)
     form = LateForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             cover.running_late(db.session, member.id, assignment_id, int(form.minutes.data or 0))
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Thank you. The client and the coordinators have been told. No need to rush.", "success")
             return redirect(url_for("rota.my_shifts"))
     return render_template("cover/late.html", assignment=assignment, form=form)
@@ -97,22 +90,21 @@ def answer(offer_id: int) -> Page:
     if not form.validate_on_submit():
         return redirect(url_for("cover.offer", offer_id=offer_id))
     yes = request.form.get("answer") == "yes"
-    try:
+    with refusals(over_limit=True, show=False) as done:
         if yes:
             cover.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
         else:
             cover.decline(db.session, member.id, offer_id)
-    except CapWarning as w:
+    if done.over_limit:
         return confirm_over_limit(
-            w,
+            done.over_limit,
             url=url_for("cover.answer", offer_id=offer_id),
             back=url_for("cover.offer", offer_id=offer_id),
             extra={"answer": "yes"},
         )
-    except DomainError as e:
-        db.session.rollback()
+    if done.error:
         found = cover.offer_for(db.session, member.id, offer_id)
-        return render_template("cover/answered.html", offer=found, message=e.message)
+        return render_template("cover/answered.html", offer=found, message=done.error.message)
     if yes:
         flash("Thank you! The shift is yours. It is on your list below.", "success")
         return redirect(url_for("rota.my_shifts"))
@@ -136,7 +128,7 @@ def choices() -> Page:
         else None
     )
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             cover.save_preferences(
                 db.session,
                 member.id,
@@ -144,10 +136,7 @@ def choices() -> Page:
                 weekdays=[int(d) for d in form.weekdays.data or []],
                 min_notice_hours=int(form.min_notice_hours.data or 0),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Saved. We will ask you to cover only as you chose.", "success")
             return redirect(url_for("cover.choices"))
     return render_template("cover/choices.html", form=form)
@@ -168,23 +157,25 @@ def _board_action(action: str, case_id: int) -> Page:
     if not ConfirmActionForm().validate_on_submit():
         return redirect(url_for("cover.board"))
     try:
+        named = db_id(request.form.get("member_id", "")) if action == "ask" else 0
+    except ValueError:
+        flash("Choose a member from the list.", "error")
+        return redirect(url_for("cover.board"))
+    with refusals() as done:
         if action == "widen":
             asked = cover.widen(db.session, case_id)
-            flash(f"Asked {asked} more {'member' if asked == 1 else 'members'}.", "success")
+            words = f"Asked {asked} more {'member' if asked == 1 else 'members'}."
         elif action == "ask":
-            cover.ask_named(db.session, case_id, db_id(request.form.get("member_id", "")))
-            flash("Asked. They will see it in their email and on their home page.", "success")
+            cover.ask_named(db.session, case_id, named)
+            words = "Asked. They will see it in their email and on their home page."
         else:
             me = member_for_user(db.session, current_user.id)
             if me is None:
                 raise DomainError("Only a coordinator who is also a member can take a place.")
             cover.fill_myself(db.session, case_id, me.id)
-            flash("The place is yours. Thank you.", "success")
-    except ValueError:
-        flash("Choose a member from the list.", "error")
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
+            words = "The place is yours. Thank you."
+    if done.ok:
+        flash(words, "success")
     return redirect(url_for("cover.board"))
 
 
@@ -215,12 +206,9 @@ def client_choice(case_id: int) -> Page:
     form = ClientChoiceForm()
     form.choice.choices = cover.choices_for(case)
     if not case.client_choice and form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             cover.choose(db.session, client.id, case_id, form.choice.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Thank you. We have your choice, and the coordinators have been told.", "success")
             return redirect(url_for("cover.client_choice", case_id=case_id))
         case = cover.case_for_client(db.session, client.id, case_id)
