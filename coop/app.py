@@ -22,6 +22,7 @@ from coop.bookings.change_views import bp as visit_changes_bp
 from coop.bookings.views import bp as bookings_bp
 from coop.caps.views import bp as caps_bp
 from coop.config import RESOURCES, data_dir, load_config
+from coop.cover.views import bp as cover_bp
 from coop.directory.views import bp as directory_bp
 from coop.enquiries import followup_views as _enquiries_followup  # noqa: F401  (routes of the enquiries blueprint)
 from coop.enquiries.views import bp as enquiries_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         visit_changes_bp,
         rota_bp,
         caps_bp,
+        cover_bp,
         timesheets_bp,
         pay_bp,
         invoicing_bp,

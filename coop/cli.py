@@ -20,6 +20,7 @@ from coop.auth.models import User
 from coop.auth.service import find_user
 from coop.backup import service as backups
 from coop.bookings.service import complete_finished_bookings
+from coop.cover import service as cover
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
@@ -362,6 +363,18 @@ def lapse_offers_command() -> None:
     """Mark offers nobody answered in time as lapsed (run every few minutes)."""
 
     click.echo(f"{lapse_offers(db.session)} offer(s) lapsed.")
+
+
+@cli.command("cover-tick")
+@with_appcontext
+def cover_tick_command() -> None:
+    """Move the search for cover on: the next wave of members, and the client told when a visit
+    is still short (run every few minutes)."""
+
+    done = cover.run_due(db.session)
+    click.echo(
+        f"{done.waves} wave(s) asked, {done.clients_told} client(s) told, {done.closed} case(s) ended."
+    )
 
 
 @cli.command("backup")

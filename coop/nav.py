@@ -75,6 +75,7 @@ MORE: dict[str, list[NavItem]] = {
     ],
     "coordinator": [
         NavItem("Week grid", "rota.week_grid"),
+        NavItem("Cover", "cover.board"),
         NavItem("Pay", "pay.runs"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),

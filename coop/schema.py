@@ -4,6 +4,7 @@ from coop.audit import models as audit_models
 from coop.auth import models as auth_models
 from coop.bookings import models as bookings_models
 from coop.caps import models as caps_models
+from coop.cover import models as cover_models
 from coop.db import Base
 from coop.directory import models as directory_models
 from coop.enquiries import models as enquiries_models
@@ -24,6 +25,7 @@ __all__ = [
     "auth_models",
     "bookings_models",
     "caps_models",
+    "cover_models",
     "directory_models",
     "enquiries_models",
     "governance_models",

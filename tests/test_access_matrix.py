@@ -25,6 +25,7 @@ from coop.bookings import changes
 from coop.bookings.clients import regenerate_client_feed
 from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
+from coop.cover.models import CoverOffer
 from coop.directory.models import DirectoryEntry
 from coop.enquiries.models import Enquiry
 from coop.governance.models import Proposal, ProposalComment, SurplusShare
@@ -174,11 +175,23 @@ GET  /timesheets/enter/<int:assignment_id> L 403 403 200 403 403
 GET  /timesheets/record/<int:assignment_id> L 200 404 404 403 403
 GET  /assignments/<int:assignment_id>/drop L 200 404 404 403 403
 GET  /assignments/<int:assignment_id>/exchange L 200 404 404 403 403
+GET  /assignments/<int:assignment_id>/late L 200 404 404 403 403
+GET  /cover L 403 403 200 403 403
+GET  /cover/choices L 200 200 200 403 403
+GET  /cover/offers/<int:offer_id> L 200 404 404 403 403
+GET  /bookings/cover/<int:case_id> L 403 403 403 200 404
 GET  /timesheets/review L 403 403 200 403 403
 POST /account/password * * * * * *
 POST /assignments/<int:assignment_id>/answer L * 404 404 403 403
 POST /assignments/<int:assignment_id>/drop L * 404 404 403 403
 POST /assignments/<int:assignment_id>/exchange L * 404 404 403 403
+POST /assignments/<int:assignment_id>/late L * 404 404 403 403
+POST /cover/choices L * * * 403 403
+POST /cover/offers/<int:offer_id>/answer L * 404 404 403 403
+POST /cover/<int:case_id>/widen L 403 403 * 403 403
+POST /cover/<int:case_id>/ask L 403 403 * 403 403
+POST /cover/<int:case_id>/fill L 403 403 * 403 403
+POST /bookings/cover/<int:case_id> L 403 403 403 * 404
 POST /assignments/<int:assignment_id>/pay-choice L * 404 404 403 403
 POST /assignments/<int:assignment_id>/swap L * 404 404 403 403
 POST /availability L * * * 403 403
@@ -348,6 +361,7 @@ def coop(app, demo, make_web):
     )
     feed_token = rota.regenerate_feed(s, chris)
     offer = s.scalars(select(Offer).where(Offer.member_id == chris.id)).first()
+    cover_offer = s.scalars(select(CoverOffer).where(CoverOffer.member_id == chris.id)).one()  # the demo's
     open_shift = s.scalars(
         select(Shift).where(
             Shift.client_id == client_a.id, Shift.filled < Shift.slots, Shift.starts_at > utcnow()
@@ -433,6 +447,9 @@ def coop(app, demo, make_web):
         "statement_id": statement.id,
         "expense_id": expense.id,
         "offer_id": offer.id,
+        "/cover/offers/<int:offer_id>": {"offer_id": cover_offer.id},
+        "/cover/offers/<int:offer_id>/answer": {"offer_id": cover_offer.id},
+        "case_id": cover_offer.case_id,
         "assignment_id": future[0].id,
         "time_off_id": time_off.id,
         "session_id": s.scalars(select(SkillSession)).first().id,

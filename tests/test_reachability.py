@@ -39,7 +39,7 @@ def pages_without_ids(app) -> set[str]:
 
 # Pages of one thing each (an id in the address) that each role must reach from a list.
 FROM_LISTS = {
-    "member": {"governance.proposal", "skillshare.detail", "rota.drop", "rota.exchange"},
+    "member": {"governance.proposal", "skillshare.detail", "cover.cant_make_it", "rota.exchange"},
     "coordinator": {
         "bookings.booking_detail",
         "rota.fill",

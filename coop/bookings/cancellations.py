@@ -117,10 +117,10 @@ def cancel_visits(
     return fee
 
 
-def _cancel_shift(session: Session, shift: Shift, now: datetime) -> int:
+def _cancel_shift(session: Session, shift: Shift, now: datetime, *, waive_fee: bool = False) -> int:
     shift.status = ShiftStatus.CANCELLED
     shift.cancelled_at = now
-    shift.cancellation_fee_pence = cancellation_fee(session, shift, now)
+    shift.cancellation_fee_pence = 0 if waive_fee else cancellation_fee(session, shift, now)
     release_cancelled_shift(session, shift)
     return shift.cancellation_fee_pence
 
@@ -168,12 +168,20 @@ def cancel_shift(session: Session, shift: Shift, *, actor_id: int, now: datetime
         return _cancel_one(session, locked, actor_id, now)
 
 
-def _cancel_one(session: Session, shift: Shift, actor_id: int, now: datetime) -> int:
+def cancel_without_fee_within(session: Session, shift: Shift, *, actor_id: int | None, now: datetime) -> None:
+    """Inside write_transaction, the booking and its shifts locked: cancel one visit with no fee,
+    because the co-op could not staff it (a client's choice when cover was not found)."""
+    _cancel_one(session, shift, actor_id, now, waive_fee=True)
+
+
+def _cancel_one(
+    session: Session, shift: Shift, actor_id: int | None, now: datetime, *, waive_fee: bool = False
+) -> int:
     if shift.status != ShiftStatus.SCHEDULED:
         raise DomainError("This visit is already cancelled.")
     if shift.starts_at <= now:
         raise DomainError("This visit has already started, so it cannot be cancelled.")
-    fee = _cancel_shift(session, shift, now)
+    fee = _cancel_shift(session, shift, now, waive_fee=waive_fee)
     booking = shift.booking
     session.add(
         BookingEvent(

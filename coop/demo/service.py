@@ -21,6 +21,7 @@ from coop.demo.community import (
     notification_choices,
     onward,
 )
+from coop.demo.cover import cover_story
 from coop.mail.service import base_url_of
 from coop.members.models import Member, MemberStatus, Skill
 
@@ -148,6 +149,7 @@ def load_demo(
     chris_limit_and_offer(session)
     notification_choices(session)
     client_voice(session, client_user.id)
+    cover_story(session, client_user.id)
     onward(session, coordinator.id)
     enquiries(session, coordinator.id)
     step(20)

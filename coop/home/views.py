@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
 from coop.charts import bar_chart
+from coop.cover import service as cover
 from coop.extensions import db
 from coop.home import service
 from coop.members.service import member_for_user
@@ -59,8 +60,12 @@ def dashboard() -> str:
                 value_label="£",
             ),
         )
+        months = cover.monthly(db.session, last=today_london(), months=6)
+        charts["cover"] = (months, cover.chart(months))
     return render_template(
         "home/dashboard.html",
+        cover_open=cover.open_count(db.session) if coordinator is not None else 0,
+        client_cover=cover.cases_for_client(db.session, client.id) if client is not None else [],
         member=member,
         member_home=member_home,
         first_steps=(

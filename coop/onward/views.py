@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
 from coop.charts import bar_chart, for_print
+from coop.cover import service as cover
 from coop.directory import service as directory
 from coop.directory.models import CATEGORIES
 from coop.documents import html_to_pdf
@@ -330,8 +331,16 @@ def _hours_chart(rep: impact.Report, title: str, value_label: str = "") -> Marku
 
 def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str) -> tuple[str, int]:
     chart = _hours_chart(rep, "Hours this period and the one before", value_label="hours") if rep else None
+    months = (
+        cover.monthly(
+            db.session, last=rep.period.last, months=cover.months_in(rep.period.first, rep.period.last)
+        )
+        if rep
+        else []
+    )
     html = render_template(
         "onward/impact.html",
+        charts={"cover": (months, cover.chart(months) if months else None)},
         rep=rep,
         first=first,
         last=last,

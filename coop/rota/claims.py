@@ -85,30 +85,39 @@ def drop_is_late(session: Session, shift: Shift, now: datetime | None = None) ->
 @dataclass
 class DropResult:
     late: bool
+    started: bool = False
+    shift_id: int = 0
 
 
 def drop(session: Session, member_id: int, assignment_id: int, *, now: datetime | None = None) -> DropResult:
-    """A member lets a shift go. Before the notice period it simply reopens; later it still
-    succeeds and coordinators are asked to find cover. Nothing is counted against the member."""
+    """A member lets a shift go ("I can't make it"), up to its end. Before the notice period it
+    simply reopens; later (or once it has started) it still succeeds and coordinators are asked to
+    find cover. No reason is asked and nothing is counted against the member."""
     now = now or utcnow()
     with write_transaction(session):
-        member = lock_member(session, member_id)
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None or assignment.member_id != member.id:
-            raise NotFound("No such shift of yours.")
-        if assignment.status != AssignmentStatus.ACCEPTED:
-            raise DomainError("You have already let this shift go.")
-        shift = lock_shift(session, assignment.shift_id)
-        if shift.starts_at <= now:
-            raise DomainError("This shift has already started. Please talk to a coordinator.")
-        assignment.status = AssignmentStatus.DROPPED
-        assignment.ended_at = now
-        _close_swaps(session, assignment.id, now)
-        _release_slot(session, shift.id)
-        late = drop_is_late(session, shift, now)
-        if late:
-            notify.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
-    return DropResult(late=late)
+        return drop_within(session, member_id, assignment_id, now=now)
+
+
+def drop_within(session: Session, member_id: int, assignment_id: int, *, now: datetime) -> DropResult:
+    """Inside write_transaction: see drop. The cover search (coop.cover) runs after this in the
+    same transaction when the drop is late."""
+    member = lock_member(session, member_id)
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.member_id != member.id:
+        raise NotFound("No such shift of yours.")
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        raise DomainError("You have already let this shift go.")
+    shift = lock_shift(session, assignment.shift_id)
+    if shift.ends_at <= now:
+        raise DomainError("This shift has already ended, so there is nothing to let go.")
+    assignment.status = AssignmentStatus.DROPPED
+    assignment.ended_at = now
+    _close_swaps(session, assignment.id, now)
+    _release_slot(session, shift.id)
+    late = drop_is_late(session, shift, now)
+    if late:
+        notify.tell_coordinators(session, "cover_needed", shift=shift, fmt=format_dt)
+    return DropResult(late=late, started=shift.starts_at <= now, shift_id=shift.id)
 
 
 def let_all_go_within(session: Session, member_id: int, *, now: datetime) -> int:

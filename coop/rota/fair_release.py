@@ -4,7 +4,7 @@ furthest below the hours they would like, then opens to everyone."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -47,19 +47,27 @@ def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime 
         week = week_of(shift.starts_at)
         ranked = []
         for m in members:
-            preferred = prefs.get(m.id)
-            if not preferred or blocking_reasons(facts[m.id], shift_facts(shift), rules):
+            share = share_of_preferred(facts[m.id].busy, prefs.get(m.id), week)
+            if share is None or blocking_reasons(facts[m.id], shift_facts(shift), rules):
                 continue
-            worked = sum(
-                int((e - s).total_seconds() // 60) for s, e in facts[m.id].busy if week_of(s) == week
-            )
-            ranked.append((worked / (preferred * 60), m.id))
+            ranked.append((share, m.id))
         ranked.sort()
         if not ranked:
             continue
         shift.open_to_all_at = now + timedelta(hours=hours)
         session.add_all(ShiftHold(shift_id=shift.id, member_id=mid) for _, mid in ranked[:group])
     session.flush()
+
+
+def share_of_preferred(
+    busy: Sequence[tuple[datetime, datetime]], preferred_hours: int | None, week: date
+) -> float | None:
+    """The fair order: how much of the hours they would like a member already holds in the
+    shift's week (lowest first), or None for a member who has not said how many they would like."""
+    if not preferred_hours:
+        return None
+    worked = sum(int((e - s).total_seconds() // 60) for s, e in busy if week_of(s) == week)
+    return worked / (preferred_hours * 60)
 
 
 def held_for_others(session: Session, shift: Shift, member_id: int, now: datetime) -> bool:

@@ -147,6 +147,7 @@ def send_shift_reminders(session: Session, *, base_url: str, now: datetime | Non
                 a.member,
                 "shift_reminder",
                 shift=shift,
+                assignment_id=a.id,
                 contacts=shift.client.contacts,
                 my_shifts=f"{base_url}/shifts/mine",
             )

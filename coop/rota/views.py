@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.bookings import service as bookings
 from coop.caps import service as caps
+from coop.cover import service as cover
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.money import pounds_field
@@ -139,6 +140,7 @@ def my_shifts() -> Page:
     past = [a for a in reversed(assignments) if a.shift.ends_at <= now]
     return render_template(
         "rota/mine.html",
+        cover_offers=cover.open_offers_for(db.session, member),
         exchanges=exchanges,
         taper=settings.get(db.session, K.UC_TAPER_BP),
         asked=asked,
@@ -186,35 +188,6 @@ def answer(assignment_id: int) -> Page:
             )
         if done.ok:
             flash("It's yours. Thank you." if yes else "No problem. Saying no is always fine.", "success")
-    return redirect(url_for("rota.my_shifts"))
-
-
-@bp.route("/assignments/<int:assignment_id>/drop", methods=["GET", "POST"])
-@roles("member")
-def drop(assignment_id: int) -> Page:
-    """Letting a shift go: first a page that says what happens next, then the drop itself."""
-    member = current_member()
-    if request.method == "GET":
-        assignment = rota.my_assignment(db.session, member.id, assignment_id)
-        return render_template(
-            "rota/drop.html",
-            assignment=assignment,
-            soon=rota.drop_is_late(db.session, assignment.shift),
-            form=ConfirmActionForm(),
-        )
-    if ConfirmActionForm().validate_on_submit():
-        with refusals() as done:
-            result = rota.drop(db.session, member.id, assignment_id)
-        if done.ok:
-            flash(
-                "Done. The shift is open for someone else."
-                + (
-                    " As it is soon, we have asked the coordinators to find cover. That's fine."
-                    if result.late
-                    else ""
-                ),
-                "success",
-            )
     return redirect(url_for("rota.my_shifts"))
 
 

@@ -19,6 +19,55 @@ class SettingSpec:
     choices: tuple[str, ...] | None = None
 
 
+# The search for cover (coop.cover).
+COVER_SPECS = [
+    SettingSpec(
+        "cover_wave_size",
+        "Cover: members asked at once, far from the start",
+        "int",
+        6,
+        "When a place is let go late, it is offered to this many members at a time (the fairest "
+        "first); fewer as the start nears.",
+        minimum=1,
+        maximum=100,
+    ),
+    SettingSpec(
+        "cover_wave_size_least",
+        "Cover: members asked at once, just before the start",
+        "int",
+        2,
+        minimum=1,
+        maximum=100,
+    ),
+    SettingSpec(
+        "cover_answer_minutes",
+        "Cover: minutes to answer before more members are asked, far from the start",
+        "int",
+        120,
+        minimum=5,
+        maximum=24 * 60,
+    ),
+    SettingSpec(
+        "cover_answer_minutes_least",
+        "Cover: minutes to answer before more members are asked, just before the start",
+        "int",
+        15,
+        minimum=5,
+        maximum=24 * 60,
+    ),
+    SettingSpec(
+        "cover_client_notice_hours",
+        "Cover: tell the client when a visit is still short this many hours before it starts",
+        "int",
+        4,
+        "The client's contact is told once, with their choices: go ahead with fewer people at a "
+        "lower charge, move the visit, or cancel it without a fee.",
+        minimum=1,
+        maximum=72,
+    ),
+]
+
+
 SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in [
@@ -86,8 +135,8 @@ SPECS: dict[str, SettingSpec] = {
             "Free drop notice (hours)",
             "int",
             48,
-            "Members can drop a shift until this many hours before it starts; later drops ask "
-            "coordinators to find cover. Dropping is never held against anyone.",
+            "Members can let a shift go at any time. Closer than this to its start, the search "
+            "for cover starts by itself and coordinators are told. It is never held against anyone.",
             minimum=0,
             maximum=24 * 14,
         ),
@@ -290,5 +339,6 @@ SPECS: dict[str, SettingSpec] = {
             "coop.example/interested",
             "Where the form is, as people would type it. The QR code goes to the full address.",
         ),
+        *COVER_SPECS,
     ]
 }

@@ -30,7 +30,10 @@ ACTION = {
     "booking_confirmed",
     "booking_declined",
     "booking_requested",
+    "cover_client_chose",
+    "cover_client_short",
     "cover_needed",
+    "cover_offer",
     "credit_note_issued",
     "enquiries_waiting",
     "enquiry_received",  # the link deletes what they told us, if they wish
@@ -61,6 +64,10 @@ ACTION = {
 # Emails that only tell the reader something has happened.
 NEWS = {
     "booking_cancelled",
+    "cover_closed",
+    "cover_found",
+    "running_late",
+    "running_late_client",
     "erasure_done",  # the person has no account any more: nothing to do, nowhere to go
     "proposal_closed",
     "shift_cancelled",
