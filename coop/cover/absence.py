@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from coop.auth import service as auth
 from coop.bookings.models import Shift
 from coop.cover.search import open_case_within
 from coop.db import write_transaction
 from coop.errors import DomainError
 from coop.mail import service as mail
+from coop.notify import service as notify
 from coop.rota import service as rota
 from coop.timeutil import format_dt, utcnow
 
@@ -60,6 +60,6 @@ def running_late(
                     shift=shift,
                     fmt=format_dt,
                 )
-        auth.tell_coordinators(
+        notify.tell_coordinators(
             session, "running_late", first_name=member.first_name, minutes=minutes, shift=shift, fmt=format_dt
         )

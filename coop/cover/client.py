@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coop.auth import service as auth
 from coop.bookings.cancellations import cancel_without_fee_within
 from coop.bookings.lifecycle import lock_shifts, locked_booking
 from coop.bookings.models import BookingEvent, Shift, ShiftStatus
@@ -20,6 +19,7 @@ from coop.cover.search import close_within, lock_case
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
+from coop.notify import service as notify
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import format_dt, utcnow
@@ -112,7 +112,7 @@ def choose(
                 select(CoverCase).where(CoverCase.shift_id == shift.id, CoverCase.status == CaseStatus.OPEN)
             ):
                 close_within(session, other, CaseStatus.UNCOVERED, now, thank=False)
-        auth.tell_coordinators(
+        notify.tell_coordinators(
             session, "cover_client_chose", shift=shift, choice=CHOICES[choice], fmt=format_dt
         )
 

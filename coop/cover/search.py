@@ -14,15 +14,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from coop.auth import service as auth
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.cover.models import CaseStatus, CoverCase, CoverOffer, CoverOfferStatus, CoverPreferences
 from coop.cover.rules import WaveSettings, wave_plan
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, member_skill
+from coop.notify import service as notify
 from coop.rota import service as rota
 from coop.rota.autofill import week_of
 from coop.rota.fair_release import share_of_preferred
@@ -124,7 +123,7 @@ def offer_within(session: Session, case: CoverCase, members: Sequence[Member], n
         offer = CoverOffer(case_id=case.id, member_id=m.id, wave=case.waves, sent_at=now)
         session.add(offer)
         session.flush()
-        mail.tell_member(
+        notify.tell_member(
             session, m, "cover_offer", shift=case.shift, offer_id=offer.id, answer_by=case.wave_ends_at
         )
     return len(members)
@@ -175,7 +174,7 @@ def close_within(session: Session, case: CoverCase, status: str, now: datetime, 
     )
     if thank:
         for o in still:
-            mail.tell_member(session, o.member, "cover_closed", shift=case.shift)
+            notify.tell_member(session, o.member, "cover_closed", shift=case.shift)
 
 
 def lock_case(session: Session, case_id: int) -> CoverCase:
@@ -195,7 +194,7 @@ def covered_within(session: Session, case: CoverCase, now: datetime, *, by_offer
             .execution_options(synchronize_session=False)
         )
     close_within(session, case, CaseStatus.COVERED, now, thank=True)
-    auth.tell_coordinators(session, "cover_found", shift=case.shift, fmt=format_dt)
+    notify.tell_coordinators(session, "cover_found", shift=case.shift, fmt=format_dt)
 
 
 def settled_elsewhere(session: Session, case: CoverCase, shift: Shift, now: datetime) -> str | None:

@@ -109,6 +109,38 @@ TEXTS: dict[str, tuple[NotifyKind, Callable[[dict[str, Any]], tuple[str, str, st
             "/bookings/changes",
         ),
     ),
+    "cover_offer": (
+        NotifyKind.COVER,
+        lambda c: (
+            "Could you cover a shift?",
+            f"Someone can't make {_when(c['shift'].starts_at)}. Say yes or no.",
+            f"/cover/offers/{c['offer_id']}",
+        ),
+    ),
+    "cover_closed": (
+        NotifyKind.COVER,
+        lambda c: ("Thank you", "The shift you were asked about is covered now.", "/shifts/mine"),
+    ),
+    "cover_found": (
+        NotifyKind.COVER_ALERTS,
+        lambda c: ("Cover found", f"The shift on {_when(c['shift'].starts_at)} is covered.", "/cover"),
+    ),
+    "running_late": (
+        NotifyKind.COVER_ALERTS,
+        lambda c: (
+            "Someone is running late",
+            f"For the shift on {_when(c['shift'].starts_at)}: about {c['minutes']} minutes.",
+            "/cover",
+        ),
+    ),
+    "cover_client_chose": (
+        NotifyKind.COVER_ALERTS,
+        lambda c: (
+            "A client chose what to do",
+            f"About the visit on {_when(c['shift'].starts_at)}.",
+            "/cover",
+        ),
+    ),
     "cover_needed": (
         NotifyKind.COVER_ALERTS,
         lambda c: (

@@ -185,6 +185,8 @@ def test_no_push_text_carries_figures_names_or_health_words():
         "taker": "Sam",
         "comment": "Your pay is £55 over your limit",
         "req": revealing,
+        "offer_id": 7,
+        "minutes": 30,
     }
     for template in TEXTS:
         text = push_text(template, context)
