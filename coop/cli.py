@@ -27,11 +27,12 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.governance import service as governance
 from coop.integrity import service as integrity
+from coop.integrity.ledger_totals import LABELS as LEDGER_LABELS
 from coop.invoicing import service as invoicing
 from coop.invoicing.views import invoice_html
 from coop.mail import service as mail
 from coop.migrate import alembic_config, upgrade
-from coop.money import plain_pounds
+from coop.money import format_pence, plain_pounds
 from coop.privacy import erasure
 from coop.rota import offers
 from coop.rota import service as rota
@@ -313,6 +314,11 @@ def verify_command() -> None:
     with click.progressbar(length=integrity.work_to_check(db.session), label="Checking", file=None) as bar:
         report = integrity.verify(db.session, Path(current_app.config["INVOICE_DIR"]), progress=bar.update)
     counts = ", ".join(f"{n} {name}" for name, n in report.checked.items())
+    click.echo(
+        "The books hold: "
+        + "; ".join(f"{LEDGER_LABELS[k]} {format_pence(v)}" for k, v in report.balances.items())
+        + "."
+    )
     if report.ok:
         click.echo(f"All is well: checked {counts}.")
         return

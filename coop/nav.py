@@ -74,6 +74,7 @@ MORE: dict[str, list[NavItem]] = {
     "coordinator": [
         NavItem("Week grid", "rota.week_grid"),
         NavItem("Pay", "pay.runs"),
+        NavItem("Bank statements", "books.statements"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
         NavItem("Members", "members.directory"),

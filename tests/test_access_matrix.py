@@ -54,6 +54,9 @@ GET  /availability L 200 200 200 403 403
 GET  /bookings L 403 403 200 403 403
 GET  /bookings/<int:booking_id> L 403 403 200 403 403
 GET  /bookings/new L 403 403 200 403 403
+GET  /books/journal L 403 403 200 403 403
+GET  /books/reconcile L 403 403 200 403 403
+GET  /books/statements L 403 403 200 403 403
 GET  /calendar L 200 200 200 403 403
 GET  /calendar/client/<token>.ics 200 200 200 200 200 200
 GET  /calendar/member/<token>.ics 200 200 200 200 200 200
@@ -198,6 +201,10 @@ POST /invoices/<int:invoice_id>/remind L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments/<int:payment_id>/reverse L 403 403 * 403 403
 POST /invoices/run L 403 403 * 403 403
+POST /books/statements L 403 403 * 403 403
+POST /books/journal L 403 403 * 403 403
+POST /books/lines/<int:line_id>/confirm L 403 403 * 403 403
+POST /books/lines/<int:line_id>/set-aside L 403 403 * 403 403
 POST /learning/<int:session_id> L * 404 * 403 403
 POST /learning/<int:session_id>/cancel L * 404 R 403 403
 POST /learning/<int:session_id>/pay L 403 403 * 403 403

@@ -28,7 +28,9 @@ from coop.invoicing.issuing import (  # noqa: F401
     write_file,
 )
 from coop.invoicing.money_in import (  # noqa: F401
+    PAYMENT_METHODS,
     balance_pence,
+    check_payment,
     client_credit,
     credit_note,
     credited_pence,
@@ -36,6 +38,7 @@ from coop.invoicing.money_in import (  # noqa: F401
     get_credit_note,
     paid_pence,
     record_payment,
+    record_payment_within,
     reverse_payment,
     use_credit,
 )

@@ -31,6 +31,22 @@ class SettingSpec:
     choices: tuple[str, ...] | None = None
 
 
+# The chart of accounts for the accountant's journal (coop.books.ledger): UK defaults in the
+# numbering most UK small-business charts use (Sage's standard nominal codes).
+CHART_OF_ACCOUNTS = (
+    ("bank", "bank account", "1200 Bank current account"),
+    ("debtors", "money clients owe", "1100 Debtors control"),
+    ("vat", "VAT on sales", "2200 VAT on sales"),
+    ("deductions", "tax and National Insurance deducted from pay", "2210 PAYE and National Insurance"),
+    ("net_pay", "pay owed to members", "2220 Net pay owed"),
+    ("surplus", "surplus shared with members", "3300 Surplus shared with members"),
+    ("sales", "sales", "4000 Sales"),
+    ("credit_notes", "sales credited", "4009 Sales credit notes"),
+    ("wages", "gross pay", "7000 Gross pay"),
+    ("holiday_pay", "holiday pay", "7006 Holiday pay"),
+    ("expenses", "members' expenses repaid", "7400 Members' expenses repaid"),
+)
+
 SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in [
@@ -237,6 +253,17 @@ SPECS: dict[str, SettingSpec] = {
             "How clients pay (shown on invoices)",
             "text",
             "Bank transfer to Co-op Works Ltd, sort code 00-00-00, account 12345678",
+        ),
+        *(
+            SettingSpec(
+                f"account_{key}",
+                f"Accounts: {label}",
+                "text",
+                default,
+                "The account's code in your accounts, a space, then its name (the chart of accounts "
+                "the accountant's journal uses).",
+            )
+            for key, label, default in CHART_OF_ACCOUNTS
         ),
         SettingSpec("invoice_prefix", "Invoice number prefix", "text", "CW-"),
         SettingSpec("credit_note_prefix", "Credit note number prefix", "text", "CN-"),
