@@ -106,3 +106,9 @@ def _bank_holidays(year: int) -> dict[date, str]:
 def bank_holiday(day: date) -> str:
     """The England-and-Wales bank holiday on this day, or ''."""
     return _bank_holidays(day.year).get(day, "")
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The first and last days of the calendar month before the one `today` is in."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last

@@ -63,6 +63,7 @@ GET  /calendar/member/<token>.ics 200 200 200 200 200 200
 GET  /clients L 403 403 200 403 403
 GET  /clients/<int:client_id> L 403 403 200 403 403
 GET  /clients/new L 403 403 200 403 403
+GET  /clients/<int:client_id>/statement.pdf L 403 403 200 403 403
 GET  /credit-notes/<int:note_id>.pdf L 403 403 200 403 403
 GET  /decisions L 200 200 200 403 403
 GET  /directory 200 200 200 200 200 200
@@ -108,6 +109,7 @@ GET  /my/credit-notes/<int:note_id>.pdf L 403 403 403 200 404
 GET  /my/earnings L 200 200 200 403 403
 GET  /my/earnings.csv L 200 200 200 403 403
 GET  /my/invoices L 403 403 403 200 200
+GET  /my/statement.pdf L 403 403 403 200 200
 GET  /my/invoices/<int:invoice_id>.pdf L 403 403 403 200 404
 GET  /my/invoices/<int:invoice_id>/e-invoice.pdf L 403 403 403 200 404
 GET  /my/limit L 200 200 200 403 403

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import ACTOR, Personal, declare, keep
@@ -82,6 +82,23 @@ class LinePayment(Base):
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
 
     payment: Mapped[Payment] = relationship(lazy="joined")
+
+
+class StatementSent(Base):
+    """A client's monthly statement emailed: once per client and month, whoever runs the job."""
+
+    __tablename__ = "client_statement_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("client_id", "period_start"),
+        CheckConstraint("period_end >= period_start", name="period_order"),
+    )
 
 
 class CsvLayout(Base):

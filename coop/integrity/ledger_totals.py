@@ -74,3 +74,8 @@ def check_ledger(session: Session, _dir: Path, report: Any, _p: object) -> Itera
             f"What clients owe ({format_pence(report.balances['debtors'])}) is not the sum of the invoices' "
             f"balances ({format_pence(owed)})."
         )
+
+
+def summary(balances: dict[str, int]) -> str:
+    """What the books hold, in a sentence (printed by `coop verify`)."""
+    return "The books hold: " + "; ".join(f"{LABELS[k]} {format_pence(v)}" for k, v in balances.items()) + "."

@@ -1,4 +1,4 @@
-"""bank statements: credit lines with a unique fingerprint, the payments each became, and each bank's CSV layout
+"""bank statements: credit lines with a unique fingerprint, the payments each became, and each bank's CSV layout; clients may ask for a monthly statement by email
 
 Revision ID: 0034
 Revises: 0027
@@ -78,9 +78,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_csv_layout')),
         sa.UniqueConstraint('bank', name=op.f('uq_bank_csv_layout_bank')),
     )
+    with op.batch_alter_table('client') as batch:
+        batch.add_column(sa.Column('statement_by_email', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_table(
+        'client_statement_sent',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('client_id', sa.Integer(), nullable=False),
+        sa.Column('period_start', sa.Date(), nullable=False),
+        sa.Column('period_end', sa.Date(), nullable=False),
+        sa.Column('sent_at', UTCDateTime(), nullable=False),
+        sa.CheckConstraint('period_end >= period_start', name=op.f('ck_client_statement_sent_period_order')),
+        sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_client_statement_sent_client_id_client')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_client_statement_sent')),
+        sa.UniqueConstraint('client_id', 'period_start', name=op.f('uq_client_statement_sent_client_id_period_start')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('client_statement_sent')
+    with op.batch_alter_table('client') as batch:
+        batch.drop_column('statement_by_email')
     op.drop_table('bank_csv_layout')
     op.drop_index(op.f('ix_bank_line_payment_line_id'), table_name='bank_line_payment')
     op.drop_table('bank_line_payment')

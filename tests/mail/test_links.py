@@ -30,6 +30,7 @@ ACTION = {
     "booking_confirmed",
     "booking_declined",
     "booking_requested",
+    "client_statement",
     "cover_needed",
     "credit_note_issued",
     "erasure_requested",
