@@ -21,7 +21,9 @@ def test_coordinator_uploads_a_statement_and_reconciles_it(live, ui, tmp_path):
     s = live.session()
     coordinator = factories.coordinator(s, email=unique("treasurer") + "@example.org")
     client = factories.client(s, name=unique("Harbour Cafe"))
-    invoice = factories.issued_invoice(s, client, live.invoice_dir, hours=2)
+    factories.approved_work(s, client, hours=2)
+    [draft] = [d for d in invoicing.invoice_run(s, *factories.period()) if d.client_id == client.id]
+    invoice = factories.issue_draft(s, draft.id, live.invoice_dir)
     email, invoice_id, number, gross = coordinator.email, invoice.id, invoice.number, invoice.gross_pence
     s.close()
     statement = tmp_path / "november.ofx"
