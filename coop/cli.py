@@ -31,7 +31,7 @@ from coop.governance import service as governance
 from coop.integrity import service as integrity
 from coop.integrity.ledger_totals import summary as ledger_summary
 from coop.invoicing import service as invoicing
-from coop.invoicing.views import invoice_html
+from coop.invoicing.rendering import invoice_html
 from coop.mail import service as mail
 from coop.migrate import alembic_config, upgrade
 from coop.money import plain_pounds
@@ -41,6 +41,7 @@ from coop.rota import service as rota
 from coop.rota.offers import lapse_offers
 from coop.rota.service import send_digests as queue_digests
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import today_london
 
 
@@ -203,10 +204,7 @@ def invoice_run(period: str, issue: bool) -> None:
         f"{len(drafts)} draft invoice(s), {plain_pounds(sum(d.gross_pence for d in drafts))} GBP in total."
     )
     if issue and drafts:
-        with (
-            current_app.test_request_context(),
-            click.progressbar(length=len(drafts), label="Issuing") as bar,
-        ):
+        with click.progressbar(length=len(drafts), label="Issuing") as bar:
             invoicing.issue_many(
                 db.session,
                 [d.id for d in drafts],
@@ -381,7 +379,7 @@ def backup_command(target: Path | None, verify_only: bool) -> None:
         dirs = {"invoice_dir": Path(cfg["INVOICE_DIR"]), "upload_dir": Path(cfg["UPLOAD_DIR"])}
         with click.progressbar(length=100, label="Backing up") as bar:
             if target is None:
-                keep = int(settings.get(db.session, "backup_generations"))
+                keep = int(settings.get(db.session, K.BACKUP_GENERATIONS))
                 target, manifest, removed = backups.backup_generation(
                     db.engine,
                     cfg["DATABASE_URL"],

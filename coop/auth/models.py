@@ -97,6 +97,13 @@ class UserRole(Base):
     )
 
 
+class AttemptKind(StrEnum):
+    LOGIN = "login"
+    RESET = "reset"
+    LINK = "link"
+    VERIFY = "verify"
+
+
 class LoginAttempt(Base):
     """One failed sign-in or reset request, counted per account and per address for throttling."""
 

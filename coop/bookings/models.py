@@ -68,6 +68,11 @@ SECTORS = {
 }
 
 
+class InvoiceGrouping(StrEnum):
+    SHIFT = "shift"  # one invoice line per visit
+    SERVICE = "service"  # one line per service
+
+
 class Client(Base):
     """A business or organisation (a shop, a charity, a health trust) that books work."""
 

@@ -34,7 +34,7 @@ from coop.rota.models import (
 )
 from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
-from coop.timesheets.models import TimesheetEntry
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import london_to_utc, today_london, utcnow
 
 
@@ -78,7 +78,9 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
 
     sheets = (
         session.scalar(
-            select(func.count()).select_from(TimesheetEntry).where(TimesheetEntry.status == "submitted")
+            select(func.count())
+            .select_from(TimesheetEntry)
+            .where(TimesheetEntry.status == TimesheetStatus.SUBMITTED)
         )
         or 0
     )
@@ -223,7 +225,7 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
     for key, amount in session.execute(
         select(pay_key, func.sum(earned))
         .where(
-            TimesheetEntry.status == "approved",
+            TimesheetEntry.status == TimesheetStatus.APPROVED,
             TimesheetEntry.actual_start >= edges[0],
             TimesheetEntry.actual_start < edges[-1],
         )

@@ -32,8 +32,9 @@ from coop.invoicing.models import (
 )
 from coop.money import format_pence
 from coop.owner_files import private_dir, write_private
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, AssignmentStatus
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import utcnow
 
@@ -49,13 +50,13 @@ class TamperedError(DomainError):
 
 def supplier_details(session: Session) -> dict[str, Any]:
     return {
-        "name": settings.get(session, "coop_name"),
-        "address": settings.get(session, "coop_address"),
-        "email": settings.get(session, "coop_email"),
-        "vat_registered": settings.get(session, "vat_registered"),
-        "vat_number": settings.get(session, "vat_number") if settings.get(session, "vat_registered") else "",
-        "registration_number": settings.get(session, "coop_registration_number"),
-        "bank": settings.get(session, "coop_bank_details"),
+        "name": settings.get(session, K.COOP_NAME),
+        "address": settings.get(session, K.COOP_ADDRESS),
+        "email": settings.get(session, K.COOP_EMAIL),
+        "vat_registered": settings.get(session, K.VAT_REGISTERED),
+        "vat_number": settings.get(session, K.VAT_NUMBER) if settings.get(session, K.VAT_REGISTERED) else "",
+        "registration_number": settings.get(session, K.COOP_REGISTRATION_NUMBER),
+        "bank": settings.get(session, K.COOP_BANK_DETAILS),
     }
 
 
@@ -157,7 +158,7 @@ def issue_many(
     with write_transaction(session):
         complete_finished_within(session)  # so bookings whose work is all invoiced can say so
         supplier = json.dumps(supplier_details(session))
-        prefix = settings.get(session, "invoice_prefix")
+        prefix = settings.get(session, K.INVOICE_PREFIX)
         jobs: list[tuple[str, bytes]] = []
         invoices = []
         for invoice_id in invoice_ids:
@@ -255,7 +256,7 @@ def _mark_bookings_invoiced(session: Session, invoice: Invoice, actor_id: int | 
             .where(
                 Shift.booking_id == booking_id,
                 Shift.status == ShiftStatus.SCHEDULED,
-                Assignment.status == "accepted",
+                Assignment.status == AssignmentStatus.ACCEPTED,
                 Assignment.id.not_in(invoiced),
             )
         )

@@ -18,6 +18,7 @@ from coop.money import format_pence
 from coop.onward.models import TAKEN_UP, OpportunityInterest
 from coop.rota.models import Assignment
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.skillshare.models import SignUp, SkillSession
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
 from coop.timeutil import format_date, london_to_utc
@@ -105,7 +106,7 @@ def figures(session: Session, period: Period) -> list[Figure]:
             TimesheetEntry.actual_start < hi,
         )
     ).all()
-    floor = settings.get(session, "pay_floor_pence", period.last)
+    floor = settings.get(session, K.PAY_FLOOR_PENCE, period.last)
     work_m = inv_m = pay = wages = paid_minutes = at_floor_m = 0
     workers, involved, paid = set(), set(), set()
     for member_id, start, end, brk, pay_p, holiday_p, rate, involvement in rows:
@@ -215,7 +216,7 @@ def report(session: Session, first: date, last: date) -> Report:
         period,
         previous,
         list(zip(figures(session, period), figures(session, previous), strict=True)),
-        settings.get(session, "pay_floor_pence", last),
+        settings.get(session, K.PAY_FLOOR_PENCE, last),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +15,11 @@ from coop.audit.service import record
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError
 from coop.money import format_pence
+from coop.settings.keys import K, Key
 from coop.settings.models import Setting
 from coop.timeutil import format_date, today_london
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -328,8 +331,13 @@ def _forget(session: Session) -> None:
     session.info.pop("settings_memo", None)
 
 
+@overload
+def get(session: Session, key: Key[T], on: date | None = None) -> T: ...
+@overload
+def get(session: Session, key: str, on: date | None = None) -> Any: ...
 def get(session: Session, key: str, on: date | None = None) -> Any:
-    """The value in force on a date (today in London by default)."""
+    """The value in force on a date (today in London by default). With a key from `K` its type
+    is known (`K.PAY_FLOOR_PENCE` is an int); a plain name gives Any (the admin page's loop)."""
     spec = SPECS[key]
     on = on or today_london()
     for effective_from, raw in _history_of(session, key):
@@ -340,7 +348,7 @@ def get(session: Session, key: str, on: date | None = None) -> Any:
 
 def pay_floor(session: Session, on: date | None = None) -> int:
     """The lowest hourly pay allowed on a date: the pay floor, and never below the statutory minimum."""
-    return int(max(get(session, "pay_floor_pence", on), get(session, "statutory_minimum_pence", on)))
+    return int(max(get(session, K.PAY_FLOOR_PENCE, on), get(session, K.STATUTORY_MINIMUM_PENCE, on)))
 
 
 FLOOR_KEYS = ("pay_floor_pence", "statutory_minimum_pence")
@@ -352,8 +360,8 @@ def _floor_holds_from(session: Session, first: date) -> None:
     change only on their effective dates, so those dates (and `first`) are the days to check."""
     days = {first} | {day for key in FLOOR_KEYS for day, _raw in _history_of(session, key) if day > first}
     for day in sorted(days):
-        floor = get(session, "pay_floor_pence", day)
-        statutory = get(session, "statutory_minimum_pence", day)
+        floor = get(session, K.PAY_FLOOR_PENCE, day)
+        statutory = get(session, K.STATUTORY_MINIMUM_PENCE, day)
         if floor < statutory:
             raise DomainError(
                 f"From {format_date(day)} the pay floor would be {format_pence(floor)} an hour and the "
