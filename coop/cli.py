@@ -21,7 +21,6 @@ from coop.auth.service import find_user
 from coop.backup import service as backups
 from coop.bookings.service import complete_finished_bookings
 from coop.books import client_statements
-from coop.books.statement_views import statement_pdf
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
@@ -238,8 +237,7 @@ def send_reminders() -> None:
 def send_statements() -> None:
     """Email last month's statement to each client who asked for one (each month's once)."""
 
-    with current_app.test_request_context():  # the PDF is rendered from a page template
-        count = client_statements.send_monthly_statements(db.session, today_london(), render=statement_pdf)
+    count = client_statements.send_monthly_statements(db.session, today_london())
     click.echo(f"Queued {count} client statement(s).")
 
 

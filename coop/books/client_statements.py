@@ -5,7 +5,6 @@ it get last month's by email, once per month however often the job runs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from coop.bookings.models import Client
 from coop.books.models import StatementSent
+from coop.books.rendering import statement_pdf
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.invoicing.models import CreditUse, Invoice, InvoiceStatus
@@ -124,9 +124,7 @@ def client_statement(session: Session, client_id: int, first: date, last: date) 
     return statement
 
 
-def send_monthly_statements(
-    session: Session, today: date, *, render: Callable[[ClientStatement], bytes]
-) -> int:
+def send_monthly_statements(session: Session, today: date) -> int:
     """Email last month's statement to each active client who asked for one and had something
     on it (anything in the month, or something owed), at most once per client and month."""
     first, last = last_month(today)
@@ -154,7 +152,7 @@ def send_monthly_statements(
                 session,
                 statement.client.billing_email,
                 "client_statement",
-                attachments=[mail.Attachment(name, "application/pdf", render(statement))],
+                attachments=[mail.Attachment(name, "application/pdf", statement_pdf(session, statement))],
                 statement=statement,
                 money=format_pence,
             )

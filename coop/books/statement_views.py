@@ -9,26 +9,13 @@ from flask import render_template, request
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
-from coop.books.client_statements import ClientStatement, client_statement
+from coop.books.client_statements import client_statement
+from coop.books.rendering import statement_pdf
 from coop.books.views import bp
-from coop.documents import html_to_pdf
 from coop.errors import DomainError
 from coop.extensions import db
-from coop.settings import service as settings
 from coop.timeutil import last_month, today_london
 from coop.web import current_client, day_arg, pdf_response
-
-
-def statement_pdf(statement: ClientStatement) -> bytes:
-    """The statement as a PDF (also attached to the monthly emails, from the CLI)."""
-    html = render_template(
-        "books/client_statement_pdf.html",
-        s=statement,
-        coop_name=settings.get(db.session, "coop_name"),
-        coop_address=settings.get(db.session, "coop_address"),
-        bank_details=settings.get(db.session, "coop_bank_details"),
-    )
-    return html_to_pdf(html)
 
 
 def _period() -> tuple[date, date]:
@@ -45,7 +32,9 @@ def _pdf(client_id: int) -> WResponse | tuple[str, int]:
         statement = client_statement(db.session, client_id, first, last)
     except DomainError as e:
         return render_template("books/statement_problem.html", message=e.message), 400
-    return pdf_response(statement_pdf(statement), f"statement-{first.isoformat()}-to-{last.isoformat()}.pdf")
+    return pdf_response(
+        statement_pdf(db.session, statement), f"statement-{first.isoformat()}-to-{last.isoformat()}.pdf"
+    )
 
 
 @bp.route("/my/statement.pdf")
