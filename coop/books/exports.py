@@ -13,6 +13,7 @@ from coop.books.ledger import chart, journal
 from coop.db import write_transaction
 from coop.errors import DomainError
 from coop.settings import service as settings
+from coop.settings.keys import K
 
 
 def export_journal(
@@ -25,7 +26,7 @@ def export_journal(
     accounts = chart(session, last)
     name = f"journal-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}"
     if layout == "beancount":
-        title = str(settings.get(session, "coop_name"))
+        title = settings.get(session, K.COOP_NAME)
         body, filename = layouts.beancount(entries, accounts, first, last, title), f"{name}.beancount"
     else:
         writer = {"xero": layouts.xero, "quickbooks": layouts.quickbooks, "sage": layouts.sage}[layout]

@@ -29,6 +29,7 @@ from coop.invoicing.models import CreditNote, CreditUse, Invoice, InvoiceStatus,
 from coop.invoicing.totals import vat_summary
 from coop.pay.models import PayLine, PayRun, PayStatement
 from coop.settings import service as settings
+from coop.settings.chart import CHART_OF_ACCOUNTS
 from coop.timeutil import london_to_utc, to_london
 
 OTHER_SALES = "Other sales"
@@ -51,7 +52,7 @@ def chart(session: Session, on: date) -> dict[str, Account]:
     setting) and name (the rest)."""
     out = {}
     for key in ACCOUNT_TYPES:
-        text = str(settings.get(session, f"account_{key}", on)).strip()
+        text = settings.get(session, CHART_OF_ACCOUNTS[key][0], on).strip()
         code, _, name = text.partition(" ")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,19}", code):
             raise DomainError(

@@ -15,6 +15,7 @@ from coop.audit.service import record
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError
 from coop.money import format_pence
+from coop.settings.chart import CHART_OF_ACCOUNTS
 from coop.settings.keys import K, Key
 from coop.settings.models import Setting
 from coop.timeutil import format_date, today_london
@@ -33,22 +34,6 @@ class SettingSpec:
     maximum: int | None = None
     choices: tuple[str, ...] | None = None
 
-
-# The chart of accounts for the accountant's journal (coop.books.ledger): UK defaults in the
-# numbering most UK small-business charts use (Sage's standard nominal codes).
-CHART_OF_ACCOUNTS = (
-    ("bank", "bank account", "1200 Bank current account"),
-    ("debtors", "money clients owe", "1100 Debtors control"),
-    ("vat", "VAT on sales", "2200 VAT on sales"),
-    ("deductions", "tax and National Insurance deducted from pay", "2210 PAYE and National Insurance"),
-    ("net_pay", "pay owed to members", "2220 Net pay owed"),
-    ("surplus", "surplus shared with members", "3300 Surplus shared with members"),
-    ("sales", "sales", "4000 Sales"),
-    ("credit_notes", "sales credited", "4009 Sales credit notes"),
-    ("wages", "gross pay", "7000 Gross pay"),
-    ("holiday_pay", "holiday pay", "7006 Holiday pay"),
-    ("expenses", "members' expenses repaid", "7400 Members' expenses repaid"),
-)
 
 SPECS: dict[str, SettingSpec] = {
     s.key: s
@@ -259,14 +244,14 @@ SPECS: dict[str, SettingSpec] = {
         ),
         *(
             SettingSpec(
-                f"account_{key}",
+                key,
                 f"Accounts: {label}",
                 "text",
                 default,
                 "The account's code in your accounts, a space, then its name (the chart of accounts "
                 "the accountant's journal uses).",
             )
-            for key, label, default in CHART_OF_ACCOUNTS
+            for key, label, default in CHART_OF_ACCOUNTS.values()
         ),
         SettingSpec("invoice_prefix", "Invoice number prefix", "text", "CW-"),
         SettingSpec("credit_note_prefix", "Credit note number prefix", "text", "CN-"),
