@@ -20,7 +20,7 @@ from coop.extensions import db
 from coop.money import plain_pounds, pounds_field
 from coop.text import plural
 from coop.timeutil import today_london
-from coop.web import ActionForm, csv_response, form_error
+from coop.web import ActionForm, csv_response, refusals
 
 bp = Blueprint("books", __name__)
 Page = str | WResponse
@@ -47,7 +47,7 @@ def statements() -> Page:
                 (form.reference_column.data or "").strip(),
                 (form.payer_column.data or "").strip(),
             )
-        try:
+        with refusals(form) as done:
             if not data:
                 raise DomainError("Choose the statement file to read.", field="statement")
             if columns and not (columns.date and columns.amount and columns.reference):
@@ -64,10 +64,7 @@ def statements() -> Page:
                 actor_id=current_user.id,
                 columns=columns,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             seen = statement.credit_lines - statement.new_lines
             flash(
                 f"Read {plural(statement.credit_lines, 'payment in', 'payments in')}: "
@@ -131,14 +128,14 @@ def confirm(line_id: int) -> Page:
     line: BankLine = service.get_line(db.session, line_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with refusals(show=False) as done:
             warnings = service.confirm_line(
                 db.session, line.id, _allocations(form), actor_id=current_user.id, today=today_london()
             )
-        except DomainError as e:
-            db.session.rollback()
+        if done.error:
             flash(
-                f"The payment of {plain_pounds(line.amount_pence)} on {line.booked_on:%d/%m/%Y}: {e.message}",
+                f"The payment of {plain_pounds(line.amount_pence)} on {line.booked_on:%d/%m/%Y}: "
+                f"{done.error.message}",
                 "error",
             )
         else:
@@ -153,12 +150,9 @@ def confirm(line_id: int) -> Page:
 def set_aside(line_id: int) -> Page:
     line = service.get_line(db.session, line_id)
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.set_aside(db.session, line.id, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Set aside: it is not a client's payment, so no invoice changes.", "success")
     return redirect(url_for("books.reconcile"))
 
@@ -174,7 +168,7 @@ def journal() -> Page:
         form.period_start.data = form.period_end.data.replace(day=1)
     if form.validate_on_submit():
         assert form.period_start.data and form.period_end.data
-        try:
+        with refusals(form) as done:
             body, filename = export_journal(
                 db.session,
                 form.period_start.data,
@@ -182,10 +176,7 @@ def journal() -> Page:
                 form.layout.data or "",
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             if filename.endswith(".csv"):
                 return csv_response(body, filename)
             return WResponse(
