@@ -16,7 +16,7 @@ from coop.books.models import StatementSent
 from coop.books.rendering import statement_pdf
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.invoicing.models import CreditUse, Invoice, InvoiceStatus
+from coop.invoicing.models import CreditUse, CreditUseKind, Invoice, InvoiceStatus
 from coop.invoicing.money_in import balance_pence
 from coop.mail import service as mail
 from coop.money import format_pence
@@ -89,7 +89,9 @@ def _movements(session: Session, client_id: int) -> list[tuple[date, int, str, i
     ids = [i.id for i in invoices]
     if ids:
         for use in session.scalars(
-            select(CreditUse).where(CreditUse.from_invoice_id.in_(ids), CreditUse.kind == "refunded")
+            select(CreditUse).where(
+                CreditUse.from_invoice_id.in_(ids), CreditUse.kind == CreditUseKind.REFUNDED
+            )
         ):
             out.append((to_london(use.created_at).date(), 4, "Credit refunded to you", use.amount_pence))
     return sorted(out, key=lambda m: (m[0], m[1]))

@@ -3,13 +3,14 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from coop.books.models import StatementFormat
 from coop.web import DayField, db_id
 
 FORMAT_CHOICES = [
-    ("ofx", "OFX (Money, Quicken)"),
-    ("mt940", "MT940 (SWIFT)"),
-    ("camt053", "CAMT.053 (ISO 20022 XML)"),
-    ("csv", "CSV (spreadsheet)"),
+    (StatementFormat.OFX, "OFX (Money, Quicken)"),
+    (StatementFormat.MT940, "MT940 (SWIFT)"),
+    (StatementFormat.CAMT053, "CAMT.053 (ISO 20022 XML)"),
+    (StatementFormat.CSV, "CSV (spreadsheet)"),
 ]
 
 
@@ -19,7 +20,7 @@ class StatementForm(FlaskForm):
         description="A name for the account, like “Co-op Bank current account”.",
         validators=[DataRequired("Say which bank account this statement is from."), Length(max=80)],
     )
-    format = RadioField("Format of the file", choices=FORMAT_CHOICES, default="ofx")
+    format = RadioField("Format of the file", choices=FORMAT_CHOICES, default=StatementFormat.OFX)
     statement = FileField("Statement file (up to 2 MB)")
     date_column = StringField("Column with the date", validators=[Optional(), Length(max=80)])
     amount_column = StringField("Column with the amount paid in", validators=[Optional(), Length(max=80)])

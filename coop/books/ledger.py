@@ -25,9 +25,9 @@ from coop.books.journal import (
 )
 from coop.errors import DomainError
 from coop.governance.models import SurplusShare
-from coop.invoicing.models import CreditNote, CreditUse, Invoice, InvoiceStatus, Payment
+from coop.invoicing.models import CreditNote, CreditUse, CreditUseKind, Invoice, InvoiceStatus, Payment
 from coop.invoicing.totals import vat_summary
-from coop.pay.models import PayLine, PayRun, PayStatement
+from coop.pay.models import PayLine, PayLineKind, PayRun, PayRunStatus, PayStatement
 from coop.settings import service as settings
 from coop.settings.chart import CHART_OF_ACCOUNTS
 from coop.timeutil import london_to_utc, to_london
@@ -146,7 +146,11 @@ def journal(session: Session, first: date, last: date) -> list[Entry]:
                 )
     for use in session.scalars(
         select(CreditUse)
-        .where(CreditUse.kind == "refunded", CreditUse.created_at >= start, CreditUse.created_at < end)
+        .where(
+            CreditUse.kind == CreditUseKind.REFUNDED,
+            CreditUse.created_at >= start,
+            CreditUse.created_at < end,
+        )
         .order_by(CreditUse.id)
     ):
         source = session.get(Invoice, use.from_invoice_id)
@@ -161,7 +165,7 @@ def journal(session: Session, first: date, last: date) -> list[Entry]:
     )
     for run in session.scalars(
         select(PayRun)
-        .where(PayRun.status == "finalised", PayRun.pay_date.between(first, last))
+        .where(PayRun.status == PayRunStatus.FINALISED, PayRun.pay_date.between(first, last))
         .order_by(PayRun.id)
     ):
         parts: dict[str, int] = {}
@@ -180,10 +184,10 @@ _ORDER = {"invoice": 0, "credit_note": 1, "payment": 2, "payment_reversed": 3, "
 
 
 def _pay_account(line: PayLine, shares: set[int | None]) -> str:
-    if line.kind == "holiday":
+    if line.kind == PayLineKind.HOLIDAY:
         return "holiday_pay"
-    if line.kind == "expense":
+    if line.kind == PayLineKind.EXPENSE:
         return "expenses"
-    if line.kind == "adjustment" and line.adjustment_id in shares:
+    if line.kind == PayLineKind.ADJUSTMENT and line.adjustment_id in shares:
         return "surplus"
     return "wages"

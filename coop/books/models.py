@@ -7,6 +7,7 @@ overlaps it, never records a line (or its payment) twice."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,10 +17,18 @@ from coop.db import Base, UTCDateTime
 from coop.invoicing.models import Payment
 from coop.timeutil import utcnow
 
-FORMATS = ("ofx", "mt940", "camt053", "csv")
+
+class StatementFormat(StrEnum):
+    OFX = "ofx"
+    MT940 = "mt940"
+    CAMT053 = "camt053"
+    CSV = "csv"
 
 
-class LineStatus:
+FORMATS = tuple(StatementFormat)
+
+
+class LineStatus(StrEnum):
     OPEN = "open"  # not dealt with yet: stays listed
     CONFIRMED = "confirmed"  # became one or more payments
     SET_ASIDE = "set_aside"  # not a client's payment (interest, a refund to us, a grant)

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ import mt940
 from lxml import etree
 from ofxtools.Parser import OFXTree
 
+from coop.books.models import StatementFormat
 from coop.errors import DomainError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -71,8 +73,12 @@ def read_statement(data: bytes, fmt: str, columns: CsvColumns | None = None) -> 
         raise DomainError("The file is empty.", field="statement")
     if len(data) > MAX_BYTES:
         raise DomainError("The file is larger than 2 MB. Download a shorter period.", field="statement")
-    readers = {"ofx": _ofx, "mt940": _mt940, "camt053": _camt053}
-    if fmt == "csv":
+    readers: dict[str, Callable[[bytes], list[StatementLine]]] = {
+        StatementFormat.OFX: _ofx,
+        StatementFormat.MT940: _mt940,
+        StatementFormat.CAMT053: _camt053,
+    }
+    if fmt == StatementFormat.CSV:
         if columns is None:
             raise DomainError(
                 "Say which columns hold the date, the amount and the reference.", field="date_column"

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.books.matching import OpenInvoice, Suggestion, candidates, suggest
-from coop.books.models import FORMATS, BankLine, BankStatement, CsvLayout, LinePayment, LineStatus
+from coop.books.models import (
+    FORMATS,
+    BankLine,
+    BankStatement,
+    CsvLayout,
+    LinePayment,
+    LineStatus,
+    StatementFormat,
+)
 from coop.books.reading import CsvColumns, fingerprint, read_statement
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
@@ -54,7 +62,7 @@ def import_statement(
         raise DomainError("Say which bank account this statement is from.", field="bank")
     if fmt not in FORMATS:
         raise DomainError("Choose the statement's format.", field="format")
-    if fmt == "csv" and columns is None:
+    if fmt == StatementFormat.CSV and columns is None:
         layout = layout_for(session, bank)
         if layout is None:
             raise DomainError(
@@ -74,7 +82,7 @@ def import_statement(
         seen[key] += 1
     with write_transaction(session):
         serialize(session, "bank-import")  # two imports of one statement at once add it once
-        if fmt == "csv" and columns is not None:
+        if fmt == StatementFormat.CSV and columns is not None:
             _remember_layout_within(session, bank, columns)
         known = set()
         for start in range(0, len(prints), 500):
@@ -85,7 +93,7 @@ def import_statement(
             )
         statement = BankStatement(
             bank=bank,
-            format=fmt,
+            format=StatementFormat(fmt),
             filename=filename[:200],
             file_sha256=hashlib.sha256(data).hexdigest(),
             credit_lines=len(lines),

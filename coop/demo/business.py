@@ -24,6 +24,7 @@ from coop.bookings.models import (
     Shift,
 )
 from coop.books import service as books
+from coop.books.models import StatementFormat
 from coop.books.reading import CsvColumns
 from coop.db import write_transaction
 from coop.errors import DomainError
@@ -428,7 +429,7 @@ def bank_statement(session: Session, coordinator_id: int) -> None:
     books.import_statement(
         session,
         ("\r\n".join(rows) + "\r\n").encode(),
-        fmt="csv",
+        fmt=StatementFormat.CSV,
         bank="Co-op Bank current account",
         filename="statement.csv",
         actor_id=coordinator_id,

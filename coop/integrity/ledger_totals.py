@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop.governance.models import SurplusShare
-from coop.invoicing.models import CreditNote, CreditUse, Invoice, InvoiceStatus, Payment
+from coop.invoicing.models import CreditNote, CreditUse, CreditUseKind, Invoice, InvoiceStatus, Payment
 from coop.invoicing.money_in import balance_pence
 from coop.money import format_pence
-from coop.pay.models import PayLine, PayRun, PayStatement
+from coop.pay.models import PayLine, PayLineKind, PayRun, PayRunStatus, PayStatement
 
 LABELS = {
     "sales": "sales invoiced (net)",
@@ -39,7 +39,7 @@ def _sum(session: Session, column: Any, *where: Any) -> int:
 def totals(session: Session) -> dict[str, int]:
     issued = Invoice.status == InvoiceStatus.ISSUED
     counted = Payment.reversed_at.is_(None)
-    refunded = CreditUse.kind == "refunded"
+    refunded = CreditUse.kind == CreditUseKind.REFUNDED
     out = {
         "sales": _sum(session, Invoice.net_pence, issued),
         "credit_notes": _sum(session, CreditNote.net_pence),
@@ -54,9 +54,11 @@ def totals(session: Session) -> dict[str, int]:
         + _sum(session, CreditUse.amount_pence, refunded)
     )
     shares = select(SurplusShare.adjustment_id).where(SurplusShare.adjustment_id.is_not(None))
-    final = PayLine.statement_id.in_(select(PayStatement.id).join(PayRun).where(PayRun.status == "finalised"))
-    out["holiday_pay"] = _sum(session, PayLine.amount_pence, final, PayLine.kind == "holiday")
-    out["expenses"] = _sum(session, PayLine.amount_pence, final, PayLine.kind == "expense")
+    final = PayLine.statement_id.in_(
+        select(PayStatement.id).join(PayRun).where(PayRun.status == PayRunStatus.FINALISED)
+    )
+    out["holiday_pay"] = _sum(session, PayLine.amount_pence, final, PayLine.kind == PayLineKind.HOLIDAY)
+    out["expenses"] = _sum(session, PayLine.amount_pence, final, PayLine.kind == PayLineKind.EXPENSE)
     out["surplus"] = _sum(session, PayLine.amount_pence, final, PayLine.adjustment_id.in_(shares))
     out["net_pay"] = _sum(session, PayLine.amount_pence, final)
     out["wages"] = out["net_pay"] - out["holiday_pay"] - out["expenses"] - out["surplus"]
