@@ -20,6 +20,8 @@ from coop.auth.views import bp as auth_bp
 from coop.bookings import client_views as _bookings_client  # noqa: F401  (routes of the bookings blueprint)
 from coop.bookings.change_views import bp as visit_changes_bp
 from coop.bookings.views import bp as bookings_bp
+from coop.books import statement_views as _books_statements  # noqa: F401  (routes of the books blueprint)
+from coop.books.views import bp as books_bp
 from coop.caps.views import bp as caps_bp
 from coop.config import RESOURCES, data_dir, load_config
 from coop.cover.views import bp as cover_bp
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         pay_bp,
         invoicing_bp,
         invoice_links_bp,
+        books_bp,
         integrity_bp,
         governance_bp,
         skillshare_bp,

@@ -21,6 +21,7 @@ from coop.auth.service import find_user
 from coop.backup import service as backups
 from coop.bookings.service import complete_finished_bookings
 from coop.cover import service as cover
+from coop.books import client_statements
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
@@ -29,6 +30,7 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.governance import service as governance
 from coop.integrity import service as integrity
+from coop.integrity.ledger_totals import summary as ledger_summary
 from coop.invoicing import service as invoicing
 from coop.invoicing.rendering import invoice_html
 from coop.mail import service as mail
@@ -243,6 +245,15 @@ def send_reminders() -> None:
     click.echo(f"Queued {count} invoice reminder(s).")
 
 
+@cli.command("send-statements")
+@with_appcontext
+def send_statements() -> None:
+    """Email last month's statement to each client who asked for one (each month's once)."""
+
+    count = client_statements.send_monthly_statements(db.session, today_london())
+    click.echo(f"Queued {count} client statement(s).")
+
+
 @cli.command("send-shift-reminders")
 @with_appcontext
 def send_shift_reminders() -> None:
@@ -335,6 +346,7 @@ def verify_command() -> None:
     with click.progressbar(length=integrity.work_to_check(db.session), label="Checking", file=None) as bar:
         report = integrity.verify(db.session, Path(current_app.config["INVOICE_DIR"]), progress=bar.update)
     counts = ", ".join(f"{n} {name}" for name, n in report.checked.items())
+    click.echo(ledger_summary(report.balances))
     if report.ok:
         click.echo(f"All is well: checked {counts}.")
         return

@@ -77,6 +77,7 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Week grid", "rota.week_grid"),
         NavItem("Cover", "cover.board"),
         NavItem("Pay", "pay.runs"),
+        NavItem("Bank statements", "books.statements"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
         NavItem("Members", "members.directory"),

@@ -119,3 +119,9 @@ def working_days_after(day: date, n: int) -> date:
         day += timedelta(days=1)
         n -= is_working_day(day)
     return day
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The first and last days of the calendar month before the one `today` is in."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last

@@ -56,12 +56,16 @@ GET  /availability L 200 200 200 403 403
 GET  /bookings L 403 403 200 403 403
 GET  /bookings/<int:booking_id> L 403 403 200 403 403
 GET  /bookings/new L 403 403 200 403 403
+GET  /books/journal L 403 403 200 403 403
+GET  /books/reconcile L 403 403 200 403 403
+GET  /books/statements L 403 403 200 403 403
 GET  /calendar L 200 200 200 403 403
 GET  /calendar/client/<token>.ics 200 200 200 200 200 200
 GET  /calendar/member/<token>.ics 200 200 200 200 200 200
 GET  /clients L 403 403 200 403 403
 GET  /clients/<int:client_id> L 403 403 200 403 403
 GET  /clients/new L 403 403 200 403 403
+GET  /clients/<int:client_id>/statement.pdf L 403 403 200 403 403
 GET  /credit-notes/<int:note_id>.pdf L 403 403 200 403 403
 GET  /decisions L 200 200 200 403 403
 GET  /directory 200 200 200 200 200 200
@@ -119,6 +123,7 @@ GET  /my/credit-notes/<int:note_id>.pdf L 403 403 403 200 404
 GET  /my/earnings L 200 200 200 403 403
 GET  /my/earnings.csv L 200 200 200 403 403
 GET  /my/invoices L 403 403 403 200 200
+GET  /my/statement.pdf L 403 403 403 200 200
 GET  /my/invoices/<int:invoice_id>.pdf L 403 403 403 200 404
 GET  /my/invoices/<int:invoice_id>/e-invoice.pdf L 403 403 403 200 404
 GET  /my/limit L 200 200 200 403 403
@@ -232,6 +237,10 @@ POST /invoices/<int:invoice_id>/remind L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments L 403 403 * 403 403
 POST /invoices/<int:invoice_id>/payments/<int:payment_id>/reverse L 403 403 * 403 403
 POST /invoices/run L 403 403 * 403 403
+POST /books/statements L 403 403 * 403 403
+POST /books/journal L 403 403 * 403 403
+POST /books/lines/<int:line_id>/confirm L 403 403 * 403 403
+POST /books/lines/<int:line_id>/set-aside L 403 403 * 403 403
 POST /learning/<int:session_id> L * 404 * 403 403
 POST /learning/<int:session_id>/cancel L * 404 R 403 403
 POST /learning/<int:session_id>/pay L 403 403 * 403 403

@@ -47,6 +47,7 @@ class Subject(StrEnum):
     SERVICE = "service"  # Service.id
     SETTING = "setting"  # the setting's key
     EXPORT = "export"  # the export's kind
+    BANK_LINE = "bank_line"  # BankLine.id (money into the bank account)
 
 
 # The object type stored in the row for each subject (what `record` is passed).
@@ -254,9 +255,21 @@ _EVENT_LIST = [
         "Turned off the invoice links of {object}",
         {"links": Field("Links turned off", Kind.COUNT)},
     ),
+    Event(
+        "books.line_confirmed",
+        Subject.BANK_LINE,
+        "Matched {object} to invoices",
+        {"amount_pence": Field("Received", Kind.PENCE), "payments": Field("Payments recorded", Kind.COUNT)},
+    ),
+    Event(
+        "books.line_set_aside",
+        Subject.BANK_LINE,
+        "Set aside {object} as not a client's payment",
+        {"amount_pence": Field("Received", Kind.PENCE)},
+    ),
     *(
         Event(f"export.{kind}", Subject.EXPORT, "Downloaded the accountant's file of {object}")
-        for kind in ("invoices", "credit-notes", "payments")
+        for kind in ("invoices", "credit-notes", "payments", "journal")
     ),
 ]
 

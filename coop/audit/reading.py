@@ -28,7 +28,12 @@ from coop.timeutil import format_date
 
 DAY = "%-d %b %Y"
 ROLES = {str(role): label for role, label in ROLE_LABELS.items()}
-EXPORTS = {"invoices": "invoices", "credit-notes": "credit notes", "payments": "payments"}
+EXPORTS = {
+    "invoices": "invoices",
+    "credit-notes": "credit notes",
+    "payments": "payments",
+    "journal": "the double-entry journal",
+}
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,8 @@ def _object_name(names: _Names, subject: Subject, key: str) -> str:
         return f"the proposal “{names.of(names.proposals, key, 'no longer on record')}”"
     if subject == Subject.SERVICE:
         return f"the service {names.of(names.services, key, 'no longer on record')}"
+    if subject == Subject.BANK_LINE:
+        return f"bank payment {key}"
     if subject == Subject.SETTING:
         spec = SPECS.get(key)
         return f"“{spec.label}”" if spec else "no longer in use"

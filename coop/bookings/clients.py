@@ -46,6 +46,7 @@ class ClientData:
     confirms_work: bool = False
     wants_einvoice: bool = False
     sector: str = "other"
+    statement_by_email: bool = False
 
 
 def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
@@ -75,6 +76,7 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
         saved.invoice_grouping = data.invoice_grouping
         saved.confirms_work = data.confirms_work
         saved.wants_einvoice = data.wants_einvoice
+        saved.statement_by_email = data.statement_by_email
         saved.sector = data.sector
     return saved
 

@@ -70,6 +70,7 @@ class ClientForm(FlaskForm):
     )
     confirms_work = BooleanField("Ask this client to confirm that the work happened")
     wants_einvoice = BooleanField("Attach the e-invoice (Factur-X) to their invoice emails too")
+    statement_by_email = BooleanField("Email them a statement of their account each month")
     sector = SelectField(
         "Kind of organisation",
         description="Shown (never the client's name) on members' work records.",

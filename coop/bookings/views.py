@@ -33,7 +33,7 @@ from coop.pay.rules import pay_for
 from coop.rota.service import holders_of
 from coop.settings import service as settings
 from coop.settings.keys import K
-from coop.timeutil import to_london, today_london
+from coop.timeutil import last_month, to_london, today_london
 from coop.web import parse_decimal, refusals
 
 bp = Blueprint("bookings", __name__)
@@ -172,6 +172,7 @@ def edit_client(client_id: int | None = None) -> Page:
             confirms_work=bool(form.confirms_work.data),
             wants_einvoice=bool(form.wants_einvoice.data),
             sector=form.sector.data or "other",
+            statement_by_email=bool(form.statement_by_email.data),
         )
         with refusals(form) as done:
             saved = bookings.save_client(db.session, data, client)
@@ -180,7 +181,12 @@ def edit_client(client_id: int | None = None) -> Page:
             return redirect(url_for("bookings.edit_client", client_id=saved.id))
     recent = bookings.list_bookings(db.session, client_id=client.id, limit=30) if client else []
     return render_template(
-        "clients/edit.html", form=form, client=client, contact_form=ContactForm(), recent=recent
+        "clients/edit.html",
+        form=form,
+        client=client,
+        contact_form=ContactForm(),
+        recent=recent,
+        statement_period=last_month(today_london()),
     )
 
 

@@ -23,10 +23,15 @@ from coop.bookings.models import (
     Service,
     Shift,
 )
+from coop.books import service as books
+from coop.books.models import StatementFormat
+from coop.books.reading import CsvColumns
 from coop.db import write_transaction
 from coop.errors import DomainError
 from coop.invoicing import service as invoicing
+from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.members.models import Member, MemberStatus, Skill
+from coop.money import plain_pounds
 from coop.pay import rates
 from coop.rota import service as rota
 from coop.rota.models import Assignment, AssignmentSource
@@ -406,3 +411,28 @@ def invoiced_fortnight(
             actor_id=coordinator_id,
             today=today,
         )
+
+
+def bank_statement(session: Session, coordinator_id: int) -> None:
+    """The co-op's bank statement for last week, read in: the rest of Corner Bakery's invoice
+    (its number in the reference, waiting to be confirmed) and the bank's interest (no invoice)."""
+    invoice = session.scalars(
+        select(Invoice).where(Invoice.status == InvoiceStatus.ISSUED).order_by(Invoice.id.desc())
+    ).first()
+    if invoice is None:
+        return
+    day = today_london() - timedelta(days=1)
+    owed = invoicing.balance_pence(invoice)
+    rows = ["Date,Type,Description,Paid out,Paid in,Balance"]
+    if owed > 0:
+        rows.append(f"{day:%d/%m/%Y},BGC,CORNER BAKERY {invoice.number},,{plain_pounds(owed)},1520.00")
+    rows.append(f"{day:%d/%m/%Y},INT,INTEREST PAID,,1.27,1521.27")
+    books.import_statement(
+        session,
+        ("\r\n".join(rows) + "\r\n").encode(),
+        fmt=StatementFormat.CSV,
+        bank="Co-op Bank current account",
+        filename="statement.csv",
+        actor_id=coordinator_id,
+        columns=CsvColumns("Date", "Paid in", "Description"),
+    )

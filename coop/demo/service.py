@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from coop.auth import service as auth
 from coop.auth.models import User
 from coop.db import write_transaction
-from coop.demo.business import invoiced_fortnight, load_business
+from coop.demo.business import bank_statement, invoiced_fortnight, load_business
 from coop.demo.community import (
     chris_limit_and_offer,
     client_voice,
@@ -145,6 +145,7 @@ def load_demo(
         invoiced_fortnight(
             session, coordinator.id, render_html, invoice_dir, base_url or base_url_of(session)
         )
+        bank_statement(session, coordinator.id)
     community(session, skills)
     chris_limit_and_offer(session)
     notification_choices(session)

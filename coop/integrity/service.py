@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
+from coop.integrity.ledger_totals import check_ledger
 from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceStatus, NumberSequence, Payment
 from coop.invoicing.service import content_fingerprint, credit_fingerprint
 from coop.invoicing.totals import totals
@@ -30,6 +31,7 @@ from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 class Report:
     checked: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    balances: dict[str, int] = field(default_factory=dict)  # what the books hold (ledger_totals)
 
     @property
     def ok(self) -> bool:
@@ -237,6 +239,7 @@ CHECKS: list[tuple[str, Callable[..., Iterator[str]]]] = [
     ("timesheets", check_work_billed_and_paid_once),
     ("pay runs", check_pay_runs),
     ("places", check_places),
+    ("ledger", check_ledger),
 ]
 
 

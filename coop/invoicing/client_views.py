@@ -9,7 +9,7 @@ from coop.access import roles
 from coop.extensions import db
 from coop.invoicing import service
 from coop.invoicing.views import Page, bp, invoice_dir, tampered_page
-from coop.timeutil import today_london
+from coop.timeutil import last_month, today_london
 from coop.web import current_client, pdf_response
 
 
@@ -25,6 +25,7 @@ def client_invoices() -> Page:
         today=today,
         display=service.display_status,
         balance=service.balance_pence,
+        statement_period=last_month(today),
     )
 
 

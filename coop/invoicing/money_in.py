@@ -126,6 +126,19 @@ def display_status(invoice: Invoice, today: date) -> str:
     return "part-paid" if paid_pence(invoice) > 0 else "issued"
 
 
+PAYMENT_METHODS = ("bank transfer", "cheque", "cash", "card", "other")
+
+
+def check_payment(*, paid_on: date, amount_pence: int, method: str, today: date) -> None:
+    """What a payment must be before anything is locked: above zero, not in the future, a known method."""
+    if amount_pence <= 0 or amount_pence > 100_000_000:
+        raise DomainError("Enter an amount above zero.", field="amount")
+    if paid_on > today:
+        raise DomainError("The payment date cannot be in the future.", field="paid_on")
+    if method not in PAYMENT_METHODS:
+        raise DomainError("Choose how it was paid.", field="method")
+
+
 def record_payment(
     session: Session,
     invoice: Invoice,
@@ -138,40 +151,60 @@ def record_payment(
     today: date,
 ) -> str:
     """Record money received. More than the balance is kept as credit, with a warning."""
-    if amount_pence <= 0 or amount_pence > 100_000_000:
-        raise DomainError("Enter an amount above zero.", field="amount")
-    if paid_on > today:
-        raise DomainError("The payment date cannot be in the future.", field="paid_on")
-    if method not in ("bank transfer", "cheque", "cash", "card", "other"):
-        raise DomainError("Choose how it was paid.", field="method")
+    check_payment(paid_on=paid_on, amount_pence=amount_pence, method=method, today=today)
     invoice_id = invoice.id
     with write_transaction(session):
         invoice = locked_issued(session, invoice_id)
-        balance = balance_pence(invoice)
-        session.add(
-            Payment(
-                invoice=invoice,
-                paid_on=paid_on,
-                amount_pence=amount_pence,
-                method=method,
-                reference=reference.strip()[:100],
-                created_by_id=actor_id,
-            )
-        )
-        record(
+        _, warning = record_payment_within(
             session,
-            actor_id,
-            "invoice.payment",
-            ("invoice", invoice.number),
-            {"balance_pence": balance},
-            {"balance_pence": balance - amount_pence, "amount_pence": amount_pence},
+            invoice,
+            paid_on=paid_on,
+            amount_pence=amount_pence,
+            method=method,
+            reference=reference,
+            actor_id=actor_id,
         )
+    return warning
+
+
+def record_payment_within(
+    session: Session,
+    invoice: Invoice,
+    *,
+    paid_on: date,
+    amount_pence: int,
+    method: str,
+    reference: str,
+    actor_id: int,
+) -> tuple[Payment, str]:
+    """The payment rule, inside the caller's write transaction, on an invoice it has locked
+    (`locked_issued`) and checked with `check_payment`: the payment counts towards the balance,
+    anything over the balance is the client's credit (the warning says so), and it is audited."""
+    balance = balance_pence(invoice)
+    payment = Payment(
+        invoice=invoice,
+        paid_on=paid_on,
+        amount_pence=amount_pence,
+        method=method,
+        reference=reference.strip()[:100],
+        created_by_id=actor_id,
+    )
+    session.add(payment)
+    session.flush()
+    record(
+        session,
+        actor_id,
+        "invoice.payment",
+        ("invoice", invoice.number),
+        {"balance_pence": balance},
+        {"balance_pence": balance - amount_pence, "amount_pence": amount_pence},
+    )
     if amount_pence > balance:
-        return (
+        return payment, (
             f"That is {format_pence(amount_pence - balance)} more than was owed. "
             "It is recorded, and the client is in credit by that much."
         )
-    return ""
+    return payment, ""
 
 
 def reverse_payment(

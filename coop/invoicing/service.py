@@ -29,7 +29,9 @@ from coop.invoicing.issuing import (
     write_file,
 )
 from coop.invoicing.money_in import (
+    PAYMENT_METHODS,
     balance_pence,
+    check_payment,
     client_credit,
     credit_note,
     credited_pence,
@@ -37,6 +39,7 @@ from coop.invoicing.money_in import (
     get_credit_note,
     paid_pence,
     record_payment,
+    record_payment_within,
     reverse_payment,
     use_credit,
 )
@@ -63,6 +66,7 @@ from coop.invoicing.runs import (
 
 __all__ = [
     "DAY",
+    "PAYMENT_METHODS",
     "STATUSES",
     "DebtorRow",
     "RenderHtml",
@@ -71,6 +75,7 @@ __all__ = [
     "add_line",
     "aged_debtors",
     "balance_pence",
+    "check_payment",
     "client_credit",
     "content_fingerprint",
     "credit_fingerprint",
@@ -97,6 +102,7 @@ __all__ = [
     "pending_clients",
     "read_pdf",
     "record_payment",
+    "record_payment_within",
     "remind_now",
     "remove_line",
     "retotal",

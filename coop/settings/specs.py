@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from coop.settings.chart import CHART_OF_ACCOUNTS
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -338,6 +340,17 @@ SPECS: dict[str, SettingSpec] = {
             "text",
             "coop.example/interested",
             "Where the form is, as people would type it. The QR code goes to the full address.",
+        ),
+        *(
+            SettingSpec(
+                key,
+                f"Accounts: {label}",
+                "text",
+                default,
+                "The account's code in your accounts, a space, then its name (the chart of accounts "
+                "the accountant's journal uses).",
+            )
+            for key, label, default in CHART_OF_ACCOUNTS.values()
         ),
         *COVER_SPECS,
     ]

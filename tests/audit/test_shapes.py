@@ -98,6 +98,7 @@ def _objects(session):
         Subject.PROPOSAL: proposal.id,
         Subject.SERVICE: service.id,
         Subject.SETTING: "pay_floor_pence",
+        Subject.BANK_LINE: 7,
     }
     return ids, about
 

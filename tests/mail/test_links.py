@@ -32,6 +32,7 @@ ACTION = {
     "booking_requested",
     "cover_client_chose",
     "cover_client_short",
+    "client_statement",
     "cover_needed",
     "cover_offer",
     "credit_note_issued",

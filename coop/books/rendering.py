@@ -1,0 +1,36 @@
+"""A client's statement of account as a printed document: HTML from
+templates/books/client_statement_pdf.html, rendered without a web request, so the page that
+downloads it and the monthly email (`coop send-statements`) print the same document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from coop.config import RESOURCES
+from coop.documents import html_to_pdf
+from coop.money import format_pence
+from coop.settings import service as settings
+from coop.settings.keys import K
+
+if TYPE_CHECKING:
+    from coop.books.client_statements import ClientStatement
+
+_env = Environment(
+    loader=FileSystemLoader(RESOURCES / "templates"),
+    autoescape=select_autoescape(["html"]),  # names and addresses are typed by people
+)
+_env.filters.update(money=format_pence)
+
+
+def statement_pdf(session: Session, statement: ClientStatement) -> bytes:
+    """The statement as a PDF, with the co-op's name, address and bank details."""
+    html = _env.get_template("books/client_statement_pdf.html").render(
+        s=statement,
+        coop_name=settings.get(session, K.COOP_NAME),
+        coop_address=settings.get(session, K.COOP_ADDRESS),
+        bank_details=settings.get(session, K.COOP_BANK_DETAILS),
+    )
+    return html_to_pdf(html)
