@@ -13,40 +13,27 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from coop import datamap, schema
+from coop import cli_jobs, datamap, schema
 from coop.app import create_app
 from coop.auth import service as auth
 from coop.auth.models import User
 from coop.auth.service import find_user
 from coop.backup import service as backups
-from coop.bookings.service import complete_finished_bookings
-from coop.cover import service as cover
-from coop.books import client_statements
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
-from coop.enquiries import followup as enquiries
 from coop.errors import DomainError
 from coop.extensions import db
-from coop.governance import service as governance
 from coop.integrity import service as integrity
 from coop.integrity.ledger_totals import summary as ledger_summary
 from coop.invoicing import service as invoicing
 from coop.invoicing.rendering import invoice_html
-from coop.mail import service as mail
-from coop.mail.models import OutboxChannel
 from coop.migrate import alembic_config, upgrade
 from coop.money import plain_pounds
-from coop.notify.keys import folder_for, load_or_create, push_contact
-from coop.notify.sending import send_push_pending
-from coop.privacy import erasure
 from coop.rota import offers
-from coop.rota import service as rota
-from coop.rota.offers import lapse_offers
-from coop.rota.service import send_digests as queue_digests
 from coop.settings import service as settings
 from coop.settings.keys import K
-from coop.timeutil import today_london, utcnow
+from coop.timeutil import today_london
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -155,45 +142,6 @@ def _print_logins() -> None:
         click.echo(f"  {role:<12} {email}")
 
 
-@cli.command("send-outbox")
-@click.option("--batch", default=50, show_default=True)
-@with_appcontext
-def send_outbox(batch: int) -> None:
-    """Send queued emails over SMTP (settings from the environment), then push notifications."""
-
-    cfg = current_app.config
-    smtp = mail.SmtpSettings(
-        host=cfg["SMTP_HOST"],
-        port=cfg["SMTP_PORT"],
-        user=cfg["SMTP_USER"],
-        password=cfg["SMTP_PASSWORD"],
-        starttls=cfg["SMTP_STARTTLS"],
-        sender=cfg["MAIL_FROM"],
-    )
-    total = mail.pending_count(db.session)
-    with click.progressbar(length=total, label="Sending emails") as bar:
-        sent, failed = mail.send_pending(db.session, smtp, batch=batch, progress=bar.update)
-    click.echo(f"Sent {sent}, failed {failed}.")
-    keys = load_or_create(folder_for(cfg, current_app.instance_path))
-    with click.progressbar(
-        length=mail.pending_count(db.session, OutboxChannel.PUSH), label="Sending push notifications"
-    ) as bar:
-        pushed = send_push_pending(
-            db.session, keys, contact=push_contact(cfg), batch=batch, progress=bar.update
-        )
-    click.echo(f"Push: sent {pushed.sent}, failed {pushed.failed}, browsers gone {pushed.gone}.")
-    if failed or pushed.failed:
-        raise SystemExit(1)
-
-
-@cli.command("send-digests")
-@with_appcontext
-def send_digests() -> None:
-    """Queue the daily email of new open shifts for members who opted in (run once a day)."""
-
-    click.echo(f"Queued {queue_digests(db.session)} digest email(s); `coop send-outbox` sends them.")
-
-
 @cli.command("invoice-run")
 @click.option("--period", required=True, help="A month (2026-11) or a range (2026-11-01:2026-11-30).")
 @click.option("--issue", is_flag=True, help="Issue the drafts straight away (numbers, PDFs, emails).")
@@ -231,85 +179,10 @@ def invoice_run(period: str, issue: bool) -> None:
         click.echo("Issued.")
 
 
-@cli.command("send-reminders")
-@with_appcontext
-def send_reminders() -> None:
-    """Queue reminder emails for overdue invoices (at most one per reminder interval)."""
-
-    count = invoicing.send_reminders(
-        db.session,
-        today_london(),
-        invoice_dir=Path(current_app.config["INVOICE_DIR"]),
-        base_url=current_app.config["BASE_URL"],
-    )
-    click.echo(f"Queued {count} invoice reminder(s).")
-
-
-@cli.command("send-statements")
-@with_appcontext
-def send_statements() -> None:
-    """Email last month's statement to each client who asked for one (each month's once)."""
-
-    count = client_statements.send_monthly_statements(db.session, today_london())
-    click.echo(f"Queued {count} client statement(s).")
-
-
-@cli.command("send-shift-reminders")
-@with_appcontext
-def send_shift_reminders() -> None:
-    """Remind members of tomorrow's shifts, each at the hour they chose (run hourly; safe on
-    several machines at once: each reminder is sent once)."""
-
-    count = rota.send_shift_reminders(db.session, base_url=current_app.config["BASE_URL"])
-    click.echo(f"Queued {count} shift reminder(s).")
-
-
-@cli.command("close-proposals")
-@with_appcontext
-def close_proposals() -> None:
-    """Close proposals past their closing time (recording results) and remind members who have
-    not voted on proposals closing within 24 hours. Run hourly."""
-
-    closed = governance.close_due(db.session)
-    reminded = governance.remind_non_voters(db.session)
-    click.echo(f"Closed {len(closed)} proposal(s); queued {reminded} reminder(s).")
-
-
-@cli.command("complete-bookings")
-@with_appcontext
-def complete_bookings() -> None:
-    """Mark bookings whose visits have all ended as completed. Run hourly."""
-
-    click.echo(f"Completed {complete_finished_bookings(db.session)} booking(s).")
-
-
 @cli.command("record-of-processing")
 def record_of_processing() -> None:
     """Print the record of processing made from the data map (docs/SECURITY.md carries it)."""
     click.echo(datamap.record_of_processing(schema.Base.metadata), nl=False)
-
-
-@cli.command("purge-erased")
-@with_appcontext
-def purge_erased() -> None:
-    """Delete the pay records kept for erased members once six years have passed. Run daily."""
-
-    done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
-    click.echo(
-        f"Deleted the kept records of {done.members} erased member(s): {done.rows} row(s) of pay "
-        f"records and {done.files} receipt file(s)."
-    )
-
-
-@cli.command("enquiry-jobs")
-@with_appcontext
-def enquiry_jobs() -> None:
-    """Email coordinators (once) about enquiries nobody contacted in time, and delete enquiries
-    that did not lead to membership once they are older than the setting. Run daily."""
-
-    raised = enquiries.remind_overdue(db.session, today_london())
-    deleted = enquiries.delete_expired(db.session, utcnow())
-    click.echo(f"Raised {raised} enquiry(ies) waiting too long; deleted {deleted} old enquiry(ies).")
 
 
 @cli.command("autofill")
@@ -367,26 +240,6 @@ def check_install_command() -> None:
         click.echo(f"{'ok  ' if item.ok else 'FAIL'}  {item.name}: {item.detail}")
     if not all(item.ok for item in items):
         raise SystemExit(1)
-
-
-@cli.command("lapse-offers")
-@with_appcontext
-def lapse_offers_command() -> None:
-    """Mark offers nobody answered in time as lapsed (run every few minutes)."""
-
-    click.echo(f"{lapse_offers(db.session)} offer(s) lapsed.")
-
-
-@cli.command("cover-tick")
-@with_appcontext
-def cover_tick_command() -> None:
-    """Move the search for cover on: the next wave of members, and the client told when a visit
-    is still short (run every few minutes)."""
-
-    done = cover.run_due(db.session)
-    click.echo(
-        f"{done.waves} wave(s) asked, {done.clients_told} client(s) told, {done.closed} case(s) ended."
-    )
 
 
 @cli.command("backup")
@@ -474,6 +327,10 @@ def restore_command(source: Path, yes: bool) -> None:
         "Restored: every file and table count matches the backup. The co-op as it was before is "
         "kept beside it (named ...before-restore-...) until you remove it."
     )
+
+
+for _job in cli_jobs.JOBS:
+    cli.add_command(_job)
 
 
 def main() -> None:
