@@ -20,6 +20,7 @@ from coop.auth.views import bp as auth_bp
 from coop.bookings import client_views as _bookings_client  # noqa: F401  (routes of the bookings blueprint)
 from coop.bookings.change_views import bp as visit_changes_bp
 from coop.bookings.views import bp as bookings_bp
+from coop.businesses.views import bp as businesses_bp
 from coop.caps.views import bp as caps_bp
 from coop.config import RESOURCES, data_dir, load_config
 from coop.directory.views import bp as directory_bp
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         members_bp,
         bookings_bp,
+        businesses_bp,
         visit_changes_bp,
         rota_bp,
         caps_bp,

@@ -76,6 +76,7 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Pay", "pay.runs"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
+        NavItem("Businesses", "businesses.index"),
         NavItem("Members", "members.directory"),
         NavItem("Skills", "members.skills"),
         NavItem("Directory", "directory.manage"),
@@ -86,7 +87,11 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Pay rates", "bookings.rates"),
         NavItem("Audit log", "audit.log"),
     ],
-    "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
+    "admin": [
+        NavItem("Settings", "settings.index"),
+        NavItem("Businesses", "businesses.index"),
+        NavItem("People and roles", "members.people"),
+    ],
 }
 
 

@@ -3,6 +3,7 @@
 from coop.audit import models as audit_models
 from coop.auth import models as auth_models
 from coop.bookings import models as bookings_models
+from coop.businesses import models as businesses_models
 from coop.caps import models as caps_models
 from coop.db import Base
 from coop.directory import models as directory_models
@@ -22,6 +23,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "bookings_models",
+    "businesses_models",
     "caps_models",
     "directory_models",
     "governance_models",

@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = {
     "invoice_links.invoice",  # the emailed link: the token is the key
     "invoice_links.download",
     "onward.verify",  # an employer checking a member's work record by its code
+    "businesses.logo",  # shown on the public business pages
 }
 
 

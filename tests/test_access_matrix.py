@@ -54,6 +54,10 @@ GET  /availability L 200 200 200 403 403
 GET  /bookings L 403 403 200 403 403
 GET  /bookings/<int:booking_id> L 403 403 200 403 403
 GET  /bookings/new L 403 403 200 403 403
+GET  /businesses L 403 403 200 403 403
+GET  /businesses/<int:business_id> L 403 403 200 403 403
+GET  /businesses/<int:business_id>/logo 404 404 404 404 404 404
+GET  /businesses/new L 403 403 200 403 403
 GET  /calendar L 200 200 200 403 403
 GET  /calendar/client/<token>.ics 200 200 200 200 200 200
 GET  /calendar/member/<token>.ics 200 200 200 200 200 200
@@ -253,6 +257,9 @@ POST /reset/<token> 400 * * * * *
 POST /rota/autofill L 403 403 * 403 403
 POST /rota/autofill/send L 403 403 * 403 403
 POST /services/<int:service_id> L 403 403 * 403 403
+POST /businesses/<int:business_id> L 403 403 * 403 403
+POST /businesses/<int:business_id>/leads L 403 403 * 403 403
+POST /businesses/new L 403 403 * 403 403
 POST /services/new L 403 403 * 403 403
 POST /settings/<key> L 403 403 403 403 403
 POST /shifts/<int:shift_id>/cancel L 403 403 * 403 403
@@ -395,6 +402,7 @@ def coop(app, demo, make_web):
         "shift_id": open_shift.id,
         "client_id": client_a.id,
         "service_id": booking.service_id,
+        "business_id": booking.service.business_id,
         "member_id": chris.id,
         "skill_id": s.scalars(select(Skill)).first().id,
         "user_id": chris.user_id,

@@ -23,6 +23,7 @@ from coop.bookings.forms import (
     ShiftEditForm,
 )
 from coop.bookings.models import Booking
+from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
@@ -60,6 +61,7 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
         min_booking_minutes=int(hours * 60),
         active=bool(form.active.data),
         involvement=bool(form.involvement.data),
+        business_id=form.business_id.data or None,
     )
 
 
@@ -125,6 +127,7 @@ def edit_service(service_id: int | None = None) -> Page:
     service = bookings.get_service(db.session, service_id) if service_id else None
     form = ServiceForm(obj=service)
     form.skill_id.choices = [(s.id, s.name) for s in members.list_skills(db.session)]
+    form.business_id.choices = [(b.id, b.name) for b in businesses.list_businesses(db.session)]
     if request.method == "GET" and service is not None:
         form.charge.data = plain_pounds(service.charge_pence_per_hour)
         form.pay.data = plain_pounds(service.pay_pence_per_hour)
