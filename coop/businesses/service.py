@@ -95,7 +95,7 @@ def save_business(
     session: Session,
     data: BusinessData,
     *,
-    actor_id: int,
+    actor_id: int | None,
     business_id: int | None = None,
     logo: bytes | None = None,
     upload_dir: Path | None = None,

@@ -1,10 +1,7 @@
 """Businesses: the first one is the co-op, new ones get their own series, names and prefixes
 never clash, logos are checked images, only coordinators lead."""
 
-import io
-
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from coop.businesses import service as businesses
@@ -23,12 +20,6 @@ def data(name="Green Cleaning", prefix="CLN-", **kw):
         invoice_prefix=prefix,
         **kw,
     )
-
-
-def png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "green").save(out, "PNG")
-    return out.getvalue()
 
 
 def test_a_fresh_install_has_one_business_named_after_the_co_op_with_the_existing_series(session):
@@ -78,9 +69,11 @@ def test_a_logo_must_be_an_image_that_decodes(session, tmp_path):
         businesses.save_business(
             session, data(), actor_id=coord.id, logo=b"\x89PNG\r\n\x1a\nbroken", upload_dir=tmp_path
         )
-    b = businesses.save_business(session, data(), actor_id=coord.id, logo=png(), upload_dir=tmp_path)
+    b = businesses.save_business(
+        session, data(), actor_id=coord.id, logo=factories.png_bytes(), upload_dir=tmp_path
+    )
     assert b.logo_type == "image/png"
-    assert businesses.logo_file(b, tmp_path) == png()
+    assert businesses.logo_file(b, tmp_path) == factories.png_bytes()
 
 
 def test_only_coordinators_lead_and_a_coordinator_sees_what_they_lead(session):
