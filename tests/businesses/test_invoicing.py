@@ -49,7 +49,7 @@ def test_a_run_makes_one_draft_per_client_per_business_and_each_series_starts_at
 
 
 def test_a_lead_runs_only_their_business_and_the_other_series_continues_on_its_own(session, tmp_path):
-    gardens, [client] = two_businesses_of_work(session)
+    gardens, _clients = two_businesses_of_work(session)
     [mine] = invoicing.invoice_run(session, *period(), business_ids=[gardens.id])
     assert mine.business_id == gardens.id
     assert issue_draft(session, mine.id, tmp_path).number == "GG-00001"
