@@ -42,6 +42,7 @@ class OpenShiftCard:
 @dataclass
 class ShiftFilter:
     service_id: int | None = None
+    business_id: int | None = None
     weekday: int | None = None
     area: str = ""
 
@@ -83,6 +84,8 @@ def open_shifts_for(
     )
     if filters.service_id:
         stmt = stmt.where(Shift.service_id == filters.service_id)
+    if filters.business_id:
+        stmt = stmt.where(Service.business_id == filters.business_id)
     if filters.area:
         stmt = stmt.where(Shift.site_address.ilike(f"%{filters.area}%"))
     rules = rules_from_settings(session)
