@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +20,8 @@ from wtforms import DateField, HiddenField, SubmitField
 from coop.auth.models import User
 from coop.bookings.clients import client_for_user
 from coop.bookings.models import Client
+from coop.businesses import service as businesses
+from coop.businesses.models import Business
 from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
 from coop.members.models import Member
@@ -242,3 +245,31 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {"nav": nav_for(current_user)}
+
+
+@dataclass
+class BusinessScope:
+    """Which businesses a coordinator's page shows: the ones they lead, unless they chose one
+    (?business=<id>) or all (?business=all). `arg` goes back into the page's links."""
+
+    ids: list[int] | None  # None: every business
+    businesses: list[Business]
+    led: list[int]
+    arg: str
+
+    @property
+    def names(self) -> str:
+        chosen = [b.name for b in self.businesses if self.ids is None or b.id in self.ids]
+        return ", ".join(chosen)
+
+
+def business_scope() -> BusinessScope:
+    """The business filter a coordinator's home, rota, week grid and invoice list start with."""
+    every = businesses.list_businesses(db.session)
+    led = businesses.led_by(db.session, current_user.id)
+    raw = request.args.get("business", "")
+    if raw == "all" or len(every) == 1:
+        return BusinessScope(None, every, led, "all" if raw == "all" else "")
+    if raw.isdigit() and int(raw) in {b.id for b in every}:
+        return BusinessScope([int(raw)], every, led, raw)
+    return BusinessScope(led or None, every, led, "")

@@ -15,6 +15,7 @@ from coop.extensions import db
 from coop.home import service
 from coop.members.service import member_for_user
 from coop.timeutil import today_london
+from coop.web import business_scope
 
 bp = Blueprint("home", __name__)
 
@@ -32,7 +33,8 @@ def index() -> str | Response:
 def dashboard() -> str:
     """One home page showing a section for each role the person holds."""
     member = member_for_user(db.session, current_user.id) if current_user.has_role("member") else None
-    coordinator = service.coordinator_summary(db.session) if current_user.has_role("coordinator") else None
+    scope = business_scope() if current_user.has_role("coordinator") else None
+    coordinator = service.coordinator_summary(db.session, scope.ids) if scope is not None else None
     client = (
         bookings.client_for_user(db.session, current_user.id) if current_user.has_role("client") else None
     )
@@ -70,6 +72,7 @@ def dashboard() -> str:
         ),
         community=service.community(db.session) if member is not None else None,
         coordinator=coordinator,
+        scope=scope,
         charts=charts,
         client=client,
         client_home=(
