@@ -20,6 +20,7 @@ from coop.auth.models import User
 from coop.auth.service import find_user
 from coop.backup import service as backups
 from coop.bookings.service import complete_finished_bookings
+from coop.businesses import quotes
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
@@ -270,13 +271,15 @@ def record_of_processing() -> None:
 @cli.command("purge-erased")
 @with_appcontext
 def purge_erased() -> None:
-    """Delete the pay records kept for erased members once six years have passed. Run daily."""
+    """Delete the pay records kept for erased members once six years have passed, and quote
+    requests once a year has. Run daily."""
 
     done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
     click.echo(
         f"Deleted the kept records of {done.members} erased member(s): {done.rows} row(s) of pay "
         f"records and {done.files} receipt file(s)."
     )
+    click.echo(f"Deleted {quotes.forget_old_quotes(db.session)} quote request(s) over a year old.")
 
 
 @cli.command("autofill")

@@ -77,6 +77,7 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
         NavItem("Businesses", "businesses.index"),
+        NavItem("Quote requests", "businesses.quote_list"),
         NavItem("Members", "members.directory"),
         NavItem("Skills", "members.skills"),
         NavItem("Directory", "directory.manage"),

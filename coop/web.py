@@ -21,7 +21,7 @@ from coop.auth.models import User
 from coop.bookings.clients import client_for_user
 from coop.bookings.models import Client
 from coop.businesses import service as businesses
-from coop.businesses.models import Business
+from coop.cache import cached
 from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
 from coop.members.models import Member
@@ -140,9 +140,14 @@ def load_user(user_id: str) -> Any:
         pk = db_id(uid)
     except ValueError:
         return None
-    # one query for the account and its roles (a selectin load would be a second, every page)
+    # one query for the account, its roles and the businesses it leads (a selectin load would be
+    # another, every page)
     user = (
-        db.session.scalars(select(User).options(joinedload(User.roles)).where(User.id == pk)).unique().first()
+        db.session.scalars(
+            select(User).options(joinedload(User.roles), joinedload(User.leads)).where(User.id == pk)
+        )
+        .unique()
+        .first()
     )
     if user is None or not user.is_active or user.session_token != token:
         return None
@@ -247,13 +252,19 @@ def register_template_helpers(app: Flask) -> None:
         return {"nav": nav_for(current_user)}
 
 
+@dataclass(frozen=True)
+class BusinessName:
+    id: int
+    name: str
+
+
 @dataclass
 class BusinessScope:
     """Which businesses a coordinator's page shows: the ones they lead, unless they chose one
     (?business=<id>) or all (?business=all). `arg` goes back into the page's links."""
 
     ids: list[int] | None  # None: every business
-    businesses: list[Business]
+    businesses: list[BusinessName]
     led: list[int]
     arg: str
 
@@ -263,10 +274,19 @@ class BusinessScope:
         return ", ".join(chosen)
 
 
-def business_scope() -> BusinessScope:
-    """The business filter a coordinator's home, rota, week grid and invoice list start with."""
-    every = businesses.list_businesses(db.session)
-    led = businesses.led_by(db.session, current_user.id)
+BUSINESS_LIST_SECONDS = 10  # the list of businesses, for filters: read at most every 10 seconds
+
+
+def business_scope(*, fresh: bool = False) -> BusinessScope:
+    """The business filter a coordinator's home, rota, week grid and invoice list start with.
+    The leads come with the account; the list of businesses (names for the filter) is kept a
+    few seconds per process, or read now when `fresh` (an invoice run decides with it)."""
+    led = sorted(lead.business_id for lead in current_user.leads)
+
+    def read() -> list[BusinessName]:
+        return [BusinessName(b.id, b.name) for b in businesses.list_businesses(db.session)]
+
+    every = read() if fresh else cached(("businesses", str(db.engine.url)), BUSINESS_LIST_SECONDS, read)
     raw = request.args.get("business", "")
     if raw == "all" or len(every) == 1:
         return BusinessScope(None, every, led, "all" if raw == "all" else "")

@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = {
     "invoice_links.download",
     "onward.verify",  # an employer checking a member's work record by its code
     "businesses.logo",  # shown on the public business pages
+    "businesses.public_page",  # a business's page, with its "Ask us for a quote" form
 }
 
 

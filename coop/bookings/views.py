@@ -237,6 +237,8 @@ def book_for_client() -> Page:
     form = CoordinatorBookingForm()
     form.service_id.choices = service_choices()
     form.client_id.choices = [(c.id, c.name) for c in bookings.list_clients(db.session) if c.active]
+    if request.method == "GET" and request.args.get("client", "").isdigit():
+        form.client_id.data = int(request.args["client"])  # from a quote request made a client
     plan = None
     if form.validate_on_submit():
         try:

@@ -32,3 +32,16 @@ class LeadsForm(FlaskForm):
         "requests reach them first.",
     )
     submit = SubmitField("Save leads")
+
+
+class QuoteForm(FlaskForm):
+    organisation = StringField("Your organisation's name", validators=[DataRequired(), Length(max=120)])
+    contact_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    contact_email = EmailField("Your email address", validators=[DataRequired(), Email(), Length(max=254)])
+    contact_phone = StringField("Your phone number (optional)", validators=[Optional(), Length(max=40)])
+    need = TextAreaField("What do you need?", validators=[DataRequired(), Length(max=2000)])
+    place = TextAreaField("Where? (the address, or the area)", validators=[Optional(), Length(max=1000)])
+    timing = TextAreaField(
+        "When? (dates, days or times, how often)", validators=[Optional(), Length(max=1000)]
+    )
+    submit = SubmitField("Ask for a quote")

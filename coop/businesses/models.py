@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import ACTOR, DELETE, Personal, declare, keep
 from coop.db import Base, UTCDateTime
@@ -81,13 +81,15 @@ class QuoteRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    business: Mapped[Business] = relationship(lazy="joined")
+
     __table_args__ = (
         CheckConstraint("status IN ('new', 'answered', 'client')", name="status_known"),
         CheckConstraint("status <> 'client' OR client_id IS NOT NULL", name="client_named"),
     )
 
 
-QUOTES_KEPT = "a year after it arrives (or with the client it became), then deleted"
+QUOTES_KEPT = "a year after it arrives, then deleted (coop purge-erased)"
 
 declare(
     Business,

@@ -10,11 +10,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
-from coop.businesses import service
-from coop.businesses.forms import BusinessForm, LeadsForm
-from coop.errors import DomainError
+from coop.bookings import service as bookings
+from coop.businesses import quotes, service
+from coop.businesses.forms import BusinessForm, LeadsForm, QuoteForm
+from coop.errors import DomainError, NotFound
 from coop.extensions import db
-from coop.web import form_error
+from coop.settings import service as settings
+from coop.web import ActionForm, business_scope, client_ip, form_error
 
 bp = Blueprint("businesses", __name__)
 
@@ -100,3 +102,95 @@ def logo(business_id: int) -> WResponse:
     response = current_app.response_class(data, mimetype=business.logo_type)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+
+@bp.route("/our-businesses/<int:business_id>", methods=["GET", "POST"])
+@public
+def public_page(business_id: int) -> Page:
+    """A business's public page: what it does, its services, how to reach it, and a form for
+    organisations that are not clients yet to ask for a quote (no account needed)."""
+    business = service.get_business(db.session, business_id)
+    if not business.in_directory:
+        raise NotFound("No such business.")
+    form = QuoteForm()
+    if form.validate_on_submit():
+        data = quotes.QuoteData(
+            organisation=form.organisation.data or "",
+            contact_name=form.contact_name.data or "",
+            contact_email=form.contact_email.data or "",
+            contact_phone=form.contact_phone.data or "",
+            need=form.need.data or "",
+            place=form.place.data or "",
+            timing=form.timing.data or "",
+        )
+        try:
+            quotes.ask_for_quote(db.session, business.id, data, ip=client_ip())
+        except DomainError as e:
+            db.session.rollback()
+            form_error(form, e)
+        else:
+            flash(f"Thank you. {business.name} has your request and will reply by email.", "success")
+            return redirect(url_for("businesses.public_page", business_id=business.id))
+    return render_template(
+        "businesses/public.html",
+        business=business,
+        coop_name=settings.get(db.session, "coop_name"),
+        services=[
+            s for s in bookings.list_services(db.session, active_only=True) if s.business_id == business.id
+        ],
+        form=form,
+    )
+
+
+# --- quote requests (coordinators) ------------------------------------------------------------
+
+
+@bp.route("/quotes")
+@roles("coordinator")
+def quote_list() -> Page:
+    scope = business_scope()
+    return render_template(
+        "businesses/quotes.html", quotes=quotes.quotes_for(db.session, scope.ids), scope=scope
+    )
+
+
+@bp.route("/quotes/<int:quote_id>")
+@roles("coordinator")
+def quote_detail(quote_id: int) -> Page:
+    return render_template(
+        "businesses/quote.html", quote=quotes.get_quote(db.session, quote_id), form=ActionForm()
+    )
+
+
+@bp.route("/quotes/<int:quote_id>/answered", methods=["POST"])
+@roles("coordinator")
+def quote_answered(quote_id: int) -> Page:
+    quote = quotes.get_quote(db.session, quote_id)
+    if ActionForm().validate_on_submit():
+        quotes.mark_answered(db.session, quote.id, actor_id=current_user.id)
+        flash("Marked as answered.", "success")
+    return redirect(url_for("businesses.quote_list"))
+
+
+@bp.route("/quotes/<int:quote_id>/client", methods=["POST"])
+@roles("coordinator")
+def quote_client(quote_id: int) -> Page:
+    """Make the organisation a client, then book its first work for it."""
+    quote = quotes.get_quote(db.session, quote_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("businesses.quote_detail", quote_id=quote.id))
+    try:
+        client = quotes.make_client(db.session, quote.id, actor_id=current_user.id)
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+        return redirect(url_for("businesses.quote_detail", quote_id=quote.id))
+    flash(
+        f"{client.name} is now a client. Book their first visit below, and invite their contact "
+        "from the client page.",
+        "success",
+    )
+    return redirect(url_for("bookings.book_for_client", client=client.id))

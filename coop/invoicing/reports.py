@@ -154,6 +154,14 @@ def _overdue(columns: Any, today: date) -> Any:
     return stmt.where(*_overdue_where(today, paid, credited))
 
 
+def overdue_by_business(session: Session, today: date) -> dict[int, int]:
+    """How many invoices are overdue today, per business id."""
+    out: dict[int, int] = {}
+    for business_id in session.scalars(_overdue(Invoice.business_id, today)):
+        out[business_id] = out.get(business_id, 0) + 1
+    return out
+
+
 def overdue(session: Session, today: date) -> list[Invoice]:
     return list(session.scalars(_overdue(Invoice, today).order_by(Invoice.due_date)))
 

@@ -112,7 +112,9 @@ def run() -> Page:
     form = RunForm()
     if form.validate_on_submit():
         assert form.period_start.data and form.period_end.data
-        scope = business_scope()  # a lead's run makes their businesses' drafts (?business=all: every one)
+        scope = business_scope(
+            fresh=True
+        )  # a lead's run makes their businesses' drafts (?business=all: every one)
         try:
             drafts = service.invoice_run(
                 db.session,

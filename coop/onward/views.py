@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
+from coop.businesses import figures as business_figures
 from coop.charts import bar_chart, for_print
 from coop.directory import service as directory
 from coop.directory.models import CATEGORIES
@@ -343,9 +344,15 @@ def _hours_chart(rep: impact.Report, title: str, value_label: str = "") -> Marku
 
 def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str) -> tuple[str, int]:
     chart = _hours_chart(rep, "Hours this period and the one before", value_label="hours") if rep else None
+    per_business = (
+        business_figures.figures(db.session, rep.period.first, rep.period.last, today_london())
+        if rep is not None
+        else []
+    )
     html = render_template(
         "onward/impact.html",
         rep=rep,
+        per_business=per_business if len(per_business) > 2 else [],
         first=first,
         last=last,
         problem=problem,

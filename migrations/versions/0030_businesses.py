@@ -135,6 +135,12 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f('ix_invoice_business_id'), ['business_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_invoice_business_id_business'), 'business', ['business_id'], ['id'])
+    # Quote requests from the public pages are rate limited like the other public forms.
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_login_attempt_kind_known'), type_='check')
+        batch_op.create_check_constraint(
+            batch_op.f('ck_login_attempt_kind_known'), "kind IN ('login', 'reset', 'link', 'verify', 'quote')"
+        )
     if connection.dialect.name == 'sqlite':
         # SQLite's batch copy cannot read an index on expressions back, so it is made again.
         op.execute('DROP INDEX IF EXISTS ix_invoice_newest')
@@ -145,6 +151,12 @@ def downgrade() -> None:
     connection = op.get_bind()
     if connection.execute(sa.text('SELECT count(*) FROM business')).scalar() > 1:
         raise RuntimeError('More than one business: their invoice series cannot be merged back into one.')
+    connection.execute(sa.text("DELETE FROM login_attempt WHERE kind = 'quote'"))
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_login_attempt_kind_known'), type_='check')
+        batch_op.create_check_constraint(
+            batch_op.f('ck_login_attempt_kind_known'), "kind IN ('login', 'reset', 'link', 'verify')"
+        )
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_invoice_business_id_business'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_invoice_business_id'))

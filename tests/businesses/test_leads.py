@@ -78,5 +78,5 @@ def test_a_lead_starts_on_their_business_sees_all_on_asking_and_runs_its_invoice
     everything = session.scalars(select(Invoice).order_by(Invoice.id)).all()
     assert len(everything) == 2
     theirs = everything[1]
-    assert f"/invoices/{theirs.id}\"" not in web.get("/invoices").get_data(as_text=True)
-    assert f"/invoices/{theirs.id}\"" in web.get("/invoices?business=all").get_data(as_text=True)
+    assert f'/invoices/{theirs.id}"' not in web.get("/invoices").get_data(as_text=True)
+    assert f'/invoices/{theirs.id}"' in web.get("/invoices?business=all").get_data(as_text=True)

@@ -30,6 +30,7 @@ ACTION = {
     "booking_confirmed",
     "booking_declined",
     "booking_requested",
+    "quote_requested",
     "cover_needed",
     "credit_note_issued",
     "erasure_requested",
