@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from coop.businesses.models import Business, BusinessLead
+from coop.invoicing.models import Invoice
 from tests import factories
 
 
@@ -56,3 +57,15 @@ def test_a_clashing_prefix_is_shown_on_the_form_and_saves_nothing(web, session):
     assert r.status_code == 200
     assert "Another business uses that invoice number prefix" in r.get_data(as_text=True)
     assert session.scalar(select(Business).where(Business.name == "Copycat")) is None
+
+
+def test_the_demo_co_op_has_three_businesses_one_the_helpline_with_its_lead(demo):
+    from coop.businesses import leads
+    from coop.businesses import service as businesses
+
+    names = [b.name for b in businesses.list_businesses(demo)]
+    assert names == ["Co-op Works", "Anytown Gardens", "Co-op Works Helpline"]
+    helpline = businesses.list_businesses(demo)[2]
+    assert [u.email for u in leads.lead_accounts(demo, helpline.id)] == ["helpline@demo.coop.works"]
+    numbers = {i.number[:3] for i in demo.scalars(select(Invoice).where(Invoice.number.is_not(None)))}
+    assert numbers and numbers <= {"CW-", "AG-", "HL-"}  # each invoice in its business's series
