@@ -44,7 +44,7 @@ def test_a_prospective_client_asks_one_business_for_a_quote_and_becomes_a_client
     page = ui.page
     page.get_by_label("Your organisation's name").fill(organisation)
     page.get_by_label("Your name").fill("Ali Owner")
-    page.get_by_label("Your email address").fill("ali@cafe.example")
+    page.get_by_label("Your email address").fill(unique("ali") + "@cafe.example")
     page.get_by_label("What do you need?").fill("The garden tidied every fortnight")
     ui.click("Ask for a quote")
     ui.sees("has your request")
@@ -115,11 +115,12 @@ def test_a_member_works_for_two_businesses_in_a_week_and_the_limit_and_pay_count
     for service_, day in ((ours, 0), (theirs, 1)):
         starts = london_to_utc(monday + timedelta(days=day), time(10)) - utcnow()
         factories.shift(s, service_=service_, starts_in=starts)
-    # Past work for both, on one pay run.
-    factories.approved_timesheet(s, member, service_=ours, days_ago=700, hours=2)
-    factories.approved_timesheet(s, member, service_=theirs, days_ago=699, hours=1)
+    # Past work for both, on one pay run (each variant its own old week: a finalised run stays).
+    ago = 600 + 7 * next(_n)
+    factories.approved_timesheet(s, member, service_=ours, days_ago=ago, hours=2)
+    factories.approved_timesheet(s, member, service_=theirs, days_ago=ago - 1, hours=1)
     today = today_london()
-    first, last = today - timedelta(days=702), today - timedelta(days=697)
+    first, last = today - timedelta(days=ago + 2), today - timedelta(days=ago - 3)
     run = pay.build_pay_run(s, first, last, actor_id=1, today=today)
     pay.finalise(s, run.id, actor_id=1)
     [statement] = [st for st in run.statements if st.member_id == member.id]
