@@ -88,11 +88,7 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Pay rates", "bookings.rates"),
         NavItem("Audit log", "audit.log"),
     ],
-    "admin": [
-        NavItem("Settings", "settings.index"),
-        NavItem("Businesses", "businesses.index"),
-        NavItem("People and roles", "members.people"),
-    ],
+    "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
 }
 
 

@@ -1,5 +1,5 @@
-"""Coordinators keep the co-op's businesses (trading names) and who leads each; anyone may see a
-business's logo (it is on public pages)."""
+"""Coordinators keep the co-op's businesses (trading names) and who leads each (as they keep the
+services); anyone may see a business's public page and logo, and ask it for a quote."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _upload_dir() -> Path:
 
 
 @bp.route("/businesses")
-@roles("coordinator", "admin")
+@roles("coordinator")
 def index() -> Page:
     businesses = service.list_businesses(db.session)
     return render_template(
@@ -38,7 +38,7 @@ def index() -> Page:
 
 @bp.route("/businesses/new", methods=["GET", "POST"])
 @bp.route("/businesses/<int:business_id>", methods=["GET", "POST"])
-@roles("coordinator", "admin")
+@roles("coordinator")
 def edit(business_id: int | None = None) -> Page:
     business = service.get_business(db.session, business_id) if business_id else None
     form = BusinessForm(obj=business)
@@ -76,7 +76,7 @@ def edit(business_id: int | None = None) -> Page:
 
 
 @bp.route("/businesses/<int:business_id>/leads", methods=["POST"])
-@roles("coordinator", "admin")
+@roles("coordinator")
 def save_leads(business_id: int) -> Page:
     business = service.get_business(db.session, business_id)
     leads = LeadsForm(prefix="leads")

@@ -75,16 +75,16 @@ def _user(session: Session, email: str, roles: list[str]) -> User:
 
 
 def _businesses(session: Session, actor_id: int, helpline_lead_id: int) -> dict[str, int]:
-    """Three businesses: the co-op's own (cleaning, catering, admin, involvement work), a
-    gardening team and the employment helpline. The service names each one runs."""
-    gardens = businesses.save_business(
+    """Three businesses: the co-op's own (cleaning, gardening, admin, involvement work), a
+    catering team and the employment helpline. The service names each one runs."""
+    catering = businesses.save_business(
         session,
         businesses.BusinessData(
-            "Anytown Gardens",
-            "Gardens and green spaces kept tidy by a friendly team.",
-            "gardens@demo.coop.works",
+            "Anytown Catering",
+            "Buffets and refreshments for meetings and events, made by a friendly team.",
+            "catering@demo.coop.works",
             "01234 567 001",
-            "AG-",
+            "AC-",
         ),
         actor_id=actor_id,
     )
@@ -100,7 +100,7 @@ def _businesses(session: Session, actor_id: int, helpline_lead_id: int) -> dict[
         actor_id=actor_id,
     )
     businesses.set_leads(session, helpline.id, [helpline_lead_id], actor_id=actor_id)
-    return {"Gardening": gardens.id, "Telephone helpline": helpline.id}
+    return {"Event catering": catering.id, "Telephone helpline": helpline.id}
 
 
 def load_demo(
