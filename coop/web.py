@@ -288,6 +288,9 @@ def business_scope(*, fresh: bool = False) -> BusinessScope:
 
     every = read() if fresh else cached(("businesses", str(db.engine.url)), BUSINESS_LIST_SECONDS, read)
     raw = request.args.get("business", "")
+    known = {b.id for b in every}
+    if not fresh and (not set(led) <= known or (raw.isdigit() and int(raw) not in known)):
+        every = read()  # a business newer than the kept list: read it now
     if raw == "all" or len(every) == 1:
         return BusinessScope(None, every, led, "all" if raw == "all" else "")
     if raw.isdigit() and int(raw) in {b.id for b in every}:
