@@ -83,7 +83,7 @@ def run() -> dict[str, float]:
     from weasyprint import HTML
 
     from coop.invoicing import service as invoicing
-    from coop.invoicing.views import invoice_html
+    from coop.invoicing.rendering import invoice_html
     from coop.timeutil import today_london
 
     tmp = Path(tempfile.mkdtemp(prefix="coop-bench-"))

@@ -18,7 +18,15 @@ from gunicorn.glogging import Logger
 REDACTED = "[redacted]"
 
 # The first path segment after each of these is the secret (the token or the code).
-SECRET_PREFIXES = ("invoice-link", "invite", "reset", "verify", "calendar/member", "calendar/client")
+SECRET_PREFIXES = (
+    "invoice-link",
+    "invite",
+    "reset",
+    "verify",
+    "calendar/member",
+    "calendar/client",
+    "interested/forget",
+)
 _SECRET_PATH = re.compile(r"(/(?:" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + r")/)[^/?#\s\"]+")
 _QUERY_VALUE = re.compile(r"([?&][^=&#\s\"]*=)[^&#\s\"]*")
 _BARE_QUERY_VALUE = re.compile(r"((?:^|&)[^=&]*=)[^&]*")

@@ -24,6 +24,8 @@ from coop.businesses.views import bp as businesses_bp
 from coop.caps.views import bp as caps_bp
 from coop.config import RESOURCES, data_dir, load_config
 from coop.directory.views import bp as directory_bp
+from coop.enquiries import followup_views as _enquiries_followup  # noqa: F401  (routes of the enquiries blueprint)
+from coop.enquiries.views import bp as enquiries_bp
 from coop.errors import Forbidden, NotFound
 from coop.extensions import csrf, db, login_manager
 from coop.governance.views import bp as governance_bp
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         governance_bp,
         skillshare_bp,
         directory_bp,
+        enquiries_bp,
         onward_bp,
         audit_bp,
         settings_bp,

@@ -24,12 +24,13 @@ from coop.businesses import quotes
 from coop.demo import generate as gen
 from coop.demo.service import DEMO_LOGINS, load_demo
 from coop.deploy.service import check_install
+from coop.enquiries import followup as enquiries
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.governance import service as governance
 from coop.integrity import service as integrity
 from coop.invoicing import service as invoicing
-from coop.invoicing.views import invoice_html
+from coop.invoicing.rendering import invoice_html
 from coop.mail import service as mail
 from coop.migrate import alembic_config, upgrade
 from coop.money import plain_pounds
@@ -39,7 +40,8 @@ from coop.rota import service as rota
 from coop.rota.offers import lapse_offers
 from coop.rota.service import send_digests as queue_digests
 from coop.settings import service as settings
-from coop.timeutil import today_london
+from coop.settings.keys import K
+from coop.timeutil import today_london, utcnow
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -201,10 +203,7 @@ def invoice_run(period: str, issue: bool) -> None:
         f"{len(drafts)} draft invoice(s), {plain_pounds(sum(d.gross_pence for d in drafts))} GBP in total."
     )
     if issue and drafts:
-        with (
-            current_app.test_request_context(),
-            click.progressbar(length=len(drafts), label="Issuing") as bar,
-        ):
+        with click.progressbar(length=len(drafts), label="Issuing") as bar:
             invoicing.issue_many(
                 db.session,
                 [d.id for d in drafts],
@@ -280,6 +279,17 @@ def purge_erased() -> None:
         f"records and {done.files} receipt file(s)."
     )
     click.echo(f"Deleted {quotes.forget_old_quotes(db.session)} quote request(s) over a year old.")
+
+
+@cli.command("enquiry-jobs")
+@with_appcontext
+def enquiry_jobs() -> None:
+    """Email coordinators (once) about enquiries nobody contacted in time, and delete enquiries
+    that did not lead to membership once they are older than the setting. Run daily."""
+
+    raised = enquiries.remind_overdue(db.session, today_london())
+    deleted = enquiries.delete_expired(db.session, utcnow())
+    click.echo(f"Raised {raised} enquiry(ies) waiting too long; deleted {deleted} old enquiry(ies).")
 
 
 @cli.command("autofill")
@@ -370,7 +380,7 @@ def backup_command(target: Path | None, verify_only: bool) -> None:
         dirs = {"invoice_dir": Path(cfg["INVOICE_DIR"]), "upload_dir": Path(cfg["UPLOAD_DIR"])}
         with click.progressbar(length=100, label="Backing up") as bar:
             if target is None:
-                keep = int(settings.get(db.session, "backup_generations"))
+                keep = int(settings.get(db.session, K.BACKUP_GENERATIONS))
                 target, manifest, removed = backups.backup_generation(
                     db.engine,
                     cfg["DATABASE_URL"],

@@ -4,6 +4,8 @@
 class DomainError(Exception):
     """A rule said no. The message is shown to the user as it is."""
 
+    confirmable = False  # True for a refusal the person may override by confirming (caps.CapWarning)
+
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message

@@ -7,6 +7,7 @@ from coop.businesses import models as businesses_models
 from coop.caps import models as caps_models
 from coop.db import Base
 from coop.directory import models as directory_models
+from coop.enquiries import models as enquiries_models
 from coop.governance import models as governance_models
 from coop.invoicing import models as invoicing_models
 from coop.mail import models as mail_models
@@ -26,6 +27,7 @@ __all__ = [
     "businesses_models",
     "caps_models",
     "directory_models",
+    "enquiries_models",
     "governance_models",
     "invoicing_models",
     "mail_models",

@@ -106,3 +106,16 @@ def _bank_holidays(year: int) -> dict[date, str]:
 def bank_holiday(day: date) -> str:
     """The England-and-Wales bank holiday on this day, or ''."""
     return _bank_holidays(day.year).get(day, "")
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not an England-and-Wales bank holiday."""
+    return day.weekday() < 5 and not bank_holiday(day)
+
+
+def working_days_after(day: date, n: int) -> date:
+    """The nth working day after `day` (3 working days after a Friday is the Wednesday)."""
+    while n > 0:
+        day += timedelta(days=1)
+        n -= is_working_day(day)
+    return day

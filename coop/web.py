@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from types import TracebackType
 from typing import Any
 
 from flask import Flask, Request, Response, flash, render_template, request, url_for
@@ -199,6 +200,52 @@ def form_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
+
+
+class refusals:
+    """Call a service and show its refusal: a `DomainError` raised inside the block rolls the
+    session back and is shown on `form` (on its field when it names one, else flashed), or flashed
+    when there is no form; the block is left and the view goes on with `done.ok` False.
+
+        with refusals(form) as done:
+            service.save(db.session, ...)
+        if done.ok:
+            flash("Saved.", "success")
+            return redirect(...)
+        return render_template(..., form=form)
+
+    `over_limit=True`: a refusal the member may override (caps.CapWarning, `confirmable`) is not
+    shown but kept in `done.over_limit` for `confirm_over_limit`. `show=False` shows nothing and
+    leaves `done.error` to the view. Any other exception passes through."""
+
+    def __init__(self, form: FlaskForm | None = None, *, over_limit: bool = False, show: bool = True):
+        self.form = form
+        self.ask_over_limit = over_limit
+        self.show = show
+        self.error: DomainError | None = None
+        self.over_limit: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def __enter__(self) -> refusals:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        if not isinstance(error, DomainError):
+            return False
+        db.session.rollback()
+        self.error = error
+        if self.ask_over_limit and error.confirmable:
+            self.over_limit = error
+        elif self.show and self.form is not None:
+            form_error(self.form, error)
+        elif self.show:
+            flash(error.message, "error")
+        return True
 
 
 def parse_decimal(text: str, field: str, message: str = "Enter a number.") -> Decimal:

@@ -9,7 +9,10 @@ import itertools
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from coop.app import create_app
+from coop.demo.service import load_demo
+from coop.invoicing.rendering import invoice_html
 from coop.migrate import upgrade
+from coop.timeutil import today_london
 from tests.pg import TempCluster
 
 BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
@@ -39,6 +45,16 @@ class SqliteDatabases:
         path = self.root / f"test-{next(_counter)}.sqlite3"
         shutil.copyfile(self.template, path)
         return f"sqlite:///{path}"
+
+    def replace(self, url: str, template: str) -> None:
+        """Make the database at `url` a copy of the one at `template` (the backup API copies
+        what the template's write-ahead log holds too)."""
+        self.drop(url)
+        with (
+            closing(sqlite3.connect(template.removeprefix("sqlite:///"))) as source,
+            closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as target,
+        ):
+            source.backup(target)
 
     def drop(self, url: str) -> None:
         path = Path(url.removeprefix("sqlite:///"))
@@ -67,6 +83,11 @@ class PostgresDatabases:
         name = f"test_{self.worker}_{next(_counter)}"
         self._exec(f"CREATE DATABASE {name} TEMPLATE coop_template")
         return self.cluster.url(name)
+
+    def replace(self, url: str, template: str) -> None:
+        """Make the database at `url` a copy of the one at `template`."""
+        self.drop(url)
+        self._exec(f"CREATE DATABASE {url.rsplit('/', 1)[1]} TEMPLATE {template.rsplit('/', 1)[1]}")
 
     def drop(self, url: str) -> None:
         self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
@@ -172,14 +193,36 @@ def make_web(app: Flask) -> Any:
     return lambda: Web(app.test_client())
 
 
-@pytest.fixture
-def demo(app: Flask, session: Session) -> Session:
-    """The demo co-op (the one `make run` loads), with its invoices issued."""
-    from coop.demo.service import load_demo
-    from coop.invoicing.views import invoice_html
+_demo_templates: dict[date, tuple[str, Path]] = {}
 
-    with app.test_request_context():
-        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
+
+def _demo_template(databases: Any, root: Path) -> tuple[str, Path]:
+    """The demo co-op, loaded once per test process (and day: its dates follow today) into a
+    database of its own, with its issued invoices' files; each test that asks for `demo` gets a
+    copy of both instead of loading it again (several seconds each, rendering PDFs)."""
+    day = today_london()
+    if day not in _demo_templates:
+        url = databases.create()
+        folder = root / f"demo-{day}-{os.getpid()}"
+        application = create_app(app_config(url, folder))
+        s: Session = application.extensions["coop_db"][1]()
+        with application.test_request_context():
+            load_demo(s, render_html=invoice_html, invoice_dir=folder / "invoices")
+        s.close()
+        application.extensions["coop_db"][0].dispose()  # a PostgreSQL template takes no connections
+        _demo_templates[day] = (url, folder / "invoices")
+    return _demo_templates[day]
+
+
+@pytest.fixture
+def demo(
+    app: Flask, session: Session, databases: Any, db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Session:
+    """The demo co-op (the one `make run` loads), with its invoices issued."""
+    template, invoices = _demo_template(databases, tmp_path_factory.getbasetemp())
+    app.extensions["coop_db"][0].dispose()  # nothing may hold the test's database while it is replaced
+    databases.replace(db_url, template)
+    shutil.copytree(invoices, Path(app.config["INVOICE_DIR"]), dirs_exist_ok=True)
     return session
 
 

@@ -27,6 +27,7 @@ from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
 from coop.businesses import quotes
 from coop.directory.models import DirectoryEntry
+from coop.enquiries.models import Enquiry
 from coop.governance.models import Proposal, ProposalComment, SurplusShare
 from coop.invoicing.models import CreditNote, Invoice, Payment
 from coop.members.models import Member, Skill
@@ -75,6 +76,14 @@ GET  /directory.pdf 200 200 200 200 200 200
 GET  /directory/manage L 403 403 200 403 403
 GET  /directory/manage/<int:entry_id> L 403 403 200 403 403
 GET  /directory/manage/new L 403 403 200 403 403
+GET  /interested 200 200 200 200 200 200
+GET  /interested/thanks 200 200 200 200 200 200
+GET  /interested/forget/<token> 404 404 404 404 404 404
+GET  /interested/poster.pdf 200 200 200 200 200 200
+GET  /interested/leaflet.pdf 200 200 200 200 200 200
+GET  /helpline L 200 200 200 403 403
+GET  /enquiries L 403 403 200 403 403
+GET  /enquiries/<int:enquiry_id> L 404 404 200 403 403
 GET  /erasure-requests L 403 403 200 403 403
 GET  /erasure-requests/<int:request_id>/erase L 403 403 200 403 403
 GET  /expenses L 200 200 200 403 403
@@ -189,6 +198,14 @@ POST /clients/<int:client_id>/contacts L 403 403 * 403 403
 POST /clients/new L 403 403 * 403 403
 POST /directory/manage/<int:entry_id> L 403 403 * 403 403
 POST /directory/manage/new L 403 403 * 403 403
+POST /interested 200 200 200 200 200 200
+POST /interested/forget/<token> 404 * * * * *
+POST /helpline L 200 200 200 403 403
+POST /enquiries/<int:enquiry_id>/note L 404 404 * 403 403
+POST /enquiries/<int:enquiry_id>/assign L 403 403 * 403 403
+POST /enquiries/<int:enquiry_id>/invite L 403 403 * 403 403
+POST /enquiries/<int:enquiry_id>/point L 403 403 * 403 403
+POST /enquiries/<int:enquiry_id>/close L 403 403 * 403 403
 POST /erasure-requests/<int:request_id>/erase L 403 403 * 403 403
 POST /expenses L * * * 403 403
 POST /expenses/<int:expense_id>/decide L 403 403 * 403 403
@@ -458,6 +475,8 @@ def coop(app, demo, make_web):
         "/invoice-link/<token>": {"token": "not-a-real-token"},
         "/invoice-link/<token>/<kind>.pdf": {"token": "not-a-real-token", "kind": "invoice"},
         "/reset/<token>": {"token": "not-a-real-token"},
+        "/interested/forget/<token>": {"token": "not-a-real-token"},
+        "enquiry_id": s.scalar(select(Enquiry.id).where(Enquiry.name == "Dev")),
     }
     return webs, ids
 

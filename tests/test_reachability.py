@@ -13,7 +13,8 @@ from tests.conftest import signed_in
 from tests.crawl import crawl
 
 # Pages that are not part of anyone's signed-in journey: the sign-in pages and the machine ones.
-OUTSIDE = {"/", "/login", "/forgot", "/healthz", "/verify", "/static"}
+# The enquiry form and its thanks are for people who are not members yet (linked from "/").
+OUTSIDE = {"/", "/login", "/forgot", "/healthz", "/verify", "/static", "/interested", "/interested/thanks"}
 
 
 def pages_without_ids(app) -> set[str]:
@@ -34,6 +35,7 @@ FROM_LISTS = {
         "invoicing.detail",
         "bookings.edit_client",
         "bookings.edit_service",
+        "enquiries.detail",
     },
     "client": {"bookings.client_booking", "invoicing.client_pdf"},
     "admin": {"members.user_roles", "settings.edit"},

@@ -21,12 +21,16 @@ from coop.access import SECRET_LINK_HEADERS, is_secret_link
 from coop.access_log import RedactFilter, RedactingLogger, redact
 from coop.auth.service import make_token
 from coop.bookings.clients import regenerate_client_feed
+from coop.enquiries import service as enquiries
 from coop.mail import service as mail
 from coop.mail.models import OutboxMessage
 from coop.onward import service as records
 from coop.rota import service as rota
 from coop.secret_tokens import digest
 from tests import factories
+from tests.enquiries.helpers import data as enquiry_data
+from tests.enquiries.helpers import forget_path
+from tests.enquiries.helpers import link_for as enquiry_link
 from tests.invoicing.test_invoice_emails import issued, link_in
 from tests.mail.test_outbox import Collector, settings_for, smtp_server  # noqa: F401  (a fixture)
 from tests.onward.test_records import member_with_history
@@ -43,6 +47,7 @@ SECRET_ROUTES = {
     "/calendar/client/<token>.ics",
     "/verify/<code>",
     "/verify",  # the same page, where a code is typed in (it arrives as ?code=)
+    "/interested/forget/<token>",  # an enquirer deleting what they told us
 }
 
 
@@ -68,14 +73,22 @@ def secrets_in_use(app, session):
         "/calendar/client/<token>.ics": f"/calendar/client/{regenerate_client_feed(session, client)}.ics",
         "/verify/<code>": f"/verify/{rec.code}",
         "/verify": f"/verify?code={rec.code}",
+        "/interested/forget/<token>": _forget_link(session),
     }
+
+
+def _forget_link(session) -> str:
+    enquiries.receive(session, enquiry_data(email="ask@example.org"), ip="10.1.1.1", link_for=enquiry_link)
+    [email] = session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "ask@example.org"))
+    return forget_path(email.body)
 
 
 def secret_of(url: str) -> str:
     """The token or code in a secret link."""
     if "?code=" in url:
         return url.split("?code=")[1]
-    prefix = next(p for p in ("/calendar/member/", "/calendar/client/", "/") if url.startswith(p))
+    prefixes = ("/calendar/member/", "/calendar/client/", "/interested/forget/", "/")
+    prefix = next(p for p in prefixes if url.startswith(p))
     return url.removeprefix(prefix).split("/")[1 if prefix == "/" else 0].removesuffix(".ics")
 
 

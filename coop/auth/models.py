@@ -102,6 +102,15 @@ class UserRole(Base):
     )
 
 
+class AttemptKind(StrEnum):
+    LOGIN = "login"
+    RESET = "reset"
+    LINK = "link"
+    VERIFY = "verify"
+    ENQUIRY = "enquiry"  # the public enquiry form, counted per address
+    QUOTE = "quote"  # a business's "Ask us for a quote" form, counted per address
+
+
 class LoginAttempt(Base):
     """One failed sign-in or reset request, counted per account and per address for throttling."""
 
@@ -116,7 +125,9 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempt_email_at", "email", "at"),
         Index("ix_login_attempt_ip_at", "ip", "at"),
-        CheckConstraint("kind IN ('login', 'reset', 'link', 'verify', 'quote')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('login', 'reset', 'link', 'verify', 'enquiry', 'quote')", name="kind_known"
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from coop.audit.service import record
-from coop.auth.models import LoginAttempt, Role, User, UserRole, new_session_token
+from coop.auth.models import AttemptKind, LoginAttempt, Role, User, UserRole, new_session_token
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError
 from coop.mail import service as mail
@@ -139,7 +139,9 @@ def authenticate(session: Session, email: str, password: str, ip: str, limits: T
         user.last_login_at = utcnow()
         # A successful sign-in clears this account's failures.
         session.execute(
-            delete(LoginAttempt).where(LoginAttempt.kind == "login", LoginAttempt.email == user.email)
+            delete(LoginAttempt).where(
+                LoginAttempt.kind == AttemptKind.LOGIN, LoginAttempt.email == user.email
+            )
         )
     return user
 

@@ -16,7 +16,7 @@ from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, S
 from coop.auth.models import User
 from coop.errors import DomainError
 from coop.extensions import csrf, db
-from coop.web import client_ip, form_error
+from coop.web import client_ip, refusals
 
 bp = Blueprint("auth", __name__)
 
@@ -49,13 +49,11 @@ def login() -> str | Response:
         return redirect(url_for("home.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             user = service.authenticate(
                 db.session, form.email.data or "", form.password.data or "", client_ip(), _limits()
             )
-        except DomainError as e:
-            form_error(form, e)
-        else:
+        if done.ok:
             _sign_in(user)
             return redirect(_safe_next(form.next.data))
     return render_template("auth/login.html", form=form)
@@ -89,11 +87,9 @@ def _password_from_link(
         return render_template("auth/link_problem.html", message=e.message), 400
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.set_password(db.session, user, form.password.data or "")
-        except DomainError as e:
-            form_error(form, e)
-        else:
+        if done.ok:
             _sign_in(user)
             flash("Your password is saved and you are signed in.", "success")
             return redirect(url_for("home.dashboard"))
@@ -146,13 +142,11 @@ def forgot_password() -> str | Response:
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.change_password(
                 db.session, current_user, form.current_password.data or "", form.password.data or ""
             )
-        except DomainError as e:
-            form_error(form, e)
-        else:
+        if done.ok:
             _sign_in(current_user._get_current_object())  # keep this session valid
             flash("Your password has been changed.", "success")
             return redirect(url_for("home.dashboard"))

@@ -22,6 +22,7 @@ from coop.errors import DomainError, NotFound
 from coop.money import Price, apply_rate, client_price, format_pence, format_percent, round_pence
 from coop.rota.places import release_cancelled_shift
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import (
     format_dt,
     format_minutes,
@@ -40,20 +41,20 @@ def cancellation_fee(session: Session, shift: Shift, now: datetime) -> int:
 
 def fee_and_reason(session: Session, shift: Shift, now: datetime) -> tuple[int, str]:
     """The fee for cancelling this visit now, and why, in words the client reads first."""
-    grace = timedelta(minutes=settings.get(session, "cancellation_grace_minutes"))
+    grace = timedelta(minutes=settings.get(session, K.CANCELLATION_GRACE_MINUTES))
     if grace and now - shift.booking.created_at < grace:
         return 0, f"no charge: it is within {format_minutes(int(grace.total_seconds() // 60))} of booking"
-    hours = settings.get(session, "cancellation_notice_hours")
+    hours = settings.get(session, K.CANCELLATION_NOTICE_HOURS)
     if shift.starts_at - now >= timedelta(hours=hours):
         return 0, f"no charge: more than {hours} hours' notice"
-    percent = Decimal(settings.get(session, "cancellation_fee_percent"))
+    percent = Decimal(settings.get(session, K.CANCELLATION_FEE_PERCENT))
     fee = apply_rate(shift_charge_pence(shift), percent)
     return fee, f"{format_percent(percent)} of the visit's charge: less than {hours} hours' notice"
 
 
 def fee_price(session: Session, service: Service, fee_pence: int) -> Price:
     """A cancellation fee as the client's invoice will charge it: with the service's VAT."""
-    return client_price(fee_pence, service.vat_rate_bp, bool(settings.get(session, "vat_registered")))
+    return client_price(fee_pence, service.vat_rate_bp, bool(settings.get(session, K.VAT_REGISTERED)))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class ServiceData:
     active: bool = True
     involvement: bool = False
     business_id: int | None = None  # None: the first business (a co-op with one never says)
+    helpline: bool = False
 
 
 def save_service(
@@ -118,6 +119,7 @@ def save_service(
             if session.get(Business, data.business_id) is None:
                 raise DomainError("Choose one of the co-op's businesses.", field="business_id")
             service.business_id = data.business_id
+        service.helpline = data.helpline
         session.flush()
         if shift_ids:
             session.expire_all()  # the shifts' service (pay, skill) is read afresh by the checks

@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.bookings import changes
 from coop.bookings.forms import AnswerChangeForm, DeclineChangeForm, VisitChangeForm, VisitNoteForm
-from coop.errors import DomainError
+from coop.bookings.models import ShiftStatus
 from coop.extensions import db
 from coop.rota.service import DoesNotFit
 from coop.timeutil import utcnow
-from coop.web import current_client, form_error
+from coop.web import current_client, form_error, refusals
 
 bp = Blueprint("visit_changes", __name__)
 Page = str | Response
@@ -38,12 +38,9 @@ def ask(shift_id: int) -> Page:
             form.slots.data or 0,
             form.notes.data or "",
         )
-        try:
+        with refusals(form) as done:
             changes.ask_change(db.session, client.id, shift_id, wanted, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Your request is sent. We will email you when a coordinator has answered.", "success")
             return redirect(url_for("bookings.client_booking", booking_id=shift.booking_id))
     return render_template(
@@ -51,7 +48,7 @@ def ask(shift_id: int) -> Page:
         form=form,
         shift=shift,
         waiting=changes.latest_for_shifts(db.session, [shift.id]).get(shift.id),
-        started=shift.starts_at <= utcnow() or shift.status != "scheduled",
+        started=shift.starts_at <= utcnow() or shift.status != ShiftStatus.SCHEDULED,
     )
 
 
@@ -63,14 +60,11 @@ def note(shift_id: int) -> Page:
     existing = changes.notes_for_shifts(db.session, [shift.id]).get(shift.id)
     form = VisitNoteForm(note=existing.note if existing else None)
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             changes.note_visit(
                 db.session, client.id, shift_id, form.note.data or "", actor_id=current_user.id
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Thank you. The coordinators will read it.", "success")
             return redirect(url_for("bookings.client_bookings"))
     return render_template("clients/visit_note.html", form=form, shift=shift, existing=existing)
@@ -101,17 +95,15 @@ def _queue_page(problem_id: int | None = None, **forms: object) -> str:
 def accept(request_id: int) -> Page:
     form = AnswerChangeForm()
     if form.validate_on_submit():
-        try:
+        with refusals(show=False) as done:
             changes.accept(
                 db.session, request_id, actor_id=current_user.id, ask_members=bool(form.ask_members.data)
             )
-        except DoesNotFit as e:
-            db.session.rollback()
-            form_error(form, e)
+        if isinstance(done.error, DoesNotFit):
+            form_error(form, done.error)
             return _queue_page(answer_form_for=form, problem_id=request_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
+        if done.error:
+            flash(done.error.message, "error")
         else:
             flash("Changed. The client has been told, and so have the members on the visit.", "success")
     return redirect(url_for("visit_changes.queue"))
@@ -122,14 +114,13 @@ def accept(request_id: int) -> Page:
 def decline(request_id: int) -> Page:
     form = DeclineChangeForm()
     if form.validate_on_submit():
-        try:
+        with refusals(show=False) as done:
             changes.decline(db.session, request_id, form.reason.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            if e.field == "reason":
-                form_error(form, e)
-                return _queue_page(decline_form_for=form, problem_id=request_id)
-            flash(e.message, "error")
+        if done.error and done.error.field == "reason":
+            form_error(form, done.error)
+            return _queue_page(decline_form_for=form, problem_id=request_id)
+        if done.error:
+            flash(done.error.message, "error")
         else:
             flash("Declined. The client has been told why.", "success")
         return redirect(url_for("visit_changes.queue"))

@@ -19,8 +19,9 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.rota.service import holders_of
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
-from coop.web import ActionForm, current_client, db_id, form_error
+from coop.web import ActionForm, current_client, db_id, refusals
 
 
 @bp.route("/my/bookings")
@@ -37,7 +38,7 @@ def client_bookings() -> Page:
         holders=holders,
         cancel_form=CancelForm(),
         notes=changes.notes_for_shifts(db.session, [s.id for s in overview.past]),
-        vat_registered=settings.get(db.session, "vat_registered"),
+        vat_registered=settings.get(db.session, K.VAT_REGISTERED),
     )
 
 
@@ -55,7 +56,7 @@ def client_request() -> Page:
         form.workers.data, form.notes.data = past.workers, past.notes
     plan = None
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             data = booking_form_data(form)
             plan = bookings.plan_booking(db.session, data)
             if form.submit.data:
@@ -65,9 +66,7 @@ def client_request() -> Page:
                     "success",
                 )
                 return redirect(url_for("bookings.client_bookings"))
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
+        if not done.ok:
             plan = None
     return render_template("bookings/new.html", form=form, plan=plan, coordinator=False)
 
@@ -85,7 +84,7 @@ def client_booking(booking_id: int) -> Page:
         cancel_form=CancelForm(),
         holders=holders_of(db.session, [s.id for s in booking.shifts]),
         terms=bookings.cancellation_terms(db.session),
-        vat_registered=settings.get(db.session, "vat_registered"),
+        vat_registered=settings.get(db.session, K.VAT_REGISTERED),
         change_requests=changes.latest_for_shifts(db.session, [s.id for s in booking.shifts]),
         notes=changes.notes_for_shifts(db.session, [s.id for s in booking.shifts]),
     )
@@ -109,19 +108,20 @@ def client_cancel_visits(shift_id: int) -> Page:
     scope = request.values.get("scope", "one")
     scope = scope if scope in ("one", "later") else "one"
     if request.method == "POST" and ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
+            try:
+                expected_fee = int(request.form.get("fee", "-1") or -1)
+            except ValueError:
+                raise DomainError("Please confirm again.") from None
             fee = bookings.cancel_visits(
                 db.session,
                 booking.id,
                 shift_id,
                 scope=scope,
                 actor_id=current_user.id,
-                expected_fee_pence=int(request.form.get("fee", "-1") or -1),
+                expected_fee_pence=expected_fee,
             )
-        except (DomainError, ValueError) as e:
-            db.session.rollback()
-            flash(e.message if isinstance(e, DomainError) else "Please confirm again.", "error")
-        else:
+        if done.ok:
             flash(
                 "Cancelled."
                 + (

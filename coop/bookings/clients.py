@@ -14,6 +14,7 @@ from coop.bookings.models import (
     SECTORS,
     Client,
     ClientContact,
+    InvoiceGrouping,
 )
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
@@ -53,7 +54,7 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
         raise DomainError("Enter the organisation's name (up to 120 characters).", field="name")
     if not 0 <= data.payment_terms_days <= 120:
         raise DomainError("Payment terms must be between 0 and 120 days.", field="payment_terms_days")
-    if data.invoice_grouping not in {"shift", "service"}:
+    if data.invoice_grouping not in {InvoiceGrouping.SHIFT, InvoiceGrouping.SERVICE}:
         raise DomainError("Choose how invoices are grouped.", field="invoice_grouping")
     if data.sector not in SECTORS:
         raise DomainError("Choose the kind of organisation.", field="sector")

@@ -39,6 +39,11 @@ class ServiceForm(FlaskForm):
         description="Consultation, panels, research or training. Members may choose to take less pay, "
         "or none, so that it fits their benefits. Ordinary work is always paid at least the pay floor.",
     )
+    helpline = BooleanField(
+        "Helpline",
+        description="Answering the co-op's phone: members holding one of its shifts that day may "
+        "record the calls of people asking about joining.",
+    )
     active = BooleanField("Clients can book it", default=True)
     ask_members = BooleanField(
         "Save and ask them",

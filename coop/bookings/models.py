@@ -43,6 +43,8 @@ class Service(Base):
     min_booking_minutes: Mapped[int] = mapped_column(Integer, default=60)
     # Paid involvement (consultation, panels, research, training): members may take less or no pay.
     involvement: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Answering the co-op's helpline: members holding its shift today may record enquiry calls.
+    helpline: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     skill: Mapped[Skill] = relationship(lazy="joined")
@@ -69,6 +71,11 @@ SECTORS = {
     "office": "Offices and business services",
     "other": "Other local organisations",
 }
+
+
+class InvoiceGrouping(StrEnum):
+    SHIFT = "shift"  # one invoice line per visit
+    SERVICE = "service"  # one line per service
 
 
 class Client(Base):

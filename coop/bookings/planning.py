@@ -18,6 +18,7 @@ from coop.bookings.models import (
 from coop.errors import DomainError
 from coop.money import client_price, format_percent, round_pence
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import (
     bank_holiday,
     format_minutes,
@@ -145,8 +146,8 @@ def estimate(
 
 
 def cancellation_terms(session: Session) -> str:
-    hours = settings.get(session, "cancellation_notice_hours")
-    percent = settings.get(session, "cancellation_fee_percent")
+    hours = settings.get(session, K.CANCELLATION_NOTICE_HOURS)
+    percent = settings.get(session, K.CANCELLATION_FEE_PERCENT)
     if percent == 0 or hours == 0:
         return "You can cancel any time before the work starts at no charge."
     fee = "the full charge" if percent == 100 else f"{format_percent(percent)} of the charge"
@@ -223,7 +224,7 @@ def plan_booking(
         service=service,
         occurrences=occurrences,
         estimate=estimate(
-            service, occurrences, data.workers, vat_registered=bool(settings.get(session, "vat_registered"))
+            service, occurrences, data.workers, vat_registered=bool(settings.get(session, K.VAT_REGISTERED))
         ),
         cancellation_terms=cancellation_terms(session),
         warnings=warnings,

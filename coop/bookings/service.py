@@ -1,10 +1,10 @@
-"""The bookings area's operations in one place, for views, other areas and tests; each lives in the
-module named for what it holds (catalogue, clients, planning, lifecycle, cancellations, edits,
-reading)."""
+"""The bookings area's interface for other areas, the CLI and the demo: what they may call, named in
+`__all__`. Each name is defined in the module that holds its rule (catalogue, clients, planning,
+lifecycle, cancellations, edits, reading); pages may import those modules directly."""
 
 from __future__ import annotations
 
-from coop.bookings.cancellations import (  # noqa: F401
+from coop.bookings.cancellations import (
     CancelPreview,
     cancel_booking,
     cancel_preview,
@@ -15,13 +15,13 @@ from coop.bookings.cancellations import (  # noqa: F401
     fee_price,
     shift_charge_pence,
 )
-from coop.bookings.catalogue import (  # noqa: F401
+from coop.bookings.catalogue import (
     ServiceData,
     get_service,
     list_services,
     save_service,
 )
-from coop.bookings.clients import (  # noqa: F401
+from coop.bookings.clients import (
     ClientData,
     client_for_user,
     get_client,
@@ -30,12 +30,12 @@ from coop.bookings.clients import (  # noqa: F401
     regenerate_client_feed,
     save_client,
 )
-from coop.bookings.edits import (  # noqa: F401
+from coop.bookings.edits import (
     ShiftChange,
     edit_shifts,
     edit_shifts_within,
 )
-from coop.bookings.lifecycle import (  # noqa: F401
+from coop.bookings.lifecycle import (
     book_on_behalf,
     book_within,
     booking_data,
@@ -50,7 +50,7 @@ from coop.bookings.lifecycle import (  # noqa: F401
     request_booking,
     request_within,
 )
-from coop.bookings.planning import (  # noqa: F401
+from coop.bookings.planning import (
     MAX_OCCURRENCES,
     MAX_SHIFT_HOURS,
     MAX_WORKERS,
@@ -64,7 +64,7 @@ from coop.bookings.planning import (  # noqa: F401
     occurrence_dates,
     plan_booking,
 )
-from coop.bookings.reading import (  # noqa: F401
+from coop.bookings.reading import (
     ClientBookings,
     Staffing,
     client_overview,
@@ -74,3 +74,62 @@ from coop.bookings.reading import (  # noqa: F401
     request_queue,
     staffing_for,
 )
+
+__all__ = [
+    "MAX_OCCURRENCES",
+    "MAX_SHIFT_HOURS",
+    "MAX_WORKERS",
+    "WEEKDAY_NAMES",
+    "BookingData",
+    "CancelPreview",
+    "ClientBookings",
+    "ClientData",
+    "Estimate",
+    "Occurrence",
+    "Plan",
+    "ServiceData",
+    "ShiftChange",
+    "Staffing",
+    "book_on_behalf",
+    "book_within",
+    "booking_data",
+    "cancel_booking",
+    "cancel_preview",
+    "cancel_shift",
+    "cancel_visits",
+    "cancellation_fee",
+    "cancellation_terms",
+    "client_for_user",
+    "client_overview",
+    "complete_finished_bookings",
+    "complete_finished_within",
+    "confirm_booking",
+    "decline_booking",
+    "edit_shifts",
+    "edit_shifts_within",
+    "estimate",
+    "fee_and_reason",
+    "fee_price",
+    "get_booking",
+    "get_client",
+    "get_service",
+    "get_shift",
+    "invite_contact",
+    "list_bookings",
+    "list_clients",
+    "list_services",
+    "lock_shifts",
+    "locked_booking",
+    "notify_client",
+    "occurrence_dates",
+    "plan_booking",
+    "record_event",
+    "regenerate_client_feed",
+    "request_booking",
+    "request_queue",
+    "request_within",
+    "save_client",
+    "save_service",
+    "shift_charge_pence",
+    "staffing_for",
+]

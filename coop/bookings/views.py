@@ -22,7 +22,7 @@ from coop.bookings.forms import (
     ServiceForm,
     ShiftEditForm,
 )
-from coop.bookings.models import Booking
+from coop.bookings.models import Booking, BookingStatus
 from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
@@ -33,8 +33,9 @@ from coop.pay import rates as pay_rates
 from coop.pay.rules import pay_for
 from coop.rota.service import holders_of
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import to_london, today_london
-from coop.web import form_error, parse_decimal
+from coop.web import parse_decimal, refusals
 
 bp = Blueprint("bookings", __name__)
 
@@ -62,6 +63,7 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
         active=bool(form.active.data),
         involvement=bool(form.involvement.data),
         business_id=form.business_id.data or None,
+        helpline=bool(form.helpline.data),
     )
 
 
@@ -116,7 +118,7 @@ def services() -> Page:
     return render_template(
         "bookings/services.html",
         services=bookings.list_services(db.session),
-        floor=settings.get(db.session, "pay_floor_pence"),
+        floor=settings.get(db.session, K.PAY_FLOOR_PENCE),
     )
 
 
@@ -134,7 +136,7 @@ def edit_service(service_id: int | None = None) -> Page:
         form.vat_rate.data = f"{Decimal(service.vat_rate_bp) / 100:g}"
         form.min_booking_hours.data = f"{Decimal(service.min_booking_minutes) / 60:g}"
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             bookings.save_service(
                 db.session,
                 _service_data(form),
@@ -142,10 +144,7 @@ def edit_service(service_id: int | None = None) -> Page:
                 service=service,
                 ask_members=bool(form.ask_members.data),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Service saved.", "success")
             return redirect(url_for("bookings.services"))
     return render_template("bookings/edit_service.html", form=form, service=service)
@@ -177,12 +176,9 @@ def edit_client(client_id: int | None = None) -> Page:
             wants_einvoice=bool(form.wants_einvoice.data),
             sector=form.sector.data or "other",
         )
-        try:
+        with refusals(form) as done:
             saved = bookings.save_client(db.session, data, client)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Client saved.", "success")
             return redirect(url_for("bookings.edit_client", client_id=saved.id))
     recent = bookings.list_bookings(db.session, client_id=client.id, limit=30) if client else []
@@ -197,19 +193,16 @@ def invite_contact(client_id: int) -> Page:
     client = bookings.get_client(db.session, client_id)
     form = ContactForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             bookings.invite_contact(
                 db.session,
                 client,
                 email=form.email.data or "",
                 name=form.name.data or "",
                 invite_link=invite_link,
-                coop_name=settings.get(db.session, "coop_name"),
+                coop_name=settings.get(db.session, K.COOP_NAME),
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(f"Invitation sent to {form.email.data}.", "success")
     else:
         flash("Enter the contact's name and a valid email address.", "error")
@@ -241,7 +234,7 @@ def book_for_client() -> Page:
         form.client_id.data = int(request.args["client"])  # from a quote request made a client
     plan = None
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             data = booking_form_data(form)
             plan = bookings.plan_booking(db.session, data)
             if form.submit.data:
@@ -249,9 +242,7 @@ def book_for_client() -> Page:
                 booking = bookings.book_on_behalf(db.session, client, data, actor_id=current_user.id)
                 flash(f"Booked and confirmed: {len(booking.shifts)} visit(s) are on the rota.", "success")
                 return redirect(url_for("bookings.booking_detail", booking_id=booking.id))
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
+        if not done.ok:
             plan = None
     return render_template("bookings/new.html", form=form, plan=plan, coordinator=True)
 
@@ -261,9 +252,11 @@ def book_for_client() -> Page:
 def booking_detail(booking_id: int) -> Page:
     booking = bookings.get_booking(db.session, booking_id)
 
-    staffing = bookings.staffing_for(db.session, booking) if booking.status == "requested" else None
+    staffing = (
+        bookings.staffing_for(db.session, booking) if booking.status == BookingStatus.REQUESTED else None
+    )
     plan = None
-    if booking.status == "requested":
+    if booking.status == BookingStatus.REQUESTED:
         try:
             plan = bookings.plan_booking(db.session, bookings.booking_data(booking), ahead_only=True)
         except DomainError as e:
@@ -286,12 +279,9 @@ def booking_detail(booking_id: int) -> Page:
 def confirm(booking_id: int) -> Page:
     booking = bookings.get_booking(db.session, booking_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with refusals() as done:
             shifts = bookings.confirm_booking(db.session, booking, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(f"Confirmed: {len(shifts)} shift(s) are now open to members.", "success")
     return redirect(url_for("bookings.booking_detail", booking_id=booking_id))
 
@@ -302,12 +292,9 @@ def decline(booking_id: int) -> Page:
     booking = bookings.get_booking(db.session, booking_id)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             bookings.decline_booking(db.session, booking, form.reason.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Declined; the client has been told why.", "success")
     else:
         flash("Give a reason for declining.", "error")
@@ -317,14 +304,11 @@ def decline(booking_id: int) -> Page:
 def cancel_and_report(booking: Booking, after: str, **values: Any) -> Page:
     form = CancelForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             fee = bookings.cancel_booking(
                 db.session, booking, actor_id=current_user.id, reason=form.reason.data or ""
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             price = bookings.fee_price(db.session, booking.service, fee).words()
             flash(
                 "Booking cancelled." + (f" A cancellation fee of {price} applies." if fee else ""),
@@ -359,7 +343,7 @@ def edit_shift(shift_id: int) -> Page:
             notes=form.notes.data or "",
             slots=form.slots.data or 0,
         )
-        try:
+        with refusals(form) as done:
             changed = bookings.edit_shifts(
                 db.session,
                 shift,
@@ -368,10 +352,7 @@ def edit_shift(shift_id: int) -> Page:
                 actor_id=current_user.id,
                 ask_members=bool(form.ask_members.data),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(
                 f"{len(changed)} visit(s) changed. Members on them have been told, and anyone it no "
                 "longer suits has been asked.",
@@ -386,12 +367,9 @@ def edit_shift(shift_id: int) -> Page:
 def cancel_shift(shift_id: int) -> Page:
     shift = bookings.get_shift(db.session, shift_id)
     if CancelForm().validate_on_submit():
-        try:
+        with refusals() as done:
             fee = bookings.cancel_shift(db.session, shift, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Visit cancelled." + (f" Cancellation fee {format_pence(fee)}." if fee else ""), "success")
     return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
 

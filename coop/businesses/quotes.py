@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
-from coop.auth.models import LoginAttempt
+from coop.auth.models import AttemptKind, LoginAttempt
 from coop.bookings.models import Client
 from coop.businesses.leads import tell_leads_within
 from coop.businesses.models import Business, QuoteRequest, QuoteStatus
@@ -72,12 +72,12 @@ def ask_for_quote(session: Session, business_id: int, data: QuoteData, *, ip: st
         business = session.get(Business, business_id)
         if business is None or not business.in_directory:
             raise NotFound("No such business.")
-        if auth.is_throttled(session, "quote", data.contact_email, ip, QUOTE_LIMITS):
+        if auth.is_throttled(session, AttemptKind.QUOTE, data.contact_email, ip, QUOTE_LIMITS):
             raise DomainError(
                 "We have had several requests from you in the last hour. Please wait an hour, or email "
                 "us instead.",
             )
-        session.add(LoginAttempt(kind="quote", email=data.contact_email, ip=ip[:64]))
+        session.add(LoginAttempt(kind=AttemptKind.QUOTE, email=data.contact_email, ip=ip[:64]))
         quote = QuoteRequest(
             business_id=business_id,
             organisation=data.organisation,

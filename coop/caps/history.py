@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from coop.caps.earnings import work_rows
 from coop.caps.limit import Planner, Totals
-from coop.caps.models import BenefitCap
+from coop.caps.models import BenefitCap, CapPeriod
 from coop.caps.periods import Period, pay_schedule, period_for, previous_periods
 from coop.documents import csv_text
 from coop.members.models import Member
@@ -44,7 +44,9 @@ def earnings_history(
         else:
             chosen = [r for r in rows if r.work_day in p]
             t = Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
-        paydays = tuple(schedule.paydays_between(p.start, p.end)) if cap and cap.period == "monthly" else ()
+        paydays = (
+            tuple(schedule.paydays_between(p.start, p.end)) if cap and cap.period == CapPeriod.MONTHLY else ()
+        )
         out.append(PeriodEarnings(p, t.pay_pence, t.minutes, paydays))
     return out
 
@@ -53,7 +55,7 @@ def payday_warnings(
     session: Session, cap: BenefitCap | None, *, today: date, ahead: int = 12
 ) -> list[Period]:
     """Coming monthly assessment periods that hold two or more of the co-op's paydays."""
-    if cap is None or cap.period != "monthly":
+    if cap is None or cap.period != CapPeriod.MONTHLY:
         return []
     schedule = pay_schedule(session)
     if schedule.frequency != "monthly":

@@ -21,17 +21,20 @@ from coop.caps.earnings import (
     rows_in,
     shift_pay_pence,
 )
-from coop.caps.models import BenefitCap
+from coop.caps.models import BenefitCap, CountBy, Preset
 from coop.caps.periods import Period, pay_schedule, period_for
 from coop.errors import DomainError
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import format_minutes, to_london
 
 
 class CapWarning(DomainError):
     """The shift goes over a 'warn' limit: the member may still take it if they confirm."""
+
+    confirmable = True
 
 
 def cap_for(session: Session, member_id: int) -> BenefitCap | None:
@@ -96,7 +99,7 @@ class Planner:
         self.session = session
         self.member_id = member_id
         self.cap = cap
-        self.schedule = pay_schedule(session) if cap is not None and cap.count_by == "paid" else None
+        self.schedule = pay_schedule(session) if cap is not None and cap.count_by == CountBy.PAID else None
         self._loaded: dict[Period, list[WorkRow]] = {}
 
     @classmethod
@@ -210,12 +213,16 @@ class Planner:
         """For a member on Universal Credit (the UC limits): about how much of this shift's pay
         they keep once UC is reduced by the taper on earnings over the work allowance, both as in
         force in the period. None for anyone else. `held`: the shift is already counted."""
-        if self.cap is None or self.cap.preset not in ("uc", "uc_no_housing"):
+        if self.cap is None or self.cap.preset not in (Preset.UC, Preset.UC_NO_HOUSING):
             return None
         period = self.period_of(to_london(shift.starts_at).date())
-        key = "uc_work_allowance_pence" if self.cap.preset == "uc" else "uc_work_allowance_no_housing_pence"
-        allowance = int(settings.get(self.session, key, period.start))
-        taper = int(settings.get(self.session, "uc_taper_bp", period.start))
+        key = (
+            K.UC_WORK_ALLOWANCE_PENCE
+            if self.cap.preset == Preset.UC
+            else K.UC_WORK_ALLOWANCE_NO_HOUSING_PENCE
+        )
+        allowance = settings.get(self.session, key, period.start)
+        taper = settings.get(self.session, K.UC_TAPER_BP, period.start)
         others = self.totals(period).pay_pence - (pay if held else 0)
         over = max(0, others + pay - allowance) - max(0, others - allowance)
         return pay - (over * taper + 5000) // 10000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,6 +11,29 @@ from sqlalchemy.orm import Mapped, mapped_column
 from coop.datamap import DELETE, WHILE_MEMBER, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
+
+
+class CapPeriod(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class CapMode(StrEnum):
+    BLOCK = "block"  # a claim over the limit is refused
+    WARN = "warn"  # the member may go over after confirming
+
+
+class CountBy(StrEnum):
+    WORKED = "worked"  # earnings count in the period the work was done
+    PAID = "paid"  # in the period they are paid (Universal Credit)
+
+
+class Preset(StrEnum):
+    NONE = ""
+    ESA = "esa"
+    CARERS = "carers"
+    UC = "uc"
+    UC_NO_HOUSING = "uc_no_housing"
 
 
 class BenefitCap(Base):

@@ -11,7 +11,9 @@ from itertools import takewhile
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
+from coop.caps.models import CapPeriod
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import bank_holiday
 
 
@@ -41,7 +43,7 @@ def _month_start(year: int, month: int, start_day: int) -> date:
 def period_for(period: str, start_day: int, day: date, week_start_day: int = 0) -> Period:
     """Weekly periods start on the member's benefit week day (0 = Monday); monthly ones (an
     assessment period) start on the chosen day of each month, 1 to 31."""
-    if period == "weekly":
+    if period == CapPeriod.WEEKLY:
         start = day - timedelta(days=(day.weekday() - week_start_day) % 7)
         return Period(start, start + timedelta(days=6))
     start = _month_start(day.year, day.month, start_day)
@@ -134,4 +136,4 @@ class PaySchedule:
 
 
 def pay_schedule(session: Session) -> PaySchedule:
-    return PaySchedule(settings.get(session, "pay_frequency"), settings.get(session, "pay_day_of_month"))
+    return PaySchedule(settings.get(session, K.PAY_FREQUENCY), settings.get(session, K.PAY_DAY_OF_MONTH))

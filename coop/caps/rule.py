@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
 from coop.caps.limit import CapWarning, Fit, Planner, cap_for
+from coop.caps.models import CapMode
 from coop.errors import DomainError
 from coop.members.models import Member
 
@@ -39,7 +40,7 @@ def enforce(
             f"This shift does not fit {member.display_name}'s limit, so it cannot be given to them. "
             "Only they can see or change their limit."
         )
-    if cap.mode == "warn":
+    if cap.mode == CapMode.WARN:
         if accept_warning:
             return
         raise CapWarning(f"Before you take this shift: {fit.reason}. {fit.summary}")
@@ -102,7 +103,7 @@ def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doin
     if not fits:
         return
     fit = fits[0]
-    if fit.mode == "warn":
+    if fit.mode == CapMode.WARN:
         if accept_warning:
             return
         raise CapWarning(f"Before you go ahead: {fit.reason}. {fit.summary}")

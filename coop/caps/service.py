@@ -1,9 +1,10 @@
-"""The limits area's operations in one place, for views, other areas and tests; each lives in the
-module named for what it holds (periods, earnings, limit, setting, history)."""
+"""The caps area's interface for other areas, the CLI and the demo: what they may call, named in
+`__all__`. Each name is defined in the module that holds its rule (periods, earnings, limit,
+setting, history); pages may import those modules directly."""
 
 from __future__ import annotations
 
-from coop.caps.earnings import (  # noqa: F401
+from coop.caps.earnings import (
     Span,
     WorkRow,
     adjustment_rows,
@@ -13,13 +14,13 @@ from coop.caps.earnings import (  # noqa: F401
     shift_pay_pence,
     work_rows,
 )
-from coop.caps.history import (  # noqa: F401
+from coop.caps.history import (
     PeriodEarnings,
     earnings_csv,
     earnings_history,
     payday_warnings,
 )
-from coop.caps.limit import (  # noqa: F401
+from coop.caps.limit import (
     CapWarning,
     Fit,
     Planner,
@@ -28,20 +29,20 @@ from coop.caps.limit import (  # noqa: F401
     left_words,
     planners_for,
 )
-from coop.caps.periods import (  # noqa: F401
+from coop.caps.periods import (
     PaySchedule,
     Period,
     pay_schedule,
     period_for,
     previous_periods,
 )
-from coop.caps.rule import (  # noqa: F401
+from coop.caps.rule import (
     Guard,
     check_own_change,
     enforce,
     fits_for_coordinator,
 )
-from coop.caps.setting import (  # noqa: F401
+from coop.caps.setting import (
     CAP_ACTIONS,
     PRESETS,
     CapData,
@@ -52,3 +53,43 @@ from coop.caps.setting import (  # noqa: F401
     set_cap,
     validate,
 )
+
+__all__ = [
+    "CAP_ACTIONS",
+    "PRESETS",
+    "CapData",
+    "CapWarning",
+    "CoordinatorChange",
+    "Fit",
+    "Guard",
+    "PaySchedule",
+    "Period",
+    "PeriodEarnings",
+    "Planner",
+    "Span",
+    "Totals",
+    "WorkRow",
+    "adjustment_rows",
+    "cap_for",
+    "check_own_change",
+    "earnings_csv",
+    "earnings_history",
+    "enforce",
+    "estimate_pay",
+    "fits_for_coordinator",
+    "last_coordinator_change",
+    "left_words",
+    "pay_rules",
+    "pay_schedule",
+    "payday_warnings",
+    "period_for",
+    "planners_for",
+    "preset_data",
+    "previous_periods",
+    "remove_cap",
+    "rows_in",
+    "set_cap",
+    "shift_pay_pence",
+    "validate",
+    "work_rows",
+]

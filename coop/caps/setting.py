@@ -12,57 +12,58 @@ from sqlalchemy.orm import Session
 from coop.audit.models import AuditEntry
 from coop.audit.service import record
 from coop.caps.limit import cap_for
-from coop.caps.models import BenefitCap
+from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
 from coop.db import lock, write_transaction
 from coop.errors import DomainError
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
 
-PRESETS = ("esa", "carers", "uc", "uc_no_housing")
+PRESETS = tuple(p.value for p in Preset if p)
 
 
 @dataclass
 class CapData:
     earnings_cap_pence: int | None
     hours_cap_minutes: int | None
-    period: str = "weekly"
+    period: str = CapPeriod.WEEKLY
     period_start_day: int = 1
-    mode: str = "block"
-    count_by: str = "worked"
-    preset: str = ""
+    mode: str = CapMode.BLOCK
+    count_by: str = CountBy.WORKED
+    preset: str = Preset.NONE
     week_start_day: int = 0
 
 
 def preset_data(session: Session, preset: str, *, start_day: int = 1, week_start_day: int = 0) -> CapData:
     """One-click limits from the co-op's reference figures (settings with effective dates)."""
-    if preset == "esa":
-        hours = settings.get(session, "esa_weekly_hours_limit")
+    if preset == Preset.ESA:
+        hours = settings.get(session, K.ESA_WEEKLY_HOURS_LIMIT)
         return CapData(
-            settings.get(session, "esa_weekly_earnings_limit_pence"),
+            settings.get(session, K.ESA_WEEKLY_EARNINGS_LIMIT_PENCE),
             hours * 60 - 1,
-            "weekly",
-            1,
-            "block",
-            "worked",
-            "esa",
-            week_start_day,
+            preset=Preset.ESA,
+            week_start_day=week_start_day,
         )
-    if preset == "carers":
+    if preset == Preset.CARERS:
         return CapData(
-            settings.get(session, "carers_weekly_earnings_limit_pence"),
+            settings.get(session, K.CARERS_WEEKLY_EARNINGS_LIMIT_PENCE),
             None,
-            "weekly",
-            1,
-            "block",
-            "worked",
-            "carers",
-            week_start_day,
+            preset=Preset.CARERS,
+            week_start_day=week_start_day,
         )
-    if preset in ("uc", "uc_no_housing"):
-        key = "uc_work_allowance_pence" if preset == "uc" else "uc_work_allowance_no_housing_pence"
-        return CapData(settings.get(session, key), None, "monthly", start_day, "warn", "paid", preset)
+    if preset in (Preset.UC, Preset.UC_NO_HOUSING):
+        key = K.UC_WORK_ALLOWANCE_PENCE if preset == Preset.UC else K.UC_WORK_ALLOWANCE_NO_HOUSING_PENCE
+        return CapData(
+            settings.get(session, key),
+            None,
+            period=CapPeriod.MONTHLY,
+            period_start_day=start_day,
+            mode=CapMode.WARN,
+            count_by=CountBy.PAID,
+            preset=Preset(preset),
+        )
     raise DomainError("Choose one of the limits listed.", field="preset")
 
 
@@ -73,15 +74,17 @@ def validate(data: CapData) -> None:
         raise DomainError("Enter an earnings limit between £0 and £10,000.", field="earnings_cap")
     if data.hours_cap_minutes is not None and not 0 <= data.hours_cap_minutes <= 7 * 24 * 60:
         raise DomainError("Enter an hours limit between 0 and 168 hours.", field="hours_cap")
-    if data.period not in ("weekly", "monthly"):
+    if data.period not in (CapPeriod.WEEKLY, CapPeriod.MONTHLY):
         raise DomainError("Choose weekly or monthly.", field="period")
     if not 1 <= data.period_start_day <= 31:
         raise DomainError("The period must start on a day from 1 to 31.", field="period_start_day")
     if not 0 <= data.week_start_day <= 6:
         raise DomainError("Choose the day your benefit week starts.", field="week_start_day")
-    if data.mode not in ("block", "warn"):
+    if data.mode not in (CapMode.BLOCK, CapMode.WARN):
         raise DomainError("Choose what should happen at the limit.", field="mode")
-    if data.count_by not in ("worked", "paid") or (data.count_by == "paid" and data.period != "monthly"):
+    if data.count_by not in (CountBy.WORKED, CountBy.PAID) or (
+        data.count_by == CountBy.PAID and data.period != CapPeriod.MONTHLY
+    ):
         raise DomainError("Counting by pay date works with monthly periods only.", field="count_by")
 
 
@@ -103,8 +106,8 @@ def set_cap(
         cap.earnings_cap_pence = data.earnings_cap_pence
         cap.hours_cap_minutes = data.hours_cap_minutes
         cap.period = data.period
-        cap.period_start_day = data.period_start_day if data.period == "monthly" else 1
-        cap.week_start_day = data.week_start_day if data.period == "weekly" else 0
+        cap.period_start_day = data.period_start_day if data.period == CapPeriod.MONTHLY else 1
+        cap.week_start_day = data.week_start_day if data.period == CapPeriod.WEEKLY else 0
         cap.mode = data.mode
         cap.count_by = data.count_by
         cap.preset = data.preset

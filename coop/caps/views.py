@@ -12,15 +12,14 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.caps import service as caps
 from coop.caps.forms import CapForm, PresetForm, RemoveForm
-from coop.caps.models import BenefitCap
+from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
 from coop.charts import bar_chart
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
 from coop.members.models import Member
 from coop.money import plain_pounds, pounds_field
 from coop.timeutil import today_london
-from coop.web import csv_response, current_member, form_error, parse_decimal
+from coop.web import csv_response, current_member, parse_decimal, refusals
 
 bp = Blueprint("caps", __name__)
 Page = str | WResponse
@@ -39,8 +38,8 @@ def cap_data(form: CapForm) -> caps.CapData:
         hours,
         period,
         form.period_start_day.data or 1,
-        form.mode.data or "block",
-        form.count_by.data if period == "monthly" else "worked",
+        form.mode.data or CapMode.BLOCK,
+        form.count_by.data if period == CapPeriod.MONTHLY else CountBy.WORKED,
         week_start_day=form.week_start_day.data or 0,
     )
 
@@ -66,12 +65,9 @@ def my_limit() -> Page:
     cap = caps.cap_for(db.session, member.id)
     form = CapForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             caps.set_cap(db.session, member, cap_data(form), actor_id=current_user.id, by_coordinator=False)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Your limit is saved. We will check every shift against it.", "success")
             return redirect(url_for("caps.my_limit"))
     elif cap is not None and not form.is_submitted():
@@ -93,7 +89,7 @@ def use_preset() -> Page:
     member = current_member()
     form = PresetForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             data = caps.preset_data(
                 db.session,
                 form.preset.data or "",
@@ -101,11 +97,8 @@ def use_preset() -> Page:
                 week_start_day=form.week_start_day.data or 0,
             )
             caps.set_cap(db.session, member, data, actor_id=current_user.id, by_coordinator=False)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
-            if data.preset == "esa":
+        if done.ok:
+            if data.preset == Preset.ESA:
                 flash(
                     "Your ESA Permitted Work limit is set. Remember: tell the benefits office (the DWP) "
                     "before you start work, using form PW1.",
@@ -169,12 +162,9 @@ def set_for_member(member_id: int) -> Page:
     has_cap = caps.cap_for(db.session, member.id) is not None
     form = CapForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             caps.set_cap(db.session, member, cap_data(form), actor_id=current_user.id, by_coordinator=True)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Limit saved for {member.display_name}. This change is in the audit log.", "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("caps/coordinator.html", member=member, has_cap=has_cap, form=form)

@@ -29,7 +29,7 @@ from coop.invoicing import service as invoicing
 from coop.members.models import Member, MemberStatus, Skill
 from coop.pay import rates
 from coop.rota import service as rota
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, AssignmentSource
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import local_span_to_utc, today_london, utcnow, week_start
@@ -142,6 +142,7 @@ def load_business(
                 description=desc,
                 involvement=desc.startswith("Paid involvement"),
                 **({"business_id": business_of[name]} if name in business_of else {}),
+                helpline=name == "Telephone helpline",
             )
         clients = [
             Client(
@@ -263,7 +264,13 @@ def load_business(
                     continue
                 for member in rng.sample(members, len(members)):
                     try:
-                        rota.claim(session, member.id, shift.id, actor_is_member=False, source="assign")
+                        rota.claim(
+                            session,
+                            member.id,
+                            shift.id,
+                            actor_is_member=False,
+                            source=AssignmentSource.ASSIGN,
+                        )
                     except DomainError:
                         session.rollback()
                         continue
@@ -316,7 +323,7 @@ def last_week(
                 site_address=client.address,
             )
             member = workers[i % len(workers)]
-            assignment = Assignment(shift=shift, member_id=member.id, source="assign")
+            assignment = Assignment(shift=shift, member_id=member.id, source=AssignmentSource.ASSIGN)
             session.add_all([shift, assignment])
             session.flush()
             finish = end + timedelta(minutes=rng.choice([0, 0, 15, -15]))
@@ -372,7 +379,7 @@ def invoiced_fortnight(
             filled=1,
             site_address=client.address,
         )
-        assignment = Assignment(shift=shift, member_id=member.id, source="assign")
+        assignment = Assignment(shift=shift, member_id=member.id, source=AssignmentSource.ASSIGN)
         session.add_all(
             [booking, BookingEvent(booking=booking, status=BookingStatus.COMPLETED), shift, assignment]
         )

@@ -1,5 +1,6 @@
 """The demo co-op's community: proposals and a decision, a skill-sharing session, the directory,
-Chris's limit and offer, his work record and reference, and a client's change request and note."""
+Chris's limit and offer, his work record and reference, a client's change request and note, and
+people who asked about joining."""
 
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ from coop.bookings.service import client_for_user
 from coop.caps import service as caps
 from coop.db import write_transaction
 from coop.directory.models import DirectoryEntry
+from coop.enquiries.models import (
+    Enquiry,
+    EnquiryChannel,
+    EnquiryNote,
+    EnquirySource,
+    EnquiryStatus,
+    NoteKind,
+)
 from coop.governance import service as governance
 from coop.members.models import Member, MemberStatus, Skill
 from coop.onward import opportunities
@@ -219,3 +228,70 @@ def community(session: Session, skills: dict[str, Skill]) -> None:
                     review_date=today + timedelta(days=days),
                 )
             )
+
+
+def enquiries(session: Session, coordinator_id: int) -> None:
+    """People who asked about working with the co-op: from a ward and a GP surgery by the web form
+    (one waiting longer than it should), a call Jo took, and one pointed to a course."""
+
+    now = utcnow()
+    course = session.scalars(select(DirectoryEntry).where(DirectoryEntry.category == "course")).first()
+    with write_transaction(session):
+        rows = [
+            Enquiry(
+                channel=EnquiryChannel.WEB,
+                name="Robin",
+                email="robin@example.org",
+                heard_from=EnquirySource.WARD,
+                good_time="Weekday mornings",
+                work_interests="Gardening, maybe cooking",
+                would_help="Starting with short shifts",
+                created_at=now - timedelta(days=9),
+            ),
+            Enquiry(
+                channel=EnquiryChannel.WEB,
+                name="Sunita",
+                phone="07700 900456",
+                heard_from=EnquirySource.GP,
+                work_interests="Office work",
+                created_at=now - timedelta(days=1),
+            ),
+            Enquiry(
+                channel=EnquiryChannel.PHONE,
+                name="Dev",
+                phone="07700 900789",
+                heard_from=EnquirySource.DAY_CENTRE,
+                good_time="After 2pm",
+                work_interests="The helpline itself",
+                taken_by_id=coordinator_id,
+                assigned_to_id=coordinator_id,
+                status=EnquiryStatus.CONTACTED,
+                created_at=now - timedelta(days=3),
+                contacted_at=now - timedelta(days=3),
+            ),
+        ]
+        if course is not None:
+            rows.append(
+                Enquiry(
+                    channel=EnquiryChannel.WEB,
+                    name="Kit",
+                    email="kit@example.org",
+                    heard_from=EnquirySource.COLLEGE,
+                    work_interests="Catering",
+                    status=EnquiryStatus.POINTED,
+                    entry_id=course.id,
+                    created_at=now - timedelta(days=20),
+                    contacted_at=now - timedelta(days=18),
+                    ended_at=now - timedelta(days=18),
+                )
+            )
+        session.add_all(rows)
+        session.flush()
+        session.add(
+            EnquiryNote(
+                enquiry_id=rows[2].id,
+                author_id=coordinator_id,
+                kind=NoteKind.CALL,
+                body="Dev would like to try a helpline shift. I said we would call back on Friday.",
+            )
+        )

@@ -39,6 +39,7 @@ from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, RotaPreferences
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import local_span_to_utc, to_london, today_london, utcnow, week_start
 
@@ -81,7 +82,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
     today = today_london()
     password = auth.hash_password(str(DEMO_LOGINS["password"]))
     rules = rates.rules_on(session, today)
-    registered = bool(settings.get(session, "vat_registered"))
+    registered = bool(settings.get(session, K.VAT_REGISTERED))
     counts: dict[str, int] = {}
 
     def put(model: Any, rows: list[dict[str, Any]]) -> None:

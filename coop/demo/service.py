@@ -14,7 +14,7 @@ from coop.auth.models import User
 from coop.businesses import service as businesses
 from coop.db import write_transaction
 from coop.demo.business import invoiced_fortnight, load_business
-from coop.demo.community import chris_limit_and_offer, client_voice, community, onward
+from coop.demo.community import chris_limit_and_offer, client_voice, community, enquiries, onward
 from coop.mail.service import base_url_of
 from coop.members.models import Member, MemberStatus, Skill
 
@@ -174,5 +174,6 @@ def load_demo(
     chris_limit_and_offer(session)
     client_voice(session, client_user.id)
     onward(session, coordinator.id)
+    enquiries(session, coordinator.id)
     step(20)
     return True

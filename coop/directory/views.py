@@ -13,11 +13,11 @@ from coop.businesses import service as businesses
 from coop.directory import service
 from coop.directory.forms import EntryForm
 from coop.documents import html_to_pdf
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import today_london
-from coop.web import form_error
+from coop.web import refusals
 
 bp = Blueprint("directory", __name__)
 Page = str | WResponse
@@ -33,9 +33,9 @@ def _context() -> dict[str, object]:
         if len(businesses.list_businesses(db.session)) > 1
         else [],
         "groups": service.grouped(db.session),
-        "coop_name": settings.get(db.session, "coop_name"),
-        "coop_email": settings.get(db.session, "coop_email"),
-        "coop_address": settings.get(db.session, "coop_address"),
+        "coop_name": settings.get(db.session, K.COOP_NAME),
+        "coop_email": settings.get(db.session, K.COOP_EMAIL),
+        "coop_address": settings.get(db.session, K.COOP_ADDRESS),
         "today": today_london(),
     }
 
@@ -85,12 +85,9 @@ def edit(entry_id: int | None = None) -> Page:
             form.review_date.data,
             bool(form.active.data),
         )
-        try:
+        with refusals(form) as done:
             service.save_entry(db.session, data, entry, today=today_london())
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Saved.", "success")
             return redirect(url_for("directory.manage"))
     return render_template("directory/edit.html", form=form, entry=entry)

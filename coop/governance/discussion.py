@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.governance.models import COMMENT_MAX, Proposal, ProposalComment
+from coop.governance.models import COMMENT_MAX, Proposal, ProposalComment, ProposalStatus
 from coop.members.models import Member, MemberStatus
 from coop.text import written
 from coop.timeutil import utcnow
@@ -54,7 +54,7 @@ def add_comment(
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
             raise NotFound("No such proposal.")
-        if proposal.status != "open" or proposal.closes_at <= now:
+        if proposal.status != ProposalStatus.OPEN or proposal.closes_at <= now:
             raise DomainError("The discussion closed when voting closed.")
         comment = ProposalComment(proposal_id=proposal_id, member_id=member.id, body=body, created_at=now)
         session.add(comment)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,23 @@ from coop.datamap import ACTOR, HMRC, SIX_YEARS, WHILE_MEMBER, Personal, declare
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member
 from coop.timeutil import utcnow
+
+
+class ProposalKind(StrEnum):
+    GENERAL = "general"
+    APPOINT_COORDINATOR = "appoint_coordinator"  # carried: the member becomes a coordinator
+    DISTRIBUTE_SURPLUS = "distribute_surplus"  # carried: the surplus is shared by hours worked
+
+
+class ProposalStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VoteChoice(StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
 
 
 class Proposal(Base):
@@ -98,6 +116,12 @@ class ProposalComment(Base):
         CheckConstraint(f"length(body) BETWEEN 1 AND {COMMENT_MAX}", name="body_length"),
         CheckConstraint("hidden_at IS NULL OR length(hidden_reason) > 0", name="hidden_has_reason"),
     )
+
+
+class ShareStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    DEFERRED = "deferred"
 
 
 class SurplusShare(Base):

@@ -15,13 +15,14 @@ from coop.auth import service as auth
 from coop.auth.models import Role
 from coop.db import found, lock, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.governance.models import Proposal, SurplusShare, Vote
+from coop.governance.models import Proposal, ProposalKind, ProposalStatus, SurplusShare, Vote
 from coop.governance.surplus import surplus_shares
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.rota.models import RotaPreferences
 from coop.rota.service import preferences
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.text import written
 from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
 
@@ -74,11 +75,11 @@ def create_proposal(session: Session, author: Member, data: ProposalData, *, tod
         raise DomainError("Choose a closing date from tomorrow up to 60 days away.", field="closes_on")
     if data.kind not in KINDS:
         raise DomainError("Choose the kind of proposal.", field="kind")
-    if data.kind == "appoint_coordinator":
+    if data.kind == ProposalKind.APPOINT_COORDINATOR:
         subject = session.get(Member, data.subject_member_id or 0)
         if subject is None or subject.status == MemberStatus.LEFT:
             raise DomainError("Choose the member to elect.", field="subject_member_id")
-    if data.kind == "distribute_surplus" and (
+    if data.kind == ProposalKind.DISTRIBUTE_SURPLUS and (
         not data.surplus_pence or data.surplus_pence <= 0 or not data.surplus_year
     ):
         raise DomainError("Give the amount to share and the year it comes from.", field="surplus")
@@ -88,9 +89,11 @@ def create_proposal(session: Session, author: Member, data: ProposalData, *, tod
             text=data.text.strip()[:10000],
             kind=data.kind,
             created_by_id=author.id,
-            subject_member_id=data.subject_member_id if data.kind == "appoint_coordinator" else None,
-            surplus_pence=data.surplus_pence if data.kind == "distribute_surplus" else None,
-            surplus_year=data.surplus_year if data.kind == "distribute_surplus" else None,
+            subject_member_id=data.subject_member_id
+            if data.kind == ProposalKind.APPOINT_COORDINATOR
+            else None,
+            surplus_pence=data.surplus_pence if data.kind == ProposalKind.DISTRIBUTE_SURPLUS else None,
+            surplus_year=data.surplus_year if data.kind == ProposalKind.DISTRIBUTE_SURPLUS else None,
             closes_at=london_to_utc(data.closes_on, time(23, 59)),
         )
         session.add(proposal)
@@ -120,7 +123,7 @@ def cast_vote(
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
             raise NotFound("No such proposal.")
-        if proposal.status != "open" or proposal.closes_at <= now:
+        if proposal.status != ProposalStatus.OPEN or proposal.closes_at <= now:
             raise DomainError("Voting on this proposal has closed.")
         vote = session.scalar(
             select(Vote).where(Vote.proposal_id == proposal_id, Vote.member_id == member.id)
@@ -153,7 +156,11 @@ def tally(session: Session, proposal_id: int) -> dict[str, int]:
 def close_due(session: Session, *, now: datetime | None = None) -> list[Proposal]:
     """Close every open proposal past its closing time and record the result."""
     now = now or utcnow()
-    due = list(session.scalars(select(Proposal).where(Proposal.status == "open", Proposal.closes_at <= now)))
+    due = list(
+        session.scalars(
+            select(Proposal).where(Proposal.status == ProposalStatus.OPEN, Proposal.closes_at <= now)
+        )
+    )
     return [close(session, p.id, now=now) for p in due]
 
 
@@ -163,12 +170,12 @@ def close(session: Session, proposal_id: int, *, now: datetime | None = None) ->
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
             raise NotFound("No such proposal.")
-        if proposal.status == "closed":
+        if proposal.status == ProposalStatus.CLOSED:
             return proposal
         counts = tally(session, proposal_id)
         members = voters(session)
-        quorum = settings.get(session, "quorum_percent")
-        majority = settings.get(session, "majority_percent")
+        quorum = settings.get(session, K.QUORUM_PERCENT)
+        majority = settings.get(session, K.MAJORITY_PERCENT)
         cast = sum(counts.values())
         proposal.votes_for, proposal.votes_against, proposal.votes_abstain = (
             counts["for"],
@@ -176,7 +183,7 @@ def close(session: Session, proposal_id: int, *, now: datetime | None = None) ->
             counts["abstain"],
         )
         proposal.eligible_voters = len(members)
-        proposal.status = "closed"
+        proposal.status = ProposalStatus.CLOSED
         proposal.closed_at = now
         if cast * 100 < quorum * len(members) or cast == 0:
             proposal.outcome = "not_decided"
@@ -201,7 +208,7 @@ def close(session: Session, proposal_id: int, *, now: datetime | None = None) ->
 
 
 def _carry_out(session: Session, proposal: Proposal) -> None:
-    if proposal.kind == "appoint_coordinator" and proposal.subject_member is not None:
+    if proposal.kind == ProposalKind.APPOINT_COORDINATOR and proposal.subject_member is not None:
         user_id = proposal.subject_member.user_id
         before = auth.add_role(session, user_id, Role.COORDINATOR)
         if before is not None:
@@ -213,7 +220,7 @@ def _carry_out(session: Session, proposal: Proposal) -> None:
                 {"roles": before},
                 {"roles": sorted({*before, "coordinator"}), "proposal": proposal.id},
             )
-    elif proposal.kind == "distribute_surplus":
+    elif proposal.kind == ProposalKind.DISTRIBUTE_SURPLUS:
         shares = surplus_shares(session, proposal.surplus_pence or 0, proposal.surplus_year or 0)
         for member_id, (minutes, amount) in shares.items():
             session.add(
@@ -233,7 +240,9 @@ def _carry_out(session: Session, proposal: Proposal) -> None:
 
 def open_proposals(session: Session) -> list[Proposal]:
     return list(
-        session.scalars(select(Proposal).where(Proposal.status == "open").order_by(Proposal.closes_at))
+        session.scalars(
+            select(Proposal).where(Proposal.status == ProposalStatus.OPEN).order_by(Proposal.closes_at)
+        )
     )
 
 
@@ -241,7 +250,7 @@ def decisions(session: Session) -> list[Proposal]:
     return list(
         session.scalars(
             select(Proposal)
-            .where(Proposal.status == "closed")
+            .where(Proposal.status == ProposalStatus.CLOSED)
             .order_by(Proposal.closes_at.desc(), Proposal.id.desc())
             .limit(200)
         )
@@ -265,7 +274,9 @@ def remind_non_voters(session: Session, *, now: datetime | None = None) -> int:
     that queues the emails, so two runs of the hourly job at once (two machines) send one set.
     A proposal whose voting has ended gets no reminder. Returns how many were queued."""
     now = now or utcnow()
-    due = and_(Proposal.status == "open", Proposal.reminded_at.is_(None), Proposal.closes_at > now)
+    due = and_(
+        Proposal.status == ProposalStatus.OPEN, Proposal.reminded_at.is_(None), Proposal.closes_at > now
+    )
     soon = session.execute(
         select(Proposal.id, Proposal.closes_at).where(due, Proposal.closes_at <= now + timedelta(days=3))
     ).all()
@@ -304,7 +315,9 @@ DECISION_MAX = 2000
 
 
 def can_record_decision(proposal: Proposal, user_id: int, is_coordinator: bool) -> bool:
-    return proposal.status == "closed" and (is_coordinator or proposal.created_by.user_id == user_id)
+    return proposal.status == ProposalStatus.CLOSED and (
+        is_coordinator or proposal.created_by.user_id == user_id
+    )
 
 
 def record_decision(
@@ -319,7 +332,7 @@ def record_decision(
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
             raise NotFound("No such proposal.")
-        if proposal.status != "closed":
+        if proposal.status != ProposalStatus.CLOSED:
             raise DomainError("Voting has not closed yet: the outcome can be written once it has.")
         if not can_record_decision(proposal, user_id, is_coordinator):
             raise DomainError("Only the member who raised it or a coordinator can write the outcome.")

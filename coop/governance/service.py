@@ -1,9 +1,10 @@
-"""The governance area's operations in one place, for views and tests; each lives in the module
-named for what it holds (proposals, surplus, discussion)."""
+"""The governance area's interface for other areas, the CLI and the demo: what they may call, named
+in `__all__`. Each name is defined in the module that holds its rule (proposals, surplus,
+discussion); pages may import those modules directly."""
 
 from __future__ import annotations
 
-from coop.governance.discussion import (  # noqa: F401
+from coop.governance.discussion import (
     EDIT_WINDOW,
     add_comment,
     can_edit,
@@ -11,7 +12,7 @@ from coop.governance.discussion import (  # noqa: F401
     edit_comment,
     hide_comment,
 )
-from coop.governance.proposals import (  # noqa: F401
+from coop.governance.proposals import (
     DECISION_MAX,
     KINDS,
     ProposalData,
@@ -33,7 +34,7 @@ from coop.governance.proposals import (  # noqa: F401
     voters,
     wants_proposal_emails,
 )
-from coop.governance.surplus import (  # noqa: F401
+from coop.governance.surplus import (
     MAX_PARTS,
     ShareOptions,
     defer_share,
@@ -42,3 +43,39 @@ from coop.governance.surplus import (  # noqa: F401
     surplus_shares,
     take_share,
 )
+
+__all__ = [
+    "DECISION_MAX",
+    "EDIT_WINDOW",
+    "KINDS",
+    "MAX_PARTS",
+    "ProposalData",
+    "ShareOptions",
+    "add_comment",
+    "can_edit",
+    "can_record_decision",
+    "cast_vote",
+    "close",
+    "close_due",
+    "comments",
+    "coordinator_candidates",
+    "create_proposal",
+    "decisions",
+    "defer_share",
+    "edit_comment",
+    "get_proposal",
+    "hide_comment",
+    "mailing_list",
+    "my_shares",
+    "my_vote",
+    "open_proposals",
+    "record_decision",
+    "remind_non_voters",
+    "set_proposal_emails",
+    "share_options",
+    "surplus_shares",
+    "take_share",
+    "tally",
+    "voters",
+    "wants_proposal_emails",
+]

@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
-from coop.caps.service import CapWarning
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.governance import service
@@ -27,7 +26,7 @@ from coop.governance.models import Proposal, ProposalComment
 from coop.members.service import member_for_user
 from coop.money import parse_pounds, pounds_field
 from coop.timeutil import format_date, today_london, utcnow
-from coop.web import confirm_over_limit, current_member, form_error
+from coop.web import confirm_over_limit, current_member, form_error, refusals
 
 bp = Blueprint("governance", __name__)
 Page = str | Response
@@ -92,12 +91,9 @@ def new() -> Page:
                 surplus_pence=surplus,
                 surplus_year=form.surplus_year.data,
             )
-            try:
+            with refusals(form) as done:
                 proposal = service.create_proposal(db.session, member, data, today=today_london())
-            except DomainError as e:
-                db.session.rollback()
-                form_error(form, e)
-            else:
+            if done.ok:
                 flash(
                     "Your proposal is open for votes. Members who get emails about proposals have been told.",
                     "success",
@@ -143,12 +139,9 @@ def proposal(proposal_id: int) -> Page:
         member = current_member()
         form = VoteForm()
         if form.validate_on_submit():
-            try:
+            with refusals() as done:
                 service.cast_vote(db.session, member, proposal_id, form.choice.data or "")
-            except DomainError as e:
-                db.session.rollback()
-                flash(e.message, "error")
-            else:
+            if done.ok:
                 flash("Your vote is counted. You can change it until voting closes.", "success")
             return redirect(url_for("governance.proposal", proposal_id=proposal_id))
         return _proposal_page(p, form=form)
@@ -162,12 +155,9 @@ def comment(proposal_id: int) -> Page:
     p = service.get_proposal(db.session, proposal_id)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             c = service.add_comment(db.session, member, proposal_id, form.body.data or "")
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Your comment is posted.", "success")
             return redirect(url_for("governance.proposal", proposal_id=proposal_id, _anchor=f"c-{c.id}"))
     return _proposal_page(p, comment_form=form)
@@ -183,12 +173,9 @@ def edit_comment(comment_id: int) -> Page:
     form = CommentForm(body=c.body)
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.edit_comment(db.session, member, comment_id, form.body.data or "")
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Your comment is changed.", "success")
             return redirect(url_for("governance.proposal", proposal_id=c.proposal_id, _anchor=f"c-{c.id}"))
     return render_template("governance/edit_comment.html", form=form, c=c)
@@ -203,12 +190,9 @@ def hide_comment(comment_id: int) -> Page:
     p = service.get_proposal(db.session, c.proposal_id)
     form = HideCommentForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.hide_comment(db.session, comment_id, form.reason.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("The comment is hidden; your reason is shown in its place.", "success")
             return redirect(url_for("governance.proposal", proposal_id=p.id, _anchor=f"c-{comment_id}"))
     return _proposal_page(p, hide_form=form, hide_id=comment_id)
@@ -223,7 +207,7 @@ def decision(proposal_id: int) -> Page:
         abort(403)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.record_decision(
                 db.session,
                 proposal_id,
@@ -231,10 +215,7 @@ def decision(proposal_id: int) -> Page:
                 user_id=current_user.id,
                 is_coordinator=is_coordinator,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("The outcome is saved and shown in the decisions log.", "success")
             return redirect(url_for("governance.proposal", proposal_id=proposal_id))
     return _proposal_page(p, decision_form=form)
@@ -272,7 +253,7 @@ def share_action(share_id: int, action: str) -> Page:
     if action == "take":
         form = TakeShareForm()
         if form.validate_on_submit():
-            try:
+            with refusals(over_limit=True) as done:
                 amount = (
                     pounds_field(form.amount.data, "amount") if (form.amount.data or "").strip() else None
                 )
@@ -285,27 +266,21 @@ def share_action(share_id: int, action: str) -> Page:
                     parts=form.parts.data or 1,
                     accept_cap_warning=form.confirm.data == "yes",
                 )
-            except CapWarning as w:
+            if done.over_limit:
                 return confirm_over_limit(
-                    w,
+                    done.over_limit,
                     heading="Check before you take your share",
                     url=url_for("governance.share_action", share_id=share_id, action="take"),
                     back=url_for("governance.my_surplus"),
                     extra={"amount": form.amount.data or "", "parts": form.parts.data or 1},
                 )
-            except DomainError as e:
-                db.session.rollback()
-                flash(e.message, "error")
-            else:
+            if done.ok:
                 days = ", ".join(format_date(a.pay_on) for a in made if a.pay_on)
                 flash(f"Done. It will be paid on {days}.", "success")
         else:
             flash("Choose how many pay days, from 1 to 6, and an amount like 25.00.", "error")
     elif action == "defer" and ShareForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.defer_share(db.session, member, share_id)
             flash("Your share is kept for you. Take it whenever it suits you.", "success")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
     return redirect(url_for("governance.my_surplus"))

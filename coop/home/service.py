@@ -18,6 +18,7 @@ from coop.caps import service as caps
 from coop.caps.models import BenefitCap
 from coop.caps.service import Period, Totals
 from coop.db import bucket, minutes_between
+from coop.enquiries.followup import waiting_counts
 from coop.governance.service import open_proposals
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import Invoice, InvoiceStatus
@@ -35,7 +36,7 @@ from coop.rota.models import (
 )
 from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
-from coop.timesheets.models import TimesheetEntry
+from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import london_to_utc, today_london, utcnow
 
 
@@ -49,6 +50,8 @@ class CoordinatorSummary:
     timesheets_waiting: int = 0
     overdue_invoices: int = 0
     changes_waiting: int = 0
+    enquiries_waiting: int = 0  # people who asked about joining, not contacted yet
+    enquiries_late: int = 0  # of those, past the working days to contact them
 
 
 def coordinator_summary(session: Session, business_ids: Collection[int] | None = None) -> CoordinatorSummary:
@@ -88,7 +91,9 @@ def coordinator_summary(session: Session, business_ids: Collection[int] | None =
 
     sheets = (
         session.scalar(
-            select(func.count()).select_from(TimesheetEntry).where(TimesheetEntry.status == "submitted")
+            select(func.count())
+            .select_from(TimesheetEntry)
+            .where(TimesheetEntry.status == TimesheetStatus.SUBMITTED)
         )
         or 0
     )
@@ -101,6 +106,7 @@ def coordinator_summary(session: Session, business_ids: Collection[int] | None =
         sheets,
         overdue_count(session, today_london(), business_ids),
         len(pending_changes(session)),
+        *waiting_counts(session, today_london()),
     )
 
 
@@ -233,7 +239,7 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
     for key, amount in session.execute(
         select(pay_key, func.sum(earned))
         .where(
-            TimesheetEntry.status == "approved",
+            TimesheetEntry.status == TimesheetStatus.APPROVED,
             TimesheetEntry.actual_start >= edges[0],
             TimesheetEntry.actual_start < edges[-1],
         )

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
-from coop.businesses import figures
+from coop.onward import business_figures as figures
 from coop.cache import cached
 from coop.charts import bar_chart
 from coop.extensions import db

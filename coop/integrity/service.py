@@ -21,7 +21,7 @@ from coop.businesses.models import Business
 from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceStatus, NumberSequence, Payment
 from coop.invoicing.service import content_fingerprint, credit_fingerprint
 from coop.invoicing.totals import totals
-from coop.pay.models import PayLine, PayRun
+from coop.pay.models import PayLine, PayRun, PayRunStatus
 from coop.pay.service import fingerprint as pay_fingerprint
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
@@ -197,7 +197,7 @@ def check_pay_runs(
         for st in run.statements:
             if st.total_pence != sum(li.amount_pence for li in st.lines):
                 yield f"{what}: a statement's total is not the sum of its lines."
-        if run.status == "finalised":
+        if run.status == PayRunStatus.FINALISED:
             if not run.frozen_sha256:
                 yield f"{what}: it was finalised without a fingerprint, so changes cannot be detected."
             elif pay_fingerprint(run) != run.frozen_sha256:
@@ -206,7 +206,7 @@ def check_pay_runs(
             progress(1)
     drafts = session.execute(
         select(PayRun.period_start, PayRun.period_end, func.count())
-        .where(PayRun.status == "draft")
+        .where(PayRun.status == PayRunStatus.DRAFT)
         .group_by(PayRun.period_start, PayRun.period_end)
         .having(func.count() > 1)
     ).all()

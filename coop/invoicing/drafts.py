@@ -14,10 +14,12 @@ from coop.invoicing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    LineKind,
 )
 from coop.invoicing.totals import totals
 from coop.money import apply_rate, format_percent, round_pence
 from coop.settings import service as settings
+from coop.settings.keys import K
 
 
 def get_invoice(session: Session, invoice_id: int, *, client_id: int | None = None) -> Invoice:
@@ -62,7 +64,7 @@ def retotal(session: Session, invoice: Invoice) -> None:
     for i, line in enumerate(invoice.lines):
         line.position = i
     invoice.net_pence, invoice.vat_pence, invoice.gross_pence = totals(
-        invoice.lines, settings.get(session, "vat_registered")
+        invoice.lines, settings.get(session, K.VAT_REGISTERED)
     )
 
 
@@ -88,7 +90,7 @@ def add_line(
         invoice = locked_draft(session, invoice_id, "changed")
         invoice.lines.append(
             InvoiceLine(
-                kind="extra",
+                kind=LineKind.EXTRA,
                 description=description.strip()[:300],
                 quantity_centi=quantity_centi,
                 unit_pence=unit_pence,
@@ -107,14 +109,14 @@ def add_discount(session: Session, invoice_id: int, *, percent: Decimal, descrip
         invoice = locked_draft(session, invoice_id, "changed")
         by_rate: dict[int, int] = defaultdict(int)
         for line in invoice.lines:
-            if line.kind != "discount":
+            if line.kind != LineKind.DISCOUNT:
                 by_rate[line.vat_rate_bp] += line.net_pence
         for rate, net in sorted(by_rate.items()):
             amount = apply_rate(net, percent)
             if amount > 0:
                 invoice.lines.append(
                     InvoiceLine(
-                        kind="discount",
+                        kind=LineKind.DISCOUNT,
                         description=(description.strip() or f"Discount {format_percent(percent)}")[:300],
                         quantity_centi=100,
                         unit_pence=-amount,
@@ -131,7 +133,7 @@ def remove_line(session: Session, invoice_id: int, line_id: int) -> None:
         line = next((li for li in invoice.lines if li.id == line_id), None)
         if line is None:
             raise DomainError("That line has already been removed.")
-        if line.kind in ("work", "cancellation"):
+        if line.kind in (LineKind.WORK, LineKind.CANCELLATION):
             raise DomainError(
                 "Work and fee lines come from the rota. Delete the draft to leave them for later."
             )

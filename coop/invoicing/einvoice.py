@@ -17,7 +17,7 @@ from drafthorse.models.payment import PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
 from coop.documents import html_to_pdf
-from coop.invoicing.models import CreditNote, Invoice
+from coop.invoicing.models import CreditNote, Invoice, LineKind
 from coop.invoicing.totals import vat_summary
 from coop.money import apply_rate, round_pence
 
@@ -104,7 +104,7 @@ def cii_xml(invoice: Invoice) -> bytes:
     terms = PaymentTerms()
     terms.due = invoice.due_date
     doc.trade.settlement.terms.add(terms)
-    charged = [li for li in invoice.lines if li.kind != "discount"]
+    charged = [li for li in invoice.lines if li.kind != LineKind.DISCOUNT]
     for i, line in enumerate(charged, start=1):
         item = _item(doc, i, line.description, line.vat_rate_bp, registered, line.net_pence)
         item.agreement.net.amount = _money(line.unit_pence)
@@ -112,14 +112,14 @@ def cii_xml(invoice: Invoice) -> bytes:
             item.delivery.billed_quantity = (Decimal(line.minutes), "MIN")
             item.agreement.net.basis_quantity = (Decimal(60), "MIN")
         else:
-            unit = "HUR" if line.kind == "work" else "C62"
+            unit = "HUR" if line.kind == LineKind.WORK else "C62"
             item.delivery.billed_quantity = (
                 (Decimal(line.quantity_centi) / 100).quantize(Decimal("0.01")),
                 unit,
             )
     allowances = 0
     for line in invoice.lines:
-        if line.kind == "discount":
+        if line.kind == LineKind.DISCOUNT:
             allowance = TradeAllowanceCharge()
             allowance.indicator = False
             allowance.actual_amount = _money(-line.net_pence)

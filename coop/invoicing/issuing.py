@@ -33,8 +33,9 @@ from coop.invoicing.models import (
 )
 from coop.money import format_pence
 from coop.owner_files import private_dir, write_private
-from coop.rota.models import Assignment
+from coop.rota.models import Assignment, AssignmentStatus
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import utcnow
 
@@ -52,18 +53,18 @@ def supplier_details(session: Session, business: Business | None = None) -> dict
     """Who supplies: the co-op (its legal name, registration number and address, as UK law asks
     of a business trading under another name) and the business's trading name, when it has one
     other than the co-op's own."""
-    legal = settings.get(session, "coop_name")
+    legal = settings.get(session, K.COOP_NAME)
     trading = business.name if business is not None and business.name != legal else ""
     return {
         "name": legal,
         "trading_name": trading,
-        "address": settings.get(session, "coop_address"),
+        "address": settings.get(session, K.COOP_ADDRESS),
         "email": (business.contact_email if business is not None else "")
-        or settings.get(session, "coop_email"),
-        "vat_registered": settings.get(session, "vat_registered"),
-        "vat_number": settings.get(session, "vat_number") if settings.get(session, "vat_registered") else "",
-        "registration_number": settings.get(session, "coop_registration_number"),
-        "bank": settings.get(session, "coop_bank_details"),
+        or settings.get(session, K.COOP_EMAIL),
+        "vat_registered": settings.get(session, K.VAT_REGISTERED),
+        "vat_number": settings.get(session, K.VAT_NUMBER) if settings.get(session, K.VAT_REGISTERED) else "",
+        "registration_number": settings.get(session, K.COOP_REGISTRATION_NUMBER),
+        "bank": settings.get(session, K.COOP_BANK_DETAILS),
     }
 
 
@@ -271,7 +272,7 @@ def _mark_bookings_invoiced(session: Session, invoice: Invoice, actor_id: int | 
             .where(
                 Shift.booking_id == booking_id,
                 Shift.status == ShiftStatus.SCHEDULED,
-                Assignment.status == "accepted",
+                Assignment.status == AssignmentStatus.ACCEPTED,
                 Assignment.id.not_in(invoiced),
             )
         )

@@ -113,6 +113,13 @@ class Invoice(Base):
     )
 
 
+class LineKind(StrEnum):
+    WORK = "work"
+    CANCELLATION = "cancellation"
+    EXTRA = "extra"
+    DISCOUNT = "discount"
+
+
 class InvoiceLine(Base):
     __tablename__ = "invoice_line"
 
@@ -200,6 +207,11 @@ class Payment(Base):
         return self.reversed_at is None
 
     __table_args__ = (CheckConstraint("amount_pence > 0", name="positive"),)
+
+
+class CreditUseKind(StrEnum):
+    APPLIED = "applied"
+    REFUNDED = "refunded"
 
 
 class CreditUse(Base):

@@ -26,6 +26,7 @@ from coop.invoicing.models import (
 from coop.mail import service as mail
 from coop.money import format_pence
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
 
 
@@ -252,7 +253,7 @@ def credit_note(
         note = CreditNote(
             invoice_id=invoice.id,
             sequence_number=n,
-            number=f"{settings.get(session, 'credit_note_prefix')}{n:05d}",
+            number=f"{settings.get(session, K.CREDIT_NOTE_PREFIX)}{n:05d}",
             issue_date=today,
             reason=reason.strip()[:1000],
             net_pence=net,

@@ -8,21 +8,20 @@ from flask import Response, current_app, flash, redirect, render_template, url_f
 from flask_login import current_user
 
 from coop.access import roles
-from coop.errors import DomainError
 from coop.extensions import db
-from coop.invoicing import service
+from coop.invoicing import rendering, service
 from coop.invoicing.forms import CreditForm, PaymentForm, ReverseForm
-from coop.invoicing.views import Page, back_to_invoice, bp, credit_use_form, invoice_dir, render_credit_note
+from coop.invoicing.views import Page, back_to_invoice, bp, credit_use_form, invoice_dir
 from coop.money import format_pence, pounds_field
 from coop.timeutil import today_london
-from coop.web import ActionForm, csv_response
+from coop.web import ActionForm, csv_response, refusals
 
 
 @bp.route("/invoices/<int:invoice_id>/remind", methods=["POST"])
 @roles("coordinator")
 def remind(invoice_id: int) -> Page:
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.remind_now(
                 db.session,
                 invoice_id,
@@ -31,10 +30,7 @@ def remind(invoice_id: int) -> Page:
                 invoice_dir=invoice_dir(),
                 base_url=current_app.config["BASE_URL"],
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Reminder sent to the client's billing email.", "success")
     return back_to_invoice(invoice_id)
 
@@ -45,7 +41,7 @@ def use_credit(invoice_id: int) -> Page:
     invoice = service.get_invoice(db.session, invoice_id)
     form = credit_use_form(invoice)
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             use = service.use_credit(
                 db.session,
                 invoice_id,
@@ -54,10 +50,7 @@ def use_credit(invoice_id: int) -> Page:
                 reference=form.reference.data or "",
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 f"{format_pence(use.amount_pence)} of the client's credit "
                 + (f"applied to {use.to_invoice.number}." if use.to_invoice else "recorded as refunded."),
@@ -75,7 +68,7 @@ def payment(invoice_id: int) -> Page:
     form = PaymentForm()
     if form.validate_on_submit():
         assert form.paid_on.data
-        try:
+        with refusals() as done:
             amount = pounds_field(form.amount.data or "", "amount")
             warning = service.record_payment(
                 db.session,
@@ -87,10 +80,7 @@ def payment(invoice_id: int) -> Page:
                 actor_id=current_user.id,
                 today=today_london(),
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(warning or "Payment recorded.", "warning" if warning else "success")
     else:
         flash("Enter the date and the amount.", "error")
@@ -103,14 +93,11 @@ def reverse_payment(invoice_id: int, payment_id: int) -> Page:
     invoice = service.get_invoice(db.session, invoice_id)
     form = ReverseForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             service.reverse_payment(
                 db.session, invoice, payment_id, reason=form.reason.data or "", actor_id=current_user.id
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Payment reversed. It no longer counts towards what the client has paid.", "success")
     else:
         flash("Say why the payment is being reversed.", "error")
@@ -123,7 +110,7 @@ def credit(invoice_id: int) -> Page:
     invoice = service.get_invoice(db.session, invoice_id)
     form = CreditForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             amount = pounds_field(form.amount.data or "", "amount")
             note_ = service.credit_note(
                 db.session,
@@ -131,14 +118,11 @@ def credit(invoice_id: int) -> Page:
                 gross_pence=amount,
                 reason=form.reason.data or "",
                 today=today_london(),
-                render=render_credit_note,
+                render=rendering.credit_note_pdf,
                 invoice_dir=invoice_dir(),
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(f"Credit note {note_.number} issued.", "success")
     else:
         flash("Enter an amount and a reason.", "error")

@@ -21,6 +21,7 @@ from coop.invoicing.money_in import balance_pence
 from coop.invoicing.reports import overdue
 from coop.money import format_pence
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
 
 
@@ -37,7 +38,7 @@ def send_reminders(
     one twice. An invoice whose stored PDF fails its check is skipped (and left unclaimed) so the
     others still go; `coop verify` reports it."""
     now = now or utcnow()
-    since = now - timedelta(days=settings.get(session, "reminder_interval_days"))
+    since = now - timedelta(days=settings.get(session, K.REMINDER_INTERVAL_DAYS))
     sent = 0
     for invoice_id in [i.id for i in overdue(session, today)]:
         try:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
-from coop.bookings.models import Client, Shift, ShiftStatus
+from coop.bookings.models import Client, InvoiceGrouping, Shift, ShiftStatus
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError
 from coop.invoicing.issuing import DAY
@@ -21,11 +21,13 @@ from coop.invoicing.models import (
     Invoice,
     InvoicedItem,
     InvoiceLine,
+    LineKind,
 )
 from coop.invoicing.totals import totals
 from coop.money import round_pence
 from coop.rota.models import Assignment
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, to_london
 
@@ -87,7 +89,7 @@ def _work_lines(client: Client, works: list[_Work], registered: bool) -> list[In
     def vat(rate: int) -> int:
         return rate if registered else 0
 
-    if client.invoice_grouping == "service":
+    if client.invoice_grouping == InvoiceGrouping.SERVICE:
         grouped: dict[int, list[_Work]] = defaultdict(list)
         for w in works:
             grouped[w.shift.service_id].append(w)
@@ -97,7 +99,7 @@ def _work_lines(client: Client, works: list[_Work], registered: bool) -> list[In
             minutes = sum(w.minutes for w in group)
             lines.append(
                 InvoiceLine(
-                    kind="work",
+                    kind=LineKind.WORK,
                     description=f"{svc.name}: {len(group)} visit(s)",
                     quantity_centi=round(minutes * 100 / 60),
                     minutes=minutes,
@@ -110,7 +112,7 @@ def _work_lines(client: Client, works: list[_Work], registered: bool) -> list[In
         return lines
     return [
         InvoiceLine(
-            kind="work",
+            kind=LineKind.WORK,
             description=(
                 f"{w.shift.service.name}, {format_dt(w.shift.starts_at, '%a %-d %b %Y')}, "
                 f"{len(w.entries)} worker(s)"
@@ -140,7 +142,7 @@ def invoice_run(
     `business_ids`, only those businesses' work (a lead running their business's invoices)."""
     if period_end < period_start:
         raise DomainError("The period must end after it starts.", field="period_end")
-    registered = settings.get(session, "vat_registered")
+    registered = settings.get(session, K.VAT_REGISTERED)
     until = london_to_utc(period_end + timedelta(days=1), time(0))
     with write_transaction(session):
         serialize(session, "invoice_run")  # what is "not yet invoiced" is decided under the lock
@@ -158,7 +160,7 @@ def invoice_run(
             for s in fees.get(key, []):
                 lines.append(
                     InvoiceLine(
-                        kind="cancellation",
+                        kind=LineKind.CANCELLATION,
                         description=f"Cancellation fee: {s.service.name}, {format_dt(s.starts_at, DAY)}",
                         quantity_centi=100,
                         unit_pence=s.cancellation_fee_pence,

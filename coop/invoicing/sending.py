@@ -17,6 +17,7 @@ from coop.invoicing.models import Invoice, InvoiceLink, InvoiceStatus
 from coop.mail import service as mail
 from coop.secret_tokens import digest, new_token
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import utcnow
 
 LINK_PATH = "/invoice-link/"
@@ -34,7 +35,7 @@ def new_link(session: Session, invoice: Invoice, *, now: datetime | None = None)
     """Make a link for this invoice, in the caller's transaction; returns its token (shown once)."""
     now = now or utcnow()
     token = new_token()
-    days = settings.get(session, "invoice_link_days")
+    days = settings.get(session, K.INVOICE_LINK_DAYS)
     session.add(
         InvoiceLink(
             invoice_id=invoice.id,
@@ -131,6 +132,6 @@ def queue_invoice_email(
         supplier=supplier,
         invoice=invoice,
         link=f"{base_url}{LINK_PATH}{token}",
-        link_days=settings.get(session, "invoice_link_days"),
+        link_days=settings.get(session, K.INVOICE_LINK_DAYS),
         **context,
     )

@@ -1,9 +1,10 @@
-"""The invoicing area's operations in one place, for views, the CLI and tests; each lives in the
-module named for what it holds (runs, drafts, issuing, money_in, reports, reminders)."""
+"""The invoicing area's interface for other areas, the CLI and the demo: what they may call, named
+in `__all__`. Each name is defined in the module that holds its rule (runs, drafts, issuing,
+money_in, reports, reminders); pages may import those modules directly."""
 
 from __future__ import annotations
 
-from coop.invoicing.drafts import (  # noqa: F401
+from coop.invoicing.drafts import (
     add_discount,
     add_line,
     delete_draft,
@@ -14,7 +15,7 @@ from coop.invoicing.drafts import (  # noqa: F401
     retotal,
     set_note,
 )
-from coop.invoicing.issuing import (  # noqa: F401
+from coop.invoicing.issuing import (
     DAY,
     RenderHtml,
     TamperedError,
@@ -27,7 +28,7 @@ from coop.invoicing.issuing import (  # noqa: F401
     supplier_details,
     write_file,
 )
-from coop.invoicing.money_in import (  # noqa: F401
+from coop.invoicing.money_in import (
     balance_pence,
     client_credit,
     credit_note,
@@ -39,11 +40,11 @@ from coop.invoicing.money_in import (  # noqa: F401
     reverse_payment,
     use_credit,
 )
-from coop.invoicing.reminders import (  # noqa: F401
+from coop.invoicing.reminders import (
     remind_now,
     send_reminders,
 )
-from coop.invoicing.reports import (  # noqa: F401
+from coop.invoicing.reports import (
     STATUSES,
     DebtorRow,
     aged_debtors,
@@ -55,7 +56,54 @@ from coop.invoicing.reports import (  # noqa: F401
     overdue,
     overdue_count,
 )
-from coop.invoicing.runs import (  # noqa: F401
+from coop.invoicing.runs import (
     invoice_run,
     pending_clients,
 )
+
+__all__ = [
+    "DAY",
+    "STATUSES",
+    "DebtorRow",
+    "RenderHtml",
+    "TamperedError",
+    "add_discount",
+    "add_line",
+    "aged_debtors",
+    "balance_pence",
+    "client_credit",
+    "content_fingerprint",
+    "credit_fingerprint",
+    "credit_note",
+    "credited_pence",
+    "delete_draft",
+    "display_status",
+    "export_credit_notes",
+    "export_csv",
+    "export_invoices",
+    "export_payments",
+    "get_credit_note",
+    "get_invoice",
+    "invoice_run",
+    "issue",
+    "issue_many",
+    "list_invoices",
+    "locked_draft",
+    "locked_issued",
+    "next_number",
+    "overdue",
+    "overdue_count",
+    "paid_pence",
+    "pending_clients",
+    "read_pdf",
+    "record_payment",
+    "remind_now",
+    "remove_line",
+    "retotal",
+    "reverse_payment",
+    "send_reminders",
+    "set_note",
+    "supplier_details",
+    "use_credit",
+    "write_file",
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -12,10 +11,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
-from coop.documents import html_to_pdf
 from coop.errors import DomainError
 from coop.extensions import db
-from coop.invoicing import einvoice, sending, service
+from coop.invoicing import rendering, sending, service
 from coop.invoicing.forms import (
     CreditForm,
     CreditUseForm,
@@ -26,12 +24,11 @@ from coop.invoicing.forms import (
     ReverseForm,
     RunForm,
 )
-from coop.invoicing.models import CreditNote, Invoice
-from coop.invoicing.totals import vat_summary
+from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.money import format_pence, pounds_field
 from coop.text import plural
 from coop.timeutil import today_london, utcnow
-from coop.web import ActionForm, business_scope, db_id, parse_decimal, pdf_response
+from coop.web import ActionForm, business_scope, db_id, parse_decimal, pdf_response, refusals
 
 bp = Blueprint("invoicing", __name__)
 PAGE_SIZE = 50
@@ -40,31 +37,6 @@ Page = str | WResponse
 
 def invoice_dir() -> Path:
     return Path(current_app.config["INVOICE_DIR"])
-
-
-def invoice_html(invoice: Invoice) -> str:
-    """The invoice as HTML for WeasyPrint (rendered to PDF by the service, maybe in a worker)."""
-    supplier = json.loads(invoice.supplier_json)
-    return render_template(
-        "invoicing/invoice_pdf.html",
-        invoice=invoice,
-        supplier=supplier,
-        client=json.loads(invoice.client_json),
-        vat=vat_summary(invoice.lines, bool(supplier.get("vat_registered"))),
-    )
-
-
-def render_credit_note(note: CreditNote) -> bytes:
-    invoice = note.invoice
-    html = render_template(
-        "invoicing/credit_note_pdf.html",
-        note=note,
-        invoice=invoice,
-        split=einvoice.credit_split(invoice, note.gross_pence),
-        supplier=json.loads(invoice.supplier_json),
-        client=json.loads(invoice.client_json),
-    )
-    return html_to_pdf(html, variant="pdf/a-3b")
 
 
 def tampered_page(e: DomainError) -> tuple[str, int]:
@@ -112,10 +84,8 @@ def run() -> Page:
     form = RunForm()
     if form.validate_on_submit():
         assert form.period_start.data and form.period_end.data
-        scope = business_scope(
-            fresh=True
-        )  # a lead's run makes their businesses' drafts (?business=all: every one)
-        try:
+        scope = business_scope(fresh=True)  # a lead's run makes their businesses' drafts (?business=all: every one)
+        with refusals() as done:
             drafts = service.invoice_run(
                 db.session,
                 form.period_start.data,
@@ -123,17 +93,14 @@ def run() -> Page:
                 actor_id=current_user.id,
                 business_ids=scope.ids,
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 f"{plural(len(drafts), 'draft invoice', 'draft invoices')} made. Check them, then issue them."
                 if drafts
                 else "There is no approved work waiting to be invoiced up to that date.",
                 "success",
             )
-            return redirect(url_for("invoicing.index", status="draft", business=scope.arg or None))
+            return redirect(url_for("invoicing.index", status=InvoiceStatus.DRAFT, business=scope.arg or None))
     else:
         flash("Enter the first and last day.", "error")
     return redirect(url_for("invoicing.index"))
@@ -176,11 +143,8 @@ def credit_use_form(invoice: Invoice) -> CreditUseForm:
 
 
 def _edit(invoice_id: int, apply: Callable[[int], None]) -> Page:
-    try:
+    with refusals():
         apply(invoice_id)
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
     return back_to_invoice(invoice_id)
 
 
@@ -254,11 +218,9 @@ def note(invoice_id: int) -> Page:
 @roles("coordinator")
 def delete(invoice_id: int) -> Page:
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.delete_draft(db.session, invoice_id, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
+        if not done.ok:
             return back_to_invoice(invoice_id)
         flash("Draft deleted. Its work will be picked up by the next invoice run.", "success")
     return redirect(url_for("invoicing.index"))
@@ -268,20 +230,17 @@ def delete(invoice_id: int) -> Page:
 @roles("coordinator")
 def issue(invoice_id: int) -> Page:
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             invoice = service.issue(
                 db.session,
                 invoice_id,
                 today=today_london(),
-                render_html=invoice_html,
+                render_html=rendering.invoice_html,
                 invoice_dir=invoice_dir(),
                 actor_id=current_user.id,
                 base_url=current_app.config["BASE_URL"],
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(f"Issued as {invoice.number}. The client has been emailed.", "success")
     return back_to_invoice(invoice_id)
 
@@ -290,28 +249,26 @@ def issue(invoice_id: int) -> Page:
 @roles("coordinator")
 def pdf(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id)
-    try:
-        return pdf_response(service.read_pdf(invoice, invoice_dir()), f"{invoice.number}.pdf")
-    except service.TamperedError as e:
-        return tampered_page(e)
-    except DomainError as e:
-        flash(e.message, "error")
-        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    with refusals():
+        try:
+            return pdf_response(service.read_pdf(invoice, invoice_dir()), f"{invoice.number}.pdf")
+        except service.TamperedError as e:
+            return tampered_page(e)
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
 @bp.route("/invoices/<int:invoice_id>/e-invoice.pdf")
 @roles("coordinator")
 def facturx(invoice_id: int) -> Page | tuple[str, int]:
     invoice = service.get_invoice(db.session, invoice_id)
-    try:
-        return pdf_response(
-            service.read_pdf(invoice, invoice_dir(), facturx=True), f"{invoice.number}-facturx.pdf"
-        )
-    except service.TamperedError as e:
-        return tampered_page(e)
-    except DomainError as e:
-        flash(e.message, "error")
-        return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
+    with refusals():
+        try:
+            return pdf_response(
+                service.read_pdf(invoice, invoice_dir(), facturx=True), f"{invoice.number}-facturx.pdf"
+            )
+        except service.TamperedError as e:
+            return tampered_page(e)
+    return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
 @bp.route("/credit-notes/<int:note_id>.pdf")

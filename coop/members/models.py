@@ -77,6 +77,12 @@ class Member(Base):
         return self.display_name.split()[0] if self.display_name.strip() else ""
 
 
+class ErasureStatus(StrEnum):
+    REQUESTED = "requested"
+    WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+
 class ErasureRequest(Base):
     """A member asks for their personal data to be erased. A coordinator carries it out: the
     person's details become a placeholder, and the financial records about their work and pay

@@ -126,22 +126,43 @@ def invite_member(
 ) -> Member:
     """Create the account (no password yet) and member profile, and email an invitation link
     with which the person sets their own password."""
-    name = _clean_name(display_name)
     with write_transaction(session):
-        user = auth.create_user_within(session, email, [Role.MEMBER])
-        member = Member(user=user, display_name=name)
-        if skill_ids:
-            member.skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids))))
-        session.add(member)
-        session.flush()
-        mail.queue(
+        return invite_member_within(
             session,
-            user.email,
-            "invitation",
-            name=member.display_name,
-            link=invite_link(user),
+            email=email,
+            display_name=display_name,
+            skill_ids=skill_ids,
+            invite_link=invite_link,
             coop_name=coop_name,
         )
+
+
+def invite_member_within(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    skill_ids: Sequence[int],
+    invite_link: Callable[[User], str],
+    coop_name: str,
+) -> Member:
+    """invite_member inside the caller's write_transaction (an enquiry turned into an invitation
+    is one operation with the enquiry's end)."""
+    name = _clean_name(display_name)
+    user = auth.create_user_within(session, email, [Role.MEMBER])
+    member = Member(user=user, display_name=name)
+    if skill_ids:
+        member.skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids))))
+    session.add(member)
+    session.flush()
+    mail.queue(
+        session,
+        user.email,
+        "invitation",
+        name=member.display_name,
+        link=invite_link(user),
+        coop_name=coop_name,
+    )
     return member
 
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.auth import service as auth
 from coop.auth.models import User
-from coop.errors import DomainError, NotFound
+from coop.errors import NotFound
 from coop.extensions import db
 from coop.members import service
 from coop.members.forms import (
@@ -23,10 +23,12 @@ from coop.members.forms import (
     RolesForm,
     SkillForm,
 )
+from coop.members.models import MemberStatus
 from coop.privacy import erasure
 from coop.privacy.export import member_data
 from coop.settings import service as settings
-from coop.web import ActionForm, current_member, db_id, form_error
+from coop.settings.keys import K
+from coop.web import ActionForm, current_member, db_id, refusals
 
 bp = Blueprint("members", __name__)
 
@@ -46,7 +48,7 @@ def my_profile() -> str | Response:
     member = current_member()
     form = ProfileForm(obj=member)
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.update_profile(
                 db.session,
                 member,
@@ -55,9 +57,7 @@ def my_profile() -> str | Response:
                 phone=form.phone.data or "",
                 status=form.status.data or "",
             )
-        except DomainError as e:
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Your profile is saved.", "success")
             return redirect(url_for("members.my_profile"))
     return render_template(
@@ -86,11 +86,9 @@ def my_data() -> Response:
 @roles("member")
 def request_erasure() -> Response:
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             erasure.request_erasure(db.session, current_member(), actor_id=current_user.id)
-        except DomainError as e:
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("We have your request. A coordinator will carry it out and email you.", "success")
     return redirect(url_for("members.my_profile"))
 
@@ -117,12 +115,9 @@ def carry_out_erasure(request_id: int) -> str | Response:
     req = erasure.waiting_request(db.session, request_id)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             member = erasure.carry_out(db.session, request_id, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 f"Done. Their details are erased; the records are now under “{member.display_name}”.",
                 "success",
@@ -140,7 +135,7 @@ def directory() -> str:
     status = request.args.get("status", "")
     skill_id = request.args.get("skill", type=db_id)
     page = request.args.get("page", 1, type=db_id)
-    chosen = status if status in {"active", "paused", "left"} else None
+    chosen = status if status in set(MemberStatus) else None
     members = service.list_members(
         db.session, status=chosen, skill_id=skill_id, limit=MEMBERS_PAGE, offset=(page - 1) * MEMBERS_PAGE
     )
@@ -165,19 +160,16 @@ def invite() -> str | Response:
     form = InviteMemberForm()
     form.skills.choices = _skill_choices()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             member = service.invite_member(
                 db.session,
                 email=form.email.data or "",
                 display_name=form.display_name.data or "",
                 skill_ids=form.skills.data or [],
                 invite_link=invite_link,
-                coop_name=settings.get(db.session, "coop_name"),
+                coop_name=settings.get(db.session, K.COOP_NAME),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Invitation sent to {member.user.email}.", "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("members/invite.html", form=form)
@@ -192,7 +184,7 @@ def edit_member(member_id: int) -> str | Response:
     if request.method == "GET":
         form.skills.data = [s.id for s in member.skills]
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.set_skills(db.session, member, form.skills.data or [])
             service.update_profile(
                 db.session,
@@ -203,10 +195,7 @@ def edit_member(member_id: int) -> str | Response:
                 status=form.status.data or "",
                 allow_left=True,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Saved {member.display_name}'s profile.", "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("members/edit_member.html", form=form, member=member, resend=ResendForm())
@@ -217,17 +206,15 @@ def edit_member(member_id: int) -> str | Response:
 def resend_invitation(member_id: int) -> Response:
     member = service.get_member(db.session, member_id)
     if ResendForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.resend_invitation(
                 db.session,
                 member.user,
                 invite_link=invite_link,
-                coop_name=settings.get(db.session, "coop_name"),
+                coop_name=settings.get(db.session, K.COOP_NAME),
                 name=member.display_name,
             )
-        except DomainError as e:
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Invitation sent again.", "success")
     return redirect(url_for("members.edit_member", member_id=member.id))
 
@@ -237,11 +224,9 @@ def resend_invitation(member_id: int) -> Response:
 def skills() -> str | Response:
     form = SkillForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.save_skill(db.session, form.name.data or "", form.description.data or "")
-        except DomainError as e:
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Skill added.", "success")
             return redirect(url_for("members.skills"))
     return render_template(
@@ -258,12 +243,9 @@ def edit_skill(skill_id: int) -> str | Response:
     skill = service.get_skill(db.session, skill_id)
     form = SkillForm(obj=skill)
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.save_skill(db.session, form.name.data or "", form.description.data or "", skill)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Skill saved.", "success")
             return redirect(url_for("members.skills"))
     return render_template("members/edit_skill.html", form=form, skill=skill)
@@ -286,12 +268,9 @@ def user_roles(user_id: int) -> str | Response:
     if request.method == "GET":
         form.roles.data = sorted(user.role_names)
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             auth.set_roles(db.session, user, set(form.roles.data or []), actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Roles saved for {user.email}.", "success")
             return redirect(url_for("members.people"))
     return render_template("members/user_roles.html", form=form, person=user)

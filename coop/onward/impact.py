@@ -10,14 +10,17 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coop.auth.models import User
 from coop.bookings.models import Service, Shift
 from coop.documents import csv_text
+from coop.enquiries.models import SOURCES, Enquiry, EnquiryTally
 from coop.errors import DomainError
 from coop.members.models import MOVED_ON, Member
 from coop.money import format_pence
 from coop.onward.models import TAKEN_UP, OpportunityInterest
 from coop.rota.models import Assignment
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.skillshare.models import SignUp, SkillSession
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
 from coop.timeutil import format_date, london_to_utc
@@ -105,7 +108,7 @@ def figures(session: Session, period: Period) -> list[Figure]:
             TimesheetEntry.actual_start < hi,
         )
     ).all()
-    floor = settings.get(session, "pay_floor_pence", period.last)
+    floor = settings.get(session, K.PAY_FLOOR_PENCE, period.last)
     work_m = inv_m = pay = wages = paid_minutes = at_floor_m = 0
     workers, involved, paid = set(), set(), set()
     for member_id, start, end, brk, pay_p, holiday_p, rate, involvement in rows:
@@ -162,7 +165,7 @@ def figures(session: Session, period: Period) -> list[Figure]:
         or 0
     )
     in_sessions = set(attended) | {teacher for _id, teacher in sessions}
-    return [
+    work_figures = [
         Figure("work_hours", "Hours of paid work", work_m, len(workers), "minutes"),
         Figure(
             "involvement_hours",
@@ -206,6 +209,40 @@ def figures(session: Session, period: Period) -> list[Figure]:
             "count",
         ),
     ]
+    return work_figures + enquiry_figures(session, period)
+
+
+def enquiry_figures(session: Session, period: Period) -> list[Figure]:
+    """How people found the co-op: enquiries by how they heard, and how many became members
+    (invited and signed in). Enquiries deleted under the retention rule count by the month they
+    came in (`EnquiryTally`), for months that start within the period."""
+    lo, hi = _span(period)
+    by_source: dict[str, int] = dict.fromkeys(SOURCES, 0)
+    joined = 0
+    rows = session.execute(
+        select(Enquiry.heard_from, User.password_hash.is_not(None))
+        .outerjoin(Member, Member.id == Enquiry.member_id)
+        .outerjoin(User, User.id == Member.user_id)
+        .where(Enquiry.created_at >= lo, Enquiry.created_at < hi)
+    ).all()
+    for source, signed_in in rows:
+        by_source[source] += 1
+        joined += bool(signed_in)
+    for source, n in session.execute(
+        select(EnquiryTally.heard_from, EnquiryTally.enquiries).where(
+            EnquiryTally.month >= period.first, EnquiryTally.month <= period.last
+        )
+    ):
+        by_source[source] += n
+    total = sum(by_source.values())
+    return [
+        Figure("enquiries", "People who asked about joining", total, total, "count"),
+        *(
+            Figure(f"enquiries_{key}", f"Heard of us from {label[0].lower()}{label[1:]}", n, n, "count")
+            for (key, label), n in zip(SOURCES.items(), by_source.values(), strict=True)
+        ),
+        Figure("enquiries_joined", "People who asked and became members", joined, joined, "count"),
+    ]
 
 
 def report(session: Session, first: date, last: date) -> Report:
@@ -215,7 +252,7 @@ def report(session: Session, first: date, last: date) -> Report:
         period,
         previous,
         list(zip(figures(session, period), figures(session, previous), strict=True)),
-        settings.get(session, "pay_floor_pence", last),
+        settings.get(session, K.PAY_FLOOR_PENCE, last),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,12 @@ class WorkRecord(Base):
     content: Mapped[str] = mapped_column(Text)  # JSON: the chosen sections, figures as they were
 
     __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_made"),)
+
+
+class ReferenceStatus(StrEnum):
+    WAITING = "waiting"
+    APPROVED = "approved"
+    DECLINED = "declined"
 
 
 class ReferenceStatement(Base):

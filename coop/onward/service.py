@@ -20,9 +20,10 @@ from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, Skill
 from coop.members.service import lock_member
-from coop.onward.models import ERASED_NAME, ReferenceStatement, WorkRecord
+from coop.onward.models import ERASED_NAME, ReferenceStatement, ReferenceStatus, WorkRecord
 from coop.rota.models import Assignment
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.skillshare.models import SignUp, SkillSession
 from coop.text import written
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
@@ -148,7 +149,7 @@ def _months(n: int) -> str:
 
 def coop_names(session: Session) -> dict[str, str]:
     """How the co-op can be named on a record: its full name, or the neutral trading name."""
-    full, neutral = settings.get(session, "coop_name"), settings.get(session, "coop_trading_name")
+    full, neutral = settings.get(session, K.COOP_NAME), settings.get(session, K.COOP_TRADING_NAME)
     return {"full": full, "neutral": neutral or full}
 
 
@@ -292,7 +293,9 @@ def references(session: Session, member: Member) -> list[ReferenceStatement]:
 def approved_reference(session: Session, member: Member) -> ReferenceStatement | None:
     return session.scalar(
         select(ReferenceStatement)
-        .where(ReferenceStatement.member_id == member.id, ReferenceStatement.status == "approved")
+        .where(
+            ReferenceStatement.member_id == member.id, ReferenceStatement.status == ReferenceStatus.APPROVED
+        )
         .order_by(ReferenceStatement.decided_at.desc(), ReferenceStatement.id.desc())
         .limit(1)
     )
@@ -307,13 +310,16 @@ def decide_reference(session: Session, member: Member, reference_id: int, *, app
         ref = lock(session, ReferenceStatement, reference_id)
         if ref is None or ref.member_id != member_id:
             raise NotFound("No such reference.")
-        if ref.status != "waiting":
+        if ref.status != ReferenceStatus.WAITING:
             raise DomainError("You have already decided about this reference.")
         if approve:  # one approved reference at a time: the newest
             session.execute(
                 update(ReferenceStatement)
-                .where(ReferenceStatement.member_id == member_id, ReferenceStatement.status == "approved")
-                .values(status="declined")
+                .where(
+                    ReferenceStatement.member_id == member_id,
+                    ReferenceStatement.status == ReferenceStatus.APPROVED,
+                )
+                .values(status=ReferenceStatus.DECLINED)
                 .execution_options(synchronize_session=False)
             )
         ref.status, ref.decided_at = ("approved" if approve else "declined"), utcnow()

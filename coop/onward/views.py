@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
-from coop.businesses import figures as business_figures
+from coop.onward import business_figures
 from coop.charts import bar_chart, for_print
 from coop.directory import service as directory
 from coop.directory.models import CATEGORIES
@@ -25,7 +25,15 @@ from coop.onward import impact, opportunities, service
 from coop.onward.forms import HelpForm, InterestForm, LeavingForm, RecordForm, ReferenceForm
 from coop.onward.models import INTEREST_STATUSES, OpportunityInterest
 from coop.timeutil import today_london, utcnow
-from coop.web import ActionForm, client_ip, csv_response, current_member, day_arg, form_error, pdf_response
+from coop.web import (
+    ActionForm,
+    client_ip,
+    csv_response,
+    current_member,
+    day_arg,
+    pdf_response,
+    refusals,
+)
 
 bp = Blueprint("onward", __name__)
 Page = str | WResponse | tuple[str, int]
@@ -54,14 +62,11 @@ def my_record() -> Page:
         form.sections.data = [k for k, _ in form.sections.choices if k != "reference"]
         form.name_as.data = "neutral"
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             rec = service.make_record(
                 db.session, member, set(form.sections.data or []), name_as=form.name_as.data or ""
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Your record is ready. Its code is {rec.code}.", "success")
             return redirect(url_for("onward.record", record_id=rec.id))
     return render_template(
@@ -123,12 +128,9 @@ def withdraw(record_id: int) -> Page:
 @roles("member")
 def decide_reference(reference_id: int, choice: str) -> Page:
     if choice in ("approve", "decline") and ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.decide_reference(db.session, current_member(), reference_id, approve=choice == "approve")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "Approved: you can now include it in a record."
                 if choice == "approve"
@@ -144,12 +146,9 @@ def write_reference(member_id: int) -> Page:
     member = get_member(db.session, member_id)
     form = ReferenceForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.propose_reference(db.session, member.id, form.text.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Sent to the member. It goes on their records only if they approve it.", "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("onward/write_reference.html", form=form, member=member)
@@ -219,7 +218,7 @@ def update_interest(interest_id: int) -> Page:
     opportunities.get_mine(db.session, current_member(), interest_id)
     form = InterestForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             opportunities.update(
                 db.session,
                 current_member(),
@@ -227,10 +226,7 @@ def update_interest(interest_id: int) -> Page:
                 status=form.status.data or "",
                 note=form.note.data or "",
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Saved.", "success")
     else:
         flash("Choose where you are with it.", "error")
@@ -243,12 +239,9 @@ def ask_for_help(interest_id: int) -> Page:
     opportunities.get_mine(db.session, current_member(), interest_id)
     form = HelpForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             opportunities.ask_for_help(db.session, current_member(), interest_id, form.body.data or "")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Sent. A coordinator will answer here, and email you when they do.", "success")
     else:
         flash("Write your message first.", "error")
@@ -260,12 +253,9 @@ def ask_for_help(interest_id: int) -> Page:
 def leaving() -> Page:
     form = LeavingForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             opportunities.say_why_leaving(db.session, current_member(), form.reason.data or "")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "Thank you for telling us. Nothing else changes until you or a coordinator says so.",
                 "success",
@@ -294,12 +284,9 @@ def reply(interest_id: int) -> Page:
         raise NotFound("No such conversation.")
     form = HelpForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             opportunities.reply(db.session, interest_id, form.body.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Sent. The member has been emailed.", "success")
     else:
         flash("Write your message first.", "error")

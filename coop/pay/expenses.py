@@ -20,7 +20,7 @@ from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.owner_files import private_dir, write_private
-from coop.pay.models import Expense
+from coop.pay.models import Expense, ExpenseKind, ExpenseStatus
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 
@@ -79,7 +79,7 @@ def claim_expense(
     upload_dir: Path,
     today: date,
 ) -> Expense:
-    if kind not in ("travel", "materials"):
+    if kind not in set(ExpenseKind):
         raise DomainError("Choose travel or materials.", field="kind")
     if not 1 <= amount_pence <= 100_000:
         raise DomainError("Enter an amount between 1p and £1,000.", field="amount")
@@ -128,7 +128,7 @@ def _decide_expense(session: Session, expense_id: int, *, approve: bool, note: s
     expense = lock(session, Expense, expense_id)
     if expense is None:
         raise DomainError("This expense no longer exists.")
-    if expense.status != "submitted":
+    if expense.status != ExpenseStatus.SUBMITTED:
         raise DomainError(f"This expense has already been {expense.status}.")
     expense.status = "approved" if approve else "rejected"
     expense.decision_note = note.strip()[:500]
@@ -153,5 +153,7 @@ def expenses_for(session: Session, member: Member) -> list[Expense]:
 
 def expenses_waiting(session: Session) -> list[Expense]:
     return list(
-        session.scalars(select(Expense).where(Expense.status == "submitted").order_by(Expense.created_at))
+        session.scalars(
+            select(Expense).where(Expense.status == ExpenseStatus.SUBMITTED).order_by(Expense.created_at)
+        )
     )

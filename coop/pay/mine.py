@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.members.models import Member
-from coop.pay.models import PayRun, PayStatement
+from coop.pay.models import PayLineKind, PayRun, PayRunStatus, PayStatement
 from coop.rota.models import TimeOff
 
 
@@ -46,7 +46,7 @@ def my_pay(session: Session, member: Member, holiday_bp: int, today: date) -> My
         session.scalars(
             select(PayStatement)
             .join(PayRun)
-            .where(PayStatement.member_id == member.id, PayRun.status == "finalised")
+            .where(PayStatement.member_id == member.id, PayRun.status == PayRunStatus.FINALISED)
             .order_by(PayRun.period_end.desc())
         )
     )
@@ -57,7 +57,9 @@ def my_pay(session: Session, member: Member, holiday_bp: int, today: date) -> My
         months[label][0] += st.minutes
         months[label][1] += st.earnings_pence
     worked = sum(st.minutes for st in statements)
-    holiday_paid = sum(line.amount_pence for st in statements for line in st.lines if line.kind == "holiday")
+    holiday_paid = sum(
+        line.amount_pence for st in statements for line in st.lines if line.kind == PayLineKind.HOLIDAY
+    )
     since = leave_year_start(today)
     return MyPay(
         statements,

@@ -4,6 +4,7 @@ adjustment lines in a later run."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,17 @@ from coop.datamap import ACTOR, HMRC, SIX_YEARS, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Member
 from coop.timeutil import utcnow
+
+
+class ExpenseKind(StrEnum):
+    TRAVEL = "travel"
+    MATERIALS = "materials"
+
+
+class ExpenseStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class Expense(Base):
@@ -57,6 +69,11 @@ class PayAdjustment(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     __table_args__ = (CheckConstraint("amount_pence != 0", name="non_zero"),)
+
+
+class PayRunStatus(StrEnum):
+    DRAFT = "draft"
+    FINALISED = "finalised"
 
 
 class PayRun(Base):
@@ -113,6 +130,13 @@ class PayStatement(Base):
         CheckConstraint("total_pence = earnings_pence + expenses_pence", name="total_is_sum"),
         Index("uq_pay_statement_run_member", "pay_run_id", "member_id", unique=True),
     )
+
+
+class PayLineKind(StrEnum):
+    WORK = "work"
+    HOLIDAY = "holiday"
+    EXPENSE = "expense"  # never earnings
+    ADJUSTMENT = "adjustment"  # surplus shares, corrections
 
 
 class PayLine(Base):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from coop.errors import DomainError
 from coop.money import format_pence
 from coop.settings import service as settings
+from coop.settings.keys import K
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ def rules_on(session: Session, day: date) -> RateRules:
     """The pay floor, statutory minimum and holiday rate in force on the work's day."""
     return RateRules(
         settings.pay_floor(session, day),
-        int(settings.get(session, "statutory_minimum_pence", day)),
-        int(settings.get(session, "holiday_pay_percent_bp", day)),
+        int(settings.get(session, K.STATUTORY_MINIMUM_PENCE, day)),
+        int(settings.get(session, K.HOLIDAY_PAY_PERCENT_BP, day)),
     )
 
 

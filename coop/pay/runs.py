@@ -22,7 +22,16 @@ from coop.errors import DomainError, NotFound
 from coop.members.models import Member
 from coop.members.service import lock_member
 from coop.money import plain_pounds
-from coop.pay.models import Expense, PayAdjustment, PayLine, PayRun, PayStatement
+from coop.pay.models import (
+    Expense,
+    ExpenseStatus,
+    PayAdjustment,
+    PayLine,
+    PayLineKind,
+    PayRun,
+    PayRunStatus,
+    PayStatement,
+)
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, london_to_utc, today_london, utcnow
@@ -32,7 +41,9 @@ def open_paydays(session: Session, today: date, count: int) -> list[date]:
     """The next `count` pay days (from today) whose pay run is not finalised yet, however many
     coming pay days already have a finalised run."""
     finalised = set(
-        session.scalars(select(PayRun.pay_date).where(PayRun.status == "finalised", PayRun.pay_date >= today))
+        session.scalars(
+            select(PayRun.pay_date).where(PayRun.status == PayRunStatus.FINALISED, PayRun.pay_date >= today)
+        )
     )
     coming = (d for d in pay_schedule(session).paydays_from(today) if d not in finalised)
     return list(islice(coming, count))
@@ -121,7 +132,7 @@ def build_pay_run(
                 PayRun,
             )
         )
-        if run is not None and run.status == "finalised":
+        if run is not None and run.status == PayRunStatus.FINALISED:
             raise DomainError(
                 "That period's pay run is finalised and cannot change. Put corrections in the next run."
             )
@@ -157,7 +168,7 @@ def _fill(session: Session, run: PayRun) -> None:
     expenses = session.scalars(
         select(Expense)
         .where(
-            Expense.status == "approved",
+            Expense.status == ExpenseStatus.APPROVED,
             Expense.id.not_in(select(PayLine.expense_id).where(PayLine.expense_id.is_not(None))),
         )
         .order_by(Expense.id)
@@ -177,7 +188,7 @@ def _fill(session: Session, run: PayRun) -> None:
         label = f"{shift.service.name}, {format_dt(shift.starts_at, '%a %-d %b %Y')}"
         lines[entry.member_id].append(
             PayLine(
-                kind="work",
+                kind=PayLineKind.WORK,
                 description=label,
                 minutes=entry.worked_minutes,
                 rate_pence=entry.pay_rate_pence or 0,
@@ -188,7 +199,7 @@ def _fill(session: Session, run: PayRun) -> None:
         if entry.holiday_pence:
             lines[entry.member_id].append(
                 PayLine(
-                    kind="holiday",
+                    kind=PayLineKind.HOLIDAY,
                     description=f"Holiday pay: {label}",
                     amount_pence=entry.holiday_pence,
                     holiday_for_timesheet_id=entry.id,
@@ -197,7 +208,7 @@ def _fill(session: Session, run: PayRun) -> None:
     for e in expenses:
         lines[e.member_id].append(
             PayLine(
-                kind="expense",
+                kind=PayLineKind.EXPENSE,
                 description=f"Expense ({e.kind}): {e.description}",
                 amount_pence=e.amount_pence,
                 expense_id=e.id,
@@ -206,21 +217,21 @@ def _fill(session: Session, run: PayRun) -> None:
     for a in adjustments:
         lines[a.member_id].append(
             PayLine(
-                kind="adjustment",
+                kind=PayLineKind.ADJUSTMENT,
                 description=f"Correction: {a.reason}",
                 amount_pence=a.amount_pence,
                 adjustment_id=a.id,
             )
         )
     for member_id, member_lines in sorted(lines.items()):
-        earnings = sum(line.amount_pence for line in member_lines if line.kind != "expense")
-        expenses_total = sum(line.amount_pence for line in member_lines if line.kind == "expense")
+        earnings = sum(line.amount_pence for line in member_lines if line.kind != PayLineKind.EXPENSE)
+        expenses_total = sum(line.amount_pence for line in member_lines if line.kind == PayLineKind.EXPENSE)
         session.add(
             PayStatement(
                 pay_run=run,
                 member_id=member_id,
                 lines=member_lines,
-                minutes=sum(line.minutes for line in member_lines if line.kind == "work"),
+                minutes=sum(line.minutes for line in member_lines if line.kind == PayLineKind.WORK),
                 earnings_pence=earnings,
                 expenses_pence=expenses_total,
                 total_pence=earnings + expenses_total,
@@ -265,7 +276,7 @@ def _locked_run(session: Session, run_id: int, doing: str) -> PayRun:
     run = lock(session, PayRun, run_id)
     if run is None:
         raise DomainError(f"This draft pay run was deleted a moment ago, so it cannot be {doing}.")
-    if run.status == "finalised":
+    if run.status == PayRunStatus.FINALISED:
         raise DomainError(f"This pay run has been finalised, so it cannot be {doing}.")
     session.refresh(run, ["statements"])
     return run
@@ -291,7 +302,7 @@ def finalise(
                 "This pay run was rebuilt after you opened it, so its figures have changed. "
                 "Check them below, then finalise."
             )
-        run.status = "finalised"
+        run.status = PayRunStatus.FINALISED
         run.finalised_at = now or utcnow()
         run.finalised_by_id = actor_id
         run.frozen_sha256 = frozen
@@ -336,7 +347,7 @@ def get_statement(session: Session, statement_id: int, *, member_id: int | None 
     """A statement; with member_id, another member's is NotFound. Drafts are not shown to members."""
     st = session.get(PayStatement, statement_id)
     if st is None or (
-        member_id is not None and (st.member_id != member_id or st.pay_run.status != "finalised")
+        member_id is not None and (st.member_id != member_id or st.pay_run.status != PayRunStatus.FINALISED)
     ):
         raise NotFound("No such pay statement.")
     return st

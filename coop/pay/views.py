@@ -23,7 +23,7 @@ from coop.access import roles
 from coop.caps.service import pay_schedule
 from coop.charts import bar_chart
 from coop.documents import html_to_pdf
-from coop.errors import DomainError, NotFound
+from coop.errors import NotFound
 from coop.extensions import db
 from coop.members import service as members
 from coop.members.service import member_for_user
@@ -32,8 +32,9 @@ from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
 from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import format_date, today_london
-from coop.web import ActionForm, csv_response, current_member, form_error, pdf_response
+from coop.web import ActionForm, csv_response, current_member, pdf_response, refusals
 
 bp = Blueprint("pay", __name__)
 Page = str | WResponse
@@ -44,9 +45,9 @@ def statement_pdf(statement: PayStatement) -> bytes:
         "pay/statement_pdf.html",
         st=statement,
         run=statement.pay_run,
-        coop_name=settings.get(db.session, "coop_name"),
-        coop_address=settings.get(db.session, "coop_address"),
-        holiday_percent=settings.get(db.session, "holiday_pay_percent_bp") / 100,
+        coop_name=settings.get(db.session, K.COOP_NAME),
+        coop_address=settings.get(db.session, K.COOP_ADDRESS),
+        holiday_percent=settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP) / 100,
     )
     return html_to_pdf(html)
 
@@ -64,7 +65,7 @@ def _pdf_response(statement: PayStatement) -> Response:
 def my_pay() -> Page:
     member = current_member()
     data = service.my_pay(
-        db.session, member, settings.get(db.session, "holiday_pay_percent_bp"), today_london()
+        db.session, member, settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP), today_london()
     )
     chart = bar_chart(
         "Earnings by month", [m[0] for m in data.months], [m[2] for m in data.months], value_label="£"
@@ -87,7 +88,7 @@ def expenses() -> Page:
     if form.validate_on_submit():
         upload = request.files.get("receipt")
         data = upload.read(service.MAX_RECEIPT_BYTES + 1) if upload and upload.filename else None
-        try:
+        with refusals(form) as done:
             amount = pounds_field(form.amount.data or "", "amount")
             assert form.spent_on.data
             service.claim_expense(
@@ -101,10 +102,7 @@ def expenses() -> Page:
                 upload_dir=Path(current_app.config["UPLOAD_DIR"]),
                 today=today_london(),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Expense claimed. It is paid back on its own line and never counts as earnings.", "success")
             return redirect(url_for("pay.expenses"))
     return render_template("pay/expenses.html", form=form, expenses=service.expenses_for(db.session, member))
@@ -154,7 +152,7 @@ def build() -> Page:
     form = PayRunForm()
     if form.validate_on_submit():
         assert form.period_start.data and form.period_end.data
-        try:
+        with refusals() as done:
             run = service.build_pay_run(
                 db.session,
                 form.period_start.data,
@@ -162,10 +160,7 @@ def build() -> Page:
                 actor_id=current_user.id,
                 today=today_london(),
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Draft pay run ready. Check it, then finalise it.", "success")
             return redirect(url_for("pay.run_detail", run_id=run.id))
     else:
@@ -187,14 +182,11 @@ def run_detail(run_id: int) -> Page:
 @roles("coordinator")
 def finalise(run_id: int) -> Page:
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.finalise(
                 db.session, run_id, actor_id=current_user.id, seen=request.form.get("seen") or None
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Pay run finalised. Members can now see their statements.", "success")
     return _back_to_run(run_id)
 
@@ -210,11 +202,9 @@ def _back_to_run(run_id: int) -> Page:
 @roles("coordinator")
 def delete(run_id: int) -> Page:
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             service.delete_draft(db.session, run_id, actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
+        if not done.ok:
             return _back_to_run(run_id)
         flash("Draft deleted.", "success")
     return redirect(url_for("pay.runs"))
@@ -247,7 +237,7 @@ def adjustment_form() -> AdjustmentForm:
 def adjustment() -> Page:
     form = adjustment_form()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             amount = pounds_field(form.amount.data or "", "amount")
             service.add_adjustment(
                 db.session,
@@ -257,10 +247,7 @@ def adjustment() -> Page:
                 actor_id=current_user.id,
                 pay_on=date.fromisoformat(form.pay_on.data) if form.pay_on.data else None,
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Correction added; it will be on the pay run for the pay day chosen.", "success")
     else:
         flash("Choose a member, an amount and a reason.", "error")
@@ -273,7 +260,7 @@ def decide(expense_id: int) -> Page:
     expense = service.get_expense(db.session, expense_id)
     form = DecideExpenseForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.decide_expense(
                 db.session,
                 expense,
@@ -281,10 +268,7 @@ def decide(expense_id: int) -> Page:
                 note=form.note.data or "",
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Decision saved.", "success")
             return redirect(url_for("pay.runs"))
     return render_template("pay/decide.html", form=form, expense=expense)

@@ -32,7 +32,7 @@ from coop.datamap import (
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
-from coop.members.models import ErasureRequest, Member, MemberStatus
+from coop.members.models import ErasureRequest, ErasureStatus, Member, MemberStatus
 from coop.members.service import lock_member
 from coop.rota import service as rota
 from coop.schema import Base
@@ -47,7 +47,7 @@ PLACEHOLDER_DOMAIN = ERASED_DOMAIN
 def open_request(session: Session, member: Member) -> ErasureRequest | None:
     return session.scalar(
         select(ErasureRequest).where(
-            ErasureRequest.member_id == member.id, ErasureRequest.status == "requested"
+            ErasureRequest.member_id == member.id, ErasureRequest.status == ErasureStatus.REQUESTED
         )
     )
 
@@ -75,24 +75,30 @@ def withdraw(session: Session, member: Member, *, actor_id: int) -> None:
         req = open_request(session, member)
         if req is None:
             raise NotFound("There is no request to withdraw.")
-        req.status = "withdrawn"
+        req.status = ErasureStatus.WITHDRAWN
         record(session, actor_id, "erasure.withdrawn", ("member", member.id))
 
 
 def count_waiting(session: Session) -> int:
-    stmt = select(func.count()).select_from(ErasureRequest).where(ErasureRequest.status == "requested")
+    stmt = (
+        select(func.count())
+        .select_from(ErasureRequest)
+        .where(ErasureRequest.status == ErasureStatus.REQUESTED)
+    )
     return session.scalar(stmt) or 0
 
 
 def waiting(session: Session) -> list[ErasureRequest]:
-    stmt = select(ErasureRequest).order_by(ErasureRequest.status != "requested", ErasureRequest.requested_at)
+    stmt = select(ErasureRequest).order_by(
+        ErasureRequest.status != ErasureStatus.REQUESTED, ErasureRequest.requested_at
+    )
     return list(session.scalars(stmt))
 
 
 def waiting_request(session: Session, request_id: int) -> ErasureRequest:
     """A request still waiting to be carried out, or NotFound."""
     req = session.get(ErasureRequest, request_id)
-    if req is None or req.status != "requested":
+    if req is None or req.status != ErasureStatus.REQUESTED:
         raise NotFound("No such request waiting: it may have been carried out or withdrawn.")
     return req
 
@@ -119,7 +125,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
         member = lock_member(session, member_id)
         serialize(session, "roles")
         req = lock(session, ErasureRequest, request_id)
-        if req is None or req.status != "requested":
+        if req is None or req.status != ErasureStatus.REQUESTED:
             raise NotFound("No such request waiting.")
         teaching = session.scalar(
             select(SkillSession.title).where(
@@ -139,7 +145,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
         erase_rows(session, member_id, user.id, old_email, member.display_name)
         # After the outbox is cleared of their mail, so this one stays and is sent.
         mail.queue(session, old_email, "erasure_done")
-        req.status = "erased"
+        req.status = ErasureStatus.ERASED
         req.processed_at = now
         req.processed_by_id = actor_id
         req.retain_until = add_years(today_london(), RETAIN_YEARS)
@@ -234,7 +240,7 @@ def purge_due(session: Session, upload_dir: Path, *, today: date | None = None) 
     with write_transaction(session):
         due = session.scalars(
             select(ErasureRequest).where(
-                ErasureRequest.status == "erased",
+                ErasureRequest.status == ErasureStatus.ERASED,
                 ErasureRequest.retain_until <= today,
                 ErasureRequest.purged_at.is_(None),
             )

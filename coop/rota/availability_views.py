@@ -16,7 +16,7 @@ from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm, PreferencesForm, TimeOffForm
 from coop.rota.views import Page, bp
 from coop.timeutil import today_london
-from coop.web import current_member, form_error
+from coop.web import current_member, form_error, refusals
 
 
 def _picker_choices(form: Any) -> tuple[bool, list[rota.DayChoice]]:
@@ -64,7 +64,7 @@ def availability() -> Page:
     if request.method == "GET":
         form.reminder_hour.data = "" if prefs.reminder_hour is None else str(prefs.reminder_hour)
     if form.validate_on_submit():
-        try:
+        with refusals(show=False) as done:
             any_time, days = _picker_choices(request.form)
             windows = [] if any_time else rota.pattern_from_picker(days)
             rota.save_preferences(
@@ -76,12 +76,10 @@ def availability() -> Page:
                 reminder_hour=int(form.reminder_hour.data) if form.reminder_hour.data else None,
             )
             rota.set_weekly_pattern(db.session, member, windows)
-        except DomainError as e:
-            db.session.rollback()
-            if e.field == "windows":
-                picker["error"] = e.message
-            else:
-                form_error(form, e)
+        if done.error and done.error.field == "windows":
+            picker["error"] = done.error.message
+        elif done.error:
+            form_error(form, done.error)
         else:
             flash("Saved.", "success")
             return redirect(url_for("rota.availability"))
@@ -105,7 +103,7 @@ def add_time_off() -> Page:
     form = TimeOffForm()
     if form.validate_on_submit():
         assert form.first_day.data and form.last_day.data
-        try:
+        with refusals() as done:
             rota.add_time_off(
                 db.session,
                 member,
@@ -114,10 +112,7 @@ def add_time_off() -> Page:
                 form.note.data or "",
                 today=today_london(),
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Time off added. You will not be offered shifts then.", "success")
     else:
         flash("Enter the first and last day.", "error")

@@ -20,6 +20,7 @@ from coop.pay import rates
 from coop.rota.eligibility import problem_sentence, shift_problems
 from coop.rota.models import (
     Assignment,
+    AssignmentSource,
     AssignmentStatus,
 )
 from coop.rota.places import (
@@ -31,6 +32,7 @@ from coop.rota.places import (
     take_place,
 )
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timeutil import format_dt, to_london, utcnow
 
@@ -77,7 +79,7 @@ def my_assignment(session: Session, member_id: int, assignment_id: int) -> Assig
 def drop_is_late(session: Session, shift: Shift, now: datetime | None = None) -> bool:
     """Whether letting this shift go now is inside the notice period (coordinators look for cover)."""
     now = now or utcnow()
-    return shift.starts_at - now < timedelta(hours=settings.get(session, "drop_notice_hours"))
+    return shift.starts_at - now < timedelta(hours=settings.get(session, K.DROP_NOTICE_HOURS))
 
 
 @dataclass
@@ -174,7 +176,7 @@ def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime
         )
     _take_slot(session, shift)
     assignment = Assignment(
-        shift_id=shift.id, member_id=member.id, source="assign", status=AssignmentStatus.ASKED
+        shift_id=shift.id, member_id=member.id, source=AssignmentSource.ASSIGN, status=AssignmentStatus.ASKED
     )
     session.add(assignment)
     session.flush()

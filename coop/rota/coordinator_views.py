@@ -22,7 +22,7 @@ from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
 from coop.text import plural
 from coop.timeutil import format_dt, today_london, week_start
-from coop.web import BusinessScope, business_scope, day_arg, db_id, db_ids, pdf_response
+from coop.web import BusinessScope, business_scope, day_arg, db_id, db_ids, pdf_response, refusals
 
 
 @bp.route("/rota")
@@ -123,16 +123,14 @@ def week_grid_pdf() -> Response:
 def grid_offer() -> Page:
 
     if ConfirmActionForm().validate_on_submit():
-        try:
-            offers.offer_one(
-                db.session, db_id(request.form.get("member_id", "")), db_id(request.form.get("shift_id", ""))
-            )
-        except ValueError:
-            flash("Choose a shift to offer.", "error")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        with refusals() as done:
+            try:
+                member_id = db_id(request.form.get("member_id", ""))
+                shift_id = db_id(request.form.get("shift_id", ""))
+            except ValueError:
+                raise DomainError("Choose a shift to offer.") from None
+            offers.offer_one(db.session, member_id, shift_id)
+        if done.ok:
             flash("Offered. They can say yes or no on their home page; saying no is fine.", "success")
     return redirect(back_target("rota.week_grid"))
 
@@ -149,12 +147,9 @@ def fill(shift_id: int) -> Page:
     shift = bookings.get_shift(db.session, shift_id)
     form = FillForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             rota.assign(db.session, form.member_id.data or 0, shift_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "Asked. The place is kept for them until they say yes or no (on their My shifts "
                 "page); it is theirs only when they say yes.",

@@ -31,14 +31,15 @@ from coop.rota.models import (
 )
 from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, blocking_reasons
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.skillshare.models import SkillSession
 from coop.timeutil import to_london
 
 
 def rules_from_settings(session: Session) -> RotaRules:
     return RotaRules(
-        travel_buffer=timedelta(minutes=settings.get(session, "travel_buffer_minutes")),
-        min_rest=timedelta(hours=settings.get(session, "min_rest_hours")),
+        travel_buffer=timedelta(minutes=settings.get(session, K.TRAVEL_BUFFER_MINUTES)),
+        min_rest=timedelta(hours=settings.get(session, K.MIN_REST_HOURS)),
     )
 
 

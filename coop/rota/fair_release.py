@@ -16,17 +16,18 @@ from coop.rota.eligibility import member_facts, rules_from_settings, shift_facts
 from coop.rota.models import RotaPreferences, ShiftHold
 from coop.rota.rules import blocking_reasons
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import to_london, utcnow, whole_weeks_utc
 
 
 def hold_new_shifts(session: Session, shifts: Sequence[Shift], *, now: datetime | None = None) -> None:
     """When fair release is on, hold each new shift for the eligible members furthest below
     their preferred hours; it opens to everyone after the hold."""
-    hours = settings.get(session, "fair_release_hours")
+    hours = settings.get(session, K.FAIR_RELEASE_HOURS)
     if not hours or not shifts:
         return
     now = now or utcnow()
-    group = settings.get(session, "fair_release_group")
+    group = settings.get(session, K.FAIR_RELEASE_GROUP)
     members = list(
         session.scalars(
             select(Member).options(selectinload(Member.skills)).where(Member.status == MemberStatus.ACTIVE)

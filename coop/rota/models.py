@@ -49,6 +49,13 @@ class OfferStatus(StrEnum):
     LAPSED = "lapsed"
 
 
+class AssignmentSource(StrEnum):
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    OFFER = "offer"
+    SWAP = "swap"
+
+
 class Assignment(Base):
     """A member holding one slot of a shift."""
 

@@ -19,8 +19,9 @@ from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.rota import service as rota
 from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
-from coop.rota.models import Assignment, Offer, OfferStatus, RotaPreferences
+from coop.rota.models import Assignment, AssignmentSource, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import london_to_utc, to_london, utcnow, whole_weeks_utc
 
 
@@ -127,7 +128,7 @@ def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetim
     made: dict[int, list[Offer]] = defaultdict(list)
     with write_transaction(session):
         serialize(session, "send_offers")  # two coordinators sending at once make each offer once
-        expires = now + timedelta(hours=settings.get(session, "offer_expiry_hours"))
+        expires = now + timedelta(hours=settings.get(session, K.OFFER_EXPIRY_HOURS))
         _make_offers(session, proposals, now, expires, made)
     return sum(len(v) for v in made.values())
 
@@ -305,7 +306,12 @@ def accept(
         assert offer is not None
         _still_open(offer, now)
         assignment = rota.take_place(
-            session, member_id, offer.shift_id, now=now, source="offer", accept_cap_warning=accept_cap_warning
+            session,
+            member_id,
+            offer.shift_id,
+            now=now,
+            source=AssignmentSource.OFFER,
+            accept_cap_warning=accept_cap_warning,
         )
         offer.status, offer.decided_at = OfferStatus.ACCEPTED, now
     return assignment

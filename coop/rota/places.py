@@ -26,6 +26,7 @@ from coop.rota.eligibility import problem_sentence, shift_problems
 from coop.rota.fair_release import held_for_others
 from coop.rota.models import (
     Assignment,
+    AssignmentSource,
     AssignmentStatus,
     SwapOffer,
     SwapStatus,
@@ -86,7 +87,7 @@ def take_place(
         raise DomainError(problem_sentence(problems[0], member, second_person=actor_is_member))
     if shift.filled >= shift.slots:
         raise DomainError(JUST_TAKEN)
-    if source == "claim" and held_for_others(session, shift, member.id, now):
+    if source == AssignmentSource.CLAIM and held_for_others(session, shift, member.id, now):
         raise DomainError(
             "This new shift is first open to members who have had less work lately. It opens to "
             f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."

@@ -1,11 +1,12 @@
-"""The rota area's operations in one place, for views, other areas and tests: each lives in the
-module named for what it holds (eligibility, places, claims, swaps, boards, availability,
-notices); this module only gathers them. Lower areas (bookings) import the module they need
-directly (places, eligibility, fair_release), never this one."""
+"""The rota area's interface for other areas, the CLI and the demo: what they may call, named in
+`__all__`. Each name is defined in the module that holds its rule (eligibility, places, claims,
+swaps, boards, availability, notices); pages may import those modules directly. Lower areas
+(bookings) import the module they need directly (places, eligibility, fair_release), never this
+one."""
 
 from __future__ import annotations
 
-from coop.rota.availability import (  # noqa: F401
+from coop.rota.availability import (
     END_OF_DAY,
     WEEKDAYS,
     WINDOWS_A_DAY,
@@ -19,7 +20,7 @@ from coop.rota.availability import (  # noqa: F401
     time_off,
     weekly_pattern,
 )
-from coop.rota.boards import (  # noqa: F401
+from coop.rota.boards import (
     FillCandidate,
     OpenShiftCard,
     RotaDay,
@@ -32,7 +33,7 @@ from coop.rota.boards import (  # noqa: F401
     rota_day,
     unfilled_shifts,
 )
-from coop.rota.claims import (  # noqa: F401
+from coop.rota.claims import (
     DropResult,
     answer,
     ask_within,
@@ -48,7 +49,7 @@ from coop.rota.claims import (  # noqa: F401
     set_pay_choice,
     still_asked,
 )
-from coop.rota.eligibility import (  # noqa: F401
+from coop.rota.eligibility import (
     free_members,
     member_facts,
     problem_sentence,
@@ -56,7 +57,7 @@ from coop.rota.eligibility import (  # noqa: F401
     shift_facts,
     shift_problems,
 )
-from coop.rota.notices import (  # noqa: F401
+from coop.rota.notices import (
     feed_for,
     feed_shifts,
     member_by_feed_token,
@@ -64,7 +65,7 @@ from coop.rota.notices import (  # noqa: F401
     send_digests,
     send_shift_reminders,
 )
-from coop.rota.places import (  # noqa: F401
+from coop.rota.places import (
     JUST_TAKEN,
     DoesNotFit,
     ask_about_change,
@@ -77,8 +78,8 @@ from coop.rota.places import (  # noqa: F401
     release_cancelled_shift,
     take_place,
 )
-from coop.rota.rules import blocking_reasons, can_take  # noqa: F401
-from coop.rota.swaps import (  # noqa: F401
+from coop.rota.rules import blocking_reasons, can_take
+from coop.rota.swaps import (
     accept_swap,
     answer_exchange,
     exchange_candidates,
@@ -90,3 +91,78 @@ from coop.rota.swaps import (  # noqa: F401
     swaps_waiting,
     withdraw_swap,
 )
+
+__all__ = [
+    "END_OF_DAY",
+    "JUST_TAKEN",
+    "WEEKDAYS",
+    "WINDOWS_A_DAY",
+    "DayChoice",
+    "DoesNotFit",
+    "DropResult",
+    "FillCandidate",
+    "OpenShiftCard",
+    "RotaDay",
+    "ShiftFilter",
+    "accept_swap",
+    "add_time_off",
+    "answer",
+    "answer_exchange",
+    "ask_about_change",
+    "ask_within",
+    "asked_of",
+    "assign",
+    "blocking_reasons",
+    "can_take",
+    "candidates_for",
+    "claim",
+    "coming_places",
+    "drop",
+    "drop_is_late",
+    "exchange_candidates",
+    "exchanges_for",
+    "feed_for",
+    "feed_shifts",
+    "free_members",
+    "holders_of",
+    "lapse_asked",
+    "let_all_go_within",
+    "lock_holders",
+    "lock_member",
+    "lock_shift",
+    "member_by_feed_token",
+    "member_facts",
+    "my_assignment",
+    "my_open_swap_offers",
+    "my_shifts",
+    "notify_shift_changed",
+    "offer_swap",
+    "open_shifts_for",
+    "open_swaps_for",
+    "pattern_from_picker",
+    "preferences",
+    "problem_sentence",
+    "propose_exchange",
+    "recheck_holders",
+    "regenerate_feed",
+    "release_cancelled_shift",
+    "remove_time_off",
+    "rota_by_member",
+    "rota_day",
+    "rules_from_settings",
+    "save_preferences",
+    "send_digests",
+    "send_shift_reminders",
+    "set_pay_choice",
+    "set_weekly_pattern",
+    "shift_facts",
+    "shift_problems",
+    "still_asked",
+    "swap_counts",
+    "swaps_waiting",
+    "take_place",
+    "time_off",
+    "unfilled_shifts",
+    "weekly_pattern",
+    "withdraw_swap",
+]

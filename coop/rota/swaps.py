@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
+from coop.caps.models import CapMode
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
@@ -18,6 +19,7 @@ from coop.members.models import Member, member_skill
 from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts, shift_problems
 from coop.rota.models import (
     Assignment,
+    AssignmentSource,
     AssignmentStatus,
     SwapOffer,
     SwapStatus,
@@ -105,7 +107,12 @@ def accept_swap(
         _release_slot(session, shift.id)
         session.flush()
         new = take_place(
-            session, member_id, shift.id, now=now, source="swap", accept_cap_warning=accept_cap_warning
+            session,
+            member_id,
+            shift.id,
+            now=now,
+            source=AssignmentSource.SWAP,
+            accept_cap_warning=accept_cap_warning,
         )
         offer.status = SwapStatus.TAKEN
         offer.taken_by_id = member_id
@@ -197,7 +204,7 @@ def exchange_candidates(
         theirs_fit = limits[other.member_id].fit_exchange(
             other.shift, assignment.shift, other.chosen_pay_pence_per_hour
         )
-        if not theirs_fit.fits and theirs_fit.mode != "warn":
+        if not theirs_fit.fits and theirs_fit.mode != CapMode.WARN:
             continue
         back = theirs[other.member_id]  # what they hold, less the shift they would give up
         busy = list(back.busy)
@@ -351,8 +358,15 @@ def _exchange(
         held.status, held.ended_at = AssignmentStatus.SWAPPED, now
         _release_slot(session, held.shift_id)
     session.flush()
-    take_place(session, member_id, a.shift_id, now=now, source="swap", accept_cap_warning=accept_cap_warning)
-    take_place(session, proposer_id, b.shift_id, now=now, source="swap", actor_is_member=False)
+    take_place(
+        session,
+        member_id,
+        a.shift_id,
+        now=now,
+        source=AssignmentSource.SWAP,
+        accept_cap_warning=accept_cap_warning,
+    )
+    take_place(session, proposer_id, b.shift_id, now=now, source=AssignmentSource.SWAP, actor_is_member=False)
     offer.status, offer.taken_by_id, offer.closed_at = SwapStatus.TAKEN, member_id, now
     mail.tell_member(
         session,

@@ -11,7 +11,6 @@ from coop.access import roles
 from coop.bookings import service as bookings
 from coop.businesses import service as businesses
 from coop.caps import service as caps
-from coop.caps.service import CapWarning
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.money import pounds_field
@@ -20,8 +19,9 @@ from coop.rota import offers
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
+from coop.settings.keys import K
 from coop.timeutil import to_london, utcnow
-from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, current_member, db_id
+from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, current_member, db_id, refusals
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse
@@ -65,7 +65,7 @@ def open_shifts() -> Page:
         member=member,
         exchanges=exchanges,
         offered=offered,
-        taper=settings.get(db.session, "uc_taper_bp"),
+        taper=settings.get(db.session, K.UC_TAPER_BP),
         items=items[:OPEN_PAGE],
         more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,
         after=after,
@@ -94,7 +94,7 @@ def claim(shift_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         rate = request.form.get("rate", "")
-        try:
+        with refusals(over_limit=True) as done:
             rota.claim(
                 db.session,
                 member.id,
@@ -102,17 +102,14 @@ def claim(shift_id: int) -> Page:
                 accept_cap_warning=form.confirm.data == "yes",
                 chosen_pay=_chosen_rate(rate),
             )
-        except CapWarning as w:
+        if done.over_limit:
             return confirm_over_limit(
-                w,
+                done.over_limit,
                 url=url_for("rota.claim", shift_id=shift_id),
                 back=url_for("rota.open_shifts"),
                 extra={"rate": rate} if rate else {},
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             in_calendar = rota.feed_for(db.session, member) is not None
             flash(
                 "It's yours. The shift is on your list"
@@ -145,7 +142,7 @@ def my_shifts() -> Page:
     return render_template(
         "rota/mine.html",
         exchanges=exchanges,
-        taper=settings.get(db.session, "uc_taper_bp"),
+        taper=settings.get(db.session, K.UC_TAPER_BP),
         asked=asked,
         coming=coming,
         past=past,
@@ -178,21 +175,18 @@ def answer(assignment_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         yes = request.form.get("answer") == "yes"
-        try:
+        with refusals(over_limit=True) as done:
             rota.answer(
                 db.session, member.id, assignment_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
             )
-        except CapWarning as w:
+        if done.over_limit:
             return confirm_over_limit(
-                w,
+                done.over_limit,
                 url=url_for("rota.answer", assignment_id=assignment_id),
                 back=url_for("rota.my_shifts"),
                 extra={"answer": "yes"},
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("It's yours. Thank you." if yes else "No problem. Saying no is always fine.", "success")
     return redirect(url_for("rota.my_shifts"))
 
@@ -211,12 +205,9 @@ def drop(assignment_id: int) -> Page:
             form=ConfirmActionForm(),
         )
     if ConfirmActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             result = rota.drop(db.session, member.id, assignment_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "Done. The shift is open for someone else."
                 + (
@@ -234,12 +225,9 @@ def drop(assignment_id: int) -> Page:
 def offer_swap(assignment_id: int) -> Page:
     member = current_member()
     if ConfirmActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             rota.offer_swap(db.session, member.id, assignment_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Your shift is offered to other members. It stays yours until someone takes it.", "success")
     return redirect(url_for("rota.my_shifts"))
 
@@ -251,15 +239,13 @@ def exchange(assignment_id: int) -> Page:
     member = current_member()
     assignment = rota.my_assignment(db.session, member.id, assignment_id)
     if request.method == "POST" and ConfirmActionForm().validate_on_submit():
-        try:
-            wanted = db_id(request.form.get("wanted_assignment_id", ""))
+        with refusals() as done:
+            try:
+                wanted = db_id(request.form.get("wanted_assignment_id", ""))
+            except ValueError:
+                raise DomainError("Choose one of the shifts listed.") from None
             rota.propose_exchange(db.session, member.id, assignment_id, wanted)
-        except ValueError:
-            flash("Choose one of the shifts listed.", "error")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Swap offered. They will say yes or no; until then your shift stays yours.", "success")
             return redirect(url_for("rota.my_shifts"))
     return render_template(
@@ -277,22 +263,19 @@ def answer_exchange(offer_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         yes = request.form.get("answer") == "yes"
-        try:
+        with refusals(over_limit=True) as done:
             rota.answer_exchange(
                 db.session, member.id, offer_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
             )
-        except CapWarning as w:
+        if done.over_limit:
             return confirm_over_limit(
-                w,
+                done.over_limit,
                 heading="Check before you swap",
                 url=url_for("rota.answer_exchange", offer_id=offer_id),
                 back=url_for("rota.my_shifts"),
                 extra={"answer": "yes"},
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "Swapped: both shifts have changed hands."
                 if yes
@@ -307,12 +290,9 @@ def answer_exchange(offer_id: int) -> Page:
 def withdraw_swap(offer_id: int) -> Page:
     member = current_member()
     if ConfirmActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             rota.withdraw_swap(db.session, member.id, offer_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("Offer withdrawn. The shift is still yours.", "success")
     return redirect(url_for("rota.my_shifts"))
 
@@ -323,18 +303,15 @@ def accept_swap(offer_id: int) -> Page:
     member = current_member()
     form = ConfirmActionForm()
     if form.validate_on_submit():
-        try:
+        with refusals(over_limit=True) as done:
             rota.accept_swap(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
-        except CapWarning as w:
+        if done.over_limit:
             return confirm_over_limit(
-                w,
+                done.over_limit,
                 url=url_for("rota.accept_swap", offer_id=offer_id),
                 back=url_for("rota.my_shifts"),
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("You have taken over the shift.", "success")
     return redirect(url_for("rota.my_shifts"))
 
@@ -351,7 +328,7 @@ def pay_choice(assignment_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         choice = request.form.get("choice", "full")
-        try:
+        with refusals(over_limit=True) as done:
             if choice == "full":
                 amount = None
             elif choice == "none":
@@ -361,17 +338,14 @@ def pay_choice(assignment_id: int) -> Page:
             rota.set_pay_choice(
                 db.session, member.id, assignment_id, amount, accept_cap_warning=form.confirm.data == "yes"
             )
-        except CapWarning as w:
+        if done.over_limit:
             return confirm_over_limit(
-                w,
+                done.over_limit,
                 url=url_for("rota.pay_choice", assignment_id=assignment_id),
                 back=url_for("rota.my_shifts"),
                 extra={"choice": choice, "amount": request.form.get("amount", "")},
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "Saved. This is your choice, and you can change it until your hours are approved.", "success"
             )
@@ -388,18 +362,15 @@ def accept_offer(offer_id: int) -> Page:
     member = current_member()
     form = ConfirmActionForm()
     if form.validate_on_submit():
-        try:
+        with refusals(over_limit=True) as done:
             offers.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
-        except CapWarning as w:
+        if done.over_limit:
             return confirm_over_limit(
-                w,
+                done.over_limit,
                 url=url_for("rota.accept_offer", offer_id=offer_id),
                 back=url_for("home.dashboard"),
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("It's yours. Thank you.", "success")
     return redirect(url_for("home.dashboard"))
 
@@ -410,11 +381,8 @@ def decline_offer(offer_id: int) -> Page:
 
     member = current_member()
     if ConfirmActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             offers.decline(db.session, member.id, offer_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash("No problem. Saying no is always fine.", "success")
     return redirect(url_for("home.dashboard"))

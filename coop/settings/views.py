@@ -14,7 +14,7 @@ from coop.extensions import db
 from coop.money import parse_pounds
 from coop.settings import service
 from coop.settings.forms import SettingForm
-from coop.web import form_error
+from coop.web import refusals
 
 bp = Blueprint("settings", __name__)
 
@@ -53,7 +53,7 @@ def edit(key: str) -> str | Response:
         abort(404)
     form = SettingForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             value = parse_value(spec, form.value.data or "")
             service.change(
                 db.session,
@@ -63,9 +63,7 @@ def edit(key: str) -> str | Response:
                 actor_id=current_user.id,
                 note=form.note.data or "",
             )
-        except DomainError as e:
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"{spec.label} saved.", "success")
             return redirect(url_for("settings.index"))
     return render_template(

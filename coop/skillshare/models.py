@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -39,6 +40,12 @@ class SkillSession(Base):
         CheckConstraint("capacity BETWEEN 1 AND 200", name="capacity_range"),
         CheckConstraint("booked >= 0 AND booked <= capacity", name="never_overbooked"),
     )
+
+
+class SignUpStatus(StrEnum):
+    BOOKED = "booked"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
 
 
 class SignUp(Base):

@@ -18,7 +18,7 @@ from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
 from coop.rota import service as rota
-from coop.skillshare.models import SignUp, SkillSession
+from coop.skillshare.models import SignUp, SignUpStatus, SkillSession
 from coop.timeutil import to_london, utcnow
 
 
@@ -84,7 +84,7 @@ def sign_ups(session: Session, session_id: int) -> list[SignUp]:
     return list(
         session.scalars(
             select(SignUp)
-            .where(SignUp.session_id == session_id, SignUp.status != "cancelled")
+            .where(SignUp.session_id == session_id, SignUp.status != SignUpStatus.CANCELLED)
             .order_by(SignUp.status, SignUp.created_at, SignUp.id)
         )
     )
@@ -113,7 +113,7 @@ def sign_up(session: Session, member: Member, session_id: int, *, now: datetime 
         existing = session.scalar(
             select(SignUp).where(SignUp.session_id == session_id, SignUp.member_id == member.id)
         )
-        if existing is not None and existing.status != "cancelled":
+        if existing is not None and existing.status != SignUpStatus.CANCELLED:
             return existing
         took = session.execute(
             update(SkillSession)
@@ -138,7 +138,7 @@ def cancel_sign_up(session: Session, member: Member, session_id: int) -> None:
         mine = session.scalar(
             select(SignUp).where(SignUp.session_id == session_id, SignUp.member_id == member.id)
         )
-        if s is None or mine is None or mine.status == "cancelled":
+        if s is None or mine is None or mine.status == SignUpStatus.CANCELLED:
             raise NotFound("You are not signed up for this.")
         _give_up(session, s, mine)
 
@@ -150,7 +150,11 @@ def give_up_places_within(session: Session, member_id: int, *, now: datetime) ->
         session.scalars(
             select(SignUp)
             .join(SkillSession, SkillSession.id == SignUp.session_id)
-            .where(SignUp.member_id == member_id, SignUp.status != "cancelled", SkillSession.starts_at > now)
+            .where(
+                SignUp.member_id == member_id,
+                SignUp.status != SignUpStatus.CANCELLED,
+                SkillSession.starts_at > now,
+            )
             .order_by(SignUp.session_id)
         )
     )
@@ -162,17 +166,17 @@ def give_up_places_within(session: Session, member_id: int, *, now: datetime) ->
 
 
 def _give_up(session: Session, s: SkillSession, mine: SignUp) -> None:
-    was_booked = mine.status == "booked"
-    mine.status = "cancelled"
+    was_booked = mine.status == SignUpStatus.BOOKED
+    mine.status = SignUpStatus.CANCELLED
     if was_booked:
         waiting = session.scalar(
             select(SignUp)
-            .where(SignUp.session_id == s.id, SignUp.status == "waiting")
+            .where(SignUp.session_id == s.id, SignUp.status == SignUpStatus.WAITING)
             .order_by(SignUp.created_at, SignUp.id)
             .limit(1)
         )
         if waiting is not None:
-            waiting.status = "booked"
+            waiting.status = SignUpStatus.BOOKED
             mail.tell_member(
                 session,
                 waiting.member,
@@ -199,7 +203,9 @@ def mark_attendance(
     with write_transaction(session):
         # The attendees first (members before anything else, as in every claim), since their
         # skills change; then the session, so two saves of the register are taken in turn.
-        booked = select(SignUp.member_id).where(SignUp.session_id == session_id, SignUp.status == "booked")
+        booked = select(SignUp.member_id).where(
+            SignUp.session_id == session_id, SignUp.status == SignUpStatus.BOOKED
+        )
         for member_id in sorted(set(session.scalars(booked)) & attended):
             rota.lock_member(session, member_id)
         s = lock(session, SkillSession, session_id)
@@ -209,7 +215,7 @@ def mark_attendance(
             raise DomainError("You can mark who came once the session has started.")
         count = 0
         for signup in sign_ups(session, session_id):
-            if signup.status != "booked":
+            if signup.status != SignUpStatus.BOOKED:
                 continue
             signup.attended = signup.member_id in attended
             if signup.attended:

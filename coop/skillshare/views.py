@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.bookings import service as bookings
-from coop.errors import DomainError
 from coop.extensions import db
 from coop.members.service import member_for_user
 from coop.skillshare import service
 from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm
+from coop.skillshare.models import SignUpStatus
 from coop.timeutil import local_span_to_utc, utcnow
-from coop.web import ActionForm, current_member, db_ids, form_error
+from coop.web import ActionForm, current_member, db_ids, refusals
 
 bp = Blueprint("skillshare", __name__)
 Page = str | Response
@@ -44,12 +44,9 @@ def new() -> Page:
             ends,
             form.capacity.data or 0,
         )
-        try:
+        with refusals(form) as done:
             s = service.offer_session(db.session, member, data)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Thank you for sharing your skill. Members can now sign up.", "success")
             return redirect(url_for("skillshare.detail", session_id=s.id))
     return render_template("skillshare/new.html", form=form, has_skills=bool(member.skills))
@@ -63,14 +60,11 @@ def detail(session_id: int) -> Page:
     attendance = AttendanceForm()
     if request.method == "POST" and member is not None and attendance.validate_on_submit():
         ids = db_ids(request.form.getlist("attended"))
-        try:
+        with refusals() as done:
             n = service.mark_attendance(
                 db.session, member, session_id, ids, add_skill=bool(attendance.add_skill.data)
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(f"Saved: {n} came.", "success")
         return redirect(url_for("skillshare.detail", session_id=session_id))
     pay_form = None
@@ -98,15 +92,12 @@ def detail(session_id: int) -> Page:
 def sign_up(session_id: int) -> Page:
     member = current_member()
     if ActionForm().validate_on_submit():
-        try:
+        with refusals() as done:
             result = service.sign_up(db.session, member, session_id)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "You have a place."
-                if result.status == "booked"
+                if result.status == SignUpStatus.BOOKED
                 else "It is full, so you are on the waiting list. We will email you if a place comes free.",
                 "success",
             )
@@ -130,7 +121,7 @@ def pay(session_id: int) -> Page:
     form.service_id.choices = [(v.id, v.name) for v in bookings.list_services(db.session, active_only=True)]
     form.client_id.choices = [(c.id, c.name) for c in bookings.list_clients(db.session)]
     if form.validate_on_submit():
-        try:
+        with refusals() as done:
             service.pay_teaching(
                 db.session,
                 session_id,
@@ -138,10 +129,7 @@ def pay(session_id: int) -> Page:
                 client_id=form.client_id.data or 0,
                 actor_id=current_user.id,
             )
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-        else:
+        if done.ok:
             flash(
                 "The teaching time is booked as paid work, and the teacher has been asked to take it "
                 "(it is theirs when they say yes on My shifts).",

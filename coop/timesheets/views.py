@@ -12,14 +12,15 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.bookings import service as bookings
 from coop.bookings.changes import notes_for_shifts
-from coop.errors import DomainError, NotFound
+from coop.errors import NotFound
 from coop.extensions import db
 from coop.rota.models import Assignment
 from coop.text import plural
 from coop.timesheets import service
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
+from coop.timesheets.models import TimesheetStatus
 from coop.timeutil import to_london
-from coop.web import current_client, current_member, day_arg, db_id, db_ids, form_error
+from coop.web import current_client, current_member, day_arg, db_id, db_ids, refusals
 
 bp = Blueprint("timesheets", __name__)
 Page = str | Response
@@ -67,7 +68,7 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
         else:
             _prefill(form, assignment.shift.starts_at, assignment.shift.ends_at)
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             saved = service.submit(
                 db.session,
                 assignment.id,
@@ -76,10 +77,7 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
                 member_id=member_id,
                 over_limit_confirmed=member_id is not None and bool(form.over_limit_confirmed.data),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(
                 "Hours sent for approval."
                 + (
@@ -112,7 +110,7 @@ def review() -> Page:
         week = None
     service_id = request.args.get("service", type=db_id)
     entries = service.waiting(db.session, week_of=week, service_id=service_id)
-    queried = service.waiting(db.session, status="queried")
+    queried = service.waiting(db.session, status=TimesheetStatus.QUERIED)
     return render_template(
         "timesheets/review.html",
         entries=entries,
@@ -156,12 +154,9 @@ def query(entry_id: int) -> Page:
     entry = service.get_entry(db.session, entry_id)
     form = QueryForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form) as done:
             service.query(db.session, entry_id, form.comment.data or "", actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash("Question sent to the member.", "success")
             return redirect(url_for("timesheets.review"))
     return render_template("timesheets/query.html", form=form, entry=entry)

@@ -2,7 +2,7 @@
 leads and quote requests; everything that exists belongs to the first business
 
 Revision ID: 0030
-Revises: 0027
+Revises: 0031
 Create Date: 2026-12-03
 """
 import json
@@ -15,7 +15,7 @@ from alembic import op
 from coop.db import UTCDateTime
 
 revision: str = '0030'
-down_revision: str | None = '0027'
+down_revision: str | None = '0031'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -139,7 +139,8 @@ def upgrade() -> None:
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_login_attempt_kind_known'), type_='check')
         batch_op.create_check_constraint(
-            batch_op.f('ck_login_attempt_kind_known'), "kind IN ('login', 'reset', 'link', 'verify', 'quote')"
+            batch_op.f('ck_login_attempt_kind_known'),
+            "kind IN ('login', 'reset', 'link', 'verify', 'enquiry', 'quote')",
         )
     if connection.dialect.name == 'sqlite':
         # SQLite's batch copy cannot read an index on expressions back, so it is made again.
@@ -155,7 +156,7 @@ def downgrade() -> None:
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_login_attempt_kind_known'), type_='check')
         batch_op.create_check_constraint(
-            batch_op.f('ck_login_attempt_kind_known'), "kind IN ('login', 'reset', 'link', 'verify')"
+            batch_op.f('ck_login_attempt_kind_known'), "kind IN ('login', 'reset', 'link', 'verify', 'enquiry')"
         )
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_invoice_business_id_business'), type_='foreignkey')

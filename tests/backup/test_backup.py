@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from coop.app import create_app
 from coop.cli import cli
 from coop.demo.service import load_demo
-from coop.invoicing.views import invoice_html
+from coop.invoicing.rendering import invoice_html
 from coop.schema import Base
 from tests.conftest import app_config
 

@@ -67,7 +67,7 @@ def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
     base_url = f"http://127.0.0.1:{port}"
     config = app_config(url, tmp) | {"BASE_URL": base_url}
     app = create_app(config)
-    from coop.invoicing.views import invoice_html
+    from coop.invoicing.rendering import invoice_html
 
     with app.test_request_context():
         s = app.extensions["coop_db"][1]()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from coop.bookings.models import Shift
 from coop.governance import service as governance
 from coop.invoicing import service as invoicing
-from coop.invoicing.views import invoice_html
+from coop.invoicing.rendering import invoice_html
 from coop.mail.models import OutboxMessage
 from coop.money import client_price
 from coop.settings import service as settings

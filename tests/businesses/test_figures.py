@@ -3,7 +3,7 @@ overdue invoices, with hours and members hidden when fewer than 5 members worked
 
 from datetime import timedelta
 
-from coop.businesses import figures
+from coop.onward import business_figures as figures
 from coop.invoicing import service as invoicing
 from coop.timeutil import today_london
 from tests import factories

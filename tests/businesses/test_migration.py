@@ -16,7 +16,7 @@ def test_existing_services_and_invoices_move_to_the_first_business_named_after_t
     url = databases.create()
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool)
     try:
-        command.downgrade(alembic_config(url), "0027")
+        command.downgrade(alembic_config(url), "0031")
         with engine.begin() as conn:
             for key, value in (("coop_name", '"Anytown Works"'), ("invoice_prefix", '"AW-"')):
                 conn.execute(

@@ -33,6 +33,8 @@ ACTION = {
     "quote_requested",
     "cover_needed",
     "credit_note_issued",
+    "enquiries_waiting",
+    "enquiry_received",  # the link deletes what they told us, if they wish
     "erasure_requested",
     "invitation",
     "invitation_client",
