@@ -13,10 +13,11 @@ from coop.access import public, roles
 from coop.bookings import service as bookings
 from coop.businesses import quotes, service
 from coop.businesses.forms import BusinessForm, LeadsForm, QuoteForm
-from coop.errors import DomainError, NotFound
+from coop.errors import NotFound
 from coop.extensions import db
 from coop.settings import service as settings
-from coop.web import ActionForm, business_scope, client_ip, form_error
+from coop.settings.keys import K
+from coop.web import ActionForm, business_scope, client_ip, refusals
 
 bp = Blueprint("businesses", __name__)
 
@@ -57,7 +58,7 @@ def edit(business_id: int | None = None) -> Page:
             invoice_prefix=form.invoice_prefix.data or "",
             in_directory=bool(form.in_directory.data),
         )
-        try:
+        with refusals(form) as done:
             saved = service.save_business(
                 db.session,
                 data,
@@ -66,10 +67,7 @@ def edit(business_id: int | None = None) -> Page:
                 logo=logo,
                 upload_dir=_upload_dir(),
             )
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"{saved.name} saved.", "success")
             return redirect(url_for("businesses.edit", business_id=saved.id))
     return render_template("businesses/edit.html", form=form, leads=leads, business=business)
@@ -82,12 +80,9 @@ def save_leads(business_id: int) -> Page:
     leads = LeadsForm(prefix="leads")
     leads.leads.choices = [(u.id, u.email) for u in service.coordinators(db.session)]
     if leads.validate_on_submit():
-        try:
+        with refusals(leads) as done:
             service.set_leads(db.session, business.id, leads.leads.data or [], actor_id=current_user.id)
-        except DomainError as e:
-            db.session.rollback()
-            form_error(leads, e)
-        else:
+        if done.ok:
             flash(f"Leads of {business.name} saved.", "success")
             return redirect(url_for("businesses.edit", business_id=business.id))
     form = BusinessForm(obj=business)
@@ -126,18 +121,15 @@ def public_page(business_id: int) -> Page:
             place=form.place.data or "",
             timing=form.timing.data or "",
         )
-        try:
+        with refusals(form) as done:
             quotes.ask_for_quote(db.session, business.id, data, ip=client_ip())
-        except DomainError as e:
-            db.session.rollback()
-            form_error(form, e)
-        else:
+        if done.ok:
             flash(f"Thank you. {business.name} has your request and will reply by email.", "success")
             return redirect(url_for("businesses.public_page", business_id=business.id))
     return render_template(
         "businesses/public.html",
         business=business,
-        coop_name=settings.get(db.session, "coop_name"),
+        coop_name=settings.get(db.session, K.COOP_NAME),
         services=[
             s for s in bookings.list_services(db.session, active_only=True) if s.business_id == business.id
         ],
@@ -182,11 +174,9 @@ def quote_client(quote_id: int) -> Page:
     quote = quotes.get_quote(db.session, quote_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("businesses.quote_detail", quote_id=quote.id))
-    try:
+    with refusals() as done:
         client = quotes.make_client(db.session, quote.id, actor_id=current_user.id)
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
+    if not done.ok:
         return redirect(url_for("businesses.quote_detail", quote_id=quote.id))
     flash(
         f"{client.name} is now a client. Book their first visit below, and invite their contact "

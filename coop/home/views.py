@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
-from coop.onward import business_figures as figures
 from coop.cache import cached
 from coop.charts import bar_chart
 from coop.extensions import db
 from coop.home import service
 from coop.members.service import member_for_user
+from coop.onward import business_figures as figures
 from coop.timeutil import today_london
 from coop.web import business_scope
 

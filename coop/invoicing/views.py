@@ -84,7 +84,8 @@ def run() -> Page:
     form = RunForm()
     if form.validate_on_submit():
         assert form.period_start.data and form.period_end.data
-        scope = business_scope(fresh=True)  # a lead's run makes their businesses' drafts (?business=all: every one)
+        # A lead's run makes their businesses' drafts (?business=all: every one).
+        scope = business_scope(fresh=True)
         with refusals() as done:
             drafts = service.invoice_run(
                 db.session,
@@ -100,7 +101,9 @@ def run() -> Page:
                 else "There is no approved work waiting to be invoiced up to that date.",
                 "success",
             )
-            return redirect(url_for("invoicing.index", status=InvoiceStatus.DRAFT, business=scope.arg or None))
+            return redirect(
+                url_for("invoicing.index", status=InvoiceStatus.DRAFT, business=scope.arg or None)
+            )
     else:
         flash("Enter the first and last day.", "error")
     return redirect(url_for("invoicing.index"))

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
-from coop.onward import business_figures
 from coop.charts import bar_chart, for_print
 from coop.directory import service as directory
 from coop.directory.models import CATEGORIES
@@ -21,7 +20,7 @@ from coop.errors import DomainError, NotFound
 from coop.extensions import db
 from coop.members.models import LEAVING_REASONS
 from coop.members.service import get_member
-from coop.onward import impact, opportunities, service
+from coop.onward import business_figures, impact, opportunities, service
 from coop.onward.forms import HelpForm, InterestForm, LeavingForm, RecordForm, ReferenceForm
 from coop.onward.models import INTEREST_STATUSES, OpportunityInterest
 from coop.timeutil import today_london, utcnow

@@ -3,8 +3,8 @@ overdue invoices, with hours and members hidden when fewer than 5 members worked
 
 from datetime import timedelta
 
-from coop.onward import business_figures as figures
 from coop.invoicing import service as invoicing
+from coop.onward import business_figures as figures
 from coop.timeutil import today_london
 from tests import factories
 from tests.factories import issue_draft, period

@@ -37,6 +37,7 @@ def test_a_prospective_client_asks_for_a_quote_and_a_lead_makes_them_a_client(we
     gardens = setup(session)
     page = web.get(f"/our-businesses/{gardens.id}").get_data(as_text=True)
     assert "Gardens kept lovely" in page and "Hedges" in page and "Ask us for a quote" in page
+    assert 'href="/interested"' in page  # "Interested in working with us?"
     r = web.post(f"/our-businesses/{gardens.id}", ASK)
     assert r.status_code == 302
     assert "has your request" in web.get(r.headers["Location"]).get_data(as_text=True)
