@@ -10,7 +10,7 @@ from coop.integrity.service import verify
 from coop.invoicing import einvoice
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import Invoice, NumberSequence
-from coop.invoicing.views import invoice_html
+from coop.invoicing.rendering import invoice_html
 from tests import factories
 from tests.factories import approved_work, issue_draft, period, simple_html
 from tests.parallel import run_parallel
