@@ -22,6 +22,7 @@ from coop.bookings.change_views import bp as visit_changes_bp
 from coop.bookings.views import bp as bookings_bp
 from coop.books import statement_views as _books_statements  # noqa: F401  (routes of the books blueprint)
 from coop.books.views import bp as books_bp
+from coop.businesses.views import bp as businesses_bp
 from coop.caps.views import bp as caps_bp
 from coop.config import RESOURCES, data_dir, load_config
 from coop.cover.views import bp as cover_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         members_bp,
         bookings_bp,
+        businesses_bp,
         visit_changes_bp,
         rota_bp,
         caps_bp,

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from coop.bookings.service import complete_finished_bookings
 from coop.books import client_statements
+from coop.businesses import quotes
 from coop.cover import service as cover
 from coop.enquiries import followup as enquiries
 from coop.extensions import db
@@ -122,13 +123,15 @@ def complete_bookings() -> None:
 @click.command("purge-erased")
 @with_appcontext
 def purge_erased() -> None:
-    """Delete the pay records kept for erased members once six years have passed. Run daily."""
+    """Delete the pay records kept for erased members once six years have passed, and quote
+    requests once a year has. Run daily."""
 
     done = erasure.purge_due(db.session, Path(current_app.config["UPLOAD_DIR"]))
     click.echo(
         f"Deleted the kept records of {done.members} erased member(s): {done.rows} row(s) of pay "
         f"records and {done.files} receipt file(s)."
     )
+    click.echo(f"Deleted {quotes.forget_old_quotes(db.session)} quote request(s) over a year old.")
 
 
 @click.command("enquiry-jobs")

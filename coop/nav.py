@@ -80,6 +80,8 @@ MORE: dict[str, list[NavItem]] = {
         NavItem("Bank statements", "books.statements"),
         NavItem("Clients", "bookings.clients"),
         NavItem("Services", "bookings.services"),
+        NavItem("Businesses", "businesses.index"),
+        NavItem("Quote requests", "businesses.quote_list"),
         NavItem("Members", "members.directory"),
         NavItem("Skills", "members.skills"),
         NavItem("Enquiries", "enquiries.queue"),

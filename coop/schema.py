@@ -4,6 +4,7 @@ from coop.audit import models as audit_models
 from coop.auth import models as auth_models
 from coop.bookings import models as bookings_models
 from coop.books import models as books_models
+from coop.businesses import models as businesses_models
 from coop.caps import models as caps_models
 from coop.cover import models as cover_models
 from coop.db import Base
@@ -26,6 +27,7 @@ __all__ = [
     "auth_models",
     "bookings_models",
     "books_models",
+    "businesses_models",
     "caps_models",
     "cover_models",
     "directory_models",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import TracebackType
@@ -20,6 +21,8 @@ from wtforms import DateField, HiddenField, SubmitField
 from coop.auth.models import User
 from coop.bookings.clients import client_for_user
 from coop.bookings.models import Client
+from coop.businesses import service as businesses
+from coop.cache import cached
 from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
 from coop.members.models import Member
@@ -138,9 +141,14 @@ def load_user(user_id: str) -> Any:
         pk = db_id(uid)
     except ValueError:
         return None
-    # one query for the account and its roles (a selectin load would be a second, every page)
+    # one query for the account, its roles and the businesses it leads (a selectin load would be
+    # another, every page)
     user = (
-        db.session.scalars(select(User).options(joinedload(User.roles)).where(User.id == pk)).unique().first()
+        db.session.scalars(
+            select(User).options(joinedload(User.roles), joinedload(User.leads)).where(User.id == pk)
+        )
+        .unique()
+        .first()
     )
     if user is None or not user.is_active or user.session_token != token:
         return None
@@ -289,3 +297,49 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {"nav": nav_for(current_user)}
+
+
+@dataclass(frozen=True)
+class BusinessName:
+    id: int
+    name: str
+
+
+@dataclass
+class BusinessScope:
+    """Which businesses a coordinator's page shows: the ones they lead, unless they chose one
+    (?business=<id>) or all (?business=all). `arg` goes back into the page's links."""
+
+    ids: list[int] | None  # None: every business
+    businesses: list[BusinessName]
+    led: list[int]
+    arg: str
+
+    @property
+    def names(self) -> str:
+        chosen = [b.name for b in self.businesses if self.ids is None or b.id in self.ids]
+        return ", ".join(chosen)
+
+
+BUSINESS_LIST_SECONDS = 10  # the list of businesses, for filters: read at most every 10 seconds
+
+
+def business_scope(*, fresh: bool = False) -> BusinessScope:
+    """The business filter a coordinator's home, rota, week grid and invoice list start with.
+    The leads come with the account; the list of businesses (names for the filter) is kept a
+    few seconds per process, or read now when `fresh` (an invoice run decides with it)."""
+    led = sorted(lead.business_id for lead in current_user.leads)
+
+    def read() -> list[BusinessName]:
+        return [BusinessName(b.id, b.name) for b in businesses.list_businesses(db.session)]
+
+    every = read() if fresh else cached(("businesses", str(db.engine.url)), BUSINESS_LIST_SECONDS, read)
+    raw = request.args.get("business", "")
+    known = {b.id for b in every}
+    if not fresh and (not set(led) <= known or (raw.isdigit() and int(raw) not in known)):
+        every = read()  # a business newer than the kept list: read it now
+    if raw == "all" or len(every) == 1:
+        return BusinessScope(None, every, led, "all" if raw == "all" else "")
+    if raw.isdigit() and int(raw) in {b.id for b in every}:
+        return BusinessScope([int(raw)], every, led, raw)
+    return BusinessScope(led or None, every, led, "")

@@ -21,6 +21,8 @@ from weasyprint import HTML
 from coop.auth import service as auth
 from coop.auth.models import User
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
+from coop.businesses import service as businesses
+from coop.businesses.models import Business
 from coop.caps import service as caps
 from coop.governance import service as governance
 from coop.governance.models import Proposal, SurplusShare
@@ -109,6 +111,19 @@ def limit(
 
 
 # --- bookings ---------------------------------------------------------------------------------
+
+
+def business(session: Session, name: str = "Green Gardens", prefix: str = "GG-", **kw: Any) -> Business:
+    """A second business of the co-op (the first, "Co-op Works", comes with every database)."""
+    data = businesses.BusinessData(
+        name=name,
+        description=kw.pop("description", ""),
+        contact_email=kw.pop("contact_email", ""),
+        contact_phone=kw.pop("contact_phone", ""),
+        invoice_prefix=prefix,
+        **kw,
+    )
+    return businesses.save_business(session, data, actor_id=None)
 
 
 def service(

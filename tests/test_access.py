@@ -23,6 +23,8 @@ PUBLIC_ENDPOINTS = {
     "invoice_links.invoice",  # the emailed link: the token is the key
     "invoice_links.download",
     "onward.verify",  # an employer checking a member's work record by its code
+    "businesses.logo",  # shown on the public business pages
+    "businesses.public_page",  # a business's page, with its "Ask us for a quote" form
     "enquiries.interested",  # "Interested in working with us?": anyone may ask
     "enquiries.thanks",
     "enquiries.forget",  # the link in an enquirer's acknowledgement: the token is the key

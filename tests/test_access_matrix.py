@@ -25,6 +25,7 @@ from coop.bookings import changes
 from coop.bookings.clients import regenerate_client_feed
 from coop.bookings.models import Booking, Client, ClientContact, Shift
 from coop.bookings.service import client_for_user
+from coop.businesses import quotes
 from coop.cover.models import CoverOffer
 from coop.directory.models import DirectoryEntry
 from coop.enquiries.models import Enquiry
@@ -59,6 +60,13 @@ GET  /bookings/new L 403 403 200 403 403
 GET  /books/journal L 403 403 200 403 403
 GET  /books/reconcile L 403 403 200 403 403
 GET  /books/statements L 403 403 200 403 403
+GET  /businesses L 403 403 200 403 403
+GET  /businesses/<int:business_id> L 403 403 200 403 403
+GET  /businesses/<int:business_id>/logo 404 404 404 404 404 404
+GET  /businesses/new L 403 403 200 403 403
+GET  /our-businesses/<int:business_id> 200 200 200 200 200 200
+GET  /quotes L 403 403 200 403 403
+GET  /quotes/<int:quote_id> L 403 403 200 403 403
 GET  /calendar L 200 200 200 403 403
 GET  /calendar/client/<token>.ics 200 200 200 200 200 200
 GET  /calendar/member/<token>.ics 200 200 200 200 200 200
@@ -296,6 +304,12 @@ POST /reset/<token> 400 * * * * *
 POST /rota/autofill L 403 403 * 403 403
 POST /rota/autofill/send L 403 403 * 403 403
 POST /services/<int:service_id> L 403 403 * 403 403
+POST /businesses/<int:business_id> L 403 403 * 403 403
+POST /businesses/<int:business_id>/leads L 403 403 * 403 403
+POST /businesses/new L 403 403 * 403 403
+POST /our-businesses/<int:business_id> * * * * * *
+POST /quotes/<int:quote_id>/answered L 403 403 * 403 403
+POST /quotes/<int:quote_id>/client L 403 403 * 403 403
 POST /services/new L 403 403 * 403 403
 POST /settings/<key> L 403 403 403 403 403
 POST /shifts/<int:shift_id>/cancel L 403 403 * 403 403
@@ -439,11 +453,19 @@ def coop(app, demo, make_web):
     s.rollback()
     note = s.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice.id)).first()
     req = erasure.request_erasure(s, other, actor_id=other.user_id)
+    quote = quotes.ask_for_quote(
+        s,
+        booking.service.business_id,
+        quotes.QuoteData("New Cafe", "Ali Owner", "ali@cafe.example", "", "Window cleaning", "", ""),
+        ip="192.0.2.9",
+    )
     ids = {
         "booking_id": booking.id,
         "shift_id": open_shift.id,
         "client_id": client_a.id,
         "service_id": booking.service_id,
+        "business_id": booking.service.business_id,
+        "quote_id": quote.id,
         "member_id": chris.id,
         "skill_id": s.scalars(select(Skill)).first().id,
         "user_id": chris.user_id,

@@ -45,6 +45,7 @@ class Subject(StrEnum):
     EXPENSE = "expense"  # Expense.id
     PROPOSAL = "proposal"  # Proposal.id
     SERVICE = "service"  # Service.id
+    BUSINESS = "business"  # Business.id
     SETTING = "setting"  # the setting's key
     EXPORT = "export"  # the export's kind
     BANK_LINE = "bank_line"  # BankLine.id (money into the bank account)
@@ -266,6 +267,18 @@ _EVENT_LIST = [
         Subject.BANK_LINE,
         "Set aside {object} as not a client's payment",
         {"amount_pence": Field("Received", Kind.PENCE)},
+    ),
+    Event(
+        "business.saved",
+        Subject.BUSINESS,
+        "Saved the details of {object}",
+        {"name": Field("Name", Kind.TEXT), "invoice_prefix": Field("Invoice number prefix", Kind.TEXT)},
+    ),
+    Event(
+        "business.leads",
+        Subject.BUSINESS,
+        "Changed who leads {object}",
+        {"leads": Field("Leads", Kind.COUNT)},
     ),
     *(
         Event(f"export.{kind}", Subject.EXPORT, "Downloaded the accountant's file of {object}")

@@ -18,6 +18,7 @@ from coop.audit.models import AuditEntry
 from coop.audit.service import recent
 from coop.auth.models import ROLE_LABELS, User
 from coop.bookings.models import Client, Service
+from coop.businesses.models import Business
 from coop.governance.models import Proposal, ProposalComment
 from coop.invoicing.models import Invoice
 from coop.members.models import Member
@@ -107,6 +108,8 @@ class _Names:
         self.proposals: dict[int, str] = {pid: title for pid, title in rows}
         rows = named(about(Subject.SERVICE), select(Service.id, Service.name), Service.id)
         self.services: dict[int, str] = {sid: name for sid, name in rows}
+        rows = named(about(Subject.BUSINESS), select(Business.id, Business.name), Business.id)
+        self.businesses: dict[int, str] = {bid: name for bid, name in rows}
         by_invoice = select(Invoice.id, Invoice.number, Client.name).join(Invoice.client)
         rows = named(about(Subject.INVOICE_BY_ID), by_invoice, Invoice.id)
         self.invoices = {iid: (number, client) for iid, number, client in rows}
@@ -154,6 +157,8 @@ def _object_name(names: _Names, subject: Subject, key: str) -> str:
         return f"the service {names.of(names.services, key, 'no longer on record')}"
     if subject == Subject.BANK_LINE:
         return f"bank payment {key}"
+    if subject == Subject.BUSINESS:
+        return f"the business {names.of(names.businesses, key, 'no longer on record')}"
     if subject == Subject.SETTING:
         spec = SPECS.get(key)
         return f"“{spec.label}”" if spec else "no longer in use"

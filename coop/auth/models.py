@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.datamap import DELETE, ERASED_DOMAIN, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from coop.businesses.models import BusinessLead
 
 
 class Role(StrEnum):
@@ -51,6 +54,8 @@ class User(Base):
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    # The businesses a coordinator leads (coop.businesses), read with the account on each page.
+    leads: Mapped[list[BusinessLead]] = relationship("BusinessLead", viewonly=True, lazy="selectin")
 
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
@@ -103,6 +108,7 @@ class AttemptKind(StrEnum):
     LINK = "link"
     VERIFY = "verify"
     ENQUIRY = "enquiry"  # the public enquiry form, counted per address
+    QUOTE = "quote"  # a business's "Ask us for a quote" form, counted per address
 
 
 class LoginAttempt(Base):
@@ -119,7 +125,9 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempt_email_at", "email", "at"),
         Index("ix_login_attempt_ip_at", "ip", "at"),
-        CheckConstraint("kind IN ('login', 'reset', 'link', 'verify', 'enquiry')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('login', 'reset', 'link', 'verify', 'enquiry', 'quote')", name="kind_known"
+        ),
     )
 
 

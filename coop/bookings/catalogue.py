@@ -16,6 +16,7 @@ from coop.bookings.models import (
     Shift,
     ShiftStatus,
 )
+from coop.businesses.models import Business
 from coop.caps import service as caps
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
@@ -50,6 +51,7 @@ class ServiceData:
     min_booking_minutes: int
     active: bool = True
     involvement: bool = False
+    business_id: int | None = None  # None: the first business (a co-op with one never says)
     helpline: bool = False
 
 
@@ -113,6 +115,10 @@ def save_service(
         service.min_booking_minutes = data.min_booking_minutes
         service.active = data.active
         service.involvement = data.involvement
+        if data.business_id is not None:
+            if session.get(Business, data.business_id) is None:
+                raise DomainError("Choose one of the co-op's businesses.", field="business_id")
+            service.business_id = data.business_id
         service.helpline = data.helpline
         session.flush()
         if shift_ids:

@@ -23,6 +23,7 @@ class ServiceForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     description = TextAreaField("What it is, in plain words", validators=[Optional(), Length(max=2000)])
     skill_id = SelectField("Skill members need", coerce=int)
+    business_id = SelectField("Business it belongs to", coerce=int)
     charge = StringField("Client charge per hour (£)", validators=[DataRequired(), Length(max=12)])
     pay = StringField(
         "Member pay per hour (£)",

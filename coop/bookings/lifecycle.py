@@ -18,10 +18,10 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.bookings.planning import BookingData, plan_booking
+from coop.businesses import leads
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.mail import service as mail
-from coop.notify import service as notify
 from coop.rota.fair_release import hold_new_shifts
 from coop.timeutil import (
     format_dt,
@@ -47,7 +47,10 @@ def request_booking(session: Session, client: Client, data: BookingData, *, acto
     client_id = client.id
     with write_transaction(session):
         booking = request_within(session, session.get(Client, client_id) or client, data, actor_id=actor_id)
-        notify.tell_coordinators(session, "booking_requested", booking=booking, fmt=format_dt)
+        # The business's leads hear first; with no lead, every coordinator.
+        leads.tell_leads_within(
+            session, booking.service.business_id, "booking_requested", booking=booking, fmt=format_dt
+        )
         return booking
 
 

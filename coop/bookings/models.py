@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
+from coop.businesses.models import FIRST_BUSINESS, Business
 from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.members.models import Skill
@@ -35,6 +36,7 @@ class Service(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id"))
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id"), index=True, default=FIRST_BUSINESS)
     charge_pence_per_hour: Mapped[int] = mapped_column(Integer)
     pay_pence_per_hour: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer, default=2000)  # basis points: 2000 = 20%
@@ -46,6 +48,7 @@ class Service(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     skill: Mapped[Skill] = relationship(lazy="joined")
+    business: Mapped[Business] = relationship(lazy="joined")
 
     __table_args__ = (
         CheckConstraint("charge_pence_per_hour >= 0", name="charge_non_negative"),

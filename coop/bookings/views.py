@@ -23,6 +23,7 @@ from coop.bookings.forms import (
     ShiftEditForm,
 )
 from coop.bookings.models import Booking, BookingStatus
+from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.members import service as members
@@ -61,6 +62,7 @@ def _service_data(form: ServiceForm) -> bookings.ServiceData:
         min_booking_minutes=int(hours * 60),
         active=bool(form.active.data),
         involvement=bool(form.involvement.data),
+        business_id=form.business_id.data or None,
         helpline=bool(form.helpline.data),
     )
 
@@ -127,6 +129,7 @@ def edit_service(service_id: int | None = None) -> Page:
     service = bookings.get_service(db.session, service_id) if service_id else None
     form = ServiceForm(obj=service)
     form.skill_id.choices = [(s.id, s.name) for s in members.list_skills(db.session)]
+    form.business_id.choices = [(b.id, b.name) for b in businesses.list_businesses(db.session)]
     if request.method == "GET" and service is not None:
         form.charge.data = plain_pounds(service.charge_pence_per_hour)
         form.pay.data = plain_pounds(service.pay_pence_per_hour)
@@ -233,6 +236,8 @@ def book_for_client() -> Page:
     form = CoordinatorBookingForm()
     form.service_id.choices = service_choices()
     form.client_id.choices = [(c.id, c.name) for c in bookings.list_clients(db.session) if c.active]
+    if request.method == "GET" and request.args.get("client", "").isdigit():
+        form.client_id.data = int(request.args["client"])  # from a quote request made a client
     plan = None
     if form.validate_on_submit():
         with refusals(form) as done:

@@ -122,9 +122,17 @@ CLIENTS = [
 
 
 def load_business(
-    session: Session, skills: dict[str, Skill], client_user: User, coordinator_id: int, rng: random.Random
+    session: Session,
+    skills: dict[str, Skill],
+    client_user: User,
+    coordinator_id: int,
+    rng: random.Random,
+    business_of: dict[str, int] | None = None,
 ) -> None:
-    """Services, clients, bookings in every state, and a rota for this week and next."""
+    """Services (each in its business: `business_of` maps a service's name to a business id,
+    the rest are the first business's), clients, bookings in every state, and a rota for this
+    week and next."""
+    business_of = business_of or {}
 
     with write_transaction(session):
         services = {}
@@ -138,6 +146,7 @@ def load_business(
                 min_booking_minutes=minimum,
                 description=desc,
                 involvement=desc.startswith("Paid involvement"),
+                **({"business_id": business_of[name]} if name in business_of else {}),
                 helpline=name == "Telephone helpline",
             )
         clients = [

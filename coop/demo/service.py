@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
 from coop.auth.models import User
+from coop.businesses import service as businesses
 from coop.db import write_transaction
 from coop.demo.business import bank_statement, invoiced_fortnight, load_business
 from coop.demo.community import (
@@ -81,6 +82,35 @@ def _user(session: Session, email: str, roles: list[str]) -> User:
     return user
 
 
+def _businesses(session: Session, actor_id: int, helpline_lead_id: int) -> dict[str, int]:
+    """Three businesses: the co-op's own (cleaning, gardening, admin, involvement work), a
+    catering team and the employment helpline. The service names each one runs."""
+    catering = businesses.save_business(
+        session,
+        businesses.BusinessData(
+            "Anytown Catering",
+            "Buffets and refreshments for meetings and events, made by a friendly team.",
+            "catering@demo.coop.works",
+            "01234 567 001",
+            "AC-",
+        ),
+        actor_id=actor_id,
+    )
+    helpline = businesses.save_business(
+        session,
+        businesses.BusinessData(
+            "Co-op Works Helpline",
+            "A telephone helpline answered by people who know the benefits system and work from experience.",
+            "helpline@demo.coop.works",
+            "0800 000 0001",
+            "HL-",
+        ),
+        actor_id=actor_id,
+    )
+    businesses.set_leads(session, helpline.id, [helpline_lead_id], actor_id=actor_id)
+    return {"Event catering": catering.id, "Telephone helpline": helpline.id}
+
+
 def load_demo(
     session: Session,
     progress: Callable[[int], None] | None = None,
@@ -138,8 +168,11 @@ def load_demo(
             )
         step(40)
         client_user = _user(session, "client@demo.coop.works", ["client"])
+        # Leads the helpline (the demo's other coordinators see every business).
+        helpline_lead = _user(session, "helpline@demo.coop.works", ["coordinator"])
     step(20)
-    load_business(session, skills, client_user, coordinator.id, rng)
+    business_of = _businesses(session, coordinator.id, helpline_lead.id)
+    load_business(session, skills, client_user, coordinator.id, rng, business_of)
     if render_html is not None and invoice_dir is not None:
         # Emailed links are built from the site's BASE_URL (which the session carries) unless given.
         invoiced_fortnight(

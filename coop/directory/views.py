@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
 from coop.bookings import service as bookings
+from coop.businesses import service as businesses
 from coop.directory import service
 from coop.directory.forms import EntryForm
 from coop.documents import html_to_pdf
@@ -23,8 +24,14 @@ Page = str | WResponse
 
 
 def _context() -> dict[str, object]:
+    services = bookings.list_services(db.session, active_only=True)
+    listed = businesses.list_businesses(db.session, in_directory=True)
     return {
-        "services": bookings.list_services(db.session, active_only=True),
+        "services": [s for s in services if s.business.in_directory],
+        # Each business in the directory with its services, when the co-op has more than one.
+        "businesses": [(b, [s for s in services if s.business_id == b.id]) for b in listed]
+        if len(businesses.list_businesses(db.session)) > 1
+        else [],
         "groups": service.grouped(db.session),
         "coop_name": settings.get(db.session, K.COOP_NAME),
         "coop_email": settings.get(db.session, K.COOP_EMAIL),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coop.bookings.changes import pending as pending_changes
-from coop.bookings.models import Booking, BookingStatus, Shift, ShiftStatus
+from coop.bookings.models import Booking, BookingStatus, Service, Shift, ShiftStatus
 from coop.cache import cached
 from coop.caps import service as caps
 from coop.caps.models import BenefitCap
@@ -54,7 +55,10 @@ class CoordinatorSummary:
     enquiries_late: int = 0  # of those, past the working days to contact them
 
 
-def coordinator_summary(session: Session) -> CoordinatorSummary:
+def coordinator_summary(session: Session, business_ids: Collection[int] | None = None) -> CoordinatorSummary:
+    """The coordinator's figures; with `business_ids` (a lead's), requests, unfilled places and
+    overdue invoices are those businesses' only."""
+    theirs = select(Service.id).where(Service.business_id.in_(business_ids or []))
     counts = {
         status: n
         for status, n in session.execute(select(Member.status, func.count()).group_by(Member.status))
@@ -62,7 +66,12 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
     now = utcnow()
     waiting = (
         session.scalar(
-            select(func.count()).select_from(Booking).where(Booking.status == BookingStatus.REQUESTED)
+            select(func.count())
+            .select_from(Booking)
+            .where(
+                Booking.status == BookingStatus.REQUESTED,
+                *([Booking.service_id.in_(theirs)] if business_ids is not None else []),
+            )
         )
         or 0
     )
@@ -75,6 +84,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
                     Shift.filled < Shift.slots,
                     Shift.starts_at >= max(now, now + timedelta(days=lo_days)),
                     Shift.starts_at < now + timedelta(days=hi_days),
+                    *([Shift.service_id.in_(theirs)] if business_ids is not None else []),
                 )
             )
             or 0
@@ -95,7 +105,7 @@ def coordinator_summary(session: Session) -> CoordinatorSummary:
         unfilled(0, 7),
         unfilled(7, 14),
         sheets,
-        overdue_count(session, today_london()),
+        overdue_count(session, today_london(), business_ids),
         len(pending_changes(session)),
         *waiting_counts(session, today_london()),
     )

@@ -6,16 +6,22 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
 from coop.bookings import service as bookings
+from coop.cache import cached
 from coop.charts import bar_chart
 from coop.cover import service as cover
 from coop.extensions import db
 from coop.home import service
 from coop.members.service import member_for_user
+from coop.onward import business_figures as figures
 from coop.timeutil import today_london
+from coop.web import business_scope
+
+FIGURES_SECONDS = 60  # each business's figures: a minute old at most
 
 bp = Blueprint("home", __name__)
 
@@ -33,7 +39,8 @@ def index() -> str | Response:
 def dashboard() -> str:
     """One home page showing a section for each role the person holds."""
     member = member_for_user(db.session, current_user.id) if current_user.has_role("member") else None
-    coordinator = service.coordinator_summary(db.session) if current_user.has_role("coordinator") else None
+    scope = business_scope() if current_user.has_role("coordinator") else None
+    coordinator = service.coordinator_summary(db.session, scope.ids) if scope is not None else None
     client = (
         bookings.client_for_user(db.session, current_user.id) if current_user.has_role("client") else None
     )
@@ -62,6 +69,8 @@ def dashboard() -> str:
         )
         months = cover.monthly(db.session, last=today_london(), months=6)
         charts["cover"] = (months, cover.chart(months))
+    if scope is not None and len(scope.businesses) > 1:
+        charts["businesses"] = _business_figures()
     return render_template(
         "home/dashboard.html",
         cover_open=cover.open_count(db.session) if coordinator is not None else 0,
@@ -75,6 +84,7 @@ def dashboard() -> str:
         ),
         community=service.community(db.session) if member is not None else None,
         coordinator=coordinator,
+        scope=scope,
         charts=charts,
         client=client,
         client_home=(
@@ -84,6 +94,26 @@ def dashboard() -> str:
         ),
         invoices_due=service.invoices_due(db.session, client.id) if client is not None else [],
     )
+
+
+def _business_figures() -> tuple[list[tuple[figures.Span, list[figures.Figures]]], Markup]:
+    """Each business's figures for this month and the year, with a chart of income (kept a
+    minute per process, as the other charts are)."""
+    today = today_london()
+    tables = cached(
+        ("business_figures", str(db.engine.url), today),
+        FIGURES_SECONDS,
+        lambda: [(s, figures.figures(db.session, s.first, s.last, today)) for s in figures.spans(today)],
+    )
+    (_month, month_rows), (_year, year_rows) = tables
+    chart = bar_chart(
+        "Income before VAT by business: the last 12 months (green) and this month (blue)",
+        [r.name for r in year_rows[:-1]],
+        [r.income_pence // 100 for r in year_rows[:-1]],
+        second=[r.income_pence // 100 for r in month_rows[:-1]],
+        value_label="£",
+    )
+    return tables, chart
 
 
 @bp.route("/healthz")

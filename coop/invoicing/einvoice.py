@@ -47,6 +47,8 @@ def _document(
     seller.address.country_id = "GB"
     if supplier.get("registration_number"):
         seller.legal_organization.id = supplier["registration_number"]
+    if supplier.get("trading_name"):  # BT-28: the business's trading name, the co-op the legal seller
+        seller.legal_organization.trade_name = supplier["trading_name"]
     if supplier.get("vat_registered"):
         seller.tax_registrations.add(TaxRegistration(id=("VA", supplier["vat_number"].replace(" ", ""))))
     buyer = doc.trade.agreement.buyer

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.bookings.models import Booking, BookingEvent, BookingStatus, Shift, ShiftStatus
 from coop.bookings.service import complete_finished_within
+from coop.businesses.models import Business
 from coop.db import locking, write_transaction
 from coop.errors import DomainError
 from coop.invoicing import einvoice, sending
@@ -48,11 +49,18 @@ class TamperedError(DomainError):
     """The file on disk is not the one that was issued."""
 
 
-def supplier_details(session: Session) -> dict[str, Any]:
+def supplier_details(session: Session, business: Business | None = None) -> dict[str, Any]:
+    """Who supplies: the co-op (its legal name, registration number and address, as UK law asks
+    of a business trading under another name) and the business's trading name, when it has one
+    other than the co-op's own."""
+    legal = settings.get(session, K.COOP_NAME)
+    trading = business.name if business is not None and business.name != legal else ""
     return {
-        "name": settings.get(session, K.COOP_NAME),
+        "name": legal,
+        "trading_name": trading,
         "address": settings.get(session, K.COOP_ADDRESS),
-        "email": settings.get(session, K.COOP_EMAIL),
+        "email": (business.contact_email if business is not None else "")
+        or settings.get(session, K.COOP_EMAIL),
         "vat_registered": settings.get(session, K.VAT_REGISTERED),
         "vat_number": settings.get(session, K.VAT_NUMBER) if settings.get(session, K.VAT_REGISTERED) else "",
         "registration_number": settings.get(session, K.COOP_REGISTRATION_NUMBER),
@@ -94,6 +102,13 @@ def credit_fingerprint(note: CreditNote) -> str:
         note.gross_pence,
     ]
     return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
+
+
+def lock_series(session: Session, names: Sequence[str]) -> None:
+    """Lock several number series at once, in name order, so two issues of invoices of
+    different businesses can never wait on each other in a circle."""
+    stmt = select(NumberSequence).where(NumberSequence.name.in_(sorted(set(names))))
+    list(session.scalars(locking(stmt.order_by(NumberSequence.name), NumberSequence)))
 
 
 def next_number(session: Session, series: str) -> int:
@@ -148,29 +163,31 @@ def issue_many(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> list[Invoice]:
-    """Give each draft the next number, fix its dates, details and totals, render its PDF/A-3
-    and its Factur-X twin, store their SHA-256 and freeze it. All in one transaction holding
-    the number sequence's row lock: a failure leaves no number used, and parallel issuing never
-    duplicates or skips one. With workers > 1 the PDFs are rendered in that many processes.
+    """Give each draft the next number of its business's series, fix its dates, details and
+    totals, render its PDF/A-3 and its Factur-X twin, store their SHA-256 and freeze it. All in
+    one transaction holding the series' row locks (taken together, in name order): a failure
+    leaves no number used, and parallel issuing never duplicates or skips one in any series.
+    With workers > 1 the PDFs are rendered in that many processes.
     Each invoice is emailed to the billing address with its PDF and a link (`base_url` is the
     site's address, for the link)."""
 
     with write_transaction(session):
         complete_finished_within(session)  # so bookings whose work is all invoiced can say so
-        supplier = json.dumps(supplier_details(session))
-        prefix = settings.get(session, K.INVOICE_PREFIX)
         jobs: list[tuple[str, bytes]] = []
-        invoices = []
-        for invoice_id in invoice_ids:
-            invoice = locked_draft(session, invoice_id, "issued")
+        invoices = [locked_draft(session, invoice_id, "issued") for invoice_id in invoice_ids]
+        lock_series(session, [i.business.series for i in invoices])
+        for invoice in invoices:
+            if invoice.status != InvoiceStatus.DRAFT:  # the same draft twice in one batch
+                raise DomainError(f"This invoice has already been issued, as {invoice.number}.")
             if not invoice.lines or invoice.gross_pence <= 0:
                 raise DomainError("This invoice has nothing to charge, so it cannot be issued.")
-            n = next_number(session, "invoice")
+            business = invoice.business
+            n = next_number(session, business.series)
             invoice.sequence_number = n
-            invoice.number = f"{prefix}{n:05d}"
+            invoice.number = f"{business.invoice_prefix}{n:05d}"
             invoice.issue_date = today
             invoice.due_date = today + timedelta(days=invoice.client.payment_terms_days)
-            invoice.supplier_json = supplier
+            invoice.supplier_json = json.dumps(supplier_details(session, business))
             invoice.client_json = json.dumps(
                 {
                     "name": invoice.client.name,
@@ -183,7 +200,6 @@ def issue_many(
             invoice.issued_at = utcnow()
             invoice.content_sha256 = content_fingerprint(invoice)
             jobs.append((render_html(invoice), einvoice.cii_xml(invoice)))
-            invoices.append(invoice)
         for invoice, (pdf, fx) in zip(invoices, _render_all(jobs, workers, progress), strict=True):
             invoice.pdf_path = f"{invoice.number}.pdf"
             invoice.pdf_sha256 = write_file(invoice_dir, invoice.pdf_path, pdf)

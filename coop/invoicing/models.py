@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.bookings.models import Client
+from coop.businesses.models import FIRST_BUSINESS, Business
 from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
@@ -39,8 +40,10 @@ class Invoice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    # Whose invoice it is: its series, its trading name on the document, its figures.
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id"), index=True, default=FIRST_BUSINESS)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
-    sequence_number: Mapped[int | None] = mapped_column(Integer, unique=True)
+    sequence_number: Mapped[int | None] = mapped_column(Integer)  # unique within its business's series
     status: Mapped[str] = mapped_column(String(10), default=InvoiceStatus.DRAFT)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
@@ -63,6 +66,7 @@ class Invoice(Base):
     last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client: Mapped[Client] = relationship(lazy="joined")
+    business: Mapped[Business] = relationship(lazy="joined")
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice",
         cascade="all, delete-orphan",
@@ -101,6 +105,7 @@ class Invoice(Base):
             "status = 'draft' OR (number IS NOT NULL AND issue_date IS NOT NULL)", name="issued_numbered"
         ),
         CheckConstraint("gross_pence = net_pence + vat_pence", name="gross_is_sum"),
+        UniqueConstraint("business_id", "sequence_number"),
         Index("ix_invoice_status_due", "status", "due_date"),
         # The invoice list, newest first, a page at a time (PostgreSQL puts the drafts' empty
         # dates first in a descending index, as the list does).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -85,8 +86,10 @@ def list_invoices(
     limit: int = 200,
     offset: int = 0,
     today: date | None = None,
+    business_ids: Collection[int] | None = None,
 ) -> list[Invoice]:
-    """Newest first, filtered by the status people see (by the database), without their lines."""
+    """Newest first, filtered by the status people see (by the database), without their lines;
+    with `business_ids`, only those businesses' invoices."""
     stmt = (
         select(Invoice)
         .options(
@@ -101,6 +104,8 @@ def list_invoices(
     )
     if client_id is not None:
         stmt = stmt.where(Invoice.client_id == client_id)
+    if business_ids is not None:
+        stmt = stmt.where(Invoice.business_id.in_(business_ids))
     if issued_only:
         stmt = stmt.where(Invoice.status == InvoiceStatus.ISSUED)
     if status in STATUSES:
@@ -149,12 +154,23 @@ def _overdue(columns: Any, today: date) -> Any:
     return stmt.where(*_overdue_where(today, paid, credited))
 
 
+def overdue_by_business(session: Session, today: date) -> dict[int, int]:
+    """How many invoices are overdue today, per business id."""
+    out: dict[int, int] = {}
+    for business_id in session.scalars(_overdue(Invoice.business_id, today)):
+        out[business_id] = out.get(business_id, 0) + 1
+    return out
+
+
 def overdue(session: Session, today: date) -> list[Invoice]:
     return list(session.scalars(_overdue(Invoice, today).order_by(Invoice.due_date)))
 
 
-def overdue_count(session: Session, today: date) -> int:
-    return session.scalar(_overdue(func.count(), today)) or 0
+def overdue_count(session: Session, today: date, business_ids: Collection[int] | None = None) -> int:
+    stmt = _overdue(func.count(), today)
+    if business_ids is not None:
+        stmt = stmt.where(Invoice.business_id.in_(business_ids))
+    return session.scalar(stmt) or 0
 
 
 @dataclass(frozen=True)

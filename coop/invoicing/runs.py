@@ -1,9 +1,10 @@
-"""Invoice runs: approved work and cancellation fees not yet billed become one draft per client."""
+"""Invoice runs: approved work and cancellation fees not yet billed become one draft per client
+per business (each business invoices its own work, in its own series)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -41,7 +42,10 @@ class _Work:
         return sum(e.worked_minutes for e in self.entries)
 
 
-def _uninvoiced_work(session: Session, until: datetime) -> dict[int, list[_Work]]:
+Key = tuple[int, int]  # (client id, business id): one draft each
+
+
+def _uninvoiced_work(session: Session, until: datetime) -> dict[Key, list[_Work]]:
     billed = select(InvoicedItem.timesheet_id).where(InvoicedItem.timesheet_id.is_not(None))
     rows = session.execute(
         select(TimesheetEntry, Shift)
@@ -57,13 +61,13 @@ def _uninvoiced_work(session: Session, until: datetime) -> dict[int, list[_Work]
     by_shift: dict[int, _Work] = {}
     for entry, shift in rows:
         by_shift.setdefault(shift.id, _Work(shift, [])).entries.append(entry)
-    by_client: dict[int, list[_Work]] = defaultdict(list)
+    by_client: dict[Key, list[_Work]] = defaultdict(list)
     for work in by_shift.values():
-        by_client[work.shift.client_id].append(work)
+        by_client[work.shift.client_id, work.shift.service.business_id].append(work)
     return by_client
 
 
-def _uninvoiced_fees(session: Session, until: datetime) -> dict[int, list[Shift]]:
+def _uninvoiced_fees(session: Session, until: datetime) -> dict[Key, list[Shift]]:
     billed = select(InvoicedItem.fee_shift_id).where(InvoicedItem.fee_shift_id.is_not(None))
     shifts = session.scalars(
         select(Shift)
@@ -75,9 +79,9 @@ def _uninvoiced_fees(session: Session, until: datetime) -> dict[int, list[Shift]
         )
         .order_by(Shift.starts_at)
     )
-    by_client: dict[int, list[Shift]] = defaultdict(list)
+    by_client: dict[Key, list[Shift]] = defaultdict(list)
     for s in shifts:
-        by_client[s.client_id].append(s)
+        by_client[s.client_id, s.service.business_id].append(s)
     return by_client
 
 
@@ -131,9 +135,11 @@ def invoice_run(
     *,
     progress: Callable[[int], None] | None = None,
     actor_id: int | None = None,
+    business_ids: Collection[int] | None = None,
 ) -> list[Invoice]:
-    """One draft invoice per client for approved, not yet invoiced work on shifts up to the end
-    of the period (earlier stragglers included), with cancellation fees due."""
+    """One draft invoice per client and business for approved, not yet invoiced work on shifts
+    up to the end of the period (earlier stragglers included), with cancellation fees due. With
+    `business_ids`, only those businesses' work (a lead running their business's invoices)."""
     if period_end < period_start:
         raise DomainError("The period must end after it starts.", field="period_end")
     registered = settings.get(session, K.VAT_REGISTERED)
@@ -142,13 +148,16 @@ def invoice_run(
         serialize(session, "invoice_run")  # what is "not yet invoiced" is decided under the lock
         work = _uninvoiced_work(session, until)
         fees = _uninvoiced_fees(session, until)
-        client_ids = sorted(set(work) | set(fees))
+        keys = sorted(set(work) | set(fees))
+        if business_ids is not None:
+            keys = [k for k in keys if k[1] in business_ids]
         invoices = []
-        for client_id in client_ids:
+        for key in keys:
+            client_id, business_id = key
             client = session.get(Client, client_id)
             assert client is not None
-            lines = _work_lines(client, work.get(client_id, []), registered)
-            for s in fees.get(client_id, []):
+            lines = _work_lines(client, work.get(key, []), registered)
+            for s in fees.get(key, []):
                 lines.append(
                     InvoiceLine(
                         kind=LineKind.CANCELLATION,
@@ -163,16 +172,18 @@ def invoice_run(
             for i, line in enumerate(lines):
                 line.position = i
             invoice = Invoice(
-                client_id=client_id, period_start=period_start, period_end=period_end, lines=lines
+                client_id=client_id,
+                business_id=business_id,
+                period_start=period_start,
+                period_end=period_end,
+                lines=lines,
             )
             invoice.net_pence, invoice.vat_pence, invoice.gross_pence = totals(lines, registered)
             session.add(invoice)
             session.flush()
-            for w in work.get(client_id, []):
+            for w in work.get(key, []):
                 session.add_all(InvoicedItem(invoice_id=invoice.id, timesheet_id=e.id) for e in w.entries)
-            session.add_all(
-                InvoicedItem(invoice_id=invoice.id, fee_shift_id=s.id) for s in fees.get(client_id, [])
-            )
+            session.add_all(InvoicedItem(invoice_id=invoice.id, fee_shift_id=s.id) for s in fees.get(key, []))
             invoices.append(invoice)
             if progress:
                 progress(1)
@@ -189,6 +200,7 @@ def invoice_run(
 
 
 def pending_clients(session: Session, period_end: date) -> int:
-    """How many clients an invoice run up to this date would invoice (for a progress bar)."""
+    """How many drafts (a client's work for one business) an invoice run up to this date would
+    make (for a progress bar)."""
     until = london_to_utc(period_end + timedelta(days=1), time(0))
     return len(set(_uninvoiced_work(session, until)) | set(_uninvoiced_fees(session, until)))

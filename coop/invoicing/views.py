@@ -28,7 +28,7 @@ from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.money import format_pence, pounds_field
 from coop.text import plural
 from coop.timeutil import today_london, utcnow
-from coop.web import ActionForm, db_id, parse_decimal, pdf_response, refusals
+from coop.web import ActionForm, business_scope, db_id, parse_decimal, pdf_response, refusals
 
 bp = Blueprint("invoicing", __name__)
 PAGE_SIZE = 50
@@ -52,8 +52,14 @@ def index() -> Page:
     today = today_london()
     status = request.args.get("status", "")
     page = request.args.get("page", 1, type=db_id)
+    scope = business_scope()
     found = service.list_invoices(
-        db.session, status=status, today=today, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        db.session,
+        status=status,
+        today=today,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+        business_ids=scope.ids,
     )
     invoices, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     last_month_end = today.replace(day=1) - timedelta(days=1)
@@ -66,6 +72,7 @@ def index() -> Page:
         today=today,
         status=status,
         form=form,
+        scope=scope,
         display=service.display_status,
         balance=service.balance_pence,
     )
@@ -77,9 +84,15 @@ def run() -> Page:
     form = RunForm()
     if form.validate_on_submit():
         assert form.period_start.data and form.period_end.data
+        # A lead's run makes their businesses' drafts (?business=all: every one).
+        scope = business_scope(fresh=True)
         with refusals() as done:
             drafts = service.invoice_run(
-                db.session, form.period_start.data, form.period_end.data, actor_id=current_user.id
+                db.session,
+                form.period_start.data,
+                form.period_end.data,
+                actor_id=current_user.id,
+                business_ids=scope.ids,
             )
         if done.ok:
             flash(
@@ -88,7 +101,9 @@ def run() -> Page:
                 else "There is no approved work waiting to be invoiced up to that date.",
                 "success",
             )
-            return redirect(url_for("invoicing.index", status=InvoiceStatus.DRAFT))
+            return redirect(
+                url_for("invoicing.index", status=InvoiceStatus.DRAFT, business=scope.arg or None)
+            )
     else:
         flash("Enter the first and last day.", "error")
     return redirect(url_for("invoicing.index"))

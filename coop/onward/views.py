@@ -21,7 +21,7 @@ from coop.errors import DomainError, NotFound
 from coop.extensions import db
 from coop.members.models import LEAVING_REASONS
 from coop.members.service import get_member
-from coop.onward import impact, opportunities, service
+from coop.onward import business_figures, impact, opportunities, service
 from coop.onward.forms import HelpForm, InterestForm, LeavingForm, RecordForm, ReferenceForm
 from coop.onward.models import INTEREST_STATUSES, OpportunityInterest
 from coop.timeutil import today_london, utcnow
@@ -338,10 +338,16 @@ def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str)
         if rep
         else []
     )
+    per_business = (
+        business_figures.figures(db.session, rep.period.first, rep.period.last, today_london())
+        if rep is not None
+        else []
+    )
     html = render_template(
         "onward/impact.html",
         charts={"cover": (months, cover.chart(months) if months else None)},
         rep=rep,
+        per_business=per_business if len(per_business) > 2 else [],
         first=first,
         last=last,
         problem=problem,

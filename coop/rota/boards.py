@@ -4,6 +4,7 @@ and the candidates for a place."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ class OpenShiftCard:
 @dataclass
 class ShiftFilter:
     service_id: int | None = None
+    business_id: int | None = None
     weekday: int | None = None
     area: str = ""
 
@@ -83,6 +85,8 @@ def open_shifts_for(
     )
     if filters.service_id:
         stmt = stmt.where(Shift.service_id == filters.service_id)
+    if filters.business_id:
+        stmt = stmt.where(Service.business_id == filters.business_id)
     if filters.area:
         stmt = stmt.where(Shift.site_address.ilike(f"%{filters.area}%"))
     rules = rules_from_settings(session)
@@ -183,7 +187,14 @@ def _day_edges(first: date, count: int) -> list[datetime]:
     return [london_to_utc(first + timedelta(days=i), time(0, 0)) for i in range(count + 1)]
 
 
-def rota_day(session: Session, day: date) -> RotaDay:
+def rota_day(session: Session, day: date, business_ids: Collection[int] | None = None) -> RotaDay:
+    """A day of the rota in detail, with the week's counts; with `business_ids`, only the shifts
+    of those businesses' services."""
+    theirs = (
+        [Shift.service_id.in_(select(Service.id).where(Service.business_id.in_(business_ids)))]
+        if business_ids is not None
+        else []
+    )
     monday = week_start(day)
     edges = _day_edges(monday, 7)
     key = bucket(Shift.starts_at, edges)
@@ -195,6 +206,7 @@ def rota_day(session: Session, day: date) -> RotaDay:
                 Shift.starts_at >= edges[0],
                 Shift.starts_at < edges[-1],
                 Shift.status == ShiftStatus.SCHEDULED,
+                *theirs,
             )
             .group_by(key)
         )
@@ -202,7 +214,7 @@ def rota_day(session: Session, day: date) -> RotaDay:
     days = [(monday + timedelta(days=i), *per_day.get(i, (0, 0))) for i in range(7)]
     lo, hi = _day_edges(day, 1)
     # A day can hold hundreds of shifts: read the columns the page shows, not whole objects.
-    on_day = (Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED)
+    on_day = (Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED, *theirs)
     shifts = session.execute(
         select(
             Shift.id,

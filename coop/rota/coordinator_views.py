@@ -22,7 +22,7 @@ from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
 from coop.text import plural
 from coop.timeutil import format_dt, today_london, week_start
-from coop.web import day_arg, db_id, db_ids, pdf_response, refusals
+from coop.web import BusinessScope, business_scope, day_arg, db_id, db_ids, pdf_response, refusals
 
 
 @bp.route("/rota")
@@ -42,23 +42,26 @@ def week() -> Page:
         return render_template(
             "rota/by_member.html", monday=monday, people=people, page=page, more=more, **nav
         )
-    rota_day = rota.rota_day(db.session, day)
+    scope = business_scope()
+    rota_day = rota.rota_day(db.session, day, scope.ids)
     template = "rota/print.html" if request.args.get("print") else "rota/week.html"
-    return render_template(template, rota=rota_day, **nav)
+    return render_template(template, rota=rota_day, scope=scope, **nav)
 
 
-def _grid_args() -> tuple[date, grid.GridFilter, int]:
+def _grid_args() -> tuple[date, grid.GridFilter, int, BusinessScope]:
     try:
         day = day_arg(request.args.get("week", "")) if request.args.get("week") else today_london()
     except ValueError:
         day = today_london()
+    scope = business_scope()
     f = grid.GridFilter(
+        business_ids=tuple(scope.ids) if scope.ids is not None else None,
         search=request.args.get("q", "")[:80],
         service_id=request.args.get("service", type=db_id),
         skill_id=request.args.get("skill", type=db_id),
         area=request.args.get("area", "")[:80],
     )
-    return week_start(day), f, request.args.get("page", 1, type=db_id) or 1
+    return week_start(day), f, request.args.get("page", 1, type=db_id) or 1, scope
 
 
 @bp.route("/rota/grid")
@@ -66,7 +69,7 @@ def _grid_args() -> tuple[date, grid.GridFilter, int]:
 def week_grid() -> Page:
     """The week as a grid: members down the side, days across (?print=1 for paper)."""
 
-    monday, f, page = _grid_args()
+    monday, f, page, scope = _grid_args()
     data = grid.week_grid(db.session, monday, f, page=page)
     template = "rota/grid_print.html" if request.args.get("print") else "rota/grid.html"
     return render_template(
@@ -80,6 +83,7 @@ def week_grid() -> Page:
         next=monday + timedelta(days=7),
         services=bookings.list_services(db.session),
         skills=members.list_skills(db.session),
+        scope=scope,
         form=ConfirmActionForm(),
     )
 
@@ -108,7 +112,7 @@ def _offer_options() -> Callable[[Sequence[grid.OpenPlace]], Markup]:
 @roles("coordinator")
 def week_grid_pdf() -> Response:
     """The week grid on landscape A4."""
-    monday, f, page = _grid_args()
+    monday, f, page, _scope = _grid_args()
     data = grid.week_grid(db.session, monday, f, page=page)
     html = render_template("rota/grid_print.html", grid=data, f=f, pdf=True)
     return pdf_response(html_to_pdf(html, base_url=request.host_url), f"rota-{monday}.pdf")

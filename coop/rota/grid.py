@@ -32,6 +32,7 @@ class GridFilter:
     service_id: int | None = None
     skill_id: int | None = None
     area: str = ""
+    business_ids: tuple[int, ...] | None = None  # a lead's businesses; None: all
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,8 @@ def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
         out.append(Shift.service_id.in_(select(Service.id).where(Service.skill_id == f.skill_id)))
     if f.area:
         out.append(Shift.site_address.ilike(f"%{f.area}%"))
+    if f.business_ids is not None:
+        out.append(Shift.service_id.in_(select(Service.id).where(Service.business_id.in_(f.business_ids))))
     return out
 
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
 from coop.bookings import service as bookings
+from coop.businesses import service as businesses
 from coop.caps import service as caps
 from coop.cover import service as cover
 from coop.errors import DomainError
@@ -51,6 +52,7 @@ def open_shifts() -> Page:
     weekday = request.args.get("day", type=int)
     filters = rota.ShiftFilter(
         service_id=request.args.get("service", type=db_id),
+        business_id=request.args.get("business", type=db_id),
         weekday=weekday if weekday is not None and 0 <= weekday <= 6 else None,
         area=request.args.get("area", "").strip()[:80],
     )
@@ -71,6 +73,7 @@ def open_shifts() -> Page:
         after=after,
         filters=filters,
         services=bookings.list_services(db.session, active_only=True),
+        businesses=businesses.list_businesses(db.session),
         prefs=prefs,
         form=ConfirmActionForm(),
     )
@@ -160,6 +163,7 @@ def my_shifts() -> Page:
             for a in assignments
         },
         offers=rota.my_open_swap_offers(db.session, member),
+        show_business=len(businesses.list_businesses(db.session)) > 1,
         swaps=swaps,
         form=ConfirmActionForm(),
         taps=taps.taps_for(db.session, assignments, now=now),

@@ -99,6 +99,7 @@ def _objects(session):
         Subject.SERVICE: service.id,
         Subject.SETTING: "pay_floor_pence",
         Subject.BANK_LINE: 7,
+        Subject.BUSINESS: service.business_id,
     }
     return ids, about
 
@@ -146,6 +147,7 @@ def test_every_event_type_is_written_and_no_member_money_reaches_the_coordinator
         "Hid a comment on the proposal “Buy a van”",
         "Comment: by Robin Ash",
         "Changed the rates of the service Gardening",
+        "Changed who leads the business Co-op Works",
         "VAT rate: 20%",
         "Changed the setting “Pay floor per hour”",
         "Value: £13.45",

@@ -33,6 +33,7 @@ ACTION = {
     "cover_client_chose",
     "cover_client_short",
     "client_statement",
+    "quote_requested",
     "cover_needed",
     "cover_offer",
     "credit_note_issued",
