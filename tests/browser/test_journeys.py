@@ -131,12 +131,12 @@ def test_member_accepts_an_offer_claims_drops_and_logs_hours(live, ui):
     ui.check()
 
     ui.goto("/shifts/mine")
-    ui.page.get_by_role("link", name=re.compile(r"^Let this shift go")).first.click()
+    ui.page.get_by_role("link", name=re.compile(r"^I can't make it")).first.click()
     ui.check()
     ui.sees("What happens next")  # a confirmation that says what happens, before anything changes
-    ui.click("Yes, let it go")
+    ui.page.get_by_role("button", name="I can't make it").click()
     ui.check()
-    ui.sees("The shift is open for someone else")
+    ui.sees("Thank you for letting us know")
 
     ui.goto("/timesheets")
     ui.page.get_by_role("link", name=re.compile(r"^Record hours")).first.click()
