@@ -1,12 +1,13 @@
-"""Cover figures per month, co-op wide: places let go close to the start, covered in time (before
-the client had to be told), covered late (after), not covered, and the median time to cover.
-Never per member: a case does not even record who let the place go. A count under 5 is shown
-as "fewer than 5" (as in the impact report). Rows are grouped by a key (today one group, the
-co-op), so figures per business can be added as another key."""
+"""Cover figures per month, for the co-op and for each business (shift -> service -> business):
+places let go close to the start, covered in time (before the client had to be told), covered
+late (after), not covered, and the median time to cover. Never per member: a case does not even
+record who let the place go. A count under 5 is shown as "fewer than 5" (as in the impact
+report), for each business as for the co-op. Both come from one grouped query."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from statistics import median
@@ -15,12 +16,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coop.bookings.models import Service, Shift
+from coop.businesses.models import Business
 from coop.charts import bar_chart
 from coop.cover.models import CaseStatus, CoverCase
 from coop.timeutil import london_to_utc, to_london, whole_minutes
 
 MIN_SHOWN = 5
-CO_OP = ""  # the group of co-op wide figures
+CO_OP = 0  # the group of co-op wide figures (the others are business ids)
 
 
 def shown(n: int) -> str:
@@ -31,7 +34,7 @@ def shown(n: int) -> str:
 @dataclass
 class MonthFigures:
     month: date  # the first day of the month (London)
-    group: str = CO_OP
+    group: int = CO_OP
     dropped: int = 0
     in_time: int = 0
     late: int = 0
@@ -61,33 +64,76 @@ def _months(last: date, count: int) -> list[date]:
     return list(reversed(out))
 
 
-def monthly(session: Session, *, last: date, months: int = 6) -> list[MonthFigures]:
-    """The `months` months up to and including the one holding `last`, oldest first (one query)."""
+@dataclass(frozen=True)
+class BusinessCover:
+    """One business's cover figures, month by month."""
+
+    id: int
+    name: str
+    months: list[MonthFigures]
+
+
+@dataclass(frozen=True)
+class Cover:
+    coop: list[MonthFigures]
+    businesses: list[BusinessCover]  # in the order of the names asked for
+
+
+def by_business(
+    session: Session, *, last: date, months: int = 6, names: Sequence[tuple[int, str]] | None = None
+) -> Cover:
+    """The `months` months up to and including the one holding `last`, oldest first, for the co-op
+    and for each business in `names` ((id, name) pairs; all businesses by id when None, read in
+    one more statement). The cases come in one query, each with its business, however many
+    businesses there are."""
     firsts = _months(last, months)
     end = (firsts[-1] + timedelta(days=32)).replace(day=1)
+    if names is None:
+        names = [(b, n) for b, n in session.execute(select(Business.id, Business.name).order_by(Business.id))]
     rows = session.execute(
-        select(CoverCase.opened_at, CoverCase.status, CoverCase.closed_at, CoverCase.client_told_at).where(
+        select(
+            Service.business_id,
+            CoverCase.opened_at,
+            CoverCase.status,
+            CoverCase.closed_at,
+            CoverCase.client_told_at,
+        )
+        .join(Shift, Shift.id == CoverCase.shift_id)
+        .join(Service, Service.id == Shift.service_id)
+        .where(
             CoverCase.opened_at >= london_to_utc(firsts[0], time(0)),
             CoverCase.opened_at < london_to_utc(end, time(0)),
         )
     )
-    figures: dict[tuple[date, str], MonthFigures] = {(m, CO_OP): MonthFigures(m) for m in firsts}
-    minutes: dict[tuple[date, str], list[int]] = defaultdict(list)
-    for opened_at, status, closed_at, told_at in rows:
-        key = (to_london(opened_at).date().replace(day=1), CO_OP)
-        f = figures[key]
-        f.dropped += 1
-        if status == CaseStatus.COVERED and closed_at is not None:
-            if told_at is None or closed_at < told_at:
-                f.in_time += 1
-            else:
-                f.late += 1
-            minutes[key].append(whole_minutes(opened_at, closed_at))
-        elif status == CaseStatus.UNCOVERED:
-            f.uncovered += 1
+    groups = [CO_OP, *(bid for bid, _ in names)]
+    figures = {(m, g): MonthFigures(m, g) for m in firsts for g in groups}
+    minutes: dict[tuple[date, int], list[int]] = defaultdict(list)
+    for business_id, opened_at, status, closed_at, told_at in rows:
+        month = to_london(opened_at).date().replace(day=1)
+        for key in ((month, CO_OP), (month, business_id)):
+            f = figures.get(key)
+            if f is None:
+                continue  # a business not asked about
+            f.dropped += 1
+            if status == CaseStatus.COVERED and closed_at is not None:
+                if told_at is None or closed_at < told_at:
+                    f.in_time += 1
+                else:
+                    f.late += 1
+                minutes[key].append(whole_minutes(opened_at, closed_at))
+            elif status == CaseStatus.UNCOVERED:
+                f.uncovered += 1
     for key, values in minutes.items():
         figures[key].minutes_to_cover = sorted(values)
-    return [figures[(m, CO_OP)] for m in firsts]
+    return Cover(
+        [figures[(m, CO_OP)] for m in firsts],
+        [BusinessCover(bid, name, [figures[(m, bid)] for m in firsts]) for bid, name in names],
+    )
+
+
+def monthly(session: Session, *, last: date, months: int = 6) -> list[MonthFigures]:
+    """The co-op's figures for the `months` months up to the one holding `last`, oldest first."""
+    return by_business(session, last=last, months=months, names=()).coop
 
 
 def months_in(first: date, last: date) -> int:

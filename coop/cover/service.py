@@ -15,7 +15,16 @@ from coop.cover.board import (
     widen,
 )
 from coop.cover.client import CHOICES, case_for_client, cases_for_client, choices_for, choose
-from coop.cover.figures import MonthFigures, chart, monthly, months_in, shown
+from coop.cover.figures import (
+    BusinessCover,
+    Cover,
+    MonthFigures,
+    by_business,
+    chart,
+    monthly,
+    months_in,
+    shown,
+)
 from coop.cover.jobs import Tick, run_due
 from coop.cover.preferences import preferences_of, save_preferences
 from coop.cover.search import (
@@ -32,11 +41,14 @@ __all__ = [
     "ALREADY_COVERED",
     "CHOICES",
     "LATE_MINUTES",
+    "BusinessCover",
     "CaseCard",
+    "Cover",
     "MonthFigures",
     "Tick",
     "accept",
     "ask_named",
+    "by_business",
     "candidates",
     "cant_make_it",
     "case_for_client",

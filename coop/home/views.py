@@ -67,8 +67,13 @@ def dashboard() -> str:
                 value_label="£",
             ),
         )
-        months = cover.monthly(db.session, last=today_london(), months=6)
-        charts["cover"] = (months, cover.chart(months))
+        assert scope is not None
+        # Each business in the scope (a lead's own first) beside the co-op's, when there are several.
+        shown = [(b.id, b.name) for b in scope.businesses if scope.ids is None or b.id in scope.ids]
+        several = len(scope.businesses) > 1
+        figs = cover.by_business(db.session, last=today_london(), months=6, names=shown if several else ())
+        charts["cover"] = (figs.coop, cover.chart(figs.coop))
+        charts["cover_businesses"] = figs.businesses
     if scope is not None and len(scope.businesses) > 1:
         charts["businesses"] = _business_figures()
     return render_template(

@@ -331,13 +331,14 @@ def _hours_chart(rep: impact.Report, title: str, value_label: str = "") -> Marku
 
 def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str) -> tuple[str, int]:
     chart = _hours_chart(rep, "Hours this period and the one before", value_label="hours") if rep else None
-    months = (
-        cover.monthly(
+    figs = (
+        cover.by_business(
             db.session, last=rep.period.last, months=cover.months_in(rep.period.first, rep.period.last)
         )
         if rep
-        else []
+        else None
     )
+    months = figs.coop if figs is not None else []
     per_business = (
         business_figures.figures(db.session, rep.period.first, rep.period.last, today_london())
         if rep is not None
@@ -345,7 +346,10 @@ def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str)
     )
     html = render_template(
         "onward/impact.html",
-        charts={"cover": (months, cover.chart(months) if months else None)},
+        charts={
+            "cover": (months, cover.chart(months) if months else None),
+            "cover_businesses": figs.businesses if figs is not None and len(figs.businesses) > 1 else [],
+        },
         rep=rep,
         per_business=per_business if len(per_business) > 2 else [],
         first=first,
