@@ -1,13 +1,16 @@
 """A member can't come, or is running late. No reason is asked, nothing is recorded against the
-member, and the words they see say what happens next."""
+member, and the words they see say what happens next. Running late is told once per shift: only
+that they told us is kept (`LateNotice`), so a second try changes nothing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
+from coop.cover.models import LateNotice
 from coop.cover.search import open_case_within
 from coop.db import write_transaction
 from coop.errors import DomainError
@@ -36,9 +39,10 @@ def cant_make_it(
 
 def running_late(
     session: Session, member_id: int, assignment_id: int, minutes: int, *, now: datetime | None = None
-) -> None:
+) -> bool:
     """The member will be about `minutes` late: the client's contacts for the visit and the
-    coordinators are told. Nothing is kept about it."""
+    coordinators are told, once per shift. Under the member's lock, so two tries at once tell
+    them once. False (and nothing changes) when the member already told us for this shift."""
     now = now or utcnow()
     if minutes not in LATE_MINUTES:
         raise DomainError("Choose about how late you will be.", field="minutes")
@@ -48,6 +52,12 @@ def running_late(
         shift = assignment.shift
         if shift.ends_at <= now:
             raise DomainError("This shift has already ended.")
+        told = session.scalar(
+            select(LateNotice.id).where(LateNotice.shift_id == shift.id, LateNotice.member_id == member_id)
+        )
+        if told is not None:
+            return False
+        session.add(LateNotice(shift_id=shift.id, member_id=member_id, told_at=now))
         for contact in shift.client.contacts:
             if contact.user.active:
                 mail.queue(
@@ -63,3 +73,4 @@ def running_late(
         notify.tell_coordinators(
             session, "running_late", first_name=member.first_name, minutes=minutes, shift=shift, fmt=format_dt
         )
+    return True

@@ -107,6 +107,33 @@ class CoverPreferences(Base):
         return {int(d) for d in self.weekdays.split(",") if d.strip().isdigit()}
 
 
+class LateNotice(Base):
+    """That a member said they are running late for a shift: only so they are not asked to say it
+    twice (the client and the coordinators were told once). Gone with the shift or the member."""
+
+    __tablename__ = "cover_late_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("shift_id", "member_id"),)
+
+
+declare(
+    LateNotice,
+    Personal(
+        what="That a member told us they are running late for a shift, and when",
+        why="so the client and the coordinators are told once, not again and again",
+        kept=WHILE_MEMBER,
+        owner="member_id",
+        columns={"member_id": keep("deleted with the row")},
+        rows=DELETE,
+        export=("shift_id", "told_at"),
+        export_as="running_late",
+    ),
+)
 declare(
     CoverOffer,
     Personal(

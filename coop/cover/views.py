@@ -67,9 +67,18 @@ def running_late(assignment_id: int) -> Page:
     form = LateForm()
     if form.validate_on_submit():
         with refusals(form) as done:
-            cover.running_late(db.session, member.id, assignment_id, int(form.minutes.data or 0))
+            told = cover.running_late(db.session, member.id, assignment_id, int(form.minutes.data or 0))
         if done.ok:
-            flash("Thank you. The client and the coordinators have been told. No need to rush.", "success")
+            if told:
+                flash(
+                    "Thank you. The client and the coordinators have been told. No need to rush.", "success"
+                )
+            else:
+                flash(
+                    "You have already told us you are running late for this shift, and the client and "
+                    "the coordinators know. No need to tell them again, and no need to rush.",
+                    "success",
+                )
             return redirect(url_for("rota.my_shifts"))
     return render_template("cover/late.html", assignment=assignment, form=form)
 

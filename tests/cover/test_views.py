@@ -9,7 +9,7 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from coop.cover import service as cover
-from coop.cover.models import CoverCase, CoverOffer
+from coop.cover.models import CoverCase, CoverOffer, LateNotice
 from coop.mail.models import OutboxMessage
 from coop.rota import service as rota
 from coop.rota.models import Assignment
@@ -100,6 +100,13 @@ def test_running_late_from_the_phone_tells_client_and_coordinators(make_web, ses
         m.to_address for m in session.scalars(select(OutboxMessage)) if "15 minutes late" in m.subject
     )
     assert to == ["contact@cafe.example", "coord@example.org"]
+    # A second try (another time, or the same) is kindly told it is done, and nobody is told again.
+    again = web.post(f"/assignments/{held.id}/late", {"minutes": "30"}, follow_redirects=True)
+    assert "already told us you are running late" in again.get_data(as_text=True)
+    fresh(session)
+    assert len([m for m in session.scalars(select(OutboxMessage)) if "minutes late" in m.subject]) == 2
+    assert cover.running_late(session, held.member_id, held.id, 60) is False
+    assert session.scalars(select(LateNotice)).one().shift_id == held.shift_id
 
 
 def test_the_board_shows_who_was_asked_and_who_said_no_and_acts(make_web, session):
