@@ -23,7 +23,8 @@ class ServiceForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     description = TextAreaField("What it is, in plain words", validators=[Optional(), Length(max=2000)])
     skill_id = SelectField("Skill members need", coerce=int)
-    business_id = SelectField("Business it belongs to", coerce=int)
+    # Left out (a co-op with one business, or a form sent without it), the service goes to the first.
+    business_id = SelectField("Business it belongs to", coerce=int, validators=[Optional()])
     charge = StringField("Client charge per hour (£)", validators=[DataRequired(), Length(max=12)])
     pay = StringField(
         "Member pay per hour (£)",
