@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coop.auth import service as auth
 from coop.auth.models import Role, User, UserRole
 from coop.businesses.models import BusinessLead
 from coop.notify import service as notify
@@ -28,13 +27,11 @@ def lead_accounts(session: Session, business_id: int) -> list[User]:
     return list(session.scalars(stmt))
 
 
-def tell_leads_within(session: Session, business_id: int, template: str, **context: Any) -> list[str]:
+def tell_leads_within(session: Session, business_id: int, template: str, **context: Any) -> None:
     """Tell the business's leads (or, with none, every coordinator), each the way they chose
-    (email, push or both), in the caller's transaction; the addresses told."""
+    (email, push or both), in the caller's transaction."""
     leads = lead_accounts(session, business_id)
     if not leads:
         notify.tell_coordinators(session, template, **context)
-        return [u.email for u in auth.users_with_role(session, Role.COORDINATOR) if u.active]
     for user in leads:
         notify.tell_user(session, user, template, **context)
-    return [u.email for u in leads]
