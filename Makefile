@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: run test test-fast lint test-sqlite test-postgres bench profile screenshots clean
+.PHONY: run test test-fast translations lint test-sqlite test-postgres bench profile screenshots clean
 
 $(BIN)/python:
 	@./scripts/system-deps.sh run
@@ -51,6 +51,19 @@ test: lint test-sqlite test-postgres
 # runs (marked by tests/conftest.py), on SQLite. `make test` still runs all of it on both databases.
 test-fast: $(VENV)/.installed-test
 	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) -m "not browser and not races and not slow" $(PYTEST_ARGS)
+
+# The catalogues: find every marked message (templates, Python), bring each language's catalogue
+# and Easy read's up to date with them, and compile what ships (coop/translations/*/LC_MESSAGES).
+CATALOGUES := coop/translations
+BABEL_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2 -k N_ -k plural:2,3
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --no-wrap \
+	  --project "Co-op Works" --msgid-bugs-address "translations@coop.example" \
+	  -o $(CATALOGUES)/messages.pot coop templates
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -l pl --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -l en -D easyread --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -d $(CATALOGUES) -l pl --statistics
+	$(BIN)/pybabel compile -d $(CATALOGUES) -l en -D easyread --statistics
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/pip install -q -e ".[test,bench]"

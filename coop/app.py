@@ -33,6 +33,7 @@ from coop.errors import Forbidden, NotFound
 from coop.extensions import csrf, db, login_manager
 from coop.governance.views import bp as governance_bp
 from coop.home.views import bp as home_bp
+from coop.i18n import views as i18n
 from coop.integrity.views import bp as integrity_bp
 from coop.invoicing import client_views as _invoicing_client  # noqa: F401  (routes of the invoicing blueprint)
 from coop.invoicing import money_views as _invoicing_money  # noqa: F401  (routes of the invoicing blueprint)
@@ -84,6 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(enforce_access)
     app.after_request(add_security_headers)
 
+    i18n.init_app(app)
     app.request_class = CoopRequest
     app.url_map.converters["int"] = IdConverter
     register_template_helpers(app)

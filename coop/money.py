@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from coop.errors import DomainError
+from coop.i18n import gettext as _
+from coop.i18n.formats import money_text, percent_text
 
 
 def format_pence(pence: int | None) -> str:
-    """Pounds and pence for people: 1345 -> '£13.45', -250 -> '-£2.50'."""
+    """Pounds and pence for the person reading: 1345 -> '£13.45', -250 -> '-£2.50' in English
+    (Babel formats it for their language)."""
     if pence is None:
         return ""
-    sign = "-" if pence < 0 else ""
-    pounds, pennies = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{pennies:02d}"
+    return money_text(pence)
 
 
 def plain_pounds(pence: int) -> str:
@@ -30,9 +31,9 @@ def parse_pounds(text: str) -> int:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation as exc:
-        raise ValueError("Enter an amount in pounds, like 13.45") from exc
+        raise ValueError(_("Enter an amount in pounds, like 13.45")) from exc
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("Enter an amount in pounds and pence, like 13.45")
+        raise ValueError(_("Enter an amount in pounds and pence, like 13.45"))
     return int((amount * 100).to_integral_value())
 
 
@@ -56,10 +57,8 @@ def apply_rate(pence: int, percent: Decimal) -> int:
 
 
 def format_percent(value: Decimal | int | float | str) -> str:
-    """A percentage as people write it: 100 -> '100%', Decimal('12.50') -> '12.5%', 20.0 -> '20%'
-    (Decimal's normalize() alone prints 100 as '1E+2')."""
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}%"
+    """A percentage as people write it: 100 -> '100%', Decimal('12.50') -> '12.5%', 20.0 -> '20%'."""
+    return percent_text(value)
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,13 @@ class Price:
     def words(self) -> str:
         """'£108.00 including VAT (£90.00 plus 20% VAT, £18.00)' or '£90.00 (no VAT is added)'."""
         if not self.vat_rate_bp:
-            return f"{format_pence(self.net_pence)} (no VAT is added)"
-        return (
-            f"{format_pence(self.gross_pence)} including VAT ({format_pence(self.net_pence)} plus "
-            f"{format_percent(Decimal(self.vat_rate_bp) / 100)} VAT, {format_pence(self.vat_pence)})"
+            return _("%(net)s (no VAT is added)", net=format_pence(self.net_pence))
+        return _(
+            "%(gross)s including VAT (%(net)s plus %(rate)s VAT, %(vat)s)",
+            gross=format_pence(self.gross_pence),
+            net=format_pence(self.net_pence),
+            rate=format_percent(Decimal(self.vat_rate_bp) / 100),
+            vat=format_pence(self.vat_pence),
         )
 
 

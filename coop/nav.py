@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from coop.i18n import N_
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -35,67 +37,67 @@ class Nav:
         return [i.endpoint for i in self.places] + [i.endpoint for m in self.menus for i in m.items]
 
 
-HOME = NavItem("Home", "home.dashboard")
+HOME = NavItem(N_("Home"), "home.dashboard")
 
 # Per role: its everyday places (in view), then the rest (in its menu).
 EVERYDAY: dict[str, list[NavItem]] = {
     "member": [
-        NavItem("Open shifts", "rota.open_shifts"),
-        NavItem("My shifts", "rota.my_shifts"),
-        NavItem("My hours", "timesheets.mine"),
-        NavItem("My pay", "pay.my_pay"),
+        NavItem(N_("Open shifts"), "rota.open_shifts"),
+        NavItem(N_("My shifts"), "rota.my_shifts"),
+        NavItem(N_("My hours"), "timesheets.mine"),
+        NavItem(N_("My pay"), "pay.my_pay"),
     ],
     "client": [
-        NavItem("Bookings", "bookings.client_bookings"),
-        NavItem("Book a service", "bookings.client_request"),
-        NavItem("Confirm visits", "timesheets.client_visits"),
-        NavItem("Invoices", "invoicing.client_invoices"),
+        NavItem(N_("Bookings"), "bookings.client_bookings"),
+        NavItem(N_("Book a service"), "bookings.client_request"),
+        NavItem(N_("Confirm visits"), "timesheets.client_visits"),
+        NavItem(N_("Invoices"), "invoicing.client_invoices"),
     ],
     "coordinator": [
-        NavItem("Bookings", "bookings.queue"),
-        NavItem("Rota", "rota.week"),
-        NavItem("Timesheets", "timesheets.review"),
-        NavItem("Invoices", "invoicing.index"),
+        NavItem(N_("Bookings"), "bookings.queue"),
+        NavItem(N_("Rota"), "rota.week"),
+        NavItem(N_("Timesheets"), "timesheets.review"),
+        NavItem(N_("Invoices"), "invoicing.index"),
     ],
 }
 MORE: dict[str, list[NavItem]] = {
     "member": [
-        NavItem("My limit", "caps.my_limit"),
-        NavItem("My earnings", "caps.my_earnings"),
-        NavItem("Availability", "rota.availability"),
-        NavItem("Calendar", "rota.my_calendar"),
-        NavItem("Have your say", "governance.index"),
-        NavItem("Learn and teach", "skillshare.index"),
-        NavItem("Opportunities", "onward.opportunities_page"),
-        NavItem("Work record", "onward.my_record"),
-        NavItem("Helpline calls", "enquiries.helpline"),
-        NavItem("Pay rates", "bookings.rates"),
-        NavItem("My profile", "members.my_profile"),
-        NavItem("Notifications", "notify.settings"),
+        NavItem(N_("My limit"), "caps.my_limit"),
+        NavItem(N_("My earnings"), "caps.my_earnings"),
+        NavItem(N_("Availability"), "rota.availability"),
+        NavItem(N_("Calendar"), "rota.my_calendar"),
+        NavItem(N_("Have your say"), "governance.index"),
+        NavItem(N_("Learn and teach"), "skillshare.index"),
+        NavItem(N_("Opportunities"), "onward.opportunities_page"),
+        NavItem(N_("Work record"), "onward.my_record"),
+        NavItem(N_("Helpline calls"), "enquiries.helpline"),
+        NavItem(N_("Pay rates"), "bookings.rates"),
+        NavItem(N_("My profile"), "members.my_profile"),
+        NavItem(N_("Notifications"), "notify.settings"),
     ],
     "coordinator": [
-        NavItem("Week grid", "rota.week_grid"),
-        NavItem("Cover", "cover.board"),
-        NavItem("Pay", "pay.runs"),
-        NavItem("Bank statements", "books.statements"),
-        NavItem("Clients", "bookings.clients"),
-        NavItem("Services", "bookings.services"),
-        NavItem("Businesses", "businesses.index"),
-        NavItem("Quote requests", "businesses.quote_list"),
-        NavItem("Members", "members.directory"),
-        NavItem("Skills", "members.skills"),
-        NavItem("Enquiries", "enquiries.queue"),
-        NavItem("Record a call", "enquiries.helpline"),
-        NavItem("Directory", "directory.manage"),
-        NavItem("Members' opportunities", "onward.interests"),
-        NavItem("Impact report", "onward.impact_page"),
-        NavItem("Decisions", "governance.decisions"),
-        NavItem("Learn and teach", "skillshare.index"),
-        NavItem("Pay rates", "bookings.rates"),
-        NavItem("Audit log", "audit.log"),
-        NavItem("Notifications", "notify.settings"),
+        NavItem(N_("Week grid"), "rota.week_grid"),
+        NavItem(N_("Cover"), "cover.board"),
+        NavItem(N_("Pay"), "pay.runs"),
+        NavItem(N_("Bank statements"), "books.statements"),
+        NavItem(N_("Clients"), "bookings.clients"),
+        NavItem(N_("Services"), "bookings.services"),
+        NavItem(N_("Businesses"), "businesses.index"),
+        NavItem(N_("Quote requests"), "businesses.quote_list"),
+        NavItem(N_("Members"), "members.directory"),
+        NavItem(N_("Skills"), "members.skills"),
+        NavItem(N_("Enquiries"), "enquiries.queue"),
+        NavItem(N_("Record a call"), "enquiries.helpline"),
+        NavItem(N_("Directory"), "directory.manage"),
+        NavItem(N_("Members' opportunities"), "onward.interests"),
+        NavItem(N_("Impact report"), "onward.impact_page"),
+        NavItem(N_("Decisions"), "governance.decisions"),
+        NavItem(N_("Learn and teach"), "skillshare.index"),
+        NavItem(N_("Pay rates"), "bookings.rates"),
+        NavItem(N_("Audit log"), "audit.log"),
+        NavItem(N_("Notifications"), "notify.settings"),
     ],
-    "admin": [NavItem("Settings", "settings.index"), NavItem("People and roles", "members.people")],
+    "admin": [NavItem(N_("Settings"), "settings.index"), NavItem(N_("People and roles"), "members.people")],
 }
 
 
@@ -111,7 +113,7 @@ def nav_for(user: Any) -> Nav:
     places, menus = [HOME], []
     if member:
         places += EVERYDAY["member"]
-        menus.append(NavMenu("More for you", MORE["member"]))
+        menus.append(NavMenu(N_("More for you"), MORE["member"]))
     running: list[NavItem] = []
     if coordinator:
         if member:
@@ -122,10 +124,10 @@ def nav_for(user: Any) -> Nav:
     if admin:
         running += MORE["admin"]
     if running:
-        menus.append(NavMenu("Running the co-op", running))
+        menus.append(NavMenu(N_("Running the co-op"), running))
     if client:
         if member or coordinator:
-            menus.append(NavMenu("Your business", EVERYDAY["client"]))
+            menus.append(NavMenu(N_("Your business"), EVERYDAY["client"]))
         else:
             places += EVERYDAY["client"]
     seen: set[str] = set()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import gettext
-
 from coop.errors import DomainError
-
-# Until the co-op's words are translated, English plural rules (gettext's, as Babel's would be).
-_WORDS = gettext.NullTranslations()
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
+from coop.i18n.formats import number_text
 
 
 def plural(n: int, singular: str, plural_: str) -> str:
-    """A count with its word: "1 shift", "8 shifts", "0 members who hold". The one place counts
-    are worded, through gettext's ngettext, so translations can choose the form for n."""
-    return f"{n:,} {_WORDS.ngettext(singular, plural_, n)}"
+    """A count with its word: "1 shift", "8 shifts", "0 members who hold", in the reader's
+    language (the words are catalogue messages: `make translations` finds them as plurals)."""
+    return f"{number_text(n)} {ngettext(singular, plural_, n)}"
 
 
 def written(text: str, *, most: int, field: str, empty: str, one_line: bool = False) -> str:
@@ -24,5 +22,12 @@ def written(text: str, *, most: int, field: str, empty: str, one_line: bool = Fa
     if not words:
         raise DomainError(empty, field=field)
     if len(words) > most:
-        raise DomainError(f"Keep it to {most:,} characters (this is {len(words):,}).", field=field)
+        raise DomainError(
+            _(
+                "Keep it to %(most)s characters (this is %(length)s).",
+                most=number_text(most),
+                length=number_text(len(words)),
+            ),
+            field=field,
+        )
     return words

@@ -8,6 +8,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
+from coop.i18n.formats import date_text, datetime_text, time_text
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -43,9 +47,10 @@ def missing_time(day: date, at: time) -> str:
     back = moment.astimezone(UTC).astimezone(LONDON)
     if (back.hour, back.minute) == (at.hour, at.minute):
         return ""
-    return (
-        f"{at.strftime('%H:%M')} does not exist on {day.strftime('%a %-d %b %Y')}: the clocks go "
-        "forward an hour that night. Choose another time."
+    return _(
+        "%(time)s does not exist on %(day)s: the clocks go forward an hour that night. Choose another time.",
+        time=format_time(at),
+        day=format_date(day),
     )
 
 
@@ -67,18 +72,38 @@ def local_span_to_utc(day: date, start: time, end: time) -> tuple[datetime, date
     return start_utc, end_utc
 
 
-def format_dt(moment: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+# Dates and times are shown by CLDR patterns (https://unicode.org/reports/tr35/tr35-dates.html),
+# formatted by Babel for the reader's language: "EEE d MMM y" is "Thu 3 Dec 2026" in English.
+DAY = "EEE d MMM y"
+LONG_DAY = "EEEE d MMMM y"
+CLOCK = "HH:mm"
+
+
+def format_dt(moment: datetime | date | None, fmt: str = f"{DAY}, {CLOCK}") -> str:
+    """A moment in London time by a CLDR pattern: 'Thu 3 Dec 2026, 14:00' (a day: by its date)."""
     if moment is None:
         return ""
-    return to_london(moment).strftime(fmt)
+    if not isinstance(moment, datetime):
+        return date_text(moment, fmt)
+    return datetime_text(to_london(moment), fmt)
 
 
-def format_date(day: date | datetime | None, fmt: str = "%a %-d %b %Y") -> str:
+def format_date(day: date | datetime | None, fmt: str = DAY) -> str:
+    """A day (a moment: its London day) by a CLDR pattern: 'Thu 3 Dec 2026'."""
     if day is None:
         return ""
     if isinstance(day, datetime):
         day = to_london(day).date()
-    return day.strftime(fmt)
+    return date_text(day, fmt)
+
+
+def format_time(at: time | datetime | None, fmt: str = CLOCK) -> str:
+    """A wall-clock time (a moment: in London) by a CLDR pattern: '14:00'."""
+    if at is None:
+        return ""
+    if isinstance(at, datetime):
+        return datetime_text(to_london(at), fmt)
+    return time_text(at, fmt)
 
 
 def whole_minutes(start: datetime, end: datetime) -> int:
@@ -92,9 +117,9 @@ def format_minutes(minutes: int) -> str:
     hours, mins = divmod(int(minutes), 60)
     parts = []
     if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(ngettext("%(num)s hour", "%(num)s hours", hours))
     if mins or not hours:
-        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+        parts.append(ngettext("%(num)s minute", "%(num)s minutes", mins))
     return " ".join(parts)
 
 

@@ -27,10 +27,8 @@ from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
 from coop.members.models import Member
 from coop.members.service import member_for_user
-from coop.money import client_price, format_pence, format_percent
+from coop.money import client_price
 from coop.nav import nav_for
-from coop.text import plural
-from coop.timeutil import format_date, format_dt, format_minutes
 
 MAX_ID = 2**31 - 1  # the largest value an INTEGER id column holds on both databases
 
@@ -284,12 +282,6 @@ def url_for_each(endpoint: str, key: str, **values: Any) -> Callable[[int], str]
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_for_each"] = url_for_each
-    app.jinja_env.globals["plural"] = plural
-    app.jinja_env.filters["money"] = format_pence
-    app.jinja_env.filters["dt"] = format_dt
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["minutes"] = format_minutes
-    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["client_price"] = lambda net, rate_bp, registered: client_price(
         net, rate_bp, registered
     ).words()

@@ -27,6 +27,7 @@ PUBLIC_ENDPOINTS = {
     "businesses.public_page",  # a business's page, with its "Ask us for a quote" form
     "enquiries.interested",  # "Interested in working with us?": anyone may ask
     "enquiries.thanks",
+    "i18n.choose",  # a visitor chooses the language of the public pages
     "enquiries.forget",  # the link in an enquirer's acknowledgement: the token is the key
     "enquiries.poster",  # posters and leaflets for surgeries, wards and day centres
     "enquiries.leaflet",

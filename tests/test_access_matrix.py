@@ -308,6 +308,7 @@ POST /businesses/<int:business_id> L 403 403 * 403 403
 POST /businesses/<int:business_id>/leads L 403 403 * 403 403
 POST /businesses/new L 403 403 * 403 403
 POST /our-businesses/<int:business_id> * * * * * *
+POST /language R R R R R R
 POST /quotes/<int:quote_id>/answered L 403 403 * 403 403
 POST /quotes/<int:quote_id>/client L 403 403 * 403 403
 POST /services/new L 403 403 * 403 403

@@ -69,5 +69,5 @@ def test_the_menu_on_a_page(app, session, make_web):
     html = web.get("/home").get_data(as_text=True)
     nav = html[html.index('<nav class="wrap site-nav"') : html.index("</nav>")]
     assert nav.count("<summary>Running the co-op</summary>") == 1
-    assert nav.count(">Opportunities<") == 1 and nav.count(">Members&#39; opportunities<") == 1
+    assert nav.count(">Opportunities<") == 1 and nav.count(">Members' opportunities<") == 1
     assert 'rel="icon"' in html and web.get("/static/favicon.svg").status_code == 200

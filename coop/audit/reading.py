@@ -27,7 +27,7 @@ from coop.pay.models import Expense, PayRun
 from coop.settings.service import SPECS
 from coop.timeutil import format_date
 
-DAY = "%-d %b %Y"
+DAY = "d MMM y"
 ROLES = {str(role): label for role, label in ROLE_LABELS.items()}
 EXPORTS = {
     "invoices": "invoices",

@@ -8,11 +8,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import DELETE, ERASED_DOMAIN, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
+from coop.i18n import Reading, ReadingStyle
 from coop.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -56,8 +57,16 @@ class User(Base):
     )
     # The businesses a coordinator leads (coop.businesses), read with the account on each page.
     leads: Mapped[list[BusinessLead]] = relationship("BusinessLead", viewonly=True, lazy="selectin")
+    # What they read the co-op in (coop.i18n): a language code, and Easy read or standard words.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    @property
+    def reading(self) -> Reading:
+        """What this person reads the co-op in (for their pages, emails and PDFs)."""
+        return Reading.of(self.language, ReadingStyle.EASY if self.easy_read else ReadingStyle.STANDARD)
 
     # Flask-Login protocol
     @property
@@ -150,8 +159,10 @@ declare(
             "password_hash": neutral(None),
             "active": neutral(False),
             "last_login_at": neutral(None),
+            "language": neutral("en"),
+            "easy_read": neutral(False),
         },
-        export=("email", "role_names", "created_at", "last_login_at"),
+        export=("email", "role_names", "created_at", "last_login_at", "language", "easy_read"),
         export_as="account",
     ),
 )

@@ -91,6 +91,8 @@ class Client(Base):
     invoice_grouping: Mapped[str] = mapped_column(String(10), default="shift")
     confirms_work: Mapped[bool] = mapped_column(Boolean, default=False)
     wants_einvoice: Mapped[bool] = mapped_column(Boolean, default=False)  # Factur-X with invoice emails
+    # The language of their invoices, statements and reminders; None: the co-op's language.
+    language: Mapped[str | None] = mapped_column(String(8))
     statement_by_email: Mapped[bool] = mapped_column(Boolean, default=False)  # a statement each month
     sector: Mapped[str] = mapped_column(String(20), default="other")  # for members' work records
     # The SHA-256 of the client's secret calendar address (coop.secret_tokens); none until made.

@@ -21,6 +21,7 @@ from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import (
     bank_holiday,
+    format_date,
     format_minutes,
     local_span_to_utc,
     missing_time,
@@ -201,9 +202,7 @@ def plan_booking(
             field="end_time",
         )
     warnings = [
-        f"{o.day.strftime('%a %-d %b %Y')} is a bank holiday ({o.bank_holiday})."
-        for o in occurrences
-        if o.bank_holiday
+        f"{format_date(o.day)} is a bank holiday ({o.bank_holiday})." for o in occurrences if o.bank_holiday
     ]
     if passed:
         warnings.insert(
@@ -215,7 +214,7 @@ def plan_booking(
         date.min + timedelta(days=1 if data.end_time <= data.start_time else 0), data.end_time
     ) - datetime.combine(date.min, data.start_time)
     warnings += [
-        f"{o.day.strftime('%a %-d %b %Y')}: the clocks change that night, so this visit is really "
+        f"{format_date(o.day)}: the clocks change that night, so this visit is really "
         f"{format_minutes(o.minutes)} long (and is charged and paid for that time)."
         for o in occurrences
         if o.minutes != int(wall.total_seconds() // 60)

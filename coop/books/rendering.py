@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from coop.config import RESOURCES
 from coop.documents import html_to_pdf
-from coop.money import format_pence
+from coop.i18n import templates
 from coop.settings import service as settings
 from coop.settings.keys import K
 
@@ -22,7 +22,7 @@ _env = Environment(
     loader=FileSystemLoader(RESOURCES / "templates"),
     autoescape=select_autoescape(["html"]),  # names and addresses are typed by people
 )
-_env.filters.update(money=format_pence)
+templates.configure(_env)
 
 
 def statement_pdf(session: Session, statement: ClientStatement) -> bytes:

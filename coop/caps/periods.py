@@ -12,9 +12,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from coop.caps.models import CapPeriod
+from coop.i18n import gettext as _
 from coop.settings import service as settings
 from coop.settings.keys import K
-from coop.timeutil import bank_holiday
+from coop.timeutil import bank_holiday, format_date
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,16 @@ class Period:
     @property
     def label(self) -> str:
         if self.start.year == self.end.year:
-            return f"{self.start.strftime('%-d %b')} to {self.end.strftime('%-d %b %Y')}"
-        return f"{self.start.strftime('%-d %b %Y')} to {self.end.strftime('%-d %b %Y')}"
+            return _(
+                "%(start)s to %(end)s",
+                start=format_date(self.start, "d MMM"),
+                end=format_date(self.end, "d MMM y"),
+            )
+        return _(
+            "%(start)s to %(end)s",
+            start=format_date(self.start, "d MMM y"),
+            end=format_date(self.end, "d MMM y"),
+        )
 
 
 def _month_start(year: int, month: int, start_day: int) -> date:
@@ -59,7 +68,7 @@ def previous_periods(
 ) -> list[Period]:
     """This period and the `count` before it, oldest first."""
     periods = [period_for(period, start_day, day, week_start_day)]
-    for _ in range(count):
+    for _i in range(count):
         periods.append(period_for(period, start_day, periods[-1].start - timedelta(days=1), week_start_day))
     return list(reversed(periods))
 

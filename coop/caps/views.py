@@ -18,7 +18,7 @@ from coop.extensions import db
 from coop.members import service as members
 from coop.members.models import Member
 from coop.money import plain_pounds, pounds_field
-from coop.timeutil import today_london
+from coop.timeutil import format_date, today_london
 from coop.web import csv_response, current_member, parse_decimal, refusals
 
 bp = Blueprint("caps", __name__)
@@ -130,7 +130,7 @@ def my_earnings() -> Page:
     chart = bar_chart(
         "Earnings in each period"
         + (" against your limit" if cap and cap.earnings_cap_pence is not None else ""),
-        [p.period.start.strftime("%-d %b") for p in history],
+        [format_date(p.period.start, "d MMM") for p in history],
         [p.pay_pence for p in history],
         limit=cap.earnings_cap_pence if cap else None,
         value_label="£",

@@ -20,7 +20,7 @@ from coop.bookings.models import Service, Shift
 from coop.businesses.models import Business
 from coop.charts import bar_chart
 from coop.cover.models import CaseStatus, CoverCase
-from coop.timeutil import london_to_utc, to_london, whole_minutes
+from coop.timeutil import format_date, london_to_utc, to_london, whole_minutes
 
 MIN_SHOWN = 5
 CO_OP = 0  # the group of co-op wide figures (the others are business ids)
@@ -43,7 +43,7 @@ class MonthFigures:
 
     @property
     def label(self) -> str:
-        return self.month.strftime("%b %Y")
+        return format_date(self.month, "MMM y")
 
     def median_minutes(self) -> int | None:
         """Median minutes to cover, only when at least 5 places were covered."""

@@ -38,7 +38,7 @@ from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timesheets.taps import Taps, taps_for
-from coop.timeutil import london_to_utc, today_london, utcnow
+from coop.timeutil import format_date, london_to_utc, today_london, utcnow
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
         .group_by(pay_key)
     ):
         pay[key] = int(amount or 0)
-    return [(m.strftime("%b %Y"), income[i], pay[i]) for i, m in enumerate(starts)]
+    return [(format_date(m, "MMM y"), income[i], pay[i]) for i, m in enumerate(starts)]
 
 
 CHART_SECONDS = 300  # the money chart adds up six months of pay: kept five minutes per process

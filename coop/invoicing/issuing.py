@@ -42,7 +42,7 @@ from coop.timeutil import utcnow
 RenderHtml = Callable[[Invoice], str]
 
 
-DAY = "%a %-d %b %Y"
+DAY = "EEE d MMM y"
 
 
 class TamperedError(DomainError):

@@ -11,17 +11,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from coop.config import RESOURCES
 from coop.documents import html_to_pdf
+from coop.i18n import templates
 from coop.invoicing import einvoice
 from coop.invoicing.models import CreditNote, Invoice
 from coop.invoicing.totals import vat_summary
-from coop.money import format_pence, format_percent
-from coop.timeutil import format_minutes
 
 _env = Environment(
     loader=FileSystemLoader(RESOURCES / "templates"),
     autoescape=select_autoescape(["html"]),  # names and addresses are typed by people
 )
-_env.filters.update(money=format_pence, minutes=format_minutes, percent=format_percent)
+templates.configure(_env)
 
 
 def invoice_html(invoice: Invoice) -> str:

@@ -114,7 +114,7 @@ def _work_lines(client: Client, works: list[_Work], registered: bool) -> list[In
         InvoiceLine(
             kind=LineKind.WORK,
             description=(
-                f"{w.shift.service.name}, {format_dt(w.shift.starts_at, '%a %-d %b %Y')}, "
+                f"{w.shift.service.name}, {format_dt(w.shift.starts_at, 'EEE d MMM y')}, "
                 f"{len(w.entries)} worker(s)"
             ),
             quantity_centi=round(w.minutes * 100 / 60),

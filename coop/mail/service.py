@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import locking, write_transaction
+from coop.i18n import templates
 from coop.mail.models import OutboxAttachment, OutboxChannel, OutboxMessage
-from coop.text import plural
 from coop.timeutil import format_dt, utcnow
 
 _env = Environment(
@@ -28,7 +28,7 @@ _env = Environment(
     autoescape=False,  # noqa: S701  # nosec B701
     keep_trailing_newline=True,
 )
-_env.globals["plural"] = plural
+templates.configure(_env)
 
 # A claim older than this belongs to a sender that died; another sender may take the message.
 STALE_CLAIM = timedelta(minutes=10)

@@ -24,7 +24,7 @@ class PushText:
 
 
 def _when(moment: Any) -> str:
-    return format_dt(moment, "%a %-d %b, %H:%M")
+    return format_dt(moment, "EEE d MMM, HH:mm")
 
 
 # template name -> (kind, a function of the email's context giving title, body and page)
@@ -88,7 +88,7 @@ TEXTS: dict[str, tuple[NotifyKind, Callable[[dict[str, Any]], tuple[str, str, st
     "shift_reminder": (
         NotifyKind.REMINDERS,
         lambda c: (
-            f"Tomorrow at {format_dt(c['shift'].starts_at, '%H:%M')}",
+            f"Tomorrow at {format_dt(c['shift'].starts_at, 'HH:mm')}",
             "Your shift tomorrow: open for the address and who to ask for.",
             "/shifts/mine",
         ),

@@ -67,7 +67,7 @@ class Period:
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
 
     def label(self) -> str:
-        return f"{format_date(self.first, '%-d %b %Y')} to {format_date(self.last, '%-d %b %Y')}"
+        return f"{format_date(self.first, 'd MMM y')} to {format_date(self.last, 'd MMM y')}"
 
 
 @dataclass(frozen=True)

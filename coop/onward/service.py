@@ -17,6 +17,7 @@ from coop.audit.service import record as audit
 from coop.bookings.models import SECTORS, Client, Service, Shift
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member, Skill
 from coop.members.service import lock_member
@@ -111,7 +112,17 @@ def facts(session: Session, member: Member) -> list[Section]:
     since = to_london(member.created_at)
     months = max(0, (utcnow().year - since.year) * 12 + utcnow().month - since.month)
     out = [
-        Section("time", SECTIONS["time"], [f"Member since {since.strftime('%B %Y')} ({_months(months)})."]),
+        Section(
+            "time",
+            SECTIONS["time"],
+            [
+                _(
+                    "Member since %(month)s (%(months)s).",
+                    month=format_date(since, "MMMM y"),
+                    months=_months(months),
+                )
+            ],
+        ),
         Section(
             "work",
             SECTIONS["work"],
@@ -125,12 +136,12 @@ def facts(session: Session, member: Member) -> list[Section]:
             [f"{service}, {_hours(m)}" for service, m in sorted(involvement.items())],
         ),
         Section(
-            "skills", SECTIONS["skills"], [f"{name} ({format_date(at, '%B %Y')})" for name, at in gained]
+            "skills", SECTIONS["skills"], [f"{name} ({format_date(at, 'MMMM y')})" for name, at in gained]
         ),
         Section(
             "taught",
             SECTIONS["taught"],
-            [f"{title} ({skill}, {format_date(at, '%B %Y')})" for title, skill, at in taught],
+            [f"{title} ({skill}, {format_date(at, 'MMMM y')})" for title, skill, at in taught],
         ),
         Section("reference", SECTIONS["reference"], [ref.text] if ref else []),
     ]
@@ -203,7 +214,7 @@ def as_text(rec: WorkRecord, verify_url: str) -> str:
     lines = [
         f"Work record: {rec.person_name}",
         f"{rec.coop_name} (a workers' co-operative)",
-        f"Made on {format_date(rec.created_at, '%-d %B %Y')}; figures as they were that day.",
+        f"Made on {format_date(rec.created_at, 'd MMMM y')}; figures as they were that day.",
         "",
     ]
     for s in sections_of(rec):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coop.members.models import Member
 from coop.pay.models import PayLineKind, PayRun, PayRunStatus, PayStatement
 from coop.rota.models import TimeOff
+from coop.timeutil import format_date
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def my_pay(session: Session, member: Member, holiday_bp: int, today: date) -> My
     )
     months: dict[str, list[int]] = {}
     for st in sorted(statements, key=lambda s: s.pay_run.period_end):
-        label = st.pay_run.period_end.strftime("%b %Y")
+        label = format_date(st.pay_run.period_end, "MMM y")
         months.setdefault(label, [0, 0])
         months[label][0] += st.minutes
         months[label][1] += st.earnings_pence

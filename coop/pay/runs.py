@@ -185,7 +185,7 @@ def _fill(session: Session, run: PayRun) -> None:
     lines: dict[int, list[PayLine]] = defaultdict(list)
     for entry, shift in sheets:
         assert entry.pay_pence is not None and entry.holiday_pence is not None
-        label = f"{shift.service.name}, {format_dt(shift.starts_at, '%a %-d %b %Y')}"
+        label = f"{shift.service.name}, {format_dt(shift.starts_at, 'EEE d MMM y')}"
         lines[entry.member_id].append(
             PayLine(
                 kind=PayLineKind.WORK,

@@ -48,8 +48,8 @@ def _picker_state(windows: list[Any]) -> dict[int, list[tuple[str, str]]]:
     """The member's saved windows, by weekday, as the picker shows them."""
     out: dict[int, list[tuple[str, str]]] = {d: [] for d in range(7)}
     for w in windows:
-        end = "24:00" if w.end_time == rota.END_OF_DAY else w.end_time.strftime("%H:%M")
-        out[w.weekday].append((w.start_time.strftime("%H:%M"), end))
+        end = "24:00" if w.end_time == rota.END_OF_DAY else w.end_time.isoformat("minutes")
+        out[w.weekday].append((w.start_time.isoformat("minutes"), end))
     return out
 
 

@@ -21,7 +21,7 @@ from coop.rota.autofill import Proposal
 from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
 from coop.text import plural
-from coop.timeutil import format_dt, today_london, week_start
+from coop.timeutil import format_date, format_dt, today_london, week_start
 from coop.web import BusinessScope, business_scope, day_arg, db_id, db_ids, pdf_response, refusals
 
 
@@ -75,8 +75,8 @@ def week_grid() -> Page:
     return render_template(
         template,
         grid=data,
-        day_labels=[d.strftime("%a %-d %b") for d in data.days],
-        day_names=[d.strftime("%A") for d in data.days],
+        day_labels=[format_date(d, "EEE d MMM") for d in data.days],
+        day_names=[format_date(d, "EEEE") for d in data.days],
         offer_options=_offer_options(),
         f=f,
         prev=monday - timedelta(days=7),
@@ -101,7 +101,7 @@ def _offer_options() -> Callable[[Sequence[grid.OpenPlace]], Markup]:
             for p in places:
                 if p.id not in labels:
                     name = escape(p.service_name)
-                    labels[p.id] = f'<option value="{p.id}">{format_dt(p.starts_at, "%H:%M")} {name}</option>'
+                    labels[p.id] = f'<option value="{p.id}">{format_dt(p.starts_at, "HH:mm")} {name}</option>'
             lists[key] = Markup("".join(labels[p.id] for p in places))  # noqa: S704  (escaped above)
         return lists[key]
 

@@ -18,6 +18,7 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.members.service import lock_member
@@ -89,8 +90,12 @@ def take_place(
         raise DomainError(JUST_TAKEN)
     if source == AssignmentSource.CLAIM and held_for_others(session, shift, member.id, now):
         raise DomainError(
-            "This new shift is first open to members who have had less work lately. It opens to "
-            f"everyone at {format_dt(shift.open_to_all_at, '%H:%M on %a %-d %b')}."
+            _(
+                "This new shift is first open to members who have had less work lately. It opens to "
+                "everyone at %(time)s on %(day)s.",
+                time=format_dt(shift.open_to_all_at, "HH:mm"),
+                day=format_dt(shift.open_to_all_at, "EEE d MMM"),
+            )
         )
     if chosen_pay is not None:
         if not shift.service.involvement or not actor_is_member:

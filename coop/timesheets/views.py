@@ -19,7 +19,7 @@ from coop.text import plural
 from coop.timesheets import service, taps
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
 from coop.timesheets.models import TimesheetStatus
-from coop.timeutil import to_london
+from coop.timeutil import format_time, to_london
 from coop.web import ActionForm, current_client, current_member, day_arg, db_id, db_ids, refusals
 
 bp = Blueprint("timesheets", __name__)
@@ -128,7 +128,7 @@ def _tap(assignment_id: int, which: str) -> Page:
         moment = taps.tap(db.session, member.id, assignment_id, which)
     if not done.ok:
         return redirect(url_for(back))
-    at = to_london(moment).strftime("%H:%M")
+    at = format_time(moment)
     if which == "arrived":
         flash(f"Noted: you arrived at {at}. Tap 'I've finished' when you leave.", "success")
         return redirect(url_for(back))

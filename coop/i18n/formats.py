@@ -1,0 +1,65 @@
+"""Dates, times, numbers and money for the reader's language, by Babel (CLDR patterns).
+
+A pseudo-language's dates are rewritten too, so a date formatted by hand (strftime) shows up as
+the English it is."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from coop.i18n.core import current, pseudo
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def locale() -> Locale:
+    """The Babel locale of the person reading now."""
+    return _locale(current().lang.locale)
+
+
+def _words(text: str) -> str:
+    return pseudo(text) if current().lang.pseudo else text
+
+
+def date_text(day: date, pattern: str) -> str:
+    return _words(babel_dates.format_date(day, pattern, locale=locale()))
+
+
+def datetime_text(moment: datetime, pattern: str) -> str:
+    """`moment` (aware, already in the zone to show) by a CLDR pattern."""
+    return _words(babel_dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale()))
+
+
+def time_text(at: time, pattern: str) -> str:
+    return _words(babel_dates.format_time(at, pattern, locale=locale()))
+
+
+def money_text(pence: int) -> str:
+    """£13.45 in English, 13,45 £ in Polish; a negative amount with its sign."""
+    amount = Decimal(pence).scaleb(-2)
+    return babel_numbers.format_currency(amount, "GBP", locale=locale())
+
+
+def number_text(value: int | Decimal | float, *, places: int | None = None) -> str:
+    """A number with the reader's grouping and decimal mark (`places` fixes the decimals)."""
+    if places is None:
+        return babel_numbers.format_decimal(value, locale=locale())
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=locale())
+
+
+def percent_text(value: Decimal | int | float | str) -> str:
+    """100 -> 100%, 12.5 -> 12.5% (12,5% in Polish)."""
+    number = Decimal(str(value)).normalize()
+    places = max(0, -int(number.as_tuple().exponent))
+    pattern = "#,##0" + ("." + "#" * places if places else "") + "%"
+    return babel_numbers.format_percent(number / 100, format=pattern, locale=locale())
