@@ -122,7 +122,7 @@ class _Names:
 
 
 def _period(start: date, end: date) -> str:
-    return f"{start:{DAY}} to {end:{DAY}}"
+    return f"{format_date(start, DAY)} to {format_date(end, DAY)}"
 
 
 def _period_text(value: str) -> str:
