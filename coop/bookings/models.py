@@ -202,6 +202,11 @@ class Booking(Base):
         """The status's word, for `_()` where it is shown."""
         return BOOKING_STATUSES.get(self.status, self.status)
 
+    @property
+    def recurrence_label(self) -> str:
+        """How often it repeats, for `_()` where it is shown."""
+        return RECURRENCES.get(Recurrence(self.recurrence), self.recurrence)
+
     __table_args__ = (
         CheckConstraint("workers BETWEEN 1 AND 50", name="workers_range"),
         CheckConstraint(

@@ -22,7 +22,7 @@ from coop.bookings.forms import (
     ServiceForm,
     ShiftEditForm,
 )
-from coop.bookings.models import Booking, BookingStatus
+from coop.bookings.models import BOOKING_STATUSES, Booking, BookingStatus
 from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
@@ -228,7 +228,12 @@ def queue() -> Page:
     status = request.args.get("status", "")
     recent = bookings.list_bookings(db.session, status=status or None, limit=100)
     return render_template(
-        "bookings/queue.html", requests=requests, staffing=staffing, recent=recent, status=status
+        "bookings/queue.html",
+        requests=requests,
+        staffing=staffing,
+        recent=recent,
+        status=status,
+        booking_statuses=BOOKING_STATUSES,
     )
 
 

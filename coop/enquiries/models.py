@@ -57,6 +57,18 @@ class EnquiryStatus(StrEnum):
     CLOSED = "closed"
 
 
+# What each kind of note is called where people read it (translated where shown: `_(label)`).
+NOTE_KINDS: dict[str, str] = {
+    NoteKind.CALL: N_("call"),
+    NoteKind.NOTE: N_("note"),
+    NoteKind.ASSIGNED: N_("assigned"),
+    NoteKind.CONTACTED: N_("contacted"),
+    NoteKind.INVITED: N_("invited"),
+    NoteKind.POINTED: N_("pointed"),
+    NoteKind.CLOSED: N_("closed"),
+}
+
+
 STATUSES = {
     EnquiryStatus.NEW: N_("Not contacted yet"),
     EnquiryStatus.CONTACTED: N_("Contacted"),
@@ -148,6 +160,11 @@ class EnquiryNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="select")
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's word, for `_()` where it is shown."""
+        return NOTE_KINDS.get(self.kind, self.kind)
 
     __table_args__ = (
         CheckConstraint(_in("kind", NoteKind), name="kind_known"),
