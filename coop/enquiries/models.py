@@ -57,18 +57,6 @@ class EnquiryStatus(StrEnum):
     CLOSED = "closed"
 
 
-# What each kind of note is called where people read it (translated where shown: `_(label)`).
-NOTE_KINDS: dict[str, str] = {
-    NoteKind.CALL: N_("call"),
-    NoteKind.NOTE: N_("note"),
-    NoteKind.ASSIGNED: N_("assigned"),
-    NoteKind.CONTACTED: N_("contacted"),
-    NoteKind.INVITED: N_("invited"),
-    NoteKind.POINTED: N_("pointed"),
-    NoteKind.CLOSED: N_("closed"),
-}
-
-
 STATUSES = {
     EnquiryStatus.NEW: N_("Not contacted yet"),
     EnquiryStatus.CONTACTED: N_("Contacted"),
@@ -89,6 +77,18 @@ class NoteKind(StrEnum):
     INVITED = "invited"
     POINTED = "pointed"
     CLOSED = "closed"
+
+
+# What each kind of note is called where people read it (translated where shown: `_(label)`).
+NOTE_KINDS: dict[str, str] = {
+    NoteKind.CALL: N_("call"),
+    NoteKind.NOTE: N_("note"),
+    NoteKind.ASSIGNED: N_("assigned"),
+    NoteKind.CONTACTED: N_("contacted"),
+    NoteKind.INVITED: N_("invited"),
+    NoteKind.POINTED: N_("pointed"),
+    NoteKind.CLOSED: N_("closed"),
+}
 
 
 def _in(column: str, values: Iterable[str]) -> str:
