@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from coop.bookings.models import RECURRENCES, SECTORS
+from coop.bookings.models import SECTORS
 from coop.i18n import lazy_gettext as _l
 from coop.members.forms import CheckboxListField
 from coop.web import DayField
@@ -134,7 +134,12 @@ class BookingForm(FlaskForm):
     recurrence = RadioField(
         _l("Does it repeat?"),
         default="none",
-        choices=[(str(k), _l(v)) for k, v in RECURRENCES.items()],
+        choices=[
+            ("none", _l("No, just once")),
+            ("weekly", _l("Every week")),
+            ("fortnightly", _l("Every two weeks")),
+            ("monthly", _l("Every month, on the same date")),
+        ],
     )
     weekdays = CheckboxListField(
         _l("On which days (weekly or fortnightly)"),

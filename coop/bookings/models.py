@@ -157,11 +157,12 @@ class Recurrence(StrEnum):
     MONTHLY = "monthly"
 
 
+# How often a booking repeats, in the words its page uses ("weekly until 3 Dec 2026").
 RECURRENCES = {
-    Recurrence.NONE: N_("No, just once"),
-    Recurrence.WEEKLY: N_("Every week"),
-    Recurrence.FORTNIGHTLY: N_("Every two weeks"),
-    Recurrence.MONTHLY: N_("Every month, on the same date"),
+    Recurrence.NONE: N_("once"),
+    Recurrence.WEEKLY: N_("weekly"),
+    Recurrence.FORTNIGHTLY: N_("fortnightly"),
+    Recurrence.MONTHLY: N_("monthly"),
 }
 
 
