@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from coop.bookings.models import Client, Shift, ShiftStatus
 from coop.errors import NotFound
+from coop.i18n import gettext as _
 from coop.secret_tokens import digest
 from coop.timeutil import LONDON, utcnow
 
@@ -38,10 +39,10 @@ def build(name: str, shifts: Iterable[Shift], describe: dict[int, str] | None = 
 def client_feed(session: Session, token: str) -> bytes:
     client = session.scalar(select(Client).where(Client.feed_token_sha256 == digest(token)))
     if client is None or not token:
-        raise NotFound("No such calendar.")
+        raise NotFound(_("No such calendar."))
     shifts = session.scalars(
         select(Shift)
         .where(Shift.client_id == client.id, Shift.status == ShiftStatus.SCHEDULED)
         .order_by(Shift.starts_at)
     )
-    return build(f"{client.name}: Co-op Works bookings", shifts)
+    return build(_("%(name)s: Co-op Works bookings", name=client.name), shifts)

@@ -19,6 +19,7 @@ from coop.bookings.models import (
 )
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.money import Price, apply_rate, client_price, format_pence, format_percent, round_pence
 from coop.rota.places import release_cancelled_shift
 from coop.settings import service as settings
@@ -43,13 +44,20 @@ def fee_and_reason(session: Session, shift: Shift, now: datetime) -> tuple[int, 
     """The fee for cancelling this visit now, and why, in words the client reads first."""
     grace = timedelta(minutes=settings.get(session, K.CANCELLATION_GRACE_MINUTES))
     if grace and now - shift.booking.created_at < grace:
-        return 0, f"no charge: it is within {format_minutes(int(grace.total_seconds() // 60))} of booking"
+        return 0, _(
+            "no charge: it is within %(time)s of booking",
+            time=format_minutes(int(grace.total_seconds() // 60)),
+        )
     hours = settings.get(session, K.CANCELLATION_NOTICE_HOURS)
     if shift.starts_at - now >= timedelta(hours=hours):
-        return 0, f"no charge: more than {hours} hours' notice"
+        return 0, _("no charge: more than %(hours)s hours' notice", hours=hours)
     percent = Decimal(settings.get(session, K.CANCELLATION_FEE_PERCENT))
     fee = apply_rate(shift_charge_pence(shift), percent)
-    return fee, f"{format_percent(percent)} of the visit's charge: less than {hours} hours' notice"
+    return fee, _(
+        "%(percent)s of the visit's charge: less than %(hours)s hours' notice",
+        percent=format_percent(percent),
+        hours=hours,
+    )
 
 
 def fee_price(session: Session, service: Service, fee_pence: int) -> Price:
@@ -73,7 +81,7 @@ def cancel_preview(
     now = now or utcnow()
     first = next((s for s in booking.shifts if s.id == from_shift_id), None)
     if first is None:
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
     chosen = [first] if scope == "one" else [s for s in booking.shifts if s.starts_at >= first.starts_at]
     out = []
     for s in chosen:
@@ -98,19 +106,22 @@ def cancel_visits(
     told. Returns the fee."""
     now = now or utcnow()
     if scope not in ("one", "later"):
-        raise DomainError("Choose which visits to cancel.", field="scope")
+        raise DomainError(_("Choose which visits to cancel."), field="scope")
     with write_transaction(session):
         booking = locked_booking(session, booking_id)
         lock_shifts(session, booking)
         preview = cancel_preview(session, booking, from_shift_id, scope=scope, now=now)
         if not preview:
-            raise DomainError("Those visits have started or are cancelled already.")
+            raise DomainError(_("Those visits have started or are cancelled already."))
         fee = sum(p.fee_pence for p in preview)
         if fee != expected_fee_pence:
             now_words = fee_price(session, booking.service, fee).words()
             raise DomainError(
-                f"The fee is now {now_words} (a notice limit passed since you looked), so nothing "
-                "was cancelled. Check it below and confirm again."
+                _(
+                    "The fee is now %(fee)s (a notice limit passed since you looked), so nothing "
+                    "was cancelled. Check it below and confirm again.",
+                    fee=now_words,
+                )
             )
         for p in preview:
             _cancel_one(session, p.shift, actor_id, now)
@@ -144,10 +155,10 @@ def _cancel_booking(session: Session, booking: Booking, actor_id: int, reason: s
         BookingStatus.COMPLETED,
         BookingStatus.INVOICED,
     ):
-        raise DomainError("This booking can no longer be cancelled.")
+        raise DomainError(_("This booking can no longer be cancelled."))
     future = [s for s in booking.shifts if s.status == ShiftStatus.SCHEDULED and s.starts_at > now]
     if booking.status == BookingStatus.SCHEDULED and not future:
-        raise DomainError("Every visit of this booking has already started.")
+        raise DomainError(_("Every visit of this booking has already started."))
     fee = sum(_cancel_shift(session, s, now) for s in future)
     note = reason.strip()[:1000] + (f" Cancellation fee {format_pence(fee)}." if fee else "")
     record_event(session, booking, BookingStatus.CANCELLED, actor_id, note.strip())
@@ -178,9 +189,9 @@ def _cancel_one(
     session: Session, shift: Shift, actor_id: int | None, now: datetime, *, waive_fee: bool = False
 ) -> int:
     if shift.status != ShiftStatus.SCHEDULED:
-        raise DomainError("This visit is already cancelled.")
+        raise DomainError(_("This visit is already cancelled."))
     if shift.starts_at <= now:
-        raise DomainError("This visit has already started, so it cannot be cancelled.")
+        raise DomainError(_("This visit has already started, so it cannot be cancelled."))
     fee = _cancel_shift(session, shift, now, waive_fee=waive_fee)
     booking = shift.booking
     session.add(

@@ -20,6 +20,7 @@ from coop.businesses.models import Business
 from coop.caps import service as caps
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.pay import rates
 from coop.rota import places
 from coop.timeutil import (
@@ -37,7 +38,7 @@ def list_services(session: Session, *, active_only: bool = False) -> list[Servic
 
 
 def get_service(session: Session, service_id: int) -> Service:
-    return found(session, Service, service_id, "No such service.")
+    return found(session, Service, service_id, _("No such service."))
 
 
 @dataclass
@@ -71,17 +72,17 @@ def save_service(
     now = now or utcnow()
     name = " ".join(data.name.split())
     if not name or len(name) > 80:
-        raise DomainError("Enter a service name of up to 80 characters.", field="name")
+        raise DomainError(_("Enter a service name of up to 80 characters."), field="name")
     pay = data.pay_pence_per_hour
     rates.rate_on(session, today_london(), pay, choosing=True, field="pay_pence_per_hour")
     if not 0 <= data.charge_pence_per_hour <= 100_000:
-        raise DomainError("Enter a charge between £0 and £1,000 an hour.", field="charge_pence_per_hour")
+        raise DomainError(_("Enter a charge between £0 and £1,000 an hour."), field="charge_pence_per_hour")
     if data.pay_pence_per_hour > 100_000:
-        raise DomainError("Enter pay of at most £1,000 an hour.", field="pay_pence_per_hour")
+        raise DomainError(_("Enter pay of at most £1,000 an hour."), field="pay_pence_per_hour")
     if not 0 <= data.vat_rate_bp <= 10000:
-        raise DomainError("Enter a VAT rate between 0% and 100%.", field="vat_rate")
+        raise DomainError(_("Enter a VAT rate between 0% and 100%."), field="vat_rate")
     if not 0 <= data.min_booking_minutes <= 1440:
-        raise DomainError("Enter a minimum booking between 0 and 24 hours.", field="min_booking_hours")
+        raise DomainError(_("Enter a minimum booking between 0 and 24 hours."), field="min_booking_hours")
     service_id = service.id if service is not None else None
     with write_transaction(session):
         coming = select(Shift.id).where(
@@ -91,11 +92,11 @@ def save_service(
         if service_id is not None:
             service = lock(session, Service, service_id)
             if service is None:
-                raise NotFound("No such service.")
+                raise NotFound(_("No such service."))
         serialize(session, "service names")  # two new services of one name at once: one is refused
         clash = session.scalar(select(Service).where(same_name(Service.name, name)).limit(1))
         if clash is not None and clash is not service:
-            raise DomainError("There is already a service with that name.", field="name")
+            raise DomainError(_("There is already a service with that name."), field="name")
         shift_ids = list(session.scalars(coming.order_by(Shift.id))) if service_id else []
         days = {
             to_london(s).date()
@@ -117,7 +118,7 @@ def save_service(
         service.involvement = data.involvement
         if data.business_id is not None:
             if session.get(Business, data.business_id) is None:
-                raise DomainError("Choose one of the co-op's businesses.", field="business_id")
+                raise DomainError(_("Choose one of the co-op's businesses."), field="business_id")
             service.business_id = data.business_id
         service.helpline = data.helpline
         session.flush()

@@ -11,6 +11,7 @@ from coop.bookings import changes
 from coop.bookings.forms import AnswerChangeForm, DeclineChangeForm, VisitChangeForm, VisitNoteForm
 from coop.bookings.models import ShiftStatus
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.rota.service import DoesNotFit
 from coop.timeutil import utcnow
 from coop.web import current_client, form_error, refusals
@@ -41,7 +42,7 @@ def ask(shift_id: int) -> Page:
         with refusals(form) as done:
             changes.ask_change(db.session, client.id, shift_id, wanted, actor_id=current_user.id)
         if done.ok:
-            flash("Your request is sent. We will email you when a coordinator has answered.", "success")
+            flash(_("Your request is sent. We will email you when a coordinator has answered."), "success")
             return redirect(url_for("bookings.client_booking", booking_id=shift.booking_id))
     return render_template(
         "clients/change_visit.html",
@@ -65,7 +66,7 @@ def note(shift_id: int) -> Page:
                 db.session, client.id, shift_id, form.note.data or "", actor_id=current_user.id
             )
         if done.ok:
-            flash("Thank you. The coordinators will read it.", "success")
+            flash(_("Thank you. The coordinators will read it."), "success")
             return redirect(url_for("bookings.client_bookings"))
     return render_template("clients/visit_note.html", form=form, shift=shift, existing=existing)
 
@@ -105,7 +106,7 @@ def accept(request_id: int) -> Page:
         if done.error:
             flash(done.error.message, "error")
         else:
-            flash("Changed. The client has been told, and so have the members on the visit.", "success")
+            flash(_("Changed. The client has been told, and so have the members on the visit."), "success")
     return redirect(url_for("visit_changes.queue"))
 
 
@@ -122,6 +123,6 @@ def decline(request_id: int) -> Page:
         if done.error:
             flash(done.error.message, "error")
         else:
-            flash("Declined. The client has been told why.", "success")
+            flash(_("Declined. The client has been told why."), "success")
         return redirect(url_for("visit_changes.queue"))
     return _queue_page(decline_form_for=form, problem_id=request_id)

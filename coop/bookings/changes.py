@@ -13,6 +13,8 @@ from coop.bookings import service as bookings
 from coop.bookings.models import ChangeStatus, Shift, ShiftStatus, VisitChangeRequest, VisitNote
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.mail import service as mail
 from coop.notify import service as notify
 from coop.text import written
@@ -37,7 +39,7 @@ def client_shift(session: Session, client_id: int, shift_id: int) -> Shift:
     """One of this client's visits; another client's is NotFound (never 'not yours')."""
     shift = session.get(Shift, shift_id)
     if shift is None or shift.client_id != client_id:
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
     return shift
 
 
@@ -59,28 +61,37 @@ def ask_change(
     replaces the earlier question. The coordinators are emailed."""
     now = now or utcnow()
     if not 1 <= wanted.slots <= bookings.MAX_WORKERS:
-        raise DomainError(f"Ask for between 1 and {bookings.MAX_WORKERS} people.", field="slots")
+        raise DomainError(
+            _("Ask for between 1 and %(most)s people.", most=bookings.MAX_WORKERS), field="slots"
+        )
     if wanted.start_time == wanted.end_time:
-        raise DomainError("The end time must be different from the start time.", field="end_time")
+        raise DomainError(_("The end time must be different from the start time."), field="end_time")
     notes = wanted.notes.strip()
     if len(notes) > NOTES_MAX:
-        raise DomainError(f"Keep the notes to {NOTES_MAX:,} characters.", field="notes")
+        raise DomainError(
+            _("Keep the notes to %(most)s characters.", most=number_text(NOTES_MAX)), field="notes"
+        )
     starts_at, ends_at = local_span_to_utc(wanted.day, wanted.start_time, wanted.end_time)
     if ends_at - starts_at > timedelta(hours=bookings.MAX_SHIFT_HOURS):
-        raise DomainError(f"A visit can be at most {bookings.MAX_SHIFT_HOURS} hours long.", field="end_time")
+        raise DomainError(
+            _("A visit can be at most %(hours)s hours long.", hours=bookings.MAX_SHIFT_HOURS),
+            field="end_time",
+        )
     with write_transaction(session):
         shift = lock(session, Shift, shift_id)
         if shift is None or shift.client_id != client_id:
-            raise NotFound("No such visit.")
+            raise NotFound(_("No such visit."))
         if shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
             raise DomainError(
-                "This visit has started or is cancelled, so it can no longer be changed. "
-                "If something is wrong, reply to any email from us."
+                _(
+                    "This visit has started or is cancelled, so it can no longer be changed. "
+                    "If something is wrong, reply to any email from us."
+                )
             )
         if starts_at <= now:
-            raise DomainError("Choose a day and time that are still to come.", field="day")
+            raise DomainError(_("Choose a day and time that are still to come."), field="day")
         if current(shift) == Wanted(wanted.day, wanted.start_time, wanted.end_time, wanted.slots, notes):
-            raise DomainError("That is the visit as it is now: change something first.", field="day")
+            raise DomainError(_("That is the visit as it is now: change something first."), field="day")
         session.execute(
             update(VisitChangeRequest)
             .where(VisitChangeRequest.shift_id == shift_id, VisitChangeRequest.status == ChangeStatus.PENDING)
@@ -141,9 +152,9 @@ def latest_for_shifts(session: Session, shift_ids: list[int]) -> dict[int, Visit
 def _locked_pending(session: Session, request_id: int) -> VisitChangeRequest:
     req = lock(session, VisitChangeRequest, request_id)
     if req is None:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     if req.status != ChangeStatus.PENDING:
-        raise DomainError("This request has already been answered (or the client asked again).")
+        raise DomainError(_("This request has already been answered (or the client asked again)."))
     return req
 
 
@@ -162,7 +173,7 @@ def accept(
     now = now or utcnow()
     req = session.get(VisitChangeRequest, request_id)
     if req is None:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     shift_id = req.shift_id
     change = bookings.ShiftChange(
         day=req.day,
@@ -188,7 +199,11 @@ def decline(
     """Say no, with a reason the client reads. The visit stays as it was."""
     now = now or utcnow()
     why = written(
-        reason, most=500, field="reason", empty="Say why, in a sentence the client will read.", one_line=True
+        reason,
+        most=500,
+        field="reason",
+        empty=_("Say why, in a sentence the client will read."),
+        one_line=True,
     )
     with write_transaction(session):
         req = _locked_pending(session, request_id)
@@ -218,13 +233,13 @@ def note_visit(
 ) -> VisitNote:
     """The client says how a visit went (after it started). Saying it again replaces the note."""
     now = now or utcnow()
-    note = written(text, most=VISIT_NOTE_MAX, field="note", empty="Write a few words about how it went.")
+    note = written(text, most=VISIT_NOTE_MAX, field="note", empty=_("Write a few words about how it went."))
     with write_transaction(session):
         shift = lock(session, Shift, shift_id)
         if shift is None or shift.client_id != client_id:
-            raise NotFound("No such visit.")
+            raise NotFound(_("No such visit."))
         if shift.status != ShiftStatus.SCHEDULED or shift.starts_at > now:
-            raise DomainError("You can say how a visit went once it has started.")
+            raise DomainError(_("You can say how a visit went once it has started."))
         existing = session.scalar(select(VisitNote).where(VisitNote.shift_id == shift_id))
         if existing is None:
             existing = VisitNote(

@@ -17,6 +17,7 @@ from coop.bookings.forms import (
 from coop.bookings.views import Page, booking_form_data, bp, cancel_and_report, feed_url, service_choices
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.rota.service import holders_of
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -62,7 +63,7 @@ def client_request() -> Page:
             if form.submit.data:
                 bookings.request_booking(db.session, client, data, actor_id=current_user.id)
                 flash(
-                    "Thank you. Your request has been sent; we will email you when it is confirmed.",
+                    _("Thank you. Your request has been sent; we will email you when it is confirmed."),
                     "success",
                 )
                 return redirect(url_for("bookings.client_bookings"))
@@ -112,7 +113,7 @@ def client_cancel_visits(shift_id: int) -> Page:
             try:
                 expected_fee = int(request.form.get("fee", "-1") or -1)
             except ValueError:
-                raise DomainError("Please confirm again.") from None
+                raise DomainError(_("Please confirm again.")) from None
             fee = bookings.cancel_visits(
                 db.session,
                 booking.id,
@@ -123,12 +124,12 @@ def client_cancel_visits(shift_id: int) -> Page:
             )
         if done.ok:
             flash(
-                "Cancelled."
-                + (
-                    f" The cancellation fee is {bookings.fee_price(db.session, shift.service, fee).words()}."
-                    if fee
-                    else " There is no charge."
-                ),
+                _(
+                    "Cancelled. The cancellation fee is %(fee)s.",
+                    fee=bookings.fee_price(db.session, shift.service, fee).words(),
+                )
+                if fee
+                else _("Cancelled. There is no charge."),
                 "success",
             )
             return redirect(url_for("bookings.client_booking", booking_id=booking.id))

@@ -18,6 +18,7 @@ from coop.bookings.models import (
 )
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.secret_tokens import digest, new_token
 
@@ -28,7 +29,7 @@ def list_clients(session: Session) -> list[Client]:
 
 
 def get_client(session: Session, client_id: int) -> Client:
-    return found(session, Client, client_id, "No such client.")
+    return found(session, Client, client_id, _("No such client."))
 
 
 def client_for_user(session: Session, user_id: int) -> Client | None:
@@ -52,22 +53,22 @@ class ClientData:
 def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
-        raise DomainError("Enter the organisation's name (up to 120 characters).", field="name")
+        raise DomainError(_("Enter the organisation's name (up to 120 characters)."), field="name")
     if not 0 <= data.payment_terms_days <= 120:
-        raise DomainError("Payment terms must be between 0 and 120 days.", field="payment_terms_days")
+        raise DomainError(_("Payment terms must be between 0 and 120 days."), field="payment_terms_days")
     if data.invoice_grouping not in {InvoiceGrouping.SHIFT, InvoiceGrouping.SERVICE}:
-        raise DomainError("Choose how invoices are grouped.", field="invoice_grouping")
+        raise DomainError(_("Choose how invoices are grouped."), field="invoice_grouping")
     if data.sector not in SECTORS:
-        raise DomainError("Choose the kind of organisation.", field="sector")
+        raise DomainError(_("Choose the kind of organisation."), field="sector")
     client_id = client.id if client is not None else None
     with write_transaction(session):
         serialize(session, "client names")  # two new clients of one name at once: one is refused
         clash = session.scalar(select(Client).where(same_name(Client.name, name)).limit(1))
         if clash is not None and clash.id != client_id:
-            raise DomainError("There is already a client with that name.", field="name")
+            raise DomainError(_("There is already a client with that name."), field="name")
         saved = Client() if client_id is None else lock(session, Client, client_id)
         if saved is None:
-            raise NotFound("No such client.")
+            raise NotFound(_("No such client."))
         session.add(saved)
         saved.name = name
         saved.address = data.address.strip()[:1000]
@@ -93,7 +94,7 @@ def invite_contact(
     """Give a person at the client an account that sees only this client's bookings."""
     name = " ".join(name.split())
     if not name:
-        raise DomainError("Enter the contact's name.", field="name")
+        raise DomainError(_("Enter the contact's name."), field="name")
     with write_transaction(session):
         user = auth.create_user_within(session, email, [Role.CLIENT])
         contact = ClientContact(client=client, user=user, name=name[:80])
@@ -118,6 +119,6 @@ def regenerate_client_feed(session: Session, client: Client) -> str:
     with write_transaction(session):
         locked = lock(session, Client, client.id)
         if locked is None:
-            raise NotFound("No such client.")
+            raise NotFound(_("No such client."))
         locked.feed_token_sha256 = digest(token)
     return token

@@ -18,6 +18,8 @@ from coop.bookings.planning import MAX_SHIFT_HOURS, MAX_WORKERS
 from coop.caps import service as caps
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.rota import places
 from coop.timeutil import (
     bank_holiday,
@@ -74,10 +76,10 @@ def edit_shifts_within(
     """edit_shifts inside a write transaction the caller opened (and commits): a change request
     accepted by a coordinator is applied and marked answered in one transaction."""
     if scope not in {"one", "future"}:
-        raise DomainError("Choose which visits to change.", field="scope")
+        raise DomainError(_("Choose which visits to change."), field="scope")
     booking_id = session.scalar(select(Shift.booking_id).where(Shift.id == shift_id))
     if booking_id is None:
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
     # Lock order as in a claim: the members who hold these visits, then the booking, its visits.
     locked = places.lock_holders(session, select(Shift.id).where(Shift.booking_id == booking_id))
     booking = locked_booking(session, booking_id)
@@ -108,15 +110,15 @@ def _edit_shifts(
     session: Session, shift: Shift, change: ShiftChange, scope: str, actor_id: int, now: datetime
 ) -> list[Shift]:
     if shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
-        raise DomainError("Only visits that have not started can be changed.")
+        raise DomainError(_("Only visits that have not started can be changed."))
     if scope not in {"one", "future"}:
-        raise DomainError("Choose which visits to change.", field="scope")
+        raise DomainError(_("Choose which visits to change."), field="scope")
     if not 1 <= change.slots <= MAX_WORKERS:
-        raise DomainError(f"Between 1 and {MAX_WORKERS} workers.", field="slots")
+        raise DomainError(_("Between 1 and %(most)s workers.", most=MAX_WORKERS), field="slots")
     if change.site_address is not None and not change.site_address.strip():
-        raise DomainError("Enter the address.", field="site_address")
+        raise DomainError(_("Enter the address."), field="site_address")
     if change.start_time == change.end_time:
-        raise DomainError("The end time must be different from the start time.", field="end_time")
+        raise DomainError(_("The end time must be different from the start time."), field="end_time")
     day_offset = change.day - to_london(shift.starts_at).date()
     targets = [shift]
     if scope == "future":
@@ -130,7 +132,7 @@ def _edit_shifts(
         day = to_london(target.starts_at).date() + day_offset
         starts_at, ends_at = local_span_to_utc(day, change.start_time, change.end_time)
         if starts_at <= now:
-            raise DomainError("The new time must be in the future.", field="day")
+            raise DomainError(_("The new time must be in the future."), field="day")
         end_day = day if change.end_time > change.start_time else day + timedelta(days=1)
         for field_name, on, at in (
             ("start_time", day, change.start_time),
@@ -139,11 +141,19 @@ def _edit_shifts(
             if message := missing_time(on, at):
                 raise DomainError(message, field=field_name)
         if (ends_at - starts_at) > timedelta(hours=MAX_SHIFT_HOURS):
-            raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
+            raise DomainError(
+                _("A visit can be at most %(hours)s hours long.", hours=MAX_SHIFT_HOURS), field="end_time"
+            )
         if change.slots < target.filled:
             raise DomainError(
-                f"{target.filled} members already hold places on {format_dt(target.starts_at)}; "
-                "ask some of them to drop first, or keep at least that many workers.",
+                ngettext(
+                    "%(num)s member already holds a place on %(when)s; "
+                    "ask them to drop first, or keep at least that many workers.",
+                    "%(num)s members already hold places on %(when)s; "
+                    "ask some of them to drop first, or keep at least that many workers.",
+                    target.filled,
+                    when=format_dt(target.starts_at),
+                ),
                 field="slots",
             )
         target.starts_at, target.ends_at = starts_at, ends_at

@@ -21,6 +21,7 @@ from coop.bookings.planning import BookingData, plan_booking
 from coop.businesses import leads
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.rota.fair_release import hold_new_shifts
 from coop.timeutil import (
@@ -104,7 +105,7 @@ def confirm_booking(session: Session, booking: Booking, *, actor_id: int) -> lis
 def locked_booking(session: Session, booking_id: int) -> Booking:
     booking = lock(session, Booking, booking_id)
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
@@ -119,7 +120,12 @@ def lock_shifts(session: Session, booking: Booking) -> None:
 
 def _confirm(session: Session, booking: Booking, actor_id: int) -> list[Shift]:
     if booking.status != BookingStatus.REQUESTED:
-        raise DomainError(f"This booking has already been {booking.status}, so it cannot be confirmed.")
+        raise DomainError(
+            _(
+                "This booking has already been %(status)s, so it cannot be confirmed.",
+                status=_(booking.status_label),
+            )
+        )
     plan = plan_booking(session, booking_data(booking), ahead_only=True)
     shifts = [
         Shift(
@@ -147,12 +153,17 @@ def _confirm(session: Session, booking: Booking, actor_id: int) -> list[Shift]:
 def decline_booking(session: Session, booking: Booking, reason: str, *, actor_id: int) -> None:
     reason = reason.strip()
     if not reason:
-        raise DomainError("Tell the client why, in a sentence.", field="reason")
+        raise DomainError(_("Tell the client why, in a sentence."), field="reason")
     booking_id = booking.id
     with write_transaction(session):
         booking = locked_booking(session, booking_id)
         if booking.status != BookingStatus.REQUESTED:
-            raise DomainError(f"This booking has already been {booking.status}, so it cannot be declined.")
+            raise DomainError(
+                _(
+                    "This booking has already been %(status)s, so it cannot be declined.",
+                    status=_(booking.status_label),
+                )
+            )
         booking.decline_reason = reason[:1000]
         record_event(session, booking, BookingStatus.DECLINED, actor_id, reason[:1000])
         notify_client(session, booking, "booking_declined", reason=reason)

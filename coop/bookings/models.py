@@ -23,6 +23,7 @@ from coop.auth.models import User
 from coop.businesses.models import FIRST_BUSINESS, Business
 from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
 from coop.db import Base, UTCDateTime
+from coop.i18n import N_
 from coop.members.models import Skill
 from coop.timeutil import utcnow, whole_minutes
 
@@ -63,13 +64,13 @@ class Service(Base):
 
 
 SECTORS = {
-    "retail": "Shops and retail",
-    "hospitality": "Cafes, restaurants and hospitality",
-    "charity": "Charities and community groups",
-    "health": "Health and social care",
-    "public": "Councils and public services",
-    "office": "Offices and business services",
-    "other": "Other local organisations",
+    "retail": N_("Shops and retail"),
+    "hospitality": N_("Cafes, restaurants and hospitality"),
+    "charity": N_("Charities and community groups"),
+    "health": N_("Health and social care"),
+    "public": N_("Councils and public services"),
+    "office": N_("Offices and business services"),
+    "other": N_("Other local organisations"),
 }
 
 
@@ -137,11 +138,32 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# What each status is called where people read it (translated where shown: `_(label)`).
+BOOKING_STATUSES: dict[str, str] = {
+    BookingStatus.REQUESTED: N_("requested"),
+    BookingStatus.CONFIRMED: N_("confirmed"),
+    BookingStatus.DECLINED: N_("declined"),
+    BookingStatus.SCHEDULED: N_("scheduled"),
+    BookingStatus.COMPLETED: N_("completed"),
+    BookingStatus.INVOICED: N_("invoiced"),
+    BookingStatus.CANCELLED: N_("cancelled"),
+}
+
+
 class Recurrence(StrEnum):
     NONE = "none"
     WEEKLY = "weekly"
     FORTNIGHTLY = "fortnightly"
     MONTHLY = "monthly"
+
+
+# How often a booking repeats, in the words its page uses ("weekly until 3 Dec 2026").
+RECURRENCES = {
+    Recurrence.NONE: N_("once"),
+    Recurrence.WEEKLY: N_("weekly"),
+    Recurrence.FORTNIGHTLY: N_("fortnightly"),
+    Recurrence.MONTHLY: N_("monthly"),
+}
 
 
 class Booking(Base):
@@ -176,6 +198,16 @@ class Booking(Base):
         back_populates="booking", order_by="BookingEvent.id", lazy="select"
     )
 
+    @property
+    def status_label(self) -> str:
+        """The status's word, for `_()` where it is shown."""
+        return BOOKING_STATUSES.get(self.status, self.status)
+
+    @property
+    def recurrence_label(self) -> str:
+        """How often it repeats, for `_()` where it is shown."""
+        return RECURRENCES.get(Recurrence(self.recurrence), self.recurrence)
+
     __table_args__ = (
         CheckConstraint("workers BETWEEN 1 AND 50", name="workers_range"),
         CheckConstraint(
@@ -209,6 +241,10 @@ class BookingEvent(Base):
 
     booking: Mapped[Booking] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def status_label(self) -> str:
+        return BOOKING_STATUSES.get(self.status, self.status)
 
 
 class ShiftStatus(StrEnum):

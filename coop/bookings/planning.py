@@ -16,6 +16,8 @@ from coop.bookings.models import (
     Service,
 )
 from coop.errors import DomainError
+from coop.i18n import N_, ngettext
+from coop.i18n import gettext as _
 from coop.money import client_price, format_percent, round_pence
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -38,7 +40,15 @@ MAX_WORKERS = 50
 MAX_SHIFT_HOURS = 16
 
 
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAY_NAMES = [
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+]
 
 
 @dataclass
@@ -98,11 +108,15 @@ def occurrence_dates(data: BookingData) -> list[date]:
     if data.recurrence == Recurrence.NONE:
         return [data.start_date]
     if data.until_date is None and data.occurrences is None:
-        raise DomainError("Say when the repeats end: a last date or a number of times.", field="until_date")
+        raise DomainError(
+            _("Say when the repeats end: a last date or a number of times."), field="until_date"
+        )
     if data.until_date is not None and data.until_date < data.start_date:
-        raise DomainError("The last date must be on or after the first date.", field="until_date")
+        raise DomainError(_("The last date must be on or after the first date."), field="until_date")
     if data.occurrences is not None and not 1 <= data.occurrences <= MAX_OCCURRENCES:
-        raise DomainError(f"Repeat between 1 and {MAX_OCCURRENCES} times.", field="occurrences")
+        raise DomainError(
+            _("Repeat between 1 and %(most)s times.", most=MAX_OCCURRENCES), field="occurrences"
+        )
     kwargs: dict[str, Any] = {"dtstart": data.start_date, "count": data.occurrences}
     if data.until_date is not None:
         kwargs["until"] = data.until_date
@@ -110,25 +124,27 @@ def occurrence_dates(data: BookingData) -> list[date]:
     if data.recurrence in (Recurrence.WEEKLY, Recurrence.FORTNIGHTLY):
         days = sorted(set(data.weekdays)) or [data.start_date.weekday()]
         if any(not 0 <= d <= 6 for d in days):
-            raise DomainError("Choose days of the week.", field="weekdays")
+            raise DomainError(_("Choose days of the week."), field="weekdays")
         interval = 1 if data.recurrence == Recurrence.WEEKLY else 2
         rule = rrule(WEEKLY, interval=interval, byweekday=days, **kwargs)
     elif data.recurrence == Recurrence.MONTHLY:
         if data.start_date.day > 28:
             raise DomainError(
-                "For a monthly booking, start on a day from the 1st to the 28th.", field="start_date"
+                _("For a monthly booking, start on a day from the 1st to the 28th."), field="start_date"
             )
         rule = rrule(MONTHLY, bymonthday=data.start_date.day, **kwargs)
     else:
-        raise DomainError("Choose how often it repeats.", field="recurrence")
+        raise DomainError(_("Choose how often it repeats."), field="recurrence")
     dates = [d.date() for d in rule[: MAX_OCCURRENCES + 1]]
     if len(dates) > MAX_OCCURRENCES:
         raise DomainError(
-            f"That makes more than {MAX_OCCURRENCES} visits. Choose an earlier last date.",
+            _("That makes more than %(most)s visits. Choose an earlier last date.", most=MAX_OCCURRENCES),
             field="until_date",
         )
     if not dates:
-        raise DomainError("Those choices give no dates. Check the days and the last date.", field="weekdays")
+        raise DomainError(
+            _("Those choices give no dates. Check the days and the last date."), field="weekdays"
+        )
     return dates
 
 
@@ -150,11 +166,18 @@ def cancellation_terms(session: Session) -> str:
     hours = settings.get(session, K.CANCELLATION_NOTICE_HOURS)
     percent = settings.get(session, K.CANCELLATION_FEE_PERCENT)
     if percent == 0 or hours == 0:
-        return "You can cancel any time before the work starts at no charge."
-    fee = "the full charge" if percent == 100 else f"{format_percent(percent)} of the charge"
-    return (
-        f"You can cancel at no charge up to {hours} hours before a visit starts. "
-        f"Cancelling later costs {fee} for that visit."
+        return _("You can cancel any time before the work starts at no charge.")
+    if percent == 100:
+        return _(
+            "You can cancel at no charge up to %(hours)s hours before a visit starts. "
+            "Cancelling later costs the full charge for that visit.",
+            hours=hours,
+        )
+    return _(
+        "You can cancel at no charge up to %(hours)s hours before a visit starts. "
+        "Cancelling later costs %(percent)s of the charge for that visit.",
+        hours=hours,
+        percent=format_percent(percent),
     )
 
 
@@ -167,13 +190,13 @@ def plan_booking(
     now = now or utcnow()
     service = session.get(Service, data.service_id)
     if service is None or not service.active:
-        raise DomainError("That service is not available to book.", field="service_id")
+        raise DomainError(_("That service is not available to book."), field="service_id")
     if not data.site_address.strip():
-        raise DomainError("Enter the address where the work happens.", field="site_address")
+        raise DomainError(_("Enter the address where the work happens."), field="site_address")
     if not 1 <= data.workers <= MAX_WORKERS:
-        raise DomainError(f"Ask for between 1 and {MAX_WORKERS} workers.", field="workers")
+        raise DomainError(_("Ask for between 1 and %(most)s workers.", most=MAX_WORKERS), field="workers")
     if data.start_time == data.end_time:
-        raise DomainError("The end time must be different from the start time.", field="end_time")
+        raise DomainError(_("The end time must be different from the start time."), field="end_time")
     occurrences = []
     for day in occurrence_dates(data):
         end_day = day if data.end_time > data.start_time else day + timedelta(days=1)
@@ -190,32 +213,52 @@ def plan_booking(
         passed = sum(1 for o in occurrences if o.starts_at <= now)
         occurrences = [o for o in occurrences if o.starts_at > now]
         if not occurrences:
-            raise DomainError("Every visit of this request has passed, so there is nothing left to confirm.")
+            raise DomainError(
+                _("Every visit of this request has passed, so there is nothing left to confirm.")
+            )
     first = occurrences[0]
     if first.starts_at <= now:
-        raise DomainError("The first visit must be in the future.", field="start_date")
+        raise DomainError(_("The first visit must be in the future."), field="start_date")
     if first.minutes > MAX_SHIFT_HOURS * 60:
-        raise DomainError(f"A visit can be at most {MAX_SHIFT_HOURS} hours long.", field="end_time")
+        raise DomainError(
+            _("A visit can be at most %(hours)s hours long.", hours=MAX_SHIFT_HOURS), field="end_time"
+        )
     if first.minutes < service.min_booking_minutes:
         raise DomainError(
-            f"{service.name} is booked for at least {format_minutes(service.min_booking_minutes)}.",
+            _(
+                "%(service)s is booked for at least %(time)s.",
+                service=service.name,
+                time=format_minutes(service.min_booking_minutes),
+            ),
             field="end_time",
         )
     warnings = [
-        f"{format_date(o.day)} is a bank holiday ({o.bank_holiday})." for o in occurrences if o.bank_holiday
+        _("%(day)s is a bank holiday (%(holiday)s).", day=format_date(o.day), holiday=o.bank_holiday)
+        for o in occurrences
+        if o.bank_holiday
     ]
     if passed:
         warnings.insert(
             0,
-            f"{passed} visit(s) of this request have already passed and will not be booked; "
-            f"confirming books the {len(occurrences)} still ahead.",
+            ngettext(
+                "%(num)s visit of this request has already passed and will not be booked; "
+                "confirming books the %(ahead)s still ahead.",
+                "%(num)s visits of this request have already passed and will not be booked; "
+                "confirming books the %(ahead)s still ahead.",
+                passed,
+                ahead=len(occurrences),
+            ),
         )
     wall = datetime.combine(
         date.min + timedelta(days=1 if data.end_time <= data.start_time else 0), data.end_time
     ) - datetime.combine(date.min, data.start_time)
     warnings += [
-        f"{format_date(o.day)}: the clocks change that night, so this visit is really "
-        f"{format_minutes(o.minutes)} long (and is charged and paid for that time)."
+        _(
+            "%(day)s: the clocks change that night, so this visit is really "
+            "%(time)s long (and is charged and paid for that time).",
+            day=format_date(o.day),
+            time=format_minutes(o.minutes),
+        )
         for o in occurrences
         if o.minutes != int(wall.total_seconds() // 60)
     ]

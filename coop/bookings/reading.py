@@ -16,6 +16,7 @@ from coop.bookings.models import (
 )
 from coop.db import found
 from coop.errors import NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus
 from coop.rota.eligibility import free_members
 from coop.timeutil import (
@@ -29,12 +30,12 @@ def get_booking(session: Session, booking_id: int, *, client_id: int | None = No
     never learn that it exists)."""
     booking = session.get(Booking, booking_id)
     if booking is None or (client_id is not None and booking.client_id != client_id):
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
 def get_shift(session: Session, shift_id: int) -> Shift:
-    return found(session, Shift, shift_id, "No such shift.")
+    return found(session, Shift, shift_id, _("No such shift."))
 
 
 def request_queue(session: Session) -> list[Booking]:

@@ -22,10 +22,12 @@ from coop.bookings.forms import (
     ServiceForm,
     ShiftEditForm,
 )
-from coop.bookings.models import Booking, BookingStatus
+from coop.bookings.models import BOOKING_STATUSES, Booking, BookingStatus
 from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.money import format_pence, plain_pounds, pounds_field
@@ -48,9 +50,9 @@ Page = str | WResponse
 def _service_data(form: ServiceForm) -> bookings.ServiceData:
     charge = pounds_field(form.charge.data or "", "charge")
     pay = pounds_field(form.pay.data or "", "pay")
-    vat = parse_decimal(form.vat_rate.data or "", "vat_rate", "Enter the VAT rate as a number, like 20")
+    vat = parse_decimal(form.vat_rate.data or "", "vat_rate", _("Enter the VAT rate as a number, like 20"))
     hours = parse_decimal(
-        form.min_booking_hours.data or "", "min_booking_hours", "Enter hours, like 2 or 1.5"
+        form.min_booking_hours.data or "", "min_booking_hours", _("Enter hours, like 2 or 1.5")
     )
     return bookings.ServiceData(
         name=form.name.data or "",
@@ -145,7 +147,7 @@ def edit_service(service_id: int | None = None) -> Page:
                 ask_members=bool(form.ask_members.data),
             )
         if done.ok:
-            flash("Service saved.", "success")
+            flash(_("Service saved."), "success")
             return redirect(url_for("bookings.services"))
     return render_template("bookings/edit_service.html", form=form, service=service)
 
@@ -180,7 +182,7 @@ def edit_client(client_id: int | None = None) -> Page:
         with refusals(form) as done:
             saved = bookings.save_client(db.session, data, client)
         if done.ok:
-            flash("Client saved.", "success")
+            flash(_("Client saved."), "success")
             return redirect(url_for("bookings.edit_client", client_id=saved.id))
     recent = bookings.list_bookings(db.session, client_id=client.id, limit=30) if client else []
     return render_template(
@@ -209,9 +211,9 @@ def invite_contact(client_id: int) -> Page:
                 coop_name=settings.get(db.session, K.COOP_NAME),
             )
         if done.ok:
-            flash(f"Invitation sent to {form.email.data}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
     else:
-        flash("Enter the contact's name and a valid email address.", "error")
+        flash(_("Enter the contact's name and a valid email address."), "error")
     return redirect(url_for("bookings.edit_client", client_id=client.id))
 
 
@@ -226,7 +228,12 @@ def queue() -> Page:
     status = request.args.get("status", "")
     recent = bookings.list_bookings(db.session, status=status or None, limit=100)
     return render_template(
-        "bookings/queue.html", requests=requests, staffing=staffing, recent=recent, status=status
+        "bookings/queue.html",
+        requests=requests,
+        staffing=staffing,
+        recent=recent,
+        status=status,
+        booking_statuses=BOOKING_STATUSES,
     )
 
 
@@ -246,7 +253,14 @@ def book_for_client() -> Page:
             if form.submit.data:
                 client = bookings.get_client(db.session, form.client_id.data or 0)
                 booking = bookings.book_on_behalf(db.session, client, data, actor_id=current_user.id)
-                flash(f"Booked and confirmed: {len(booking.shifts)} visit(s) are on the rota.", "success")
+                flash(
+                    ngettext(
+                        "Booked and confirmed: %(num)s visit is on the rota.",
+                        "Booked and confirmed: %(num)s visits are on the rota.",
+                        len(booking.shifts),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("bookings.booking_detail", booking_id=booking.id))
         if not done.ok:
             plan = None
@@ -266,7 +280,7 @@ def booking_detail(booking_id: int) -> Page:
         try:
             plan = bookings.plan_booking(db.session, bookings.booking_data(booking), ahead_only=True)
         except DomainError as e:
-            flash(f"This request cannot be confirmed as it is: {e.message}", "warning")
+            flash(_("This request cannot be confirmed as it is: %(why)s", why=e.message), "warning")
     return render_template(
         "bookings/detail.html",
         booking=booking,
@@ -288,7 +302,14 @@ def confirm(booking_id: int) -> Page:
         with refusals() as done:
             shifts = bookings.confirm_booking(db.session, booking, actor_id=current_user.id)
         if done.ok:
-            flash(f"Confirmed: {len(shifts)} shift(s) are now open to members.", "success")
+            flash(
+                ngettext(
+                    "Confirmed: %(num)s shift is now open to members.",
+                    "Confirmed: %(num)s shifts are now open to members.",
+                    len(shifts),
+                ),
+                "success",
+            )
     return redirect(url_for("bookings.booking_detail", booking_id=booking_id))
 
 
@@ -301,9 +322,9 @@ def decline(booking_id: int) -> Page:
         with refusals() as done:
             bookings.decline_booking(db.session, booking, form.reason.data or "", actor_id=current_user.id)
         if done.ok:
-            flash("Declined; the client has been told why.", "success")
+            flash(_("Declined; the client has been told why."), "success")
     else:
-        flash("Give a reason for declining.", "error")
+        flash(_("Give a reason for declining."), "error")
     return redirect(url_for("bookings.booking_detail", booking_id=booking_id))
 
 
@@ -317,7 +338,9 @@ def cancel_and_report(booking: Booking, after: str, **values: Any) -> Page:
         if done.ok:
             price = bookings.fee_price(db.session, booking.service, fee).words()
             flash(
-                "Booking cancelled." + (f" A cancellation fee of {price} applies." if fee else ""),
+                _("Booking cancelled. A cancellation fee of %(price)s applies.", price=price)
+                if fee
+                else _("Booking cancelled."),
                 "success",
             )
     return redirect(url_for(after, **values))
@@ -360,8 +383,13 @@ def edit_shift(shift_id: int) -> Page:
             )
         if done.ok:
             flash(
-                f"{len(changed)} visit(s) changed. Members on them have been told, and anyone it no "
-                "longer suits has been asked.",
+                ngettext(
+                    "%(num)s visit changed. Members on it have been told, and anyone it no "
+                    "longer suits has been asked.",
+                    "%(num)s visits changed. Members on them have been told, and anyone it no "
+                    "longer suits has been asked.",
+                    len(changed),
+                ),
                 "success",
             )
             return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
@@ -376,7 +404,12 @@ def cancel_shift(shift_id: int) -> Page:
         with refusals() as done:
             fee = bookings.cancel_shift(db.session, shift, actor_id=current_user.id)
         if done.ok:
-            flash("Visit cancelled." + (f" Cancellation fee {format_pence(fee)}." if fee else ""), "success")
+            flash(
+                _("Visit cancelled. Cancellation fee %(fee)s.", fee=format_pence(fee))
+                if fee
+                else _("Visit cancelled."),
+                "success",
+            )
     return redirect(url_for("bookings.booking_detail", booking_id=shift.booking_id))
 
 

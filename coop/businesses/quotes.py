@@ -21,6 +21,7 @@ from coop.businesses.leads import tell_leads_within
 from coop.businesses.models import Business, QuoteRequest, QuoteStatus
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.timeutil import utcnow
 
 # At most 3 requests an hour from one email address and 10 from one network address.
@@ -44,16 +45,16 @@ def _checked(data: QuoteData) -> QuoteData:
     name = " ".join(data.contact_name.split())
     email = data.contact_email.strip().lower()
     if not organisation or len(organisation) > 120:
-        raise DomainError("Enter your organisation's name (up to 120 characters).", field="organisation")
+        raise DomainError(_("Enter your organisation's name (up to 120 characters)."), field="organisation")
     if not name or len(name) > 120:
-        raise DomainError("Enter your name (up to 120 characters).", field="contact_name")
+        raise DomainError(_("Enter your name (up to 120 characters)."), field="contact_name")
     if "@" not in email or len(email) > 254 or " " in email:
         raise DomainError(
-            "Enter an email address such as name@example.org, so we can reply.", field="contact_email"
+            _("Enter an email address such as name@example.org, so we can reply."), field="contact_email"
         )
     need = data.need.strip()
     if not need:
-        raise DomainError("Tell us what you need, in a few words.", field="need")
+        raise DomainError(_("Tell us what you need, in a few words."), field="need")
     return QuoteData(
         organisation,
         name,
@@ -71,11 +72,13 @@ def ask_for_quote(session: Session, business_id: int, data: QuoteData, *, ip: st
     with write_transaction(session):
         business = session.get(Business, business_id)
         if business is None or not business.in_directory:
-            raise NotFound("No such business.")
+            raise NotFound(_("No such business."))
         if auth.is_throttled(session, AttemptKind.QUOTE, data.contact_email, ip, QUOTE_LIMITS):
             raise DomainError(
-                "We have had several requests from you in the last hour. Please wait an hour, or email "
-                "us instead.",
+                _(
+                    "We have had several requests from you in the last hour. Please wait an hour, or email "
+                    "us instead."
+                ),
             )
         session.add(LoginAttempt(kind=AttemptKind.QUOTE, email=data.contact_email, ip=ip[:64]))
         quote = QuoteRequest(
@@ -105,7 +108,7 @@ def quotes_for(
 
 
 def get_quote(session: Session, quote_id: int) -> QuoteRequest:
-    return found(session, QuoteRequest, quote_id, "No such quote request.")
+    return found(session, QuoteRequest, quote_id, _("No such quote request."))
 
 
 def mark_answered(session: Session, quote_id: int, *, actor_id: int) -> None:
@@ -113,7 +116,7 @@ def mark_answered(session: Session, quote_id: int, *, actor_id: int) -> None:
     with write_transaction(session):
         quote = lock(session, QuoteRequest, quote_id)
         if quote is None:
-            raise NotFound("No such quote request.")
+            raise NotFound(_("No such quote request."))
         if quote.status == QuoteStatus.NEW:
             quote.status = QuoteStatus.ANSWERED
             quote.answered_by_id, quote.answered_at = actor_id, utcnow()
@@ -125,13 +128,16 @@ def make_client(session: Session, quote_id: int, *, actor_id: int) -> Client:
     with write_transaction(session):
         quote = lock(session, QuoteRequest, quote_id)
         if quote is None:
-            raise NotFound("No such quote request.")
+            raise NotFound(_("No such quote request."))
         if quote.status == QuoteStatus.CLIENT:
-            raise DomainError("This request has already been made into a client.")
+            raise DomainError(_("This request has already been made into a client."))
         serialize(session, "client names")  # as bookings.save_client: one name, one client
         if session.scalar(select(Client.id).where(same_name(Client.name, quote.organisation)).limit(1)):
             raise DomainError(
-                f"There is already a client called {quote.organisation}. Book for them from the booking page."
+                _(
+                    "There is already a client called %(name)s. Book for them from the booking page.",
+                    name=quote.organisation,
+                )
             )
         client = Client(
             name=quote.organisation,

@@ -19,6 +19,7 @@ from coop.auth.models import Role, User, UserRole
 from coop.businesses.models import Business, BusinessLead
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.invoicing.models import Invoice, NumberSequence
 from coop.owner_files import private_dir, write_private
 from coop.pay.expenses import receipt_kind
@@ -35,14 +36,14 @@ def list_businesses(session: Session, *, in_directory: bool = False) -> list[Bus
 
 
 def get_business(session: Session, business_id: int) -> Business:
-    return found(session, Business, business_id, "No such business.")
+    return found(session, Business, business_id, _("No such business."))
 
 
 def first_business(session: Session) -> Business:
     """The first business: the co-op itself on a fresh install."""
     business = session.scalar(select(Business).order_by(Business.id).limit(1))
     if business is None:
-        raise NotFound("The co-op has no business yet (run `coop db upgrade`).")
+        raise NotFound(_("The co-op has no business yet (run `coop db upgrade`)."))
     return business
 
 
@@ -59,35 +60,37 @@ class BusinessData:
 def _checked(data: BusinessData) -> BusinessData:
     name = " ".join(data.name.split())
     if not name or len(name) > 80:
-        raise DomainError("Enter a business name of up to 80 characters.", field="name")
+        raise DomainError(_("Enter a business name of up to 80 characters."), field="name")
     prefix = data.invoice_prefix.strip()
     if not 1 <= len(prefix) <= 12 or prefix[-1].isdigit() or any(c.isspace() for c in prefix):
         raise DomainError(
-            "Enter an invoice number prefix of 1 to 12 characters, with no spaces, ending in a letter "
-            "or a sign such as '-' (the number follows it).",
+            _(
+                "Enter an invoice number prefix of 1 to 12 characters, with no spaces, ending in a letter "
+                "or a sign such as '-' (the number follows it)."
+            ),
             field="invoice_prefix",
         )
     email = data.contact_email.strip().lower()
     if email and (EMAIL_SHAPE not in email or len(email) > 254):
         raise DomainError(
-            "Enter an email address such as hello@example.org, or leave it empty.", field="contact_email"
+            _("Enter an email address such as hello@example.org, or leave it empty."), field="contact_email"
         )
     phone = " ".join(data.contact_phone.split())
     if len(phone) > 40:
-        raise DomainError("Enter a phone number of up to 40 characters.", field="contact_phone")
+        raise DomainError(_("Enter a phone number of up to 40 characters."), field="contact_phone")
     return BusinessData(name, data.description.strip()[:2000], email, phone, prefix, data.in_directory)
 
 
 def logo_kind(data: bytes) -> tuple[str, str]:
     """A logo is a PNG or JPEG image that decodes (checked as receipts are), at most 1 MB."""
     if len(data) > MAX_LOGO_BYTES:
-        raise DomainError("The logo must be 1 MB or smaller.", field="logo")
+        raise DomainError(_("The logo must be 1 MB or smaller."), field="logo")
     try:
         ext, media = receipt_kind(data)
     except DomainError:
         ext, media = "", ""
     if media not in {"image/png", "image/jpeg"}:
-        raise DomainError("The logo must be a PNG or JPEG image.", field="logo")
+        raise DomainError(_("The logo must be a PNG or JPEG image."), field="logo")
     return ext, media
 
 
@@ -109,18 +112,18 @@ def save_business(
         if business_id is not None:
             business = lock(session, Business, business_id)
             if business is None:
-                raise NotFound("No such business.")
+                raise NotFound(_("No such business."))
         clash = session.scalar(select(Business).where(same_name(Business.name, data.name)).limit(1))
         if clash is not None and clash is not business:
-            raise DomainError("There is already a business with that name.", field="name")
+            raise DomainError(_("There is already a business with that name."), field="name")
         clash = session.scalar(
             select(Business).where(Business.invoice_prefix == data.invoice_prefix).limit(1)
         )
         if clash is not None and clash is not business:
-            raise DomainError("Another business uses that invoice number prefix.", field="invoice_prefix")
+            raise DomainError(_("Another business uses that invoice number prefix."), field="invoice_prefix")
         if _prefix_printed_by_others(session, data.invoice_prefix, business_id):
             raise DomainError(
-                "Another business has issued invoices with numbers starting with that prefix.",
+                _("Another business has issued invoices with numbers starting with that prefix."),
                 field="invoice_prefix",
             )
         if business is None:
@@ -170,11 +173,11 @@ def _like(text: str) -> str:
 
 def logo_file(business: Business, upload_dir: Path) -> bytes:
     if not business.logo_path:
-        raise NotFound("This business has no logo.")
+        raise NotFound(_("This business has no logo."))
     try:
         return (upload_dir / business.logo_path).read_bytes()
     except OSError as exc:
-        raise NotFound("The logo file is missing.") from exc
+        raise NotFound(_("The logo file is missing.")) from exc
 
 
 # --- leads ------------------------------------------------------------------------------------
@@ -207,10 +210,10 @@ def set_leads(session: Session, business_id: int, user_ids: Iterable[int], *, ac
     with write_transaction(session):
         business = lock(session, Business, business_id)
         if business is None:
-            raise NotFound("No such business.")
+            raise NotFound(_("No such business."))
         allowed = {u.id for u in coordinators(session)}
         if not wanted <= allowed:
-            raise DomainError("Only coordinators can lead a business.", field="leads")
+            raise DomainError(_("Only coordinators can lead a business."), field="leads")
         session.execute(delete(BusinessLead).where(BusinessLead.business_id == business_id))
         session.add_all(BusinessLead(business_id=business_id, user_id=u) for u in sorted(wanted))
         record(session, actor_id, "business.leads", ("business", business_id), {}, {"leads": len(wanted)})

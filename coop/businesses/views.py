@@ -15,6 +15,7 @@ from coop.businesses import quotes, service
 from coop.businesses.forms import BusinessForm, LeadsForm, QuoteForm
 from coop.errors import NotFound
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.web import ActionForm, business_scope, client_ip, refusals
@@ -68,7 +69,7 @@ def edit(business_id: int | None = None) -> Page:
                 upload_dir=_upload_dir(),
             )
         if done.ok:
-            flash(f"{saved.name} saved.", "success")
+            flash(_("%(name)s saved.", name=saved.name), "success")
             return redirect(url_for("businesses.edit", business_id=saved.id))
     return render_template("businesses/edit.html", form=form, leads=leads, business=business)
 
@@ -83,7 +84,7 @@ def save_leads(business_id: int) -> Page:
         with refusals(leads) as done:
             service.set_leads(db.session, business.id, leads.leads.data or [], actor_id=current_user.id)
         if done.ok:
-            flash(f"Leads of {business.name} saved.", "success")
+            flash(_("Leads of %(name)s saved.", name=business.name), "success")
             return redirect(url_for("businesses.edit", business_id=business.id))
     form = BusinessForm(obj=business)
     return render_template("businesses/edit.html", form=form, leads=leads, business=business)
@@ -109,7 +110,7 @@ def public_page(business_id: int) -> Page:
     organisations that are not clients yet to ask for a quote (no account needed)."""
     business = service.get_business(db.session, business_id)
     if not business.in_directory:
-        raise NotFound("No such business.")
+        raise NotFound(_("No such business."))
     form = QuoteForm()
     if form.validate_on_submit():
         data = quotes.QuoteData(
@@ -124,7 +125,10 @@ def public_page(business_id: int) -> Page:
         with refusals(form) as done:
             quotes.ask_for_quote(db.session, business.id, data, ip=client_ip())
         if done.ok:
-            flash(f"Thank you. {business.name} has your request and will reply by email.", "success")
+            flash(
+                _("Thank you. %(name)s has your request and will reply by email.", name=business.name),
+                "success",
+            )
             return redirect(url_for("businesses.public_page", business_id=business.id))
     return render_template(
         "businesses/public.html",
@@ -163,7 +167,7 @@ def quote_answered(quote_id: int) -> Page:
     quote = quotes.get_quote(db.session, quote_id)
     if ActionForm().validate_on_submit():
         quotes.mark_answered(db.session, quote.id, actor_id=current_user.id)
-        flash("Marked as answered.", "success")
+        flash(_("Marked as answered."), "success")
     return redirect(url_for("businesses.quote_list"))
 
 
@@ -179,8 +183,11 @@ def quote_client(quote_id: int) -> Page:
     if not done.ok:
         return redirect(url_for("businesses.quote_detail", quote_id=quote.id))
     flash(
-        f"{client.name} is now a client. Book their first visit below, and invite their contact "
-        "from the client page.",
+        _(
+            "%(name)s is now a client. Book their first visit below, and invite their contact "
+            "from the client page.",
+            name=client.name,
+        ),
         "success",
     )
     return redirect(url_for("bookings.book_for_client", client=client.id))

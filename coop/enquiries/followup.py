@@ -22,6 +22,7 @@ from coop.directory.models import DirectoryEntry
 from coop.enquiries.models import ENDED, STATUSES, Enquiry, EnquiryNote, EnquiryStatus, NoteKind
 from coop.enquiries.service import MAX_TEXT, delete_within, may_take_calls
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members import service as members
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.settings import service as settings
@@ -69,7 +70,7 @@ def helpers(session: Session) -> list[tuple[int, str]]:
     """Who an enquiry can be given to: coordinators, and active members with the skill of a
     helpline service (they see it on a day they hold a helpline shift)."""
     coordinators = [
-        (u.id, f"{u.email} (coordinator)")
+        (u.id, _("%(email)s (coordinator)", email=u.email))
         for u in auth.users_with_role(session, Role.COORDINATOR)
         if u.active
     ]
@@ -90,10 +91,13 @@ def helpers(session: Session) -> list[tuple[int, str]]:
 def _open_locked(session: Session, enquiry_id: int) -> Enquiry:
     enquiry = lock(session, Enquiry, enquiry_id)
     if enquiry is None:
-        raise NotFound("That enquiry was deleted a moment ago.")
+        raise NotFound(_("That enquiry was deleted a moment ago."))
     if enquiry.status in ENDED:
         raise DomainError(
-            f"This enquiry has already ended: {STATUSES[EnquiryStatus(enquiry.status)].lower()}."
+            _(
+                "This enquiry has already ended: %(status)s.",
+                status=_(STATUSES[EnquiryStatus(enquiry.status)]).lower(),
+            )
         )
     return enquiry
 
@@ -112,7 +116,7 @@ def _contacted(enquiry: Enquiry, now: datetime) -> None:
 def assign(session: Session, enquiry_id: int, to_user_id: int, *, actor_id: int) -> None:
     """Give the enquiry to a coordinator or a helpline member to follow up."""
     if to_user_id not in {uid for uid, _ in helpers(session)}:
-        raise DomainError("Choose a coordinator or a member who answers the helpline.", field="user_id")
+        raise DomainError(_("Choose a coordinator or a member who answers the helpline."), field="user_id")
     with write_transaction(session):
         enquiry = _open_locked(session, enquiry_id)
         enquiry.assigned_to_id = to_user_id
@@ -125,12 +129,12 @@ def add_note(
 ) -> None:
     """A note on the enquiry; `contacted` says we reached them (it stops the waiting clock). A
     member adds notes only to enquiries they took or were given, on a helpline day."""
-    body = written(body, most=MAX_TEXT, field="body", empty="Write what happened.")
+    body = written(body, most=MAX_TEXT, field="body", empty=_("Write what happened."))
     with write_transaction(session):
         enquiry = _open_locked(session, enquiry_id)
         mine = actor.id in (enquiry.taken_by_id, enquiry.assigned_to_id)
         if not may_take_calls(session, actor, today) or not (actor.has_role(Role.COORDINATOR) or mine):
-            raise NotFound("No such enquiry.")
+            raise NotFound(_("No such enquiry."))
         if contacted:
             _contacted(enquiry, utcnow())
         _note(session, enquiry, actor.id, NoteKind.CONTACTED if contacted else NoteKind.NOTE, body)
@@ -156,7 +160,7 @@ def invite(
     """Turn the enquiry into a member invitation (the existing invitation: an account with no
     password and an emailed link), carrying their name and email, in one operation."""
     if not email.strip():
-        raise DomainError("An invitation needs an email address. Ask them for one.", field="email")
+        raise DomainError(_("An invitation needs an email address. Ask them for one."), field="email")
     with write_transaction(session):
         enquiry = _open_locked(session, enquiry_id)
         member = members.invite_member_within(
@@ -178,7 +182,7 @@ def point(session: Session, enquiry_id: int, entry_id: int, note: str, *, actor_
         enquiry = _open_locked(session, enquiry_id)
         entry = session.get(DirectoryEntry, entry_id)
         if entry is None or not entry.active:
-            raise DomainError("Choose an opportunity from the directory.", field="entry_id")
+            raise DomainError(_("Choose an opportunity from the directory."), field="entry_id")
         enquiry.entry_id = entry.id
         _end(
             session,
@@ -197,7 +201,7 @@ def close(session: Session, enquiry_id: int, note: str, *, actor_id: int) -> Non
 
 
 def get(session: Session, enquiry_id: int) -> Enquiry:
-    return found(session, Enquiry, enquiry_id, "No such enquiry.")
+    return found(session, Enquiry, enquiry_id, _("No such enquiry."))
 
 
 # --- the jobs -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from coop.enquiries.forms import AssignForm, CloseForm, InviteForm, NoteForm, Po
 from coop.enquiries.models import CHANNELS, SOURCES, STATUSES
 from coop.enquiries.views import bp
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.timeutil import today_london
@@ -96,7 +97,7 @@ def note(enquiry_id: int) -> Page | tuple[str, int]:
                 today=today_london(),
             )
         if done.ok:
-            return _after(enquiry_id, "Note added.")
+            return _after(enquiry_id, _("Note added."))
     return _show(forms, 400)
 
 
@@ -109,7 +110,7 @@ def assign(enquiry_id: int) -> Page | tuple[str, int]:
         with refusals(form) as done:
             followup.assign(db.session, enquiry_id, form.user_id.data or 0, actor_id=current_user.id)
         if done.ok:
-            return _after(enquiry_id, "Given to them to follow up.")
+            return _after(enquiry_id, _("Given to them to follow up."))
     return _show(forms, 400)
 
 
@@ -130,7 +131,7 @@ def invite(enquiry_id: int) -> Page | tuple[str, int]:
                 actor_id=current_user.id,
             )
         if done.ok:
-            return _after(enquiry_id, f"Invitation sent to {member.user.email}.")
+            return _after(enquiry_id, _("Invitation sent to %(email)s.", email=member.user.email))
     return _show(forms, 400)
 
 
@@ -149,7 +150,7 @@ def point(enquiry_id: int) -> Page | tuple[str, int]:
                 actor_id=current_user.id,
             )
         if done.ok:
-            return _after(enquiry_id, "Saved: pointed to an opportunity.")
+            return _after(enquiry_id, _("Saved: pointed to an opportunity."))
     return _show(forms, 400)
 
 
@@ -162,5 +163,5 @@ def close(enquiry_id: int) -> Page | tuple[str, int]:
         with refusals(form) as done:
             followup.close(db.session, enquiry_id, form.note.data or "", actor_id=current_user.id)
         if done.ok:
-            return _after(enquiry_id, "Closed.")
+            return _after(enquiry_id, _("Closed."))
     return _show(forms, 400)

@@ -10,78 +10,85 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from coop.enquiries.models import SOURCES
+from coop.i18n import lazy_gettext as _l
 from coop.members.forms import CheckboxListField
 
 # Every field is checked by the service (coop.enquiries.service.checked); the form only limits lengths.
 
 
 class EnquiryForm(FlaskForm):
-    name = StringField("What would you like us to call you?", validators=[Length(max=80)])
+    name = StringField(_l("What would you like us to call you?"), validators=[Length(max=80)])
     email = StringField(
-        "Email address",
-        description="An email address or a phone number: whichever suits you.",
+        _l("Email address"),
+        description=_l("An email address or a phone number: whichever suits you."),
         validators=[Optional(), Length(max=254)],
     )
-    phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=40)])
     good_time = StringField(
-        "When is a good time to get in touch?",
-        description="For example: weekday mornings, or after 4pm.",
+        _l("When is a good time to get in touch?"),
+        description=_l("For example: weekday mornings, or after 4pm."),
         validators=[Optional(), Length(max=200)],
     )
     work_interests = TextAreaField(
-        "What kinds of work interest you?",
-        description="For example: gardening, cleaning, cooking, office work, answering the phone, "
-        "sitting on interview panels. It is fine not to know yet.",
+        _l("What kinds of work interest you?"),
+        description=_l(
+            "For example: gardening, cleaning, cooking, office work, answering the phone, "
+            "sitting on interview panels. It is fine not to know yet."
+        ),
         validators=[Optional(), Length(max=2000)],
     )
     would_help = TextAreaField(
-        "What would help you?",
-        description="Anything that would make it easier to get started, if you would like to say.",
+        _l("What would help you?"),
+        description=_l("Anything that would make it easier to get started, if you would like to say."),
         validators=[Optional(), Length(max=2000)],
     )
     heard_from = RadioField(
-        "How did you hear about us?", choices=list(SOURCES.items()), validate_choice=False
+        _l("How did you hear about us?"),
+        choices=[(k, _l(v)) for k, v in SOURCES.items()],
+        validate_choice=False,
     )
-    consent = BooleanField("You may contact me about working with the co-op")
+    consent = BooleanField(_l("You may contact me about working with the co-op"))
     # The trap for robots: people never see it (coop.enquiries.service.receive).
-    website = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Send")
+    website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Send"))
 
 
 class CallForm(EnquiryForm):
-    name = StringField("What they would like to be called", validators=[Length(max=80)])
-    work_interests = TextAreaField("Work that interests them", validators=[Optional(), Length(max=2000)])
-    would_help = TextAreaField("What would help them", validators=[Optional(), Length(max=2000)])
-    heard_from = RadioField("How they heard about us", choices=list(SOURCES.items()), validate_choice=False)
-    consent = BooleanField("They agreed that we may contact them")
-    said = TextAreaField("What was said and agreed", validators=[Length(max=2000)])
-    submit = SubmitField("Save the call")
+    name = StringField(_l("What they would like to be called"), validators=[Length(max=80)])
+    work_interests = TextAreaField(_l("Work that interests them"), validators=[Optional(), Length(max=2000)])
+    would_help = TextAreaField(_l("What would help them"), validators=[Optional(), Length(max=2000)])
+    heard_from = RadioField(
+        _l("How they heard about us"), choices=[(k, _l(v)) for k, v in SOURCES.items()], validate_choice=False
+    )
+    consent = BooleanField(_l("They agreed that we may contact them"))
+    said = TextAreaField(_l("What was said and agreed"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Save the call"))
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("What happened", validators=[Length(max=2000)])
-    contacted = BooleanField("We got through to them", default=True)
-    submit = SubmitField("Add the note")
+    body = TextAreaField(_l("What happened"), validators=[Length(max=2000)])
+    contacted = BooleanField(_l("We got through to them"), default=True)
+    submit = SubmitField(_l("Add the note"))
 
 
 class AssignForm(FlaskForm):
-    user_id = SelectField("Give it to", coerce=int, validate_choice=False)
-    submit = SubmitField("Give it to them")
+    user_id = SelectField(_l("Give it to"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Give it to them"))
 
 
 class InviteForm(FlaskForm):
-    display_name = StringField("Their name as members will see it", validators=[Length(max=80)])
-    email = StringField("Email address for the invitation", validators=[Length(max=254)])
-    skills = CheckboxListField("Skills they have (optional)", coerce=int, validate_choice=False)
-    submit = SubmitField("Invite them to join")
+    display_name = StringField(_l("Their name as members will see it"), validators=[Length(max=80)])
+    email = StringField(_l("Email address for the invitation"), validators=[Length(max=254)])
+    skills = CheckboxListField(_l("Skills they have (optional)"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Invite them to join"))
 
 
 class PointForm(FlaskForm):
-    entry_id = SelectField("The opportunity", coerce=int, validate_choice=False)
-    note = TextAreaField("Anything to add (optional)", validators=[Optional(), Length(max=1000)])
-    submit = SubmitField("Pointed them to it")
+    entry_id = SelectField(_l("The opportunity"), coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Anything to add (optional)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Pointed them to it"))
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField("Anything to add (optional)", validators=[Optional(), Length(max=1000)])
-    submit = SubmitField("Close it: they do not want to go on")
+    note = TextAreaField(_l("Anything to add (optional)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Close it: they do not want to go on"))

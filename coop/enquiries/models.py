@@ -14,6 +14,7 @@ from coop.auth.models import User
 from coop.datamap import ACTOR, DELETE, Personal, declare, keep
 from coop.db import Base, UTCDateTime
 from coop.directory.models import DirectoryEntry
+from coop.i18n import N_
 from coop.timeutil import utcnow
 
 
@@ -30,13 +31,13 @@ class EnquirySource(StrEnum):
 
 
 SOURCES = {
-    EnquirySource.GP: "A GP surgery",
-    EnquirySource.WARD: "A hospital ward",
-    EnquirySource.DAY_CENTRE: "A day centre",
-    EnquirySource.COLLEGE: "A college",
-    EnquirySource.FRIEND: "A friend",
-    EnquirySource.MEMBER: "A member of the co-op",
-    EnquirySource.OTHER: "Somewhere else",
+    EnquirySource.GP: N_("A GP surgery"),
+    EnquirySource.WARD: N_("A hospital ward"),
+    EnquirySource.DAY_CENTRE: N_("A day centre"),
+    EnquirySource.COLLEGE: N_("A college"),
+    EnquirySource.FRIEND: N_("A friend"),
+    EnquirySource.MEMBER: N_("A member of the co-op"),
+    EnquirySource.OTHER: N_("Somewhere else"),
 }
 
 
@@ -45,7 +46,7 @@ class EnquiryChannel(StrEnum):
     PHONE = "phone"
 
 
-CHANNELS = {EnquiryChannel.WEB: "Web form", EnquiryChannel.PHONE: "Phone call"}
+CHANNELS = {EnquiryChannel.WEB: N_("Web form"), EnquiryChannel.PHONE: N_("Phone call")}
 
 
 class EnquiryStatus(StrEnum):
@@ -57,11 +58,11 @@ class EnquiryStatus(StrEnum):
 
 
 STATUSES = {
-    EnquiryStatus.NEW: "Not contacted yet",
-    EnquiryStatus.CONTACTED: "Contacted",
-    EnquiryStatus.INVITED: "Invited to join",
-    EnquiryStatus.POINTED: "Pointed to an opportunity",
-    EnquiryStatus.CLOSED: "Closed at their wish",
+    EnquiryStatus.NEW: N_("Not contacted yet"),
+    EnquiryStatus.CONTACTED: N_("Contacted"),
+    EnquiryStatus.INVITED: N_("Invited to join"),
+    EnquiryStatus.POINTED: N_("Pointed to an opportunity"),
+    EnquiryStatus.CLOSED: N_("Closed at their wish"),
 }
 ENDED = (EnquiryStatus.INVITED, EnquiryStatus.POINTED, EnquiryStatus.CLOSED)
 
@@ -76,6 +77,18 @@ class NoteKind(StrEnum):
     INVITED = "invited"
     POINTED = "pointed"
     CLOSED = "closed"
+
+
+# What each kind of note is called where people read it (translated where shown: `_(label)`).
+NOTE_KINDS: dict[str, str] = {
+    NoteKind.CALL: N_("call"),
+    NoteKind.NOTE: N_("note"),
+    NoteKind.ASSIGNED: N_("assigned"),
+    NoteKind.CONTACTED: N_("contacted"),
+    NoteKind.INVITED: N_("invited"),
+    NoteKind.POINTED: N_("pointed"),
+    NoteKind.CLOSED: N_("closed"),
+}
 
 
 def _in(column: str, values: Iterable[str]) -> str:
@@ -147,6 +160,11 @@ class EnquiryNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="select")
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's word, for `_()` where it is shown."""
+        return NOTE_KINDS.get(self.kind, self.kind)
 
     __table_args__ = (
         CheckConstraint(_in("kind", NoteKind), name="kind_known"),

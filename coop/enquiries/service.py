@@ -22,6 +22,8 @@ from coop.bookings.models import Service, Shift
 from coop.db import locking, serialize, write_transaction
 from coop.enquiries.models import SOURCES, Enquiry, EnquiryChannel, EnquiryNote, EnquiryTally, NoteKind
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.rota.models import Assignment, AssignmentStatus
@@ -34,7 +36,7 @@ from coop.timeutil import london_to_utc, to_london
 # The public form: 5 enquiries an hour from one address (a family sharing a connection can still
 # send a few; a script cannot fill the queue).
 FORM_LIMITS = ThrottleLimits(per_account=10**9, per_ip=5, window_seconds=60 * 60)
-TOO_MANY = (
+TOO_MANY = N_(
     "Thank you: we have had several enquiries from this connection in the last hour. Please try "
     "again later, or phone us."
 )
@@ -61,26 +63,26 @@ def checked(data: EnquiryData) -> EnquiryData:
     """The enquiry tidied, or DomainError on the field that is not right."""
     name = " ".join(data.name.split())
     if not name:
-        raise DomainError("Tell us a name to call you by.", field="name")
+        raise DomainError(_("Tell us a name to call you by."), field="name")
     if len(name) > 80:
-        raise DomainError("Use at most 80 characters for your name.", field="name")
+        raise DomainError(_("Use at most 80 characters for your name."), field="name")
     email = data.email.strip().lower()
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized.lower()
         except EmailNotValidError as exc:
-            raise DomainError("Enter an email address like name@example.org.", field="email") from exc
+            raise DomainError(_("Enter an email address like name@example.org."), field="email") from exc
         if len(email) > 254:
-            raise DomainError("That email address is too long.", field="email")
+            raise DomainError(_("That email address is too long."), field="email")
     phone = " ".join(data.phone.split())
     if phone and (len(phone) > 40 or sum(c.isdigit() for c in phone) < 6):
-        raise DomainError("Enter a phone number, like 01234 567890.", field="phone")
+        raise DomainError(_("Enter a phone number, like 01234 567890."), field="phone")
     if not email and not phone:
-        raise DomainError("Give an email address or a phone number so we can reach you.", field="email")
+        raise DomainError(_("Give an email address or a phone number so we can reach you."), field="email")
     if data.heard_from not in SOURCES:
-        raise DomainError("Choose how you heard about us.", field="heard_from")
+        raise DomainError(_("Choose how you heard about us."), field="heard_from")
     if not data.consent:
-        raise DomainError("Tick the box so that we may contact you.", field="consent")
+        raise DomainError(_("Tick the box so that we may contact you."), field="consent")
     good_time = " ".join(data.good_time.split())[:200]
     interests = _optional(data.work_interests, "work_interests")
     helps = _optional(data.would_help, "would_help")
@@ -149,7 +151,7 @@ def receive(
     with write_transaction(session):
         serialize(session, "enquiry form")  # the count and the new row, one request at a time
         if is_throttled(session, AttemptKind.ENQUIRY, "", ip, FORM_LIMITS):
-            raise TooMany(TOO_MANY)
+            raise TooMany(_(TOO_MANY))
         session.add(LoginAttempt(kind=AttemptKind.ENQUIRY, email="", ip=ip[:64]))
         return _new(session, data, EnquiryChannel.WEB, None, link_for)
 
@@ -190,7 +192,7 @@ def _check_caller(session: Session, user_id: int, today: date) -> User:
     user = session.get(User, user_id)
     if user is None or not may_take_calls(session, user, today):
         raise DomainError(
-            "Only coordinators, and members on a helpline shift today, can record calls.", field="name"
+            _("Only coordinators, and members on a helpline shift today, can record calls."), field="name"
         )
     return user
 
@@ -201,7 +203,7 @@ def record_call(
     """Keep an enquiry taken by phone, with what was said and agreed. A member who takes it is
     given it to follow up; an email address gets the same acknowledgement as the web form."""
     data = checked(data)
-    said = written(said, most=MAX_TEXT, field="said", empty="Write a line on what was said and agreed.")
+    said = written(said, most=MAX_TEXT, field="said", empty=_("Write a line on what was said and agreed."))
     with write_transaction(session):
         user = _check_caller(session, actor_id, today)
         enquiry = _new(session, data, EnquiryChannel.PHONE, actor_id, link_for)
@@ -223,9 +225,9 @@ def get_enquiry(session: Session, enquiry_id: int, user: User, today: date) -> E
     or were given, and only on a day they hold a helpline shift)."""
     enquiry = session.get(Enquiry, enquiry_id)
     if enquiry is None or not may_take_calls(session, user, today):
-        raise NotFound("No such enquiry.")
+        raise NotFound(_("No such enquiry."))
     if not user.has_role(Role.COORDINATOR) and user.id not in (enquiry.taken_by_id, enquiry.assigned_to_id):
-        raise NotFound("No such enquiry.")
+        raise NotFound(_("No such enquiry."))
     return enquiry
 
 
@@ -284,8 +286,10 @@ def by_link(session: Session, token: str) -> Enquiry:
     found = session.scalar(select(Enquiry).where(Enquiry.forget_digest == digest(token)))
     if found is None:
         raise LinkProblem(
-            "This link does not match anything we hold. If you used it before, what you told us "
-            "has already been deleted."
+            _(
+                "This link does not match anything we hold. If you used it before, what you told us "
+                "has already been deleted."
+            )
         )
     return found
 
@@ -297,5 +301,5 @@ def forget(session: Session, token: str) -> None:
             locking(select(Enquiry).where(Enquiry.forget_digest == digest(token)), Enquiry)
         )
         if enquiry is None:
-            raise LinkProblem("What you told us has already been deleted.")
+            raise LinkProblem(_("What you told us has already been deleted."))
         delete_within(session, [enquiry])

@@ -15,6 +15,8 @@ from coop.enquiries import service
 from coop.enquiries.forms import CallForm, EnquiryForm
 from coop.enquiries.reach import qr_data_uri
 from coop.extensions import db
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import today_london
@@ -83,7 +85,7 @@ def thanks() -> str:
 def forget(token: str) -> Page:
     ip = client_ip()
     if auth.is_throttled(db.session, AttemptKind.LINK, "", ip, auth.GUESS_LIMITS):
-        return render_template("enquiries/forget.html", problem=_TOO_MANY_LINKS, form=None), 429
+        return render_template("enquiries/forget.html", problem=_(_TOO_MANY_LINKS), form=None), 429
     form = ActionForm()
     try:
         enquiry = service.by_link(db.session, token)
@@ -100,7 +102,7 @@ def forget(token: str) -> Page:
     return render_template("enquiries/forget.html", form=form, name=enquiry.name)
 
 
-_TOO_MANY_LINKS = "Too many links that do not work were tried from here. Wait 15 minutes and try again."
+_TOO_MANY_LINKS = N_("Too many links that do not work were tried from here. Wait 15 minutes and try again.")
 
 
 def _poster(size: str) -> Response:
@@ -147,10 +149,10 @@ def helpline() -> Page:
                 link_for=forget_link,
             )
         if done.ok:
-            flash(f"Call saved: {enquiry.name}.", "success")
+            flash(_("Call saved: %(name)s.", name=enquiry.name), "success")
             return redirect(url_for("enquiries.helpline"))
     elif request.method == "POST" and not allowed:
-        flash("You can record calls on a day you hold a helpline shift.", "error")
+        flash(_("You can record calls on a day you hold a helpline shift."), "error")
     return render_template(
         "enquiries/helpline.html",
         form=form,
