@@ -103,9 +103,9 @@ def use_preset() -> Page:
                 flash(
                     _(
                         "Your ESA Permitted Work limit is set. Remember: tell the benefits office (the DWP) "
-                        "before you start work, using form PW1.",
-                        "warning",
-                    )
+                        "before you start work, using form PW1."
+                    ),
+                    "warning",
                 )
             else:
                 flash(_("Your limit is set. You can change the figures below."), "success")
