@@ -9,6 +9,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from coop.i18n import gettext as _
+
 
 def bar_chart(
     title: str,
@@ -60,7 +62,8 @@ def bar_chart(
         parts.append(
             f'<line class="cap-line" x1="{pad_left}" y1="{y(limit):.1f}" x2="{width}" y2="{y(limit):.1f}"/>'
         )
-        parts.append(f'<text x="{width - 4}" y="{max(y(limit) - 4, 12):.1f}" text-anchor="end">limit</text>')
+        word = escape(_("limit"))
+        parts.append(f'<text x="{width - 4}" y="{max(y(limit) - 4, 12):.1f}" text-anchor="end">{word}</text>')
     if value_label:
         parts.append(f'<text x="{pad_left + 2}" y="12">{escape(value_label)}</text>')
     parts.append("</svg>")

@@ -24,6 +24,7 @@ from coop.caps.earnings import (
 from coop.caps.models import BenefitCap, CountBy, Preset
 from coop.caps.periods import Period, pay_schedule, period_for
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.settings import service as settings
@@ -65,27 +66,39 @@ class Fit:
     def summary(self) -> str:
         """What the member reads next to the shift."""
         if not self.has_cap:
-            return "You have not set an earnings limit."
-        words = left_words(self.earnings_left_after, self.minutes_left_after, earnings_after=" after this")
-        return words + f" ({self.period.label})." if self.period else ""
+            return _("You have not set an earnings limit.")
+        words = left_words(self.earnings_left_after, self.minutes_left_after, after_this=True)
+        return _("%(left)s (%(period)s).", left=words, period=self.period.label) if self.period else ""
 
 
-def left_words(earnings_left: int | None, minutes_left: int | None, *, earnings_after: str = "") -> str:
+def left_words(earnings_left: int | None, minutes_left: int | None, *, after_this: bool = False) -> str:
     """What is left of (or over) each part of a limit, in the words members read."""
     parts = []
     if earnings_left is not None:
-        parts.append(
-            f"{format_pence(earnings_left)} left of your earnings limit{earnings_after}"
-            if earnings_left >= 0
-            else f"{format_pence(-earnings_left)} over your earnings limit"
-        )
+        if earnings_left < 0:
+            parts.append(_("%(amount)s over your earnings limit", amount=format_pence(-earnings_left)))
+        elif after_this:
+            parts.append(
+                _("%(amount)s left of your earnings limit after this", amount=format_pence(earnings_left))
+            )
+        else:
+            parts.append(_("%(amount)s left of your earnings limit", amount=format_pence(earnings_left)))
     if minutes_left is not None:
         parts.append(
-            f"{format_minutes(minutes_left)} left of your hours limit"
+            _("%(time)s left of your hours limit", time=format_minutes(minutes_left))
             if minutes_left >= 0
-            else f"{format_minutes(-minutes_left)} over your hours limit"
+            else _("%(time)s over your hours limit", time=format_minutes(-minutes_left))
         )
     return "; ".join(parts)
+
+
+def over_reason(earnings: bool, hours: bool) -> str:
+    """Why a change does not fit, as the end of a sentence ("... because <reason>")."""
+    if earnings and hours:
+        return _("it would take your earnings over your limit and it would take your hours over your limit")
+    if earnings:
+        return _("it would take your earnings over your limit")
+    return _("it would take your hours over your limit") if hours else ""
 
 
 class Planner:
@@ -207,7 +220,7 @@ class Planner:
             None if cap.earnings_cap_pence is None else cap.earnings_cap_pence - held.pay_pence,
             None if cap.hours_cap_minutes is None else cap.hours_cap_minutes - held.minutes,
         )
-        return words + f" ({period.label}), with this shift."
+        return _("%(left)s (%(period)s), with this shift.", left=words, period=period.label)
 
     def uc_keep(self, shift: Shift, pay: int, *, held: bool) -> int | None:
         """For a member on Universal Credit (the UC limits): about how much of this shift's pay
@@ -264,25 +277,23 @@ class Planner:
         period = self.period_of(work_day)
         held = self.totals(period)
         earnings_left = minutes_left = None
-        reasons = []
+        over_earnings = over_hours = False
         if cap.earnings_cap_pence is not None:
             earnings_left = cap.earnings_cap_pence - held.pay_pence - pay
-            if earnings_left < 0:
-                reasons.append("it would take your earnings over your limit")
+            over_earnings = earnings_left < 0
         if cap.hours_cap_minutes is not None:
             minutes_left = cap.hours_cap_minutes - held.minutes - minutes
-            if minutes_left < 0:
-                reasons.append("it would take your hours over your limit")
+            over_hours = minutes_left < 0
         return Fit(
             pay,
             minutes,
             True,
-            not reasons,
+            not (over_earnings or over_hours),
             cap.mode,
             period,
             earnings_left,
             minutes_left,
-            " and ".join(reasons),
+            over_reason(over_earnings, over_hours),
         )
 
     def adding(self, rows: list[WorkRow]) -> list[Fit]:
@@ -300,17 +311,15 @@ class Planner:
         out = []
         for period in sorted(new, key=lambda p: p.start):
             was, now = old.get(period, Totals(0, 0)), new[period]
-            reasons = []
+            over_earnings = over_hours = False
             earnings_left = minutes_left = None
             if cap.earnings_cap_pence is not None:
                 earnings_left = cap.earnings_cap_pence - now.pay_pence
-                if earnings_left < 0 and now.pay_pence > was.pay_pence:
-                    reasons.append("it would take your earnings over your limit")
+                over_earnings = earnings_left < 0 and now.pay_pence > was.pay_pence
             if cap.hours_cap_minutes is not None:
                 minutes_left = cap.hours_cap_minutes - now.minutes
-                if minutes_left < 0 and now.minutes > was.minutes:
-                    reasons.append("it would take your hours over your limit")
-            if reasons:
+                over_hours = minutes_left < 0 and now.minutes > was.minutes
+            if over_earnings or over_hours:
                 out.append(
                     Fit(
                         now.pay_pence - was.pay_pence,
@@ -321,7 +330,7 @@ class Planner:
                         period,
                         earnings_left,
                         minutes_left,
-                        " and ".join(reasons),
+                        over_reason(over_earnings, over_hours),
                     )
                 )
         return out

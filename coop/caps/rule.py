@@ -13,6 +13,7 @@ from coop.bookings.models import Shift
 from coop.caps.limit import CapWarning, Fit, Planner, cap_for
 from coop.caps.models import CapMode
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.members.models import Member
 
 
@@ -37,16 +38,25 @@ def enforce(
         return
     if not member_is_asking:
         raise DomainError(
-            f"This shift does not fit {member.display_name}'s limit, so it cannot be given to them. "
-            "Only they can see or change their limit."
+            _(
+                "This shift does not fit %(name)s's limit, so it cannot be given to them. "
+                "Only they can see or change their limit.",
+                name=member.display_name,
+            )
         )
     if cap.mode == CapMode.WARN:
         if accept_warning:
             return
-        raise CapWarning(f"Before you take this shift: {fit.reason}. {fit.summary}")
+        raise CapWarning(
+            _("Before you take this shift: %(reason)s. %(summary)s", reason=fit.reason, summary=fit.summary)
+        )
     raise DomainError(
-        f"You can't take this shift because {fit.reason}. {fit.summary} "
-        "You can change your limit on the 'My limit' page."
+        _(
+            "You can't take this shift because %(reason)s. %(summary)s "
+            "You can change your limit on the 'My limit' page.",
+            reason=fit.reason,
+            summary=fit.summary,
+        )
     )
 
 
@@ -106,5 +116,14 @@ def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doin
     if fit.mode == CapMode.WARN:
         if accept_warning:
             return
-        raise CapWarning(f"Before you go ahead: {fit.reason}. {fit.summary}")
-    raise DomainError(f"{doing} is not possible because {fit.reason}. {fit.summary}")
+        raise CapWarning(
+            _("Before you go ahead: %(reason)s. %(summary)s", reason=fit.reason, summary=fit.summary)
+        )
+    raise DomainError(
+        _(
+            "%(doing)s is not possible because %(reason)s. %(summary)s",
+            doing=doing,
+            reason=fit.reason,
+            summary=fit.summary,
+        )
+    )

@@ -15,6 +15,7 @@ from coop.caps.limit import cap_for
 from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
 from coop.db import lock, write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.settings import service as settings
@@ -64,28 +65,28 @@ def preset_data(session: Session, preset: str, *, start_day: int = 1, week_start
             count_by=CountBy.PAID,
             preset=Preset(preset),
         )
-    raise DomainError("Choose one of the limits listed.", field="preset")
+    raise DomainError(_("Choose one of the limits listed."), field="preset")
 
 
 def validate(data: CapData) -> None:
     if data.earnings_cap_pence is None and data.hours_cap_minutes is None:
-        raise DomainError("Set an earnings limit, an hours limit, or both.", field="earnings_cap")
+        raise DomainError(_("Set an earnings limit, an hours limit, or both."), field="earnings_cap")
     if data.earnings_cap_pence is not None and not 0 <= data.earnings_cap_pence <= 1_000_000:
-        raise DomainError("Enter an earnings limit between £0 and £10,000.", field="earnings_cap")
+        raise DomainError(_("Enter an earnings limit between £0 and £10,000."), field="earnings_cap")
     if data.hours_cap_minutes is not None and not 0 <= data.hours_cap_minutes <= 7 * 24 * 60:
-        raise DomainError("Enter an hours limit between 0 and 168 hours.", field="hours_cap")
+        raise DomainError(_("Enter an hours limit between 0 and 168 hours."), field="hours_cap")
     if data.period not in (CapPeriod.WEEKLY, CapPeriod.MONTHLY):
-        raise DomainError("Choose weekly or monthly.", field="period")
+        raise DomainError(_("Choose weekly or monthly."), field="period")
     if not 1 <= data.period_start_day <= 31:
-        raise DomainError("The period must start on a day from 1 to 31.", field="period_start_day")
+        raise DomainError(_("The period must start on a day from 1 to 31."), field="period_start_day")
     if not 0 <= data.week_start_day <= 6:
-        raise DomainError("Choose the day your benefit week starts.", field="week_start_day")
+        raise DomainError(_("Choose the day your benefit week starts."), field="week_start_day")
     if data.mode not in (CapMode.BLOCK, CapMode.WARN):
-        raise DomainError("Choose what should happen at the limit.", field="mode")
+        raise DomainError(_("Choose what should happen at the limit."), field="mode")
     if data.count_by not in (CountBy.WORKED, CountBy.PAID) or (
         data.count_by == CountBy.PAID and data.period != CapPeriod.MONTHLY
     ):
-        raise DomainError("Counting by pay date works with monthly periods only.", field="count_by")
+        raise DomainError(_("Counting by pay date works with monthly periods only."), field="count_by")
 
 
 def set_cap(
@@ -98,7 +99,7 @@ def set_cap(
     with write_transaction(session):
         member = lock(session, Member, member_id)  # type: ignore[assignment]
         if member is None:
-            raise DomainError("No such member.")
+            raise DomainError(_("No such member."))
         cap = cap_for(session, member.id)
         if cap is None:
             cap = BenefitCap(member_id=member.id)
@@ -169,4 +170,4 @@ def last_coordinator_change(session: Session, member_id: int) -> CoordinatorChan
     if row is None:
         return None
     at, action, name = row
-    return CoordinatorChange(at, name or "a coordinator", action == CAP_ACTIONS[1])
+    return CoordinatorChange(at, name or _("a coordinator"), action == CAP_ACTIONS[1])

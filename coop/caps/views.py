@@ -15,6 +15,7 @@ from coop.caps.forms import CapForm, PresetForm, RemoveForm
 from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
 from coop.charts import bar_chart
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.members import service as members
 from coop.members.models import Member
 from coop.money import plain_pounds, pounds_field
@@ -30,7 +31,7 @@ def cap_data(form: CapForm) -> caps.CapData:
     if (form.earnings_cap.data or "").strip():
         earnings = pounds_field(form.earnings_cap.data or "", "earnings_cap")
     if (form.hours_cap.data or "").strip():
-        value = parse_decimal(form.hours_cap.data or "", "hours_cap", "Enter hours as a number, like 15.5")
+        value = parse_decimal(form.hours_cap.data or "", "hours_cap", _("Enter hours as a number, like 15.5"))
         hours = int(value * 60)
     period = form.period.data or "weekly"
     return caps.CapData(
@@ -68,7 +69,7 @@ def my_limit() -> Page:
         with refusals(form) as done:
             caps.set_cap(db.session, member, cap_data(form), actor_id=current_user.id, by_coordinator=False)
         if done.ok:
-            flash("Your limit is saved. We will check every shift against it.", "success")
+            flash(_("Your limit is saved. We will check every shift against it."), "success")
             return redirect(url_for("caps.my_limit"))
     elif cap is not None and not form.is_submitted():
         _fill(form, cap)
@@ -100,14 +101,16 @@ def use_preset() -> Page:
         if done.ok:
             if data.preset == Preset.ESA:
                 flash(
-                    "Your ESA Permitted Work limit is set. Remember: tell the benefits office (the DWP) "
-                    "before you start work, using form PW1.",
+                    _(
+                        "Your ESA Permitted Work limit is set. Remember: tell the benefits office (the DWP) "
+                        "before you start work, using form PW1."
+                    ),
                     "warning",
                 )
             else:
-                flash("Your limit is set. You can change the figures below.", "success")
+                flash(_("Your limit is set. You can change the figures below."), "success")
     else:
-        flash("Choose a limit, a weekday, and a day from 1 to 31.", "error")
+        flash(_("Choose a limit, a weekday, and a day from 1 to 31."), "error")
     return redirect(url_for("caps.my_limit"))
 
 
@@ -117,7 +120,7 @@ def remove_limit() -> Page:
     member = current_member()
     if RemoveForm().validate_on_submit():
         caps.remove_cap(db.session, member, actor_id=current_user.id, by_coordinator=False)
-        flash("Your limit is removed.", "success")
+        flash(_("Your limit is removed."), "success")
     return redirect(url_for("caps.my_limit"))
 
 
@@ -128,8 +131,9 @@ def my_earnings() -> Page:
     cap = caps.cap_for(db.session, member.id)
     history = caps.earnings_history(db.session, member, cap, today=today_london())
     chart = bar_chart(
-        "Earnings in each period"
-        + (" against your limit" if cap and cap.earnings_cap_pence is not None else ""),
+        _("Earnings in each period against your limit")
+        if cap and cap.earnings_cap_pence is not None
+        else _("Earnings in each period"),
         [format_date(p.period.start, "d MMM") for p in history],
         [p.pay_pence for p in history],
         limit=cap.earnings_cap_pence if cap else None,
@@ -165,6 +169,9 @@ def set_for_member(member_id: int) -> Page:
         with refusals(form) as done:
             caps.set_cap(db.session, member, cap_data(form), actor_id=current_user.id, by_coordinator=True)
         if done.ok:
-            flash(f"Limit saved for {member.display_name}. This change is in the audit log.", "success")
+            flash(
+                _("Limit saved for %(name)s. This change is in the audit log.", name=member.display_name),
+                "success",
+            )
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("caps/coordinator.html", member=member, has_cap=has_cap, form=form)

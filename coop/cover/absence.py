@@ -14,6 +14,7 @@ from coop.cover.models import LateNotice
 from coop.cover.search import open_case_within
 from coop.db import write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.notify import service as notify
 from coop.rota import service as rota
@@ -45,13 +46,13 @@ def running_late(
     them once. False (and nothing changes) when the member already told us for this shift."""
     now = now or utcnow()
     if minutes not in LATE_MINUTES:
-        raise DomainError("Choose about how late you will be.", field="minutes")
+        raise DomainError(_("Choose about how late you will be."), field="minutes")
     with write_transaction(session):
         member = rota.lock_member(session, member_id)
         assignment = rota.my_assignment(session, member_id, assignment_id)
         shift = assignment.shift
         if shift.ends_at <= now:
-            raise DomainError("This shift has already ended.")
+            raise DomainError(_("This shift has already ended."))
         told = session.scalar(
             select(LateNotice.id).where(LateNotice.shift_id == shift.id, LateNotice.member_id == member_id)
         )

@@ -23,6 +23,7 @@ from coop.cover.search import (
 )
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota import service as rota
 from coop.rota.models import Assignment, AssignmentSource, AssignmentStatus
@@ -114,7 +115,7 @@ def _open_case(session: Session, case_id: int, now: datetime, *, member_id: int 
     shift = rota.lock_shift(session, shift_id)
     case = lock_case(session, case_id)
     if settled_elsewhere(session, case, shift, now) is not None:
-        raise DomainError("This place is no longer open: it is covered, or the visit has started.")
+        raise DomainError(_("This place is no longer open: it is covered, or the visit has started."))
     return case
 
 
@@ -139,16 +140,24 @@ def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime |
         if session.scalar(
             select(CoverOffer.id).where(CoverOffer.case_id == case.id, CoverOffer.member_id == member.id)
         ):
-            raise DomainError(f"{member.display_name} has already been asked about this place.")
+            raise DomainError(
+                _("%(name)s has already been asked about this place.", name=member.display_name)
+            )
         problems = rota.shift_problems(session, member, case.shift, now=now)
         if problems:
             raise DomainError(rota.problem_sentence(problems[0], member, second_person=False))
         if not caps.fits_for_coordinator(session, member, case.shift):
             raise DomainError(
-                f"This shift does not fit {member.display_name}'s limit. Only they can see or change it."
+                _(
+                    "This shift does not fit %(name)s's limit. Only they can see or change it.",
+                    name=member.display_name,
+                )
             )
         raise DomainError(
-            f"{member.display_name} has chosen not to be asked to cover at this time or notice."
+            _(
+                "%(name)s has chosen not to be asked to cover at this time or notice.",
+                name=member.display_name,
+            )
         )
 
 

@@ -18,6 +18,8 @@ from coop.cover.models import CaseStatus, ClientChoice, CoverCase
 from coop.cover.search import close_within, lock_case
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.notify import service as notify
 from coop.settings import service as settings
@@ -25,9 +27,9 @@ from coop.settings.keys import K
 from coop.timeutil import format_dt, utcnow
 
 CHOICES: dict[str, str] = {
-    ClientChoice.FEWER: "Go ahead with fewer people",
-    ClientChoice.MOVE: "Move the visit to another time",
-    ClientChoice.CANCEL: "Cancel the visit, with no fee",
+    ClientChoice.FEWER: N_("Go ahead with fewer people"),
+    ClientChoice.MOVE: N_("Move the visit to another time"),
+    ClientChoice.CANCEL: N_("Cancel the visit, with no fee"),
 }
 
 
@@ -70,7 +72,7 @@ def case_for_client(session: Session, client_id: int, case_id: int) -> CoverCase
 
 def choices_for(case: CoverCase) -> list[tuple[str, str]]:
     """What the client may choose now: fewer people only while someone is coming."""
-    return [(k, v) for k, v in CHOICES.items() if k != ClientChoice.FEWER or case.shift.filled > 0]
+    return [(k, _(v)) for k, v in CHOICES.items() if k != ClientChoice.FEWER or case.shift.filled > 0]
 
 
 def choose(
@@ -82,7 +84,7 @@ def choose(
     now = now or utcnow()
     case = case_for_client(session, client_id, case_id)
     if choice not in set(CHOICES):
-        raise DomainError("Choose one of the options.", field="choice")
+        raise DomainError(_("Choose one of the options."), field="choice")
     booking_id = case.shift.booking_id
     with write_transaction(session):
         booking = locked_booking(session, booking_id)
@@ -91,13 +93,13 @@ def choose(
         shift = session.get(Shift, case.shift_id)
         assert shift is not None
         if case.client_choice:
-            raise DomainError("You have already chosen. To change it, please contact the co-op.")
+            raise DomainError(_("You have already chosen. To change it, please contact the co-op."))
         if case.status != CaseStatus.OPEN or shift.status != ShiftStatus.SCHEDULED or shift.starts_at <= now:
             raise DomainError(
-                "This visit is covered, has started or is cancelled, so there is nothing to choose."
+                _("This visit is covered, has started or is cancelled, so there is nothing to choose.")
             )
         if choice not in {k for k, _ in choices_for(case)}:
-            raise DomainError("Nobody is coming yet, so the visit cannot go ahead with fewer people.")
+            raise DomainError(_("Nobody is coming yet, so the visit cannot go ahead with fewer people."))
         case.client_choice, case.client_chose_at = choice, now
         words = CHOICES[choice].lower()
         note = f"Visit on {format_dt(shift.starts_at)}: {words}, as the client chose"

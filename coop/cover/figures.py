@@ -20,6 +20,8 @@ from coop.bookings.models import Service, Shift
 from coop.businesses.models import Business
 from coop.charts import bar_chart
 from coop.cover.models import CaseStatus, CoverCase
+from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.timeutil import format_date, london_to_utc, to_london, whole_minutes
 
 MIN_SHOWN = 5
@@ -28,7 +30,7 @@ CO_OP = 0  # the group of co-op wide figures (the others are business ids)
 
 def shown(n: int) -> str:
     """A count in words, or "fewer than 5" for 1 to 4."""
-    return f"fewer than {MIN_SHOWN}" if 0 < n < MIN_SHOWN else str(n)
+    return _("fewer than %(num)s", num=MIN_SHOWN) if 0 < n < MIN_SHOWN else number_text(n)
 
 
 @dataclass
@@ -45,6 +47,10 @@ class MonthFigures:
     def label(self) -> str:
         return format_date(self.month, "MMM y")
 
+    @property
+    def short_label(self) -> str:
+        return format_date(self.month, "MMM")
+
     def median_minutes(self) -> int | None:
         """Median minutes to cover, only when at least 5 places were covered."""
         m = self.minutes_to_cover or []
@@ -58,7 +64,7 @@ class MonthFigures:
 def _months(last: date, count: int) -> list[date]:
     first = last.replace(day=1)
     out = [first]
-    for _ in range(count - 1):
+    for _step in range(count - 1):
         first = (first - timedelta(days=1)).replace(day=1)
         out.append(first)
     return list(reversed(out))
@@ -145,9 +151,9 @@ def chart(months: list[MonthFigures]) -> Markup:
     """Places let go close to the start (and, beside them, covered in time) by month; a count
     under 5 is not drawn (the table beside it says "fewer than 5")."""
     return bar_chart(
-        "Places let go close to the start (dark) and covered in time (light), by month",
-        [m.label[:3] for m in months],
+        _("Places let go close to the start (dark) and covered in time (light), by month"),
+        [m.short_label for m in months],
         [m.chart_value(m.dropped) for m in months],
         second=[m.chart_value(m.in_time) for m in months],
-        value_label="places",
+        value_label=_("places"),
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from coop.cover.models import CoverPreferences
 from coop.db import write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.members.service import lock_member
 
 
@@ -26,9 +27,9 @@ def save_preferences(
 ) -> None:
     days = sorted(set(weekdays))
     if any(d < 0 or d > 6 for d in days):
-        raise DomainError("Choose days from the list.", field="weekdays")
+        raise DomainError(_("Choose days from the list."), field="weekdays")
     if not 0 <= min_notice_hours <= 72:
-        raise DomainError("Choose a notice from the list.", field="min_notice_hours")
+        raise DomainError(_("Choose a notice from the list."), field="min_notice_hours")
     with write_transaction(session):
         lock_member(session, member_id)  # one row per member, even with two saves at once
         prefs = session.scalar(select(CoverPreferences).where(CoverPreferences.member_id == member_id))

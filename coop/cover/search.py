@@ -20,6 +20,8 @@ from coop.cover.models import CaseStatus, CoverCase, CoverOffer, CoverOfferStatu
 from coop.cover.rules import WaveSettings, wave_plan
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.notify import service as notify
 from coop.rota import service as rota
@@ -30,10 +32,10 @@ from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import format_dt, to_london, utcnow
 
-ALREADY_COVERED = (
+ALREADY_COVERED = N_(
     "Thank you for saying yes. Someone has already covered this place, so there is nothing more to do."
 )
-NO_LONGER_NEEDED = "Thank you. This place is no longer needed, so there is nothing more to do."
+NO_LONGER_NEEDED = N_("Thank you. This place is no longer needed, so there is nothing more to do.")
 
 
 def wave_settings(session: Session) -> WaveSettings:
@@ -241,7 +243,7 @@ def accept(
         offer = lock(session, CoverOffer, offer_id)
         assert offer is not None
         if offer.status == CoverOfferStatus.ACCEPTED:
-            raise DomainError("You said yes to this already: the shift is yours.")
+            raise DomainError(_("You said yes to this already: the shift is yours."))
         settled = settled_elsewhere(session, case, shift, now)
         if settled is None:
             if offer.status == CoverOfferStatus.DECLINED:
@@ -256,7 +258,7 @@ def accept(
             )
             covered_within(session, case, now, by_offer=offer.id)
             return assignment
-    raise DomainError(settled)  # committed: the case's end is recorded, then the member is told
+    raise DomainError(_(settled))  # committed: the case's end is recorded, then the member is told
 
 
 def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:

@@ -12,6 +12,8 @@ from coop.cover import service as cover
 from coop.cover.forms import AskForm, ClientChoiceForm, CoverChoicesForm, LateForm
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.members.service import member_for_user
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
@@ -47,15 +49,20 @@ def cant_make_it(assignment_id: int) -> Page:
             result = cover.cant_make_it(db.session, member.id, assignment_id)
         if done.ok:
             if result.started:
-                words = "Thank you for letting us know. The coordinators have been told."
+                words = _(
+                    "Thank you for letting us know. The coordinators have been told. Look after yourself."
+                )
             elif result.late:
-                words = (
+                words = _(
                     "Thank you for letting us know. We are asking other members to cover it, and the "
-                    "coordinators have been told. There is nothing more you need to do."
+                    "coordinators have been told. There is nothing more you need to do. Look after yourself."
                 )
             else:
-                words = "Thank you for letting us know. The shift is open for someone else to take."
-            flash(words + " Look after yourself.", "success")
+                words = _(
+                    "Thank you for letting us know. The shift is open for someone else to take. "
+                    "Look after yourself."
+                )
+            flash(words, "success")
     return redirect(url_for("rota.my_shifts"))
 
 
@@ -71,12 +78,15 @@ def running_late(assignment_id: int) -> Page:
         if done.ok:
             if told:
                 flash(
-                    "Thank you. The client and the coordinators have been told. No need to rush.", "success"
+                    _("Thank you. The client and the coordinators have been told. No need to rush."),
+                    "success",
                 )
             else:
                 flash(
-                    "You have already told us you are running late for this shift, and the client and "
-                    "the coordinators know. No need to tell them again, and no need to rush.",
+                    _(
+                        "You have already told us you are running late for this shift, and the client and "
+                        "the coordinators know. No need to tell them again, and no need to rush.",
+                    ),
                     "success",
                 )
             return redirect(url_for("rota.my_shifts"))
@@ -115,9 +125,9 @@ def answer(offer_id: int) -> Page:
         found = cover.offer_for(db.session, member.id, offer_id)
         return render_template("cover/answered.html", offer=found, message=done.error.message)
     if yes:
-        flash("Thank you! The shift is yours. It is on your list below.", "success")
+        flash(_("Thank you! The shift is yours. It is on your list below."), "success")
         return redirect(url_for("rota.my_shifts"))
-    flash("No problem. Saying no is always fine.", "success")
+    flash(_("No problem. Saying no is always fine."), "success")
     return redirect(url_for("home.dashboard"))
 
 
@@ -146,7 +156,7 @@ def choices() -> Page:
                 min_notice_hours=int(form.min_notice_hours.data or 0),
             )
         if done.ok:
-            flash("Saved. We will ask you to cover only as you chose.", "success")
+            flash(_("Saved. We will ask you to cover only as you chose."), "success")
             return redirect(url_for("cover.choices"))
     return render_template("cover/choices.html", form=form)
 
@@ -168,21 +178,21 @@ def _board_action(action: str, case_id: int) -> Page:
     try:
         named = db_id(request.form.get("member_id", "")) if action == "ask" else 0
     except ValueError:
-        flash("Choose a member from the list.", "error")
+        flash(_("Choose a member from the list."), "error")
         return redirect(url_for("cover.board"))
     with refusals() as done:
         if action == "widen":
             asked = cover.widen(db.session, case_id)
-            words = f"Asked {asked} more {'member' if asked == 1 else 'members'}."
+            words = ngettext("Asked %(num)s more member.", "Asked %(num)s more members.", asked)
         elif action == "ask":
             cover.ask_named(db.session, case_id, named)
-            words = "Asked. They will see it in their email and on their home page."
+            words = _("Asked. They will see it in their email and on their home page.")
         else:
             me = member_for_user(db.session, current_user.id)
             if me is None:
-                raise DomainError("Only a coordinator who is also a member can take a place.")
+                raise DomainError(_("Only a coordinator who is also a member can take a place."))
             cover.fill_myself(db.session, case_id, me.id)
-            words = "The place is yours. Thank you."
+            words = _("The place is yours. Thank you.")
     if done.ok:
         flash(words, "success")
     return redirect(url_for("cover.board"))
@@ -218,7 +228,7 @@ def client_choice(case_id: int) -> Page:
         with refusals(form) as done:
             cover.choose(db.session, client.id, case_id, form.choice.data or "", actor_id=current_user.id)
         if done.ok:
-            flash("Thank you. We have your choice, and the coordinators have been told.", "success")
+            flash(_("Thank you. We have your choice, and the coordinators have been told."), "success")
             return redirect(url_for("cover.client_choice", case_id=case_id))
         case = cover.case_for_client(db.session, client.id, case_id)
     return render_template(

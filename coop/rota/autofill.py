@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from coop.i18n import N_
 from coop.rota.rules import MemberFacts, RotaRules, ShiftFacts, can_take, clash, london_day
 from coop.timeutil import week_start
 
@@ -195,9 +196,9 @@ def propose(
         left = s.open_slots - len(holders.get(s.shift_id, []))
         if left > 0:
             reason = (
-                "Nobody has the skill and is free at that time."
+                N_("Nobody has the skill and is free at that time.")
                 if not eligible[s.shift_id]
-                else "Everyone who could do it is already busy close to it, or at their limit."
+                else N_("Everyone who could do it is already busy close to it, or at their limit.")
             )
             unfilled[s.shift_id] = (left, reason)
     weeks = {week_of(s.starts_at) for s in shifts}

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.members.service import lock_member
 from coop.rota.models import (
@@ -20,6 +22,7 @@ from coop.rota.models import (
     RotaPreferences,
     TimeOff,
 )
+from coop.timeutil import format_time
 
 
 def preferences(session: Session, member: Member) -> RotaPreferences:
@@ -43,9 +46,9 @@ def save_preferences(
     reminder_hour: int | None = DEFAULT_REMINDER_HOUR,
 ) -> None:
     if preferred_hours_week is not None and not 0 <= preferred_hours_week <= 60:
-        raise DomainError("Enter between 0 and 60 hours a week.", field="preferred_hours_week")
+        raise DomainError(_("Enter between 0 and 60 hours a week."), field="preferred_hours_week")
     if reminder_hour is not None and not 0 <= reminder_hour <= 23:
-        raise DomainError("Choose a time for reminders, or none.", field="reminder_hour")
+        raise DomainError(_("Choose a time for reminders, or none."), field="reminder_hour")
     with write_transaction(session):
         lock_member(session, member.id)  # two first saves at once would both insert the row
         prefs = session.scalar(select(RotaPreferences).where(RotaPreferences.member_id == member.id))
@@ -68,7 +71,15 @@ def weekly_pattern(session: Session, member: Member) -> list[Availability]:
     )
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 WINDOWS_A_DAY = 3
@@ -91,7 +102,7 @@ def pattern_from_picker(days: Sequence[DayChoice]) -> list[tuple[int, time, time
     not ticked has no windows; an all-day day is one window from 00:00 to the end of the day."""
     windows: list[tuple[int, time, time]] = []
     for weekday, day in enumerate(days):
-        name = WEEKDAYS[weekday]
+        name = _(WEEKDAYS[weekday])
         if not day.free:
             continue
         if day.all_day:
@@ -102,22 +113,34 @@ def pattern_from_picker(days: Sequence[DayChoice]) -> list[tuple[int, time, time
             if start is None and end is None:
                 continue
             if start is None or end is None:
-                raise DomainError(f"On {name}, choose both a start and an end.", field="windows")
+                raise DomainError(_("On %(day)s, choose both a start and an end.", day=name), field="windows")
             if end <= start:
                 raise DomainError(
-                    f"On {name}, {start:%H:%M} to {end:%H:%M} ends before it starts. For work past "
-                    "midnight, add a window on the next day too.",
+                    _(
+                        "On %(day)s, %(start)s to %(end)s ends before it starts. For work past "
+                        "midnight, add a window on the next day too.",
+                        day=name,
+                        start=format_time(start),
+                        end=format_time(end),
+                    ),
                     field="windows",
                 )
             chosen.append((start, end))
         if not chosen:
-            raise DomainError(f"Choose times for {name}, or tick All day.", field="windows")
+            raise DomainError(_("Choose times for %(day)s, or tick All day.", day=name), field="windows")
         chosen.sort()
         for (s1, e1), (s2, e2) in pairwise(chosen):
             if s2 < e1:
                 raise DomainError(
-                    f"On {name}, {s1:%H:%M}–{e1:%H:%M} and {s2:%H:%M}–{e2:%H:%M} overlap. "
-                    "Make them one window.",
+                    _(
+                        "On %(day)s, %(start1)s–%(end1)s and %(start2)s–%(end2)s overlap. "
+                        "Make them one window.",
+                        day=name,
+                        start1=format_time(s1),
+                        end1=format_time(e1),
+                        start2=format_time(s2),
+                        end2=format_time(e2),
+                    ),
                     field="windows",
                 )
         windows.extend((weekday, s, e) for s, e in chosen)
@@ -128,9 +151,9 @@ def set_weekly_pattern(session: Session, member: Member, windows: Sequence[tuple
     """Replace the member's weekly pattern. An empty pattern means 'any time'."""
     for weekday, start, end in windows:
         if not 0 <= weekday <= 6:
-            raise DomainError("Choose a day of the week.", field="weekday")
+            raise DomainError(_("Choose a day of the week."), field="weekday")
         if end <= start:
-            raise DomainError("Each time range must end after it starts.", field="windows")
+            raise DomainError(_("Each time range must end after it starts."), field="windows")
     with write_transaction(session):
         lock_member(session, member.id)  # two saves at once would otherwise both delete, then both add
         session.execute(delete(Availability).where(Availability.member_id == member.id))
@@ -153,11 +176,11 @@ def add_time_off(
     session: Session, member: Member, first_day: date, last_day: date, note: str, *, today: date
 ) -> TimeOff:
     if last_day < first_day:
-        raise DomainError("The last day must be on or after the first day.", field="last_day")
+        raise DomainError(_("The last day must be on or after the first day."), field="last_day")
     if last_day < today:
-        raise DomainError("Choose days from today onwards.", field="last_day")
+        raise DomainError(_("Choose days from today onwards."), field="last_day")
     if (last_day - first_day).days > 366:
-        raise DomainError("Choose a period of up to a year.", field="last_day")
+        raise DomainError(_("Choose a period of up to a year."), field="last_day")
     with write_transaction(session):
         lock_member(session, member.id)
         entry = TimeOff(member_id=member.id, first_day=first_day, last_day=last_day, note=note.strip()[:200])

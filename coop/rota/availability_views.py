@@ -12,6 +12,7 @@ from coop.access import public, roles, secret_link
 from coop.bookings import calendar
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm, PreferencesForm, TimeOffForm
 from coop.rota.views import Page, bp
@@ -31,7 +32,7 @@ def _picker_choices(form: Any) -> tuple[bool, list[rota.DayChoice]]:
         try:
             return time.fromisoformat(value)
         except ValueError:
-            raise DomainError("Choose times from the lists.", field="windows") from None
+            raise DomainError(_("Choose times from the lists."), field="windows") from None
 
     days = [
         rota.DayChoice(
@@ -81,7 +82,7 @@ def availability() -> Page:
         elif done.error:
             form_error(form, done.error)
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("rota.availability"))
     return render_template(
         "rota/availability.html",
@@ -113,9 +114,9 @@ def add_time_off() -> Page:
                 today=today_london(),
             )
         if done.ok:
-            flash("Time off added. You will not be offered shifts then.", "success")
+            flash(_("Time off added. You will not be offered shifts then."), "success")
     else:
-        flash("Enter the first and last day.", "error")
+        flash(_("Enter the first and last day."), "error")
     return redirect(url_for("rota.availability"))
 
 
@@ -125,7 +126,7 @@ def remove_time_off(time_off_id: int) -> Page:
     member = current_member()
     if ConfirmActionForm().validate_on_submit():
         rota.remove_time_off(db.session, member, time_off_id)
-        flash("Time off removed.", "success")
+        flash(_("Time off removed."), "success")
     return redirect(url_for("rota.availability"))
 
 
@@ -149,5 +150,7 @@ def my_calendar() -> Page:
 @secret_link
 def member_feed(token: str) -> Response:
     member = rota.member_by_feed_token(db.session, token)
-    body = calendar.build(f"{member.first_name}'s shifts", rota.feed_shifts(db.session, member))
+    body = calendar.build(
+        _("%(name)s's shifts", name=member.first_name), rota.feed_shifts(db.session, member)
+    )
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import bucket
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota.availability import preferences
 from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts
@@ -243,7 +245,7 @@ def rota_day(session: Session, day: date, business_ids: Collection[int] | None =
         if status == AssignmentStatus.ACCEPTED:
             held[shift_id].append(name)
         else:
-            asked[shift_id].append(f"{name} (asked, no answer yet)")
+            asked[shift_id].append(_("%(name)s (asked, no answer yet)", name=name))
     names = {i: ", ".join(held.get(i, []) + asked.get(i, [])) for i in held.keys() | asked.keys()}
     return RotaDay(monday, day, days, list(shifts), names)
 
@@ -335,6 +337,6 @@ def candidates_for(session: Session, shift: Shift, *, now: datetime | None = Non
         problems = blocking_reasons(facts[m.id], shift_facts(shift), rules)
         fits = caps.fits_for_coordinator(session, m, shift)
         if not fits:
-            problems.append("would go over their earnings or hours limit")
+            problems.append(N_("would go over their earnings or hours limit"))
         out.append(FillCandidate(m, problems, fits))
     return out

@@ -14,6 +14,7 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.notify import service as notify
 from coop.pay import rates
@@ -106,10 +107,10 @@ def drop_within(session: Session, member_id: int, assignment_id: int, *, now: da
     if assignment is None or assignment.member_id != member.id:
         raise NotFound("No such shift of yours.")
     if assignment.status != AssignmentStatus.ACCEPTED:
-        raise DomainError("You have already let this shift go.")
+        raise DomainError(_("You have already let this shift go."))
     shift = lock_shift(session, assignment.shift_id)
     if shift.ends_at <= now:
-        raise DomainError("This shift has already ended, so there is nothing to let go.")
+        raise DomainError(_("This shift has already ended, so there is nothing to let go."))
     assignment.status = AssignmentStatus.DROPPED
     assignment.ended_at = now
     _close_swaps(session, assignment.id, now)
@@ -180,8 +181,11 @@ def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime
         raise DomainError(problem_sentence(problems[0], member, second_person=False))
     if not caps.fits_for_coordinator(session, member, shift):
         raise DomainError(
-            f"This shift does not fit {member.display_name}'s limit, so they cannot be asked to "
-            "take it. Only they can see or change their limit."
+            _(
+                "This shift does not fit %(name)s's limit, so they cannot be asked to "
+                "take it. Only they can see or change their limit.",
+                name=member.display_name,
+            )
         )
     _take_slot(session, shift)
     assignment = Assignment(
@@ -239,9 +243,9 @@ def answer(
     with write_transaction(session):
         member, shift, assignment = _lock_own_place(session, member_id, assignment_id)
         if assignment.status == AssignmentStatus.ACCEPTED:
-            raise DomainError("You already said yes: this shift is yours.")
+            raise DomainError(_("You already said yes: this shift is yours."))
         if assignment.status != AssignmentStatus.ASKED:
-            raise DomainError("This question is closed: the place has gone back to open.")
+            raise DomainError(_("This question is closed: the place has gone back to open."))
         if not yes:
             assignment.status, assignment.ended_at = AssignmentStatus.DROPPED, now
             _release_slot(session, shift.id)
@@ -250,7 +254,10 @@ def answer(
         problems = shift_problems(session, member, shift, now=now, exclude_assignment=assignment.id)
         if problems:
             raise DomainError(
-                problem_sentence(problems[0], member, second_person=True) + " You can say no: that is fine."
+                _(
+                    "%(reason)s You can say no: that is fine.",
+                    reason=problem_sentence(problems[0], member, second_person=True),
+                )
             )
         caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=True)
         assignment.status = AssignmentStatus.ACCEPTED
@@ -291,11 +298,11 @@ def set_pay_choice(
     with write_transaction(session):
         member, shift, assignment = _lock_own_place(session, member_id, assignment_id)
         if assignment.status != AssignmentStatus.ACCEPTED:
-            raise DomainError("This shift is not yours any more.")
+            raise DomainError(_("This shift is not yours any more."))
         service = shift.service
         if not service.involvement:
             raise DomainError(
-                "Only involvement work (consultation, panels, research, training) can be paid less."
+                _("Only involvement work (consultation, panels, research, training) can be paid less.")
             )
         day = to_london(shift.starts_at).date()
         if pence_per_hour is not None:
@@ -309,7 +316,7 @@ def set_pay_choice(
             )
         )
         if approved is not None:
-            raise DomainError("The hours for this are already approved, so the pay is fixed.")
+            raise DomainError(_("The hours for this are already approved, so the pay is fixed."))
         guard = caps.Guard(session, [member.id], work_days=[day])
         assignment.chosen_pay_pence_per_hour = pence_per_hour
-        caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing="Taking this pay")
+        caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing=_("Taking this pay"))

@@ -14,13 +14,14 @@ from coop.bookings import service as bookings
 from coop.documents import html_to_pdf
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.members import service as members
 from coop.rota import grid, offers
 from coop.rota import service as rota
 from coop.rota.autofill import Proposal
 from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
-from coop.text import plural
 from coop.timeutil import format_date, format_dt, today_london, week_start
 from coop.web import BusinessScope, business_scope, day_arg, db_id, db_ids, pdf_response, refusals
 
@@ -128,10 +129,10 @@ def grid_offer() -> Page:
                 member_id = db_id(request.form.get("member_id", ""))
                 shift_id = db_id(request.form.get("shift_id", ""))
             except ValueError:
-                raise DomainError("Choose a shift to offer.") from None
+                raise DomainError(_("Choose a shift to offer.")) from None
             offers.offer_one(db.session, member_id, shift_id)
         if done.ok:
-            flash("Offered. They can say yes or no on their home page; saying no is fine.", "success")
+            flash(_("Offered. They can say yes or no on their home page; saying no is fine."), "success")
     return redirect(back_target("rota.week_grid"))
 
 
@@ -151,8 +152,10 @@ def fill(shift_id: int) -> Page:
             rota.assign(db.session, form.member_id.data or 0, shift_id)
         if done.ok:
             flash(
-                "Asked. The place is kept for them until they say yes or no (on their My shifts "
-                "page); it is theirs only when they say yes.",
+                _(
+                    "Asked. The place is kept for them until they say yes or no (on their My shifts "
+                    "page); it is theirs only when they say yes.",
+                ),
                 "success",
             )
         return redirect(url_for("rota.fill", shift_id=shift_id))
@@ -177,14 +180,14 @@ def autofill() -> Page:
         first = day_arg(request.values.get("from", "")) if request.values.get("from") else today
         last = day_arg(request.values.get("to", "")) if request.values.get("to") else today + timedelta(13)
     except ValueError:
-        flash("Enter dates like 2026-12-01.", "error")
+        flash(_("Enter dates like 2026-12-01."), "error")
         first, last = today, today + timedelta(days=13)
     chosen = db_ids(request.values.getlist("service"))
     if request.method == "POST":
         if not ConfirmActionForm().validate_on_submit():
             abort(400)
         if last < first or (last - first).days > 62:
-            flash("Choose up to two months, with the last day after the first.", "error")
+            flash(_("Choose up to two months, with the last day after the first."), "error")
         else:
             result = offers.plan(db.session, first, last, service_ids=chosen)
     return render_template(
@@ -211,6 +214,11 @@ def send_offers() -> Page:
             proposals.append(Proposal(ids[0], ids[1]))
     count = offers.send_offers(db.session, proposals)
     flash(
-        f"{plural(count, 'offer', 'offers')} sent. Members can say yes or no on their home page.", "success"
+        ngettext(
+            "%(num)s offer sent. Members can say yes or no on their home page.",
+            "%(num)s offers sent. Members can say yes or no on their home page.",
+            count,
+        ),
+        "success",
     )
     return redirect(url_for("rota.week"))

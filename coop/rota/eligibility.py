@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus
 from coop.rota.models import (
     Assignment,
@@ -171,9 +173,9 @@ def shift_problems(
     """Why this member cannot take a slot on this shift now, in plain words (empty if they can).
     Cap figures are never part of this: see caps.check for the member's own view."""
     if shift.status != ShiftStatus.SCHEDULED:
-        return ["This shift has been cancelled."]
+        return [N_("This shift has been cancelled.")]
     if shift.starts_at <= now:
-        return ["This shift has already started."]
+        return [N_("This shift has already started.")]
     held = session.scalar(
         select(Assignment.status).where(
             Assignment.shift_id == shift.id,
@@ -183,32 +185,60 @@ def shift_problems(
     )
     if held is not None and exclude_assignment is None:
         if held == AssignmentStatus.ASKED:
-            return ["has been asked about this shift already: the answer is on My shifts"]
-        return ["already has a place on this shift"]
+            return [ASKED_ALREADY]
+        return [HOLDS_ALREADY]
     rules = rules_from_settings(session)
     facts = member_facts(session, [member], _window(shift, rules), exclude_assignment=exclude_assignment)
     return blocking_reasons(facts[member.id], shift_facts(shift), rules)
 
 
+ASKED_ALREADY = N_("has been asked about this shift already: the answer is on My shifts")
+HOLDS_ALREADY = N_("already has a place on this shift")
+
+# Each reason as a whole sentence, about "you" and about a member by name: translators see
+# sentences, never a name glued to a fragment.
+_SENTENCES: dict[str, tuple[str, str]] = {
+    ASKED_ALREADY: (
+        N_("You have been asked about this shift already: the answer is on My shifts."),
+        N_("%(name)s has been asked about this shift already: the answer is on My shifts."),
+    ),
+    HOLDS_ALREADY: (
+        N_("You already have a place on this shift."),
+        N_("%(name)s already has a place on this shift."),
+    ),
+    "is taking a break or has left": (
+        N_("You are taking a break or have left."),
+        N_("%(name)s is taking a break or has left."),
+    ),
+    "does not have the skill this work needs": (
+        N_("You do not have the skill this work needs."),
+        N_("%(name)s does not have the skill this work needs."),
+    ),
+    "is not available at that time (weekly pattern)": (
+        N_("You are not available at that time (weekly pattern)."),
+        N_("%(name)s is not available at that time (weekly pattern)."),
+    ),
+    "has time off then": (
+        N_("You have time off then."),
+        N_("%(name)s has time off then."),
+    ),
+    "has another shift too close to this one": (
+        N_("You have another shift too close to this one."),
+        N_("%(name)s has another shift too close to this one."),
+    ),
+    "is teaching a skill-sharing session then": (
+        N_("You are teaching a skill-sharing session then."),
+        N_("%(name)s is teaching a skill-sharing session then."),
+    ),
+}
+
+
 def problem_sentence(problem: str, member: Member, *, second_person: bool) -> str:
-    """A reason from shift_problems as a sentence: about "you" when the member is asking, else
-    about them by name. Reasons that are already sentences stay as they are."""
-    if problem[0].isupper():
-        return problem
-    who = "You" if second_person else member.display_name
-    return f"{who} {_verb(problem, second_person)}."
-
-
-def _verb(reason: str, second_person: bool) -> str:
-    """Reasons are written for a third person ('has time off'); turn them to 'you' form."""
-    if not second_person:
-        return reason
-    for third, second in (
-        ("is ", "are "),
-        ("has ", "have "),
-        ("does ", "do "),
-        ("already has", "already have"),
-    ):
-        if reason.startswith(third):
-            return second + reason[len(third) :]
-    return reason
+    """A reason from shift_problems as a sentence, in the reader's words: about "you" when the
+    member is asking, else about them by name. Reasons that are already sentences are translated
+    as they are."""
+    sentences = _SENTENCES.get(problem)
+    if sentences is None:
+        return _(problem)
+    you, them = sentences
+    return _(you) if second_person else _(them, name=member.display_name)

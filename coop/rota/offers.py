@@ -15,6 +15,7 @@ from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus
 from coop.notify import service as notify
 from coop.rota import service as rota
@@ -144,13 +145,16 @@ def offer_one(session: Session, member_id: int, shift_id: int, *, now: datetime 
     if problems:
         raise DomainError(rota.problem_sentence(problems[0], member, second_person=False))
     if shift.filled >= shift.slots:
-        raise DomainError("This shift has no free place now.")
+        raise DomainError(_("This shift has no free place now."))
     if not caps.fits_for_coordinator(session, member, shift):
         raise DomainError(
-            f"This shift does not fit {member.display_name}'s limit. Only they can see or change it."
+            _(
+                "This shift does not fit %(name)s's limit. Only they can see or change it.",
+                name=member.display_name,
+            )
         )
     if send_offers(session, [Proposal(shift_id, member_id)], now=now) == 0:
-        raise DomainError(f"{member.display_name} has already been offered this shift.")
+        raise DomainError(_("%(name)s has already been offered this shift.", name=member.display_name))
 
 
 def _make_offers(
@@ -319,13 +323,15 @@ def accept(
 
 def _still_open(offer: Offer, now: datetime) -> None:
     if offer.status == OfferStatus.ACCEPTED:
-        raise DomainError("You already hold this shift: you said yes to this offer.")
+        raise DomainError(_("You already hold this shift: you said yes to this offer."))
     if offer.status == OfferStatus.DECLINED:
-        raise DomainError("You said no to this offer. The shift may still be open on the open shifts page.")
+        raise DomainError(
+            _("You said no to this offer. The shift may still be open on the open shifts page.")
+        )
     if offer.status == OfferStatus.LAPSED or offer.expires_at <= now:
-        raise DomainError("This offer has lapsed. The shift may still be open on the open shifts page.")
+        raise DomainError(_("This offer has lapsed. The shift may still be open on the open shifts page."))
     if offer.status != OfferStatus.OFFERED:
-        raise DomainError("This offer is closed.")
+        raise DomainError(_("This offer is closed."))
 
 
 def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | None = None) -> None:
@@ -337,8 +343,10 @@ def decline(session: Session, member_id: int, offer_id: int, *, now: datetime | 
             raise NotFound("No such offer.")
         if offer.status == OfferStatus.ACCEPTED:
             raise DomainError(
-                "You already hold this shift, because you said yes to this offer. "
-                "If you cannot do it, let it go from My shifts: that is fine too."
+                _(
+                    "You already hold this shift, because you said yes to this offer. "
+                    "If you cannot do it, let it go from My shifts: that is fine too."
+                )
             )
         if offer.status == OfferStatus.OFFERED:
             offer.status, offer.decided_at = OfferStatus.DECLINED, now

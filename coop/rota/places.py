@@ -18,12 +18,13 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_, ngettext
 from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.members.service import lock_member
 from coop.pay import rates
-from coop.rota.eligibility import problem_sentence, shift_problems
+from coop.rota.eligibility import HOLDS_ALREADY, problem_sentence, shift_problems
 from coop.rota.fair_release import held_for_others
 from coop.rota.models import (
     Assignment,
@@ -34,7 +35,7 @@ from coop.rota.models import (
 )
 from coop.timeutil import format_dt, to_london, utcnow
 
-JUST_TAKEN = "Sorry, someone has just taken the last place on this shift."
+JUST_TAKEN = N_("Sorry, someone has just taken the last place on this shift.")
 
 
 def lock_shift(session: Session, shift_id: int) -> Shift:
@@ -52,7 +53,7 @@ def _take_slot(session: Session, shift: Shift) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise DomainError(JUST_TAKEN)
+        raise DomainError(_(JUST_TAKEN))
     session.refresh(shift)
 
 
@@ -83,11 +84,11 @@ def take_place(
     shift = lock_shift(session, shift_id)
     problems = shift_problems(session, member, shift, now=now)
     if problems:
-        if problems[0] == "already has a place on this shift" and actor_is_member:
-            raise DomainError("You already hold this shift.")
+        if problems[0] == HOLDS_ALREADY and actor_is_member:
+            raise DomainError(_("You already hold this shift."))
         raise DomainError(problem_sentence(problems[0], member, second_person=actor_is_member))
     if shift.filled >= shift.slots:
-        raise DomainError(JUST_TAKEN)
+        raise DomainError(_(JUST_TAKEN))
     if source == AssignmentSource.CLAIM and held_for_others(session, shift, member.id, now):
         raise DomainError(
             _(
@@ -99,7 +100,9 @@ def take_place(
         )
     if chosen_pay is not None:
         if not shift.service.involvement or not actor_is_member:
-            raise DomainError("Only involvement work can be taken at less pay, and only by your own choice.")
+            raise DomainError(
+                _("Only involvement work can be taken at less pay, and only by your own choice.")
+            )
         rates.rate_on(
             session,
             to_london(shift.starts_at).date(),
@@ -204,11 +207,16 @@ class DoesNotFit(DomainError):
     the coordinator may save it again asking those members (never told why, nor any figure)."""
 
     def __init__(self, count: int) -> None:
-        who = "1 member" if count == 1 else f"{count} members"
         super().__init__(
-            f"This change does not fit {who} who hold these shifts (their availability, their other "
-            "work or their own limit), so nothing was saved. To go ahead, choose 'Save and ask "
-            "them': each will be asked whether they can still do it, and can say no.",
+            ngettext(
+                "This change does not fit %(num)s member who holds these shifts (their availability, "
+                "their other work or their own limit), so nothing was saved. To go ahead, choose "
+                "'Save and ask them': each will be asked whether they can still do it, and can say no.",
+                "This change does not fit %(num)s members who hold these shifts (their availability, "
+                "their other work or their own limit), so nothing was saved. To go ahead, choose "
+                "'Save and ask them': each will be asked whether they can still do it, and can say no.",
+                count,
+            ),
             field="ask_members",
         )
         self.count = count
@@ -254,7 +262,7 @@ def recheck_holders(
         )
     )
     if any(a.member_id not in locked for a in held):
-        raise DomainError("Someone took a place on these shifts a moment ago. Check and save again.")
+        raise DomainError(_("Someone took a place on these shifts a moment ago. Check and save again."))
     broken = guard.broken()
     misfits = []
     for a in held:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 
+from coop.i18n import N_
 from coop.timeutil import to_london
 
 END_OF_DAY = time(23, 59)
@@ -126,18 +127,18 @@ def teaching_clash(
 
 def _reasons(member: MemberFacts, shift: ShiftFacts, rules: RotaRules) -> Iterator[str]:
     if not member.active:
-        yield "is taking a break or has left"
+        yield N_("is taking a break or has left")
     if shift.skill_id not in member.skill_ids:
-        yield "does not have the skill this work needs"
+        yield N_("does not have the skill this work needs")
     start, end, first_day, last_day = shift.london
     if member.windows and not fits_pattern_local(member.windows, start, end):
-        yield "is not available at that time (weekly pattern)"
+        yield N_("is not available at that time (weekly pattern)")
     if member.time_off and on_time_off_days(member.time_off, first_day, last_day):
-        yield "has time off then"
+        yield N_("has time off then")
     if member.busy and clash(member.busy, shift.starts_at, shift.ends_at, rules) is not None:
-        yield "has another shift too close to this one"
+        yield N_("has another shift too close to this one")
     if member.teaching and teaching_clash(member.teaching, shift, rules):
-        yield "is teaching a skill-sharing session then"
+        yield N_("is teaching a skill-sharing session then")
 
 
 def blocking_reasons(member: MemberFacts, shift: ShiftFacts, rules: RotaRules) -> list[str]:

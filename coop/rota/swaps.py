@@ -14,6 +14,7 @@ from coop.caps import service as caps
 from coop.caps.models import CapMode
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member, member_skill
 from coop.notify import service as notify
 from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts, shift_problems
@@ -38,7 +39,7 @@ def offer_swap(
         if assignment is None or assignment.member_id != member_id:
             raise NotFound("No such shift of yours.")
         if assignment.status != AssignmentStatus.ACCEPTED or assignment.shift.starts_at <= now:
-            raise DomainError("Only a shift you hold that has not started can be offered.")
+            raise DomainError(_("Only a shift you hold that has not started can be offered."))
         existing = session.scalar(
             select(SwapOffer).where(
                 SwapOffer.assignment_id == assignment_id, SwapOffer.status == SwapStatus.OPEN
@@ -59,11 +60,13 @@ def withdraw_swap(session: Session, member_id: int, offer_id: int, *, now: datet
             raise NotFound("No such swap offer of yours.")
         if offer.status == SwapStatus.TAKEN:
             raise DomainError(
-                "Someone took this shift over a moment ago, so it is no longer yours and the offer "
-                "cannot be withdrawn."
+                _(
+                    "Someone took this shift over a moment ago, so it is no longer yours and the offer "
+                    "cannot be withdrawn."
+                )
             )
         if offer.status != SwapStatus.OPEN:
-            raise DomainError("This offer is already closed.")
+            raise DomainError(_("This offer is already closed."))
         offer.status = SwapStatus.WITHDRAWN
         offer.closed_at = now or utcnow()
 
@@ -84,7 +87,7 @@ def accept_swap(
             raise NotFound("No such swap offer.")
         giver_id = offer.assignment.member_id
         if giver_id == member_id:
-            raise DomainError("This is your own shift.")
+            raise DomainError(_("This is your own shift."))
         for mid in sorted({member_id, giver_id}):
             lock_member(session, mid)
         taker = session.get(Member, member_id)
@@ -95,11 +98,11 @@ def accept_swap(
             raise NotFound("No such swap offer.")
         session.refresh(offer.assignment)
         if offer.status == SwapStatus.WITHDRAWN:
-            raise DomainError("Sorry, this swap was withdrawn a moment ago. The shift is still theirs.")
+            raise DomainError(_("Sorry, this swap was withdrawn a moment ago. The shift is still theirs."))
         if offer.status != SwapStatus.OPEN or offer.assignment.status != AssignmentStatus.ACCEPTED:
-            raise DomainError("Sorry, someone else took this swap a moment ago.")
+            raise DomainError(_("Sorry, someone else took this swap a moment ago."))
         if offer.wanted_assignment_id is not None:
-            raise DomainError("This swap was offered to one member, in exchange for one of their shifts.")
+            raise DomainError(_("This swap was offered to one member, in exchange for one of their shifts."))
         # The giver's place is given up, then taken by the same rule as a claim (all in this
         # transaction: if the taker may not have it, the giver keeps it).
         offer.assignment.status = AssignmentStatus.SWAPPED
@@ -233,16 +236,16 @@ def propose_exchange(
         if mine is None or mine.member_id != member_id:
             raise NotFound("No such shift of yours.")
         if wanted is None or wanted.member_id == member_id:
-            raise DomainError("Choose one of another member's shifts.", field="wanted_assignment_id")
+            raise DomainError(_("Choose one of another member's shifts."), field="wanted_assignment_id")
         for a in (mine, wanted):
             if a.status != AssignmentStatus.ACCEPTED or a.shift.starts_at <= now:
-                raise DomainError("Both shifts must be held and not yet started. Choose again.")
+                raise DomainError(_("Both shifts must be held and not yet started. Choose again."))
         if session.scalar(
             select(SwapOffer.id).where(
                 SwapOffer.assignment_id == assignment_id, SwapOffer.status == SwapStatus.OPEN
             )
         ):
-            raise DomainError("This shift is already offered. Withdraw that offer first.")
+            raise DomainError(_("This shift is already offered. Withdraw that offer first."))
         # Both ways by the claim's rule now, so the other member is never asked about a swap
         # that would be refused when they say yes (the reasons are theirs: not shown here).
         if shift_problems(session, mine.member, wanted.shift, now=now, exclude_assignment=mine.id) or (
@@ -316,15 +319,17 @@ def answer_exchange(
         if offer is None or a is None or b is None:
             raise NotFound("No such swap offered to you.")
         if offer.status == SwapStatus.WITHDRAWN:
-            raise DomainError("Sorry, this swap was withdrawn a moment ago. Both shifts stay as they were.")
+            raise DomainError(
+                _("Sorry, this swap was withdrawn a moment ago. Both shifts stay as they were.")
+            )
         if offer.status != SwapStatus.OPEN:
-            raise DomainError("This swap is already closed.")
+            raise DomainError(_("This swap is already closed."))
         if a.status != AssignmentStatus.ACCEPTED or b.status != AssignmentStatus.ACCEPTED:
             raise DomainError(
-                "One of these shifts has changed hands since the swap was offered, so it is closed."
+                _("One of these shifts has changed hands since the swap was offered, so it is closed.")
             )
         if a.shift.starts_at <= now or b.shift.starts_at <= now:
-            raise DomainError("One of these shifts has started, so they can no longer be swapped.")
+            raise DomainError(_("One of these shifts has started, so they can no longer be swapped."))
         if _terms(a, b) != offer.terms:
             offer.status, offer.closed_at = SwapStatus.DECLINED, now  # what was offered is not there any more
             changed = True
@@ -339,7 +344,7 @@ def answer_exchange(
         else:
             _exchange(session, offer, a, b, now=now, accept_cap_warning=accept_cap_warning)
     if changed:  # the closing is kept; the member is told why nothing was swapped
-        raise DomainError("One of these shifts has changed since the swap was offered, so it is closed.")
+        raise DomainError(_("One of these shifts has changed since the swap was offered, so it is closed."))
 
 
 def _exchange(

@@ -14,6 +14,7 @@ from coop.caps import service as caps
 from coop.cover import service as cover
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.money import pounds_field
 from coop.pay import rates
 from coop.rota import offers
@@ -85,7 +86,7 @@ def _chosen_rate(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 7:
-        raise DomainError("Choose one of the amounts shown.")
+        raise DomainError(_("Choose one of the amounts shown."))
     return int(text)
 
 
@@ -114,8 +115,9 @@ def claim(shift_id: int) -> Page:
         if done.ok:
             in_calendar = rota.feed_for(db.session, member) is not None
             flash(
-                "It's yours. The shift is on your list"
-                + (" and in your calendar." if in_calendar else " below."),
+                _("It's yours. The shift is on your list and in your calendar.")
+                if in_calendar
+                else _("It's yours. The shift is on your list below."),
                 "success",
             )
             return redirect(url_for("rota.my_shifts"))
@@ -191,7 +193,9 @@ def answer(assignment_id: int) -> Page:
                 extra={"answer": "yes"},
             )
         if done.ok:
-            flash("It's yours. Thank you." if yes else "No problem. Saying no is always fine.", "success")
+            flash(
+                _("It's yours. Thank you.") if yes else _("No problem. Saying no is always fine."), "success"
+            )
     return redirect(url_for("rota.my_shifts"))
 
 
@@ -203,7 +207,9 @@ def offer_swap(assignment_id: int) -> Page:
         with refusals() as done:
             rota.offer_swap(db.session, member.id, assignment_id)
         if done.ok:
-            flash("Your shift is offered to other members. It stays yours until someone takes it.", "success")
+            flash(
+                _("Your shift is offered to other members. It stays yours until someone takes it."), "success"
+            )
     return redirect(url_for("rota.my_shifts"))
 
 
@@ -218,10 +224,10 @@ def exchange(assignment_id: int) -> Page:
             try:
                 wanted = db_id(request.form.get("wanted_assignment_id", ""))
             except ValueError:
-                raise DomainError("Choose one of the shifts listed.") from None
+                raise DomainError(_("Choose one of the shifts listed.")) from None
             rota.propose_exchange(db.session, member.id, assignment_id, wanted)
         if done.ok:
-            flash("Swap offered. They will say yes or no; until then your shift stays yours.", "success")
+            flash(_("Swap offered. They will say yes or no; until then your shift stays yours."), "success")
             return redirect(url_for("rota.my_shifts"))
     return render_template(
         "rota/exchange.html",
@@ -245,16 +251,16 @@ def answer_exchange(offer_id: int) -> Page:
         if done.over_limit:
             return confirm_over_limit(
                 done.over_limit,
-                heading="Check before you swap",
+                heading=_("Check before you swap"),
                 url=url_for("rota.answer_exchange", offer_id=offer_id),
                 back=url_for("rota.my_shifts"),
                 extra={"answer": "yes"},
             )
         if done.ok:
             flash(
-                "Swapped: both shifts have changed hands."
+                _("Swapped: both shifts have changed hands.")
                 if yes
-                else "No problem. Saying no is always fine.",
+                else _("No problem. Saying no is always fine."),
                 "success",
             )
     return redirect(url_for("rota.my_shifts"))
@@ -268,7 +274,7 @@ def withdraw_swap(offer_id: int) -> Page:
         with refusals() as done:
             rota.withdraw_swap(db.session, member.id, offer_id)
         if done.ok:
-            flash("Offer withdrawn. The shift is still yours.", "success")
+            flash(_("Offer withdrawn. The shift is still yours."), "success")
     return redirect(url_for("rota.my_shifts"))
 
 
@@ -287,7 +293,7 @@ def accept_swap(offer_id: int) -> Page:
                 back=url_for("rota.my_shifts"),
             )
         if done.ok:
-            flash("You have taken over the shift.", "success")
+            flash(_("You have taken over the shift."), "success")
     return redirect(url_for("rota.my_shifts"))
 
 
@@ -322,7 +328,8 @@ def pay_choice(assignment_id: int) -> Page:
             )
         if done.ok:
             flash(
-                "Saved. This is your choice, and you can change it until your hours are approved.", "success"
+                _("Saved. This is your choice, and you can change it until your hours are approved."),
+                "success",
             )
     return redirect(url_for("rota.my_shifts"))
 
@@ -346,7 +353,7 @@ def accept_offer(offer_id: int) -> Page:
                 back=url_for("home.dashboard"),
             )
         if done.ok:
-            flash("It's yours. Thank you.", "success")
+            flash(_("It's yours. Thank you."), "success")
     return redirect(url_for("home.dashboard"))
 
 
@@ -359,5 +366,5 @@ def decline_offer(offer_id: int) -> Page:
         with refusals() as done:
             offers.decline(db.session, member.id, offer_id)
         if done.ok:
-            flash("No problem. Saying no is always fine.", "success")
+            flash(_("No problem. Saying no is always fine."), "success")
     return redirect(url_for("home.dashboard"))
