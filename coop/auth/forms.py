@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from coop.i18n import lazy_gettext as _l
+
 
 class LoginForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
@@ -12,13 +14,13 @@ class LoginForm(FlaskForm):
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
-        description="At least 10 characters. A few unrelated words are easy to remember.",
+        _l("New password"),
+        description=_l("At least 10 characters. A few unrelated words are easy to remember."),
         validators=[DataRequired(), Length(max=200)],
     )
     confirm = PasswordField(
-        "Type the new password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords are different.")],
+        _l("Type the new password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are different."))],
     )
     submit = SubmitField("Save password")
 
@@ -30,7 +32,7 @@ class ChangePasswordForm(SetPasswordForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[DataRequired(), Email("Enter an email address, like name@example.com"), Length(max=254)],
     )
     submit = SubmitField("Send me a link")
