@@ -60,7 +60,12 @@ def pseudo_app(app: Flask) -> None:
 def test_a_visitors_pages(app: Flask, web: Any) -> None:
     pseudo_app(app)
     web.post("/language", {"language": "en-XA", "next": "/login"})
-    for url, status in [("/login", 200), ("/forgot", 200), ("/reset/not-a-token", 400), ("/no-such-page", 404)]:
+    for url, status in [
+        ("/login", 200),
+        ("/forgot", 200),
+        ("/reset/not-a-token", 400),
+        ("/no-such-page", 404),
+    ]:
         r = web.get(url)
         assert r.status_code == status, url
         assert not unmarked(r.get_data(as_text=True)), url
