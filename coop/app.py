@@ -33,6 +33,7 @@ from coop.errors import Forbidden, NotFound
 from coop.extensions import csrf, db, login_manager
 from coop.governance.views import bp as governance_bp
 from coop.home.views import bp as home_bp
+from coop.i18n import lazy_gettext as _l
 from coop.i18n import views as i18n
 from coop.integrity.views import bp as integrity_bp
 from coop.invoicing import client_views as _invoicing_client  # noqa: F401  (routes of the invoicing blueprint)
@@ -72,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.session_protection = "basic"  # "strong" signs out phones that change network
 
     app.logger.addFilter(RedactFilter())

@@ -35,7 +35,8 @@ def bar_chart(
     def y(v: int) -> float:
         return pad_top + plot_h - (v / top) * plot_h
 
-    chart_id = "chart-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")  # unique per title on a page
+    # unique per title on a page (\w: a title in any language keeps its letters)
+    chart_id = "chart-" + re.sub(r"[^\w]+", "-", title.lower()).strip("-_")
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}">{escape(title)}</title>',
@@ -62,8 +63,8 @@ def bar_chart(
         parts.append(
             f'<line class="cap-line" x1="{pad_left}" y1="{y(limit):.1f}" x2="{width}" y2="{y(limit):.1f}"/>'
         )
-        word = escape(_("limit"))
-        parts.append(f'<text x="{width - 4}" y="{max(y(limit) - 4, 12):.1f}" text-anchor="end">{word}</text>')
+        limit_y = max(y(limit) - 4, 12)
+        parts.append(f'<text x="{width - 4}" y="{limit_y:.1f}" text-anchor="end">{escape(_("limit"))}</text>')
     if value_label:
         parts.append(f'<text x="{pad_left + 2}" y="12">{escape(value_label)}</text>')
     parts.append("</svg>")

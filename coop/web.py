@@ -25,6 +25,8 @@ from coop.businesses import service as businesses
 from coop.cache import cached
 from coop.errors import DomainError, Forbidden
 from coop.extensions import db, login_manager
+from coop.i18n import gettext as _
+from coop.i18n import lazy_gettext as _l
 from coop.members.models import Member
 from coop.members.service import member_for_user
 from coop.money import client_price
@@ -73,7 +75,9 @@ class DayField(DateField):
         super().process_formdata(valuelist)
         if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
             self.data = None
-            raise ValueError("Enter a date between 2000 and 2099.")
+            raise ValueError(
+                _("Enter a date between %(first)s and %(last)s.", first=FIRST_DAY.year, last=LAST_DAY.year)
+            )
 
 
 def _no_nul(value: Any) -> Any:
@@ -112,7 +116,7 @@ class IdField(HiddenField):
             try:
                 self.data = db_id(valuelist[0])
             except ValueError:
-                raise ValueError("Choose from the list.") from None
+                raise ValueError(_("Choose from the list.")) from None
 
 
 class IdConverter(IntegerConverter):
@@ -128,7 +132,7 @@ class IdConverter(IntegerConverter):
 class ActionForm(FlaskForm):
     """A one-button form (claim, drop, issue, erase...): only the CSRF token is checked."""
 
-    submit = SubmitField("Go")
+    submit = SubmitField(_l("Go"))
 
 
 @login_manager.user_loader
@@ -157,7 +161,7 @@ def current_client() -> Client:
     """The client the signed-in contact acts for; 403 for an account linked to no client."""
     client = client_for_user(db.session, current_user.id) if current_user.is_authenticated else None
     if client is None:
-        raise Forbidden("This account is not linked to a client.")
+        raise Forbidden(_("This account is not linked to a client."))
     return client
 
 
@@ -166,7 +170,7 @@ def current_member() -> Member:
 
     member = member_for_user(db.session, current_user.id) if current_user.is_authenticated else None
     if member is None:
-        raise Forbidden("This page is for members of the co-op.")
+        raise Forbidden(_("This page is for members of the co-op."))
     return member
 
 
@@ -246,9 +250,10 @@ class refusals:
         return True
 
 
-def parse_decimal(text: str, field: str, message: str = "Enter a number.") -> Decimal:
+def parse_decimal(text: str, field: str, message: str | None = None) -> Decimal:
     """A number typed into a form ('20', '15.5', '20%'), or DomainError on that field. Only its
     form is checked here (a number, and not absurdly large); the service says what range is allowed."""
+    message = message or _("Enter a number.")
     try:
         value = Decimal(text.strip().replace("%", ""))
     except InvalidOperation as exc:

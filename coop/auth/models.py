@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import DELETE, ERASED_DOMAIN, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
-from coop.i18n import Reading, ReadingStyle
+from coop.i18n import N_, Reading, ReadingStyle
 from coop.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -28,10 +28,10 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.MEMBER: "Member",
-    Role.COORDINATOR: "Coordinator",
-    Role.CLIENT: "Client contact",
-    Role.ADMIN: "Admin",
+    Role.MEMBER: N_("Member"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.CLIENT: N_("Client contact"),
+    Role.ADMIN: N_("Admin"),
 }
 
 

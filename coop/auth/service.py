@@ -19,12 +19,14 @@ from coop.audit.service import record
 from coop.auth.models import AttemptKind, LoginAttempt, Role, User, UserRole, new_session_token
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 10
-GENERIC_LOGIN_ERROR = "That email and password do not match an account. Check them and try again."
-THROTTLED_ERROR = (
+GENERIC_LOGIN_ERROR = N_("That email and password do not match an account. Check them and try again.")
+THROTTLED_ERROR = N_(
     "Too many attempts. For your safety, please wait 15 minutes before trying again, "
     "or ask a coordinator for help."
 )
@@ -71,14 +73,14 @@ def password_problems(password: str, email: str = "") -> list[str]:
     """Plain-language reasons a password is not good enough (empty when it is fine)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        problems.append(_("Use at least %(num)s characters.", num=MIN_PASSWORD_LENGTH))
     if len(password) > 200:
-        problems.append("Use at most 200 characters.")
+        problems.append(_("Use at most %(num)s characters.", num=200))
     lowered = password.lower()
     if lowered in _common_passwords() or (email and lowered == email.lower()):
-        problems.append("That password is too common or easy to guess. Try a few unrelated words.")
+        problems.append(_("That password is too common or easy to guess. Try a few unrelated words."))
     elif email and email.split("@")[0].lower() in lowered and len(email.split("@")[0]) > 3:
-        problems.append("Do not use your email address in your password.")
+        problems.append(_("Do not use your email address in your password."))
     return problems
 
 
@@ -125,7 +127,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, limits: T
     """The user for these credentials, or DomainError with a message that never says whether
     the account exists. Failures count toward a temporary lockout per account and per address."""
     if is_throttled(session, "login", email, ip, limits):
-        raise DomainError(THROTTLED_ERROR)
+        raise DomainError(_(THROTTLED_ERROR))
     user = find_user(session, email)
     if user is None:
         verify_password(_dummy_hash(), password)
@@ -134,7 +136,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, limits: T
         ok = verify_password(user.password_hash, password) and user.is_active
     if not ok or user is None:
         note_attempt(session, "login", email, ip)
-        raise DomainError(GENERIC_LOGIN_ERROR)
+        raise DomainError(_(GENERIC_LOGIN_ERROR))
     with write_transaction(session):
         user.last_login_at = utcnow()
         # A successful sign-in clears this account's failures.
@@ -163,12 +165,12 @@ def user_from_token(session: Session, secret_key: str, token: str, purpose: str,
     try:
         data = _serializer(secret_key, purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise DomainError("This link has expired. Ask for a new one.") from exc
+        raise DomainError(_("This link has expired. Ask for a new one.")) from exc
     except BadSignature as exc:
-        raise DomainError("This link is not valid. Check you copied all of it.") from exc
+        raise DomainError(_("This link is not valid. Check you copied all of it.")) from exc
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or user.session_token[:12] != data.get("s"):
-        raise DomainError("This link has already been used or is no longer valid.")
+        raise DomainError(_("This link has already been used or is no longer valid."))
     return user
 
 
@@ -208,7 +210,7 @@ def set_password(session: Session, user: User, password: str) -> None:
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise DomainError("Your current password is not right.", field="current_password")
+        raise DomainError(_("Your current password is not right."), field="current_password")
     set_password(session, user, new)
 
 
@@ -219,7 +221,7 @@ def create_user_within(session: Session, email: str, roles: list[str]) -> User:
     email = normalise_email(email)
     serialize(session, "accounts")
     if find_user(session, email) is not None:
-        raise DomainError("There is already an account with that email address.", field="email")
+        raise DomainError(_("There is already an account with that email address."), field="email")
     user = User(email=email, password_hash=None)
     user.roles = [UserRole(role=r) for r in roles]
     session.add(user)
@@ -244,7 +246,7 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
     """Replace a user's roles, audit-logged. The last admin cannot lose the admin role."""
     unknown = roles - {r.value for r in Role}
     if unknown:
-        raise DomainError("Unknown role.")
+        raise DomainError(_("Unknown role."))
     user_id = user.id
     with write_transaction(session):
         # Role changes one at a time: two admins removing each other at once would both have
@@ -252,12 +254,12 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
         serialize(session, "roles")
         locked = lock(session, User, user_id)
         if locked is None:
-            raise DomainError("That account no longer exists.")
+            raise DomainError(_("That account no longer exists."))
         before = sorted(locked.role_names)
         if locked.erased and roles:
-            raise DomainError(ERASED_NO_ROLES)
+            raise DomainError(_(ERASED_NO_ROLES))
         if leaves_no_admin(session, locked, roles):
-            raise DomainError("The co-op needs at least one admin.")
+            raise DomainError(_("The co-op needs at least one admin."))
         locked.roles = [r for r in locked.roles if r.role in roles] + [
             UserRole(role=r) for r in sorted(roles - locked.role_names)
         ]
@@ -266,7 +268,7 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor_id: int) -
         )
 
 
-ERASED_NO_ROLES = "This account was erased at the person's request. It cannot be given roles."
+ERASED_NO_ROLES = N_("This account was erased at the person's request. It cannot be given roles.")
 
 
 def add_role(session: Session, user_id: int, role: str) -> list[str] | None:

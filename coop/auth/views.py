@@ -16,6 +16,7 @@ from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, S
 from coop.auth.models import User
 from coop.errors import DomainError
 from coop.extensions import csrf, db
+from coop.i18n import gettext as _
 from coop.web import client_ip, refusals
 
 bp = Blueprint("auth", __name__)
@@ -64,7 +65,7 @@ def login() -> str | Response:
 def logout() -> Response:
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     response = redirect(url_for("auth.login"))
     # Nothing kept for reading without signal outlives the sign-out: the browser drops this
     # site's stored pages and its service worker (which the next page registers again).
@@ -95,7 +96,7 @@ def _password_from_link(
             service.set_password(db.session, user, form.password.data or "")
         if done.ok:
             _sign_in(user)
-            flash("Your password is saved and you are signed in.", "success")
+            flash(_("Your password is saved and you are signed in."), "success")
             return redirect(url_for("home.dashboard"))
     return render_template(template, form=form, email=user.email)
 
@@ -133,8 +134,10 @@ def forgot_password() -> str | Response:
         )
         # The same answer whether or not the account exists (or the requests were throttled).
         flash(
-            "If that address has an account, we have sent it a link to set a new password. "
-            "The link works for 2 hours.",
+            _(
+                "If that address has an account, we have sent it a link to set a new password. "
+                "The link works for 2 hours."
+            ),
             "success",
         )
         return redirect(url_for("auth.login"))
@@ -152,6 +155,6 @@ def change_password() -> str | Response:
             )
         if done.ok:
             _sign_in(current_user._get_current_object())  # keep this session valid
-            flash("Your password has been changed.", "success")
+            flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.dashboard"))
     return render_template("auth/change_password.html", form=form)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from coop.auth.models import User
 from coop.db import lock, write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
+from coop.i18n import lazy_gettext as _l
 from coop.notify.models import (
     COORDINATOR_KINDS,
     MEMBER_KINDS,
@@ -31,13 +33,13 @@ DEFAULT = NotifyChannel.EMAIL
 
 # What each kind is, in the words people choose by.
 LABELS = {
-    NotifyKind.OFFERS: "Shifts offered to you, or a coordinator asking if you can work",
-    NotifyKind.COVER: "Requests to cover a shift at short notice",
-    NotifyKind.SWAPS: "Swaps: someone offers you a swap, takes your shift or answers your swap",
-    NotifyKind.ANSWERS: "Answers to your questions, and questions about your hours",
-    NotifyKind.REMINDERS: "Reminders the day before a shift",
-    NotifyKind.REQUESTS: "New booking requests and visit changes from clients",
-    NotifyKind.COVER_ALERTS: "A shift needs cover (a member let it go at short notice)",
+    NotifyKind.OFFERS: _l("Shifts offered to you, or a coordinator asking if you can work"),
+    NotifyKind.COVER: _l("Requests to cover a shift at short notice"),
+    NotifyKind.SWAPS: _l("Swaps: someone offers you a swap, takes your shift or answers your swap"),
+    NotifyKind.ANSWERS: _l("Answers to your questions, and questions about your hours"),
+    NotifyKind.REMINDERS: _l("Reminders the day before a shift"),
+    NotifyKind.REQUESTS: _l("New booking requests and visit changes from clients"),
+    NotifyKind.COVER_ALERTS: _l("A shift needs cover (a member let it go at short notice)"),
 }
 
 
@@ -77,11 +79,11 @@ def save(session: Session, user_id: int, choices: Choices) -> None:
     """Keep this person's choices (only the kinds given; quiet hours both or neither)."""
     for kind, channel in choices.channels.items():
         if kind not in LABELS or channel not in tuple(NotifyChannel):
-            raise DomainError("Choose email, push, both or none.", field=kind)
+            raise DomainError(_("Choose email, push, both or none."), field=kind)
     if (choices.quiet_from is None) != (choices.quiet_until is None):
-        raise DomainError("Give both times for quiet hours, or neither.", field="quiet_until")
+        raise DomainError(_("Give both times for quiet hours, or neither."), field="quiet_until")
     if choices.quiet_from is not None and choices.quiet_from == choices.quiet_until:
-        raise DomainError("Quiet hours must start and end at different times.", field="quiet_until")
+        raise DomainError(_("Quiet hours must start and end at different times."), field="quiet_until")
     with write_transaction(session):
         lock(session, User, user_id)  # one save at a time per person: the rows below are theirs
         existing = {
@@ -118,13 +120,13 @@ def quiet_until(quiet: QuietHours | None, now: datetime) -> datetime | None:
     return london_to_utc(day, end)
 
 
-def _key(value: str, size: int, name: str) -> str:
+def _key(value: str, size: int, refusal: str) -> str:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
-        raise DomainError(f"This browser sent an unreadable {name} key.") from None
+        raise DomainError(refusal) from None
     if len(raw) != size:
-        raise DomainError(f"This browser sent an unreadable {name} key.")
+        raise DomainError(refusal)
     return value
 
 
@@ -139,9 +141,9 @@ def subscribe(
         or not parts.netloc
         or len(endpoint) > 2000
     ):
-        raise DomainError("This browser's push service address cannot be used.")
-    _key(p256dh, 65, "encryption")
-    _key(auth, 16, "authentication")
+        raise DomainError(_("This browser's push service address cannot be used."))
+    _key(p256dh, 65, _("This browser sent an unreadable encryption key."))
+    _key(auth, 16, _("This browser sent an unreadable authentication key."))
     with write_transaction(session):
         lock(session, User, user_id)
         found = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.notify.models import NotifyKind
-from coop.text import plural
 from coop.timeutil import format_dt
 
 
@@ -32,120 +33,141 @@ TEXTS: dict[str, tuple[NotifyKind, Callable[[dict[str, Any]], tuple[str, str, st
     "offers_made": (
         NotifyKind.OFFERS,
         lambda c: (
-            "Work offered to you",
-            f"{plural(len(c['shifts']), 'shift', 'shifts')} you could do. Say yes or no.",
+            _("Work offered to you"),
+            ngettext(
+                "%(num)s shift you could do. Say yes or no.",
+                "%(num)s shifts you could do. Say yes or no.",
+                len(c["shifts"]),
+            ),
             "/home",
         ),
     ),
     "asked_to_work": (
         NotifyKind.OFFERS,
         lambda c: (
-            "Could you do a shift?",
-            f"A coordinator asked if you can work {_when(c['shift'].starts_at)}.",
+            _("Could you do a shift?"),
+            _("A coordinator asked if you can work %(when)s.", when=_when(c["shift"].starts_at)),
             "/shifts/mine",
         ),
     ),
     "swap_proposed": (
         NotifyKind.SWAPS,
         lambda c: (
-            "A swap is offered to you",
-            "Another member would like to swap shifts with you.",
+            _("A swap is offered to you"),
+            _("Another member would like to swap shifts with you."),
             "/shifts/mine",
         ),
     ),
     "swap_taken": (
         NotifyKind.SWAPS,
         lambda c: (
-            "Your shift was taken",
-            f"Another member took your shift on {_when(c['shift'].starts_at)}.",
+            _("Your shift was taken"),
+            _("Another member took your shift on %(when)s.", when=_when(c["shift"].starts_at)),
             "/shifts/mine",
         ),
     ),
     "swap_declined": (
         NotifyKind.SWAPS,
         lambda c: (
-            "Your swap was not taken",
-            f"Your shift on {_when(c['shift'].starts_at)} is still yours.",
+            _("Your swap was not taken"),
+            _("Your shift on %(when)s is still yours.", when=_when(c["shift"].starts_at)),
             "/shifts/mine",
         ),
     ),
     "swap_exchanged": (
         NotifyKind.SWAPS,
-        lambda c: ("Swap done", f"The shift on {_when(c['got'].starts_at)} is now yours.", "/shifts/mine"),
+        lambda c: (
+            _("Swap done"),
+            _("The shift on %(when)s is now yours.", when=_when(c["got"].starts_at)),
+            "/shifts/mine",
+        ),
     ),
     "opportunity_reply": (
         NotifyKind.ANSWERS,
-        lambda c: ("A coordinator answered you", "Open Co-op Works to read the answer.", "/my/opportunities"),
+        lambda c: (
+            _("A coordinator answered you"),
+            _("Open Co-op Works to read the answer."),
+            "/my/opportunities",
+        ),
     ),
     "timesheet_queried": (
         NotifyKind.ANSWERS,
         lambda c: (
-            "A question about your hours",
-            f"Please check your hours for {_when(c['shift'].starts_at)}.",
+            _("A question about your hours"),
+            _("Please check your hours for %(when)s.", when=_when(c["shift"].starts_at)),
             "/timesheets",
         ),
     ),
     "shift_reminder": (
         NotifyKind.REMINDERS,
         lambda c: (
-            f"Tomorrow at {format_dt(c['shift'].starts_at, 'HH:mm')}",
-            "Your shift tomorrow: open for the address and who to ask for.",
+            _("Tomorrow at %(time)s", time=format_dt(c["shift"].starts_at, "HH:mm")),
+            _("Your shift tomorrow: open for the address and who to ask for."),
             "/shifts/mine",
         ),
     ),
     "booking_requested": (
         NotifyKind.REQUESTS,
         lambda c: (
-            "New booking request",
-            "A client asked for a booking. Confirm or decline it.",
+            _("New booking request"),
+            _("A client asked for a booking. Confirm or decline it."),
             f"/bookings/{c['booking'].id}",
         ),
     ),
     "visit_change_requested": (
         NotifyKind.REQUESTS,
         lambda c: (
-            "A client asks to change a visit",
-            f"The visit on {_when(c['shift'].starts_at)}.",
+            _("A client asks to change a visit"),
+            _("The visit on %(when)s.", when=_when(c["shift"].starts_at)),
             "/bookings/changes",
         ),
     ),
     "cover_offer": (
         NotifyKind.COVER,
         lambda c: (
-            "Could you cover a shift?",
-            f"Someone can't make {_when(c['shift'].starts_at)}. Say yes or no.",
+            _("Could you cover a shift?"),
+            _("Someone can't make %(when)s. Say yes or no.", when=_when(c["shift"].starts_at)),
             f"/cover/offers/{c['offer_id']}",
         ),
     ),
     "cover_closed": (
         NotifyKind.COVER,
-        lambda c: ("Thank you", "The shift you were asked about is covered now.", "/shifts/mine"),
+        lambda c: (_("Thank you"), _("The shift you were asked about is covered now."), "/shifts/mine"),
     ),
     "cover_found": (
         NotifyKind.COVER_ALERTS,
-        lambda c: ("Cover found", f"The shift on {_when(c['shift'].starts_at)} is covered.", "/cover"),
+        lambda c: (
+            _("Cover found"),
+            _("The shift on %(when)s is covered.", when=_when(c["shift"].starts_at)),
+            "/cover",
+        ),
     ),
     "running_late": (
         NotifyKind.COVER_ALERTS,
         lambda c: (
-            "Someone is running late",
-            f"For the shift on {_when(c['shift'].starts_at)}: about {c['minutes']} minutes.",
+            _("Someone is running late"),
+            ngettext(
+                "For the shift on %(when)s: about %(num)s minute.",
+                "For the shift on %(when)s: about %(num)s minutes.",
+                c["minutes"],
+                when=_when(c["shift"].starts_at),
+            ),
             "/cover",
         ),
     ),
     "cover_client_chose": (
         NotifyKind.COVER_ALERTS,
         lambda c: (
-            "A client chose what to do",
-            f"About the visit on {_when(c['shift'].starts_at)}.",
+            _("A client chose what to do"),
+            _("About the visit on %(when)s.", when=_when(c["shift"].starts_at)),
             "/cover",
         ),
     ),
     "cover_needed": (
         NotifyKind.COVER_ALERTS,
         lambda c: (
-            "Cover needed",
-            f"A shift on {_when(c['shift'].starts_at)} needs someone.",
+            _("Cover needed"),
+            _("A shift on %(when)s needs someone.", when=_when(c["shift"].starts_at)),
             f"/shifts/{c['shift'].id}/fill",
         ),
     ),

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from coop.access import roles
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.notify import choices
 from coop.notify.forms import ChoicesForm
 from coop.notify.keys import folder_for, load_or_create
@@ -52,7 +53,7 @@ def settings() -> str | Response:
                 ),
             )
         if done.ok:
-            flash("Your choices are saved.", "success")
+            flash(_("Your choices are saved."), "success")
             return redirect(url_for("notify.settings"))
     return render_template(
         "notify/settings.html",
@@ -87,11 +88,11 @@ def subscribe() -> tuple[Response, int]:
         )
     if done.error is not None:
         return jsonify({"ok": False, "message": done.error.message}), 400
-    return jsonify({"ok": True, "message": "Push notifications are on for this browser."}), 201
+    return jsonify({"ok": True, "message": _("Push notifications are on for this browser.")}), 201
 
 
 @bp.route("/notifications/unsubscribe", methods=["POST"])
 @roles("member", "coordinator")
 def unsubscribe() -> tuple[Response, int]:
     choices.unsubscribe(db.session, current_user.id, str(_json().get("endpoint") or ""))
-    return jsonify({"ok": True, "message": "Push notifications are off for this browser."}), 200
+    return jsonify({"ok": True, "message": _("Push notifications are off for this browser.")}), 200

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coop.i18n import gettext as _
+
 THEME_COLOUR = "#14532d"  # the site's brand green (static/css/site.css --brand)
 BACKGROUND_COLOUR = "#ffffff"
 
@@ -27,7 +29,7 @@ def manifest(icon_url: Any, start_url: str) -> dict[str, Any]:
     return {
         "name": "Co-op Works",
         "short_name": "Co-op Works",
-        "description": "Your shifts, hours and pay at the co-op.",
+        "description": _("Your shifts, hours and pay at the co-op."),
         "id": "/",
         "start_url": start_url,
         "scope": "/",

@@ -31,6 +31,8 @@ from coop.datamap import (
 )
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import ErasureRequest, ErasureStatus, Member, MemberStatus
 from coop.members.service import lock_member
@@ -57,7 +59,7 @@ def request_erasure(session: Session, member: Member, *, actor_id: int) -> Erasu
     with write_transaction(session):
         lock_member(session, member.id)  # two clicks at once: one request, not a unique-key error
         if member.status == MemberStatus.LEFT and member.user.email.endswith("@" + PLACEHOLDER_DOMAIN):
-            raise DomainError("Your details have already been erased.")
+            raise DomainError(_("Your details have already been erased."))
         existing = open_request(session, member)
         if existing is not None:
             return existing
@@ -74,7 +76,7 @@ def withdraw(session: Session, member: Member, *, actor_id: int) -> None:
         lock_member(session, member.id)
         req = open_request(session, member)
         if req is None:
-            raise NotFound("There is no request to withdraw.")
+            raise NotFound(_("There is no request to withdraw."))
         req.status = ErasureStatus.WITHDRAWN
         record(session, actor_id, "erasure.withdrawn", ("member", member.id))
 
@@ -99,7 +101,7 @@ def waiting_request(session: Session, request_id: int) -> ErasureRequest:
     """A request still waiting to be carried out, or NotFound."""
     req = session.get(ErasureRequest, request_id)
     if req is None or req.status != ErasureStatus.REQUESTED:
-        raise NotFound("No such request waiting: it may have been carried out or withdrawn.")
+        raise NotFound(_("No such request waiting: it may have been carried out or withdrawn."))
     return req
 
 
@@ -118,7 +120,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     now = now or utcnow()
     member_id = session.scalar(select(ErasureRequest.member_id).where(ErasureRequest.id == request_id))
     if member_id is None:
-        raise NotFound("No such request waiting.")
+        raise NotFound(_("No such request waiting."))
     with write_transaction(session):
         # The member first, as every claim takes them, then the roles, then the request: what
         # the erasure decides on is read under those locks.
@@ -126,7 +128,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
         serialize(session, "roles")
         req = lock(session, ErasureRequest, request_id)
         if req is None or req.status != ErasureStatus.REQUESTED:
-            raise NotFound("No such request waiting.")
+            raise NotFound(_("No such request waiting."))
         teaching = session.scalar(
             select(SkillSession.title).where(
                 SkillSession.teacher_id == member_id, SkillSession.starts_at > now, ~SkillSession.cancelled
@@ -134,11 +136,15 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
         )
         if teaching is not None:
             raise DomainError(
-                f"{member.display_name} is teaching “{teaching}”. Change or cancel that session first."
+                _(
+                    "%(name)s is teaching “%(title)s”. Change or cancel that session first.",
+                    name=member.display_name,
+                    title=teaching,
+                )
             )
         user = member.user
         if auth.leaves_no_admin(session, user, set()):
-            raise DomainError(ONLY_ADMIN)
+            raise DomainError(_(ONLY_ADMIN))
         released = rota.let_all_go_within(session, member_id, now=now)
         skillshare.give_up_places_within(session, member_id, now=now)
         old_email = user.email
@@ -160,7 +166,7 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
     return session.get(Member, member_id)  # type: ignore[return-value]
 
 
-ONLY_ADMIN = "This is the co-op's only admin. Make someone else an admin first."
+ONLY_ADMIN = N_("This is the co-op's only admin. Make someone else an admin first.")
 
 
 def erase_rows(session: Session, member_id: int, user_id: int, email: str, name: str) -> None:

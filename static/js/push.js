@@ -1,5 +1,6 @@
 /* Turns push notifications on or off for this browser. Progressive enhancement: without it (or
-   without push in the browser) the section stays hidden and the co-op sends emails instead. */
+   without push in the browser) the section stays hidden and the co-op sends emails instead. What it
+   says comes from the page's data-msg-* attributes, in the reader's language. */
 "use strict";
 (function () {
   const box = document.getElementById("push-device");
@@ -19,7 +20,7 @@
   document.getElementById("push-on").addEventListener("click", async () => {
     try {
       if ((await Notification.requestPermission()) !== "granted") {
-        say("This browser was not allowed to show notifications. You can change that in its settings.");
+        say(box.dataset.msgRefused);
         return;
       }
       const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
@@ -29,14 +30,14 @@
         (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: raw }));
       say((await post(box.dataset.subscribe, subscription.toJSON())).message);
     } catch (e) {
-      say("Push notifications could not be turned on in this browser. Emails still reach you.");
+      say(box.dataset.msgFailed);
     }
   });
   document.getElementById("push-off").addEventListener("click", async () => {
     const registration = await navigator.serviceWorker.getRegistration("/");
     const subscription = registration && (await registration.pushManager.getSubscription());
     if (!subscription) {
-      say("Push notifications are not on in this browser.");
+      say(box.dataset.msgNotOn);
       return;
     }
     await subscription.unsubscribe();
