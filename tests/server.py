@@ -34,10 +34,13 @@ class Server:
             self.log.close()
 
 
-def serve(url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: int) -> Server:
-    """Start gunicorn with `workers` processes on the database at `url`; wait until it answers."""
+def serve(
+    url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: int, env: dict[str, str] | None = None
+) -> Server:
+    """Start gunicorn with `workers` processes on the database at `url`; wait until it answers.
+    `env` adds to the environment its configuration is read from."""
     base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {
+    environment = os.environ | (env or {}) | {
         "DATABASE_URL": url,
         "SECRET_KEY": config["SECRET_KEY"],
         "SESSION_COOKIE_SECURE": "false",
@@ -62,7 +65,7 @@ def serve(url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: in
             "wsgi:app",
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
