@@ -147,6 +147,9 @@ def hand_made_dates(path: Path) -> list[str]:
             )
             if _WORDS_SPEC.search(spec):
                 found.append(f"line {node.lineno}: f-string format {spec!r}")
+            elif any(isinstance(part, ast.FormattedValue) for part in ast.walk(node.format_spec)):
+                # `{day:{DAY}}`: a format held in a name, whose CLDR pattern would be printed as is
+                found.append(f"line {node.lineno}: f-string format from a name")
         elif (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
         ):
@@ -182,10 +185,16 @@ def test_the_date_check_sees_each_way_of_formatting_by_hand(tmp_path: Path):
         "    a = d.strftime('%d %B')\n"
         "    b = f'{d:%A %d %B}'\n"
         "    c = '{:%d %b %Y}'.format(d)\n"
+        "    e = f'{d:{DAY}}'\n"
         "    ok = f'{d:%Y-%m-%d}' + f'{3:>5}' + d.isoformat() + '100%'\n"
         "    return a, b, c, ok\n"
     )
-    assert [line.split(":")[0] for line in hand_made_dates(sample)] == ["line 2", "line 3", "line 4"]
+    assert [line.split(":")[0] for line in hand_made_dates(sample)] == [
+        "line 2",
+        "line 3",
+        "line 4",
+        "line 5",
+    ]
 
 
 def _rebinds_gettext(source: str, env: Environment) -> list[str]:
