@@ -53,7 +53,11 @@ SECRET_COLUMN = re.compile(r"hash|digest|token|secret|key|fingerprint|sha")
 GENERATED_TABLES = {"outbox_message", "outbox_attachment", "alembic_version"}
 
 WORD = re.compile(r"[A-Za-z]{2,}")
-ADDRESS = re.compile(r"(?:https?://|webcal://)\S+|\S+@\S+|(?<!\w)/[\w/.?=&%-]+")
+# Addresses, email addresses, paths and file names are not translated.
+ADDRESS = re.compile(
+    r"(?:https?://|webcal://)\S+|\S+@\S+|(?<!\w)/[\w/.?=&%-]+"
+    r"|[\w.-]+\.(?:pdf|csv|ics|png|jpe?g|xml|json|ofx|sta|txt|zip)\b"
+)
 SEGMENT = re.compile(r"⟦[^⟦⟧]*⟧")
 
 READ_PAGE = """() => {
@@ -227,6 +231,7 @@ def test_the_check_tells_marked_words_from_english_left_over():
     assert unmarked("⟦Ẇéłçóɱé %(x)s⟧ ⟦Ŕíṽéŕšíđé⟧ Riverside £13.45 09:00 https://coop.test/my/pay", data) == []
     assert unmarked("Write to amira@coop.example or see /shifts/open", data) == ["Write", "to", "or", "see"]
     assert unmarked("Polski", data) == []
+    assert unmarked("⟦Ðóŵñłóáđ⟧ invoice-CW-00001.pdf", data | {"CW"}) == []
     assert phrase("⟦Ţĥé ⟦ɱóñţĥ⟧ šĥíƒţš⟧ of Amira") == "… of Amira"
 
 
