@@ -48,7 +48,7 @@ ALLOWED: set[str] = set()  # no single word has needed to be allowed so far
 # ("confirmed", "shift_reminder"). An unmarked label of the same word would hide behind them.
 CODE = re.compile(r"[a-z_]+")
 # Columns holding secrets or digests: random letters, not words.
-SECRET_COLUMN = re.compile(r"hash|digest|token|secret|key|fingerprint|sha")
+SECRET_COLUMN = re.compile(r"hash|digest|token|secret|_key$|^key$|fingerprint|sha\d+")
 # Tables the app writes its own words into (the emails it sends): not data.
 GENERATED_TABLES = {"outbox_message", "outbox_attachment", "alembic_version"}
 
