@@ -115,6 +115,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "LOGIN_MAX_FAILURES_ACCOUNT": 5,
         "LOGIN_MAX_FAILURES_IP": 20,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
+        # Offer the pseudo-languages (every translated word rewritten, to find words nobody
+        # marked): for tests and translators, never a live site.
+        "PSEUDO_LANGUAGES": _bool("PSEUDO_LANGUAGES", False),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -47,17 +47,27 @@ def crawl(web: Any, starts: list[str], reached: set[str] | None = None) -> dict[
         pages[url] = html
         parser = Links()
         parser.feed(html)
-        for href in parser.hrefs:
-            target = urljoin(url, href.split("#")[0])
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or not parts.path.startswith("/") or target in seen:
-                continue
-            if parts.path.startswith("/static/"):
-                continue
-            key = shape(target)
-            if seen_shapes.get(key, 0) >= PER_SHAPE:
-                continue
-            seen_shapes[key] = seen_shapes.get(key, 0) + 1
-            seen.add(target)
-            queue.append(target)
+        queue.extend(follow(url, parser.hrefs, seen, seen_shapes))
     return pages
+
+
+def follow(
+    url: str, hrefs: list[str], seen: set[str], seen_shapes: dict[str, int], per_shape: int = PER_SHAPE
+) -> list[str]:
+    """The same-site pages behind `hrefs` (links on the page at `url`) not visited yet, at most
+    `per_shape` of each URL shape; `seen` and `seen_shapes` are updated."""
+    found = []
+    for href in hrefs:
+        target = urljoin(url, href.split("#")[0])
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or target in seen:
+            continue
+        if parts.path.startswith("/static/"):
+            continue
+        key = shape(target)
+        if seen_shapes.get(key, 0) >= per_shape:
+            continue
+        seen_shapes[key] = seen_shapes.get(key, 0) + 1
+        seen.add(target)
+        found.append(target)
+    return found

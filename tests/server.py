@@ -34,20 +34,27 @@ class Server:
             self.log.close()
 
 
-def serve(url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: int) -> Server:
-    """Start gunicorn with `workers` processes on the database at `url`; wait until it answers."""
+def serve(
+    url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: int, env: dict[str, str] | None = None
+) -> Server:
+    """Start gunicorn with `workers` processes on the database at `url`; wait until it answers.
+    `env` adds to the environment its configuration is read from."""
     base_url = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "SECRET_KEY": config["SECRET_KEY"],
-        "SESSION_COOKIE_SECURE": "false",
-        "ARGON2_TIME_COST": "1",
-        "ARGON2_MEMORY_COST": "1024",
-        "INVOICE_DIR": config["INVOICE_DIR"],
-        "UPLOAD_DIR": config["UPLOAD_DIR"],
-        "BASE_URL": base_url,
-        "SMTP_PORT": "1",  # nothing is sent: mail waits in the outbox
-    }
+    environment = (
+        os.environ
+        | (env or {})
+        | {
+            "DATABASE_URL": url,
+            "SECRET_KEY": config["SECRET_KEY"],
+            "SESSION_COOKIE_SECURE": "false",
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_COST": "1024",
+            "INVOICE_DIR": config["INVOICE_DIR"],
+            "UPLOAD_DIR": config["UPLOAD_DIR"],
+            "BASE_URL": base_url,
+            "SMTP_PORT": "1",  # nothing is sent: mail waits in the outbox
+        }
+    )
     log_path = tmp / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -62,7 +69,7 @@ def serve(url: str, config: dict[str, Any], port: int, tmp: Path, *, workers: in
             "wsgi:app",
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )

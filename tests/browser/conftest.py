@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from coop.app import create_app
-from coop.demo.service import load_demo
+from coop.auth.models import User
+from coop.demo.service import DEMO_LOGINS, load_demo
 from tests.conftest import app_config
 from tests.pg import free_port
 from tests.server import serve
@@ -59,10 +63,11 @@ class Live:
         return s
 
 
-@pytest.fixture(scope="session")
-def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+@contextmanager
+def serving(databases: Any, tmp: Path, env: dict[str, str] | None = None) -> Iterator[Live]:
+    """The demo co-op on a database of its own, served by gunicorn (`env` adds to what its
+    configuration reads, e.g. PSEUDO_LANGUAGES)."""
     url = databases.create()
-    tmp = tmp_path_factory.mktemp("live")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     config = app_config(url, tmp) | {"BASE_URL": base_url}
@@ -73,13 +78,19 @@ def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         s = app.extensions["coop_db"][1]()
         load_demo(s, render_html=invoice_html, invoice_dir=Path(config["INVOICE_DIR"]))
         s.close()
-    server = serve(url, config, port, tmp, workers=2)
+    server = serve(url, config, port, tmp, workers=2, env=env)
     try:
         yield Live(base_url, app, Path(config["INVOICE_DIR"]))
     finally:
         server.stop()
         app.extensions["coop_db"][0].dispose()
         databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    with serving(databases, tmp_path_factory.mktemp("live")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -173,3 +184,29 @@ class Checked:
 @pytest.fixture
 def ui(page: Page, variant: str) -> Checked:
     return Checked(page, variant)
+
+
+@pytest.fixture(scope="session")
+def pseudo_live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The demo co-op served with the pseudo-languages offered (tests/browser/test_translated_pages.py):
+    a server of its own, since its tests change what the demo people read in."""
+    with serving(databases, tmp_path_factory.mktemp("pseudo"), env={"PSEUDO_LANGUAGES": "true"}) as running:
+        yield running
+
+
+def set_reading(live: Live, email: str, language: str, *, easy: bool = False) -> None:
+    """What a person reads the co-op in (their profile's choice), set in the database."""
+    s = live.session()
+    s.execute(update(User).where(User.email == email).values(language=language, easy_read=easy))
+    s.commit()
+    s.close()
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Sign in as a demo login whatever language the sign-in page is in."""
+    page.goto("/login")
+    page.locator("main form input[name=email]").fill(email)
+    page.locator("main form input[name=password]").fill(DEMO_LOGINS["password"])
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path != "/login", "signing in failed"
