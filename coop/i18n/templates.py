@@ -1,12 +1,14 @@
 """The reader's words and formats in any Jinja environment: the app's, and the one that prints
 invoices without a request. `_`, `gettext`, `ngettext` (newstyle: %(name)s filled and escaped),
-`plural`, `reading()`, and the filters money, dt, date, time, minutes, percent."""
+`plural`, `reading()`, and the filters money, dt, date, time, minutes, percent, number
+(`x|number(places=1)`)."""
 
 from __future__ import annotations
 
 from jinja2 import Environment
 
 from coop.i18n import core
+from coop.i18n.formats import number_text
 from coop.money import format_pence, format_percent
 from coop.text import plural
 from coop.timeutil import format_date, format_dt, format_minutes, format_time
@@ -30,4 +32,5 @@ def configure(env: Environment) -> None:
         time=format_time,
         minutes=format_minutes,
         percent=format_percent,
+        number=number_text,
     )
