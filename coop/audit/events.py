@@ -246,8 +246,8 @@ _EVENT_LIST = [
             },
         )
         for kind, sentence in (
-            ("applied", "Applied the client's credit on {object} to another invoice"),
-            ("refunded", "Refunded the client's credit on {object}"),
+            ("applied", N_("Applied the client's credit on {object} to another invoice")),
+            ("refunded", N_("Refunded the client's credit on {object}")),
         )
     ),
     Event(
