@@ -13,8 +13,8 @@ from coop.datamap import ACTOR, HMRC, SIX_YEARS, WHILE_MEMBER, Personal, declare
 from coop.db import Base, UTCDateTime
 from coop.i18n import N_
 from coop.i18n import gettext as _
-from coop.i18n.formats import number_text, percent_text
 from coop.members.models import Member
+from coop.money import format_percent
 from coop.timeutil import utcnow
 
 
@@ -73,12 +73,13 @@ class Proposal(Base):
     def outcome_parts(self) -> tuple[str, str]:
         """The result in the reader's words: its name ("Passed") and the count behind it. The
         stored statement is the English record; this is made again from the counts when shown."""
+        # Counts of members stay below a thousand: plain digits read the same in every language here.
         counts = {
-            "cast": number_text(self.votes_for + self.votes_against + self.votes_abstain),
-            "eligible": number_text(self.eligible_voters),
-            "yes": number_text(self.votes_for),
-            "no": number_text(self.votes_against),
-            "abstained": number_text(self.votes_abstain),
+            "cast": self.votes_for + self.votes_against + self.votes_abstain,
+            "eligible": self.eligible_voters,
+            "yes": self.votes_for,
+            "no": self.votes_against,
+            "abstained": self.votes_abstain,
         }
         if self.outcome == "passed":
             return _("Passed"), _("%(yes)s for, %(no)s against, %(abstained)s abstained.", **counts)
@@ -88,7 +89,7 @@ class Proposal(Base):
         if self.outcome == "not_decided" and quorum:
             return _("Not decided"), _(
                 "%(cast)s of %(eligible)s members voted, fewer than the quorum of %(quorum)s.",
-                quorum=percent_text(quorum.group(1)),
+                quorum=format_percent(quorum.group(1)),
                 **counts,
             )
         return "", self.outcome_statement
