@@ -17,6 +17,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from coop.i18n import N_
+
 
 class Kind(StrEnum):
     TEXT = "text"
@@ -85,146 +87,151 @@ def _private(label: str, kind: Kind = Kind.PENCE) -> Field:
     return Field(label, kind, private=True)
 
 
-_ROLES = {"roles": Field("Roles", Kind.ROLES)}
+_ROLES = {"roles": Field(N_("Roles"), Kind.ROLES)}
 
 _EVENT_LIST = [
     # People and permissions
-    Event("roles.change", Subject.USER, "Changed the roles of {object}", _ROLES),
+    Event("roles.change", Subject.USER, N_("Changed the roles of {object}"), _ROLES),
     Event(
         "roles.elected",
         Subject.USER,
-        "{object} became a coordinator by the members' vote",
-        _ROLES | {"proposal": Field("Proposal", Kind.PROPOSAL)},
+        N_("{object} became a coordinator by the members' vote"),
+        _ROLES | {"proposal": Field(N_("Proposal"), Kind.PROPOSAL)},
     ),
-    Event("cap.set_by_coordinator", Subject.MEMBER, "Set the earnings limit of {object}, at their request"),
+    Event(
+        "cap.set_by_coordinator", Subject.MEMBER, N_("Set the earnings limit of {object}, at their request")
+    ),
     Event(
         "cap.removed_by_coordinator",
         Subject.MEMBER,
-        "Removed the earnings limit of {object}, at their request",
+        N_("Removed the earnings limit of {object}, at their request"),
     ),
-    Event("reference.written", Subject.MEMBER, "Wrote a reference for {object}"),
-    Event("export.member_data", Subject.MEMBER, "Downloaded the data the co-op holds about {object}"),
-    Event("erasure.requested", Subject.MEMBER, "Asked for the details of {object} to be erased"),
-    Event("erasure.withdrawn", Subject.MEMBER, "Withdrew the request to erase the details of {object}"),
+    Event("reference.written", Subject.MEMBER, N_("Wrote a reference for {object}")),
+    Event("export.member_data", Subject.MEMBER, N_("Downloaded the data the co-op holds about {object}")),
+    Event("erasure.requested", Subject.MEMBER, N_("Asked for the details of {object} to be erased")),
+    Event("erasure.withdrawn", Subject.MEMBER, N_("Withdrew the request to erase the details of {object}")),
     Event(
         "erasure.carried_out",
         Subject.MEMBER,
-        "Erased the details of {object}",
+        N_("Erased the details of {object}"),
         {
-            "released_shifts": Field("Shifts given back to the rota", Kind.COUNT),
-            "financial_records_kept_until": Field("Pay records kept until", Kind.DATE),
+            "released_shifts": Field(N_("Shifts given back to the rota"), Kind.COUNT),
+            "financial_records_kept_until": Field(N_("Pay records kept until"), Kind.DATE),
         },
     ),
     Event(
         "erasure.records_purged",
         Subject.MEMBER,
-        "Deleted the kept pay records of {object} (six years passed)",
+        N_("Deleted the kept pay records of {object} (six years passed)"),
     ),
     # Members' pay: who did what and when, never how much
     Event(
         "pay.adjustment",
         Subject.MEMBER,
-        "Added a pay correction for {object}",
+        N_("Added a pay correction for {object}"),
         {
-            "amount_pence": _private("Amount"),
-            "reason": _private("Reason", Kind.TEXT),
-            "pay_on": _private("Pay day", Kind.DATE),
+            "amount_pence": _private(N_("Amount")),
+            "reason": _private(N_("Reason"), Kind.TEXT),
+            "pay_on": _private(N_("Pay day"), Kind.DATE),
         },
     ),
     Event(
         "surplus.taken",
         Subject.MEMBER,
-        "{object} chose how to take their surplus share",
-        {"pence": _private("Amount"), "pay_days": _private("Pay days", Kind.COUNT)},
+        N_("{object} chose how to take their surplus share"),
+        {"pence": _private(N_("Amount")), "pay_days": _private(N_("Pay days"), Kind.COUNT)},
     ),
     *(
         Event(
             f"expense.{status}",
             Subject.EXPENSE,
             f"{status.capitalize()} {{object}}",
-            {"amount_pence": _private("Amount"), "member_id": Field("Member", Kind.MEMBER)},
+            {"amount_pence": _private(N_("Amount")), "member_id": Field(N_("Member"), Kind.MEMBER)},
         )
         for status in ("approved", "rejected")
     ),
     Event(
         "payrun.finalise",
         Subject.PAY_RUN,
-        "Finalised {object}",
+        N_("Finalised {object}"),
         {
-            "period": Field("Period", Kind.PERIOD),
-            "statements": Field("Pay statements", Kind.COUNT),
-            "total_pence": _private("Total pay"),
+            "period": Field(N_("Period"), Kind.PERIOD),
+            "statements": Field(N_("Pay statements"), Kind.COUNT),
+            "total_pence": _private(N_("Total pay")),
         },
     ),
     Event(
         "payrun.delete_draft",
         Subject.PAY_RUN,
-        "Deleted {object}, a draft",
-        {"period": Field("Period", Kind.PERIOD)},
+        N_("Deleted {object}, a draft"),
+        {"period": Field(N_("Period"), Kind.PERIOD)},
     ),
-    Event("export.payroll_csv", Subject.PAY_RUN, "Downloaded the payroll file of {object}"),
+    Event("export.payroll_csv", Subject.PAY_RUN, N_("Downloaded the payroll file of {object}")),
     # The co-op's own money and settings
     Event(
         "surplus.shared",
         Subject.PROPOSAL,
-        "Shared the surplus decided by {object}",
-        {"pence": Field("Surplus", Kind.PENCE), "members": Field("Members sharing it", Kind.COUNT)},
+        N_("Shared the surplus decided by {object}"),
+        {"pence": Field(N_("Surplus"), Kind.PENCE), "members": Field(N_("Members sharing it"), Kind.COUNT)},
     ),
     Event(
         "comment.hidden",
         Subject.PROPOSAL,
-        "Hid a comment on {object}",
-        {"comment": Field("Comment", Kind.COMMENT)},
+        N_("Hid a comment on {object}"),
+        {"comment": Field(N_("Comment"), Kind.COMMENT)},
     ),
     Event(
         "service.rates",
         Subject.SERVICE,
-        "Changed the rates of {object}",
+        N_("Changed the rates of {object}"),
         {
-            "charge_pence_per_hour": Field("Client charge an hour", Kind.PENCE),
-            "pay_pence_per_hour": Field("Member pay an hour", Kind.PENCE),
-            "vat_rate_bp": Field("VAT rate", Kind.BASIS_POINTS),
+            "charge_pence_per_hour": Field(N_("Client charge an hour"), Kind.PENCE),
+            "pay_pence_per_hour": Field(N_("Member pay an hour"), Kind.PENCE),
+            "vat_rate_bp": Field(N_("VAT rate"), Kind.BASIS_POINTS),
         },
     ),
     Event(
         "setting.change",
         Subject.SETTING,
-        "Changed the setting {object}",
-        {"value": Field("Value", Kind.SETTING_VALUE), "effective_from": Field("From", Kind.DATE)},
+        N_("Changed the setting {object}"),
+        {"value": Field(N_("Value"), Kind.SETTING_VALUE), "effective_from": Field(N_("From"), Kind.DATE)},
     ),
     # Clients' invoices
     Event(
         "invoice.run",
         Subject.INVOICE_RUN,
-        "Made draft invoices for {object}",
-        {"drafts": Field("Drafts", Kind.COUNT), "net_pence": Field("Net total", Kind.PENCE)},
+        N_("Made draft invoices for {object}"),
+        {"drafts": Field(N_("Drafts"), Kind.COUNT), "net_pence": Field(N_("Net total"), Kind.PENCE)},
     ),
     Event(
         "invoice.delete_draft",
         Subject.INVOICE_BY_ID,
-        "Deleted {object}",
-        {"net_pence": Field("Net total", Kind.PENCE), "client": Field("Client", Kind.TEXT)},
+        N_("Deleted {object}"),
+        {"net_pence": Field(N_("Net total"), Kind.PENCE), "client": Field(N_("Client"), Kind.TEXT)},
     ),
     Event(
         "invoice.issue",
         Subject.INVOICE,
-        "Issued {object}",
-        {"gross_pence": Field("Total", Kind.PENCE), "client": Field("Client", Kind.TEXT)},
+        N_("Issued {object}"),
+        {"gross_pence": Field(N_("Total"), Kind.PENCE), "client": Field(N_("Client"), Kind.TEXT)},
     ),
     Event(
         "invoice.payment",
         Subject.INVOICE,
-        "Recorded a payment on {object}",
-        {"balance_pence": Field("Left to pay", Kind.PENCE), "amount_pence": Field("Payment", Kind.PENCE)},
+        N_("Recorded a payment on {object}"),
+        {
+            "balance_pence": Field(N_("Left to pay"), Kind.PENCE),
+            "amount_pence": Field(N_("Payment"), Kind.PENCE),
+        },
     ),
     Event(
         "invoice.payment_reversed",
         Subject.INVOICE,
-        "Reversed a payment on {object}",
+        N_("Reversed a payment on {object}"),
         {
-            "balance_pence": Field("Left to pay", Kind.PENCE),
-            "amount_pence": Field("Payment", Kind.PENCE),
-            "reason": Field("Reason", Kind.TEXT),
+            "balance_pence": Field(N_("Left to pay"), Kind.PENCE),
+            "amount_pence": Field(N_("Payment"), Kind.PENCE),
+            "reason": Field(N_("Reason"), Kind.TEXT),
         },
     ),
     *(
@@ -233,55 +240,64 @@ _EVENT_LIST = [
             Subject.INVOICE,
             sentence,
             {
-                "credit_pence": Field("Client's credit", Kind.PENCE),
-                "amount_pence": Field("Amount", Kind.PENCE),
-                "to": Field("To", Kind.INVOICE),
+                "credit_pence": Field(N_("Client's credit"), Kind.PENCE),
+                "amount_pence": Field(N_("Amount"), Kind.PENCE),
+                "to": Field(N_("To"), Kind.INVOICE),
             },
         )
         for kind, sentence in (
-            ("applied", "Applied the client's credit on {object} to another invoice"),
-            ("refunded", "Refunded the client's credit on {object}"),
+            ("applied", N_("Applied the client's credit on {object} to another invoice")),
+            ("refunded", N_("Refunded the client's credit on {object}")),
         )
     ),
     Event(
         "invoice.credit_note",
         Subject.INVOICE,
-        "Issued a credit note against {object}",
-        {"credit_note": Field("Credit note", Kind.INVOICE), "gross_pence": Field("Total", Kind.PENCE)},
+        N_("Issued a credit note against {object}"),
+        {
+            "credit_note": Field(N_("Credit note"), Kind.INVOICE),
+            "gross_pence": Field(N_("Total"), Kind.PENCE),
+        },
     ),
-    Event("invoice.reminder", Subject.INVOICE, "Sent a payment reminder for {object}"),
+    Event("invoice.reminder", Subject.INVOICE, N_("Sent a payment reminder for {object}")),
     Event(
         "invoice.links_revoked",
         Subject.INVOICE_BY_ID,
-        "Turned off the invoice links of {object}",
-        {"links": Field("Links turned off", Kind.COUNT)},
+        N_("Turned off the invoice links of {object}"),
+        {"links": Field(N_("Links turned off"), Kind.COUNT)},
     ),
     Event(
         "books.line_confirmed",
         Subject.BANK_LINE,
-        "Matched {object} to invoices",
-        {"amount_pence": Field("Received", Kind.PENCE), "payments": Field("Payments recorded", Kind.COUNT)},
+        N_("Matched {object} to invoices"),
+        {
+            "amount_pence": Field(N_("Received"), Kind.PENCE),
+            "payments": Field(N_("Payments recorded"), Kind.COUNT),
+        },
     ),
     Event(
         "books.line_set_aside",
         Subject.BANK_LINE,
-        "Set aside {object} as not a client's payment",
-        {"amount_pence": Field("Received", Kind.PENCE)},
+        N_("Set aside {object} as not a client's payment"),
+        {"amount_pence": Field(N_("Received"), Kind.PENCE)},
     ),
     Event(
         "business.saved",
         Subject.BUSINESS,
-        "Saved the details of {object}",
-        {"name": Field("Name", Kind.TEXT), "invoice_prefix": Field("Invoice number prefix", Kind.TEXT)},
+        N_("Saved the details of {object}"),
+        {
+            "name": Field(N_("Name"), Kind.TEXT),
+            "invoice_prefix": Field(N_("Invoice number prefix"), Kind.TEXT),
+        },
     ),
     Event(
         "business.leads",
         Subject.BUSINESS,
-        "Changed who leads {object}",
-        {"leads": Field("Leads", Kind.COUNT)},
+        N_("Changed who leads {object}"),
+        {"leads": Field(N_("Leads"), Kind.COUNT)},
     ),
     *(
-        Event(f"export.{kind}", Subject.EXPORT, "Downloaded the accountant's file of {object}")
+        Event(f"export.{kind}", Subject.EXPORT, N_("Downloaded the accountant's file of {object}"))
         for kind in ("invoices", "credit-notes", "payments", "journal")
     ),
 ]

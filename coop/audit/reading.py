@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,9 +21,11 @@ from coop.auth.models import ROLE_LABELS, User
 from coop.bookings.models import Client, Service
 from coop.businesses.models import Business
 from coop.governance.models import Proposal, ProposalComment
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.invoicing.models import Invoice
 from coop.members.models import Member
-from coop.money import format_pence
+from coop.money import format_pence, format_percent
 from coop.pay.models import Expense, PayRun
 from coop.settings.service import SPECS
 from coop.timeutil import format_date
@@ -30,10 +33,10 @@ from coop.timeutil import format_date
 DAY = "d MMM y"
 ROLES = {str(role): label for role, label in ROLE_LABELS.items()}
 EXPORTS = {
-    "invoices": "invoices",
-    "credit-notes": "credit notes",
-    "payments": "payments",
-    "journal": "the double-entry journal",
+    "invoices": N_("invoices"),
+    "credit-notes": N_("credit notes"),
+    "payments": N_("payments"),
+    "journal": N_("the double-entry journal"),
 }
 
 
@@ -102,7 +105,9 @@ class _Names:
         self.comments: dict[int, str] = {cid: name for cid, name in rows}
         by_expense = select(Expense.id, Expense.kind, Member.display_name).join(Expense.member)
         rows = named(about(Subject.EXPENSE), by_expense, Expense.id)
-        self.expenses = {xid: f"the {kind} expense of {name}" for xid, kind, name in rows}
+        self.expenses = {
+            xid: _("the %(kind)s expense of %(name)s", kind=kind, name=name) for xid, kind, name in rows
+        }
         proposals = about(Subject.PROPOSAL) | fields(Kind.PROPOSAL)
         rows = named(proposals, select(Proposal.id, Proposal.title), Proposal.id)
         self.proposals: dict[int, str] = {pid: title for pid, title in rows}
@@ -115,14 +120,16 @@ class _Names:
         self.invoices = {iid: (number, client) for iid, number, client in rows}
         by_run = select(PayRun.id, PayRun.period_start, PayRun.period_end)
         rows = named(about(Subject.PAY_RUN), by_run, PayRun.id)
-        self.pay_runs = {rid: f"the pay run for {_period(start, end)}" for rid, start, end in rows}
+        self.pay_runs = {
+            rid: _("the pay run for %(period)s", period=_period(start, end)) for rid, start, end in rows
+        }
 
     def of(self, table: dict[int, str], key: Any, missing: str) -> str:
         return table.get(int(key), missing) if _is_id(key) else missing
 
 
 def _period(start: date, end: date) -> str:
-    return f"{format_date(start, DAY)} to {format_date(end, DAY)}"
+    return _("%(first)s to %(last)s", first=format_date(start, DAY), last=format_date(end, DAY))
 
 
 def _period_text(value: str) -> str:
@@ -135,41 +142,41 @@ def _period_text(value: str) -> str:
 
 def _object_name(names: _Names, subject: Subject, key: str) -> str:
     if subject == Subject.MEMBER:
-        return names.of(names.members, key, "a member no longer on record")
+        return names.of(names.members, key, _("a member no longer on record"))
     if subject == Subject.USER:
-        return names.of(names.users, key, "an account no longer on record")
+        return names.of(names.users, key, _("an account no longer on record"))
     if subject == Subject.INVOICE:
-        return f"invoice {key}"
+        return _("invoice %(number)s", number=key)
     if subject == Subject.INVOICE_BY_ID:
         number, client = names.invoices.get(int(key), (None, "")) if _is_id(key) else (None, "")
         if number:
-            return f"invoice {number}"
-        return f"a draft invoice for {client}" if client else "a draft invoice"
+            return _("invoice %(number)s", number=number)
+        return _("a draft invoice for %(client)s", client=client) if client else _("a draft invoice")
     if subject == Subject.INVOICE_RUN:
         return _period_text(key)
     if subject == Subject.PAY_RUN:
-        return names.of(names.pay_runs, key, "a pay run")
+        return names.of(names.pay_runs, key, _("a pay run"))
     if subject == Subject.EXPENSE:
-        return names.of(names.expenses, key, "an expense")
+        return names.of(names.expenses, key, _("an expense"))
     if subject == Subject.PROPOSAL:
-        return f"the proposal “{names.of(names.proposals, key, 'no longer on record')}”"
+        return _("the proposal “%(title)s”", title=names.of(names.proposals, key, _("no longer on record")))
     if subject == Subject.SERVICE:
-        return f"the service {names.of(names.services, key, 'no longer on record')}"
+        return _("the service %(name)s", name=names.of(names.services, key, _("no longer on record")))
     if subject == Subject.BANK_LINE:
-        return f"bank payment {key}"
+        return _("bank payment %(number)s", number=key)
     if subject == Subject.BUSINESS:
-        return f"the business {names.of(names.businesses, key, 'no longer on record')}"
+        return _("the business %(name)s", name=names.of(names.businesses, key, _("no longer on record")))
     if subject == Subject.SETTING:
         spec = SPECS.get(key)
-        return f"“{spec.label}”" if spec else "no longer in use"
-    return EXPORTS.get(key, "accounts")
+        return f"“{spec.title}”" if spec else _("no longer in use")
+    return _(EXPORTS[key]) if key in EXPORTS else _("accounts")
 
 
 def _value(names: _Names, kind: Kind, value: Any, key: str) -> str:
     if kind == Kind.PENCE and isinstance(value, int):
         return format_pence(value)
     if kind == Kind.BASIS_POINTS and isinstance(value, int):
-        return f"{value / 100:g}%"
+        return format_percent(Decimal(value) / 100)
     if kind == Kind.DATE:
         try:
             return format_date(date.fromisoformat(str(value)), DAY)
@@ -178,23 +185,23 @@ def _value(names: _Names, kind: Kind, value: Any, key: str) -> str:
     if kind == Kind.PERIOD:
         return _period_text(str(value))
     if kind == Kind.ROLES and isinstance(value, list):
-        return ", ".join(ROLES.get(str(r), str(r)) for r in value) or "none"
+        return ", ".join(_(ROLES[str(r)]) if str(r) in ROLES else str(r) for r in value) or _("none")
     if kind == Kind.MEMBER:
-        return names.of(names.members, value, "a member no longer on record")
+        return names.of(names.members, value, _("a member no longer on record"))
     if kind == Kind.PROPOSAL:
-        return f"“{names.of(names.proposals, value, 'no longer on record')}”"
+        return f"“{names.of(names.proposals, value, _('no longer on record'))}”"
     if kind == Kind.COMMENT:
-        return f"by {names.of(names.comments, value, 'someone')}"
+        return _("by %(name)s", name=names.of(names.comments, value, _("someone")))
     if kind == Kind.INVOICE:
-        return "a refund to the client" if value == "refund" else str(value)
+        return _("a refund to the client") if value == "refund" else str(value)
     if kind == Kind.SETTING_VALUE:
         spec = SPECS.get(key)
         if spec is not None and spec.kind == "pence" and isinstance(value, int):
             return format_pence(value)
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return _("yes") if value else _("no")
         if spec is not None and spec.kind == "percent":
-            return f"{value}%"
+            return format_percent(value)
     return str(value)
 
 
@@ -211,11 +218,13 @@ def _details(names: _Names, e: _Entry) -> list[str]:
             if name in v
         }
         if "b" in shown and "a" in shown:
-            out.append(f"{f.label}: {shown['b']} → {shown['a']}")
+            out.append(
+                _("%(field)s: %(before)s → %(after)s", field=_(f.label), before=shown["b"], after=shown["a"])
+            )
         elif "a" in shown:
-            out.append(f"{f.label}: {shown['a']}")
+            out.append(_("%(field)s: %(value)s", field=_(f.label), value=shown["a"]))
         elif "b" in shown:
-            out.append(f"{f.label}: {shown['b']}")
+            out.append(_("%(field)s: %(value)s", field=_(f.label), value=shown["b"]))
     return out
 
 
@@ -229,12 +238,16 @@ def log_page(session: Session, *, limit: int = 50, offset: int = 0) -> list[Line
     lines = []
     for e in entries:
         who = (
-            names.users.get(e.row.actor_id, "someone no longer on record") if e.row.actor_id else "Automatic"
+            names.users.get(e.row.actor_id, _("someone no longer on record"))
+            if e.row.actor_id
+            else _("Automatic")
         )
         if e.event is None:
-            what = f"Logged “{e.row.action}”"
+            what = _("Logged “%(action)s”", action=e.row.action)
         else:
-            what = e.event.sentence.replace("{object}", _object_name(names, e.event.subject, e.row.object_id))
+            what = _(e.event.sentence).replace(
+                "{object}", _object_name(names, e.event.subject, e.row.object_id)
+            )
             what = what[0].upper() + what[1:]
         lines.append(Line(e.row.at, who, what, _details(names, e)))
     return lines

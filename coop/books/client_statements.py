@@ -16,6 +16,7 @@ from coop.books.models import StatementSent
 from coop.books.rendering import statement_pdf
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.invoicing.models import CreditUse, CreditUseKind, Invoice, InvoiceStatus
 from coop.invoicing.money_in import balance_pence
 from coop.mail import service as mail
@@ -70,19 +71,28 @@ def _movements(session: Session, client_id: int) -> list[tuple[date, int, str, i
     )
     for invoice in invoices:
         assert invoice.issue_date
-        out.append((invoice.issue_date, 0, f"Invoice {invoice.number}", invoice.gross_pence))
+        out.append(
+            (invoice.issue_date, 0, _("Invoice %(number)s", number=invoice.number), invoice.gross_pence)
+        )
         for note in invoice.credit_notes:
             out.append(
-                (note.issue_date, 1, f"Credit note {note.number} ({invoice.number})", -note.gross_pence)
+                (
+                    note.issue_date,
+                    1,
+                    _("Credit note %(number)s (%(invoice)s)", number=note.number, invoice=invoice.number),
+                    -note.gross_pence,
+                )
             )
         for p in invoice.payments:
-            out.append((p.paid_on, 2, f"Payment, thank you ({invoice.number})", -p.amount_pence))
+            out.append(
+                (p.paid_on, 2, _("Payment, thank you (%(invoice)s)", invoice=invoice.number), -p.amount_pence)
+            )
             if p.reversed_at is not None:
                 out.append(
                     (
                         to_london(p.reversed_at).date(),
                         3,
-                        f"Payment reversed ({invoice.number})",
+                        _("Payment reversed (%(invoice)s)", invoice=invoice.number),
                         p.amount_pence,
                     )
                 )
@@ -93,23 +103,23 @@ def _movements(session: Session, client_id: int) -> list[tuple[date, int, str, i
                 CreditUse.from_invoice_id.in_(ids), CreditUse.kind == CreditUseKind.REFUNDED
             )
         ):
-            out.append((to_london(use.created_at).date(), 4, "Credit refunded to you", use.amount_pence))
+            out.append((to_london(use.created_at).date(), 4, _("Credit refunded to you"), use.amount_pence))
     return sorted(out, key=lambda m: (m[0], m[1]))
 
 
 def client_statement(session: Session, client_id: int, first: date, last: date) -> ClientStatement:
     if last < first:
-        raise DomainError("The period must end on or after the day it starts.", field="period_end")
+        raise DomainError(_("The period must end on or after the day it starts."), field="period_end")
     if (last - first).days > 3660:
-        raise DomainError("Choose a period of ten years or less.", field="period_start")
+        raise DomainError(_("Choose a period of ten years or less."), field="period_start")
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFound("No such client.")
+        raise NotFound(_("No such client."))
     movements = _movements(session, client_id)
     opening = sum(p for day, _, _, p in movements if day < first)
     statement = ClientStatement(client, first, last, opening)
     balance = opening
-    for day, _, what, pence in movements:
+    for day, _order, what, pence in movements:
         if first <= day <= last:
             balance += pence
             statement.rows.append(Row(day, what, max(pence, 0), max(-pence, 0), balance))

@@ -12,6 +12,7 @@ from coop.books import layouts
 from coop.books.ledger import chart, journal
 from coop.db import write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.settings import service as settings
 from coop.settings.keys import K
 
@@ -21,7 +22,7 @@ def export_journal(
 ) -> tuple[str, str]:
     """(file text, file name) of the period's journal in one of layouts.LAYOUTS."""
     if layout not in layouts.LAYOUTS:
-        raise DomainError("Choose which accounts package the file is for.", field="layout")
+        raise DomainError(_("Choose which accounts package the file is for."), field="layout")
     entries = journal(session, first, last)
     accounts = chart(session, last)
     name = f"journal-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}"

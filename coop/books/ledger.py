@@ -25,6 +25,7 @@ from coop.books.journal import (
 )
 from coop.errors import DomainError
 from coop.governance.models import SurplusShare
+from coop.i18n import gettext as _
 from coop.invoicing.models import CreditNote, CreditUse, CreditUseKind, Invoice, InvoiceStatus, Payment
 from coop.invoicing.totals import vat_summary
 from coop.pay.models import PayLine, PayLineKind, PayRun, PayRunStatus, PayStatement
@@ -53,11 +54,15 @@ def chart(session: Session, on: date) -> dict[str, Account]:
     out = {}
     for key in ACCOUNT_TYPES:
         text = settings.get(session, CHART_OF_ACCOUNTS[key][0], on).strip()
-        code, _, name = text.partition(" ")
+        code, _space, name = text.partition(" ")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,19}", code):
             raise DomainError(
-                f"The account setting for {key.replace('_', ' ')} must start with its code, like "
-                f"“1200 Bank current account”. It is “{text[:60]}”. Change it under Settings."
+                _(
+                    "The account setting for %(account)s must start with its code, like “1200 Bank current "
+                    "account”. It is “%(value)s”. Change it under Settings.",
+                    account=key.replace("_", " "),
+                    value=text[:60],
+                )
             )
         out[key] = Account(key, code, name.strip() or code)
     return out
@@ -95,7 +100,7 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 def journal(session: Session, first: date, last: date) -> list[Entry]:
     """Every entry dated from `first` to `last` (London days), in date order."""
     if last < first:
-        raise DomainError("The period must end on or after the day it starts.", field="period_end")
+        raise DomainError(_("The period must end on or after the day it starts."), field="period_end")
     services = sorted(session.scalars(select(Service.name)), key=len, reverse=True)
     start, end = _day_bounds(first, last)
     entries: list[Entry] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from coop.i18n import gettext as _
 from coop.money import format_pence
 
 
@@ -76,14 +77,18 @@ def suggest(amount_pence: int, payer_name: str, reference: str, invoices: list[O
             allocations.append(Allocation(invoice.id, invoice.number, share))
             left -= share
         numbers = ", ".join(i.number for i in named)
-        reasons = [f"number {numbers} in the reference"]
+        reasons = [_("number %(numbers)s in the reference", numbers=numbers)]
         owed = sum(i.balance_pence for i in named)
         if amount_pence == owed:
-            reasons.append("exact amount" if len(named) == 1 else "exactly what they owe together")
+            reasons.append(_("exact amount") if len(named) == 1 else _("exactly what they owe together"))
         elif amount_pence > owed:
-            reasons.append(f"{format_pence(amount_pence - owed)} more than owed: the client's credit")
+            reasons.append(
+                _("%(amount)s more than owed: the client's credit", amount=format_pence(amount_pence - owed))
+            )
         else:
-            reasons.append(f"{format_pence(owed - amount_pence)} less than owed: part-paid")
+            reasons.append(
+                _("%(amount)s less than owed: part-paid", amount=format_pence(owed - amount_pence))
+            )
         return Suggestion(allocations, reasons)
     exact = [i for i in invoices if i.balance_pence == amount_pence]
     said = f"{payer_name} {reference}"
@@ -92,13 +97,13 @@ def suggest(amount_pence: int, payer_name: str, reference: str, invoices: list[O
         invoice = min(by_name, key=lambda i: i.id)  # the oldest of theirs owed exactly this
         return Suggestion(
             [Allocation(invoice.id, invoice.number, amount_pence)],
-            [f"paid by {invoice.client_name}", "exact amount"],
+            [_("paid by %(client)s", client=invoice.client_name), _("exact amount")],
         )
     if len(exact) == 1:
         [invoice] = exact
         return Suggestion(
             [Allocation(invoice.id, invoice.number, amount_pence)],
-            ["exact amount (the only open invoice for that much); check who paid"],
+            [_("exact amount (the only open invoice for that much); check who paid")],
         )
     return Suggestion()
 

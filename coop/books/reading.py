@@ -22,6 +22,7 @@ from ofxtools.Parser import OFXTree
 
 from coop.books.models import StatementFormat
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINES = 5000
@@ -70,9 +71,9 @@ def fingerprint(bank: str, line: StatementLine, occurrence: int) -> str:
 def read_statement(data: bytes, fmt: str, columns: CsvColumns | None = None) -> list[StatementLine]:
     """The credit lines of a statement file in the given format."""
     if not data:
-        raise DomainError("The file is empty.", field="statement")
+        raise DomainError(_("The file is empty."), field="statement")
     if len(data) > MAX_BYTES:
-        raise DomainError("The file is larger than 2 MB. Download a shorter period.", field="statement")
+        raise DomainError(_("The file is larger than 2 MB. Download a shorter period."), field="statement")
     readers: dict[str, Callable[[bytes], list[StatementLine]]] = {
         StatementFormat.OFX: _ofx,
         StatementFormat.MT940: _mt940,
@@ -81,22 +82,27 @@ def read_statement(data: bytes, fmt: str, columns: CsvColumns | None = None) -> 
     if fmt == StatementFormat.CSV:
         if columns is None:
             raise DomainError(
-                "Say which columns hold the date, the amount and the reference.", field="date_column"
+                _("Say which columns hold the date, the amount and the reference."), field="date_column"
             )
         lines = _csv(data, columns)
     elif fmt in readers:
         lines = readers[fmt](data)
     else:
-        raise DomainError("Choose the statement's format.", field="format")
+        raise DomainError(_("Choose the statement's format."), field="format")
     if len(lines) > MAX_LINES:
-        raise DomainError(f"The statement has more than {MAX_LINES} payments in. Download a shorter period.")
+        raise DomainError(
+            _(
+                "The statement has more than %(MAX_LINES)s payments in. Download a shorter period.",
+                MAX_LINES=MAX_LINES,
+            )
+        )
     return lines
 
 
 def _pence(amount: Any) -> int:
     value = Decimal(str(amount))
     if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise ValueError("not an amount in pounds and pence")
+        raise ValueError(_("not an amount in pounds and pence"))
     return int(value * 100)
 
 
@@ -106,7 +112,11 @@ def _clip(text: Any, size: int) -> str:
 
 def _refused(fmt: str) -> DomainError:
     return DomainError(
-        f"This file could not be read as {fmt}. Check the format chosen matches the file your bank gave you.",
+        _(
+            "This file could not be read as %(fmt)s. Check the format chosen matches the file your bank "
+            "gave you.",
+            fmt=fmt,
+        ),
         field="statement",
     )
 
@@ -144,7 +154,7 @@ def _mt940(data: bytes) -> list[StatementLine]:
         transactions = mt940.models.Transactions()
         transactions.parse(text)
         if not transactions.data and not len(transactions):
-            raise ValueError("no statement found")
+            raise ValueError(_("no statement found"))
         out = []
         for txn in transactions:
             pence = _pence(txn.data["amount"].amount)
@@ -187,7 +197,8 @@ def _camt053(data: bytes) -> list[StatementLine]:
         error = schema.error_log.last_error
         where = f" (line {error.line}: {error.message[:200]})" if error else ""
         raise DomainError(
-            f"This file is not a valid CAMT.053 version 02 statement{where}.", field="statement"
+            _("This file is not a valid CAMT.053 version 02 statement%(where)s.", where=where),
+            field="statement",
         )
     ns = {"c": CAMT_NS}
     out = []
@@ -269,7 +280,11 @@ def _csv(data: bytes, columns: CsvColumns) -> list[StatementLine]:
     if missing:
         shown = ", ".join(f"“{h}”" for h in header[:12]) or "none"
         raise DomainError(
-            f"The file has no column called “{missing[0][:80]}”. Its columns are: {shown[:600]}.",
+            _(
+                "The file has no column called “%(value)s”. Its columns are: %(value2)s.",
+                value=missing[0][:80],
+                value2=shown[:600],
+            ),
             field="date_column",
         )
     out = []
@@ -285,7 +300,10 @@ def _csv(data: bytes, columns: CsvColumns) -> list[StatementLine]:
                 booked = _csv_date(row.get(columns.date, ""))
             except ValueError as exc:
                 raise DomainError(
-                    f"Row {number} of the file has a date or amount that could not be read.",
+                    _(
+                        "Row %(number)s of the file has a date or amount that could not be read.",
+                        number=number,
+                    ),
                     field="statement",
                 ) from exc
             out.append(

@@ -31,6 +31,7 @@ from coop.books.models import (
 from coop.books.reading import CsvColumns, fingerprint, read_statement
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.money import format_pence
@@ -59,15 +60,18 @@ def import_statement(
     bank's remembered layout; without them the bank's remembered layout is used."""
     bank = _bank_name(bank)
     if not bank:
-        raise DomainError("Say which bank account this statement is from.", field="bank")
+        raise DomainError(_("Say which bank account this statement is from."), field="bank")
     if fmt not in FORMATS:
-        raise DomainError("Choose the statement's format.", field="format")
+        raise DomainError(_("Choose the statement's format."), field="format")
     if fmt == StatementFormat.CSV and columns is None:
         layout = layout_for(session, bank)
         if layout is None:
             raise DomainError(
-                f"This is the first CSV statement from {bank}: say which columns hold the date, "
-                "the amount paid in and the reference. They are remembered for next time.",
+                _(
+                    "This is the first CSV statement from %(bank)s: say which columns hold the date, the "
+                    "amount paid in and the reference. They are remembered for next time.",
+                    bank=bank,
+                ),
                 field="date_column",
             )
         columns = CsvColumns(
@@ -137,14 +141,14 @@ def statements(session: Session, limit: int = 50) -> list[BankStatement]:
 def get_statement(session: Session, statement_id: int) -> BankStatement:
     statement = session.get(BankStatement, statement_id)
     if statement is None:
-        raise NotFound("No such bank statement.")
+        raise NotFound(_("No such bank statement."))
     return statement
 
 
 def get_line(session: Session, line_id: int) -> BankLine:
     line = session.get(BankLine, line_id)
     if line is None:
-        raise NotFound("No such bank line.")
+        raise NotFound(_("No such bank line."))
     return line
 
 
@@ -220,27 +224,30 @@ def confirm_line(
     line confirmed twice at once becomes payments once. Returns the payment rule's warnings."""
     allocations = [(i, p) for i, p in allocations if i]
     if not allocations:
-        raise DomainError("Choose the invoice this payment is for.", field="invoice_id")
-    if any(p <= 0 for _, p in allocations):
-        raise DomainError("Each amount must be above zero.", field="amount")
+        raise DomainError(_("Choose the invoice this payment is for."), field="invoice_id")
+    if any(p <= 0 for _invoice, p in allocations):
+        raise DomainError(_("Each amount must be above zero."), field="amount")
     if len({i for i, _ in allocations}) != len(allocations):
-        raise DomainError("Choose each invoice once.", field="invoice_id")
+        raise DomainError(_("Choose each invoice once."), field="invoice_id")
     with write_transaction(session):
         line = lock(session, BankLine, line_id)
         if line is None:
-            raise NotFound("No such bank line.")
+            raise NotFound(_("No such bank line."))
         if line.status != LineStatus.OPEN:
             raise DomainError(
-                "This payment has already been dealt with (a moment ago, perhaps by someone else)."
+                _("This payment has already been dealt with (a moment ago, perhaps by someone else).")
             )
         total = sum(p for _, p in allocations)
         if total != line.amount_pence:
             raise DomainError(
-                f"The amounts add up to {format_pence(total)}, but the bank received "
-                f"{format_pence(line.amount_pence)}. Make them add up.",
+                _(
+                    "The amounts add up to %(amount)s, but the bank received %(amount2)s. Make them add up.",
+                    amount=format_pence(total),
+                    amount2=format_pence(line.amount_pence),
+                ),
                 field="amount",
             )
-        for _, pence in allocations:
+        for _invoice_id, pence in allocations:
             invoicing.check_payment(
                 paid_on=line.booked_on, amount_pence=pence, method="bank transfer", today=today
             )
@@ -279,10 +286,10 @@ def set_aside(session: Session, line_id: int, *, actor_id: int) -> None:
     with write_transaction(session):
         line = lock(session, BankLine, line_id)
         if line is None:
-            raise NotFound("No such bank line.")
+            raise NotFound(_("No such bank line."))
         if line.status != LineStatus.OPEN:
             raise DomainError(
-                "This payment has already been dealt with (a moment ago, perhaps by someone else)."
+                _("This payment has already been dealt with (a moment ago, perhaps by someone else).")
             )
         line.status = LineStatus.SET_ASIDE
         line.dealt_at = utcnow()

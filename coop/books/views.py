@@ -17,9 +17,10 @@ from coop.books.reading import MAX_BYTES, CsvColumns
 from coop.books.service import LineView
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.money import plain_pounds, pounds_field
 from coop.text import plural
-from coop.timeutil import today_london
+from coop.timeutil import format_date, today_london
 from coop.web import ActionForm, csv_response, refusals
 
 bp = Blueprint("books", __name__)
@@ -49,10 +50,10 @@ def statements() -> Page:
             )
         with refusals(form) as done:
             if not data:
-                raise DomainError("Choose the statement file to read.", field="statement")
+                raise DomainError(_("Choose the statement file to read."), field="statement")
             if columns and not (columns.date and columns.amount and columns.reference):
                 raise DomainError(
-                    "Name all three columns: the date, the amount paid in and the reference.",
+                    _("Name all three columns: the date, the amount paid in and the reference."),
                     field="date_column",
                 )
             statement = service.import_statement(
@@ -86,8 +87,16 @@ def statements() -> Page:
 
 def _confirm_form(view: LineView) -> ConfirmForm:
     form = ConfirmForm(formdata=None)
-    choices = [(0, "Choose an invoice")] + [
-        (i.id, f"{i.number}, {i.client_name}, {plain_pounds(i.balance_pence)} to pay")
+    choices = [(0, _("Choose an invoice"))] + [
+        (
+            i.id,
+            _(
+                "%(number)s, %(client)s, %(amount)s to pay",
+                number=i.number,
+                client=i.client_name,
+                amount=plain_pounds(i.balance_pence),
+            ),
+        )
         for i in view.choices[:100]
     ]
     for n, (invoice, amount) in enumerate(form.rows()):
@@ -134,14 +143,18 @@ def confirm(line_id: int) -> Page:
             )
         if done.error:
             flash(
-                f"The payment of {plain_pounds(line.amount_pence)} on {line.booked_on:%d/%m/%Y}: "
-                f"{done.error.message}",
+                _(
+                    "The payment of %(amount)s on %(day)s: %(problem)s",
+                    amount=plain_pounds(line.amount_pence),
+                    day=format_date(line.booked_on, "dd/MM/y"),
+                    problem=done.error.message,
+                ),
                 "error",
             )
         else:
-            flash("Payment recorded. " + " ".join(warnings), "success")
+            flash(" ".join([_("Payment recorded."), *warnings]), "success")
     else:
-        flash("Choose the invoice and enter amounts in pounds, like 12.50.", "error")
+        flash(_("Choose the invoice and enter amounts in pounds, like 12.50."), "error")
     return redirect(url_for("books.reconcile"))
 
 
@@ -153,7 +166,7 @@ def set_aside(line_id: int) -> Page:
         with refusals() as done:
             service.set_aside(db.session, line.id, actor_id=current_user.id)
         if done.ok:
-            flash("Set aside: it is not a client's payment, so no invoice changes.", "success")
+            flash(_("Set aside: it is not a client's payment, so no invoice changes."), "success")
     return redirect(url_for("books.reconcile"))
 
 

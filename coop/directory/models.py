@@ -8,13 +8,14 @@ from sqlalchemy import Boolean, CheckConstraint, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coop.db import Base
+from coop.i18n import N_
 
 CATEGORIES = {
-    "course": "Courses and learning",
-    "volunteering": "Volunteering",
-    "job_club": "Job clubs",
-    "advice": "Benefits and work advice",
-    "job": "Jobs",
+    "course": N_("Courses and learning"),
+    "volunteering": N_("Volunteering"),
+    "job_club": N_("Job clubs"),
+    "advice": N_("Benefits and work advice"),
+    "job": N_("Jobs"),
 }
 
 

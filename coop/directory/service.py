@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coop.db import found, write_transaction
 from coop.directory.models import CATEGORIES, DirectoryEntry
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 
 
 @dataclass
@@ -29,13 +30,13 @@ def save_entry(
     session: Session, data: EntryData, entry: DirectoryEntry | None = None, *, today: date
 ) -> DirectoryEntry:
     if data.category not in CATEGORIES:
-        raise DomainError("Choose a category.", field="category")
+        raise DomainError(_("Choose a category."), field="category")
     if not data.name.strip():
-        raise DomainError("Give the name of the place or group.", field="name")
+        raise DomainError(_("Give the name of the place or group."), field="name")
     if not data.contact.strip():
-        raise DomainError("Say how people get in touch.", field="contact")
+        raise DomainError(_("Say how people get in touch."), field="contact")
     if data.review_date < today:
-        raise DomainError("The next check must be today or later.", field="review_date")
+        raise DomainError(_("The next check must be today or later."), field="review_date")
     with write_transaction(session):
         if entry is None:
             entry = DirectoryEntry()
@@ -48,7 +49,7 @@ def save_entry(
 
 
 def get_entry(session: Session, entry_id: int) -> DirectoryEntry:
-    return found(session, DirectoryEntry, entry_id, "No such entry.")
+    return found(session, DirectoryEntry, entry_id, _("No such entry."))
 
 
 def entries(session: Session, *, active_only: bool = True) -> list[DirectoryEntry]:

@@ -12,8 +12,10 @@ from coop.bookings import service as bookings
 from coop.businesses import service as businesses
 from coop.directory import service
 from coop.directory.forms import EntryForm
+from coop.directory.models import CATEGORIES
 from coop.documents import html_to_pdf
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import today_london
@@ -63,7 +65,10 @@ def manage() -> Page:
     today = today_london()
     entries = service.entries(db.session, active_only=False)
     return render_template(
-        "directory/manage.html", entries=entries, stale={e.id for e in entries if service.stale(e, today)}
+        "directory/manage.html",
+        entries=entries,
+        stale={e.id for e in entries if service.stale(e, today)},
+        categories=CATEGORIES,
     )
 
 
@@ -88,6 +93,6 @@ def edit(entry_id: int | None = None) -> Page:
         with refusals(form) as done:
             service.save_entry(db.session, data, entry, today=today_london())
         if done.ok:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("directory.manage"))
     return render_template("directory/edit.html", form=form, entry=entry)

@@ -12,6 +12,8 @@ from coop.audit.service import record
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import COMMENT_MAX, Proposal, ProposalComment, ProposalStatus
+from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.members.models import Member, MemberStatus
 from coop.text import written
 from coop.timeutil import utcnow
@@ -32,11 +34,15 @@ def comments(session: Session, proposal_id: int) -> list[ProposalComment]:
 def _comment_text(text: str) -> str:
     body = text.replace("\r\n", "\n").strip()
     if not body:
-        raise DomainError("Write your comment first.", field="body")
+        raise DomainError(_("Write your comment first."), field="body")
     if len(body) > COMMENT_MAX:
         raise DomainError(
-            f"Comments can be up to {COMMENT_MAX:,} characters; this one is {len(body):,}. "
-            "Shorten it, or say it in two comments.",
+            _(
+                "Comments can be up to %(most)s characters; this one is %(length)s. "
+                "Shorten it, or say it in two comments.",
+                most=number_text(COMMENT_MAX),
+                length=number_text(len(body)),
+            ),
             field="body",
         )
     return body
@@ -49,13 +55,13 @@ def add_comment(
     now = now or utcnow()
     body = _comment_text(text)
     if member.status == MemberStatus.LEFT:
-        raise DomainError("Only current members can comment.")
+        raise DomainError(_("Only current members can comment."))
     with write_transaction(session):
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
-            raise NotFound("No such proposal.")
+            raise NotFound(_("No such proposal."))
         if proposal.status != ProposalStatus.OPEN or proposal.closes_at <= now:
-            raise DomainError("The discussion closed when voting closed.")
+            raise DomainError(_("The discussion closed when voting closed."))
         comment = ProposalComment(proposal_id=proposal_id, member_id=member.id, body=body, created_at=now)
         session.add(comment)
     return comment
@@ -79,11 +85,13 @@ def edit_comment(
     with write_transaction(session):
         comment = lock(session, ProposalComment, comment_id)
         if comment is None or comment.member_id != member_id:
-            raise NotFound("No such comment.")
+            raise NotFound(_("No such comment."))
         if comment.hidden_at is not None:
-            raise DomainError("A coordinator has hidden this comment, so it cannot be changed.")
+            raise DomainError(_("A coordinator has hidden this comment, so it cannot be changed."))
         if now - comment.created_at > EDIT_WINDOW:
-            raise DomainError("Comments can be changed for 15 minutes after writing. Add a new one instead.")
+            raise DomainError(
+                _("Comments can be changed for 15 minutes after writing. Add a new one instead.")
+            )
         comment.body, comment.edited_at = body, now
     return comment
 
@@ -94,13 +102,13 @@ def hide_comment(session: Session, comment_id: int, reason: str, *, actor_id: in
         reason,
         most=300,
         field="reason",
-        empty="Say why it is hidden; the reason is shown in its place.",
+        empty=_("Say why it is hidden; the reason is shown in its place."),
         one_line=True,
     )
     with write_transaction(session):
         comment = lock(session, ProposalComment, comment_id)
         if comment is None:
-            raise NotFound("No such comment.")
+            raise NotFound(_("No such comment."))
         if comment.hidden_at is None:
             comment.hidden_at = utcnow()
         comment.hidden_by_id, comment.hidden_reason = actor_id, why

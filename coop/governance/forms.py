@@ -10,90 +10,96 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coop.i18n import lazy_gettext as _l
 from coop.web import DayField
 
 
 class ProposalForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    text = TextAreaField("What you propose and why", validators=[DataRequired(), Length(max=10000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField(_l("What you propose and why"), validators=[DataRequired(), Length(max=10000)])
     kind = RadioField(
-        "Kind",
+        _l("Kind"),
         default="general",
         choices=[
-            ("general", "A decision for the co-op"),
-            ("appoint_coordinator", "Elect a member as a coordinator"),
-            ("distribute_surplus", "Share out part of a year's surplus, in proportion to hours worked"),
+            ("general", _l("A decision for the co-op")),
+            ("appoint_coordinator", _l("Elect a member as a coordinator")),
+            ("distribute_surplus", _l("Share out part of a year's surplus, in proportion to hours worked")),
         ],
     )
-    subject_member_id = SelectField("Member to elect (if electing a coordinator)", coerce=int)
-    surplus = StringField("Amount to share (£, if sharing surplus)", validators=[Optional(), Length(max=12)])
-    surplus_year = IntegerField(
-        "From the work in year (if sharing surplus)",
-        validators=[Optional(), NumberRange(2000, 2100, "Enter a year, like 2026")],
+    subject_member_id = SelectField(_l("Member to elect (if electing a coordinator)"), coerce=int)
+    surplus = StringField(
+        _l("Amount to share (£, if sharing surplus)"), validators=[Optional(), Length(max=12)]
     )
-    closes_on = DayField("Voting closes on", validators=[InputRequired("Choose the closing date")])
-    submit = SubmitField("Raise the proposal")
+    surplus_year = IntegerField(
+        _l("From the work in year (if sharing surplus)"),
+        validators=[Optional(), NumberRange(2000, 2100, _l("Enter a year, like 2026"))],
+    )
+    closes_on = DayField(_l("Voting closes on"), validators=[InputRequired(_l("Choose the closing date"))])
+    submit = SubmitField(_l("Raise the proposal"))
 
 
 class VoteForm(FlaskForm):
     choice = RadioField(
-        "Your vote",
-        choices=[("for", "For"), ("against", "Against"), ("abstain", "Abstain")],
-        validators=[InputRequired("Choose for, against or abstain")],
+        _l("Your vote"),
+        choices=[("for", _l("For")), ("against", _l("Against")), ("abstain", _l("Abstain"))],
+        validators=[InputRequired(_l("Choose for, against or abstain"))],
     )
-    submit = SubmitField("Vote")
+    submit = SubmitField(_l("Vote"))
 
 
 class ShareForm(FlaskForm):
-    submit = SubmitField("Go")
+    submit = SubmitField(_l("Go"))
 
 
 class TakeShareForm(FlaskForm):
     amount = StringField(
-        "How much (£)",
-        description="Leave empty to take all that is left. What you do not take is kept for later.",
+        _l("How much (£)"),
+        description=_l("Leave empty to take all that is left. What you do not take is kept for later."),
         validators=[Optional(), Length(max=12)],
     )
     parts = IntegerField(
-        "Spread over how many pay days",
+        _l("Spread over how many pay days"),
         default=1,
-        validators=[InputRequired("Enter a number of pay days"), NumberRange(1, 6, "From 1 to 6 pay days")],
+        validators=[
+            InputRequired(_l("Enter a number of pay days")),
+            NumberRange(1, 6, _l("From 1 to 6 pay days")),
+        ],
     )
     confirm = HiddenField()
-    submit = SubmitField("Put it in my pay")
+    submit = SubmitField(_l("Put it in my pay"))
 
 
 class CommentForm(FlaskForm):
     # No length validator here: the service says how long it is and keeps nothing when it is too long.
     body = TextAreaField(
-        "Your comment",
-        description="Plain text. You can change it for 15 minutes after posting.",
-        validators=[InputRequired("Write your comment first")],
+        _l("Your comment"),
+        description=_l("Plain text. You can change it for 15 minutes after posting."),
+        validators=[InputRequired(_l("Write your comment first"))],
     )
-    submit = SubmitField("Post comment")
+    submit = SubmitField(_l("Post comment"))
 
 
 class HideCommentForm(FlaskForm):
     reason = StringField(
-        "Reason, shown in its place",
-        validators=[InputRequired("Say why it is hidden")],
+        _l("Reason, shown in its place"),
+        validators=[InputRequired(_l("Say why it is hidden"))],
     )
-    submit = SubmitField("Hide comment")
+    submit = SubmitField(_l("Hide comment"))
 
 
 class DecisionForm(FlaskForm):
     text = TextAreaField(
-        "What was decided, in words",
-        description="For the decisions log: what the co-op will now do, or not do, and when.",
-        validators=[InputRequired("Write what was decided")],
+        _l("What was decided, in words"),
+        description=_l("For the decisions log: what the co-op will now do, or not do, and when."),
+        validators=[InputRequired(_l("Write what was decided"))],
     )
-    submit = SubmitField("Save the outcome")
+    submit = SubmitField(_l("Save the outcome"))
 
 
 class ProposalEmailsForm(FlaskForm):
     wanted = RadioField(
-        "Email me about new proposals and their results",
-        choices=[("yes", "Yes"), ("no", "No")],
-        validators=[InputRequired("Choose yes or no")],
+        _l("Email me about new proposals and their results"),
+        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        validators=[InputRequired(_l("Choose yes or no"))],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -10,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import ACTOR, HMRC, SIX_YEARS, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.members.models import Member
+from coop.money import format_percent
 from coop.timeutil import utcnow
 
 
@@ -29,6 +33,10 @@ class VoteChoice(StrEnum):
     FOR = "for"
     AGAINST = "against"
     ABSTAIN = "abstain"
+
+
+# A vote as the voter reads it ("You voted: for"), translated where shown.
+VOTE_WORDS = {VoteChoice.FOR: N_("for"), VoteChoice.AGAINST: N_("against"), VoteChoice.ABSTAIN: N_("abstain")}
 
 
 class Proposal(Base):
@@ -61,6 +69,37 @@ class Proposal(Base):
     created_by: Mapped[Member] = relationship(foreign_keys=[created_by_id], lazy="joined")
     subject_member: Mapped[Member | None] = relationship(foreign_keys=[subject_member_id], lazy="joined")
 
+    @property
+    def outcome_parts(self) -> tuple[str, str]:
+        """The result in the reader's words: its name ("Passed") and the count behind it. The
+        stored statement is the English record; this is made again from the counts when shown."""
+        # Counts of members stay below a thousand: plain digits read the same in every language here.
+        counts = {
+            "cast": self.votes_for + self.votes_against + self.votes_abstain,
+            "eligible": self.eligible_voters,
+            "yes": self.votes_for,
+            "no": self.votes_against,
+            "abstained": self.votes_abstain,
+        }
+        if self.outcome == "passed":
+            return _("Passed"), _("%(yes)s for, %(no)s against, %(abstained)s abstained.", **counts)
+        if self.outcome == "rejected":
+            return _("Not passed"), _("%(yes)s for, %(no)s against, %(abstained)s abstained.", **counts)
+        quorum = _QUORUM.search(self.outcome_statement or "")
+        if self.outcome == "not_decided" and quorum:
+            return _("Not decided"), _(
+                "%(cast)s of %(eligible)s members voted, fewer than the quorum of %(quorum)s.",
+                quorum=format_percent(quorum.group(1)),
+                **counts,
+            )
+        return "", self.outcome_statement
+
+    @property
+    def outcome_words(self) -> str:
+        """The result as one line: "Passed: 3 for, 1 against, 0 abstained." in English."""
+        label, detail = self.outcome_parts
+        return _("%(outcome)s: %(detail)s", outcome=label, detail=detail) if label else detail
+
     __table_args__ = (
         CheckConstraint(
             "kind IN ('general', 'appoint_coordinator', 'distribute_surplus')", name="kind_known"
@@ -74,6 +113,9 @@ class Proposal(Base):
             name="surplus_has_amount",
         ),
     )
+
+
+_QUORUM = re.compile(r"quorum of (\d+)%")
 
 
 class Vote(Base):

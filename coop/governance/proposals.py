@@ -17,6 +17,8 @@ from coop.db import found, lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import Proposal, ProposalKind, ProposalStatus, SurplusShare, Vote
 from coop.governance.surplus import surplus_shares
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus
 from coop.rota.models import RotaPreferences
@@ -27,9 +29,9 @@ from coop.text import written
 from coop.timeutil import format_dt, london_to_utc, to_london, utcnow
 
 KINDS = {
-    "general": "A decision",
-    "appoint_coordinator": "Elect a coordinator",
-    "distribute_surplus": "Share out surplus",
+    "general": N_("A decision"),
+    "appoint_coordinator": N_("Elect a coordinator"),
+    "distribute_surplus": N_("Share out surplus"),
 }
 
 
@@ -68,21 +70,21 @@ def _wants(prefs: RotaPreferences | None) -> bool:
 def create_proposal(session: Session, author: Member, data: ProposalData, *, today: date) -> Proposal:
     title = " ".join(data.title.split())
     if not title or len(title) > 200:
-        raise DomainError("Give the proposal a short title (up to 200 characters).", field="title")
+        raise DomainError(_("Give the proposal a short title (up to 200 characters)."), field="title")
     if not data.text.strip():
-        raise DomainError("Explain the proposal.", field="text")
+        raise DomainError(_("Explain the proposal."), field="text")
     if not today < data.closes_on <= today + timedelta(days=60):
-        raise DomainError("Choose a closing date from tomorrow up to 60 days away.", field="closes_on")
+        raise DomainError(_("Choose a closing date from tomorrow up to 60 days away."), field="closes_on")
     if data.kind not in KINDS:
-        raise DomainError("Choose the kind of proposal.", field="kind")
+        raise DomainError(_("Choose the kind of proposal."), field="kind")
     if data.kind == ProposalKind.APPOINT_COORDINATOR:
         subject = session.get(Member, data.subject_member_id or 0)
         if subject is None or subject.status == MemberStatus.LEFT:
-            raise DomainError("Choose the member to elect.", field="subject_member_id")
+            raise DomainError(_("Choose the member to elect."), field="subject_member_id")
     if data.kind == ProposalKind.DISTRIBUTE_SURPLUS and (
         not data.surplus_pence or data.surplus_pence <= 0 or not data.surplus_year
     ):
-        raise DomainError("Give the amount to share and the year it comes from.", field="surplus")
+        raise DomainError(_("Give the amount to share and the year it comes from."), field="surplus")
     with write_transaction(session):
         proposal = Proposal(
             title=title,
@@ -106,7 +108,7 @@ def create_proposal(session: Session, author: Member, data: ProposalData, *, tod
 
 
 def get_proposal(session: Session, proposal_id: int) -> Proposal:
-    return found(session, Proposal, proposal_id, "No such proposal.")
+    return found(session, Proposal, proposal_id, _("No such proposal."))
 
 
 def cast_vote(
@@ -115,16 +117,16 @@ def cast_vote(
     """One member, one vote; changing it replaces the old one. Closed proposals take no votes."""
     now = now or utcnow()
     if choice not in ("for", "against", "abstain"):
-        raise DomainError("Choose for, against or abstain.", field="choice")
+        raise DomainError(_("Choose for, against or abstain."), field="choice")
     if member.status == MemberStatus.LEFT:
-        raise DomainError("Only current members can vote.")
+        raise DomainError(_("Only current members can vote."))
     with write_transaction(session):
         # The proposal's row lock serialises votes on it, so a double click cannot count twice.
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
-            raise NotFound("No such proposal.")
+            raise NotFound(_("No such proposal."))
         if proposal.status != ProposalStatus.OPEN or proposal.closes_at <= now:
-            raise DomainError("Voting on this proposal has closed.")
+            raise DomainError(_("Voting on this proposal has closed."))
         vote = session.scalar(
             select(Vote).where(Vote.proposal_id == proposal_id, Vote.member_id == member.id)
         )
@@ -169,7 +171,7 @@ def close(session: Session, proposal_id: int, *, now: datetime | None = None) ->
     with write_transaction(session):
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
-            raise NotFound("No such proposal.")
+            raise NotFound(_("No such proposal."))
         if proposal.status == ProposalStatus.CLOSED:
             return proposal
         counts = tally(session, proposal_id)
@@ -326,16 +328,16 @@ def record_decision(
     """The proposer or a coordinator says, in words, what was decided, once voting has closed.
     It can be corrected later; the decisions log shows the latest words and who wrote them."""
     words = written(
-        text, most=DECISION_MAX, field="text", empty="Write what was decided, in a sentence or two."
+        text, most=DECISION_MAX, field="text", empty=_("Write what was decided, in a sentence or two.")
     )
     with write_transaction(session):
         proposal = lock(session, Proposal, proposal_id)
         if proposal is None:
-            raise NotFound("No such proposal.")
+            raise NotFound(_("No such proposal."))
         if proposal.status != ProposalStatus.CLOSED:
-            raise DomainError("Voting has not closed yet: the outcome can be written once it has.")
+            raise DomainError(_("Voting has not closed yet: the outcome can be written once it has."))
         if not can_record_decision(proposal, user_id, is_coordinator):
-            raise DomainError("Only the member who raised it or a coordinator can write the outcome.")
+            raise DomainError(_("Only the member who raised it or a coordinator can write the outcome."))
         proposal.decision_text, proposal.decision_by_id, proposal.decision_at = words, user_id, utcnow()
     return proposal
 

@@ -16,6 +16,7 @@ from coop.caps import service as caps
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import SurplusShare
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.pay.models import PayAdjustment
@@ -132,21 +133,23 @@ def take_share(
     The member and then the share are locked first, as a claim locks the member."""
     member_id = member.id
     if not 1 <= parts <= MAX_PARTS:
-        raise DomainError(f"Spread it over 1 to {MAX_PARTS} pay days.", field="parts")
+        raise DomainError(_("Spread it over 1 to %(most)s pay days.", most=MAX_PARTS), field="parts")
     with write_transaction(session):
         member = lock(session, Member, member_id)  # type: ignore[assignment]
         share = lock(session, SurplusShare, share_id)
         if share is None or member is None or share.member_id != member.id:
-            raise NotFound("No such share.")
+            raise NotFound(_("No such share."))
         left = share.amount_pence - share.taken_pence
         if left <= 0:
-            raise DomainError("You have already taken this share: it is on its way in your pay.")
+            raise DomainError(_("You have already taken this share: it is on its way in your pay."))
         amount = left if amount_pence is None else amount_pence
         if not 1 <= amount <= left:
-            raise DomainError(f"Choose an amount from 1p to {format_pence(left)}.", field="amount")
+            raise DomainError(
+                _("Choose an amount from 1p to %(most)s.", most=format_pence(left)), field="amount"
+            )
         paydays = open_paydays(session, today, parts)
         if len(paydays) < parts:
-            raise DomainError("There are not that many pay days planned yet.", field="parts")
+            raise DomainError(_("There are not that many pay days planned yet."), field="parts")
         guard = caps.Guard(session, [member.id], pay_days=paydays)
         made = []
         for day, pence in zip(paydays, _split(amount, parts), strict=True):
@@ -162,7 +165,7 @@ def take_share(
                 )
         session.add_all(made)
         caps.check_own_change(
-            guard, member.id, accept_warning=accept_cap_warning, doing="Taking it like this"
+            guard, member.id, accept_warning=accept_cap_warning, doing=_("Taking it like this")
         )
         share.taken_pence += amount
         share.status = "paid" if share.taken_pence == share.amount_pence else "deferred"
@@ -184,7 +187,7 @@ def defer_share(session: Session, member: Member, share_id: int) -> None:
     with write_transaction(session):
         share = lock(session, SurplusShare, share_id)
         if share is None or share.member_id != member_id:
-            raise NotFound("No such share.")
+            raise NotFound(_("No such share."))
         if share.taken_pence >= share.amount_pence:
-            raise DomainError("You have already taken this share: it is on its way in your pay.")
+            raise DomainError(_("You have already taken this share: it is on its way in your pay."))
         share.status, share.decided_at = "deferred", utcnow()

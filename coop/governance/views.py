@@ -22,7 +22,8 @@ from coop.governance.forms import (
     TakeShareForm,
     VoteForm,
 )
-from coop.governance.models import Proposal, ProposalComment
+from coop.governance.models import VOTE_WORDS, Proposal, ProposalComment
+from coop.i18n import gettext as _
 from coop.members.service import member_for_user
 from coop.money import parse_pounds, pounds_field
 from coop.timeutil import format_date, today_london, utcnow
@@ -46,6 +47,7 @@ def index() -> Page:
         mine=mine,
         decisions=service.decisions(db.session)[:5],
         emails_form=ProposalEmailsForm(wanted="yes" if wanted else "no"),
+        vote_words=VOTE_WORDS,
     )
 
 
@@ -57,13 +59,13 @@ def emails() -> Page:
         wanted = form.wanted.data == "yes"
         service.set_proposal_emails(db.session, current_member(), wanted)
         flash(
-            "Saved: we will email you about new proposals and results."
+            _("Saved: we will email you about new proposals and results.")
             if wanted
-            else "Saved: no emails about proposals. They are always here on this page.",
+            else _("Saved: no emails about proposals. They are always here on this page."),
             "success",
         )
     else:
-        flash("Choose yes or no.", "error")
+        flash(_("Choose yes or no."), "error")
     return redirect(url_for("governance.index"))
 
 
@@ -72,7 +74,7 @@ def emails() -> Page:
 def new() -> Page:
     member = current_member()
     form = ProposalForm(closes_on=today_london() + timedelta(days=7))
-    form.subject_member_id.choices = [(0, "Nobody")] + [
+    form.subject_member_id.choices = [(0, _("Nobody"))] + [
         (m.id, m.display_name) for m in service.coordinator_candidates(db.session)
     ]
     if form.validate_on_submit():
@@ -95,7 +97,10 @@ def new() -> Page:
                 proposal = service.create_proposal(db.session, member, data, today=today_london())
             if done.ok:
                 flash(
-                    "Your proposal is open for votes. Members who get emails about proposals have been told.",
+                    _(
+                        "Your proposal is open for votes. "
+                        "Members who get emails about proposals have been told."
+                    ),
                     "success",
                 )
                 return redirect(url_for("governance.proposal", proposal_id=proposal.id))
@@ -126,6 +131,7 @@ def _proposal_page(proposal: Proposal, **forms: object) -> str:
         editable={c.id for c in comments if member and service.can_edit(c, member.id, now)},
         is_coordinator=is_coordinator,
         can_decide=service.can_record_decision(proposal, current_user.id, is_coordinator),
+        vote_words=VOTE_WORDS,
         **defaults,
     )
 
@@ -142,7 +148,7 @@ def proposal(proposal_id: int) -> Page:
             with refusals() as done:
                 service.cast_vote(db.session, member, proposal_id, form.choice.data or "")
             if done.ok:
-                flash("Your vote is counted. You can change it until voting closes.", "success")
+                flash(_("Your vote is counted. You can change it until voting closes."), "success")
             return redirect(url_for("governance.proposal", proposal_id=proposal_id))
         return _proposal_page(p, form=form)
     return _proposal_page(p)
@@ -158,7 +164,7 @@ def comment(proposal_id: int) -> Page:
         with refusals(form) as done:
             c = service.add_comment(db.session, member, proposal_id, form.body.data or "")
         if done.ok:
-            flash("Your comment is posted.", "success")
+            flash(_("Your comment is posted."), "success")
             return redirect(url_for("governance.proposal", proposal_id=proposal_id, _anchor=f"c-{c.id}"))
     return _proposal_page(p, comment_form=form)
 
@@ -171,12 +177,12 @@ def edit_comment(comment_id: int) -> Page:
     if c is None or c.member_id != member.id:
         abort(404)
     form = CommentForm(body=c.body)
-    form.submit.label.text = "Save changes"
+    form.submit.label.text = _("Save changes")
     if form.validate_on_submit():
         with refusals(form) as done:
             service.edit_comment(db.session, member, comment_id, form.body.data or "")
         if done.ok:
-            flash("Your comment is changed.", "success")
+            flash(_("Your comment is changed."), "success")
             return redirect(url_for("governance.proposal", proposal_id=c.proposal_id, _anchor=f"c-{c.id}"))
     return render_template("governance/edit_comment.html", form=form, c=c)
 
@@ -193,7 +199,7 @@ def hide_comment(comment_id: int) -> Page:
         with refusals(form) as done:
             service.hide_comment(db.session, comment_id, form.reason.data or "", actor_id=current_user.id)
         if done.ok:
-            flash("The comment is hidden; your reason is shown in its place.", "success")
+            flash(_("The comment is hidden; your reason is shown in its place."), "success")
             return redirect(url_for("governance.proposal", proposal_id=p.id, _anchor=f"c-{comment_id}"))
     return _proposal_page(p, hide_form=form, hide_id=comment_id)
 
@@ -216,7 +222,7 @@ def decision(proposal_id: int) -> Page:
                 is_coordinator=is_coordinator,
             )
         if done.ok:
-            flash("The outcome is saved and shown in the decisions log.", "success")
+            flash(_("The outcome is saved and shown in the decisions log."), "success")
             return redirect(url_for("governance.proposal", proposal_id=proposal_id))
     return _proposal_page(p, decision_form=form)
 
@@ -269,18 +275,18 @@ def share_action(share_id: int, action: str) -> Page:
             if done.over_limit:
                 return confirm_over_limit(
                     done.over_limit,
-                    heading="Check before you take your share",
+                    heading=_("Check before you take your share"),
                     url=url_for("governance.share_action", share_id=share_id, action="take"),
                     back=url_for("governance.my_surplus"),
                     extra={"amount": form.amount.data or "", "parts": form.parts.data or 1},
                 )
             if done.ok:
                 days = ", ".join(format_date(a.pay_on) for a in made if a.pay_on)
-                flash(f"Done. It will be paid on {days}.", "success")
+                flash(_("Done. It will be paid on %(days)s.", days=days), "success")
         else:
-            flash("Choose how many pay days, from 1 to 6, and an amount like 25.00.", "error")
+            flash(_("Choose how many pay days, from 1 to 6, and an amount like 25.00."), "error")
     elif action == "defer" and ShareForm().validate_on_submit():
         with refusals() as done:
             service.defer_share(db.session, member, share_id)
-            flash("Your share is kept for you. Take it whenever it suits you.", "success")
+            flash(_("Your share is kept for you. Take it whenever it suits you."), "success")
     return redirect(url_for("governance.my_surplus"))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop.governance.models import SurplusShare
+from coop.i18n import gettext as _
 from coop.invoicing.models import CreditNote, CreditUse, CreditUseKind, Invoice, InvoiceStatus, Payment
 from coop.invoicing.money_in import balance_pence
 from coop.money import format_pence
@@ -73,8 +74,11 @@ def check_ledger(session: Session, _dir: Path, report: Any, _p: object) -> Itera
     )
     if owed != report.balances["debtors"]:
         yield (
-            f"What clients owe ({format_pence(report.balances['debtors'])}) is not the sum of the invoices' "
-            f"balances ({format_pence(owed)})."
+            _(
+                "What clients owe (%(amount)s) is not the sum of the invoices' balances (%(amount2)s).",
+                amount=format_pence(report.balances["debtors"]),
+                amount2=format_pence(owed),
+            )
         )
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
 from coop.businesses.models import Business
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.integrity.ledger_totals import check_ledger
 from coop.invoicing.models import CreditNote, Invoice, InvoicedItem, InvoiceStatus, NumberSequence, Payment
 from coop.invoicing.service import content_fingerprint, credit_fingerprint
@@ -26,6 +28,16 @@ from coop.pay.models import PayLine, PayRun, PayRunStatus
 from coop.pay.service import fingerprint as pay_fingerprint
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
+
+# What each count in `Report.checked` is, as people read it (the keys are what `coop verify` prints).
+CHECKED = {
+    "issued invoices": N_("Issued invoices"),
+    "payments": N_("Payments"),
+    "credit notes": N_("Credit notes"),
+    "approved timesheets": N_("Approved timesheets"),
+    "pay runs": N_("Pay runs"),
+    "shifts": N_("Shifts"),
+}
 
 
 @dataclass
@@ -53,15 +65,27 @@ def _series(session: Session, name: str, numbers: list[int], label: str) -> Iter
     for expected, actual in enumerate(seen, start=1):
         if actual != expected:
             yield (
-                f"The {label} numbers have a gap or a repeat: number {expected} was expected, {actual} found."
+                _(
+                    "The %(label)s numbers have a gap or a repeat: number %(expected)s was expected, "
+                    "%(actual)s found.",
+                    label=label,
+                    expected=expected,
+                    actual=actual,
+                )
             )
             break
     seq = session.get(NumberSequence, name)
     next_number = seq.next_number if seq else 1
     if next_number != len(seen) + 1:
         yield (
-            f"The {label} counter would give number {next_number} next, but {len(seen)} "
-            f"{label}s have been issued (it should be {len(seen) + 1})."
+            _(
+                "The %(label)s counter would give number %(next_number)s next, but %(count)s %(label)ss "
+                "have been issued (it should be %(value)s).",
+                label=label,
+                next_number=next_number,
+                count=len(seen),
+                value=len(seen) + 1,
+            )
         )
 
 
@@ -69,10 +93,14 @@ def _file(invoice_dir: Path, name: str, expected: str, what: str) -> Iterator[st
     try:
         data = (invoice_dir / name).read_bytes()
     except OSError:
-        yield f"{what}: the file {name} is missing."
+        yield _("%(what)s: the file %(name)s is missing.", what=what, name=name)
         return
     if hashlib.sha256(data).hexdigest() != expected:
-        yield f"{what}: the file {name} is not the one that was issued (its SHA-256 differs)."
+        yield _(
+            "%(what)s: the file %(name)s is not the one that was issued (its SHA-256 differs).",
+            what=what,
+            name=name,
+        )
 
 
 def check_numbers(session: Session, _dir: Path, report: Report, _p: object) -> Iterator[str]:
@@ -82,11 +110,11 @@ def check_numbers(session: Session, _dir: Path, report: Report, _p: object) -> I
     ).all()
     notes = list(session.scalars(select(CreditNote.sequence_number)))
     if any(n is None for _b, n in issued):
-        yield "An issued invoice has no number."
+        yield _("An issued invoice has no number.")
     businesses = list(session.scalars(select(Business).order_by(Business.id)))
     for business in businesses:
         numbers = [n for b, n in issued if b == business.id and n is not None]
-        label = "invoice" if len(businesses) == 1 else f"{business.name} invoice"
+        label = _("invoice") if len(businesses) == 1 else _("%(business)s invoice", business=business.name)
         yield from _series(session, business.series, numbers, label)
     yield from _series(session, "credit_note", notes, "credit note")
     drafts_numbered = session.scalar(
@@ -95,7 +123,7 @@ def check_numbers(session: Session, _dir: Path, report: Report, _p: object) -> I
         .where(Invoice.status == InvoiceStatus.DRAFT, Invoice.number.is_not(None))
     )
     if drafts_numbered:
-        yield f"{drafts_numbered} draft invoice(s) carry a number."
+        yield _("%(drafts_numbered)s draft invoice(s) carry a number.", drafts_numbered=drafts_numbered)
 
 
 def check_invoices(
@@ -106,23 +134,39 @@ def check_invoices(
         select(Invoice).where(Invoice.status == InvoiceStatus.ISSUED).order_by(Invoice.id)
     ):
         count += 1
-        what = f"Invoice {invoice.number}"
+        what = _("Invoice %(number)s", number=invoice.number)
         registered = bool(json.loads(invoice.supplier_json or "{}").get("vat_registered"))
         net, vat, gross = totals(invoice.lines, registered)
         if (net, vat, gross) != (invoice.net_pence, invoice.vat_pence, invoice.gross_pence):
-            yield f"{what}: its lines add up to {gross}p but its total says {invoice.gross_pence}p."
+            yield _(
+                "%(what)s: its lines add up to %(gross)sp but its total says %(gross_pence)sp.",
+                what=what,
+                gross=gross,
+                gross_pence=invoice.gross_pence,
+            )
         if not invoice.content_sha256:
-            yield f"{what}: it has no frozen fingerprint, so changes to it cannot be detected."
+            yield _("%(what)s: it has no frozen fingerprint, so changes to it cannot be detected.", what=what)
         elif content_fingerprint(invoice) != invoice.content_sha256:
-            yield f"{what}: its stored lines, totals or details changed after it was issued."
+            yield _("%(what)s: its stored lines, totals or details changed after it was issued.", what=what)
         yield from _file(invoice_dir, invoice.pdf_path, invoice.pdf_sha256, what)
-        yield from _file(invoice_dir, invoice.facturx_path, invoice.facturx_sha256, f"{what} (e-invoice)")
+        yield from _file(
+            invoice_dir, invoice.facturx_path, invoice.facturx_sha256, _("%(what)s (e-invoice)", what=what)
+        )
         credited = sum(c.gross_pence for c in invoice.credit_notes)
         if credited > invoice.gross_pence:
-            yield f"{what}: credit notes total {credited}p, more than the {invoice.gross_pence}p invoiced."
+            yield _(
+                "%(what)s: credit notes total %(credited)sp, more than the %(gross_pence)sp invoiced.",
+                what=what,
+                credited=credited,
+                gross_pence=invoice.gross_pence,
+            )
         used = sum(u.amount_pence for u in invoice.credit_used)
         if used and invoice.gross_pence - credited - invoice.paid_in_pence > 0:
-            yield f"{what}: {used}p of credit was moved off it, more than the client had paid over."
+            yield _(
+                "%(what)s: %(used)sp of credit was moved off it, more than the client had paid over.",
+                what=what,
+                used=used,
+            )
         if progress:
             progress(1)
     report.checked["issued invoices"] = count
@@ -130,7 +174,7 @@ def check_invoices(
         select(func.count()).select_from(Payment).join(Invoice).where(Invoice.status == InvoiceStatus.DRAFT)
     )
     if paid_drafts:
-        yield f"{paid_drafts} payment(s) are recorded against draft invoices."
+        yield _("%(paid_drafts)s payment(s) are recorded against draft invoices.", paid_drafts=paid_drafts)
     report.checked["payments"] = session.scalar(select(func.count()).select_from(Payment)) or 0
 
 
@@ -140,13 +184,13 @@ def check_credit_notes(
     count = 0
     for note in session.scalars(select(CreditNote).order_by(CreditNote.id)):
         count += 1
-        what = f"Credit note {note.number}"
+        what = _("Credit note %(number)s", number=note.number)
         if note.invoice.status != InvoiceStatus.ISSUED:
-            yield f"{what}: it credits an invoice that was never issued."
+            yield _("%(what)s: it credits an invoice that was never issued.", what=what)
         if not note.content_sha256:
-            yield f"{what}: it has no frozen fingerprint, so changes to it cannot be detected."
+            yield _("%(what)s: it has no frozen fingerprint, so changes to it cannot be detected.", what=what)
         elif credit_fingerprint(note) != note.content_sha256:
-            yield f"{what}: its amounts or reason changed after it was issued."
+            yield _("%(what)s: its amounts or reason changed after it was issued.", what=what)
         yield from _file(invoice_dir, note.pdf_path, note.pdf_sha256, what)
         if progress:
             progress(1)
@@ -158,12 +202,12 @@ def check_work_billed_and_paid_once(
 ) -> Iterator[str]:
     """Each approved timesheet is billed at most once and paid at most once, and only approved
     timesheets are billed or paid, at the pay fixed when they were approved."""
-    for column, doing in ((InvoicedItem.timesheet_id, "billed"), (PayLine.timesheet_id, "paid")):
+    for column, doing in ((InvoicedItem.timesheet_id, N_("billed")), (PayLine.timesheet_id, N_("paid"))):
         twice = session.scalars(
             select(column).where(column.is_not(None)).group_by(column).having(func.count() > 1)
         ).all()
         for ts in twice:
-            yield f"Timesheet {ts} is {doing} more than once."
+            yield _("Timesheet %(ts)s is %(doing)s more than once.", ts=ts, doing=_(doing))
         not_approved = session.scalars(
             select(TimesheetEntry.id).where(
                 TimesheetEntry.id.in_(select(column).where(column.is_not(None))),
@@ -171,14 +215,19 @@ def check_work_billed_and_paid_once(
             )
         ).all()
         for ts in not_approved:
-            yield f"Timesheet {ts} is {doing} but not approved."
+            yield _("Timesheet %(ts)s is %(doing)s but not approved.", ts=ts, doing=_(doing))
     wrong_pay = session.execute(
         select(PayLine.timesheet_id, PayLine.amount_pence, TimesheetEntry.pay_pence)
         .join(TimesheetEntry, TimesheetEntry.id == PayLine.timesheet_id)
         .where(PayLine.amount_pence != TimesheetEntry.pay_pence)
     ).all()
     for ts, line, approved in wrong_pay:
-        yield f"Timesheet {ts} was approved at {approved}p but its pay line says {line}p."
+        yield _(
+            "Timesheet %(ts)s was approved at %(approved)sp but its pay line says %(line)sp.",
+            ts=ts,
+            approved=approved,
+            line=line,
+        )
     report.checked["approved timesheets"] = (
         session.scalar(
             select(func.count())
@@ -195,15 +244,18 @@ def check_pay_runs(
     count = 0
     for run in session.scalars(select(PayRun).order_by(PayRun.id)):
         count += 1
-        what = f"Pay run {run.period_start} to {run.period_end}"
+        what = _("Pay run %(first)s to %(last)s", first=run.period_start, last=run.period_end)
         for st in run.statements:
             if st.total_pence != sum(li.amount_pence for li in st.lines):
-                yield f"{what}: a statement's total is not the sum of its lines."
+                yield _("%(what)s: a statement's total is not the sum of its lines.", what=what)
         if run.status == PayRunStatus.FINALISED:
             if not run.frozen_sha256:
-                yield f"{what}: it was finalised without a fingerprint, so changes cannot be detected."
+                yield _(
+                    "%(what)s: it was finalised without a fingerprint, so changes cannot be detected.",
+                    what=what,
+                )
             elif pay_fingerprint(run) != run.frozen_sha256:
-                yield f"{what}: its statements changed after it was finalised."
+                yield _("%(what)s: its statements changed after it was finalised.", what=what)
         if progress:
             progress(1)
     drafts = session.execute(
@@ -213,7 +265,12 @@ def check_pay_runs(
         .having(func.count() > 1)
     ).all()
     for start, end, n in drafts:
-        yield f"There are {n} draft pay runs for {start} to {end}; there should be one."
+        yield _(
+            "There are %(n)s draft pay runs for %(start)s to %(end)s; there should be one.",
+            n=n,
+            start=start,
+            end=end,
+        )
     report.checked["pay runs"] = count
 
 
@@ -234,7 +291,12 @@ def check_places(session: Session, _dir: Path, report: Report, _p: object) -> It
         .order_by(Shift.id)
     ).all()
     for shift_id, filled, n in wrong:
-        yield f"Shift {shift_id} counts {filled} place(s) taken but {n} member(s) hold it."
+        yield _(
+            "Shift %(shift_id)s counts %(filled)s place(s) taken but %(n)s member(s) hold it.",
+            shift_id=shift_id,
+            filled=filled,
+            n=n,
+        )
     report.checked["shifts"] = session.scalar(select(func.count()).select_from(Shift)) or 0
 
 

@@ -17,4 +17,4 @@ bp = Blueprint("integrity", __name__)
 @roles("coordinator")
 def index() -> str:
     report = service.verify(db.session, Path(current_app.config["INVOICE_DIR"]))
-    return render_template("integrity/index.html", report=report)
+    return render_template("integrity/index.html", report=report, checked_names=service.CHECKED)

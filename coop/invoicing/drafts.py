@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.invoicing.models import (
     Invoice,
     InvoiceLine,
@@ -28,8 +30,12 @@ def get_invoice(session: Session, invoice_id: int, *, client_id: int | None = No
     if invoice is None or (
         client_id is not None and (invoice.client_id != client_id or invoice.status == InvoiceStatus.DRAFT)
     ):
-        raise NotFound("No such invoice.")
+        raise NotFound(_("No such invoice."))
     return invoice
+
+
+# What cannot happen to an invoice, as the refusal says it (translated where it is said).
+DOING = {"changed": N_("changed"), "deleted": N_("deleted"), "issued": N_("issued")}
 
 
 def locked_draft(session: Session, invoice_id: int, doing: str) -> Invoice:
@@ -37,13 +43,22 @@ def locked_draft(session: Session, invoice_id: int, doing: str) -> Invoice:
     truth about why `doing` (e.g. "changed") cannot happen."""
     invoice = lock(session, Invoice, invoice_id)
     if invoice is None:
-        raise DomainError(f"This draft invoice was deleted a moment ago, so it can no longer be {doing}.")
+        raise DomainError(
+            _(
+                "This draft invoice was deleted a moment ago, so it can no longer be %(doing)s.",
+                doing=_(DOING.get(doing, doing)),
+            )
+        )
     if invoice.status != InvoiceStatus.DRAFT and doing == "issued":
-        raise DomainError(f"This invoice has already been issued, as {invoice.number}.")
+        raise DomainError(_("This invoice has already been issued, as %(number)s.", number=invoice.number))
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError(
-            f"This invoice has been issued as {invoice.number}, so it can no longer be {doing}. "
-            "Use a credit note to correct it."
+            _(
+                "This invoice has been issued as %(number)s, so it can no longer be %(doing)s. Use a credit "
+                "note to correct it.",
+                number=invoice.number,
+                doing=_(DOING.get(doing, doing)),
+            )
         )
     return invoice
 
@@ -53,9 +68,9 @@ def locked_issued(session: Session, invoice_id: int) -> Invoice:
     re-read under the lock (what is owed and what is left to credit depend on them)."""
     invoice = lock(session, Invoice, invoice_id)
     if invoice is None:
-        raise DomainError("This draft invoice was deleted a moment ago.")
+        raise DomainError(_("This draft invoice was deleted a moment ago."))
     if invoice.status != InvoiceStatus.ISSUED:
-        raise DomainError("This invoice has not been issued yet.")
+        raise DomainError(_("This invoice has not been issued yet."))
     session.refresh(invoice, ["payments", "credit_notes"])
     return invoice
 
@@ -78,13 +93,13 @@ def add_line(
     vat_rate_bp: int,
 ) -> None:
     if not description.strip():
-        raise DomainError("Describe the line.", field="description")
+        raise DomainError(_("Describe the line."), field="description")
     if not 1 <= quantity_centi <= 1_000_000:
-        raise DomainError("Enter a quantity between 0.01 and 10,000.", field="quantity")
+        raise DomainError(_("Enter a quantity between 0.01 and 10,000."), field="quantity")
     if not 0 <= unit_pence <= 10_000_000:
-        raise DomainError("Enter a price between £0 and £100,000.", field="unit_price")
+        raise DomainError(_("Enter a price between £0 and £100,000."), field="unit_price")
     if not 0 <= vat_rate_bp <= 10000:
-        raise DomainError("Enter a VAT rate between 0 and 100%.", field="vat_rate")
+        raise DomainError(_("Enter a VAT rate between 0 and 100%."), field="vat_rate")
     net = round_pence(Decimal(quantity_centi * unit_pence) / 100)
     with write_transaction(session):
         invoice = locked_draft(session, invoice_id, "changed")
@@ -104,7 +119,7 @@ def add_line(
 def add_discount(session: Session, invoice_id: int, *, percent: Decimal, description: str) -> None:
     """A discount of a percentage of each VAT rate's work, as negative lines (one per rate)."""
     if not Decimal(0) < percent <= Decimal(100):
-        raise DomainError("Enter a discount between 0 and 100%.", field="percent")
+        raise DomainError(_("Enter a discount between 0 and 100%."), field="percent")
     with write_transaction(session):
         invoice = locked_draft(session, invoice_id, "changed")
         by_rate: dict[int, int] = defaultdict(int)
@@ -117,7 +132,9 @@ def add_discount(session: Session, invoice_id: int, *, percent: Decimal, descrip
                 invoice.lines.append(
                     InvoiceLine(
                         kind=LineKind.DISCOUNT,
-                        description=(description.strip() or f"Discount {format_percent(percent)}")[:300],
+                        description=(
+                            description.strip() or _("Discount %(percent)s", percent=format_percent(percent))
+                        )[:300],
                         quantity_centi=100,
                         unit_pence=-amount,
                         net_pence=-amount,
@@ -132,10 +149,10 @@ def remove_line(session: Session, invoice_id: int, line_id: int) -> None:
         invoice = locked_draft(session, invoice_id, "changed")
         line = next((li for li in invoice.lines if li.id == line_id), None)
         if line is None:
-            raise DomainError("That line has already been removed.")
+            raise DomainError(_("That line has already been removed."))
         if line.kind in (LineKind.WORK, LineKind.CANCELLATION):
             raise DomainError(
-                "Work and fee lines come from the rota. Delete the draft to leave them for later."
+                _("Work and fee lines come from the rota. Delete the draft to leave them for later.")
             )
         invoice.lines.remove(line)
         retotal(session, invoice)

@@ -22,6 +22,7 @@ from coop.bookings.service import complete_finished_within
 from coop.businesses.models import Business
 from coop.db import locking, write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.invoicing import einvoice, sending
 from coop.invoicing.drafts import locked_draft, retotal
 from coop.invoicing.models import (
@@ -178,9 +179,11 @@ def issue_many(
         lock_series(session, [i.business.series for i in invoices])
         for invoice in invoices:
             if invoice.status != InvoiceStatus.DRAFT:  # the same draft twice in one batch
-                raise DomainError(f"This invoice has already been issued, as {invoice.number}.")
+                raise DomainError(
+                    _("This invoice has already been issued, as %(number)s.", number=invoice.number)
+                )
             if not invoice.lines or invoice.gross_pence <= 0:
-                raise DomainError("This invoice has nothing to charge, so it cannot be issued.")
+                raise DomainError(_("This invoice has nothing to charge, so it cannot be issued."))
             business = invoice.business
             n = next_number(session, business.series)
             invoice.sequence_number = n
@@ -291,16 +294,18 @@ def _mark_bookings_invoiced(session: Session, invoice: Invoice, actor_id: int | 
 def read_pdf(invoice: Invoice | CreditNote, invoice_dir: Path, *, facturx: bool = False) -> bytes:
     """The issued file, after checking it is byte for byte the one that was issued."""
     if isinstance(invoice, Invoice) and invoice.status != InvoiceStatus.ISSUED:
-        raise DomainError("A draft has no PDF yet.")
+        raise DomainError(_("A draft has no PDF yet."))
     name = invoice.facturx_path if isinstance(invoice, Invoice) and facturx else invoice.pdf_path
     expected = invoice.facturx_sha256 if isinstance(invoice, Invoice) and facturx else invoice.pdf_sha256
     try:
         data = (invoice_dir / name).read_bytes()
     except OSError as exc:
-        raise TamperedError("The issued file is missing. Restore it from the backup.") from exc
+        raise TamperedError(_("The issued file is missing. Restore it from the backup.")) from exc
     if hashlib.sha256(data).hexdigest() != expected:
         raise TamperedError(
-            "The file on disk is not the one that was issued (its fingerprint differs). "
-            "It has not been sent. Restore it from the backup."
+            _(
+                "The file on disk is not the one that was issued (its fingerprint differs). "
+                "It has not been sent. Restore it from the backup."
+            )
         )
     return data

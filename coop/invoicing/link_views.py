@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
 from coop.extensions import db
+from coop.i18n import N_, ngettext
+from coop.i18n import gettext as _
 from coop.invoicing import sending, service
 from coop.invoicing.models import Invoice
 from coop.timeutil import today_london
@@ -25,7 +27,7 @@ Page = str | Response | tuple[str, int]
 def _open(token: str) -> Invoice | tuple[str, int]:
     ip = client_ip()
     if auth.is_throttled(db.session, "link", "", ip, auth.GUESS_LIMITS):
-        return render_template("invoicing/link_problem.html", message=_TOO_MANY), 429
+        return render_template("invoicing/link_problem.html", message=_(_TOO_MANY)), 429
     try:
         return sending.open_link(db.session, token)
     except sending.LinkProblem as problem:
@@ -36,7 +38,7 @@ def _open(token: str) -> Invoice | tuple[str, int]:
         return render_template("invoicing/link_problem.html", message=problem.message), status
 
 
-_TOO_MANY = "Too many links that do not work were tried from here. Wait 15 minutes and try again."
+_TOO_MANY = N_("Too many links that do not work were tried from here. Wait 15 minutes and try again.")
 
 
 @bp.route("/invoice-link/<token>")
@@ -62,7 +64,7 @@ def invoice(token: str) -> Page:
 @secret_link
 def download(token: str, kind: str) -> Page:
     if kind not in ("invoice", "e-invoice"):
-        return render_template("invoicing/link_problem.html", message="There is no such file."), 404
+        return render_template("invoicing/link_problem.html", message=_("There is no such file.")), 404
     found = _open(token)
     if not isinstance(found, Invoice):
         return found
@@ -82,14 +84,17 @@ def revoke(invoice_id: int) -> Response:
         try:
             link_id = db_id(request.form["link_id"]) if request.form.get("link_id") else None
         except ValueError:
-            flash("That link was not found.", "error")
+            flash(_("That link was not found."), "error")
             return redirect(url_for("invoicing.detail", invoice_id=invoice_id, _anchor="links"))
         count = sending.revoke_links(db.session, invoice_id, actor_id=current_user.id, link_id=link_id)
         flash(
-            f"Turned off {count} link{'s' if count != 1 else ''}. "
-            "The next email to the client carries a new one."
+            ngettext(
+                "Turned off %(num)s link. The next email to the client carries a new one.",
+                "Turned off %(num)s links. The next email to the client carries a new one.",
+                count,
+            )
             if count
-            else "No link needed turning off: they had all expired or were already off.",
+            else _("No link needed turning off: they had all expired or were already off."),
             "success",
         )
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id, _anchor="links"))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.invoicing import einvoice
 from coop.invoicing.drafts import locked_issued
 from coop.invoicing.issuing import credit_fingerprint, next_number, write_file
@@ -61,9 +62,9 @@ def use_credit(
     (`to_invoice_id`), where it counts as paid, or refund it (None). Both invoices are locked (in
     id order) before what is left is worked out, so the same credit is never used twice."""
     if amount_pence <= 0:
-        raise DomainError("Enter an amount above zero.", field="amount")
+        raise DomainError(_("Enter an amount above zero."), field="amount")
     if to_invoice_id == invoice_id:
-        raise DomainError("Choose another invoice to apply the credit to.", field="to_invoice_id")
+        raise DomainError(_("Choose another invoice to apply the credit to."), field="to_invoice_id")
     with write_transaction(session):
         ids = sorted({invoice_id} | ({to_invoice_id} if to_invoice_id is not None else set()))
         locked = {i: locked_issued(session, i) for i in ids}
@@ -71,20 +72,27 @@ def use_credit(
         credit = -balance_pence(source)
         if credit <= 0:
             raise DomainError(
-                "There is no credit left on this invoice: it was used a moment ago, or never paid over."
+                _("There is no credit left on this invoice: it was used a moment ago, or never paid over.")
             )
         if amount_pence > credit:
             raise DomainError(
-                f"The client has {format_pence(credit)} of credit on this invoice.", field="amount"
+                _("The client has %(amount)s of credit on this invoice.", amount=format_pence(credit)),
+                field="amount",
             )
         if to_invoice_id is not None:
             target = locked[to_invoice_id]
             if target.client_id != source.client_id:
-                raise DomainError("Credit can only go to the same client's invoices.", field="to_invoice_id")
+                raise DomainError(
+                    _("Credit can only go to the same client's invoices."), field="to_invoice_id"
+                )
             owing = balance_pence(target)
             if amount_pence > owing:
                 raise DomainError(
-                    f"{target.number} has {format_pence(max(owing, 0))} left to pay: apply at most that.",
+                    _(
+                        "%(number)s has %(amount)s left to pay: apply at most that.",
+                        number=target.number,
+                        amount=format_pence(max(owing, 0)),
+                    ),
                     field="amount",
                 )
         use = CreditUse(
@@ -132,11 +140,11 @@ PAYMENT_METHODS = ("bank transfer", "cheque", "cash", "card", "other")
 def check_payment(*, paid_on: date, amount_pence: int, method: str, today: date) -> None:
     """What a payment must be before anything is locked: above zero, not in the future, a known method."""
     if amount_pence <= 0 or amount_pence > 100_000_000:
-        raise DomainError("Enter an amount above zero.", field="amount")
+        raise DomainError(_("Enter an amount above zero."), field="amount")
     if paid_on > today:
-        raise DomainError("The payment date cannot be in the future.", field="paid_on")
+        raise DomainError(_("The payment date cannot be in the future."), field="paid_on")
     if method not in PAYMENT_METHODS:
-        raise DomainError("Choose how it was paid.", field="method")
+        raise DomainError(_("Choose how it was paid."), field="method")
 
 
 def record_payment(
@@ -155,7 +163,7 @@ def record_payment(
     invoice_id = invoice.id
     with write_transaction(session):
         invoice = locked_issued(session, invoice_id)
-        _, warning = record_payment_within(
+        _payment, warning = record_payment_within(
             session,
             invoice,
             paid_on=paid_on,
@@ -201,8 +209,11 @@ def record_payment_within(
     )
     if amount_pence > balance:
         return payment, (
-            f"That is {format_pence(amount_pence - balance)} more than was owed. "
-            "It is recorded, and the client is in credit by that much."
+            _(
+                "That is %(amount)s more than was owed. "
+                "It is recorded, and the client is in credit by that much.",
+                amount=format_pence(amount_pence - balance),
+            )
         )
     return payment, ""
 
@@ -213,20 +224,22 @@ def reverse_payment(
     """Undo a payment recorded by mistake (wrong invoice, wrong amount, a bounced cheque). It is
     kept, marked reversed with the reason, and no longer counts towards the balance."""
     if not reason.strip():
-        raise DomainError("Say why this payment is being reversed.", field="reason")
+        raise DomainError(_("Say why this payment is being reversed."), field="reason")
     invoice_id = invoice.id
     with write_transaction(session):
         invoice = locked_issued(session, invoice_id)
         payment = next((p for p in invoice.payments if p.id == payment_id), None)
         if payment is None:
-            raise NotFound("No such payment on this invoice.")
+            raise NotFound(_("No such payment on this invoice."))
         if not payment.counts:
-            raise DomainError("This payment has already been reversed.")
+            raise DomainError(_("This payment has already been reversed."))
         balance = balance_pence(invoice)
         if invoice.credit_used and balance + payment.amount_pence > 0:
             raise DomainError(
-                "Part of this payment is credit the client has already used (applied to another "
-                "invoice or refunded), so it cannot be reversed on its own. Correct that first."
+                _(
+                    "Part of this payment is credit the client has already used (applied to another "
+                    "invoice or refunded), so it cannot be reversed on its own. Correct that first."
+                )
             )
         payment.reversed_at = utcnow()
         payment.reversed_by_id = actor_id
@@ -262,15 +275,17 @@ def credit_note(
     can differ from the amount asked by a penny. What is left is worked out holding the
     invoice's lock, so parallel credit notes can never credit more than was invoiced."""
     if not reason.strip():
-        raise DomainError("Say why the invoice is being corrected.", field="reason")
+        raise DomainError(_("Say why the invoice is being corrected."), field="reason")
     invoice_id = invoice.id
     with write_transaction(session):
         invoice = locked_issued(session, invoice_id)
         left = invoice.gross_pence - credited_pence(invoice)
         if left <= 0:
-            raise DomainError("This invoice has already been credited in full.", field="amount")
+            raise DomainError(_("This invoice has already been credited in full."), field="amount")
         if not 0 < gross_pence <= left:
-            raise DomainError(f"Enter an amount between 1p and {format_pence(left)}.", field="amount")
+            raise DomainError(
+                _("Enter an amount between 1p and %(amount)s.", amount=format_pence(left)), field="amount"
+            )
         # The amount asked, or a penny either side where its VAT rates cannot make it exactly.
         for candidate in (gross_pence, gross_pence - 1, gross_pence + 1):
             split = einvoice.credit_split(invoice, candidate)
@@ -278,7 +293,7 @@ def credit_note(
                 break
         else:
             raise DomainError(
-                "Enter an amount a penny or two different: this one cannot be split by VAT rate."
+                _("Enter an amount a penny or two different: this one cannot be split by VAT rate.")
             )
         net = sum(n for n, _ in split.values())
         vat = sum(v for _, v in split.values())
@@ -325,5 +340,5 @@ def credit_note(
 def get_credit_note(session: Session, note_id: int, *, client_id: int | None = None) -> CreditNote:
     note = session.get(CreditNote, note_id)
     if note is None or (client_id is not None and note.invoice.client_id != client_id):
-        raise NotFound("No such credit note.")
+        raise NotFound(_("No such credit note."))
     return note

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from coop.access import roles
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.invoicing import rendering, service
 from coop.invoicing.forms import CreditForm, PaymentForm, ReverseForm
 from coop.invoicing.views import Page, back_to_invoice, bp, credit_use_form, invoice_dir
@@ -31,7 +32,7 @@ def remind(invoice_id: int) -> Page:
                 base_url=current_app.config["BASE_URL"],
             )
         if done.ok:
-            flash("Reminder sent to the client's billing email.", "success")
+            flash(_("Reminder sent to the client's billing email."), "success")
     return back_to_invoice(invoice_id)
 
 
@@ -57,7 +58,7 @@ def use_credit(invoice_id: int) -> Page:
                 "success",
             )
     else:
-        flash("Choose where the credit goes and enter an amount.", "error")
+        flash(_("Choose where the credit goes and enter an amount."), "error")
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
@@ -81,9 +82,9 @@ def payment(invoice_id: int) -> Page:
                 today=today_london(),
             )
         if done.ok:
-            flash(warning or "Payment recorded.", "warning" if warning else "success")
+            flash(warning or _("Payment recorded."), "warning" if warning else "success")
     else:
-        flash("Enter the date and the amount.", "error")
+        flash(_("Enter the date and the amount."), "error")
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
@@ -98,9 +99,9 @@ def reverse_payment(invoice_id: int, payment_id: int) -> Page:
                 db.session, invoice, payment_id, reason=form.reason.data or "", actor_id=current_user.id
             )
         if done.ok:
-            flash("Payment reversed. It no longer counts towards what the client has paid.", "success")
+            flash(_("Payment reversed. It no longer counts towards what the client has paid."), "success")
     else:
-        flash("Say why the payment is being reversed.", "error")
+        flash(_("Say why the payment is being reversed."), "error")
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 
@@ -123,9 +124,9 @@ def credit(invoice_id: int) -> Page:
                 actor_id=current_user.id,
             )
         if done.ok:
-            flash(f"Credit note {note_.number} issued.", "success")
+            flash(_("Credit note %(number)s issued.", number=note_.number), "success")
     else:
-        flash("Enter an amount and a reason.", "error")
+        flash(_("Enter an amount and a reason."), "error")
     return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.invoicing import sending
 from coop.invoicing.drafts import locked_issued
 from coop.invoicing.issuing import TamperedError, read_pdf
@@ -69,7 +70,7 @@ def remind_now(
     with write_transaction(session):
         invoice = locked_issued(session, invoice_id)
         if balance_pence(invoice) <= 0:
-            raise DomainError("Nothing is owed on this invoice, so there is nothing to remind about.")
+            raise DomainError(_("Nothing is owed on this invoice, so there is nothing to remind about."))
         _queue_reminder(session, invoice, today, invoice_dir=invoice_dir, base_url=base_url)
         invoice.last_reminder_at = utcnow()
         record(session, actor_id, "invoice.reminder", ("invoice", invoice.number), {}, {})

@@ -15,6 +15,7 @@ from coop.bookings.models import Client
 from coop.db import write_transaction
 from coop.documents import csv_text
 from coop.errors import NotFound
+from coop.i18n import gettext as _
 from coop.invoicing.models import (
     CreditNote,
     CreditUse,
@@ -289,7 +290,7 @@ def export_csv(session: Session, kind: str, *, actor_id: int, today: date) -> st
         "payments": lambda: export_payments(session),
     }
     if kind not in makers:
-        raise NotFound("No such export.")
+        raise NotFound(_("No such export."))
     body = makers[kind]()
     with write_transaction(session):
         record(session, actor_id, f"export.{kind}", ("export", kind))

@@ -16,6 +16,7 @@ from coop.audit.service import record
 from coop.bookings.models import Client, InvoiceGrouping, Shift, ShiftStatus
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.invoicing.issuing import DAY
 from coop.invoicing.models import (
     Invoice,
@@ -141,7 +142,7 @@ def invoice_run(
     up to the end of the period (earlier stragglers included), with cancellation fees due. With
     `business_ids`, only those businesses' work (a lead running their business's invoices)."""
     if period_end < period_start:
-        raise DomainError("The period must end after it starts.", field="period_end")
+        raise DomainError(_("The period must end after it starts."), field="period_end")
     registered = settings.get(session, K.VAT_REGISTERED)
     until = london_to_utc(period_end + timedelta(days=1), time(0))
     with write_transaction(session):

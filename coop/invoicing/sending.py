@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.invoicing.models import Invoice, InvoiceLink, InvoiceStatus
 from coop.mail import service as mail
 from coop.secret_tokens import digest, new_token
@@ -55,20 +56,22 @@ def open_link(session: Session, token: str, *, now: datetime | None = None) -> I
     if link is None:
         raise LinkProblem(
             "invalid",
-            "This link does not open an invoice. It may have been cut short or changed when it was "
-            "copied. Copy the whole link from the email, or ask us to send the invoice again.",
+            _(
+                "This link does not open an invoice. It may have been cut short or changed when it was "
+                "copied. Copy the whole link from the email, or ask us to send the invoice again."
+            ),
         )
     if link.revoked_at is not None:
         raise LinkProblem(
-            "revoked", "This link has been turned off. Ask us to send the invoice again if you need it."
+            "revoked", _("This link has been turned off. Ask us to send the invoice again if you need it.")
         )
     if link.expires_at <= now:
         raise LinkProblem(
-            "expired", "This link has expired. Ask us to send the invoice again, with a new link."
+            "expired", _("This link has expired. Ask us to send the invoice again, with a new link.")
         )
     invoice = session.get(Invoice, link.invoice_id)
     if invoice is None or invoice.status != InvoiceStatus.ISSUED:
-        raise LinkProblem("invalid", "This link does not open an invoice.")
+        raise LinkProblem("invalid", _("This link does not open an invoice."))
     link_id = link.id
     with write_transaction(session):
         session.execute(update(InvoiceLink).where(InvoiceLink.id == link_id).values(last_opened_at=now))

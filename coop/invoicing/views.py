@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response as WResponse
 from coop.access import roles
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.invoicing import rendering, sending, service
 from coop.invoicing.forms import (
     CreditForm,
@@ -26,7 +28,6 @@ from coop.invoicing.forms import (
 )
 from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.money import format_pence, pounds_field
-from coop.text import plural
 from coop.timeutil import today_london, utcnow
 from coop.web import ActionForm, business_scope, db_id, parse_decimal, pdf_response, refusals
 
@@ -96,16 +97,20 @@ def run() -> Page:
             )
         if done.ok:
             flash(
-                f"{plural(len(drafts), 'draft invoice', 'draft invoices')} made. Check them, then issue them."
+                ngettext(
+                    "%(num)s draft invoice made. Check them, then issue them.",
+                    "%(num)s draft invoices made. Check them, then issue them.",
+                    len(drafts),
+                )
                 if drafts
-                else "There is no approved work waiting to be invoiced up to that date.",
+                else _("There is no approved work waiting to be invoiced up to that date."),
                 "success",
             )
             return redirect(
                 url_for("invoicing.index", status=InvoiceStatus.DRAFT, business=scope.arg or None)
             )
     else:
-        flash("Enter the first and last day.", "error")
+        flash(_("Enter the first and last day."), "error")
     return redirect(url_for("invoicing.index"))
 
 
@@ -163,7 +168,7 @@ def back_to_invoice(invoice_id: int) -> Page:
 def add_line(invoice_id: int) -> Page:
     form = LineForm()
     if not form.validate_on_submit():
-        flash("Fill in the description, quantity, price and VAT rate.", "error")
+        flash(_("Fill in the description, quantity, price and VAT rate."), "error")
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
 
     def apply(invoice_id: int) -> None:
@@ -187,7 +192,7 @@ def add_line(invoice_id: int) -> Page:
 def discount(invoice_id: int) -> Page:
     form = DiscountForm()
     if not form.validate_on_submit():
-        flash("Enter a percentage.", "error")
+        flash(_("Enter a percentage."), "error")
         return redirect(url_for("invoicing.detail", invoice_id=invoice_id))
     return _edit(
         invoice_id,
@@ -225,7 +230,7 @@ def delete(invoice_id: int) -> Page:
             service.delete_draft(db.session, invoice_id, actor_id=current_user.id)
         if not done.ok:
             return back_to_invoice(invoice_id)
-        flash("Draft deleted. Its work will be picked up by the next invoice run.", "success")
+        flash(_("Draft deleted. Its work will be picked up by the next invoice run."), "success")
     return redirect(url_for("invoicing.index"))
 
 
@@ -244,7 +249,7 @@ def issue(invoice_id: int) -> Page:
                 base_url=current_app.config["BASE_URL"],
             )
         if done.ok:
-            flash(f"Issued as {invoice.number}. The client has been emailed.", "success")
+            flash(_("Issued as %(number)s. The client has been emailed.", number=invoice.number), "success")
     return back_to_invoice(invoice_id)
 
 

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from coop.bookings.models import Service, Shift, ShiftStatus
 from coop.businesses.models import Business
 from coop.db import minutes_between
+from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.invoicing.reports import overdue_by_business
-from coop.onward.impact import FEWER, MIN_PEOPLE
+from coop.onward.impact import MIN_PEOPLE, fewer
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import london_to_utc
+from coop.timeutil import format_date, london_to_utc
 
 ALL = 0  # the key of the co-op's own row
 
@@ -43,11 +45,11 @@ class Figures:
 
     @property
     def hours_text(self) -> str:
-        return f"{self.minutes / 60:,.0f}" if self.shown else FEWER
+        return number_text(round(self.minutes / 60)) if self.shown else fewer()
 
     @property
     def members_text(self) -> str:
-        return f"{self.members:,}" if self.shown else FEWER
+        return number_text(self.members) if self.shown else fewer()
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,19 @@ def spans(today: date) -> list[Span]:
     """This month so far, and the twelve months to today (the year)."""
     month = today.replace(day=1)
     year = month
-    for _ in range(11):
+    for _month in range(11):
         year = (year - timedelta(days=1)).replace(day=1)
     return [
-        Span(f"This month ({month:%B %Y})", month, today),
-        Span(f"The last 12 months ({year:%b %Y} to {today:%b %Y})", year, today),
+        Span(_("This month (%(month)s)", month=format_date(month, "MMMM y")), month, today),
+        Span(
+            _(
+                "The last 12 months (%(first)s to %(last)s)",
+                first=format_date(year, "MMM y"),
+                last=format_date(today, "MMM y"),
+            ),
+            year,
+            today,
+        ),
     ]
 
 
@@ -132,7 +142,7 @@ def figures(session: Session, first: date, last: date, today: date) -> list[Figu
     ]
     rows.append(
         Figures(
-            "The whole co-op",
+            _("The whole co-op"),
             sum(r.income_pence for r in rows),
             minutes[ALL],
             len(members.get(ALL, ())),

@@ -15,8 +15,10 @@ from coop.bookings.models import Service, Shift
 from coop.documents import csv_text
 from coop.enquiries.models import SOURCES, Enquiry, EnquiryTally
 from coop.errors import DomainError
+from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.members.models import MOVED_ON, Member
-from coop.money import format_pence
+from coop.money import format_pence, format_percent
 from coop.onward.models import TAKEN_UP, OpportunityInterest
 from coop.rota.models import Assignment
 from coop.settings import service as settings
@@ -26,7 +28,11 @@ from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minut
 from coop.timeutil import format_date, london_to_utc
 
 MIN_PEOPLE = 5
-FEWER = f"fewer than {MIN_PEOPLE}"
+
+
+def fewer() -> str:
+    """What a figure about fewer than 5 people shows instead of the number."""
+    return _("fewer than %(num)s", num=MIN_PEOPLE)
 
 
 @dataclass(frozen=True)
@@ -44,14 +50,14 @@ class Figure:
     def text(self) -> str:
         """The figure in words, or 'fewer than 5' when it is about fewer than 5 people."""
         if not self.shown:
-            return FEWER
+            return fewer()
         if self.unit == "minutes":
-            return f"{self.value / 60:,.0f} hours"
+            return _("%(hours)s hours", hours=number_text(round(self.value / 60)))
         if self.unit == "pence":
             return format_pence(self.value)
         if self.unit == "percent":
-            return f"{self.value}%"
-        return f"{self.value:,}"
+            return format_percent(self.value)
+        return number_text(self.value)
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,11 @@ class Period:
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
 
     def label(self) -> str:
-        return f"{format_date(self.first, 'd MMM y')} to {format_date(self.last, 'd MMM y')}"
+        return _(
+            "%(first)s to %(last)s",
+            first=format_date(self.first, "d MMM y"),
+            last=format_date(self.last, "d MMM y"),
+        )
 
 
 @dataclass(frozen=True)
@@ -166,44 +176,44 @@ def figures(session: Session, period: Period) -> list[Figure]:
     )
     in_sessions = set(attended) | {teacher for _id, teacher in sessions}
     work_figures = [
-        Figure("work_hours", "Hours of paid work", work_m, len(workers), "minutes"),
+        Figure("work_hours", _("Hours of paid work"), work_m, len(workers), "minutes"),
         Figure(
             "involvement_hours",
-            "Hours of paid involvement (panels, consultation, training)",
+            _("Hours of paid involvement (panels, consultation, training)"),
             inv_m,
             len(involved),
             "minutes",
         ),
-        Figure("pay", "Pay to members, with holiday pay", pay, len(paid), "pence"),
-        Figure("members_paid", "Members paid", len(paid), len(paid), "count"),
+        Figure("pay", _("Pay to members, with holiday pay"), pay, len(paid), "pence"),
+        Figure("members_paid", _("Members paid"), len(paid), len(paid), "count"),
         Figure(
             "hourly_pay",
-            "Average hourly pay",
+            _("Average hourly pay"),
             round(wages * 60 / paid_minutes) if paid_minutes else 0,
             len(paid),
             "pence",
         ),
         Figure(
             "at_living_wage",
-            "Paid hours at or above the Real Living Wage",
+            _("Paid hours at or above the Real Living Wage"),
             round(at_floor_m * 100 / paid_minutes) if paid_minutes else 0,
             len(paid),
             "percent",
         ),
-        Figure("skill_sessions", "Skill-sharing sessions held", len(sessions), len(in_sessions), "count"),
+        Figure("skill_sessions", _("Skill-sharing sessions held"), len(sessions), len(in_sessions), "count"),
         Figure(
-            "skills_gained", "Skills gained at those sessions", len(attended), len(set(attended)), "count"
+            "skills_gained", _("Skills gained at those sessions"), len(attended), len(set(attended)), "count"
         ),
         Figure(
             "opportunities",
-            "Opportunities taken up (courses, jobs, volunteering)",
+            _("Opportunities taken up (courses, jobs, volunteering)"),
             len(taken),
             len(set(taken)),
             "count",
         ),
         Figure(
             "moved_on",
-            "Members who left for a job or study (as they chose to say)",
+            _("Members who left for a job or study (as they chose to say)"),
             moved_on,
             moved_on,
             "count",
@@ -236,13 +246,23 @@ def enquiry_figures(session: Session, period: Period) -> list[Figure]:
         by_source[source] += n
     total = sum(by_source.values())
     return [
-        Figure("enquiries", "People who asked about joining", total, total, "count"),
+        Figure("enquiries", _("People who asked about joining"), total, total, "count"),
         *(
-            Figure(f"enquiries_{key}", f"Heard of us from {label[0].lower()}{label[1:]}", n, n, "count")
+            Figure(
+                f"enquiries_{key}",
+                _("Heard of us from %(source)s", source=_lower_first(_(label))),
+                n,
+                n,
+                "count",
+            )
             for (key, label), n in zip(SOURCES.items(), by_source.values(), strict=True)
         ),
-        Figure("enquiries_joined", "People who asked and became members", joined, joined, "count"),
+        Figure("enquiries_joined", _("People who asked and became members"), joined, joined, "count"),
     ]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def report(session: Session, first: date, last: date) -> Report:
@@ -258,11 +278,11 @@ def report(session: Session, first: date, last: date) -> Report:
 
 def check_period(first: date | None, last: date | None) -> tuple[date, date]:
     if first is None or last is None:
-        raise DomainError("Choose the first and last day of the period.", field="first")
+        raise DomainError(_("Choose the first and last day of the period."), field="first")
     if last < first:
-        raise DomainError("The last day must be on or after the first.", field="last")
+        raise DomainError(_("The last day must be on or after the first."), field="last")
     if (last - first).days > 3 * 366:
-        raise DomainError("Choose a period of up to three years.", field="last")
+        raise DomainError(_("Choose a period of up to three years."), field="last")
     return first, last
 
 
@@ -273,8 +293,14 @@ def as_csv(rep: Report) -> str:
             ["Figure", rep.period.label(), rep.previous.label()],
             *([now.label, now.text(), before.text()] for now, before in rep.figures),
             [],
-            [f"Real Living Wage used: {format_pence(rep.living_wage_pence)} an hour"],
-            [f"Figures about fewer than {MIN_PEOPLE} people are shown as '{FEWER}'."],
+            [_("Real Living Wage used: %(rate)s an hour", rate=format_pence(rep.living_wage_pence))],
+            [
+                _(
+                    "Figures about fewer than %(num)s people are shown as '%(fewer)s'.",
+                    num=MIN_PEOPLE,
+                    fewer=fewer(),
+                )
+            ],
         ]
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.datamap import ACTOR, WHILE_MEMBER, Personal, declare, keep, neutral
 from coop.db import Base, UTCDateTime
 from coop.directory.models import DirectoryEntry
+from coop.i18n import N_
 from coop.members.models import Member
 from coop.timeutil import utcnow
 
@@ -60,11 +61,11 @@ class ReferenceStatement(Base):
 
 
 INTEREST_STATUSES = {
-    "interested": "Interested",
-    "applied": "Applied or signed up",
-    "started": "Started",
-    "finished": "Finished",
-    "not_for_me": "Not for me",
+    "interested": N_("Interested"),
+    "applied": N_("Applied or signed up"),
+    "started": N_("Started"),
+    "finished": N_("Finished"),
+    "not_for_me": N_("Not for me"),
 }
 TAKEN_UP = ("started", "finished")
 

@@ -13,6 +13,8 @@ from coop.auth import service as auth
 from coop.db import lock, write_transaction
 from coop.directory.models import DirectoryEntry
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.members.models import LEAVING_REASONS, Member
 from coop.members.service import lock_member
 from coop.notify import service as notify
@@ -31,7 +33,7 @@ def interested(session: Session, member: Member, entry_id: int) -> OpportunityIn
         member = lock(session, Member, member_id)  # type: ignore[assignment]
         entry = session.get(DirectoryEntry, entry_id)
         if entry is None or not entry.active:
-            raise NotFound("No such opportunity.")
+            raise NotFound(_("No such opportunity."))
         existing = session.scalar(
             select(OpportunityInterest).where(
                 OpportunityInterest.member_id == member_id, OpportunityInterest.entry_id == entry_id
@@ -73,24 +75,26 @@ def get_mine(session: Session, member: Member, interest_id: int) -> OpportunityI
     """One of this member's opportunities; anyone else's is NotFound."""
     interest = session.get(OpportunityInterest, interest_id)
     if interest is None or interest.member_id != member.id:
-        raise NotFound("No such opportunity on your list.")
+        raise NotFound(_("No such opportunity on your list."))
     return interest
 
 
 def _mine(session: Session, member_id: int, interest_id: int) -> OpportunityInterest:
     interest = lock(session, OpportunityInterest, interest_id)
     if interest is None or interest.member_id != member_id:
-        raise NotFound("No such opportunity on your list.")
+        raise NotFound(_("No such opportunity on your list."))
     return interest
 
 
 def update(session: Session, member: Member, interest_id: int, *, status: str, note: str) -> None:
     """The member's own progress and notes (only they and the coordinators see them)."""
     if status not in INTEREST_STATUSES:
-        raise DomainError("Choose where you are with it.", field="status")
+        raise DomainError(_("Choose where you are with it."), field="status")
     words = note.strip()
     if len(words) > NOTE_MAX:
-        raise DomainError(f"Keep your notes to {NOTE_MAX:,} characters.", field="note")
+        raise DomainError(
+            _("Keep your notes to %(most)s characters.", most=number_text(NOTE_MAX)), field="note"
+        )
     member_id = member.id
     with write_transaction(session):
         interest = _mine(session, member_id, interest_id)
@@ -98,7 +102,7 @@ def update(session: Session, member: Member, interest_id: int, *, status: str, n
 
 
 def _message(text: str) -> str:
-    body = written(text, most=MESSAGE_MAX, field="body", empty="Write your message first.")
+    body = written(text, most=MESSAGE_MAX, field="body", empty=_("Write your message first."))
     return body
 
 
@@ -119,7 +123,7 @@ def reply(session: Session, interest_id: int, text: str, *, actor_id: int) -> He
     with write_transaction(session):
         interest = lock(session, OpportunityInterest, interest_id)
         if interest is None:
-            raise NotFound("No such conversation.")
+            raise NotFound(_("No such conversation."))
         msg = HelpMessage(interest_id=interest.id, author_id=actor_id, from_coordinator=True, body=body)
         session.add(msg)
         interest.updated_at = utcnow()
@@ -136,7 +140,7 @@ def say_why_leaving(session: Session, member: Member, reason: str, *, now: datet
     """A member may say why they are leaving (or take it back with an empty choice). It is theirs
     to give: nothing depends on it, and the impact report only counts it in groups of 5 or more."""
     if reason and reason not in LEAVING_REASONS:
-        raise DomainError("Choose one of the reasons, or none.", field="reason")
+        raise DomainError(_("Choose one of the reasons, or none."), field="reason")
     member_id = member.id
     with write_transaction(session):
         member = lock_member(session, member_id)

@@ -17,7 +17,9 @@ from coop.audit.service import record as audit
 from coop.bookings.models import SECTORS, Client, Service, Shift
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_, ngettext
 from coop.i18n import gettext as _
+from coop.i18n.formats import number_text
 from coop.mail import service as mail
 from coop.members.models import Member, Skill
 from coop.members.service import lock_member
@@ -37,14 +39,14 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_GROUPS, CODE_GROUP_LEN = 4, 4  # 16 characters, 80 bits
 
 SECTIONS = {
-    "time": "Time in the co-op",
-    "work": "Paid work, by service and year",
-    "kinds": "Kinds of work",
-    "sectors": "Kinds of organisation worked for",
-    "involvement": "Paid involvement roles",
-    "skills": "Skills gained through skill-sharing",
-    "taught": "Sessions taught to other members",
-    "reference": "Reference from the co-op",
+    "time": N_("Time in the co-op"),
+    "work": N_("Paid work, by service and year"),
+    "kinds": N_("Kinds of work"),
+    "sectors": N_("Kinds of organisation worked for"),
+    "involvement": N_("Paid involvement roles"),
+    "skills": N_("Skills gained through skill-sharing"),
+    "taught": N_("Sessions taught to other members"),
+    "reference": N_("Reference from the co-op"),
 }
 
 
@@ -57,7 +59,14 @@ class Section:
 
 def _hours(minutes: int) -> str:
     h = minutes / 60
-    return f"{h:.0f} hours" if h == int(h) else f"{h:.1f} hours"
+    whole = h == int(h)
+    # A part hour reads as a plural (2 picks the plural form in English and in Polish).
+    return ngettext(
+        "%(hours)s hour",
+        "%(hours)s hours",
+        int(h) if whole else 2,
+        hours=number_text(h, places=0 if whole else 1),
+    )
 
 
 def facts(session: Session, member: Member) -> list[Section]:
@@ -114,7 +123,7 @@ def facts(session: Session, member: Member) -> list[Section]:
     out = [
         Section(
             "time",
-            SECTIONS["time"],
+            _(SECTIONS["time"]),
             [
                 _(
                     "Member since %(month)s (%(months)s).",
@@ -125,37 +134,38 @@ def facts(session: Session, member: Member) -> list[Section]:
         ),
         Section(
             "work",
-            SECTIONS["work"],
+            _(SECTIONS["work"]),
             [f"{year}: {service}, {_hours(m)}" for (year, service), m in sorted(work.items())],
         ),
-        Section("kinds", SECTIONS["kinds"], sorted(kinds)),
-        Section("sectors", SECTIONS["sectors"], sorted(sectors)),
+        Section("kinds", _(SECTIONS["kinds"]), sorted(kinds)),
+        Section("sectors", _(SECTIONS["sectors"]), sorted(sectors)),
         Section(
             "involvement",
-            SECTIONS["involvement"],
+            _(SECTIONS["involvement"]),
             [f"{service}, {_hours(m)}" for service, m in sorted(involvement.items())],
         ),
         Section(
-            "skills", SECTIONS["skills"], [f"{name} ({format_date(at, 'MMMM y')})" for name, at in gained]
+            "skills", _(SECTIONS["skills"]), [f"{name} ({format_date(at, 'MMMM y')})" for name, at in gained]
         ),
         Section(
             "taught",
-            SECTIONS["taught"],
+            _(SECTIONS["taught"]),
             [f"{title} ({skill}, {format_date(at, 'MMMM y')})" for title, skill, at in taught],
         ),
-        Section("reference", SECTIONS["reference"], [ref.text] if ref else []),
+        Section("reference", _(SECTIONS["reference"]), [ref.text] if ref else []),
     ]
     return out
 
 
 def _months(n: int) -> str:
     if n < 1:
-        return "less than a month"
+        return _("less than a month")
     years, months = divmod(n, 12)
-    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
-    if months:
-        parts.append(f"{months} month{'s' if months != 1 else ''}")
-    return " and ".join(parts)
+    year_words = ngettext("%(num)s year", "%(num)s years", years)
+    month_words = ngettext("%(num)s month", "%(num)s months", months)
+    if years and months:
+        return _("%(years)s and %(months)s", years=year_words, months=month_words)
+    return year_words if years else month_words
 
 
 def coop_names(session: Session) -> dict[str, str]:
@@ -182,14 +192,14 @@ def make_record(
     """Freeze the chosen sections as they are now, with a new code."""
     now = now or utcnow()
     if name_as not in ("full", "neutral"):
-        raise DomainError("Choose how the co-op is named on your record.", field="name_as")
+        raise DomainError(_("Choose how the co-op is named on your record."), field="name_as")
     unknown = sections - SECTIONS.keys()
     if unknown or not sections:
-        raise DomainError("Choose at least one thing to include.", field="sections")
+        raise DomainError(_("Choose at least one thing to include."), field="sections")
     chosen = [s for s in facts(session, member) if s.key in sections and s.lines]
     if not chosen:
         raise DomainError(
-            "There is nothing yet in what you chose. Pick something with entries in it.", field="sections"
+            _("There is nothing yet in what you chose. Pick something with entries in it."), field="sections"
         )
     with write_transaction(session):
         rec = WorkRecord(
@@ -206,22 +216,30 @@ def make_record(
 
 
 def sections_of(rec: WorkRecord) -> list[Section]:
-    return [Section(**s) for s in json.loads(rec.content)]
+    """The frozen sections, their titles in the reader's words (the lines are as they were made)."""
+    found = [Section(**s) for s in json.loads(rec.content)]
+    for s in found:
+        if s.key in SECTIONS:
+            s.title = _(SECTIONS[s.key])
+    return found
 
 
 def as_text(rec: WorkRecord, verify_url: str) -> str:
     """The record as plain text, to paste into a CV."""
     lines = [
-        f"Work record: {rec.person_name}",
-        f"{rec.coop_name} (a workers' co-operative)",
-        f"Made on {format_date(rec.created_at, 'd MMMM y')}; figures as they were that day.",
+        _("Work record: %(name)s", name=rec.person_name),
+        _("%(coop)s (a workers' co-operative)", coop=rec.coop_name),
+        _(
+            "Made on %(day)s; figures as they were that day.",
+            day=format_date(rec.created_at, "d MMMM y"),
+        ),
         "",
     ]
     for s in sections_of(rec):
         lines.append(s.title)
         lines.extend(f"- {line}" for line in s.lines)
         lines.append("")
-    lines.append(f"Check it at {verify_url} (code {rec.code}).")
+    lines.append(_("Check it at %(url)s (code %(code)s).", url=verify_url, code=rec.code))
     return "\n".join(lines) + "\n"
 
 
@@ -236,7 +254,7 @@ def my_records(session: Session, member: Member) -> list[WorkRecord]:
 def my_record(session: Session, member: Member, record_id: int) -> WorkRecord:
     rec = session.get(WorkRecord, record_id)
     if rec is None or rec.member_id != member.id:
-        raise NotFound("No such record.")
+        raise NotFound(_("No such record."))
     return rec
 
 
@@ -246,7 +264,7 @@ def withdraw(session: Session, member: Member, record_id: int, *, now: datetime 
     with write_transaction(session):
         rec = lock(session, WorkRecord, record_id)
         if rec is None or rec.member_id != member_id:
-            raise NotFound("No such record.")
+            raise NotFound(_("No such record."))
         if rec.withdrawn_at is None:
             rec.withdrawn_at = now or utcnow()
 
@@ -263,16 +281,16 @@ def verify(session: Session, code: str, *, now: datetime | None = None) -> WorkR
     rec = session.scalar(select(WorkRecord).where(WorkRecord.code == normalise_code(code)))
     if rec is None:
         raise VerifyProblem(
-            "unknown", "No work record has this code. Check it against the one you were given."
+            "unknown", _("No work record has this code. Check it against the one you were given.")
         )
     if rec.withdrawn_at is not None and rec.person_name == ERASED_NAME:
         raise VerifyProblem(
-            "erased", "This record was withdrawn at the person's request, and their details erased."
+            "erased", _("This record was withdrawn at the person's request, and their details erased.")
         )
     if rec.withdrawn_at is not None:
-        raise VerifyProblem("withdrawn", "The person this record belongs to has withdrawn it.")
+        raise VerifyProblem("withdrawn", _("The person this record belongs to has withdrawn it."))
     if rec.expires_at <= now:
-        raise VerifyProblem("expired", "This record has expired. Ask the person for a new one.")
+        raise VerifyProblem("expired", _("This record has expired. Ask the person for a new one."))
     return rec
 
 
@@ -281,7 +299,7 @@ def verify(session: Session, code: str, *, now: datetime | None = None) -> WorkR
 
 def propose_reference(session: Session, member_id: int, text: str, *, actor_id: int) -> ReferenceStatement:
     """A coordinator writes a short reference; the member is told and decides whether to use it."""
-    words = written(text, most=REFERENCE_MAX, field="text", empty="Write the reference first.")
+    words = written(text, most=REFERENCE_MAX, field="text", empty=_("Write the reference first."))
     with write_transaction(session):
         member = lock_member(session, member_id)
         ref = ReferenceStatement(member_id=member_id, written_by_id=actor_id, text=words)
@@ -320,9 +338,9 @@ def decide_reference(session: Session, member: Member, reference_id: int, *, app
         lock(session, Member, member_id)
         ref = lock(session, ReferenceStatement, reference_id)
         if ref is None or ref.member_id != member_id:
-            raise NotFound("No such reference.")
+            raise NotFound(_("No such reference."))
         if ref.status != ReferenceStatus.WAITING:
-            raise DomainError("You have already decided about this reference.")
+            raise DomainError(_("You have already decided about this reference."))
         if approve:  # one approved reference at a time: the newest
             session.execute(
                 update(ReferenceStatement)

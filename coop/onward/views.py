@@ -19,6 +19,7 @@ from coop.directory.models import CATEGORIES
 from coop.documents import html_to_pdf
 from coop.errors import DomainError, NotFound
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.members.models import LEAVING_REASONS
 from coop.members.service import get_member
 from coop.onward import business_figures, impact, opportunities, service
@@ -55,8 +56,8 @@ def my_record() -> Page:
     form = RecordForm()
     form.sections.choices = [(s.key, s.title) for s in facts if s.lines]
     form.name_as.choices = [
-        ("neutral", f"{names['neutral']} (a neutral name)"),
-        ("full", f"{names['full']} (the co-op's full name)"),
+        ("neutral", _("%(name)s (a neutral name)", name=names["neutral"])),
+        ("full", _("%(name)s (the co-op's full name)", name=names["full"])),
     ]
     if request.method == "GET":
         form.sections.data = [k for k, _ in form.sections.choices if k != "reference"]
@@ -67,7 +68,7 @@ def my_record() -> Page:
                 db.session, member, set(form.sections.data or []), name_as=form.name_as.data or ""
             )
         if done.ok:
-            flash(f"Your record is ready. Its code is {rec.code}.", "success")
+            flash(_("Your record is ready. Its code is %(code)s.", code=rec.code), "success")
             return redirect(url_for("onward.record", record_id=rec.id))
     return render_template(
         "onward/my_record.html",
@@ -120,7 +121,7 @@ def record_pdf(record_id: int) -> Page:
 def withdraw(record_id: int) -> Page:
     if ActionForm().validate_on_submit():
         service.withdraw(db.session, current_member(), record_id)
-        flash("Withdrawn. Anyone who opens its link now sees only that it was withdrawn.", "success")
+        flash(_("Withdrawn. Anyone who opens its link now sees only that it was withdrawn."), "success")
     return redirect(url_for("onward.my_record"))
 
 
@@ -132,9 +133,9 @@ def decide_reference(reference_id: int, choice: str) -> Page:
             service.decide_reference(db.session, current_member(), reference_id, approve=choice == "approve")
         if done.ok:
             flash(
-                "Approved: you can now include it in a record."
+                _("Approved: you can now include it in a record.")
                 if choice == "approve"
-                else "Declined: it will not appear anywhere.",
+                else _("Declined: it will not appear anywhere."),
                 "success",
             )
     return redirect(url_for("onward.my_record"))
@@ -149,7 +150,7 @@ def write_reference(member_id: int) -> Page:
         with refusals(form) as done:
             service.propose_reference(db.session, member.id, form.text.data or "", actor_id=current_user.id)
         if done.ok:
-            flash("Sent to the member. It goes on their records only if they approve it.", "success")
+            flash(_("Sent to the member. It goes on their records only if they approve it."), "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("onward/write_reference.html", form=form, member=member)
 
@@ -165,7 +166,7 @@ def verify(code: str | None = None) -> Page:
         return render_template("onward/verify.html", rec=None, problem=None, code="")
     ip = client_ip()
     if auth.is_throttled(db.session, "verify", "", ip, auth.GUESS_LIMITS):
-        problem = "Too many codes that do not match were tried from here. Wait 15 minutes and try again."
+        problem = _("Too many codes that do not match were tried from here. Wait 15 minutes and try again.")
         return render_template("onward/verify.html", rec=None, problem=problem, code=""), 429
     try:
         rec = service.verify(db.session, code[:64])
@@ -208,7 +209,10 @@ def opportunities_page() -> Page:
 def interested(entry_id: int) -> Page:
     if ActionForm().validate_on_submit():
         interest = opportunities.interested(db.session, current_member(), entry_id)
-        flash(f"Added to your list: {interest.entry.name}. The coordinators have been told.", "success")
+        flash(
+            _("Added to your list: %(name)s. The coordinators have been told.", name=interest.entry.name),
+            "success",
+        )
     return redirect(url_for("onward.opportunities_page"))
 
 
@@ -227,9 +231,9 @@ def update_interest(interest_id: int) -> Page:
                 note=form.note.data or "",
             )
         if done.ok:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
     else:
-        flash("Choose where you are with it.", "error")
+        flash(_("Choose where you are with it."), "error")
     return redirect(url_for("onward.opportunities_page", _anchor=f"i-{interest_id}"))
 
 
@@ -242,9 +246,9 @@ def ask_for_help(interest_id: int) -> Page:
         with refusals() as done:
             opportunities.ask_for_help(db.session, current_member(), interest_id, form.body.data or "")
         if done.ok:
-            flash("Sent. A coordinator will answer here, and email you when they do.", "success")
+            flash(_("Sent. A coordinator will answer here, and email you when they do."), "success")
     else:
-        flash("Write your message first.", "error")
+        flash(_("Write your message first."), "error")
     return redirect(url_for("onward.opportunities_page", _anchor=f"i-{interest_id}"))
 
 
@@ -257,7 +261,7 @@ def leaving() -> Page:
             opportunities.say_why_leaving(db.session, current_member(), form.reason.data or "")
         if done.ok:
             flash(
-                "Thank you for telling us. Nothing else changes until you or a coordinator says so.",
+                _("Thank you for telling us. Nothing else changes until you or a coordinator says so."),
                 "success",
             )
     return redirect(url_for("onward.opportunities_page", _anchor="leaving"))
@@ -281,15 +285,15 @@ def interests() -> Page:
 @roles("coordinator")
 def reply(interest_id: int) -> Page:
     if db.session.get(OpportunityInterest, interest_id) is None:
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
     form = HelpForm()
     if form.validate_on_submit():
         with refusals() as done:
             opportunities.reply(db.session, interest_id, form.body.data or "", actor_id=current_user.id)
         if done.ok:
-            flash("Sent. The member has been emailed.", "success")
+            flash(_("Sent. The member has been emailed."), "success")
     else:
-        flash("Write your message first.", "error")
+        flash(_("Write your message first."), "error")
     return redirect(url_for("onward.interests", _anchor=f"i-{interest_id}"))
 
 
@@ -309,7 +313,7 @@ def _period() -> tuple[impact.Report | None, str, str, str]:
     try:
         first, last = impact.check_period(day_arg(first_s), day_arg(last_s))
     except ValueError:
-        return None, first_s, last_s, "Enter both days as dates, like 2026-10-01."
+        return None, first_s, last_s, _("Enter both days as dates, like 2026-10-01.")
     except DomainError as e:
         return None, first_s, last_s, e.message
     return impact.report(db.session, first, last), first_s, last_s, ""
@@ -330,7 +334,9 @@ def _hours_chart(rep: impact.Report, title: str, value_label: str = "") -> Marku
 
 
 def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str) -> tuple[str, int]:
-    chart = _hours_chart(rep, "Hours this period and the one before", value_label="hours") if rep else None
+    chart = (
+        _hours_chart(rep, _("Hours this period and the one before"), value_label=_("hours")) if rep else None
+    )
     figs = (
         cover.by_business(
             db.session, last=rep.period.last, months=cover.months_in(rep.period.first, rep.period.last)
@@ -356,7 +362,7 @@ def _impact_page(rep: impact.Report | None, first: str, last: str, problem: str)
         last=last,
         problem=problem,
         chart=chart,
-        fewer=impact.FEWER,
+        fewer=impact.fewer(),
     )
     return html, 200 if rep is not None else 400
 
@@ -382,6 +388,8 @@ def impact_pdf() -> Page:
     rep, first, last, problem = _period()
     if rep is None:
         return _impact_page(rep, first, last, problem)
-    chart = _hours_chart(rep, "Hours")
-    html = render_template("onward/impact_pdf.html", rep=rep, chart=for_print(chart) if chart else None)
+    chart = _hours_chart(rep, _("Hours"))
+    html = render_template(
+        "onward/impact_pdf.html", rep=rep, fewer=impact.fewer(), chart=for_print(chart) if chart else None
+    )
     return pdf_response(html_to_pdf(html), f"impact-{rep.period.first}-{rep.period.last}.pdf")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import serialize, write_transaction
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.money import format_pence
 from coop.settings.keys import K, Key
 from coop.settings.models import Setting
@@ -85,10 +86,14 @@ def _floor_holds_from(session: Session, first: date) -> None:
         statutory = get(session, K.STATUTORY_MINIMUM_PENCE, day)
         if floor < statutory:
             raise DomainError(
-                f"From {format_date(day)} the pay floor would be {format_pence(floor)} an hour and the "
-                f"statutory minimum {format_pence(statutory)}: the pay floor cannot be below the statutory "
-                "National Living Wage on any day. Raise the pay floor from that date first. Nothing was "
-                "changed.",
+                _(
+                    "From %(day)s the pay floor would be %(floor)s an hour and the statutory minimum "
+                    "%(statutory)s: the pay floor cannot be below the statutory National Living Wage on "
+                    "any day. Raise the pay floor from that date first. Nothing was changed.",
+                    day=format_date(day),
+                    floor=format_pence(floor),
+                    statutory=format_pence(statutory),
+                ),
                 field="value",
             )
 
@@ -104,20 +109,29 @@ def validate(key: str, value: Any) -> Any:
     """Check a value against its spec; raise DomainError with a plain message if it is wrong."""
     spec = SPECS.get(key)
     if spec is None:
-        raise DomainError("That setting does not exist.")
+        raise DomainError(_("That setting does not exist."))
     if spec.kind in {"pence", "int", "percent"}:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise DomainError(f"{spec.label}: enter a number.", field="value")
+            raise DomainError(_("%(setting)s: enter a number.", setting=spec.title), field="value")
         if spec.minimum is not None and value < spec.minimum:
-            raise DomainError(f"{spec.label}: must be at least {spec.minimum}.", field="value")
+            raise DomainError(
+                _("%(setting)s: must be at least %(least)s.", setting=spec.title, least=spec.minimum),
+                field="value",
+            )
         if spec.maximum is not None and value > spec.maximum:
-            raise DomainError(f"{spec.label}: must be at most {spec.maximum}.", field="value")
+            raise DomainError(
+                _("%(setting)s: must be at most %(most)s.", setting=spec.title, most=spec.maximum),
+                field="value",
+            )
     elif spec.kind == "bool" and not isinstance(value, bool):
-        raise DomainError(f"{spec.label}: choose yes or no.", field="value")
+        raise DomainError(_("%(setting)s: choose yes or no.", setting=spec.title), field="value")
     elif spec.kind == "text" and (not isinstance(value, str) or len(value) > 500):
-        raise DomainError(f"{spec.label}: enter up to 500 characters.", field="value")
+        raise DomainError(_("%(setting)s: enter up to 500 characters.", setting=spec.title), field="value")
     if spec.choices and value not in spec.choices:
-        raise DomainError(f"{spec.label}: choose one of {', '.join(spec.choices)}.", field="value")
+        raise DomainError(
+            _("%(setting)s: choose one of %(choices)s.", setting=spec.title, choices=", ".join(spec.choices)),
+            field="value",
+        )
     return value
 
 

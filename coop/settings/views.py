@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.money import parse_pounds
 from coop.settings import service
 from coop.settings.forms import SettingForm
@@ -32,9 +33,11 @@ def parse_value(spec: service.SettingSpec, text: str) -> Any:
                 return True
             if text.lower() in {"no", "false", "0", "off"}:
                 return False
-            raise ValueError("Enter yes or no.")
+            raise ValueError(_("Enter yes or no."))
     except ValueError as exc:
-        raise DomainError(str(exc) if spec.kind != "int" else "Enter a whole number.", field="value") from exc
+        raise DomainError(
+            str(exc) if spec.kind != "int" else _("Enter a whole number."), field="value"
+        ) from exc
     return text
 
 
@@ -64,7 +67,7 @@ def edit(key: str) -> str | Response:
                 note=form.note.data or "",
             )
         if done.ok:
-            flash(f"{spec.label} saved.", "success")
+            flash(_("%(setting)s saved.", setting=spec.title), "success")
             return redirect(url_for("settings.index"))
     return render_template(
         "settings/edit.html",

@@ -15,6 +15,7 @@ from coop.bookings import service as bookings
 from coop.bookings.models import Client
 from coop.db import found, lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill
 from coop.rota import service as rota
@@ -39,17 +40,17 @@ def offer_session(
     now = now or utcnow()
     skill = session.get(Skill, data.skill_id)
     if skill is None:
-        raise DomainError("Choose a skill.", field="skill_id")
+        raise DomainError(_("Choose a skill."), field="skill_id")
     if skill not in teacher.skills:
-        raise DomainError("You can teach skills that are on your profile.", field="skill_id")
+        raise DomainError(_("You can teach skills that are on your profile."), field="skill_id")
     if not data.title.strip() or not data.place.strip():
-        raise DomainError("Give the session a title and a place.", field="title")
+        raise DomainError(_("Give the session a title and a place."), field="title")
     if data.starts_at <= now:
-        raise DomainError("Choose a time in the future.", field="day")
+        raise DomainError(_("Choose a time in the future."), field="day")
     if not timedelta(minutes=15) <= data.ends_at - data.starts_at <= timedelta(hours=8):
-        raise DomainError("A session runs between 15 minutes and 8 hours.", field="end_time")
+        raise DomainError(_("A session runs between 15 minutes and 8 hours."), field="end_time")
     if not 1 <= data.capacity <= 200:
-        raise DomainError("Between 1 and 200 places.", field="capacity")
+        raise DomainError(_("Between 1 and 200 places."), field="capacity")
     with write_transaction(session):
         s = SkillSession(
             teacher_id=teacher.id,
@@ -66,7 +67,7 @@ def offer_session(
 
 
 def get_session(session: Session, session_id: int) -> SkillSession:
-    return found(session, SkillSession, session_id, "No such session.")
+    return found(session, SkillSession, session_id, _("No such session."))
 
 
 def upcoming(session: Session, *, now: datetime | None = None) -> list[SkillSession]:
@@ -101,15 +102,15 @@ def sign_up(session: Session, member: Member, session_id: int, *, now: datetime 
     else join the waiting list."""
     now = now or utcnow()
     if member.status == MemberStatus.LEFT:
-        raise DomainError("Only current members can sign up.")
+        raise DomainError(_("Only current members can sign up."))
     with write_transaction(session):
         s = lock(session, SkillSession, session_id)
         if s is None or s.cancelled:
-            raise NotFound("No such session.")
+            raise NotFound(_("No such session."))
         if s.starts_at <= now:
-            raise DomainError("This session has already started.")
+            raise DomainError(_("This session has already started."))
         if s.teacher_id == member.id:
-            raise DomainError("You are teaching this one.")
+            raise DomainError(_("You are teaching this one."))
         existing = session.scalar(
             select(SignUp).where(SignUp.session_id == session_id, SignUp.member_id == member.id)
         )
@@ -139,7 +140,7 @@ def cancel_sign_up(session: Session, member: Member, session_id: int) -> None:
             select(SignUp).where(SignUp.session_id == session_id, SignUp.member_id == member.id)
         )
         if s is None or mine is None or mine.status == SignUpStatus.CANCELLED:
-            raise NotFound("You are not signed up for this.")
+            raise NotFound(_("You are not signed up for this."))
         _give_up(session, s, mine)
 
 
@@ -210,9 +211,9 @@ def mark_attendance(
             rota.lock_member(session, member_id)
         s = lock(session, SkillSession, session_id)
         if s is None or s.teacher_id != teacher.id:
-            raise NotFound("No such session of yours.")
+            raise NotFound(_("No such session of yours."))
         if s.starts_at > now:
-            raise DomainError("You can mark who came once the session has started.")
+            raise DomainError(_("You can mark who came once the session has started."))
         count = 0
         for signup in sign_ups(session, session_id):
             if signup.status != SignUpStatus.BOOKED:
@@ -238,12 +239,12 @@ def pay_teaching(
         rota.lock_member(session, teacher_id)  # members first, as in every claim
         s = lock(session, SkillSession, session_id)
         if s is None:
-            raise NotFound("No such session.")
+            raise NotFound(_("No such session."))
         if s.paid_shift_id is not None:
-            raise DomainError("The teaching time is already paid.")
+            raise DomainError(_("The teaching time is already paid."))
         client = session.get(Client, client_id)
         if client is None:
-            raise DomainError("Choose a client.", field="client_id")
+            raise DomainError(_("Choose a client."), field="client_id")
         start, end = to_london(s.starts_at), to_london(s.ends_at)
         booking = bookings.book_within(
             session,

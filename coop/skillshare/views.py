@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.bookings import service as bookings
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.members.service import member_for_user
 from coop.skillshare import service
 from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm
@@ -47,7 +48,7 @@ def new() -> Page:
         with refusals(form) as done:
             s = service.offer_session(db.session, member, data)
         if done.ok:
-            flash("Thank you for sharing your skill. Members can now sign up.", "success")
+            flash(_("Thank you for sharing your skill. Members can now sign up."), "success")
             return redirect(url_for("skillshare.detail", session_id=s.id))
     return render_template("skillshare/new.html", form=form, has_skills=bool(member.skills))
 
@@ -65,7 +66,7 @@ def detail(session_id: int) -> Page:
                 db.session, member, session_id, ids, add_skill=bool(attendance.add_skill.data)
             )
         if done.ok:
-            flash(f"Saved: {n} came.", "success")
+            flash(_("Saved: %(num)s came.", num=n), "success")
         return redirect(url_for("skillshare.detail", session_id=session_id))
     pay_form = None
     if current_user.has_role("coordinator") and s.paid_shift_id is None:
@@ -96,9 +97,11 @@ def sign_up(session_id: int) -> Page:
             result = service.sign_up(db.session, member, session_id)
         if done.ok:
             flash(
-                "You have a place."
+                _("You have a place.")
                 if result.status == SignUpStatus.BOOKED
-                else "It is full, so you are on the waiting list. We will email you if a place comes free.",
+                else _(
+                    "It is full, so you are on the waiting list. We will email you if a place comes free."
+                ),
                 "success",
             )
     return redirect(url_for("skillshare.detail", session_id=session_id))
@@ -110,7 +113,7 @@ def cancel(session_id: int) -> Page:
     member = current_member()
     if ActionForm().validate_on_submit():
         service.cancel_sign_up(db.session, member, session_id)
-        flash("Done. Your place has gone to someone else, if anyone was waiting.", "success")
+        flash(_("Done. Your place has gone to someone else, if anyone was waiting."), "success")
     return redirect(url_for("skillshare.detail", session_id=session_id))
 
 
@@ -131,8 +134,10 @@ def pay(session_id: int) -> Page:
             )
         if done.ok:
             flash(
-                "The teaching time is booked as paid work, and the teacher has been asked to take it "
-                "(it is theirs when they say yes on My shifts).",
+                _(
+                    "The teaching time is booked as paid work, and the teacher has been asked to take it "
+                    "(it is theirs when they say yes on My shifts)."
+                ),
                 "success",
             )
     return redirect(url_for("skillshare.detail", session_id=session_id))

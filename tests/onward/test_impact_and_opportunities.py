@@ -108,7 +108,7 @@ def test_interest_notes_and_a_conversation_with_a_coordinator(session, make_web)
     web = make_web()
     web.login("sam@example.org")
     page = web.get("/my/opportunities").get_data(as_text=True)
-    assert "Library assistant" in page and "I&#39;m interested" in page
+    assert "Library assistant" in page and "I'm interested" in page
     assert web.post(f"/opportunities/{entry.id}/interested", {}).status_code == 302
     assert web.post(f"/opportunities/{entry.id}/interested", {}).status_code == 302  # once only
     session.rollback()
