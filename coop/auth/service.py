@@ -297,10 +297,11 @@ def users_with_role(session: Session, role: str) -> list[User]:
 
 
 def tell_coordinators(session: Session, template: str, **context: Any) -> None:
-    """Queue an email to every active coordinator, in the caller's transaction."""
+    """Queue an email to every active coordinator, in the caller's transaction, each in the
+    language they chose."""
     for user in users_with_role(session, Role.COORDINATOR):
         if user.active:
-            mail.queue(session, user.email, template, **context)
+            mail.queue(session, user.email, template, reader=user.reading, **context)
 
 
 def list_users(session: Session) -> list[User]:
