@@ -19,6 +19,8 @@ from coop.audit.service import record
 from coop.auth.models import AttemptKind, LoginAttempt, Role, User, UserRole, new_session_token
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError
+from coop.i18n import LANGUAGES, ReadingStyle
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.timeutil import utcnow
 
@@ -210,6 +212,24 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     if not verify_password(user.password_hash, current):
         raise DomainError("Your current password is not right.", field="current_password")
     set_password(session, user, new)
+
+
+def choose_reading(session: Session, user_id: int, language: str, style: str) -> User:
+    """A person's own choice of language and reading style (Standard or Easy read), for their
+    pages, emails and documents; saved in one transaction. An unknown language or style is refused."""
+    if language not in LANGUAGES:
+        raise DomainError(_("Choose a language from the list."), field="language")
+    try:
+        chosen = ReadingStyle(style)
+    except ValueError:
+        raise DomainError(_("Choose Standard or Easy read."), field="style") from None
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise DomainError(_("Your account was not found."))
+        user.language = language
+        user.easy_read = chosen == ReadingStyle.EASY
+    return user
 
 
 def create_user_within(session: Session, email: str, roles: list[str]) -> User:

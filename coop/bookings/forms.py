@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from coop.bookings.models import SECTORS
+from coop.i18n import lazy_gettext as _l
 from coop.members.forms import CheckboxListField
 from coop.web import DayField
 
@@ -73,6 +74,13 @@ class ClientForm(FlaskForm):
     confirms_work = BooleanField("Ask this client to confirm that the work happened")
     wants_einvoice = BooleanField("Attach the e-invoice (Factur-X) to their invoice emails too")
     statement_by_email = BooleanField("Email them a statement of their account each month")
+    # Choices set by the view (the pseudo-languages only where the site offers them).
+    language = SelectField(
+        _l("Language of their invoices"),
+        description=_l("Invoices, credit notes, statements and invoice emails to this client."),
+        choices=[],
+        validate_choice=True,
+    )
     sector = SelectField(
         "Kind of organisation",
         description="Shown (never the client's name) on members' work records.",
