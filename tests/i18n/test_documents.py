@@ -11,11 +11,13 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from coop.bookings.models import Client
 from coop.books.client_statements import client_statement
 from coop.books.rendering import statement_pdf
 from coop.i18n import Reading, reading
 from coop.invoicing import rendering
 from coop.invoicing import service as invoicing
+from coop.mail import readers
 from coop.mail.models import OutboxMessage
 from coop.pay import service as pay
 from coop.timeutil import today_london
@@ -88,3 +90,39 @@ def test_an_invoice_is_in_the_clients_language_and_another_clients_in_the_coops(
     first, last = period()
     assert PSEUDO in _text(statement_pdf(session, client_statement(session, keen.id, first, last)))
     assert PSEUDO not in _text(statement_pdf(session, client_statement(session, plain.id, first, last)))
+
+
+CLIENT_FORM = {
+    "name": "Riverside Trust",
+    "address": "2 River Walk",
+    "billing_email": "accounts@river.example",
+    "payment_terms_days": "30",
+    "invoice_grouping": "shift",
+    "sector": "other",
+}
+
+
+def test_a_coordinator_sets_a_clients_invoice_language_on_the_client_form(session, web):
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    form = web.get("/clients/new").get_data(as_text=True)
+    assert "Language of their invoices" in form and "The co-op&#39;s language" in form
+    assert web.post("/clients/new", {**CLIENT_FORM, "language": "xx"}).status_code == 200  # refused
+    r = web.post("/clients/new", {**CLIENT_FORM, "language": "en-XA"})
+    assert r.status_code == 302
+    session.rollback()
+    client = session.scalars(select(Client).where(Client.name == "Riverside Trust")).one()
+    assert client.language == "en-XA"
+    assert web.post(f"/clients/{client.id}", {**CLIENT_FORM, "language": ""}).status_code == 302
+    session.rollback()
+    assert session.get(Client, client.id).language is None  # the co-op's language from now on
+
+
+def test_the_admin_sets_the_coops_language(session, web):
+    factories.user(session, "admin@example.org", ("admin",))
+    web.login("admin@example.org")
+    assert "Language of the co-op" in web.get("/settings").get_data(as_text=True)
+    assert web.post("/settings/coop_language", {"value": "fr"}).status_code == 200  # not offered
+    assert web.post("/settings/coop_language", {"value": "pl"}).status_code == 302
+    session.rollback()
+    assert readers.coop_reading(session) == Reading("pl")
