@@ -8,14 +8,19 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from coop.auth.service import tell_coordinators
+from coop.db import write_transaction
 from coop.i18n import Reading, reading
 from coop.mail import readers
 from coop.mail.models import OutboxMessage
+from coop.notify import choices
+from coop.notify import service as notify
 from coop.rota import service as rota
 from coop.settings import service as settings
 from coop.timeutil import format_dt
 from tests import factories
 from tests.i18n.conftest import PSEUDO
+from tests.notify.push_service import push_service
+from tests.notify.test_push import _subscribe
 from tests.rota.test_reminders import at, held_tomorrow
 
 
@@ -86,3 +91,16 @@ def test_who_reads_an_address(session):
     member.user.easy_read = True
     session.commit()
     assert readers.reader_of(session, "reader@example.org").easy
+
+
+def test_a_push_is_in_the_members_language(session):
+    member = factories.member(session, email="pushed@example.org")
+    _choose(session, member.user, "en-XA")
+    choices.save(session, member.user_id, choices.Choices({"reminders": "push"}))
+    shift = factories.shift(session)
+    with push_service() as ps:
+        _subscribe(session, member.user_id, ps, "phone")
+        with reading(Reading("en")), write_transaction(session):
+            notify.tell_member(session, member, "shift_reminder", shift=shift, contacts=[], my_shifts="")
+    [push] = session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "push"))
+    assert PSEUDO in push.subject
