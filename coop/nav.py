@@ -99,12 +99,18 @@ MORE: dict[str, list[NavItem]] = {
     ],
     "admin": [NavItem(N_("Settings"), "settings.index"), NavItem(N_("People and roles"), "members.people")],
 }
+# Everyone's own account: the language and reading style they read the co-op in, their password.
+ACCOUNT = [
+    NavItem(N_("Language and reading"), "auth.reading"),
+    NavItem(N_("Change your password"), "auth.change_password"),
+]
 
 
 def nav_for(user: Any) -> Nav:
     """The menu for this person: Home and the everyday places of their main role (member, else
     coordinator, else client); "More for you" with a member's other pages; "Running the co-op"
-    with a coordinator's pages (all of them when they are also a member) and an admin's."""
+    with a coordinator's pages (all of them when they are also a member) and an admin's; "Your
+    account" (language and reading, password) for everyone."""
     if not user.is_authenticated:
         return Nav()
     member, coordinator, client, admin = (
@@ -130,6 +136,7 @@ def nav_for(user: Any) -> Nav:
             menus.append(NavMenu(N_("Your business"), EVERYDAY["client"]))
         else:
             places += EVERYDAY["client"]
+    menus.append(NavMenu(N_("Your account"), ACCOUNT))
     seen: set[str] = set()
 
     def once(items: list[NavItem]) -> list[NavItem]:

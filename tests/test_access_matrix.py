@@ -51,6 +51,7 @@ PEOPLE = ("anon", "member", "other", "coordinator", "client_a", "client_b")
 # method, rule, then one outcome per person in PEOPLE order
 TABLE = """
 GET  / 200 R R R R R
+GET  /account/language L 200 200 200 200 200
 GET  /account/password L 200 200 200 200 200
 GET  /audit L 403 403 200 403 403
 GET  /availability L 200 200 200 403 403
@@ -194,6 +195,7 @@ GET  /cover/choices L 200 200 200 403 403
 GET  /cover/offers/<int:offer_id> L 200 404 404 403 403
 GET  /bookings/cover/<int:case_id> L 403 403 403 200 404
 GET  /timesheets/review L 403 403 200 403 403
+POST /account/language * * * * * *
 POST /account/password * * * * * *
 POST /assignments/<int:assignment_id>/answer L * 404 404 403 403
 POST /assignments/<int:assignment_id>/drop L * 404 404 403 403

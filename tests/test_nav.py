@@ -45,7 +45,7 @@ def test_each_page_once_and_each_label_once(roles):
 def test_a_member_who_coordinates_has_their_work_in_view_and_the_running_in_its_own_menu():
     nav = nav_for(Person(("member", "coordinator")))
     assert [i.label for i in nav.places] == ["Home", "Open shifts", "My shifts", "My hours", "My pay"]
-    assert [m.title for m in nav.menus] == ["More for you", "Running the co-op"]
+    assert [m.title for m in nav.menus] == ["More for you", "Running the co-op", "Your account"]
     running = [i.endpoint for i in nav.menus[1].items]
     assert running[:4] == ["bookings.queue", "rota.week", "timesheets.review", "invoicing.index"]
     assert "rota.open_shifts" not in running and "skillshare.index" not in running
@@ -53,7 +53,13 @@ def test_a_member_who_coordinates_has_their_work_in_view_and_the_running_in_its_
 
 def test_an_admin_who_is_not_a_coordinator_sees_only_their_own_pages():
     nav = nav_for(Person(("admin",)))
-    assert nav.endpoints() == ["home.dashboard", "settings.index", "members.people"]
+    assert nav.endpoints() == [
+        "home.dashboard",
+        "settings.index",
+        "members.people",
+        "auth.reading",
+        "auth.change_password",
+    ]
 
 
 def test_nobody_signed_in_has_no_menu():

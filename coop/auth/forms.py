@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
+from coop.i18n import ReadingStyle
 from coop.i18n import lazy_gettext as _l
 
 
@@ -44,3 +45,26 @@ class ForgotPasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
+
+
+class ReadingForm(FlaskForm):
+    """A person's language and reading style (the language choices are set by the view: the
+    pseudo-languages only where the site offers them)."""
+
+    language = SelectField(
+        _l("Language"),
+        description=_l("Pages, emails and documents for you are written in this language."),
+        validators=[InputRequired(message=_l("Choose a language from the list."))],
+    )
+    style = RadioField(
+        _l("Reading style"),
+        choices=[
+            (ReadingStyle.STANDARD.value, _l("Standard")),
+            (ReadingStyle.EASY.value, _l("Easy read")),
+        ],
+        description=_l(
+            "Easy read uses short sentences, common words, a picture beside each key fact and larger text."
+        ),
+        validators=[InputRequired(message=_l("Choose Standard or Easy read."))],
+    )
+    submit = SubmitField(_l("Save my choice"))

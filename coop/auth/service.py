@@ -19,7 +19,7 @@ from coop.audit.service import record
 from coop.auth.models import AttemptKind, LoginAttempt, Role, User, UserRole, new_session_token
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError
-from coop.i18n import N_
+from coop.i18n import LANGUAGES, N_, ReadingStyle
 from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.timeutil import utcnow
@@ -214,6 +214,24 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     set_password(session, user, new)
 
 
+def choose_reading(session: Session, user_id: int, language: str, style: str) -> User:
+    """A person's own choice of language and reading style (Standard or Easy read), for their
+    pages, emails and documents; saved in one transaction. An unknown language or style is refused."""
+    if language not in LANGUAGES:
+        raise DomainError(_("Choose a language from the list."), field="language")
+    try:
+        chosen = ReadingStyle(style)
+    except ValueError:
+        raise DomainError(_("Choose Standard or Easy read."), field="style") from None
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise DomainError(_("Your account was not found."))
+        user.language = language
+        user.easy_read = chosen == ReadingStyle.EASY
+    return user
+
+
 def create_user_within(session: Session, email: str, roles: list[str]) -> User:
     """A new account with no password yet (the person sets one from their invitation).
     Inside the caller's write_transaction: accounts are made one at a time, so two invitations
@@ -299,10 +317,11 @@ def users_with_role(session: Session, role: str) -> list[User]:
 
 
 def tell_coordinators(session: Session, template: str, **context: Any) -> None:
-    """Queue an email to every active coordinator, in the caller's transaction."""
+    """Queue an email to every active coordinator, in the caller's transaction, each in the
+    language they chose."""
     for user in users_with_role(session, Role.COORDINATOR):
         if user.active:
-            mail.queue(session, user.email, template, **context)
+            mail.queue(session, user.email, template, reader=user.reading, **context)
 
 
 def list_users(session: Session) -> list[User]:

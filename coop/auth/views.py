@@ -12,11 +12,13 @@ from wtforms import ValidationError
 
 from coop.access import public, secret_link, signed_in
 from coop.auth import service
-from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from coop.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ReadingForm, SetPasswordForm
 from coop.auth.models import User
 from coop.errors import DomainError
 from coop.extensions import csrf, db
 from coop.i18n import gettext as _
+from coop.i18n import language_choices
+from coop.i18n import reading as reading_of
 from coop.web import client_ip, refusals
 
 bp = Blueprint("auth", __name__)
@@ -158,3 +160,21 @@ def change_password() -> str | Response:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.dashboard"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/language", methods=["GET", "POST"])
+@signed_in
+def reading() -> str | Response:
+    """Each person's language and reading style, for their pages, emails and documents."""
+    form = ReadingForm(language=current_user.language, style=current_user.reading.style.value)
+    form.language.choices = language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
+    if form.validate_on_submit():
+        with refusals(form) as done:
+            service.choose_reading(
+                db.session, current_user.id, form.language.data or "", form.style.data or ""
+            )
+        if done.ok:
+            with reading_of(current_user.reading):  # told in the words they have just chosen
+                flash(_("Your choice is saved."), "success")
+            return redirect(url_for("auth.reading"))
+    return render_template("auth/reading.html", form=form)

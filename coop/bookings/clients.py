@@ -18,6 +18,7 @@ from coop.bookings.models import (
 )
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import LANGUAGES
 from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.secret_tokens import digest, new_token
@@ -48,6 +49,7 @@ class ClientData:
     wants_einvoice: bool = False
     sector: str = "other"
     statement_by_email: bool = False
+    language: str | None = None  # of their invoices, statements and invoice emails; None: the co-op's
 
 
 def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
@@ -60,6 +62,8 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
         raise DomainError(_("Choose how invoices are grouped."), field="invoice_grouping")
     if data.sector not in SECTORS:
         raise DomainError(_("Choose the kind of organisation."), field="sector")
+    if data.language and data.language not in LANGUAGES:
+        raise DomainError(_("Choose a language from the list."), field="language")
     client_id = client.id if client is not None else None
     with write_transaction(session):
         serialize(session, "client names")  # two new clients of one name at once: one is refused
@@ -79,6 +83,7 @@ def save_client(session: Session, data: ClientData, client: Client | None = None
         saved.wants_einvoice = data.wants_einvoice
         saved.statement_by_email = data.statement_by_email
         saved.sector = data.sector
+        saved.language = data.language or None
     return saved
 
 

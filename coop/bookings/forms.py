@@ -92,6 +92,13 @@ class ClientForm(FlaskForm):
     confirms_work = BooleanField(_l("Ask this client to confirm that the work happened"))
     wants_einvoice = BooleanField(_l("Attach the e-invoice (Factur-X) to their invoice emails too"))
     statement_by_email = BooleanField(_l("Email them a statement of their account each month"))
+    # Choices set by the view (the pseudo-languages only where the site offers them).
+    language = SelectField(
+        _l("Language of their invoices"),
+        description=_l("Invoices, credit notes, statements and invoice emails to this client."),
+        choices=[],
+        validate_choice=True,
+    )
     sector = SelectField(
         _l("Kind of organisation"),
         description=_l("Shown (never the client's name) on members' work records."),

@@ -27,7 +27,7 @@ from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.i18n import gettext as _
-from coop.i18n import ngettext
+from coop.i18n import language_choices, ngettext
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.money import format_pence, plain_pounds, pounds_field
@@ -167,6 +167,8 @@ def clients() -> Page:
 def edit_client(client_id: int | None = None) -> Page:
     client = bookings.get_client(db.session, client_id) if client_id else None
     form = ClientForm(obj=client)
+    offered = language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
+    form.language.choices = [("", _("The co-op's language")), *offered]
     if form.validate_on_submit():
         data = bookings.ClientData(
             name=form.name.data or "",
@@ -178,6 +180,7 @@ def edit_client(client_id: int | None = None) -> Page:
             wants_einvoice=bool(form.wants_einvoice.data),
             sector=form.sector.data or "other",
             statement_by_email=bool(form.statement_by_email.data),
+            language=form.language.data or None,
         )
         with refusals(form) as done:
             saved = bookings.save_client(db.session, data, client)

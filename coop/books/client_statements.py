@@ -20,6 +20,7 @@ from coop.i18n import gettext as _
 from coop.invoicing.models import CreditUse, CreditUseKind, Invoice, InvoiceStatus
 from coop.invoicing.money_in import balance_pence
 from coop.mail import service as mail
+from coop.mail.readers import client_reading
 from coop.money import format_pence
 from coop.timeutil import last_month, to_london
 
@@ -164,6 +165,7 @@ def send_monthly_statements(session: Session, today: date) -> int:
                 session,
                 statement.client.billing_email,
                 "client_statement",
+                reader=client_reading(session, statement.client),
                 attachments=[mail.Attachment(name, "application/pdf", statement_pdf(session, statement))],
                 statement=statement,
                 money=format_pence,

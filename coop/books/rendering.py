@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from coop.config import RESOURCES
 from coop.documents import html_to_pdf
-from coop.i18n import templates
+from coop.i18n import reading, templates
+from coop.mail.readers import client_reading
 from coop.settings import service as settings
 from coop.settings.keys import K
 
@@ -26,11 +27,13 @@ templates.configure(_env)
 
 
 def statement_pdf(session: Session, statement: ClientStatement) -> bytes:
-    """The statement as a PDF, with the co-op's name, address and bank details."""
-    html = _env.get_template("books/client_statement_pdf.html").render(
-        s=statement,
-        coop_name=settings.get(session, K.COOP_NAME),
-        coop_address=settings.get(session, K.COOP_ADDRESS),
-        bank_details=settings.get(session, K.COOP_BANK_DETAILS),
-    )
+    """The statement as a PDF, with the co-op's name, address and bank details, in the client's
+    language (else the co-op's)."""
+    with reading(client_reading(session, statement.client)):
+        html = _env.get_template("books/client_statement_pdf.html").render(
+            s=statement,
+            coop_name=settings.get(session, K.COOP_NAME),
+            coop_address=settings.get(session, K.COOP_ADDRESS),
+            bank_details=settings.get(session, K.COOP_BANK_DETAILS),
+        )
     return html_to_pdf(html)

@@ -25,6 +25,7 @@ from coop.invoicing.models import (
     Payment,
 )
 from coop.mail import service as mail
+from coop.mail.readers import client_reading
 from coop.money import format_pence
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -319,6 +320,7 @@ def credit_note(
             session,
             invoice.client.billing_email,
             "credit_note_issued",
+            reader=client_reading(session, invoice.client),
             attachments=[mail.Attachment(f"{note.number}.pdf", "application/pdf", pdf)],
             reply_to=supplier.get("email", ""),
             supplier=supplier,

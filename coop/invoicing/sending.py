@@ -16,6 +16,7 @@ from coop.errors import DomainError
 from coop.i18n import gettext as _
 from coop.invoicing.models import Invoice, InvoiceLink, InvoiceStatus
 from coop.mail import service as mail
+from coop.mail.readers import client_reading
 from coop.secret_tokens import digest, new_token
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -120,7 +121,8 @@ def queue_invoice_email(
     **context: Any,
 ) -> None:
     """Queue an invoice email to the billing address with the PDF attached (and the Factur-X
-    e-invoice when the client asked for it) and a fresh link that opens the invoice."""
+    e-invoice when the client asked for it) and a fresh link that opens the invoice, in the
+    client's language (else the co-op's)."""
     token = new_link(session, invoice)
     files = [mail.Attachment(f"{invoice.number}.pdf", "application/pdf", pdf)]
     if invoice.client.wants_einvoice:
@@ -130,6 +132,7 @@ def queue_invoice_email(
         session,
         invoice.client.billing_email,
         template,
+        reader=client_reading(session, invoice.client),
         attachments=files,
         reply_to=supplier.get("email", ""),
         supplier=supplier,

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from coop.config import DEFAULT_BASE_URL, RESOURCES
 from coop.db import locking, write_transaction
-from coop.i18n import templates
+from coop.i18n import Reading, reading, templates
 from coop.mail.models import OutboxAttachment, OutboxChannel, OutboxMessage
+from coop.mail.readers import reader_of, user_reading
 from coop.timeutil import format_dt, utcnow
 
 _env = Environment(
@@ -70,15 +71,19 @@ def queue(
     attachments: Sequence[Attachment] = (),
     link: str | None = None,
     reply_to: str = "",
+    reader: Reading | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Add an email to the outbox in the caller's transaction, with any files it carries; answers
     go to `reply_to` when given. A `link` is always a secret link (it opens an invoice or sets a
     password): the outbox keeps it only until the email is sent, then only the link's digest
-    (kept by its owner) remains. Links to ordinary pages are made in the template by `page()`."""
+    (kept by its owner) remains. Links to ordinary pages are made in the template by `page()`.
+    It is written for its `reader` (by default whoever reads mail at `to`: `readers.reader_of`),
+    whoever is sending it."""
     if link is not None:
         context["link"] = link
-    subject, body = render(template, base_url=base_url_of(session), **context)
+    with reading(reader or reader_of(session, to)):
+        subject, body = render(template, base_url=base_url_of(session), **context)
     message = OutboxMessage(
         to_address=to,
         reply_to=reply_to,
@@ -106,9 +111,17 @@ class SmtpSettings:
 
 def tell_member(session: Session, member: Any, template: str, **context: Any) -> OutboxMessage:
     """Queue an email to a member (anyone with `.user.email` and `.first_name`), greeting them by
-    their first name, with times formatted for London (`fmt`), in the caller's transaction."""
+    their first name, with times formatted for London (`fmt`), in the caller's transaction, in
+    the language and reading style they chose."""
     context.setdefault("fmt", format_dt)
-    return queue(session, member.user.email, template, name=member.first_name, **context)
+    return queue(
+        session,
+        member.user.email,
+        template,
+        name=member.first_name,
+        reader=user_reading(session, member.user),
+        **context,
+    )
 
 
 def claim_batch(

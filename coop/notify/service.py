@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
 from coop.auth.models import Role, User
+from coop.i18n import reading
 from coop.mail import service as mail
 from coop.mail.models import OutboxChannel, OutboxMessage
 from coop.notify.choices import DEFAULT, quiet_hours, quiet_until, subscriptions_of
@@ -53,13 +54,17 @@ def _push_within(session: Session, user: User, text: PushText) -> int:
 
 
 def _tell(session: Session, user: User, template: str, send_email: Any, context: dict[str, Any]) -> None:
-    text = push_text(template, context)
-    channel = channel_for(session, user.id, text.kind) if text else NotifyChannel.EMAIL
-    pushed = 0
-    if text is not None and channel in (NotifyChannel.PUSH, NotifyChannel.BOTH):
-        pushed = _push_within(session, user, text)
-    if channel in (NotifyChannel.EMAIL, NotifyChannel.BOTH) or (channel == NotifyChannel.PUSH and not pushed):
-        send_email()
+    # The push and the email are in the words the person chose, whoever's action sent them.
+    with reading(user.reading):
+        text = push_text(template, context)
+        channel = channel_for(session, user.id, text.kind) if text else NotifyChannel.EMAIL
+        pushed = 0
+        if text is not None and channel in (NotifyChannel.PUSH, NotifyChannel.BOTH):
+            pushed = _push_within(session, user, text)
+        if channel in (NotifyChannel.EMAIL, NotifyChannel.BOTH) or (
+            channel == NotifyChannel.PUSH and not pushed
+        ):
+            send_email()
 
 
 def tell_member(session: Session, member: Any, template: str, **context: Any) -> None:
@@ -77,7 +82,13 @@ def tell_member(session: Session, member: Any, template: str, **context: Any) ->
 
 def tell_user(session: Session, user: User, template: str, **context: Any) -> None:
     """Tell one account holder the way they chose (the email is `mail.queue`'s)."""
-    _tell(session, user, template, lambda: mail.queue(session, user.email, template, **context), context)
+    _tell(
+        session,
+        user,
+        template,
+        lambda: mail.queue(session, user.email, template, reader=user.reading, **context),
+        context,
+    )
 
 
 def tell_coordinators(session: Session, template: str, **context: Any) -> None:

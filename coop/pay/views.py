@@ -25,6 +25,8 @@ from coop.charts import bar_chart
 from coop.documents import html_to_pdf
 from coop.errors import NotFound
 from coop.extensions import db
+from coop.i18n import reading
+from coop.mail.readers import user_reading
 from coop.members import service as members
 from coop.members.service import member_for_user
 from coop.money import pounds_field
@@ -41,14 +43,16 @@ Page = str | WResponse
 
 
 def statement_pdf(statement: PayStatement) -> bytes:
-    html = render_template(
-        "pay/statement_pdf.html",
-        st=statement,
-        run=statement.pay_run,
-        coop_name=settings.get(db.session, K.COOP_NAME),
-        coop_address=settings.get(db.session, K.COOP_ADDRESS),
-        holiday_percent=settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP) / 100,
-    )
+    """The statement in the member's language and reading style, whoever downloads it."""
+    with reading(user_reading(db.session, statement.member.user)):
+        html = render_template(
+            "pay/statement_pdf.html",
+            st=statement,
+            run=statement.pay_run,
+            coop_name=settings.get(db.session, K.COOP_NAME),
+            coop_address=settings.get(db.session, K.COOP_ADDRESS),
+            holiday_percent=settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP) / 100,
+        )
     return html_to_pdf(html)
 
 

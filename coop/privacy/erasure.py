@@ -147,10 +147,10 @@ def carry_out(session: Session, request_id: int, *, actor_id: int, now: datetime
             raise DomainError(_(ONLY_ADMIN))
         released = rota.let_all_go_within(session, member_id, now=now)
         skillshare.give_up_places_within(session, member_id, now=now)
-        old_email = user.email
+        old_email, their_reading = user.email, user.reading  # both go with the erasure
         erase_rows(session, member_id, user.id, old_email, member.display_name)
         # After the outbox is cleared of their mail, so this one stays and is sent.
-        mail.queue(session, old_email, "erasure_done")
+        mail.queue(session, old_email, "erasure_done", reader=their_reading)
         req.status = ErasureStatus.ERASED
         req.processed_at = now
         req.processed_by_id = actor_id

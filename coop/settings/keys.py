@@ -28,6 +28,7 @@ class K:
     COOP_TRADING_NAME = Key("coop_trading_name", str)
     COOP_ADDRESS = Key("coop_address", str)
     COOP_PHONE = Key("coop_phone", str)
+    COOP_LANGUAGE = Key("coop_language", str)
     PAY_FLOOR_PENCE = Key("pay_floor_pence", int)
     STATUTORY_MINIMUM_PENCE = Key("statutory_minimum_pence", int)
     CANCELLATION_NOTICE_HOURS = Key("cancellation_notice_hours", int)

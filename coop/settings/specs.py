@@ -108,6 +108,16 @@ SPECS: dict[str, SettingSpec] = {
             N_("Members see it with their shifts, also on their phone without signal."),
         ),
         SettingSpec(
+            "coop_language",
+            "Language of the co-op",
+            "text",
+            "en",
+            "What people read when they have not chosen (en: English, pl: Polish): emails to an "
+            "address with no account, and clients' invoices and statements unless the client has "
+            "its own language.",
+            choices=("en", "pl"),
+        ),
+        SettingSpec(
             "pay_floor_pence",
             N_("Pay floor per hour"),
             "pence",
