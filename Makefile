@@ -55,7 +55,7 @@ test-fast: $(VENV)/.installed-test
 # The catalogues: find every marked message (templates, Python), bring each language's catalogue
 # and Easy read's up to date with them, and compile what ships (coop/translations/*/LC_MESSAGES).
 CATALOGUES := coop/translations
-BABEL_KEYWORDS := -k lazy_gettext -k lazy_ngettext:1,2 -k N_ -k plural:2,3
+BABEL_KEYWORDS := -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_ -k plural:2,3
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --no-wrap \
 	  --project "Co-op Works" --msgid-bugs-address "translations@coop.example" \
