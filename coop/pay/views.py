@@ -32,7 +32,7 @@ from coop.members.service import member_for_user
 from coop.money import pounds_field
 from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
-from coop.pay.lines import line_words
+from coop.pay.mine import line_words
 from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
 from coop.settings.keys import K
