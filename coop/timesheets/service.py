@@ -17,7 +17,7 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
-from coop.i18n import N_
+from coop.i18n import N_, Reading, reading
 from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.notify import service as notify
@@ -333,14 +333,14 @@ def _approve_within_limit(session: Session, entry: TimesheetEntry, actor_id: int
     entry.pay_rate_pence = entry.pay_pence = entry.holiday_pence = None
     entry.approved_by_id = entry.approved_at = None
     entry.status = TimesheetStatus.SUBMITTED
-    _query(
-        session,
-        entry.id,
-        _(
+    member = session.get(Member, entry.member_id)
+    # The question is kept and read by the member: written in their words, not the approver's.
+    with reading(member.user.reading if member is not None else Reading()):
+        question = _(
             "These hours take you over your own limit. Please check the times, and if they are "
             "right, say so when you send them again: you are paid for every hour you worked."
-        ),
-    )
+        )
+    _query(session, entry.id, question)
     return False
 
 
