@@ -38,7 +38,7 @@ from coop.rota.offers import my_offers, recently_lapsed
 from coop.skillshare.service import upcoming
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timesheets.taps import Taps, taps_for
-from coop.timeutil import format_date, london_to_utc, today_london, utcnow
+from coop.timeutil import london_to_utc, today_london, utcnow
 
 
 @dataclass(frozen=True)
@@ -212,9 +212,10 @@ def hours_this_month(session: Session, today: date, limit: int = 20) -> list[tup
     return [(member_id, round(total)) for member_id, total in rows]
 
 
-def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple[str, int, int]]:
-    """(month, invoiced income before VAT, approved member pay) for the last `months` months,
-    summed by the database."""
+def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple[date, int, int]]:
+    """(first day of the month, invoiced income before VAT, approved member pay) for the last
+    `months` months, summed by the database. The month is named where it is shown: this is
+    kept for every reader, whatever their language."""
 
     starts = []
     first = today.replace(day=1)
@@ -250,7 +251,7 @@ def money_by_month(session: Session, today: date, months: int = 6) -> list[tuple
         .group_by(pay_key)
     ):
         pay[key] = int(amount or 0)
-    return [(format_date(m, "MMM y"), income[i], pay[i]) for i, m in enumerate(starts)]
+    return [(m, income[i], pay[i]) for i, m in enumerate(starts)]
 
 
 CHART_SECONDS = 300  # the money chart adds up six months of pay: kept five minutes per process
@@ -259,7 +260,7 @@ HOURS_SECONDS = 60  # the month's hours per member: a minute old at most
 
 def coordinator_charts(
     session: Session, today: date
-) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+) -> tuple[list[tuple[str, int]], list[tuple[date, int, int]]]:
     money = cached(
         ("money_by_month", str(session.get_bind().engine.url), today),
         CHART_SECONDS,

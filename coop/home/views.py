@@ -16,9 +16,10 @@ from coop.charts import bar_chart
 from coop.cover import service as cover
 from coop.extensions import db
 from coop.home import service
+from coop.i18n import gettext as _
 from coop.members.service import member_for_user
 from coop.onward import business_figures as figures
-from coop.timeutil import today_london
+from coop.timeutil import format_date, today_london
 from coop.web import business_scope
 
 FIGURES_SECONDS = 60  # each business's figures: a minute old at most
@@ -51,17 +52,17 @@ def dashboard() -> str:
         charts["hours"] = (
             hours,
             bar_chart(
-                "Hours per member this month",
+                _("Hours per member this month"),
                 [h[0].split()[0] for h in hours],
                 [h[1] // 60 for h in hours],
-                value_label="hours",
+                value_label=_("hours"),
             ),
         )
         charts["money"] = (
             money,
             bar_chart(
-                "Income (green) and member pay (blue) by month",
-                [m[0][:3] for m in money],
+                _("Income (green) and member pay (blue) by month"),
+                [format_date(m[0], "MMM") for m in money],
                 [m[1] // 100 for m in money],
                 second=[m[2] // 100 for m in money],
                 value_label="£",
@@ -112,7 +113,7 @@ def _business_figures() -> tuple[list[tuple[figures.Span, list[figures.Figures]]
     )
     (_month, month_rows), (_year, year_rows) = tables
     chart = bar_chart(
-        "Income before VAT by business: the last 12 months (green) and this month (blue)",
+        _("Income before VAT by business: the last 12 months (green) and this month (blue)"),
         [r.name for r in year_rows[:-1]],
         [r.income_pence // 100 for r in year_rows[:-1]],
         second=[r.income_pence // 100 for r in month_rows[:-1]],

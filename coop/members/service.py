@@ -12,6 +12,7 @@ from coop.auth import service as auth
 from coop.auth.models import Role, User
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.mail import service as mail
 from coop.members.models import Member, MemberStatus, Skill, member_skill
 from coop.timeutil import today_london
@@ -62,9 +63,9 @@ def count_members(session: Session, *, status: str | None = None, skill_id: int 
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise DomainError("Enter a name.", field="display_name")
+        raise DomainError(_("Enter a name."), field="display_name")
     if len(name) > 80:
-        raise DomainError("Use at most 80 characters for the name.", field="display_name")
+        raise DomainError(_("Use at most 80 characters for the name."), field="display_name")
     return name
 
 
@@ -82,7 +83,7 @@ def update_profile(
     coordinator can mark someone as having left."""
     allowed = {MemberStatus.ACTIVE, MemberStatus.PAUSED} | ({MemberStatus.LEFT} if allow_left else set())
     if status not in allowed:
-        raise DomainError("Choose active or paused.", field="status")
+        raise DomainError(_("Choose active or paused."), field="status")
     name = _clean_name(display_name)
     with write_transaction(session):
         lock_member(session, member.id)  # the status is a fact every claim reads under this lock
@@ -111,7 +112,7 @@ def set_skills(session: Session, member: Member, skill_ids: Sequence[int]) -> No
         lock_member(session, member.id)
         skills = list(session.scalars(select(Skill).where(Skill.id.in_(skill_ids)))) if skill_ids else []
         if len(skills) != len(set(skill_ids)):
-            raise DomainError("One of those skills does not exist.", field="skills")
+            raise DomainError(_("One of those skills does not exist."), field="skills")
         member.skills = skills
 
 
@@ -170,7 +171,7 @@ def resend_invitation(
     session: Session, user: User, *, invite_link: Callable[[User], str], coop_name: str, name: str
 ) -> None:
     if user.password_hash is not None:
-        raise DomainError("This person has already set their password.")
+        raise DomainError(_("This person has already set their password."))
     with write_transaction(session):
         mail.queue(session, user.email, "invitation", name=name, link=invite_link(user), coop_name=coop_name)
 
@@ -191,13 +192,13 @@ def skill_member_counts(session: Session) -> dict[int, int]:
 def save_skill(session: Session, name: str, description: str, skill: Skill | None = None) -> Skill:
     name = " ".join(name.split())
     if not name or len(name) > 80:
-        raise DomainError("Enter a skill name of up to 80 characters.", field="name")
+        raise DomainError(_("Enter a skill name of up to 80 characters."), field="name")
     skill_id = skill.id if skill is not None else None
     with write_transaction(session):
         serialize(session, "skill names")  # two new skills of one name at once: one is refused
         clash = session.scalar(select(Skill).where(same_name(Skill.name, name)).limit(1))
         if clash is not None and clash.id != skill_id:
-            raise DomainError("There is already a skill with that name.", field="name")
+            raise DomainError(_("There is already a skill with that name."), field="name")
         saved = Skill(name=name) if skill_id is None else session.get(Skill, skill_id)
         if saved is None:
             raise NotFound("No such skill.")

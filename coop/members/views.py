@@ -14,6 +14,7 @@ from coop.auth import service as auth
 from coop.auth.models import User
 from coop.errors import NotFound
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.members import service
 from coop.members.forms import (
     CoordinatorMemberForm,
@@ -58,7 +59,7 @@ def my_profile() -> str | Response:
                 status=form.status.data or "",
             )
         if done.ok:
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("members.my_profile"))
     return render_template(
         "members/my_profile.html",
@@ -89,7 +90,7 @@ def request_erasure() -> Response:
         with refusals() as done:
             erasure.request_erasure(db.session, current_member(), actor_id=current_user.id)
         if done.ok:
-            flash("We have your request. A coordinator will carry it out and email you.", "success")
+            flash(_("We have your request. A coordinator will carry it out and email you."), "success")
     return redirect(url_for("members.my_profile"))
 
 
@@ -98,7 +99,7 @@ def request_erasure() -> Response:
 def withdraw_erasure() -> Response:
     if ActionForm().validate_on_submit():
         erasure.withdraw(db.session, current_member(), actor_id=current_user.id)
-        flash("You have withdrawn your request. Nothing has been erased.", "success")
+        flash(_("You have withdrawn your request. Nothing has been erased."), "success")
     return redirect(url_for("members.my_profile"))
 
 
@@ -119,7 +120,10 @@ def carry_out_erasure(request_id: int) -> str | Response:
             member = erasure.carry_out(db.session, request_id, actor_id=current_user.id)
         if done.ok:
             flash(
-                f"Done. Their details are erased; the records are now under “{member.display_name}”.",
+                _(
+                    "Done. Their details are erased; the records are now under “%(name)s”.",
+                    name=member.display_name,
+                ),
                 "success",
             )
         return redirect(url_for("members.erasure_requests"))
@@ -170,7 +174,7 @@ def invite() -> str | Response:
                 coop_name=settings.get(db.session, K.COOP_NAME),
             )
         if done.ok:
-            flash(f"Invitation sent to {member.user.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=member.user.email), "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("members/invite.html", form=form)
 
@@ -196,7 +200,7 @@ def edit_member(member_id: int) -> str | Response:
                 allow_left=True,
             )
         if done.ok:
-            flash(f"Saved {member.display_name}'s profile.", "success")
+            flash(_("Saved %(name)s's profile.", name=member.display_name), "success")
             return redirect(url_for("members.edit_member", member_id=member.id))
     return render_template("members/edit_member.html", form=form, member=member, resend=ResendForm())
 
@@ -215,7 +219,7 @@ def resend_invitation(member_id: int) -> Response:
                 name=member.display_name,
             )
         if done.ok:
-            flash("Invitation sent again.", "success")
+            flash(_("Invitation sent again."), "success")
     return redirect(url_for("members.edit_member", member_id=member.id))
 
 
@@ -227,7 +231,7 @@ def skills() -> str | Response:
         with refusals(form) as done:
             service.save_skill(db.session, form.name.data or "", form.description.data or "")
         if done.ok:
-            flash("Skill added.", "success")
+            flash(_("Skill added."), "success")
             return redirect(url_for("members.skills"))
     return render_template(
         "members/skills.html",
@@ -246,7 +250,7 @@ def edit_skill(skill_id: int) -> str | Response:
         with refusals(form) as done:
             service.save_skill(db.session, form.name.data or "", form.description.data or "", skill)
         if done.ok:
-            flash("Skill saved.", "success")
+            flash(_("Skill saved."), "success")
             return redirect(url_for("members.skills"))
     return render_template("members/edit_skill.html", form=form, skill=skill)
 
@@ -271,6 +275,6 @@ def user_roles(user_id: int) -> str | Response:
         with refusals(form) as done:
             auth.set_roles(db.session, user, set(form.roles.data or []), actor_id=current_user.id)
         if done.ok:
-            flash(f"Roles saved for {user.email}.", "success")
+            flash(_("Roles saved for %(email)s.", email=user.email), "success")
             return redirect(url_for("members.people"))
     return render_template("members/user_roles.html", form=form, person=user)

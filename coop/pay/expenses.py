@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from coop.audit.service import record
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.owner_files import private_dir, write_private
 from coop.pay.models import Expense, ExpenseKind, ExpenseStatus
@@ -38,7 +39,7 @@ def receipt_kind(data: bytes) -> tuple[str, str]:
     for magic, kind in RECEIPT_TYPES.items():
         if data.startswith(magic) and _decodes(data, kind[0]):
             return kind
-    raise DomainError("The receipt must be a photo (JPEG or PNG) or a PDF.", field="receipt")
+    raise DomainError(_("The receipt must be a photo (JPEG or PNG) or a PDF."), field="receipt")
 
 
 def _decodes(data: bytes, extension: str) -> bool:
@@ -80,17 +81,17 @@ def claim_expense(
     today: date,
 ) -> Expense:
     if kind not in set(ExpenseKind):
-        raise DomainError("Choose travel or materials.", field="kind")
+        raise DomainError(_("Choose travel or materials."), field="kind")
     if not 1 <= amount_pence <= 100_000:
-        raise DomainError("Enter an amount between 1p and £1,000.", field="amount")
+        raise DomainError(_("Enter an amount between 1p and £1,000."), field="amount")
     if spent_on > today or spent_on < today - timedelta(days=366):
-        raise DomainError("Choose a date in the last year.", field="spent_on")
+        raise DomainError(_("Choose a date in the last year."), field="spent_on")
     if not description.strip():
-        raise DomainError("Say what it was for.", field="description")
+        raise DomainError(_("Say what it was for."), field="description")
     path = media = ""
     if receipt:
         if len(receipt) > MAX_RECEIPT_BYTES:
-            raise DomainError("The receipt must be 5 MB or smaller.", field="receipt")
+            raise DomainError(_("The receipt must be 5 MB or smaller."), field="receipt")
         ext, media = receipt_kind(receipt)
         folder = upload_dir / "receipts"
         private_dir(folder)
@@ -127,9 +128,13 @@ def decide_expense(session: Session, expense: Expense, *, approve: bool, note: s
 def _decide_expense(session: Session, expense_id: int, *, approve: bool, note: str, actor_id: int) -> None:
     expense = lock(session, Expense, expense_id)
     if expense is None:
-        raise DomainError("This expense no longer exists.")
+        raise DomainError(_("This expense no longer exists."))
     if expense.status != ExpenseStatus.SUBMITTED:
-        raise DomainError(f"This expense has already been {expense.status}.")
+        raise DomainError(
+            _("This expense has already been approved.")
+            if expense.status == ExpenseStatus.APPROVED
+            else _("This expense has already been rejected.")
+        )
     expense.status = "approved" if approve else "rejected"
     expense.decision_note = note.strip()[:500]
     expense.decided_by_id = actor_id

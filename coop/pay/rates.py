@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from coop.errors import DomainError
+from coop.i18n import gettext as _
 from coop.money import format_pence
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -59,7 +60,10 @@ def hourly_rate(
     if chosen_pence is None:
         if choosing and offered_pence < rules.floor_pence:
             raise DomainError(
-                f"Member pay must be at least the pay floor of {format_pence(rules.floor_pence)} an hour.",
+                _(
+                    "Member pay must be at least the pay floor of %(floor)s an hour.",
+                    floor=format_pence(rules.floor_pence),
+                ),
                 field=field,
             )
         return full
@@ -68,8 +72,12 @@ def hourly_rate(
     lowest = rules.statutory_pence
     if choosing and not lowest <= chosen_pence <= full:
         raise DomainError(
-            f"Choose nothing, or an amount from {format_pence(lowest)} (the legal minimum an hour on "
-            f"the day of the work) up to the full rate of {format_pence(full)}.",
+            _(
+                "Choose nothing, or an amount from %(lowest)s (the legal minimum an hour on the day "
+                "of the work) up to the full rate of %(full)s.",
+                lowest=format_pence(lowest),
+                full=format_pence(full),
+            ),
             field=field,
         )
     return min(max(chosen_pence, lowest), full)

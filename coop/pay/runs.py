@@ -19,6 +19,8 @@ from coop.caps.service import PaySchedule, pay_schedule
 from coop.db import found, lock, locking, serialize, write_transaction
 from coop.documents import csv_text
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.members.service import lock_member
 from coop.money import plain_pounds
@@ -34,7 +36,7 @@ from coop.pay.models import (
 )
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import format_dt, london_to_utc, today_london, utcnow
+from coop.timeutil import format_date, format_dt, london_to_utc, today_london, utcnow
 
 
 def open_paydays(session: Session, today: date, count: int) -> list[date]:
@@ -64,14 +66,14 @@ def add_adjustment(
     limit on that pay day is refused, without the figures; ask the member which pay day suits."""
 
     if amount_pence == 0 or abs(amount_pence) > 1_000_000:
-        raise DomainError("Enter an amount that is not zero (at most £10,000).", field="amount")
+        raise DomainError(_("Enter an amount that is not zero (at most £10,000)."), field="amount")
     if not reason.strip():
-        raise DomainError("Say what the correction is for.", field="reason")
+        raise DomainError(_("Say what the correction is for."), field="reason")
     today = today or today_london()
     paydays = open_paydays(session, today, 6)
     pay_on = pay_on or paydays[0]
     if pay_on not in paydays:
-        raise DomainError("Choose one of the coming pay days.", field="pay_on")
+        raise DomainError(_("Choose one of the coming pay days."), field="pay_on")
     member_id = member.id
     with write_transaction(session):
         member = lock_member(session, member_id)
@@ -86,8 +88,12 @@ def add_adjustment(
         session.add(adj)
         if guard.broken():
             raise DomainError(
-                f"Paid on {pay_on:%-d %B}, this would take {member.display_name} over their own limit. "
-                "Ask them which pay day suits them, and choose it.",
+                _(
+                    "Paid on %(day)s, this would take %(name)s over their own limit. Ask them which "
+                    "pay day suits them, and choose it.",
+                    day=format_date(pay_on, "d MMMM"),
+                    name=member.display_name,
+                ),
                 field="pay_on",
             )
         record(
@@ -116,11 +122,11 @@ def build_pay_run(
 ) -> PayRun:
     """Make (or remake) the draft pay run for a period from everything approved and unpaid."""
     if period_end < period_start:
-        raise DomainError("The period must end after it starts.", field="period_end")
+        raise DomainError(_("The period must end after it starts."), field="period_end")
     if (period_end - period_start).days > 62:
-        raise DomainError("A pay period can be at most two months long.", field="period_end")
+        raise DomainError(_("A pay period can be at most two months long."), field="period_end")
     if period_end >= today:
-        raise DomainError("Choose a period that has ended.", field="period_end")
+        raise DomainError(_("Choose a period that has ended."), field="period_end")
     with write_transaction(session):
         # One run is built at a time: which work is "approved and unpaid" is decided under the lock.
         serialize(session, "pay_run")
@@ -134,7 +140,7 @@ def build_pay_run(
         )
         if run is not None and run.status == PayRunStatus.FINALISED:
             raise DomainError(
-                "That period's pay run is finalised and cannot change. Put corrections in the next run."
+                _("That period's pay run is finalised and cannot change. Put corrections in the next run.")
             )
         if run is None:
             run = PayRun(
@@ -272,12 +278,23 @@ def fingerprint(run: PayRun) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
+# What a run that is gone, or already finalised, cannot be, by what the coordinator was doing.
+_GONE = {
+    "finalise": N_("This draft pay run was deleted a moment ago, so it cannot be finalised again."),
+    "delete": N_("This draft pay run was deleted a moment ago, so it cannot be deleted."),
+}
+_FINAL = {
+    "finalise": N_("This pay run has been finalised, so it cannot be finalised again."),
+    "delete": N_("This pay run has been finalised, so it cannot be deleted."),
+}
+
+
 def _locked_run(session: Session, run_id: int, doing: str) -> PayRun:
     run = lock(session, PayRun, run_id)
     if run is None:
-        raise DomainError(f"This draft pay run was deleted a moment ago, so it cannot be {doing}.")
+        raise DomainError(_(_GONE[doing]))
     if run.status == PayRunStatus.FINALISED:
-        raise DomainError(f"This pay run has been finalised, so it cannot be {doing}.")
+        raise DomainError(_(_FINAL[doing]))
     session.refresh(run, ["statements"])
     return run
 
@@ -293,14 +310,16 @@ def finalise(
     """Fix a draft run for good (members then see their statements). With `seen` (the run's
     fingerprint when the coordinator looked at it), a run rebuilt since is not finalised."""
     with write_transaction(session):
-        run = _locked_run(session, run_id, "finalised again")
+        run = _locked_run(session, run_id, "finalise")
         if not run.statements:
-            raise DomainError("There is nothing to pay in this run.")
+            raise DomainError(_("There is nothing to pay in this run."))
         frozen = fingerprint(run)
         if seen is not None and seen != frozen:
             raise DomainError(
-                "This pay run was rebuilt after you opened it, so its figures have changed. "
-                "Check them below, then finalise."
+                _(
+                    "This pay run was rebuilt after you opened it, so its figures have changed. "
+                    "Check them below, then finalise."
+                )
             )
         run.status = PayRunStatus.FINALISED
         run.finalised_at = now or utcnow()
@@ -323,7 +342,7 @@ def finalise(
 def delete_draft(session: Session, run_id: int, *, actor_id: int | None = None) -> None:
     """Delete a draft run: its work is unpaid again, for the next run."""
     with write_transaction(session):
-        run = _locked_run(session, run_id, "deleted")
+        run = _locked_run(session, run_id, "delete")
         record(
             session,
             actor_id,

@@ -25,6 +25,7 @@ from coop.charts import bar_chart
 from coop.documents import html_to_pdf
 from coop.errors import NotFound
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.i18n import reading
 from coop.mail.readers import user_reading
 from coop.members import service as members
@@ -32,6 +33,7 @@ from coop.members.service import member_for_user
 from coop.money import pounds_field
 from coop.pay import service
 from coop.pay.forms import AdjustmentForm, DecideExpenseForm, ExpenseForm, PayRunForm
+from coop.pay.mine import line_words
 from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -49,6 +51,7 @@ def statement_pdf(statement: PayStatement) -> bytes:
             "pay/statement_pdf.html",
             st=statement,
             run=statement.pay_run,
+            words=line_words(db.session, statement.lines),
             coop_name=settings.get(db.session, K.COOP_NAME),
             coop_address=settings.get(db.session, K.COOP_ADDRESS),
             holiday_percent=settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP) / 100,
@@ -72,7 +75,7 @@ def my_pay() -> Page:
         db.session, member, settings.get(db.session, K.HOLIDAY_PAY_PERCENT_BP), today_london()
     )
     chart = bar_chart(
-        "Earnings by month", [m[0] for m in data.months], [m[2] for m in data.months], value_label="£"
+        _("Earnings by month"), [m[0] for m in data.months], [m[2] for m in data.months], value_label="£"
     )
     return render_template("pay/my_pay.html", data=data, chart=chart)
 
@@ -107,7 +110,9 @@ def expenses() -> Page:
                 today=today_london(),
             )
         if done.ok:
-            flash("Expense claimed. It is paid back on its own line and never counts as earnings.", "success")
+            flash(
+                _("Expense claimed. It is paid back on its own line and never counts as earnings."), "success"
+            )
             return redirect(url_for("pay.expenses"))
     return render_template("pay/expenses.html", form=form, expenses=service.expenses_for(db.session, member))
 
@@ -165,10 +170,10 @@ def build() -> Page:
                 today=today_london(),
             )
         if done.ok:
-            flash("Draft pay run ready. Check it, then finalise it.", "success")
+            flash(_("Draft pay run ready. Check it, then finalise it."), "success")
             return redirect(url_for("pay.run_detail", run_id=run.id))
     else:
-        flash("Enter the first and last day of the period.", "error")
+        flash(_("Enter the first and last day of the period."), "error")
     return redirect(url_for("pay.runs"))
 
 
@@ -178,7 +183,13 @@ def run_detail(run_id: int) -> Page:
     run = service.get_run(db.session, run_id)
     count, total = service.run_totals(db.session, run)
     return render_template(
-        "pay/run.html", run=run, count=count, total=total, form=ActionForm(), seen=service.fingerprint(run)
+        "pay/run.html",
+        run=run,
+        count=count,
+        total=total,
+        form=ActionForm(),
+        seen=service.fingerprint(run),
+        words=line_words(db.session, [line for st in run.statements for line in st.lines]),
     )
 
 
@@ -191,7 +202,7 @@ def finalise(run_id: int) -> Page:
                 db.session, run_id, actor_id=current_user.id, seen=request.form.get("seen") or None
             )
         if done.ok:
-            flash("Pay run finalised. Members can now see their statements.", "success")
+            flash(_("Pay run finalised. Members can now see their statements."), "success")
     return _back_to_run(run_id)
 
 
@@ -210,7 +221,7 @@ def delete(run_id: int) -> Page:
             service.delete_draft(db.session, run_id, actor_id=current_user.id)
         if not done.ok:
             return _back_to_run(run_id)
-        flash("Draft deleted.", "success")
+        flash(_("Draft deleted."), "success")
     return redirect(url_for("pay.runs"))
 
 
@@ -252,9 +263,9 @@ def adjustment() -> Page:
                 pay_on=date.fromisoformat(form.pay_on.data) if form.pay_on.data else None,
             )
         if done.ok:
-            flash("Correction added; it will be on the pay run for the pay day chosen.", "success")
+            flash(_("Correction added; it will be on the pay run for the pay day chosen."), "success")
     else:
-        flash("Choose a member, an amount and a reason.", "error")
+        flash(_("Choose a member, an amount and a reason."), "error")
     return redirect(url_for("pay.runs"))
 
 
@@ -273,6 +284,6 @@ def decide(expense_id: int) -> Page:
                 actor_id=current_user.id,
             )
         if done.ok:
-            flash("Decision saved.", "success")
+            flash(_("Decision saved."), "success")
             return redirect(url_for("pay.runs"))
     return render_template("pay/decide.html", form=form, expense=expense)

@@ -2,40 +2,43 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coop.i18n import lazy_gettext as _l
 from coop.web import DayField
 
 
 class TimesheetForm(FlaskForm):
-    day = DayField("Date you started", validators=[InputRequired("Enter the date")])
-    start_time = TimeField("Start time", validators=[InputRequired("Enter the start time")])
-    end_time = TimeField("End time", validators=[InputRequired("Enter the end time")])
+    day = DayField(_l("Date you started"), validators=[InputRequired(_l("Enter the date"))])
+    start_time = TimeField(_l("Start time"), validators=[InputRequired(_l("Enter the start time"))])
+    end_time = TimeField(_l("End time"), validators=[InputRequired(_l("Enter the end time"))])
     break_minutes = IntegerField(
-        "Unpaid break (minutes)",
+        _l("Unpaid break (minutes)"),
         default=0,
         validators=[
-            InputRequired("Enter 0 if you had no unpaid break"),
-            NumberRange(0, 960, "Between 0 and 960"),
+            InputRequired(_l("Enter 0 if you had no unpaid break")),
+            NumberRange(0, 960, _l("Between 0 and 960")),
         ],
     )
-    note = TextAreaField("Anything to add (optional)", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Anything to add (optional)"), validators=[Optional(), Length(max=1000)])
     over_limit_confirmed = BooleanField(
-        "These hours are right",
-        description="Only needed if your hours take you over your own limit. You are paid for every hour.",
+        _l("These hours are right"),
+        description=_l(
+            "Only needed if your hours take you over your own limit. You are paid for every hour."
+        ),
     )
-    submit = SubmitField("Send my hours")
+    submit = SubmitField(_l("Send my hours"))
 
 
 class QueryForm(FlaskForm):
-    comment = TextAreaField("What needs checking?", validators=[DataRequired(), Length(max=1000)])
-    submit = SubmitField("Send question to the member")
+    comment = TextAreaField(_l("What needs checking?"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Send question to the member"))
 
 
 class BulkForm(FlaskForm):
-    submit = SubmitField("Approve the ticked timesheets")
+    submit = SubmitField(_l("Approve the ticked timesheets"))
 
 
 class ConfirmWorkForm(FlaskForm):
-    submit = SubmitField("Yes, this happened")
+    submit = SubmitField(_l("Yes, this happened"))
 
 
 class FilterForm(FlaskForm):

@@ -17,6 +17,8 @@ from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import N_, Reading, reading
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.notify import service as notify
 from coop.pay import rates
@@ -94,14 +96,14 @@ def hours_from_local(day: date, start: time, end: time, break_minutes: int, note
 def _check(hours: Hours, shift: Shift) -> bool:
     """Refuse impossible hours; return True when they should be flagged for the coordinator."""
     if hours.end <= hours.start:
-        raise DomainError("The end must be after the start.", field="end_time")
+        raise DomainError(_("The end must be after the start."), field="end_time")
     length = hours.end - hours.start
     if length > MAX_SHIFT:
-        raise DomainError("That is more than 16 hours. Check the times.", field="end_time")
+        raise DomainError(_("That is more than 16 hours. Check the times."), field="end_time")
     if hours.break_minutes < 0:
-        raise DomainError("The break cannot be negative.", field="break_minutes")
+        raise DomainError(_("The break cannot be negative."), field="break_minutes")
     if timedelta(minutes=hours.break_minutes) >= length:
-        raise DomainError("The break must be shorter than the time worked.", field="break_minutes")
+        raise DomainError(_("The break must be shorter than the time worked."), field="break_minutes")
     return abs(hours.start - shift.starts_at) > FLAG_AFTER or abs(hours.end - shift.ends_at) > FLAG_AFTER
 
 
@@ -132,10 +134,10 @@ def submit(
         if assignment is None or member is None:
             raise NotFound("No such shift of yours.")
         if assignment.status != AssignmentStatus.ACCEPTED:
-            raise DomainError("This shift is not yours any more.")
+            raise DomainError(_("This shift is not yours any more."))
         shift = assignment.shift
         if shift.ends_at > now and not finished_early(session, assignment_id, now):
-            raise DomainError("You can record your hours once the shift has ended.")
+            raise DomainError(_("You can record your hours once the shift has ended."))
         flagged = _check(hours, shift)
         entry = session.scalar(
             locking(
@@ -143,7 +145,7 @@ def submit(
             )
         )
         if entry is not None and entry.status == TimesheetStatus.APPROVED:
-            raise DomainError("These hours are approved already and cannot be changed. Ask a coordinator.")
+            raise DomainError(_("These hours are approved already and cannot be changed. Ask a coordinator."))
         if entry is None:
             entry = TimesheetEntry(assignment=assignment, member_id=assignment.member_id)
             session.add(entry)
@@ -158,18 +160,42 @@ def submit(
         if breaks is not None and not over_limit_confirmed:
             if member_id is None:
                 raise DomainError(
-                    f"These hours would take {member.display_name} over their own limit, so only they "
-                    "can send them (they are paid in full). Ask them to record their hours.",
+                    _(
+                        "These hours would take %(name)s over their own limit, so only they can send "
+                        "them (they are paid in full). Ask them to record their hours.",
+                        name=member.display_name,
+                    ),
                     field="end_time",
                 )
-            raise DomainError(
-                f"These hours {breaks.reason.removeprefix('it would ')}. {breaks.summary} You are "
-                "paid for every hour you worked. If the times are right, tick 'These hours are "
-                "right' and send them again.",
-                field="over_limit_confirmed",
-            )
+            raise DomainError(over_limit_message(breaks), field="over_limit_confirmed")
         entry.over_limit_confirmed = breaks is not None
     return entry
+
+
+def over_limit_message(breaks: caps.Fit) -> str:
+    """What a member reads when the hours they send would take them over their own limit: what
+    goes over (earnings, hours or both), where they stand, and how to send them anyway."""
+    earnings = (
+        breaks.earnings_left_after is not None and breaks.earnings_left_after < 0 and breaks.pay_pence > 0
+    )
+    hours = breaks.minutes_left_after is not None and breaks.minutes_left_after < 0 and breaks.minutes > 0
+    if earnings and hours:
+        message = N_(
+            "These hours would take your earnings over your limit and it would take your hours over "
+            "your limit. %(summary)s You are paid for every hour you worked. If the times are right, "
+            "tick 'These hours are right' and send them again."
+        )
+    elif hours:
+        message = N_(
+            "These hours would take your hours over your limit. %(summary)s You are paid for every "
+            "hour you worked. If the times are right, tick 'These hours are right' and send them again."
+        )
+    else:
+        message = N_(
+            "These hours would take your earnings over your limit. %(summary)s You are paid for every "
+            "hour you worked. If the times are right, tick 'These hours are right' and send them again."
+        )
+    return _(message, summary=breaks.summary)
 
 
 def _breaks_limit_once_approved(session: Session, entry: TimesheetEntry) -> caps.Fit | None:
@@ -193,7 +219,7 @@ def _price(session: Session, entry: TimesheetEntry) -> None:
 
 def query(session: Session, entry_id: int, comment: str, *, actor_id: int) -> None:
     if not comment.strip():
-        raise DomainError("Say what needs checking.", field="comment")
+        raise DomainError(_("Say what needs checking."), field="comment")
     with write_transaction(session):
         _query(session, entry_id, comment)
 
@@ -203,7 +229,7 @@ def _query(session: Session, entry_id: int, comment: str) -> None:
     if entry is None:
         raise NotFound("No such timesheet.")
     if entry.status == TimesheetStatus.APPROVED:
-        raise DomainError("These hours were approved a moment ago, so they can no longer be queried.")
+        raise DomainError(_("These hours were approved a moment ago, so they can no longer be queried."))
     entry.status = TimesheetStatus.QUERIED
     entry.query_comment = comment.strip()[:1000]
 
@@ -307,12 +333,14 @@ def _approve_within_limit(session: Session, entry: TimesheetEntry, actor_id: int
     entry.pay_rate_pence = entry.pay_pence = entry.holiday_pence = None
     entry.approved_by_id = entry.approved_at = None
     entry.status = TimesheetStatus.SUBMITTED
-    _query(
-        session,
-        entry.id,
-        "These hours take you over your own limit. Please check the times, and if they are "
-        "right, say so when you send them again: you are paid for every hour you worked.",
-    )
+    member = session.get(Member, entry.member_id)
+    # The question is kept and read by the member: written in their words, not the approver's.
+    with reading(member.user.reading if member is not None else Reading()):
+        question = _(
+            "These hours take you over your own limit. Please check the times, and if they are "
+            "right, say so when you send them again: you are paid for every hour you worked."
+        )
+    _query(session, entry.id, question)
     return False
 
 

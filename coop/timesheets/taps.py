@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from coop.bookings.models import Shift, ShiftStatus
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
+from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.timesheets.models import DayTimes, TimesheetEntry
@@ -89,22 +90,24 @@ def tap(
             raise NotFound("No such shift of yours.")
         shift = assignment.shift
         if assignment.status != AssignmentStatus.ACCEPTED or shift.status != ShiftStatus.SCHEDULED:
-            raise DomainError("This shift is not yours any more.")
+            raise DomainError(_("This shift is not yours any more."))
         if not on_the_day(shift, now):
-            raise DomainError("You can tap this on the day of the shift. You can still record your hours.")
+            raise DomainError(_("You can tap this on the day of the shift. You can still record your hours."))
         if session.scalar(select(TimesheetEntry.id).where(TimesheetEntry.assignment_id == assignment_id)):
-            raise DomainError("You have sent your hours for this shift already.")
+            raise DomainError(_("You have sent your hours for this shift already."))
         times = day_times(session, assignment_id)
         if times is None:
             times = DayTimes(assignment_id=assignment_id, member_id=member_id)
             session.add(times)
         if which == "arrived":
             if times.finished_at is not None and times.finished_at <= moment:
-                raise DomainError("You have said you finished already. Change the times on your hours form.")
+                raise DomainError(
+                    _("You have said you finished already. Change the times on your hours form.")
+                )
             times.arrived_at = moment
         else:
             if times.arrived_at is not None and moment <= times.arrived_at:
-                raise DomainError("That is the same minute you arrived. Tap again in a minute.")
+                raise DomainError(_("That is the same minute you arrived. Tap again in a minute."))
             times.finished_at = moment
         return moment
 

@@ -14,6 +14,7 @@ from coop.bookings import service as bookings
 from coop.bookings.changes import notes_for_shifts
 from coop.errors import NotFound
 from coop.extensions import db
+from coop.i18n import gettext as _
 from coop.rota.models import Assignment
 from coop.text import plural
 from coop.timesheets import service, taps
@@ -79,12 +80,12 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
             )
         if done.ok:
             flash(
-                "Hours sent for approval."
-                + (
-                    " They look different from the shift's times, so a coordinator will check them."
-                    if saved.flagged
-                    else ""
-                ),
+                _(
+                    "Hours sent for approval. They look different from the shift's times, so a "
+                    "coordinator will check them."
+                )
+                if saved.flagged
+                else _("Hours sent for approval."),
                 "success",
             )
             return redirect(url_for(after))
@@ -130,9 +131,15 @@ def _tap(assignment_id: int, which: str) -> Page:
         return redirect(url_for(back))
     at = format_time(moment)
     if which == "arrived":
-        flash(f"Noted: you arrived at {at}. Tap 'I've finished' when you leave.", "success")
+        flash(_("Noted: you arrived at %(time)s. Tap 'I've finished' when you leave.", time=at), "success")
         return redirect(url_for(back))
-    flash(f"Noted: you finished at {at}. Check your hours below, change anything, then send them.", "success")
+    flash(
+        _(
+            "Noted: you finished at %(time)s. Check your hours below, change anything, then send them.",
+            time=at,
+        ),
+        "success",
+    )
     return redirect(url_for("timesheets.record", assignment_id=assignment_id))
 
 
@@ -166,16 +173,17 @@ def approve() -> Page:
         abort(400)
     ids = db_ids(request.form.getlist("entry"))
     if not ids:
-        flash("Tick at least one timesheet to approve.", "error")
+        flash(_("Tick at least one timesheet to approve."), "error")
     else:
         count = service.approve(db.session, ids, actor_id=current_user.id)
+        approved = plural(count, "timesheet", "timesheets")
         flash(
-            f"Approved {plural(count, 'timesheet', 'timesheets')}."
-            + (
-                ""
-                if count == len(ids)
-                else " Some were not: they were approved already, or their hours take the member over "
-                "their own limit and have gone back to the member to check."
+            _("Approved %(timesheets)s.", timesheets=approved)
+            if count == len(ids)
+            else _(
+                "Approved %(timesheets)s. Some were not: they were approved already, or their hours "
+                "take the member over their own limit and have gone back to the member to check.",
+                timesheets=approved,
             ),
             "success",
         )
@@ -192,7 +200,7 @@ def query(entry_id: int) -> Page:
         with refusals(form) as done:
             service.query(db.session, entry_id, form.comment.data or "", actor_id=current_user.id)
         if done.ok:
-            flash("Question sent to the member.", "success")
+            flash(_("Question sent to the member."), "success")
             return redirect(url_for("timesheets.review"))
     return render_template("timesheets/query.html", form=form, entry=entry)
 
@@ -226,5 +234,5 @@ def client_confirm(entry_id: int) -> Page:
     client = current_client()
     if ConfirmWorkForm().validate_on_submit():
         service.client_confirm(db.session, client.id, entry_id)
-        flash("Thank you for confirming.", "success")
+        flash(_("Thank you for confirming."), "success")
     return redirect(url_for("timesheets.client_visits"))
