@@ -290,3 +290,34 @@ def test_no_translating_module_rebinds_underscore():
         if stores:
             found[str(path.relative_to(ROOT))] = stores
     assert not found, f"these modules translate with _ and also assign to it (use __ or a name): {found}"
+
+
+def _marked_calls_in_fstrings(tree: ast.AST) -> list[int]:
+    """Lines where a marking function is called inside an f-string's {...}: Babel's extraction
+    does not read f-strings, so that message never reaches the catalogue."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue):
+            for inner in ast.walk(node.value):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in MARKERS | {"_l"}
+                    and any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in inner.args)
+                ):
+                    found.append(inner.lineno)
+    return found
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    hidden = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "coop").rglob("*.py"))
+        if (lines := _marked_calls_in_fstrings(ast.parse(path.read_text())))
+    }
+    assert not hidden, f"move these marked messages out of the f-string, into a name: {hidden}"
+
+
+def test_the_f_string_check_sees_a_hidden_message():
+    assert _marked_calls_in_fstrings(ast.parse("x = f\"<b>{escape(_('limit'))}</b>\"")) == [1]
+    assert _marked_calls_in_fstrings(ast.parse('word = _("limit")\nx = f"<b>{word}</b>"')) == []

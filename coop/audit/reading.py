@@ -189,7 +189,8 @@ def _value(names: _Names, kind: Kind, value: Any, key: str) -> str:
     if kind == Kind.MEMBER:
         return names.of(names.members, value, _("a member no longer on record"))
     if kind == Kind.PROPOSAL:
-        return f"“{names.of(names.proposals, value, _('no longer on record'))}”"
+        gone = _("no longer on record")
+        return f"“{names.of(names.proposals, value, gone)}”"
     if kind == Kind.COMMENT:
         return _("by %(name)s", name=names.of(names.comments, value, _("someone")))
     if kind == Kind.INVOICE:

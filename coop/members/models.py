@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.auth.models import User
 from coop.datamap import ACTOR, DELETE, WHILE_MEMBER, Personal, declare, keep, neutral, placeholder_name
 from coop.db import Base, UTCDateTime
+from coop.i18n import N_
 from coop.timeutil import today_london, utcnow
 
 
@@ -32,13 +33,13 @@ member_skill = Table(
 
 
 LEAVING_REASONS = {
-    "job": "I have a job elsewhere",
-    "study": "I am studying or training",
-    "volunteering": "I am volunteering",
-    "caring": "Caring for someone",
-    "health": "My health",
-    "moving": "I am moving away",
-    "other": "Something else",
+    "job": N_("I have a job elsewhere"),
+    "study": N_("I am studying or training"),
+    "volunteering": N_("I am volunteering"),
+    "caring": N_("Caring for someone"),
+    "health": N_("My health"),
+    "moving": N_("I am moving away"),
+    "other": N_("Something else"),
 }
 MOVED_ON = ("job", "study")  # counted (at least 5 at a time) in the impact report
 

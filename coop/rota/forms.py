@@ -31,7 +31,7 @@ class PreferencesForm(FlaskForm):
     reminder_hour = SelectField(
         _l("Remind me of tomorrow's shifts"),
         choices=[("", _l("No reminders"))]
-        + [(str(h), _l("at %(time)s the day before", time=f"{h:02d}:00")) for h in range(6, 23)],
+        + [(str(h), _l("at %(time)s the day before", time=str(h).zfill(2) + ":00")) for h in range(6, 23)],
         default=str(DEFAULT_REMINDER_HOUR),
         validators=[Optional()],
     )
