@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from coop.i18n import N_
+from coop.i18n import LANGUAGES
 from coop.i18n import gettext as _
+from coop.money import format_pence, format_percent
 from coop.settings.chart import CHART_OF_ACCOUNTS
 
 
@@ -34,6 +36,18 @@ class SettingSpec:
     def help_text(self) -> str:
         """The help in the reader's words."""
         return _(self.help) if self.help else ""
+
+    def shown(self, value: Any) -> str:
+        """A value as people read it: pounds, yes or no, a percentage, a language's name."""
+        if self.kind == "pence":
+            return format_pence(value)
+        if self.kind == "bool":
+            return _("Yes") if value else _("No")
+        if self.kind == "percent":
+            return format_percent(value)
+        if self.choices and set(self.choices) <= set(LANGUAGES) and value in LANGUAGES:
+            return LANGUAGES[value].name
+        return str(value)
 
 
 # The search for cover (coop.cover).

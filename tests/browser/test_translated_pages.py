@@ -42,7 +42,8 @@ MOST_PAGES = 400  # a bound, should links ever run away
 # Text that is neither a message nor data, and rightly so: each language's name in its own
 # language, as the language chooser shows it (a reader looks for their own language's name).
 LANGUAGE_NAMES = [lang.name for lang in LANGUAGES.values()]
-ALLOWED: set[str] = set()  # no single word has needed to be allowed so far
+# Not words: the made-up example of a work record's code on /verify ("for example ABCD-1234-...").
+ALLOWED: set[str] = {"ABCD", "EFGH"}
 
 # Text values that are codes, not words people typed: enum values, event codes, kinds
 # ("confirmed", "shift_reminder"). An unmarked label of the same word would hide behind them.
