@@ -167,3 +167,20 @@ def test_the_wheel_installs_and_serves_from_anywhere(installed: Path, databases:
         server.terminate()
         server.wait(timeout=30)
         databases.drop(url)
+
+
+def test_the_wheel_carries_the_compiled_catalogues(installed: Path, tmp_path: Path) -> None:
+    """Polish and Easy read work from an install, not only from a checkout."""
+    script = (
+        "from coop.i18n import Reading, ReadingStyle, core\n"
+        "print(core.translations(Reading('pl')).gettext('Open shifts'))\n"
+        "print(core.translations(Reading(style=ReadingStyle.EASY)).gettext('See open shifts'))\n"
+    )
+    out = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout.splitlines()
+    assert out[0] != "Open shifts" and out[1] != "See open shifts", out

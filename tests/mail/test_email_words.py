@@ -11,7 +11,7 @@ import pytest
 from jinja2 import ChainableUndefined
 
 from coop.config import RESOURCES
-from coop.i18n import Reading, reading
+from coop.i18n import Reading, core, reading
 from coop.mail import service as mail
 
 TEMPLATES = sorted(p.stem for p in (RESOURCES / "templates" / "email").glob("*.txt"))
@@ -92,3 +92,46 @@ def test_english_is_unchanged_by_marking(tmp_path: Path) -> None:
     assert subject == "Work you could do: 0 offers"
     assert body.startswith("Hello Ada,\n\nWe think you could do these shifts:\n")
     assert "Saying no is always fine and is never held against you." in body
+
+
+# The emails a member receives (the rest go to clients, coordinators or enquirers).
+MEMBER_EMAILS = [
+    "asked_about_change",
+    "asked_to_work",
+    "cover_closed",
+    "cover_offer",
+    "erasure_done",
+    "invitation",
+    "limit_changed",
+    "offers_made",
+    "open_shift_digest",
+    "opportunity_reply",
+    "password_reset",
+    "proposal_closed",
+    "proposal_opened",
+    "proposal_reminder",
+    "reference_written",
+    "shift_cancelled",
+    "shift_changed",
+    "shift_reminder",
+    "skill_place_free",
+    "swap_declined",
+    "swap_exchanged",
+    "swap_proposed",
+    "swap_taken",
+    "timesheet_queried",
+]
+
+
+@pytest.mark.parametrize("template", MEMBER_EMAILS)
+@pytest.mark.parametrize("count", [1, 3])
+def test_every_email_a_member_receives_is_in_polish(template: str, count: int) -> None:
+    missing: set[str] = set()
+    core.on_missing = lambda language, message: missing.add(message)
+    try:
+        with reading(Reading("pl")):
+            text = render(template, count)
+    finally:
+        core.on_missing = None
+    assert text.startswith("Subject: ")
+    assert missing == set(), f"{template}: no Polish for {sorted(missing)}"
