@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from coop.access import add_security_headers, enforce_access
 from coop.access_log import RedactFilter
 from coop.audit.views import bp as audit_bp
+from coop.auth import signed_in as _signed_in  # noqa: F401  (loads the signed-in account for Flask-Login)
 from coop.auth.service import configure_hashing
 from coop.auth.views import bp as auth_bp
 from coop.bookings import client_views as _bookings_client  # noqa: F401  (routes of the bookings blueprint)

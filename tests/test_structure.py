@@ -13,7 +13,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_MODULES = {"views", "forms"}  # the web layer of each area; also any module named *_views
+WEB_MODULES = {"views", "forms", "signed_in"}  # the web layer of an area; also any module named *_views
 
 
 def _contracts() -> list[dict]:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
+from coop.auth.signed_in import current_client
 from coop.bookings import changes
 from coop.bookings.forms import AnswerChangeForm, DeclineChangeForm, VisitChangeForm, VisitNoteForm
 from coop.bookings.models import ShiftStatus
@@ -14,7 +15,7 @@ from coop.extensions import db
 from coop.i18n import gettext as _
 from coop.rota.service import DoesNotFit
 from coop.timeutil import utcnow
-from coop.web import current_client, form_error, refusals
+from coop.web import form_error, refusals
 
 bp = Blueprint("visit_changes", __name__)
 Page = str | Response

@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coop.access import public, roles, secret_link
+from coop.auth.signed_in import current_client
 from coop.bookings import calendar, changes
 from coop.bookings import service as bookings
 from coop.bookings.forms import (
@@ -22,7 +23,7 @@ from coop.rota.service import holders_of
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import utcnow
-from coop.web import ActionForm, current_client, db_id, refusals
+from coop.web import ActionForm, db_id, refusals
 
 
 @bp.route("/my/bookings")

@@ -9,13 +9,14 @@ from flask import render_template, request
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
+from coop.auth.signed_in import current_client
 from coop.books.client_statements import client_statement
 from coop.books.rendering import statement_pdf
 from coop.books.views import bp
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.timeutil import last_month, today_london
-from coop.web import current_client, day_arg, pdf_response
+from coop.web import day_arg, pdf_response
 
 
 def _period() -> tuple[date, date]:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles
+from coop.auth.signed_in import business_scope
 from coop.bookings import service as bookings
 from coop.businesses import quotes, service
 from coop.businesses.forms import BusinessForm, LeadsForm, QuoteForm
@@ -18,7 +19,7 @@ from coop.extensions import db
 from coop.i18n import gettext as _
 from coop.settings import service as settings
 from coop.settings.keys import K
-from coop.web import ActionForm, business_scope, client_ip, refusals
+from coop.web import ActionForm, client_ip, refusals
 
 bp = Blueprint("businesses", __name__)
 

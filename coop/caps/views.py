@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
+from coop.auth.signed_in import current_member
 from coop.caps import service as caps
 from coop.caps.forms import CapForm, PresetForm, RemoveForm
 from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
@@ -20,7 +21,7 @@ from coop.members import service as members
 from coop.members.models import Member
 from coop.money import plain_pounds, pounds_field
 from coop.timeutil import format_date, today_london
-from coop.web import csv_response, current_member, parse_decimal, refusals
+from coop.web import csv_response, parse_decimal, refusals
 
 bp = Blueprint("caps", __name__)
 Page = str | WResponse

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
+from coop.auth.signed_in import current_client, current_member
 from coop.cover import service as cover
 from coop.cover.forms import AskForm, ClientChoiceForm, CoverChoicesForm, LateForm
 from coop.errors import DomainError
@@ -18,7 +19,7 @@ from coop.members.service import member_for_user
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.timeutil import utcnow
-from coop.web import confirm_over_limit, current_client, current_member, db_id, refusals
+from coop.web import confirm_over_limit, db_id, refusals
 
 bp = Blueprint("cover", __name__)
 Page = str | WResponse

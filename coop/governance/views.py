@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
+from coop.auth.signed_in import current_member
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.governance import service
@@ -27,7 +28,7 @@ from coop.i18n import gettext as _
 from coop.members.service import member_for_user
 from coop.money import parse_pounds, pounds_field
 from coop.timeutil import format_date, today_london, utcnow
-from coop.web import confirm_over_limit, current_member, form_error, refusals
+from coop.web import confirm_over_limit, form_error, refusals
 
 bp = Blueprint("governance", __name__)
 Page = str | Response

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from coop.access import public, signed_in
+from coop.auth.signed_in import business_scope
 from coop.bookings import service as bookings
 from coop.cache import cached
 from coop.charts import bar_chart
@@ -20,7 +21,6 @@ from coop.i18n import gettext as _
 from coop.members.service import member_for_user
 from coop.onward import business_figures as figures
 from coop.timeutil import format_date, today_london
-from coop.web import business_scope
 
 FIGURES_SECONDS = 60  # each business's figures: a minute old at most
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import render_template
 
 from coop.access import roles
+from coop.auth.signed_in import current_client
 from coop.extensions import db
 from coop.invoicing import service
 from coop.invoicing.views import Page, bp, invoice_dir, tampered_page
 from coop.timeutil import last_month, today_london
-from coop.web import current_client, pdf_response
+from coop.web import pdf_response
 
 
 @bp.route("/my/invoices")

@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
+from coop.auth.signed_in import business_scope
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.i18n import gettext as _
@@ -29,7 +30,7 @@ from coop.invoicing.forms import (
 from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.money import format_pence, pounds_field
 from coop.timeutil import today_london, utcnow
-from coop.web import ActionForm, business_scope, db_id, parse_decimal, pdf_response, refusals
+from coop.web import ActionForm, db_id, parse_decimal, pdf_response, refusals
 
 bp = Blueprint("invoicing", __name__)
 PAGE_SIZE = 50

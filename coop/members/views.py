@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from coop.access import roles
 from coop.auth import service as auth
 from coop.auth.models import User
+from coop.auth.signed_in import current_member
 from coop.errors import NotFound
 from coop.extensions import db
 from coop.i18n import gettext as _
@@ -29,7 +30,7 @@ from coop.privacy import erasure
 from coop.privacy.export import member_data
 from coop.settings import service as settings
 from coop.settings.keys import K
-from coop.web import ActionForm, current_member, db_id, refusals
+from coop.web import ActionForm, db_id, refusals
 
 bp = Blueprint("members", __name__)
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import public, roles, secret_link
 from coop.auth import service as auth
+from coop.auth.signed_in import current_member
 from coop.charts import bar_chart, for_print
 from coop.cover import service as cover
 from coop.directory import service as directory
@@ -26,15 +27,7 @@ from coop.onward import business_figures, impact, opportunities, service
 from coop.onward.forms import HelpForm, InterestForm, LeavingForm, RecordForm, ReferenceForm
 from coop.onward.models import INTEREST_STATUSES, OpportunityInterest
 from coop.timeutil import today_london, utcnow
-from coop.web import (
-    ActionForm,
-    client_ip,
-    csv_response,
-    current_member,
-    day_arg,
-    pdf_response,
-    refusals,
-)
+from coop.web import ActionForm, client_ip, csv_response, day_arg, pdf_response, refusals
 
 bp = Blueprint("onward", __name__)
 Page = str | WResponse | tuple[str, int]

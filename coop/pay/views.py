@@ -20,6 +20,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
+from coop.auth.signed_in import current_member
 from coop.caps.service import pay_schedule
 from coop.charts import bar_chart
 from coop.documents import html_to_pdf
@@ -38,7 +39,7 @@ from coop.pay.models import PayRun, PayStatement
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import format_date, today_london
-from coop.web import ActionForm, csv_response, current_member, pdf_response, refusals
+from coop.web import ActionForm, csv_response, pdf_response, refusals
 
 bp = Blueprint("pay", __name__)
 Page = str | WResponse

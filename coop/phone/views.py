@@ -10,11 +10,11 @@ from flask import Blueprint, Response, current_app, render_template, send_from_d
 from flask_login import current_user
 
 from coop.access import public, roles
+from coop.auth.signed_in import current_member
 from coop.config import RESOURCES
 from coop.extensions import db
 from coop.phone.manifest import manifest
 from coop.phone.offline import offline_page, person_key
-from coop.web import current_member
 
 bp = Blueprint("phone", __name__)
 

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from coop.access import public, roles, secret_link
+from coop.auth.signed_in import current_member
 from coop.bookings import calendar
 from coop.errors import DomainError
 from coop.extensions import db
@@ -17,7 +18,7 @@ from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm, PreferencesForm, TimeOffForm
 from coop.rota.views import Page, bp
 from coop.timeutil import today_london
-from coop.web import current_member, form_error, refusals
+from coop.web import form_error, refusals
 
 
 def _picker_choices(form: Any) -> tuple[bool, list[rota.DayChoice]]:

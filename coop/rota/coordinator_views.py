@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from markupsafe import Markup, escape
 
 from coop.access import roles
+from coop.auth.signed_in import BusinessScope, business_scope
 from coop.bookings import service as bookings
 from coop.documents import html_to_pdf
 from coop.errors import DomainError
@@ -23,7 +24,7 @@ from coop.rota.autofill import Proposal
 from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
 from coop.timeutil import format_date, format_dt, today_london, week_start
-from coop.web import BusinessScope, business_scope, day_arg, db_id, db_ids, pdf_response, refusals
+from coop.web import day_arg, db_id, db_ids, pdf_response, refusals
 
 
 @bp.route("/rota")

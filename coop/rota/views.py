@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
+from coop.auth.signed_in import current_member
 from coop.bookings import service as bookings
 from coop.businesses import service as businesses
 from coop.caps import service as caps
@@ -24,7 +25,7 @@ from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timesheets import taps
 from coop.timeutil import to_london, utcnow
-from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, current_member, db_id, refusals
+from coop.web import FIRST_DAY, LAST_DAY, confirm_over_limit, db_id, refusals
 
 bp = Blueprint("rota", __name__)
 Page = str | WResponse

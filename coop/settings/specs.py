@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from coop.i18n import N_
-from coop.i18n import LANGUAGES
+from coop.i18n import LANGUAGES, N_
 from coop.i18n import gettext as _
 from coop.money import format_pence, format_percent
 from coop.settings.chart import CHART_OF_ACCOUNTS

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
+from coop.auth.signed_in import current_member
 from coop.bookings import service as bookings
 from coop.extensions import db
 from coop.i18n import gettext as _
@@ -15,7 +16,7 @@ from coop.skillshare import service
 from coop.skillshare.forms import AttendanceForm, PayTeachingForm, SessionForm
 from coop.skillshare.models import SignUpStatus
 from coop.timeutil import local_span_to_utc, utcnow
-from coop.web import ActionForm, current_member, db_ids, refusals
+from coop.web import ActionForm, db_ids, refusals
 
 bp = Blueprint("skillshare", __name__)
 Page = str | Response

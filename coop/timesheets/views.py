@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from coop.access import roles
+from coop.auth.signed_in import current_client, current_member
 from coop.bookings import service as bookings
 from coop.bookings.changes import notes_for_shifts
 from coop.errors import NotFound
@@ -21,7 +22,7 @@ from coop.timesheets import service, taps
 from coop.timesheets.forms import BulkForm, ConfirmWorkForm, QueryForm, TimesheetForm
 from coop.timesheets.models import TimesheetStatus
 from coop.timeutil import format_time, to_london
-from coop.web import ActionForm, current_client, current_member, day_arg, db_id, db_ids, refusals
+from coop.web import ActionForm, day_arg, db_id, db_ids, refusals
 
 bp = Blueprint("timesheets", __name__)
 Page = str | Response
