@@ -29,7 +29,7 @@ LANGUAGES: dict[str, Language] = {
     # is accented and lengthened (left to right, and right to left), so English left on a page
     # is English nobody marked for translation.
     "en-XA": Language("en-XA", "Ȇńĝłíšĥ (pseudo)", "en_GB", pseudo=True),
-    "ar-XB": Language("ar-XB", "‮Pseudo right to left‬", "en_GB", direction="rtl", pseudo=True),
+    "ar-XB": Language("ar-XB", "Ƥšéúđó, ŕíĝĥţ ţó łéƒţ (pseudo)", "en_GB", direction="rtl", pseudo=True),
 }
 
 
