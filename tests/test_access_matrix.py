@@ -273,6 +273,7 @@ POST /bookings/changes/<int:request_id>/accept L 403 403 * 403 403
 POST /bookings/changes/<int:request_id>/decline L 403 403 * 403 403
 POST /my/bookings/new L 403 403 403 * *
 POST /my/calendar L 403 403 403 * *
+POST /my/invoices/language L 403 403 403 * *
 POST /my/limit L * * * 403 403
 POST /my/limit/preset L * * * 403 403
 POST /my/limit/remove L * * * 403 403

@@ -52,6 +52,19 @@ class ClientData:
     language: str | None = None  # of their invoices, statements and invoice emails; None: the co-op's
 
 
+def choose_invoice_language(session: Session, client_id: int, language: str | None) -> Client:
+    """A client's own choice of the language of their invoices, credit notes, statements and
+    invoice emails (None: the co-op's language), in one transaction."""
+    if language is not None and language not in LANGUAGES:
+        raise DomainError(_("Choose a language from the list."), field="language")
+    with write_transaction(session):
+        client = lock(session, Client, client_id)
+        if client is None:
+            raise DomainError(_("That client was not found."))
+        client.language = language
+    return client
+
+
 def save_client(session: Session, data: ClientData, client: Client | None = None) -> Client:
     name = " ".join(data.name.split())
     if not name or len(name) > 120:

@@ -3,24 +3,55 @@ blueprint (coop.invoicing.views.bp)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, flash, redirect, render_template, url_for
 
 from coop.access import roles
 from coop.auth.signed_in import current_client
+from coop.bookings import clients
 from coop.extensions import db
+from coop.i18n import gettext as _
+from coop.i18n import language_choices
 from coop.invoicing import service
+from coop.invoicing.forms import InvoiceLanguageForm
 from coop.invoicing.views import Page, bp, invoice_dir, tampered_page
 from coop.timeutil import last_month, today_london
-from coop.web import pdf_response
+from coop.web import pdf_response, refusals
+
+
+def _language_form(language: str | None = None) -> InvoiceLanguageForm:
+    form = InvoiceLanguageForm(language=language or "")
+    offered = language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
+    form.language.choices = [("", _("The co-op's language")), *offered]
+    return form
 
 
 @bp.route("/my/invoices")
 @roles("client")
 def client_invoices() -> Page:
-    client_id = current_client().id
+    client = current_client()
+    return _invoices_page(client.id, _language_form(client.language))
+
+
+@bp.route("/my/invoices/language", methods=["POST"])
+@roles("client")
+def client_invoice_language() -> Page | tuple[str, int]:
+    """The client's own choice of the language their invoices and statements are written in."""
+    client = current_client()
+    form = _language_form()
+    if form.validate_on_submit():
+        with refusals(form) as done:
+            clients.choose_invoice_language(db.session, client.id, form.language.data or None)
+        if done.ok:
+            flash(_("Saved: your next invoices and statements are written in that language."), "success")
+            return redirect(url_for("invoicing.client_invoices"))
+    return _invoices_page(client.id, form), 400
+
+
+def _invoices_page(client_id: int, language_form: InvoiceLanguageForm) -> str:
     today = today_london()
     return render_template(
         "invoicing/client.html",
+        language_form=language_form,
         invoices=service.list_invoices(db.session, client_id=client_id, issued_only=True),
         credit=sum(amount for _, amount in service.client_credit(db.session, client_id)),
         today=today,

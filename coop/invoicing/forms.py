@@ -72,3 +72,10 @@ class CreditUseForm(FlaskForm):
 class ReverseForm(FlaskForm):
     reason = StringField(_l("Why reverse it"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Reverse payment"))
+
+
+class InvoiceLanguageForm(FlaskForm):
+    """A client's choice of the language of their invoices (choices set by the view)."""
+
+    language = SelectField(_l("Language of your invoices"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Save"))

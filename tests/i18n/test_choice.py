@@ -26,6 +26,7 @@ ROLES = {
 
 def _user(session, email: str) -> User:
     session.rollback()
+    session.expire_all()  # the test's session keeps what it loaded after a commit: read it again
     return session.scalars(select(User).where(User.email == email)).one()
 
 

@@ -126,3 +126,30 @@ def test_the_admin_sets_the_coops_language(session, web):
     assert web.post("/settings/coop_language", {"value": "pl"}).status_code == 302
     session.rollback()
     assert readers.coop_reading(session) == Reading("pl")
+
+
+def test_a_client_chooses_the_language_of_their_own_invoices(session, web):
+    client = factories.client(
+        session,
+        name="Nowak Deli",
+        contact_email="contact@nowak.example",
+        billing_email="billing@nowak.example",
+    )
+    web.login("contact@nowak.example")
+    page = web.get("/my/invoices").get_data(as_text=True)
+    assert "Language of your invoices" in page and 'value="en-XA"' in page
+    refused = web.post("/my/invoices/language", {"language": "xx"})
+    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    session.rollback()
+    session.expire_all()
+    assert session.get(Client, client.id).language is None
+    saved = web.post("/my/invoices/language", {"language": "en-XA"})
+    assert saved.status_code == 302
+    session.rollback()
+    session.expire_all()
+    assert session.get(Client, client.id).language == "en-XA"
+    assert readers.reader_of(session, "billing@nowak.example") == Reading("en-XA")
+    web.post("/my/invoices/language", {"language": ""})
+    session.rollback()
+    session.expire_all()
+    assert session.get(Client, client.id).language is None  # the co-op's language again
