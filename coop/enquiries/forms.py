@@ -79,7 +79,7 @@ class AssignForm(FlaskForm):
 class InviteForm(FlaskForm):
     display_name = StringField(_l("Their name as members will see it"), validators=[Length(max=80)])
     email = StringField(_l("Email address for the invitation"), validators=[Length(max=254)])
-    skills = CheckboxListField(_l("Skills they have (optional)"), coerce=int, validate_choice=False)
+    skills = CheckboxListField(_l("Skills they have (optional)"), coerce=int)
     submit = SubmitField(_l("Invite them to join"))
 
 

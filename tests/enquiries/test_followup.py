@@ -98,6 +98,13 @@ def test_a_coordinator_follows_up_and_invites_a_person_who_then_signs_in(session
     assert web.post(f"/enquiries/{enquiry.id}/assign", {"assign-user_id": helper.user_id}).status_code == 302
     session.rollback()
     assert session.get(Enquiry, enquiry.id).assigned_to_id == helper.user_id
+    huge = web.post(  # a skill id no row can have: refused on the form, not a server error
+        f"/enquiries/{enquiry.id}/invite",
+        {"invite-display_name": "Robin Ash", "invite-email": "robin@example.org", "invite-skills": 10**30},
+    )
+    assert huge.status_code == 400 and "There is a problem" in huge.get_data(as_text=True)
+    session.rollback()
+    assert session.get(Enquiry, enquiry.id).member_id is None
     r = web.post(
         f"/enquiries/{enquiry.id}/invite",
         {"invite-display_name": "Robin Ash", "invite-email": "robin@example.org"},
