@@ -54,7 +54,8 @@ class ReadingForm(FlaskForm):
     language = SelectField(
         _l("Language"),
         description=_l("Pages, emails and documents for you are written in this language."),
-        validators=[InputRequired(message=_l("Choose a language from the list."))],
+        # No `required`: a list whose first choice is a language cannot be left empty, and the
+        # choice itself is checked (validate_choice) and again by the service.
     )
     style = RadioField(
         _l("Reading style"),
