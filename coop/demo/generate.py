@@ -16,11 +16,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
@@ -28,20 +27,20 @@ from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
 from coop.caps.models import BenefitCap
 from coop.db import Base, is_sqlite, write_transaction
+from coop.demo.bulk import Writer
 from coop.demo.business import SERVICES
+from coop.demo.monthly import Entry, Invoicer
 from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SKILLS
 from coop.errors import DomainError
-from coop.invoicing.models import Invoice, InvoicedItem, InvoiceLine, NumberSequence, Payment
-from coop.invoicing.totals import totals
+from coop.invoicing.models import NumberSequence
 from coop.members.models import Member, Skill, member_skill
-from coop.money import round_pence
 from coop.pay import rates
 from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, RotaPreferences
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timesheets.models import TimesheetEntry
-from coop.timeutil import local_span_to_utc, to_london, today_london, utcnow, week_start
+from coop.timeutil import local_span_to_utc, today_london, utcnow, week_start
 
 DOMAIN = "gen.coop.works"
 FUTURE_WEEKS = 4
@@ -54,12 +53,6 @@ class Spec:
     clients: int = 200
     weeks: int = 52
     seed: int = 1
-
-
-@dataclass
-class _Line:
-    net_pence: int
-    vat_rate_bp: int
 
 
 def logins() -> list[tuple[str, str]]:
@@ -83,19 +76,14 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
     password = auth.hash_password(str(DEMO_LOGINS["password"]))
     rules = rates.rules_on(session, today)
     registered = bool(settings.get(session, K.VAT_REGISTERED))
-    counts: dict[str, int] = {}
-
-    def put(model: Any, rows: list[dict[str, Any]]) -> None:
-        for i in range(0, len(rows), 5000):
-            session.execute(insert(model), rows[i : i + 5000])
-        counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
+    out = Writer(session)
 
     # --- skills and services ---
     with write_transaction(session):
         skills: list[Row] = [
             {"id": i + 1, "name": name, "description": desc} for i, (name, desc) in enumerate(SKILLS)
         ]
-        put(Skill, skills)
+        out.put(Skill, skills)
         skill_id = {s["name"]: s["id"] for s in skills}
         services: list[Row] = [
             {
@@ -111,7 +99,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
             }
             for i, (name, skill, charge, pay, vat, minimum, desc) in enumerate(SERVICES)
         ]
-        put(Service, services)
+        out.put(Service, services)
         service: dict[int, Row] = {s["id"]: s for s in services}
 
         # --- people: coordinator, members, client contacts ---
@@ -175,34 +163,34 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
             )
             uid = user(f"client{c:04d}@{DOMAIN}", "client")
             contacts.append({"client_id": c, "user_id": uid, "name": f"Contact {c:04d}"})
-        put(User, users)
-        put(UserRole, roles)
-        put(Member, members)
-        session.execute(insert(member_skill), links)
-        put(RotaPreferences, prefs)
-        put(BenefitCap, caps)
-        put(Client, clients)
-        put(ClientContact, contacts)
+        out.put(User, users)
+        out.put(UserRole, roles)
+        out.put(Member, members)
+        out.put(member_skill, links)
+        out.put(RotaPreferences, prefs)
+        out.put(BenefitCap, caps)
+        out.put(Client, clients)
+        out.put(ClientContact, contacts)
         step(10)
 
-        # --- bookings and shifts ---
+        # --- bookings: what each client has every week ---
         first_monday = week_start(today) - timedelta(weeks=spec.weeks - FUTURE_WEEKS)
         last_day = first_monday + timedelta(weeks=spec.weeks) - timedelta(days=1)
         staffed = [s for s in services if by_skill[s["skill_id"]]]
         if not staffed:
             raise DomainError("No member has a skill any service needs.")
-        bookings: list[Row] = []
-        shifts: list[Row] = []
+        weekly: list[list[_Booking]] = [[] for _ in range(7)]
+        bid = 0
         for c in range(1, spec.clients + 1):
             for _ in range(rng.randint(2, 4)):
                 svc = rng.choice(staffed)
                 days = sorted(rng.sample(range(7), rng.randint(2, 4)))
                 start = time(rng.randint(6, 17), rng.choice([0, 30]))
-                length = rng.choice([2, 3, 4])
-                end = time((start.hour + length) % 24, start.minute)
+                end = time((start.hour + rng.choice([2, 3, 4])) % 24, start.minute)
                 workers = 2 if rng.random() < 0.15 else 1
-                bid = len(bookings) + 1
-                bookings.append(
+                bid += 1
+                out.add(
+                    Booking,
                     {
                         "id": bid,
                         "client_id": c,
@@ -218,183 +206,158 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                         "status": "scheduled",
                         "created_by_id": coordinator_id,
                         "created_at": now,
-                    }
+                    },
                 )
-                for week in range(spec.weeks):
-                    for d in days:
-                        day = first_monday + timedelta(weeks=week, days=d)
-                        starts_at, ends_at = local_span_to_utc(day, start, end)
-                        shifts.append(
-                            {
-                                "id": len(shifts) + 1,
-                                "booking_id": bid,
-                                "service_id": svc["id"],
-                                "client_id": c,
-                                "starts_at": starts_at,
-                                "ends_at": ends_at,
-                                "slots": workers,
-                                "filled": 0,
-                                "site_address": clients[c - 1]["address"],
-                                "created_at": now,
-                            }
-                        )
-        step(10)
+                for d in days:
+                    weekly[d].append(_Booking(bid, c, svc["id"], start, end, workers))
+        step(5)
 
-        # --- who works each shift (no one twice at once), and the hours they record ---
-        shifts.sort(key=lambda s: s["starts_at"])
-        for i, s in enumerate(shifts, start=1):
-            s["id"] = i
-        busy_until: dict[int, datetime] = {}
-        pointer: dict[int, int] = defaultdict(int)
-        assignments: list[Row] = []
-        entries: list[Row] = []
-        for s in shifts:
-            svc = service[s["service_id"]]
-            pool = by_skill[svc["skill_id"]]
-            past = s["ends_at"] <= now
-            wanted = s["slots"] if past else sum(rng.random() < 0.8 for _ in range(s["slots"]))
+        # --- day by day, in time order: the shifts, who works each (no one twice at once), the
+        # hours they record, and each whole past month's invoices once the month is over ---
+        state = _Days(rng, spec, service, by_skill, members, coordinator_id, rules, now, out)
+        invoicer = Invoicer(spec.seed, service, clients, registered, coordinator_id, today, now, out)
+        this_month = today.replace(day=1)
+        total_days = spec.weeks * 7
+        done = 0
+        for n in range(total_days):
+            day = first_monday + timedelta(days=n)
+            if day.day == 1 and day <= this_month:
+                invoicer.month_over()
+            for e in state.day(day, weekly[day.weekday()], clients):
+                if e.approved and day < this_month:
+                    invoicer.entry(day, e)
+            if (n + 1) * 80 // total_days > done:
+                step((n + 1) * 80 // total_days - done)
+                done = (n + 1) * 80 // total_days
+        invoicer.month_over()
+        out.flush()
+        if invoicer.number:
+            session.merge(NumberSequence(name="invoice", next_number=invoicer.number + 1))
+        _advance_sequences(session)
+    step(5)
+    return out.counts
+
+
+@dataclass(frozen=True)
+class _Booking:
+    id: int
+    client_id: int
+    service_id: int
+    start: time
+    end: time
+    workers: int
+
+
+class _Days:
+    """Shifts, assignments and timesheets one day at a time. Within a day the shifts are taken in
+    start order (bookings' order on a tie), so ids run in time order across the whole co-op."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        spec: Spec,
+        service: dict[int, Row],
+        by_skill: dict[int, list[int]],
+        members: list[Row],
+        coordinator_id: int,
+        rules: Any,
+        now: datetime,
+        out: Writer,
+    ) -> None:
+        self.rng, self.service, self.by_skill, self.members = rng, service, by_skill, members
+        self.coordinator_id, self.now, self.out = coordinator_id, now, out
+        self.holiday_bp = rules.holiday_bp
+        self.rate = {sid: rates.hourly_rate(rules, s["pay_pence_per_hour"]) for sid, s in service.items()}
+        self.busy_until: dict[int, datetime] = {}
+        self.pointer: dict[int, int] = defaultdict(int)
+        self.shifts = self.assignments = self.entries = 0
+        self.pay: dict[tuple[int, int], Any] = {}
+
+    def day(self, day: date, bookings: list[_Booking], clients: list[Row]) -> list[Entry]:
+        spans = {}
+        for b in bookings:
+            if (b.start, b.end) not in spans:
+                spans[(b.start, b.end)] = local_span_to_utc(day, b.start, b.end)
+        made: list[Entry] = []
+        rng, now = self.rng, self.now
+        for b in sorted(bookings, key=lambda b: spans[(b.start, b.end)][0]):
+            starts_at, ends_at = spans[(b.start, b.end)]
+            svc = self.service[b.service_id]
+            skill = svc["skill_id"]
+            pool = self.by_skill[skill]
+            past = ends_at <= now
+            wanted = b.workers if past else sum(rng.random() < 0.8 for _ in range(b.workers))
             taken: list[int] = []
             tries = 0
             while len(taken) < wanted and tries < 12:
                 tries += 1
-                pointer[svc["skill_id"]] = (pointer[svc["skill_id"]] + rng.randint(1, 7)) % len(pool)
-                m = pool[pointer[svc["skill_id"]]]
-                if m in taken or busy_until.get(m, s["starts_at"]) > s["starts_at"]:
+                self.pointer[skill] = (self.pointer[skill] + rng.randint(1, 7)) % len(pool)
+                m = pool[self.pointer[skill]]
+                if m in taken or self.busy_until.get(m, starts_at) > starts_at:
                     continue
                 taken.append(m)
-                busy_until[m] = s["ends_at"] + timedelta(minutes=30)
-            s["filled"] = len(taken)
+                self.busy_until[m] = ends_at + timedelta(minutes=30)
+            self.shifts += 1
+            sid = self.shifts
+            address = clients[b.client_id - 1]["address"]
+            self.out.add(
+                Shift,
+                {
+                    "id": sid,
+                    "booking_id": b.id,
+                    "service_id": b.service_id,
+                    "client_id": b.client_id,
+                    "starts_at": starts_at,
+                    "ends_at": ends_at,
+                    "slots": b.workers,
+                    "filled": len(taken),
+                    "site_address": address,
+                    "created_at": now,
+                },
+            )
+            minutes = int((ends_at - starts_at).total_seconds() // 60)
+            approved = ends_at < now - timedelta(days=7)
             for m in taken:
-                aid = len(assignments) + 1
-                assignments.append(
+                self.assignments += 1
+                aid = self.assignments
+                self.out.add(
+                    Assignment,
                     {
                         "id": aid,
-                        "shift_id": s["id"],
+                        "shift_id": sid,
                         "member_id": m,
                         "status": "accepted",
                         "source": "claim",
-                        "created_at": s["starts_at"] - timedelta(days=7),
-                    }
+                        "created_at": starts_at - timedelta(days=7),
+                    },
                 )
-                if past:
-                    minutes = int((s["ends_at"] - s["starts_at"]).total_seconds() // 60)
-                    approved = s["ends_at"] < now - timedelta(days=7)
-                    rate = rates.hourly_rate(rules, svc["pay_pence_per_hour"])
-                    pay = pay_for(minutes, rate, holiday_bp=rules.holiday_bp)
-                    entries.append(
-                        {
-                            "id": len(entries) + 1,
-                            "assignment_id": aid,
-                            "member_id": m,
-                            "actual_start": s["starts_at"],
-                            "actual_end": s["ends_at"],
-                            "status": "approved" if approved else "submitted",
-                            "submitted_at": s["ends_at"],
-                            "submitted_by_id": members[m - 1]["user_id"],
-                            "approved_by_id": coordinator_id if approved else None,
-                            "approved_at": s["ends_at"] + timedelta(days=2) if approved else None,
-                            "pay_rate_pence": pay.rate_pence if approved else None,
-                            "pay_pence": pay.base_pence if approved else None,
-                            "holiday_pence": pay.holiday_pence if approved else None,
-                            "_shift": s,
-                            "_minutes": minutes,
-                        }
-                    )
-        put(Booking, bookings)
-        step(5)
-        put(Shift, shifts)
-        step(15)
-        put(Assignment, assignments)
-        step(15)
-        put(TimesheetEntry, [{k: v for k, v in e.items() if not k.startswith("_")} for e in entries])
-        step(15)
-
-        # --- monthly invoices for whole past months, one line per visit; most are paid ---
-        by_client_month: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
-        this_month = today.replace(day=1)
-        for e in entries:
-            if e["status"] != "approved":
-                continue
-            local = to_london(e["_shift"]["starts_at"]).date()
-            month = local.replace(day=1)
-            if month < this_month:
-                by_client_month[(e["_shift"]["client_id"], month)].append(e)
-        invoices: list[Row] = []
-        lines: list[Row] = []
-        items: list[Row] = []
-        payments: list[Row] = []
-        number = 0
-        for (c, month), month_entries in sorted(by_client_month.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            number += 1
-            inv_id = number
-            period_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            issue_date = period_end + timedelta(days=1)
-            per_shift: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for e in month_entries:
-                per_shift[e["_shift"]["id"]].append(e)
-            inv_lines: list[_Line] = []
-            for position, group in enumerate(per_shift.values()):
-                s = group[0]["_shift"]
-                svc = service[s["service_id"]]
-                minutes = sum(e["_minutes"] for e in group)
-                net = round_pence(Decimal(minutes * svc["charge_pence_per_hour"]) / 60)
-                vat_bp = svc["vat_rate_bp"] if registered else 0
-                lines.append(
+                if not past:
+                    continue
+                key = (minutes, self.rate[b.service_id])
+                if key not in self.pay:
+                    self.pay[key] = pay_for(minutes, key[1], holiday_bp=self.holiday_bp)
+                pay = self.pay[key]
+                self.entries += 1
+                self.out.add(
+                    TimesheetEntry,
                     {
-                        "invoice_id": inv_id,
-                        "position": position,
-                        "kind": "work",
-                        "description": f"{svc['name']}, {to_london(s['starts_at']):%a %-d %b %Y}, "
-                        f"{len(group)} worker(s)",
-                        "quantity_centi": round(minutes * 100 / 60),
-                        "unit_pence": svc["charge_pence_per_hour"],
-                        "net_pence": net,
-                        "vat_rate_bp": vat_bp,
-                        "supply_date": to_london(s["starts_at"]).date(),
-                    }
+                        "id": self.entries,
+                        "assignment_id": aid,
+                        "member_id": m,
+                        "actual_start": starts_at,
+                        "actual_end": ends_at,
+                        "status": "approved" if approved else "submitted",
+                        "submitted_at": ends_at,
+                        "submitted_by_id": self.members[m - 1]["user_id"],
+                        "approved_by_id": self.coordinator_id if approved else None,
+                        "approved_at": ends_at + timedelta(days=2) if approved else None,
+                        "pay_rate_pence": pay.rate_pence if approved else None,
+                        "pay_pence": pay.base_pence if approved else None,
+                        "holiday_pence": pay.holiday_pence if approved else None,
+                    },
                 )
-                inv_lines.append(_Line(net, vat_bp))
-                items.extend({"invoice_id": inv_id, "timesheet_id": e["id"]} for e in group)
-            net, vat, gross = totals(inv_lines, registered)
-            invoices.append(
-                {
-                    "id": inv_id,
-                    "client_id": c,
-                    "number": f"CW-{number:05d}",
-                    "sequence_number": number,
-                    "status": "issued",
-                    "period_start": month,
-                    "period_end": period_end,
-                    "issue_date": issue_date,
-                    "due_date": issue_date + timedelta(days=clients[c - 1]["payment_terms_days"]),
-                    "net_pence": net,
-                    "vat_pence": vat,
-                    "gross_pence": gross,
-                    "created_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
-                    "issued_at": datetime.combine(issue_date, time(9), tzinfo=UTC),
-                }
-            )
-            if gross > 0 and (issue_date < today - timedelta(days=45) or rng.random() < 0.5):
-                payments.append(
-                    {
-                        "invoice_id": inv_id,
-                        "paid_on": min(issue_date + timedelta(days=rng.randint(3, 40)), today),
-                        "amount_pence": gross,
-                        "method": "bank transfer",
-                        "created_by_id": coordinator_id,
-                        "created_at": now,
-                    }
-                )
-        put(Invoice, invoices)
-        put(InvoiceLine, lines)
-        put(InvoicedItem, items)
-        put(Payment, payments)
-        if number:
-            session.merge(NumberSequence(name="invoice", next_number=number + 1))
-        step(20)
-        _advance_sequences(session)
-    step(10)
-    return counts
+                made.append(Entry(self.entries, sid, b.client_id, b.service_id, minutes, approved))
+        return made
 
 
 def _advance_sequences(session: Session) -> None:

@@ -1,0 +1,90 @@
+"""Bulk rows for `coop generate`: buffered in bounded batches and written in the tables' foreign-key
+order, with COPY on PostgreSQL (the fastest path it offers, inside the session's transaction) and
+multi-row INSERTs elsewhere (SQLite). Memory stays flat however many rows pass through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from coop.db import Base, is_sqlite
+
+Row = dict[str, Any]
+
+
+def _table(model: Any) -> Table:
+    table = getattr(model, "__table__", model)
+    assert isinstance(table, Table)
+    return table
+
+
+class Writer:
+    """`add` rows of any model; every `batch` rows all buffers are written, parents first."""
+
+    def __init__(self, session: Session, batch: int = 20_000) -> None:
+        self.session = session
+        self.batch = batch
+        self.copy = not is_sqlite(session)
+        self.order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+        self.buffers: dict[str, tuple[Table, list[Row]]] = {}
+        self.pending = 0
+        self.counts: dict[str, int] = {}
+
+    def add(self, model: Any, row: Row) -> None:
+        table = _table(model)
+        self.buffers.setdefault(table.name, (table, []))[1].append(row)
+        self.pending += 1
+        if self.pending >= self.batch:
+            self.flush()
+
+    def put(self, model: Any, rows: list[Row]) -> None:
+        for row in rows:
+            self.add(model, row)
+
+    def flush(self) -> None:
+        for name in sorted(self.buffers, key=self.order.__getitem__):
+            table, rows = self.buffers[name]
+            if rows:
+                (self._copy if self.copy else self._insert)(table, rows)
+                self.counts[name] = self.counts.get(name, 0) + len(rows)
+                rows.clear()
+        self.pending = 0
+
+    def _insert(self, table: Table, rows: list[Row]) -> None:
+        for i in range(0, len(rows), 5000):
+            self.session.execute(insert(table), rows[i : i + 5000])
+
+    def _copy(self, table: Table, rows: list[Row]) -> None:
+        """COPY FROM STDIN on the session's own connection, so in its transaction. Done here, what
+        an INSERT would do in Python: column defaults for the columns not given, and each column
+        type's conversion (aware UTC datetimes stored naive)."""
+        dialect = self.session.get_bind().dialect
+        keys = list(rows[0])
+        scalars: dict[str, Any] = {}
+        callables: dict[str, Any] = {}
+        for column in table.c:
+            default = column.default
+            if column.key in keys or default is None or column.primary_key:
+                continue
+            if default.is_scalar:
+                scalars[column.key] = default.arg  # type: ignore[attr-defined]
+            elif default.is_callable:  # per row: a token must not be shared
+                callables[column.key] = default.arg  # type: ignore[attr-defined]
+            elif default.is_clause_element:  # e.g. the first business, asked once
+                scalars[column.key] = self.session.scalar(select(default.arg))  # type: ignore[attr-defined]
+        keys += [*scalars, *callables]
+        columns = [table.c[k] for k in keys]
+        processors = [c.type._cached_bind_processor(dialect) for c in columns]
+        quote = dialect.identifier_preparer
+        names = ", ".join(quote.quote(c.name) for c in columns)
+        raw = self.session.connection().connection.driver_connection
+        assert raw is not None
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {quote.format_table(table)} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                values = [*row.values(), *scalars.values(), *(f(None) for f in callables.values())]
+                copy.write_row([p(v) if p else v for p, v in zip(processors, values, strict=True)])
