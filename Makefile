@@ -70,7 +70,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	@touch $@
 
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(SCALE),--scale $(SCALE))
 
 PAGE ?= /shifts/open
 profile: $(VENV)/.installed-bench

@@ -28,13 +28,15 @@ class Writer:
         self.batch = batch
         self.copy = not is_sqlite(session)
         self.order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
-        self.buffers: dict[str, tuple[Table, list[Row]]] = {}
+        self.buffers: dict[Any, tuple[Table, list[Row]]] = {}
         self.pending = 0
         self.counts: dict[str, int] = {}
 
     def add(self, model: Any, row: Row) -> None:
-        table = _table(model)
-        self.buffers.setdefault(table.name, (table, []))[1].append(row)
+        buffer = self.buffers.get(model)
+        if buffer is None:
+            buffer = self.buffers[model] = (_table(model), [])
+        buffer[1].append(row)
         self.pending += 1
         if self.pending >= self.batch:
             self.flush()
@@ -44,11 +46,10 @@ class Writer:
             self.add(model, row)
 
     def flush(self) -> None:
-        for name in sorted(self.buffers, key=self.order.__getitem__):
-            table, rows = self.buffers[name]
+        for table, rows in sorted(self.buffers.values(), key=lambda b: self.order[b[0].name]):
             if rows:
                 (self._copy if self.copy else self._insert)(table, rows)
-                self.counts[name] = self.counts.get(name, 0) + len(rows)
+                self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
                 rows.clear()
         self.pending = 0
 
@@ -76,7 +77,10 @@ class Writer:
                 scalars[column.key] = self.session.scalar(select(default.arg))  # type: ignore[attr-defined]
         keys += [*scalars, *callables]
         columns = [table.c[k] for k in keys]
-        processors = [c.type._cached_bind_processor(dialect) for c in columns]
+        processors = [(i, p) for i, c in enumerate(columns) if (p := c.type._cached_bind_processor(dialect))]
+        fixed, made = list(scalars.values()), list(callables.values())
+        if any(len(row) != len(rows[0]) for row in rows):
+            raise ValueError(f"rows for {table.name} do not all give the same columns")
         quote = dialect.identifier_preparer
         names = ", ".join(quote.quote(c.name) for c in columns)
         raw = self.session.connection().connection.driver_connection
@@ -86,5 +90,7 @@ class Writer:
             cursor.copy(f"COPY {quote.format_table(table)} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
-                values = [*row.values(), *scalars.values(), *(f(None) for f in callables.values())]
-                copy.write_row([p(v) if p else v for p, v in zip(processors, values, strict=True)])
+                values = [*row.values(), *fixed, *(f(None) for f in made)]
+                for i, p in processors:
+                    values[i] = p(values[i])
+                copy.write_row(values)
