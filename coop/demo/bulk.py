@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from coop.db import Base, is_sqlite
 
 Row = dict[str, Any]
+BATCH = 20_000  # rows held before they are written: what bounds the memory
 
 
 def _table(model: Any) -> Table:
@@ -23,9 +24,9 @@ def _table(model: Any) -> Table:
 class Writer:
     """`add` rows of any model; every `batch` rows all buffers are written, parents first."""
 
-    def __init__(self, session: Session, batch: int = 20_000) -> None:
+    def __init__(self, session: Session, batch: int | None = None) -> None:
         self.session = session
-        self.batch = batch
+        self.batch = batch or BATCH
         self.copy = not is_sqlite(session)
         self.order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
         self.buffers: dict[Any, tuple[Table, list[Row]]] = {}

@@ -12,6 +12,7 @@ PDFs is the invoice-run benchmark's job, not the data generator's).
 
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from coop.auth import service as auth
 from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
+from coop.businesses.models import Business
 from coop.caps.models import BenefitCap
 from coop.db import Base, is_sqlite, write_transaction
 from coop.demo.bulk import Writer
@@ -32,6 +34,7 @@ from coop.demo.business import SERVICES
 from coop.demo.monthly import Entry, Invoicer
 from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SKILLS
 from coop.errors import DomainError
+from coop.invoicing.issuing import supplier_details
 from coop.invoicing.models import NumberSequence
 from coop.members.models import Member, Skill, member_skill
 from coop.pay import rates
@@ -76,6 +79,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
     password = auth.hash_password(str(DEMO_LOGINS["password"]))
     rules = rates.rules_on(session, today)
     registered = bool(settings.get(session, K.VAT_REGISTERED))
+    supplier = json.dumps(supplier_details(session, session.scalar(select(Business).order_by(Business.id))))
     out = Writer(session)
 
     # --- skills and services ---
@@ -215,7 +219,9 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         # --- day by day, in time order: the shifts, who works each (no one twice at once), the
         # hours they record, and each whole past month's invoices once the month is over ---
         state = _Days(rng, spec, service, by_skill, members, coordinator_id, rules, now, out)
-        invoicer = Invoicer(spec.seed, service, clients, registered, coordinator_id, today, now, out)
+        invoicer = Invoicer(
+            spec.seed, service, clients, registered, coordinator_id, today, now, out, supplier
+        )
         this_month = today.replace(day=1)
         total_days = spec.weeks * 7
         done = 0

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from coop.demo.bulk import Writer
+from coop.invoicing.issuing import content_fingerprint
 from coop.invoicing.models import Invoice, InvoicedItem, InvoiceLine, Payment
 from coop.invoicing.totals import totals
 from coop.money import round_pence
@@ -49,11 +52,13 @@ class Invoicer:
         today: date,
         now: datetime,
         out: Writer,
+        supplier_json: str,
     ) -> None:
         self.now = now
         self.rng = random.Random(seed * 1_000_003 + 43)
         self.service, self.clients, self.registered = service, clients, registered
         self.coordinator_id, self.today, self.out = coordinator_id, today, out
+        self.supplier_json = supplier_json
         self.month: date | None = None
         # client -> shift -> (its day, its entries)
         self.held: dict[int, dict[int, tuple[date, list[Entry]]]] = defaultdict(dict)
@@ -90,30 +95,38 @@ class Invoicer:
                         "net_pence": net,
                         "vat_rate_bp": vat_bp,
                         "supply_date": day,
+                        "minutes": minutes,
                     }
                 )
                 inv_lines.append(_Line(net, vat_bp))
             net, vat, gross = totals(inv_lines, self.registered)
             issued = datetime.combine(issue_date, time(9), tzinfo=UTC)
-            self.out.add(
-                Invoice,
-                {
-                    "id": inv_id,
-                    "client_id": c,
-                    "number": f"CW-{self.number:05d}",
-                    "sequence_number": self.number,
-                    "status": "issued",
-                    "period_start": month,
-                    "period_end": period_end,
-                    "issue_date": issue_date,
-                    "due_date": issue_date + timedelta(days=self.clients[c - 1]["payment_terms_days"]),
-                    "net_pence": net,
-                    "vat_pence": vat,
-                    "gross_pence": gross,
-                    "created_at": issued,
-                    "issued_at": issued,
-                },
+            client = self.clients[c - 1]
+            invoice = {
+                "id": inv_id,
+                "client_id": c,
+                "number": f"CW-{self.number:05d}",
+                "sequence_number": self.number,
+                "status": "issued",
+                "period_start": month,
+                "period_end": period_end,
+                "issue_date": issue_date,
+                "due_date": issue_date + timedelta(days=client["payment_terms_days"]),
+                "net_pence": net,
+                "vat_pence": vat,
+                "gross_pence": gross,
+                "supplier_json": self.supplier_json,
+                "client_json": json.dumps(
+                    {"name": client["name"], "address": client["address"], "email": client["billing_email"]}
+                ),
+                "created_at": issued,
+                "issued_at": issued,
+            }
+            # Frozen as issuing freezes it, so `coop verify` can prove nothing changed since.
+            invoice["content_sha256"] = content_fingerprint(
+                SimpleNamespace(**invoice, lines=[SimpleNamespace(**li) for li in rows])  # type: ignore[arg-type]
             )
+            self.out.add(Invoice, invoice)
             self.out.put(InvoiceLine, rows)
             for _day, group in self.held[c].values():
                 self.out.put(InvoicedItem, [{"invoice_id": inv_id, "timesheet_id": e.id} for e in group])
