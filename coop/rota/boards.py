@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
@@ -169,19 +169,41 @@ def my_open_swap_offers(session: Session, member: Member) -> dict[int, SwapOffer
     return {o.assignment_id: o for o in offers}
 
 
+DAY_PAGE = 50  # shifts a page of the rota day: a day of a large co-op holds thousands
+
+
 @dataclass
 class RotaDay:
-    """One day of the rota in detail, with a line per day of its week (shifts, open places):
-    a co-op with hundreds of clients has too many shifts in a week to show on one page."""
+    """One day of the rota in detail, a page of its shifts at a time (all of them, or only those
+    with a free place), with a line per day of its week (shifts, open places): a co-op with
+    hundreds of clients has too many shifts in a day to show on one page."""
 
     monday: date
     day: date
     days: list[tuple[date, int, int]]
     shifts: list[Any]  # rows: id, starts_at, ends_at, filled, slots, site_address, service_name, client_name
     names: dict[int, str]  # shift id -> who holds it, and who has been asked
+    open_only: bool = False
+    page: int = 1
+    total: int = 0  # shifts on the day (with a free place, if open_only)
+    gaps: int = 0  # shifts on the day with a free place
+    per_page: int = DAY_PAGE
 
     def who(self, shift_id: int) -> str:
         return self.names.get(shift_id, "")
+
+    @property
+    def first(self) -> int:
+        """The number of the page's first shift in the day's list (1-based)."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def more(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 def _day_edges(first: date, count: int) -> list[datetime]:
@@ -189,9 +211,18 @@ def _day_edges(first: date, count: int) -> list[datetime]:
     return [london_to_utc(first + timedelta(days=i), time(0, 0)) for i in range(count + 1)]
 
 
-def rota_day(session: Session, day: date, business_ids: Collection[int] | None = None) -> RotaDay:
-    """A day of the rota in detail, with the week's counts; with `business_ids`, only the shifts
-    of those businesses' services."""
+def rota_day(
+    session: Session,
+    day: date,
+    business_ids: Collection[int] | None = None,
+    *,
+    open_only: bool = False,
+    page: int = 1,
+    per_page: int | None = DAY_PAGE,
+) -> RotaDay:
+    """A day of the rota in detail, a page of `per_page` shifts in time order (None: all of them,
+    for paper), with the week's counts; with `open_only`, only the shifts with a free place; with
+    `business_ids`, only the shifts of those businesses' services."""
     theirs = (
         [Shift.service_id.in_(select(Service.id).where(Service.business_id.in_(business_ids)))]
         if business_ids is not None
@@ -201,9 +232,14 @@ def rota_day(session: Session, day: date, business_ids: Collection[int] | None =
     edges = _day_edges(monday, 7)
     key = bucket(Shift.starts_at, edges)
     per_day = {
-        k: (n, open_places or 0)
-        for k, n, open_places in session.execute(
-            select(key, func.count(), func.sum(Shift.slots - Shift.filled))
+        k: (n, open_places or 0, gaps or 0)
+        for k, n, open_places, gaps in session.execute(
+            select(
+                key,
+                func.count(),
+                func.sum(Shift.slots - Shift.filled),
+                func.sum(case((Shift.filled < Shift.slots, 1), else_=0)),
+            )
             .where(
                 Shift.starts_at >= edges[0],
                 Shift.starts_at < edges[-1],
@@ -213,11 +249,16 @@ def rota_day(session: Session, day: date, business_ids: Collection[int] | None =
             .group_by(key)
         )
     }
-    days = [(monday + timedelta(days=i), *per_day.get(i, (0, 0))) for i in range(7)]
+    days = [(monday + timedelta(days=i), *per_day.get(i, (0, 0, 0))[:2]) for i in range(7)]
+    count, _open_places, gaps = per_day.get((day - monday).days, (0, 0, 0))
+    page = max(1, page)
     lo, hi = _day_edges(day, 1)
-    # A day can hold hundreds of shifts: read the columns the page shows, not whole objects.
-    on_day = (Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED, *theirs)
-    shifts = session.execute(
+    # A day can hold thousands of shifts: read a page of the columns the page shows, in time order
+    # (an index range on shift (starts_at)), and the names on that page only.
+    on_day = [Shift.starts_at >= lo, Shift.starts_at < hi, Shift.status == ShiftStatus.SCHEDULED, *theirs]
+    if open_only:
+        on_day.append(Shift.filled < Shift.slots)
+    listed = (
         select(
             Shift.id,
             Shift.starts_at,
@@ -232,14 +273,19 @@ def rota_day(session: Session, day: date, business_ids: Collection[int] | None =
         .join(Client, Client.id == Shift.client_id)
         .where(*on_day)
         .order_by(Shift.starts_at, Shift.id)
-    ).all()
+    )
+    if per_page is not None:
+        listed = listed.offset((page - 1) * per_page).limit(per_page)
+    shifts = session.execute(listed).all()
     held: dict[int, list[str]] = defaultdict(list)
     asked: dict[int, list[str]] = defaultdict(list)
     for shift_id, status, name in session.execute(
         select(Assignment.shift_id, Assignment.status, Member.display_name)
         .join(Member, Member.id == Assignment.member_id)
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .where(*on_day, Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)))
+        .where(
+            Assignment.shift_id.in_([s.id for s in shifts]),
+            Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+        )
         .order_by(Member.display_name)
     ):
         if status == AssignmentStatus.ACCEPTED:
@@ -247,7 +293,18 @@ def rota_day(session: Session, day: date, business_ids: Collection[int] | None =
         else:
             asked[shift_id].append(_("%(name)s (asked, no answer yet)", name=name))
     names = {i: ", ".join(held.get(i, []) + asked.get(i, [])) for i in held.keys() | asked.keys()}
-    return RotaDay(monday, day, days, list(shifts), names)
+    return RotaDay(
+        monday,
+        day,
+        days,
+        list(shifts),
+        names,
+        open_only=open_only,
+        page=page,
+        total=gaps if open_only else count,
+        gaps=gaps,
+        per_page=per_page or max(1, len(shifts)),
+    )
 
 
 def rota_by_member(

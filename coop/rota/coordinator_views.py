@@ -30,8 +30,9 @@ from coop.web import day_arg, db_id, db_ids, pdf_response, refusals
 @bp.route("/rota")
 @roles("coordinator")
 def week() -> Page:
-    """One day of a week in detail (?week= any day of it, default today), or the week by member
-    (?view=member, a page of members at a time), or a printable day (?print=1)."""
+    """One day of a week in detail, a page of its shifts at a time (?week= any day of it, default
+    today; ?show=open: only shifts with a free place; ?page=), or the week by member (?view=member,
+    a page of members at a time), or a printable day (?print=1, the whole day)."""
     try:
         day = day_arg(request.args.get("week", ""))
     except ValueError:
@@ -45,8 +46,17 @@ def week() -> Page:
             "rota/by_member.html", monday=monday, people=people, page=page, more=more, **nav
         )
     scope = business_scope()
-    rota_day = rota.rota_day(db.session, day, scope.ids)
-    template = "rota/print.html" if request.args.get("print") else "rota/week.html"
+    printing = bool(request.args.get("print"))
+    # A page of the day's shifts (paper takes the whole day); ?show=open: only those with a gap.
+    rota_day = rota.rota_day(
+        db.session,
+        day,
+        scope.ids,
+        open_only=request.args.get("show") == "open",
+        page=request.args.get("page", 1, type=db_id) or 1,
+        per_page=None if printing else rota.DAY_PAGE,
+    )
+    template = "rota/print.html" if printing else "rota/week.html"
     return render_template(template, rota=rota_day, scope=scope, **nav)
 
 

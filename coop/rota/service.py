@@ -21,6 +21,7 @@ from coop.rota.availability import (
     weekly_pattern,
 )
 from coop.rota.boards import (
+    DAY_PAGE,
     FillCandidate,
     OpenShiftCard,
     RotaDay,
@@ -104,6 +105,7 @@ __all__ = [
     "FillCandidate",
     "OpenShiftCard",
     "RotaDay",
+    "DAY_PAGE",
     "ShiftFilter",
     "accept_swap",
     "add_time_off",
