@@ -100,6 +100,7 @@ class Invoicer:
                 )
                 inv_lines.append(_Line(net, vat_bp))
             net, vat, gross = totals(inv_lines, self.registered)
+            paid = gross > 0 and (issue_date < self.today - timedelta(days=45) or self.rng.random() < 0.5)
             issued = datetime.combine(issue_date, time(9), tzinfo=UTC)
             client = self.clients[c - 1]
             invoice = {
@@ -121,6 +122,7 @@ class Invoicer:
                 ),
                 "created_at": issued,
                 "issued_at": issued,
+                "owing": gross > 0 and not paid,  # as Invoice.owes_now: paid in full or not at all
             }
             # Frozen as issuing freezes it, so `coop verify` can prove nothing changed since.
             invoice["content_sha256"] = content_fingerprint(
@@ -130,7 +132,7 @@ class Invoicer:
             self.out.put(InvoiceLine, rows)
             for _day, group in self.held[c].values():
                 self.out.put(InvoicedItem, [{"invoice_id": inv_id, "timesheet_id": e.id} for e in group])
-            if gross > 0 and (issue_date < self.today - timedelta(days=45) or self.rng.random() < 0.5):
+            if paid:
                 self.out.add(
                     Payment,
                     {

@@ -200,6 +200,7 @@ def issue_many(
             )
             retotal(session, invoice)
             invoice.status = InvoiceStatus.ISSUED
+            invoice.owing = True  # as owes_now: something to charge, nothing paid or credited yet
             invoice.issued_at = utcnow()
             invoice.content_sha256 = content_fingerprint(invoice)
             jobs.append((render_html(invoice), einvoice.cii_xml(invoice)))

@@ -8,7 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.bookings.models import Client
@@ -64,6 +76,10 @@ class Invoice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Issued and something still to pay (`owes_now`): kept by issuing and by the money-in rule
+    # (money_in.settle) in the same transaction as the payment or credit, checked by `coop
+    # verify`. The overdue count reads the invoices still owing, not every invoice's payments.
+    owing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     client: Mapped[Client] = relationship(lazy="joined")
     business: Mapped[Business] = relationship(lazy="joined")
@@ -99,6 +115,17 @@ class Invoice(Base):
             - sum(u.amount_pence for u in self.credit_used)
         )
 
+    @property
+    def owes_now(self) -> bool:
+        """What `owing` must say, from the records: issued, not wholly credited, and more invoiced
+        than credited and paid (display_status's "part-paid", "issued" or "overdue")."""
+        credited = sum(c.gross_pence for c in self.credit_notes)
+        return (
+            self.status == InvoiceStatus.ISSUED
+            and credited < self.gross_pence
+            and self.gross_pence - credited - self.paid_in_pence > 0
+        )
+
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'issued')", name="status_known"),
         CheckConstraint(
@@ -110,6 +137,8 @@ class Invoice(Base):
         # The invoice list, newest first, a page at a time (PostgreSQL puts the drafts' empty
         # dates first in a descending index, as the list does).
         Index("ix_invoice_newest", text("issue_date DESC"), text("id DESC")),
+        # The invoices still owing, by due date: the overdue count and list read only these.
+        Index("ix_invoice_owing_due", "due_date", postgresql_where=text("owing"), sqlite_where=text("owing")),
     )
 
 

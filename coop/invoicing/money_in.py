@@ -105,7 +105,7 @@ def use_credit(
             created_by_id=actor_id,
         )
         session.add(use)
-        session.flush()
+        settle(session, *locked.values())
         record(
             session,
             actor_id,
@@ -115,6 +115,16 @@ def use_credit(
             {"amount_pence": amount_pence, "to": locked[to_invoice_id].number if to_invoice_id else "refund"},
         )
     return use
+
+
+def settle(session: Session, *invoices: Invoice) -> None:
+    """Part of every payment and credit rule, inside its write transaction after its rows are
+    written: each invoice's stored `owing` is made what its records now say (Invoice.owes_now),
+    so the overdue count reads the invoices still owing rather than every invoice's money in."""
+    session.flush()
+    for invoice in invoices:
+        session.expire(invoice, ["payments", "credit_notes", "credit_used", "credit_applied"])
+        invoice.owing = invoice.owes_now
 
 
 def balance_pence(invoice: Invoice) -> int:
@@ -199,7 +209,7 @@ def record_payment_within(
         created_by_id=actor_id,
     )
     session.add(payment)
-    session.flush()
+    settle(session, invoice)
     record(
         session,
         actor_id,
@@ -245,6 +255,7 @@ def reverse_payment(
         payment.reversed_at = utcnow()
         payment.reversed_by_id = actor_id
         payment.reversal_reason = reason.strip()[:500]
+        settle(session, invoice)
         record(
             session,
             actor_id,
@@ -315,6 +326,7 @@ def credit_note(
         note.pdf_path = f"{note.number}.pdf"
         pdf = einvoice.embed(render(note), einvoice.credit_note_xml(note))
         note.pdf_sha256 = write_file(invoice_dir, note.pdf_path, pdf)
+        settle(session, invoice)
         supplier = json.loads(invoice.supplier_json or "{}")
         mail.queue(
             session,
