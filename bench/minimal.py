@@ -52,11 +52,11 @@ def add_minimal_page(app: Any) -> Any:
     @bp.route(POST_PATH, methods=["POST"])
     @roles("member")
     def minimal_post() -> Response:
-        member = current_member()
+        member_id = current_member().id  # as the claim reads it, before its transaction
         if not FlaskForm().validate_on_submit():
             abort(400)
         with write_transaction(db.session):
-            locked = lock(db.session, Member, member.id)
+            locked = lock(db.session, Member, member_id)
             assert locked is not None
             db.session.add(
                 AuditEntry(
