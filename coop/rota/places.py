@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coop.bookings.models import Shift, ShiftStatus
 from coop.caps import service as caps
@@ -54,7 +55,9 @@ def _take_slot(session: Session, shift: Shift) -> None:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(_(JUST_TAKEN))
-    session.refresh(shift)
+    # The shift is locked (lock_shift), so the count read then is the count now: one more,
+    # known without reading the row again.
+    set_committed_value(shift, "filled", shift.filled + 1)
 
 
 def _release_slot(session: Session, shift_id: int) -> None:

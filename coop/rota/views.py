@@ -98,6 +98,9 @@ def claim(shift_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         rate = request.form.get("rate", "")
+        # Asked before the claim, in the read transaction the request already has (the claim
+        # does not change it): after the claim's commit it would start another.
+        in_calendar = rota.feed_for(db.session, member) is not None
         with refusals(over_limit=True) as done:
             rota.claim(
                 db.session,
@@ -114,7 +117,6 @@ def claim(shift_id: int) -> Page:
                 extra={"rate": rate} if rate else {},
             )
         if done.ok:
-            in_calendar = rota.feed_for(db.session, member) is not None
             flash(
                 _("It's yours. The shift is on your list and in your calendar.")
                 if in_calendar
