@@ -64,6 +64,9 @@ def _grid_args() -> tuple[date, grid.GridFilter, int, BusinessScope]:
     return week_start(day), f, request.args.get("page", 1, type=db_id) or 1, scope
 
 
+NAME_HOLE = "@@name@@"
+
+
 @bp.route("/rota/grid")
 @roles("coordinator")
 def week_grid() -> Page:
@@ -72,11 +75,15 @@ def week_grid() -> Page:
     monday, f, page, scope = _grid_args()
     data = grid.week_grid(db.session, monday, f, page=page)
     template = "rota/grid_print.html" if request.args.get("print") else "rota/grid.html"
+    day_names = [format_date(d, "EEEE") for d in data.days]
     return render_template(
         template,
         grid=data,
         day_labels=[format_date(d, "EEE d MMM") for d in data.days],
-        day_names=[format_date(d, "EEEE") for d in data.days],
+        day_names=day_names,
+        # The hidden words of each cell's "Offer a shift" link, made once a day with a stand-in
+        # for the member's name (the template puts in each, escaped): 175 cells a page.
+        offer_to=[_("to %(name)s on %(day)s", name=NAME_HOLE, day=n) for n in day_names],
         f=f,
         prev=monday - timedelta(days=7),
         next=monday + timedelta(days=7),

@@ -25,6 +25,7 @@ from tests import factories
 from tests.factories import fresh
 
 NEXT_MONDAY = week_start(today_london()) + timedelta(days=7)
+WEEK = NEXT_MONDAY.isoformat()
 
 
 def at(day: int, hour: int) -> timedelta:
@@ -85,9 +86,9 @@ def test_a_grid_cells_offer_page_offers_only_shifts_the_member_is_available_for(
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
     # Through HTTP: each cell's page offers only what the claim's rule allows.
-    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={NEXT_MONDAY.isoformat()}&day=2").get_data(as_text=True)
+    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={WEEK}&day=2").get_data(as_text=True)
     assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
-    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={NEXT_MONDAY.isoformat()}&day=2").get_data(as_text=True)
+    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={WEEK}&day=2").get_data(as_text=True)
     assert f'name="shift_id" value="{wednesday.id}"' in bob_page and "Office cleaning" in bob_page
     # Asking anyway is refused by the same rule, and nothing is offered.
     page = web.post(
@@ -280,10 +281,10 @@ def test_a_grid_cells_offer_page_leaves_out_a_shift_over_the_members_own_limit(w
     assert [p.id for p in grid.offer_choices(session, bob.id, wednesday_date).places] == [wednesday.id]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={NEXT_MONDAY.isoformat()}&day=2").get_data(as_text=True)
+    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={WEEK}&day=2").get_data(as_text=True)
     assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
     assert "3 h" not in ann_page  # the coordinator never sees her figures
-    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={NEXT_MONDAY.isoformat()}&day=2").get_data(as_text=True)
+    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={WEEK}&day=2").get_data(as_text=True)
     assert f'name="shift_id" value="{wednesday.id}"' in bob_page
 
 

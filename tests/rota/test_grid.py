@@ -133,3 +133,25 @@ def test_a_cell_links_to_a_page_that_offers_that_members_places_for_the_day(web,
     [offer] = session.scalars(select(Offer)).all()
     assert (offer.member_id, offer.shift_id) == (bob.id, open_.id)
     assert web.get(f"/rota/grid/offer/999999?week={week}&day=3").status_code == 404
+
+
+def test_a_cells_offer_page_takes_the_same_queries_at_ten_times_the_size(session):
+    skill = factories.skill(session)
+    svc = factories.service(session, skill)
+    member = factories.member(session, skills=[skill])
+
+    def grow(n):
+        for i in range(n):
+            other = factories.member(session, skills=[skill])
+            held = factories.shift(session, service_=svc, starts_in=at(3, 6 + i % 12), hours=1)
+            rota.claim(session, other.id, held.id)
+            factories.shift(session, service_=svc, starts_in=at(3, 8 + i % 10), hours=1)
+
+    day = NEXT_MONDAY + timedelta(days=3)
+    grow(3)
+    session.expire_all()
+    small = count_queries(session, lambda: grid.offer_choices(session, member.id, day))
+    grow(27)
+    session.expire_all()
+    large = count_queries(session, lambda: grid.offer_choices(session, member.id, day))
+    assert small == large and len(grid.offer_choices(session, member.id, day).places) > 3
