@@ -18,7 +18,7 @@ from coop.cover.search import (
     covered_within,
     lock_case,
     offer_within,
-    send_wave_within,
+    queue_wave_within,
     settled_elsewhere,
 )
 from coop.db import write_transaction
@@ -124,7 +124,7 @@ def widen(session: Session, case_id: int, *, now: datetime | None = None) -> int
     now = now or utcnow()
     with write_transaction(session):
         case = _open_case(session, case_id, now)
-        return send_wave_within(session, case, now=now, everyone=True)
+        return queue_wave_within(session, case, now=now, everyone=True)
 
 
 def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> None:

@@ -131,7 +131,7 @@ def offer_within(session: Session, case: CoverCase, members: Sequence[Member], n
     return len(members)
 
 
-def send_wave_within(session: Session, case: CoverCase, *, now: datetime, everyone: bool = False) -> int:
+def queue_wave_within(session: Session, case: CoverCase, *, now: datetime, everyone: bool = False) -> int:
     """Inside write_transaction, the case locked: ask the next wave (or, widened, everyone who
     could take it). Returns how many were asked; the next wave is due when their time is up."""
     left = case.shift.starts_at - now
@@ -154,7 +154,7 @@ def open_case_within(session: Session, shift: Shift, *, now: datetime) -> CoverC
     case = CoverCase(shift_id=shift.id, opened_at=now, status=CaseStatus.OPEN)
     session.add(case)
     session.flush()
-    send_wave_within(session, case, now=now)
+    queue_wave_within(session, case, now=now)
     return case
 
 

@@ -107,7 +107,7 @@ def chris_limit_and_offer(session: Session) -> None:
         if o.fit.fits and o.shift.starts_at > utcnow() + timedelta(days=2)
     ]
     if soon:
-        offers.send_offers(session, [Proposal(soon[0].shift.id, chris.id)])
+        offers.queue_offers(session, [Proposal(soon[0].shift.id, chris.id)])
 
 
 def community(session: Session, skills: dict[str, Skill]) -> None:

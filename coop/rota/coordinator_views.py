@@ -204,7 +204,7 @@ def autofill() -> Page:
 
 @bp.route("/rota/autofill/send", methods=["POST"])
 @roles("coordinator")
-def send_offers() -> Page:
+def queue_offers() -> Page:
 
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
@@ -213,7 +213,7 @@ def send_offers() -> Page:
         ids = db_ids(pair.split(":"))
         if len(ids) == 2:
             proposals.append(Proposal(ids[0], ids[1]))
-    count = offers.send_offers(db.session, proposals)
+    count = offers.queue_offers(db.session, proposals)
     flash(
         ngettext(
             "%(num)s offer sent. Members can say yes or no on their home page.",

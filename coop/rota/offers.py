@@ -123,12 +123,12 @@ def plan(
     return Plan(result, {s.id: s for s in shifts}, {m.id: m for m in members})
 
 
-def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetime | None = None) -> int:
+def queue_offers(session: Session, proposals: Sequence[Proposal], *, now: datetime | None = None) -> int:
     """Turn proposals into offers (one email per member). Returns how many offers were made."""
     now = now or utcnow()
     made: dict[int, list[Offer]] = defaultdict(list)
     with write_transaction(session):
-        serialize(session, "send_offers")  # two coordinators sending at once make each offer once
+        serialize(session, "queue_offers")  # two coordinators sending at once make each offer once
         expires = now + timedelta(hours=settings.get(session, K.OFFER_EXPIRY_HOURS))
         _make_offers(session, proposals, now, expires, made)
     return sum(len(v) for v in made.values())
@@ -153,7 +153,7 @@ def offer_one(session: Session, member_id: int, shift_id: int, *, now: datetime 
                 name=member.display_name,
             )
         )
-    if send_offers(session, [Proposal(shift_id, member_id)], now=now) == 0:
+    if queue_offers(session, [Proposal(shift_id, member_id)], now=now) == 0:
         raise DomainError(_("%(name)s has already been offered this shift.", name=member.display_name))
 
 

@@ -177,7 +177,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
 
         @rule(m=MEMBER, s=SHIFT)
         def offer_accepted(self, m, s):
-            attempt(offers.send_offers, session, [Offered(self.shifts[s].id, self.members[m].id)])
+            attempt(offers.queue_offers, session, [Offered(self.shifts[s].id, self.members[m].id)])
             offer = session.scalar(
                 select(Offer).where(
                     Offer.member_id == self.members[m].id,

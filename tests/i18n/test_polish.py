@@ -60,7 +60,7 @@ def test_a_member_who_reads_polish_gets_their_reminder_in_polish(session, missin
     member.user.language = "pl"
     session.commit()
     with reading(Reading("en")):  # the job, run in English from the command line
-        assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 1
+        assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 1
     session.rollback()
     [mail] = session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == member.user.email))
     assert polish("A reminder of your shift tomorrow:") in mail.body
