@@ -34,9 +34,9 @@ from coop.timeutil import utcnow
 class CaseCard:
     case: CoverCase
     left: timedelta
-    asked: list[str] = field(default_factory=list)  # names, waiting for an answer
+    offered: list[str] = field(default_factory=list)  # names, waiting for an answer
     said_no: list[str] = field(default_factory=list)
-    not_to_ask: set[int] = field(default_factory=set)  # asked already, or let this shift go
+    not_to_offer: set[int] = field(default_factory=set)  # asked already, or let this shift go
 
     @property
     def left_minutes(self) -> int:
@@ -65,7 +65,7 @@ def open_cases(session: Session, *, now: datetime | None = None) -> list[CaseCar
         .order_by(Member.display_name)
     ):
         answers[case_id].append((name, status))
-        cards[case_id].not_to_ask.add(member_id)
+        cards[case_id].not_to_offer.add(member_id)
     let_go: dict[int, set[int]] = defaultdict(set)
     for shift_id, member_id in session.execute(
         select(Assignment.shift_id, Assignment.member_id).where(
@@ -75,9 +75,9 @@ def open_cases(session: Session, *, now: datetime | None = None) -> list[CaseCar
     ):
         let_go[shift_id].add(member_id)
     for card in cards.values():
-        card.not_to_ask |= let_go[card.case.shift_id]
+        card.not_to_offer |= let_go[card.case.shift_id]
     for case_id, rows in answers.items():
-        cards[case_id].asked = [n for n, s in rows if s == CoverOfferStatus.OFFERED]
+        cards[case_id].offered = [n for n, s in rows if s == CoverOfferStatus.OFFERED]
         cards[case_id].said_no = [n for n, s in rows if s == CoverOfferStatus.DECLINED]
     return list(cards.values())
 
@@ -127,7 +127,7 @@ def widen(session: Session, case_id: int, *, now: datetime | None = None) -> int
         return queue_wave_within(session, case, now=now, everyone=True)
 
 
-def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> None:
+def offer_named(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> None:
     """Ask one member by name, only if they could take it by the claim's rule and their limit,
     and welcome cover requests then (never told why not, beyond the rule's words)."""
     now = now or utcnow()
@@ -161,7 +161,9 @@ def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime |
         )
 
 
-def fill_myself(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> Assignment:
+def claim_myself(
+    session: Session, case_id: int, member_id: int, *, now: datetime | None = None
+) -> Assignment:
     """A coordinator who is a member takes the place themselves, through the claim rule (their
     skills, availability and limit like anyone's)."""
     now = now or utcnow()

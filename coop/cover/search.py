@@ -48,7 +48,7 @@ def wave_settings(session: Session) -> WaveSettings:
     )
 
 
-def _not_to_ask(session: Session, case: CoverCase) -> set[int]:
+def _not_to_offer(session: Session, case: CoverCase) -> set[int]:
     """Members asked already for this case, and those who let this shift go (never asked to
     cover what they just said they can't do)."""
     asked = set(session.scalars(select(CoverOffer.member_id).where(CoverOffer.case_id == case.id)))
@@ -74,7 +74,7 @@ def candidates(session: Session, case: CoverCase, *, now: datetime) -> list[Memb
     this case, fairest first: the claim's rules (skills, active, availability, time off, other
     work and rest, teaching), their limit (fits, never "over but warned"), their cover choices."""
     shift = case.shift
-    asked = _not_to_ask(session, case)
+    asked = _not_to_offer(session, case)
     members = list(
         session.scalars(
             select(Member)

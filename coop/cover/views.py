@@ -186,13 +186,13 @@ def _board_action(action: str, case_id: int) -> Page:
             asked = cover.widen(db.session, case_id)
             words = ngettext("Asked %(num)s more member.", "Asked %(num)s more members.", asked)
         elif action == "ask":
-            cover.ask_named(db.session, case_id, named)
+            cover.offer_named(db.session, case_id, named)
             words = _("Asked. They will see it in their email and on their home page.")
         else:
             me = member_for_user(db.session, current_user.id)
             if me is None:
                 raise DomainError(_("Only a coordinator who is also a member can take a place."))
-            cover.fill_myself(db.session, case_id, me.id)
+            cover.claim_myself(db.session, case_id, me.id)
             words = _("The place is yours. Thank you.")
     if done.ok:
         flash(words, "success")

@@ -84,7 +84,7 @@ class _State:
         self.by_id = {c.facts.member_id: c for c in candidates}
         self.rules = rules
         self.reach = rules.reach + timedelta(days=1)  # a day more: rest rules count whole days
-        self.assigned: dict[int, list[OpenShift]] = defaultdict(list)
+        self.proposed: dict[int, list[OpenShift]] = defaultdict(list)
         self.week_minutes: dict[tuple[int, date], int] = {}
         self.spent: dict[tuple[int, Hashable], list[int]] = {}
 
@@ -120,7 +120,7 @@ class _State:
         lo, hi = shift.starts_at - self.reach, shift.ends_at + self.reach
         return [
             o
-            for o in self.assigned[member_id]
+            for o in self.proposed[member_id]
             if o.shift_id == shift.shift_id
             or (
                 o.starts_at < hi
@@ -133,7 +133,7 @@ class _State:
         return not self.conflicts(member_id, shift) and self.fits_cap(member_id, shift)
 
     def give(self, member_id: int, shift: OpenShift) -> None:
-        self.assigned[member_id].append(shift)
+        self.proposed[member_id].append(shift)
         week = (member_id, week_of(shift.starts_at))
         self.week_minutes[week] = self.minutes_in_week(*week) + shift.minutes
         cap = self.by_id[member_id].cap
@@ -143,7 +143,7 @@ class _State:
             spent[1] += shift.minutes
 
     def take_back(self, member_id: int, shift: OpenShift) -> None:
-        self.assigned[member_id].remove(shift)
+        self.proposed[member_id].remove(shift)
         week = (member_id, week_of(shift.starts_at))
         self.week_minutes[week] -= shift.minutes
         cap = self.by_id[member_id].cap
@@ -323,7 +323,7 @@ def _chain(
                 return True
             # m could take x by giving up one shift y: the one in the way, or (when only their
             # limit is in the way) one that frees enough of it.
-            options = blocking if len(blocking) == 1 else [] if blocking else state.assigned[m]
+            options = blocking if len(blocking) == 1 else [] if blocking else state.proposed[m]
             y = next(
                 (y for y in options if y.shift_id not in seen_shifts and state.fits_cap(m, x, ignoring=y)),
                 None,

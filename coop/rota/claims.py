@@ -1,4 +1,4 @@
-"""A member's own places: claim, drop, answer a coordinator's question; coordinators assign and ask."""
+"""A member's own places: claim, drop, answer a coordinator's question; coordinators ask."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ def let_all_go_within(session: Session, member_id: int, *, now: datetime) -> int
     return len(places)
 
 
-def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
+def ask(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
     """A coordinator's "give the slot" asks the member: the place is kept for them, and it is
     theirs only when they say yes (see answer). Nobody is put on a shift without saying yes.
     The coordinator is refused, with no figures, when it does not fit the member."""
@@ -173,7 +173,7 @@ def _lock_own_place(session: Session, member_id: int, assignment_id: int) -> tup
 
 
 def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime) -> Assignment:
-    """Inside a write transaction: ask a member to take a place (see assign)."""
+    """Inside a write transaction: ask a member to take a place (see ask)."""
     member = lock_member(session, member_id)
     shift = lock_shift(session, shift_id)
     problems = shift_problems(session, member, shift, now=now)

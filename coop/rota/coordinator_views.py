@@ -150,7 +150,7 @@ def fill(shift_id: int) -> Page:
     form = FillForm()
     if form.validate_on_submit():
         with refusals() as done:
-            rota.assign(db.session, form.member_id.data or 0, shift_id)
+            rota.ask(db.session, form.member_id.data or 0, shift_id)
         if done.ok:
             flash(
                 _(

@@ -121,7 +121,7 @@ def test_2_unanswered_questions_lapse_when_the_shift_starts(session):
     skill = factories.skill(session)
     shift = factories.shift(session, service_=factories.service(session, skill))
     m = factories.member(session, skills=[skill])
-    a = rota.assign(session, m.id, shift.id)
+    a = rota.ask(session, m.id, shift.id)
     from coop.rota import offers
 
     assert offers.lapse_offers(session, now=shift.starts_at + timedelta(minutes=1)) == 1

@@ -171,7 +171,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
 
         @rule(m=MEMBER, s=SHIFT, yes=st.booleans())
         def coordinator_asks(self, m, s, yes):
-            asked = attempt(rota.assign, session, self.members[m].id, self.shifts[s].id)
+            asked = attempt(rota.ask, session, self.members[m].id, self.shifts[s].id)
             if asked is not None:
                 attempt(rota.answer, session, self.members[m].id, asked.id, yes=yes)
 

@@ -147,7 +147,7 @@ def test_a_surplus_share_taken_while_a_correction_is_added(db_url, session):
 
 def test_a_yes_to_a_coordinators_question_while_claiming_another(db_url, session):
     _svc, (a, b), m = setup(session, 9_000)  # one shift fits, two do not
-    asked = rota.assign(session, m.id, a.id)
+    asked = rota.ask(session, m.id, a.id)
     one_wins(run_parallel(db_url, _op, [("answer", m.id, asked.id), ("claim", m.id, b.id)]))
     within_limit(session, m)
     session.rollback()

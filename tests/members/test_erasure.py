@@ -277,7 +277,7 @@ def test_erasure_lets_go_held_and_asked_places_and_asks_for_cover_when_late(sess
     soon = factories.shift(session, service_=svc, starts_in=timedelta(hours=2))
     later = factories.shift(session, service_=svc, starts_in=timedelta(days=4))
     rota.claim(session, member.id, soon.id)
-    rota.assign(session, member.id, later.id)  # a coordinator asked; no answer yet
+    rota.ask(session, member.id, later.id)  # a coordinator asked; no answer yet
     req = erasure.request_erasure(session, member, actor_id=member.user_id)
     erasure.carry_out(session, req.id, actor_id=coordinator.id)
     session.expire_all()
