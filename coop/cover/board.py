@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
-from coop.caps import service as caps
 from coop.cover.models import CaseStatus, CoverCase, CoverOffer, CoverOfferStatus
 from coop.cover.search import (
     candidates,
@@ -24,6 +23,7 @@ from coop.cover.search import (
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota import service as rota
 from coop.rota.models import Assignment, AssignmentSource, AssignmentStatus
@@ -146,7 +146,7 @@ def offer_named(session: Session, case_id: int, member_id: int, *, now: datetime
         problems = rota.shift_problems(session, member, case.shift, now=now)
         if problems:
             raise DomainError(rota.problem_sentence(problems[0], member, second_person=False))
-        if not caps.fits_for_coordinator(session, member, case.shift):
+        if not limits.fits_for_coordinator(session, member, case.shift):
             raise DomainError(
                 _(
                     "This shift does not fit %(name)s's limit. Only they can see or change it.",

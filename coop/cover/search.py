@@ -15,13 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.cover.models import CaseStatus, CoverCase, CoverOffer, CoverOfferStatus, CoverPreferences
 from coop.cover.rules import WaveSettings, wave_plan
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import N_
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.notify import service as notify
 from coop.rota import service as rota
@@ -111,7 +111,7 @@ def candidates(session: Session, case: CoverCase, *, now: datetime) -> list[Memb
     for m in members:
         if not _welcomes(prefs.get(m.id), shift, now) or not rota.can_take(facts[m.id], target, rules):
             continue
-        if not caps.fits_for_coordinator(session, m, shift):
+        if not limits.fits_for_coordinator(session, m, shift):
             continue
         share = share_of_preferred(facts[m.id].busy, preferred.get(m.id), week)
         # Those who said how many hours they would like come first, the furthest below them first.
@@ -221,7 +221,7 @@ def accept(
     member_id: int,
     offer_id: int,
     *,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     now: datetime | None = None,
 ) -> Assignment:
     """The member says yes. The first yes takes the place through the claim rule; anyone later is
@@ -254,7 +254,7 @@ def accept(
                 shift.id,
                 now=now,
                 source=AssignmentSource.OFFER,
-                accept_cap_warning=accept_cap_warning,
+                accept_limit_warning=accept_limit_warning,
             )
             covered_within(session, case, now, by_offer=offer.id)
             return assignment

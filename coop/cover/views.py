@@ -112,7 +112,7 @@ def answer(offer_id: int) -> Page:
     yes = request.form.get("answer") == "yes"
     with refusals(over_limit=True, show=False) as done:
         if yes:
-            cover.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+            cover.accept(db.session, member.id, offer_id, accept_limit_warning=form.confirm.data == "yes")
         else:
             cover.decline(db.session, member.id, offer_id)
     if done.over_limit:

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from coop.auth import service as auth
 from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
-from coop.caps.models import BenefitCap
 from coop.db import Base, is_sqlite, write_transaction
 from coop.demo.business import SERVICES
 from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SKILLS
 from coop.errors import DomainError
 from coop.invoicing.models import Invoice, InvoicedItem, InvoiceLine, NumberSequence, Payment
 from coop.invoicing.totals import totals
+from coop.limits.models import BenefitLimit
 from coop.members.models import Member, Skill, member_skill
 from coop.money import round_pence
 from coop.pay import rates
@@ -128,7 +128,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         members: list[Row] = []
         links: list[Row] = []
         prefs: list[Row] = []
-        caps: list[Row] = []
+        limits: list[Row] = []
         by_skill: dict[int, list[int]] = defaultdict(list)
         for m in range(1, spec.members + 1):
             first, last = MEMBER_NAMES[m % len(MEMBER_NAMES)][0].split()[0], f"{m:05d}"
@@ -147,10 +147,10 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                 by_skill[sid].append(m)
             prefs.append({"member_id": m, "preferred_hours_week": rng.choice([4, 8, 12, 16, 20, 30])})
             if rng.random() < 0.3:
-                caps.append(
+                limits.append(
                     {
                         "member_id": m,
-                        "earnings_cap_pence": rng.choice([19550, 29000, 40000]),
+                        "earnings_limit_pence": rng.choice([19550, 29000, 40000]),
                         "period": "weekly",
                         "period_start_day": 1,
                         "mode": "block",
@@ -180,7 +180,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         put(Member, members)
         session.execute(insert(member_skill), links)
         put(RotaPreferences, prefs)
-        put(BenefitCap, caps)
+        put(BenefitLimit, limits)
         put(Client, clients)
         put(ClientContact, contacts)
         step(10)

@@ -13,9 +13,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.caps import service as caps
-from coop.caps.models import BenefitCap
 from coop.db import bucket, minutes_between
+from coop.limits import service as limits
+from coop.limits.models import BenefitLimit
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.pay.rates import RateRules
 from coop.rota.eligibility import member_facts, rules_from_settings
@@ -112,8 +112,8 @@ def week_grid(
 
     # Each member with their own limit, if they keep one (read with them: one statement fewer).
     people = (
-        select(Member, BenefitCap)
-        .outerjoin(BenefitCap, BenefitCap.member_id == Member.id)
+        select(Member, BenefitLimit)
+        .outerjoin(BenefitLimit, BenefitLimit.member_id == Member.id)
         .where(Member.status != MemberStatus.LEFT)
     )
     if f.search:
@@ -129,8 +129,8 @@ def week_grid(
         .limit(PER_PAGE + 1)
     ).all()
     more, found = len(found) > PER_PAGE, found[:PER_PAGE]
-    members = [m for m, _cap in found]
-    their_caps = {m.id: cap for m, cap in found}
+    members = [m for m, _limit in found]
+    their_limits = {m.id: limit for m, limit in found}
     rows = {m.id: Row(m) for m in members}
     # Start from the week's shifts (an index range) rather than each member's every assignment:
     # SQLite otherwise walks a year of assignments per member (9 ms against 1.4 ms at 1,000 members).
@@ -161,9 +161,9 @@ def week_grid(
     for member_id, shift_id, starts_at, ends_at, service_name, client_name, rate, chosen in held:
         day = to_london(starts_at).date()
         if day not in rules:
-            rules[day] = caps.pay_rules(session, day)
+            rules[day] = limits.pay_rules(session, day)
         minutes = whole_minutes(starts_at, ends_at)
-        pay = caps.estimate_pay(minutes, rate, rules[day], chosen)
+        pay = limits.estimate_pay(minutes, rate, rules[day], chosen)
         cell = Cell(shift_id, starts_at, ends_at, service_name, client_name, pay)
         row = rows[member_id]
         row.days.setdefault((day - monday).days, []).append(cell)
@@ -211,26 +211,26 @@ def week_grid(
         if judged:
             span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
             to_judge[i] = (judged, span)
-    # Their own limits too, as the claim's last check (caps.enforce): read for every member of the
+    # Their own limits too, as the claim's last check (limits.enforce): read for every member of the
     # page at once, for the days with places to offer; a coordinator sees only yes or no.
-    limits = caps.planners_for(
+    planners = limits.planners_for(
         session,
         [m.id for m in active],
         (monday + timedelta(days=i) for i in to_judge),
-        caps={m.id: their_caps[m.id] for m in active},
+        limits={m.id: their_limits[m.id] for m in active},
     )
     slot_pay = {
-        p.id: caps.estimate_pay(
+        p.id: limits.estimate_pay(
             whole_minutes(p.starts_at, p.ends_at),
             p.pay_pence_per_hour,
-            caps.pay_rules(session, to_london(p.starts_at).date()),
+            limits.pay_rules(session, to_london(p.starts_at).date()),
         )
         for judged, _span in to_judge.values()
         for p, _sf in judged
     }
 
-    def fits(planner: caps.Planner, p: OpenPlace) -> bool:
-        if planner.cap is None:
+    def fits(planner: limits.Planner, p: OpenPlace) -> bool:
+        if planner.limit is None:
             return True
         day = to_london(p.starts_at).date()
         return planner.fit_amount(day, whole_minutes(p.starts_at, p.ends_at), slot_pay[p.id]).fits
@@ -247,7 +247,7 @@ def week_grid(
             could = (
                 p
                 for p, sf in judged
-                if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules) and fits(limits[m.id], p)
+                if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules) and fits(planners[m.id], p)
             )
             if mine := list(islice(could, OFFER_CHOICES)):
                 rows[m.id].offerable[i] = shared.setdefault(tuple(p.id for p in mine), mine)

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.mail.models import OutboxMessage
 from coop.rota import grid, offers
 from coop.rota import service as rota
@@ -247,10 +247,10 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
 
 
 def _hours_limit(session, member, hours):
-    caps.set_cap(
+    limits.set_limit(
         session,
         member,
-        caps.CapData(earnings_cap_pence=None, hours_cap_minutes=hours * 60),
+        limits.LimitData(earnings_limit_pence=None, hours_limit_minutes=hours * 60),
         actor_id=member.user_id,
         by_coordinator=False,
     )
