@@ -29,6 +29,8 @@ from coop.invoicing import service as invoicing
 from coop.invoicing.models import CreditNote, Invoice
 from coop.limits import service as limits
 from coop.members.models import Member, Skill
+from coop.pay import service as pay
+from coop.pay.models import PayStatement
 from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timesheets import service as timesheets
@@ -309,6 +311,23 @@ def approved_timesheet(
     )
     timesheets.approve(session, [e.id], actor_id=member_.user_id)
     return e
+
+
+def finalised_pay_statement(session: Session, *, name: str, email: str, language: str) -> PayStatement:
+    """A member reading `language` with approved work five days ago, paid in a finalised pay run
+    made by a coordinator (coord@example.org): their one pay statement."""
+    member_ = member(session, name=name, email=email)
+    approved_timesheet(session, member_, days_ago=5)
+    member_.user.language = language
+    coordinator_ = coordinator(session, "coord@example.org")
+    session.commit()
+    today = today_london()
+    run = pay.build_pay_run(
+        session, today - timedelta(days=20), today - timedelta(days=1), actor_id=coordinator_.id, today=today
+    )
+    pay.finalise(session, run.id, actor_id=coordinator_.id)
+    [statement] = run.statements
+    return statement
 
 
 # --- invoices ---------------------------------------------------------------------------------
