@@ -109,7 +109,7 @@ def setup(url: str, tmp: Path) -> tuple[list[int], dict[str, tuple[int, list[int
     """The co-op, the bench's shifts (their ids) and the members taking part: email -> (member
     id, the bench shifts the rule lets them take)."""
     from coop.bookings.models import Booking, Service, Shift
-    from coop.caps.models import BenefitCap
+    from coop.limits.models import BenefitLimit
     from coop.members.models import Member, MemberStatus
     from coop.rota.eligibility import member_facts, rules_from_settings, shift_facts
     from coop.rota.rules import can_take
@@ -152,7 +152,7 @@ def setup(url: str, tmp: Path) -> tuple[list[int], dict[str, tuple[int, list[int
     members = list(
         s.scalars(
             select(Member)
-            .where(Member.status == MemberStatus.ACTIVE, Member.id.not_in(select(BenefitCap.member_id)))
+            .where(Member.status == MemberStatus.ACTIVE, Member.id.not_in(select(BenefitLimit.member_id)))
             .order_by(Member.id)
         )
     )

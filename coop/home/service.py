@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 from coop.bookings.changes import pending as pending_changes
 from coop.bookings.models import Booking, BookingStatus, Service, Shift, ShiftStatus
 from coop.cache import cached
-from coop.caps import service as caps
-from coop.caps.models import BenefitCap
-from coop.caps.service import Period, Totals
 from coop.db import bucket, minutes_between
 from coop.enquiries.followup import waiting_counts
 from coop.governance.service import open_proposals
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import Invoice, InvoiceStatus
 from coop.invoicing.service import overdue_count
+from coop.limits import service as limits
+from coop.limits.models import BenefitLimit
+from coop.limits.service import Period, Totals
 from coop.members.models import Member, MemberStatus
 from coop.migrate import current_revision, head_revision
 from coop.rota import service as rota
@@ -117,12 +117,12 @@ def coordinator_summary(session: Session, business_ids: Collection[int] | None =
 
 @dataclass(frozen=True)
 class MemberHome:
-    offers: list[tuple[Offer, caps.Fit]]
+    offers: list[tuple[Offer, limits.Fit]]
     lapsed: list[Offer]
     asked: list[Assignment]  # places a coordinator asked them about, not answered yet
     next_shifts: list[Assignment]
     taps: dict[int, Taps]  # "I've arrived" / "I've finished" for those on the day
-    cap: BenefitCap | None
+    limit: BenefitLimit | None
     period: Period | None
     totals: Totals | None
 
@@ -130,9 +130,9 @@ class MemberHome:
 def member_home(session: Session, member: Member) -> MemberHome:
     """A member's offers, next shifts and, if they set a limit, where they stand this period."""
 
-    planner = caps.Planner.for_member(session, member)
+    planner = limits.Planner.for_member(session, member)
     period = totals = None
-    if planner.cap is not None:
+    if planner.limit is not None:
         period = planner.period_of(today_london())
         totals = planner.totals(period)
     now = utcnow()
@@ -144,7 +144,7 @@ def member_home(session: Session, member: Member) -> MemberHome:
         rota.still_asked(coming, now),
         next_shifts,
         taps_for(session, next_shifts, now=now),
-        planner.cap,
+        planner.limit,
         period,
         totals,
     )

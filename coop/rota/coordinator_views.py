@@ -158,7 +158,7 @@ def fill(shift_id: int) -> Page:
     form = FillForm()
     if form.validate_on_submit():
         with refusals() as done:
-            rota.assign(db.session, form.member_id.data or 0, shift_id)
+            rota.ask(db.session, form.member_id.data or 0, shift_id)
         if done.ok:
             flash(
                 _(
@@ -212,7 +212,7 @@ def autofill() -> Page:
 
 @bp.route("/rota/autofill/send", methods=["POST"])
 @roles("coordinator")
-def send_offers() -> Page:
+def queue_offers() -> Page:
 
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
@@ -221,7 +221,7 @@ def send_offers() -> Page:
         ids = db_ids(pair.split(":"))
         if len(ids) == 2:
             proposals.append(Proposal(ids[0], ids[1]))
-    count = offers.send_offers(db.session, proposals)
+    count = offers.queue_offers(db.session, proposals)
     flash(
         ngettext(
             "%(num)s offer sent. Members can say yes or no on their home page.",

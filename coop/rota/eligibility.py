@@ -172,7 +172,7 @@ def shift_problems(
     exclude_assignment: int | None = None,
 ) -> list[str]:
     """Why this member cannot take a slot on this shift now, in plain words (empty if they can).
-    Cap figures are never part of this: see caps.check for the member's own view."""
+    Limit figures are never part of this: see limits.check for the member's own view."""
     if shift.status != ShiftStatus.SCHEDULED:
         return [N_("This shift has been cancelled.")]
     if shift.starts_at <= now:

@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.db import bucket, minutes_between
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.pay.rates import RateRules
 from coop.rota.eligibility import member_facts, rules_from_settings
@@ -182,9 +182,9 @@ def week_grid(
     for member_id, shift_id, starts_at, ends_at, service_name, client_name, rate, chosen in held:
         day = to_london(starts_at).date()
         if day not in rules:
-            rules[day] = caps.pay_rules(session, day)
+            rules[day] = limits.pay_rules(session, day)
         minutes = whole_minutes(starts_at, ends_at)
-        pay = caps.estimate_pay(minutes, rate, rules[day], chosen)
+        pay = limits.estimate_pay(minutes, rate, rules[day], chosen)
         cell = Cell(shift_id, starts_at, ends_at, service_name, client_name, pay)
         row = rows[member_id]
         row.days.setdefault((day - monday).days, []).append(cell)
@@ -229,7 +229,7 @@ def offer_choices(
 ) -> OfferChoices | None:
     """What a cell of the grid may offer a member on a day: the unfilled places (within the grid's
     filters) they could take by the claim's own rule (rules.can_take, from `member_facts`) and their
-    own limit (the claim's last check, caps.enforce). None if there is no such member. The offer
+    own limit (the claim's last check, limits.enforce). None if there is no such member. The offer
     itself is judged again when it is made (offers.offer_one)."""
     f = f or GridFilter()
     member = session.scalars(
@@ -263,14 +263,16 @@ def offer_choices(
     reach = rota_rules.reach + timedelta(days=1)
     span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
     facts = member_facts(session, [member], span, skills={member.id: skill_ids})[member.id]
-    planner = caps.planners_for(session, [member.id], [day])[member.id]
-    rates = caps.pay_rules(session, day)
+    planner = limits.planners_for(session, [member.id], [day])[member.id]
+    rates = limits.pay_rules(session, day)
 
     def fits(p: OpenPlace) -> bool:
-        if planner.cap is None:
+        if planner.limit is None:
             return True
         minutes = whole_minutes(p.starts_at, p.ends_at)
-        return planner.fit_amount(day, minutes, caps.estimate_pay(minutes, p.pay_pence_per_hour, rates)).fits
+        return planner.fit_amount(
+            day, minutes, limits.estimate_pay(minutes, p.pay_pence_per_hour, rates)
+        ).fits
 
     could = [p for p, sf in judged if can_take(facts, sf, rota_rules) and fits(p)]
     return OfferChoices(member, day, could[:OFFER_CHOICES], len(could) > OFFER_CHOICES)

@@ -114,7 +114,7 @@ def test_member_accepts_an_offer_claims_drops_and_logs_hours(live, ui):
     worked = factories.shift(s, service_=service, starts_in=timedelta(days=-2))
     s.add(Assignment(shift_id=worked.id, member_id=member.id))
     s.commit()
-    assert offers.send_offers(s, [Proposal(offered.id, member.id)]) == 1
+    assert offers.queue_offers(s, [Proposal(offered.id, member.id)]) == 1
     s.commit()
     email, member_id = member.user.email, member.id
     ids = offered.id, open_.id, worked.id

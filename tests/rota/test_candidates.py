@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.mail.models import OutboxMessage
 from coop.rota import grid, offers
 from coop.rota import service as rota
@@ -133,7 +133,7 @@ def test_sent_offers_leave_out_what_the_member_can_no_longer_take(session):
     bob = factories.member(session, skills=[skill])
     session.add(TimeOff(member_id=ann.id, first_day=NEXT_MONDAY, last_day=NEXT_MONDAY + timedelta(days=6)))
     session.commit()
-    made = offers.send_offers(session, [Proposal(shift.id, ann.id), Proposal(shift.id, bob.id)])
+    made = offers.queue_offers(session, [Proposal(shift.id, ann.id), Proposal(shift.id, bob.id)])
     assert made == 1
     assert [o.member_id for o in session.scalars(select(Offer))] == [bob.id]
 
@@ -251,16 +251,16 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
     mine = [p for p in plan.result.proposals if p.member_id in by_id and p.shift_id in shift_by_id]
     for p in mine:
         assert _claim_problems(session, by_id[p.member_id], shift_by_id[p.shift_id]) == [], ("auto-fill", p)
-    offers.send_offers(session, mine)
+    offers.queue_offers(session, mine)
     for o in session.scalars(select(Offer).where(Offer.member_id.in_(list(by_id)))):
         assert _claim_problems(session, by_id[o.member_id], shift_by_id[o.shift_id]) == [], ("offer", o.id)
 
 
 def _hours_limit(session, member, hours):
-    caps.set_cap(
+    limits.set_limit(
         session,
         member,
-        caps.CapData(earnings_cap_pence=None, hours_cap_minutes=hours * 60),
+        limits.LimitData(earnings_limit_pence=None, hours_limit_minutes=hours * 60),
         actor_id=member.user_id,
         by_coordinator=False,
     )
