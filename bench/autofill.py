@@ -59,13 +59,13 @@ def solve_exact(shifts, candidates, rules: RotaRules, seconds: float = 90.0) -> 
                     and clash([(a.starts_at, a.ends_at)], b.starts_at, b.ends_at, rules) is not None
                 ):
                     model.AddBoolOr([x[a.shift_id, m].Not(), x[b.shift_id, m].Not()])
-        cap = by_id[m].cap
-        if cap is not None:
+        limit = by_id[m].limit
+        if limit is not None:
             periods = defaultdict(list)
             for s in mine:
-                periods[cap.period_of(london_day(s.starts_at))].append(s)
+                periods[limit.period_of(london_day(s.starts_at))].append(s)
             for period, group in periods.items():
-                earn, mins = cap.earnings_left(period), cap.minutes_left(period)
+                earn, mins = limit.earnings_left(period), limit.minutes_left(period)
                 if earn is not None:
                     model.Add(sum(s.pay_pence * x[s.shift_id, m] for s in group) <= earn)
                 if mins is not None:

@@ -192,7 +192,7 @@ def claim_setup(url: str, tmp: Path, members: int = 50, slots: int = 5) -> tuple
     """A generated co-op plus one new 5-slot shift at 03:00 three weeks ahead; returns its id and
     the emails of `members` members who could each take it (the skill, no limit, free)."""
     from coop.bookings.models import Booking, Service, Shift
-    from coop.caps.models import BenefitCap
+    from coop.limits.models import BenefitLimit
     from coop.members.models import Member, member_skill
     from coop.timeutil import local_span_to_utc, today_london
 
@@ -224,11 +224,11 @@ def claim_setup(url: str, tmp: Path, members: int = 50, slots: int = 5) -> tuple
     )
     s.add(shift)
     s.commit()
-    capped = select(BenefitCap.member_id)
+    with_limit = select(BenefitLimit.member_id)
     rows = s.execute(
         select(Member)
         .join(member_skill, member_skill.c.member_id == Member.id)
-        .where(member_skill.c.skill_id == service.skill_id, Member.id.not_in(capped))
+        .where(member_skill.c.skill_id == service.skill_id, Member.id.not_in(with_limit))
         .order_by(Member.id)
         .limit(members)
     ).scalars()

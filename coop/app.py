@@ -24,7 +24,6 @@ from coop.bookings.views import bp as bookings_bp
 from coop.books import statement_views as _books_statements  # noqa: F401  (routes of the books blueprint)
 from coop.books.views import bp as books_bp
 from coop.businesses.views import bp as businesses_bp
-from coop.caps.views import bp as caps_bp
 from coop.config import RESOURCES, data_dir, load_config
 from coop.cover.views import bp as cover_bp
 from coop.directory.views import bp as directory_bp
@@ -41,6 +40,7 @@ from coop.invoicing import client_views as _invoicing_client  # noqa: F401  (rou
 from coop.invoicing import money_views as _invoicing_money  # noqa: F401  (routes of the invoicing blueprint)
 from coop.invoicing.link_views import bp as invoice_links_bp
 from coop.invoicing.views import bp as invoicing_bp
+from coop.limits.views import bp as limits_bp
 from coop.members.views import bp as members_bp
 from coop.notify.views import bp as notify_bp
 from coop.onward.views import bp as onward_bp
@@ -106,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         businesses_bp,
         visit_changes_bp,
         rota_bp,
-        caps_bp,
+        limits_bp,
         cover_bp,
         timesheets_bp,
         pay_bp,

@@ -61,7 +61,7 @@ def bar_chart(
             )
     if limit is not None:
         parts.append(
-            f'<line class="cap-line" x1="{pad_left}" y1="{y(limit):.1f}" x2="{width}" y2="{y(limit):.1f}"/>'
+            f'<line class="limit-line" x1="{pad_left}" y1="{y(limit):.1f}" x2="{width}" y2="{y(limit):.1f}"/>'
         )
         limit_y = max(y(limit) - 4, 12)
         word = escape(

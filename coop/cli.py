@@ -207,7 +207,7 @@ def autofill(first: str, last: str, send: bool) -> None:
     changed = sum(1 for m, after in r.minutes_after.items() if after != r.minutes_before[m])
     click.echo(f"Members offered work: {changed}.")
     if send:
-        click.echo(f"Sent {offers.send_offers(db.session, r.proposals)} offer(s).")
+        click.echo(f"Sent {offers.queue_offers(db.session, r.proposals)} offer(s).")
 
 
 @cli.command("verify")

@@ -25,7 +25,6 @@ from coop.notify.sending import send_push_pending
 from coop.privacy import erasure
 from coop.rota import service as rota
 from coop.rota.offers import lapse_offers
-from coop.rota.service import send_digests as queue_digests
 from coop.timeutil import today_london, utcnow
 
 
@@ -62,18 +61,18 @@ def send_outbox(batch: int) -> None:
 
 @click.command("send-digests")
 @with_appcontext
-def send_digests() -> None:
+def send_digests_command() -> None:
     """Queue the daily email of new open shifts for members who opted in (run once a day)."""
 
-    click.echo(f"Queued {queue_digests(db.session)} digest email(s); `coop send-outbox` sends them.")
+    click.echo(f"Queued {rota.queue_digests(db.session)} digest email(s); `coop send-outbox` sends them.")
 
 
 @click.command("send-reminders")
 @with_appcontext
-def send_reminders() -> None:
+def send_reminders_command() -> None:
     """Queue reminder emails for overdue invoices (at most one per reminder interval)."""
 
-    count = invoicing.send_reminders(
+    count = invoicing.queue_reminders(
         db.session,
         today_london(),
         invoice_dir=Path(current_app.config["INVOICE_DIR"]),
@@ -84,20 +83,20 @@ def send_reminders() -> None:
 
 @click.command("send-statements")
 @with_appcontext
-def send_statements() -> None:
+def send_statements_command() -> None:
     """Email last month's statement to each client who asked for one (each month's once)."""
 
-    count = client_statements.send_monthly_statements(db.session, today_london())
+    count = client_statements.queue_monthly_statements(db.session, today_london())
     click.echo(f"Queued {count} client statement(s).")
 
 
 @click.command("send-shift-reminders")
 @with_appcontext
-def send_shift_reminders() -> None:
+def send_shift_reminders_command() -> None:
     """Remind members of tomorrow's shifts, each at the hour they chose (run hourly; safe on
     several machines at once: each reminder is sent once)."""
 
-    count = rota.send_shift_reminders(db.session, base_url=current_app.config["BASE_URL"])
+    count = rota.queue_shift_reminders(db.session, base_url=current_app.config["BASE_URL"])
     click.echo(f"Queued {count} shift reminder(s).")
 
 
@@ -167,10 +166,10 @@ def cover_tick_command() -> None:
 
 JOBS = [
     send_outbox,
-    send_digests,
-    send_reminders,
-    send_statements,
-    send_shift_reminders,
+    send_digests_command,
+    send_reminders_command,
+    send_statements_command,
+    send_shift_reminders_command,
     close_proposals,
     complete_bookings,
     purge_erased,

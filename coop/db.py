@@ -129,7 +129,7 @@ def write_transaction(session: Session) -> Iterator[Session]:
     this unit of work. A read-only transaction the request had open is ended first. Functions
     that take part in the caller's transaction end in `_within` and never open one.
     On SQLite the new transaction starts with BEGIN IMMEDIATE, taking the database write lock
-    before reading, so a check-then-write (a slot count, a cap, the next invoice number) cannot
+    before reading, so a check-then-write (a slot count, a limit, the next invoice number) cannot
     race. On PostgreSQL the caller takes row locks (`lock`, `serialize`) on what it contends for.
     """
     if session.info.get("coop_writing"):

@@ -4,7 +4,7 @@
 class DomainError(Exception):
     """A rule said no. The message is shown to the user as it is."""
 
-    confirmable = False  # True for a refusal the person may override by confirming (caps.CapWarning)
+    confirmable = False  # True for a refusal the person may override by confirming (limits.LimitWarning)
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)

@@ -62,8 +62,8 @@ EVERYDAY: dict[str, list[NavItem]] = {
 }
 MORE: dict[str, list[NavItem]] = {
     "member": [
-        NavItem(N_("My limit"), "caps.my_limit"),
-        NavItem(N_("My earnings"), "caps.my_earnings"),
+        NavItem(N_("My limit"), "limits.my_limit"),
+        NavItem(N_("My earnings"), "limits.my_earnings"),
         NavItem(N_("Availability"), "rota.availability"),
         NavItem(N_("Calendar"), "rota.my_calendar"),
         NavItem(N_("Have your say"), "governance.index"),

@@ -134,7 +134,7 @@ def confirm_over_limit(
     warning: DomainError, *, url: str, back: str, heading: str = "", extra: dict[str, Any] | None = None
 ) -> str:
     """The page a member sees when a change would pass a limit they asked to be warned about
-    (caps.CapWarning): nothing was changed; "Yes, go ahead anyway" posts to `url` again with
+    (limits.LimitWarning): nothing was changed; "Yes, go ahead anyway" posts to `url` again with
     `confirm=yes` and `extra`, "No" goes `back`."""
     db.session.rollback()
     return render_template(
@@ -168,7 +168,7 @@ class refusals:
             return redirect(...)
         return render_template(..., form=form)
 
-    `over_limit=True`: a refusal the member may override (caps.CapWarning, `confirmable`) is not
+    `over_limit=True`: a refusal the member may override (limits.LimitWarning, `confirmable`) is not
     shown but kept in `done.over_limit` for `confirm_over_limit`. `show=False` shows nothing and
     leaves `done.error` to the view. Any other exception passes through."""
 

@@ -23,12 +23,14 @@ from coop.auth.models import User
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
 from coop.businesses import service as businesses
 from coop.businesses.models import Business
-from coop.caps import service as caps
 from coop.governance import service as governance
 from coop.governance.models import Proposal, SurplusShare
 from coop.invoicing import service as invoicing
 from coop.invoicing.models import CreditNote, Invoice
+from coop.limits import service as limits
 from coop.members.models import Member, Skill
+from coop.pay import service as pay
+from coop.pay.models import PayStatement
 from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timesheets import service as timesheets
@@ -106,8 +108,8 @@ def limit(
     session: Session, member_: Member, pence: int | None = None, minutes: int | None = None, **kw: Any
 ) -> None:
     """Set the member's own benefit limit, as they would on their limit page."""
-    data = caps.CapData(pence, minutes, kw.pop("period", "weekly"), kw.pop("start_day", 1), **kw)
-    caps.set_cap(session, member_, data, actor_id=member_.user_id, by_coordinator=False)
+    data = limits.LimitData(pence, minutes, kw.pop("period", "weekly"), kw.pop("start_day", 1), **kw)
+    limits.set_limit(session, member_, data, actor_id=member_.user_id, by_coordinator=False)
 
 
 # --- bookings ---------------------------------------------------------------------------------
@@ -211,16 +213,16 @@ def held_shift(
     *,
     pay: int = 1500,
     hours: float = 3,
-    cap_pence: int | None = 5500,
+    limit_pence: int | None = 5500,
     email: str = "esa@example.org",
-    **cap: Any,
+    **limit_kw: Any,
 ) -> tuple[Member, Shift]:
     """A shift in three days claimed by a member who has set a weekly limit (£55 by default)."""
     skill_ = skill(session)
     svc = service(session, skill_, name="Cleaning", pay=pay)
     shift_ = shift(session, service_=svc, hours=hours, starts_in=timedelta(days=3, hours=-1))
     member_ = member(session, name="Esa Member", email=email, skills=[skill_])
-    limit(session, member_, cap_pence, **cap)
+    limit(session, member_, limit_pence, **limit_kw)
     rota.claim(session, member_.id, shift_.id)
     return member_, shift_
 
@@ -309,6 +311,23 @@ def approved_timesheet(
     )
     timesheets.approve(session, [e.id], actor_id=member_.user_id)
     return e
+
+
+def finalised_pay_statement(session: Session, *, name: str, email: str, language: str) -> PayStatement:
+    """A member reading `language` with approved work five days ago, paid in a finalised pay run
+    made by a coordinator (coord@example.org): their one pay statement."""
+    member_ = member(session, name=name, email=email)
+    approved_timesheet(session, member_, days_ago=5)
+    member_.user.language = language
+    coordinator_ = coordinator(session, "coord@example.org")
+    session.commit()
+    today = today_london()
+    run = pay.build_pay_run(
+        session, today - timedelta(days=20), today - timedelta(days=1), actor_id=coordinator_.id, today=today
+    )
+    pay.finalise(session, run.id, actor_id=coordinator_.id)
+    [statement] = run.statements
+    return statement
 
 
 # --- invoices ---------------------------------------------------------------------------------

@@ -169,6 +169,7 @@ GET  /rota L 403 403 200 403 403
 GET  /rota/autofill L 403 403 200 403 403
 GET  /rota/grid L 403 403 200 403 403
 GET  /rota/grid.pdf L 403 403 200 403 403
+GET  /rota/grid/offer/<int:member_id> L 403 403 200 403 403
 GET  /rota/unfilled L 403 403 200 403 403
 GET  /say L 200 200 200 403 403
 GET  /services L 403 403 200 403 403

@@ -277,7 +277,7 @@ def test_an_offer_accepted_and_declined_at_once(live):
     skill = factories.skill(s)
     shift = factories.shift(s, service_=factories.service(s, skill))
     m = factories.member(s, email="m@example.org", skills=[skill])
-    offers.send_offers(s, [Offered(shift.id, m.id)])
+    offers.queue_offers(s, [Offered(shift.id, m.id)])
     offer = s.scalars(select(Offer)).one()
     yes, no = live.clients("m@example.org", "m@example.org")
     pages = at_once([(yes, f"/offers/{offer.id}/accept", {}), (no, f"/offers/{offer.id}/decline", {})])

@@ -34,10 +34,10 @@ def test_race_browser_and_slow_tests_are_marked() -> None:
         "tests/test_http_races.py",
         "tests/auth/test_views.py",
         "tests/browser/test_journeys.py",
-        "tests/caps/test_limit_machine.py",
+        "tests/limits/test_limit_machine.py",
     )
     assert "races" in found["tests/rota/test_parallel_claims.py"]
     assert "races" in found["tests/test_http_races.py"]
     assert found["tests/auth/test_views.py"] == set()  # ordinary page tests stay in the fast subset
     assert found["tests/browser/test_journeys.py"] == {"browser"}
-    assert "slow" in found["tests/caps/test_limit_machine.py"]
+    assert "slow" in found["tests/limits/test_limit_machine.py"]

@@ -8,9 +8,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 
-from coop.caps.service import CapWarning
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.limits.service import LimitWarning
 from coop.members.models import Skill
 from coop.web import refusals
 
@@ -58,13 +58,13 @@ def test_a_block_that_succeeds_is_ok_and_keeps_its_work(app: Flask) -> None:
 def test_an_over_limit_warning_is_kept_for_the_confirmation_page_not_flashed(app: Flask) -> None:
     with app.test_request_context(method="POST"):
         with refusals(over_limit=True) as asked:
-            raise CapWarning("This would take you over your limit.")
+            raise LimitWarning("This would take you over your limit.")
         assert asked.over_limit is asked.error and not asked.ok
         assert get_flashed_messages() == []
     # a view that does not offer the confirmation shows it like any refusal
     with app.test_request_context(method="POST"):
         with refusals() as plain:
-            raise CapWarning("This would take you over your limit.")
+            raise LimitWarning("This would take you over your limit.")
         assert plain.over_limit is None
         assert get_flashed_messages() == ["This would take you over your limit."]
 

@@ -208,7 +208,7 @@ def test_the_vocabulary_check_sees_planted_raw_strings():
         "q.where(Proposal.status == 'open')\n"
         "run.status = 'finalised'\n"
         "select(SignUp).filter_by(status='booked')\n"
-        "if cap.mode in ('block', 'warn'): pass\n"
+        "if limit.mode in ('block', 'warn'): pass\n"
         "if line.kind == ProposalKind.GENERAL: pass\n"
         "if setting.kind == 'bool': pass\n"
     )
@@ -221,7 +221,13 @@ def test_the_vocabulary_check_sees_planted_raw_strings():
     ]
 
 
-FACTS = {"coop.pay.rates", "coop.pay.rules", "coop.caps.periods", "coop.caps.earnings", "coop.settings.keys"}
+FACTS = {
+    "coop.pay.rates",
+    "coop.pay.rules",
+    "coop.limits.periods",
+    "coop.limits.earnings",
+    "coop.settings.keys",
+}
 
 
 def _is_fact(module: str) -> bool:
@@ -257,12 +263,12 @@ def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
 def test_the_area_layers_fail_on_a_planted_upward_import(tmp_path):
     shutil.copytree(ROOT / "coop", tmp_path / "coop", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    rule = tmp_path / "coop" / "caps" / "rule.py"
-    # the limit's rule reaching up into the life of a booking: caps sits below bookings
+    rule = tmp_path / "coop" / "limits" / "rule.py"
+    # the limit's rule reaching up into the life of a booking: limits sits below bookings
     rule.write_text(rule.read_text() + "\nfrom coop.bookings import lifecycle  # noqa\n")
     result = _lint_imports(tmp_path)
     assert result.returncode != 0
-    assert "coop.caps.rule -> coop.bookings.lifecycle" in result.stdout
+    assert "coop.limits.rule -> coop.bookings.lifecycle" in result.stdout
     assert "Areas in one direction" in result.stdout.split("Broken contracts")[-1]
 
 

@@ -52,7 +52,7 @@ def test_the_booking_page_shows_a_place_waiting_for_an_answer(web, session):
     ffion = factories.member(session, name="Ffion Jones", skills=[svc.skill])
     chris = factories.member(session, name="Chris Taylor", skills=[svc.skill])
     rota.claim(session, ffion.id, shift.id)
-    rota.assign(session, chris.id, shift.id)
+    rota.ask(session, chris.id, shift.id)
     web.login("coord@example.org")
     page = web.get(f"/bookings/{shift.booking_id}").get_data(as_text=True)
     assert "Ffion Jones" in page

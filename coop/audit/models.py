@@ -1,4 +1,4 @@
-"""Audit log of money, permission and cap changes and data exports. Append-only: the database
+"""Audit log of money, permission and limit changes and data exports. Append-only: the database
 refuses UPDATE and DELETE on it (triggers in the migration)."""
 
 from __future__ import annotations

@@ -224,7 +224,7 @@ def choose_reading(session: Session, user_id: int, language: str, style: str) ->
     except ValueError:
         raise DomainError(_("Choose Standard or Easy read."), field="style") from None
     with write_transaction(session):
-        user = session.get(User, user_id)
+        user = lock(session, User, user_id)
         if user is None:
             raise DomainError(_("Your account was not found."))
         user.language = language

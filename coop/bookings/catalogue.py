@@ -17,10 +17,10 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.businesses.models import Business
-from coop.caps import service as caps
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.pay import rates
 from coop.rota import places
 from coop.timeutil import (
@@ -102,7 +102,7 @@ def save_service(
             to_london(s).date()
             for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids)))
         }
-        guard = caps.Guard(session, locked, work_days=days)  # the days of the work whose pay changes
+        guard = limits.Guard(session, locked, work_days=days)  # the days of the work whose pay changes
         before = _service_money(service) if service else {}
         if service is None:
             service = Service()

@@ -15,11 +15,11 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.bookings.planning import MAX_SHIFT_HOURS, MAX_WORKERS
-from coop.caps import service as caps
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
 from coop.i18n import ngettext
+from coop.limits import service as limits
 from coop.rota import places
 from coop.timeutil import (
     bank_holiday,
@@ -89,7 +89,7 @@ def edit_shifts_within(
     # The days the change touches: where each visit it may move is now, and where it goes.
     moved_by = change.day - to_london(target.starts_at).date()
     days = {to_london(s.starts_at).date() for s in booking.shifts}
-    guard = caps.Guard(session, locked, work_days=days | {d + moved_by for d in days})
+    guard = limits.Guard(session, locked, work_days=days | {d + moved_by for d in days})
     changed = _edit_shifts(session, target, change, scope, actor_id, now)
     asked = places.recheck_holders(session, [s.id for s in changed], guard, locked, ask=ask_members, now=now)
     if asked:

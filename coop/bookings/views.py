@@ -26,8 +26,8 @@ from coop.bookings.models import BOOKING_STATUSES, Booking, BookingStatus
 from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.extensions import db
+from coop.i18n import client_language_choices, ngettext
 from coop.i18n import gettext as _
-from coop.i18n import language_choices, ngettext
 from coop.members import service as members
 from coop.members.views import invite_link
 from coop.money import format_pence, plain_pounds, pounds_field
@@ -167,8 +167,7 @@ def clients() -> Page:
 def edit_client(client_id: int | None = None) -> Page:
     client = bookings.get_client(db.session, client_id) if client_id else None
     form = ClientForm(obj=client)
-    offered = language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
-    form.language.choices = [("", _("The co-op's language")), *offered]
+    form.language.choices = client_language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
     if form.validate_on_submit():
         data = bookings.ClientData(
             name=form.name.data or "",

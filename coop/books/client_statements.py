@@ -137,7 +137,7 @@ def client_statement(session: Session, client_id: int, first: date, last: date) 
     return statement
 
 
-def send_monthly_statements(session: Session, today: date) -> int:
+def queue_monthly_statements(session: Session, today: date) -> int:
     """Email last month's statement to each active client who asked for one and had something
     on it (anything in the month, or something owed), at most once per client and month."""
     first, last = last_month(today)

@@ -11,19 +11,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
-from coop.caps import service as caps
 from coop.cover.models import CaseStatus, CoverCase, CoverOffer, CoverOfferStatus
 from coop.cover.search import (
     candidates,
     covered_within,
     lock_case,
     offer_within,
-    send_wave_within,
+    queue_wave_within,
     settled_elsewhere,
 )
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota import service as rota
 from coop.rota.models import Assignment, AssignmentSource, AssignmentStatus
@@ -34,9 +34,9 @@ from coop.timeutil import utcnow
 class CaseCard:
     case: CoverCase
     left: timedelta
-    asked: list[str] = field(default_factory=list)  # names, waiting for an answer
+    offered: list[str] = field(default_factory=list)  # names, waiting for an answer
     said_no: list[str] = field(default_factory=list)
-    not_to_ask: set[int] = field(default_factory=set)  # asked already, or let this shift go
+    not_to_offer: set[int] = field(default_factory=set)  # asked already, or let this shift go
 
     @property
     def left_minutes(self) -> int:
@@ -65,7 +65,7 @@ def open_cases(session: Session, *, now: datetime | None = None) -> list[CaseCar
         .order_by(Member.display_name)
     ):
         answers[case_id].append((name, status))
-        cards[case_id].not_to_ask.add(member_id)
+        cards[case_id].not_to_offer.add(member_id)
     let_go: dict[int, set[int]] = defaultdict(set)
     for shift_id, member_id in session.execute(
         select(Assignment.shift_id, Assignment.member_id).where(
@@ -75,9 +75,9 @@ def open_cases(session: Session, *, now: datetime | None = None) -> list[CaseCar
     ):
         let_go[shift_id].add(member_id)
     for card in cards.values():
-        card.not_to_ask |= let_go[card.case.shift_id]
+        card.not_to_offer |= let_go[card.case.shift_id]
     for case_id, rows in answers.items():
-        cards[case_id].asked = [n for n, s in rows if s == CoverOfferStatus.OFFERED]
+        cards[case_id].offered = [n for n, s in rows if s == CoverOfferStatus.OFFERED]
         cards[case_id].said_no = [n for n, s in rows if s == CoverOfferStatus.DECLINED]
     return list(cards.values())
 
@@ -124,10 +124,10 @@ def widen(session: Session, case_id: int, *, now: datetime | None = None) -> int
     now = now or utcnow()
     with write_transaction(session):
         case = _open_case(session, case_id, now)
-        return send_wave_within(session, case, now=now, everyone=True)
+        return queue_wave_within(session, case, now=now, everyone=True)
 
 
-def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> None:
+def offer_named(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> None:
     """Ask one member by name, only if they could take it by the claim's rule and their limit,
     and welcome cover requests then (never told why not, beyond the rule's words)."""
     now = now or utcnow()
@@ -146,7 +146,7 @@ def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime |
         problems = rota.shift_problems(session, member, case.shift, now=now)
         if problems:
             raise DomainError(rota.problem_sentence(problems[0], member, second_person=False))
-        if not caps.fits_for_coordinator(session, member, case.shift):
+        if not limits.fits_for_coordinator(session, member, case.shift):
             raise DomainError(
                 _(
                     "This shift does not fit %(name)s's limit. Only they can see or change it.",
@@ -161,7 +161,9 @@ def ask_named(session: Session, case_id: int, member_id: int, *, now: datetime |
         )
 
 
-def fill_myself(session: Session, case_id: int, member_id: int, *, now: datetime | None = None) -> Assignment:
+def claim_myself(
+    session: Session, case_id: int, member_id: int, *, now: datetime | None = None
+) -> Assignment:
     """A coordinator who is a member takes the place themselves, through the claim rule (their
     skills, availability and limit like anyone's)."""
     now = now or utcnow()

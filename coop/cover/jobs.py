@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from coop.cover.client import client_notice_due, tell_client_within
 from coop.cover.models import CaseStatus, CoverCase
-from coop.cover.search import lock_case, send_wave_within, settled_elsewhere
+from coop.cover.search import lock_case, queue_wave_within, settled_elsewhere
 from coop.db import write_transaction
 from coop.rota import service as rota
 from coop.timeutil import utcnow
@@ -48,7 +48,7 @@ def run_due(session: Session, *, now: datetime | None = None) -> Tick:
                 done.closed += 1
                 continue
             if case.wave_ends_at is not None and case.wave_ends_at <= now:
-                send_wave_within(session, case, now=now)
+                queue_wave_within(session, case, now=now)
                 done.waves += 1
             if client_notice_due(session, case, now):
                 tell_client_within(session, case, now=now)

@@ -15,13 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.cover.models import CaseStatus, CoverCase, CoverOffer, CoverOfferStatus, CoverPreferences
 from coop.cover.rules import WaveSettings, wave_plan
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import N_
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.notify import service as notify
 from coop.rota import service as rota
@@ -48,7 +48,7 @@ def wave_settings(session: Session) -> WaveSettings:
     )
 
 
-def _not_to_ask(session: Session, case: CoverCase) -> set[int]:
+def _not_to_offer(session: Session, case: CoverCase) -> set[int]:
     """Members asked already for this case, and those who let this shift go (never asked to
     cover what they just said they can't do)."""
     asked = set(session.scalars(select(CoverOffer.member_id).where(CoverOffer.case_id == case.id)))
@@ -74,7 +74,7 @@ def candidates(session: Session, case: CoverCase, *, now: datetime) -> list[Memb
     this case, fairest first: the claim's rules (skills, active, availability, time off, other
     work and rest, teaching), their limit (fits, never "over but warned"), their cover choices."""
     shift = case.shift
-    asked = _not_to_ask(session, case)
+    asked = _not_to_offer(session, case)
     members = list(
         session.scalars(
             select(Member)
@@ -111,7 +111,7 @@ def candidates(session: Session, case: CoverCase, *, now: datetime) -> list[Memb
     for m in members:
         if not _welcomes(prefs.get(m.id), shift, now) or not rota.can_take(facts[m.id], target, rules):
             continue
-        if not caps.fits_for_coordinator(session, m, shift):
+        if not limits.fits_for_coordinator(session, m, shift):
             continue
         share = share_of_preferred(facts[m.id].busy, preferred.get(m.id), week)
         # Those who said how many hours they would like come first, the furthest below them first.
@@ -131,7 +131,7 @@ def offer_within(session: Session, case: CoverCase, members: Sequence[Member], n
     return len(members)
 
 
-def send_wave_within(session: Session, case: CoverCase, *, now: datetime, everyone: bool = False) -> int:
+def queue_wave_within(session: Session, case: CoverCase, *, now: datetime, everyone: bool = False) -> int:
     """Inside write_transaction, the case locked: ask the next wave (or, widened, everyone who
     could take it). Returns how many were asked; the next wave is due when their time is up."""
     left = case.shift.starts_at - now
@@ -154,7 +154,7 @@ def open_case_within(session: Session, shift: Shift, *, now: datetime) -> CoverC
     case = CoverCase(shift_id=shift.id, opened_at=now, status=CaseStatus.OPEN)
     session.add(case)
     session.flush()
-    send_wave_within(session, case, now=now)
+    queue_wave_within(session, case, now=now)
     return case
 
 
@@ -221,7 +221,7 @@ def accept(
     member_id: int,
     offer_id: int,
     *,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     now: datetime | None = None,
 ) -> Assignment:
     """The member says yes. The first yes takes the place through the claim rule; anyone later is
@@ -254,7 +254,7 @@ def accept(
                 shift.id,
                 now=now,
                 source=AssignmentSource.OFFER,
-                accept_cap_warning=accept_cap_warning,
+                accept_limit_warning=accept_limit_warning,
             )
             covered_within(session, case, now, by_offer=offer.id)
             return assignment

@@ -112,7 +112,7 @@ def answer(offer_id: int) -> Page:
     yes = request.form.get("answer") == "yes"
     with refusals(over_limit=True, show=False) as done:
         if yes:
-            cover.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+            cover.accept(db.session, member.id, offer_id, accept_limit_warning=form.confirm.data == "yes")
         else:
             cover.decline(db.session, member.id, offer_id)
     if done.over_limit:
@@ -186,13 +186,13 @@ def _board_action(action: str, case_id: int) -> Page:
             asked = cover.widen(db.session, case_id)
             words = ngettext("Asked %(num)s more member.", "Asked %(num)s more members.", asked)
         elif action == "ask":
-            cover.ask_named(db.session, case_id, named)
+            cover.offer_named(db.session, case_id, named)
             words = _("Asked. They will see it in their email and on their home page.")
         else:
             me = member_for_user(db.session, current_user.id)
             if me is None:
                 raise DomainError(_("Only a coordinator who is also a member can take a place."))
-            cover.fill_myself(db.session, case_id, me.id)
+            cover.claim_myself(db.session, case_id, me.id)
             words = _("The place is yours. Thank you.")
     if done.ok:
         flash(words, "success")

@@ -15,7 +15,6 @@ from coop.bookings.models import (
     ShiftStatus,
 )
 from coop.bookings.service import client_for_user
-from coop.caps import service as caps
 from coop.db import write_transaction
 from coop.directory.models import DirectoryEntry
 from coop.enquiries.models import (
@@ -27,6 +26,7 @@ from coop.enquiries.models import (
     NoteKind,
 )
 from coop.governance import service as governance
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, Skill
 from coop.notify import choices
 from coop.notify.models import NotifyChannel, NotifyKind
@@ -98,8 +98,8 @@ def chris_limit_and_offer(session: Session) -> None:
     """The demo member keeps to an ESA-style weekly limit and has one piece of work offered."""
 
     chris = session.scalars(select(Member).where(Member.display_name == "Chris Taylor")).one()
-    caps.set_cap(
-        session, chris, caps.preset_data(session, "esa"), actor_id=chris.user_id, by_coordinator=False
+    limits.set_limit(
+        session, chris, limits.preset_data(session, "esa"), actor_id=chris.user_id, by_coordinator=False
     )
     soon = [
         o
@@ -107,7 +107,7 @@ def chris_limit_and_offer(session: Session) -> None:
         if o.fit.fits and o.shift.starts_at > utcnow() + timedelta(days=2)
     ]
     if soon:
-        offers.send_offers(session, [Proposal(soon[0].shift.id, chris.id)])
+        offers.queue_offers(session, [Proposal(soon[0].shift.id, chris.id)])
 
 
 def community(session: Session, skills: dict[str, Skill]) -> None:

@@ -30,7 +30,6 @@ from coop.auth import service as auth
 from coop.auth.models import User, UserRole
 from coop.bookings.models import Booking, Client, ClientContact, Service, Shift
 from coop.businesses.models import Business
-from coop.caps.models import BenefitCap
 from coop.db import Base, is_sqlite, write_transaction
 from coop.demo.bulk import Writer
 from coop.demo.business import SERVICES
@@ -39,6 +38,7 @@ from coop.demo.service import DEMO_LOGINS, MEMBER_NAMES, SKILLS
 from coop.errors import DomainError
 from coop.invoicing.issuing import supplier_details
 from coop.invoicing.models import NumberSequence
+from coop.limits.models import BenefitLimit
 from coop.members.models import Member, Skill, member_skill
 from coop.pay import rates
 from coop.pay.rules import pay_for
@@ -123,7 +123,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         members: list[Row] = []
         links: list[Row] = []
         prefs: list[Row] = []
-        caps: list[Row] = []
+        limits: list[Row] = []
         by_skill: dict[int, list[int]] = defaultdict(list)
         for m in range(1, spec.members + 1):
             first, last = MEMBER_NAMES[m % len(MEMBER_NAMES)][0].split()[0], f"{m:05d}"
@@ -142,10 +142,10 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
                 by_skill[sid].append(m)
             prefs.append({"member_id": m, "preferred_hours_week": rng.choice([4, 8, 12, 16, 20, 30])})
             if rng.random() < 0.3:
-                caps.append(
+                limits.append(
                     {
                         "member_id": m,
-                        "earnings_cap_pence": rng.choice([19550, 29000, 40000]),
+                        "earnings_limit_pence": rng.choice([19550, 29000, 40000]),
                         "period": "weekly",
                         "period_start_day": 1,
                         "mode": "block",
@@ -175,7 +175,7 @@ def generate(session: Session, spec: Spec, progress: Callable[[int], None] | Non
         out.put(Member, members)
         out.put(member_skill, links)
         out.put(RotaPreferences, prefs)
-        out.put(BenefitCap, caps)
+        out.put(BenefitLimit, limits)
         out.put(Client, clients)
         out.put(ClientContact, contacts)
         step(10)

@@ -168,7 +168,7 @@ class ShareStatus(StrEnum):
 
 class SurplusShare(Base):
     """A member's share of a distributed surplus, in proportion to hours worked that year. It is
-    paid through pay (so it counts toward caps); a member whose limit it would break may defer."""
+    paid through pay (so it counts toward limits); a member whose limit it would break may defer."""
 
     __tablename__ = "surplus_share"
 

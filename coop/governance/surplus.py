@@ -1,5 +1,5 @@
 """Sharing a surplus in proportion to hours worked, paid through pay: each member chooses when,
-checked against their own limit like any change to their pay (caps.Guard)."""
+checked against their own limit like any change to their pay (limits.Guard)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.bookings.models import Shift
-from coop.caps import service as caps
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.governance.models import SurplusShare
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.pay.models import PayAdjustment
@@ -73,7 +73,7 @@ class ShareOptions:
 
     left_pence: int
     paydays: tuple[date, ...]  # the coming pay days it can be paid on
-    all_now: caps.Fit | None  # taking all of it on the next pay day (None: no limit set)
+    all_now: limits.Fit | None  # taking all of it on the next pay day (None: no limit set)
     most_now: int | None  # the most that fits on the next pay day (None: no earnings limit)
     parts_that_fit: int | None  # fewest pay days it can be spread over and fit (None: none do)
 
@@ -84,10 +84,10 @@ def _split(amount: int, parts: int) -> list[int]:
     return [base + (amount - base * parts if i == 0 else 0) for i in range(parts)]
 
 
-def _fit_of(planner: caps.Planner, amount: int, paydays: Sequence[date]) -> caps.Fit | None:
+def _fit_of(planner: limits.Planner, amount: int, paydays: Sequence[date]) -> limits.Fit | None:
     """The first period paying `amount` over these pay days would break, or None."""
     rows = [
-        caps.WorkRow(d, 0, p, paid_on=True)
+        limits.WorkRow(d, 0, p, paid_on=True)
         for d, p in zip(paydays, _split(amount, len(paydays)), strict=True)
         if p
     ]
@@ -98,13 +98,13 @@ def _fit_of(planner: caps.Planner, amount: int, paydays: Sequence[date]) -> caps
 def share_options(session: Session, member: Member, share: SurplusShare, today: date) -> ShareOptions:
     left = share.amount_pence - share.taken_pence
     paydays = tuple(open_paydays(session, today, MAX_PARTS))
-    planner = caps.Planner.for_member(session, member)
-    if planner.cap is None or not left or not paydays:
+    planner = limits.Planner.for_member(session, member)
+    if planner.limit is None or not left or not paydays:
         return ShareOptions(left, paydays, None, None, 1 if left else None)
     broken = _fit_of(planner, left, paydays[:1])
-    all_now = broken or caps.Fit(left, 0, True, True, planner.cap.mode, planner.period_on(paydays[0]))
+    all_now = broken or limits.Fit(left, 0, True, True, planner.limit.mode, planner.period_on(paydays[0]))
     most_now = None
-    if planner.cap.earnings_cap_pence is not None:
+    if planner.limit.earnings_limit_pence is not None:
         lo, hi = 0, left  # the most that fits on the next pay day, by halving
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -125,11 +125,11 @@ def take_share(
     today: date,
     amount_pence: int | None = None,
     parts: int = 1,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
 ) -> list[PayAdjustment]:
     """Put all or part of a share into pay, on the next pay day or spread over the next `parts`
     pay days; what is not taken stays kept for later. It counts as earnings on the day it is
-    paid, so it goes through the limit rule (caps.Guard) like any change to the member's pay.
+    paid, so it goes through the limit rule (limits.Guard) like any change to the member's pay.
     The member and then the share are locked first, as a claim locks the member."""
     member_id = member.id
     if not 1 <= parts <= MAX_PARTS:
@@ -150,7 +150,7 @@ def take_share(
         paydays = open_paydays(session, today, parts)
         if len(paydays) < parts:
             raise DomainError(_("There are not that many pay days planned yet."), field="parts")
-        guard = caps.Guard(session, [member.id], pay_days=paydays)
+        guard = limits.Guard(session, [member.id], pay_days=paydays)
         made = []
         for day, pence in zip(paydays, _split(amount, parts), strict=True):
             if pence:
@@ -164,8 +164,8 @@ def take_share(
                     )
                 )
         session.add_all(made)
-        caps.check_own_change(
-            guard, member.id, accept_warning=accept_cap_warning, doing=_("Taking it like this")
+        limits.check_own_change(
+            guard, member.id, accept_warning=accept_limit_warning, doing=_("Taking it like this")
         )
         share.taken_pence += amount
         share.status = "paid" if share.taken_pence == share.amount_pence else "deferred"

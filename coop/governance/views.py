@@ -271,7 +271,7 @@ def share_action(share_id: int, action: str) -> Page:
                     today=today_london(),
                     amount_pence=amount,
                     parts=form.parts.data or 1,
-                    accept_cap_warning=form.confirm.data == "yes",
+                    accept_limit_warning=form.confirm.data == "yes",
                 )
             if done.over_limit:
                 return confirm_over_limit(

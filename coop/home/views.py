@@ -84,7 +84,7 @@ def dashboard() -> str:
         member=member,
         member_home=member_home,
         first_steps=(
-            service.first_steps(db.session, member, has_limit=member_home.cap is not None)
+            service.first_steps(db.session, member, has_limit=member_home.limit is not None)
             if member is not None and member_home is not None
             else None
         ),

@@ -13,6 +13,7 @@ visitor's), and by `reading(...)` around an email or a PDF made for somebody els
 
 from coop.i18n.core import (
     N_,
+    client_language_choices,
     current,
     gettext,
     lazy_gettext,
@@ -33,6 +34,7 @@ __all__ = [
     "Reading",
     "ReadingStyle",
     "_",
+    "client_language_choices",
     "current",
     "gettext",
     "language_choices",

@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.support import LazyProxy, NullTranslations, Translations
 
-from coop.i18n.languages import Reading
+from coop.i18n.languages import Reading, language_choices
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
@@ -183,3 +183,9 @@ def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it yet (it is translated where it is
     shown, with `_(value)`): enum labels, a table of messages chosen later."""
     return message
+
+
+def client_language_choices(*, pseudo: bool = False) -> list[tuple[str, str]]:
+    """(code, name) for the language a client's invoices and statements are written in: first
+    "The co-op's language" (no choice of their own, stored as empty), then the languages offered."""
+    return [("", gettext("The co-op's language")), *language_choices(pseudo=pseudo)]

@@ -34,8 +34,21 @@ def date_text(day: date, pattern: str) -> str:
     return _words(babel_dates.format_date(day, pattern, locale=locale()))
 
 
+@lru_cache(maxsize=16)
+def _plain_clock(code: str) -> bool:
+    """Whether this language writes a 24-hour clock as ASCII digits, as Babel would."""
+    return babel_dates.format_time(time(13, 5), CLOCK_24, locale=_locale(code)) == "13:05"
+
+
+CLOCK_24 = "HH:mm"
+
+
 def datetime_text(moment: datetime, pattern: str) -> str:
-    """`moment` (aware, already in the zone to show) by a CLDR pattern."""
+    """`moment` (aware, already in the zone to show) by a CLDR pattern. A 24-hour clock, in a
+    language that writes it as Babel's ASCII digits, is written directly: pages show hundreds
+    (a rota day, the week grid), and Babel takes about 20 microseconds for each."""
+    if pattern == CLOCK_24 and _plain_clock(current().lang.locale):
+        return _words(f"{moment.hour:02d}:{moment.minute:02d}")
     return _words(babel_dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale()))
 
 
@@ -45,8 +58,14 @@ def time_text(at: time, pattern: str) -> str:
 
 def money_text(pence: int) -> str:
     """£13.45 in English, 13,45 £ in Polish; a negative amount with its sign."""
-    amount = Decimal(pence).scaleb(-2)
-    return babel_numbers.format_currency(amount, "GBP", locale=locale())
+    return _money_text(pence, current().lang.locale)
+
+
+@lru_cache(maxsize=4096)
+def _money_text(pence: int, code: str) -> str:
+    """Kept per amount and language: Babel takes about 40 microseconds an amount, and a page of
+    pay or prices repeats the same few (the week grid shows up to 175)."""
+    return babel_numbers.format_currency(Decimal(pence).scaleb(-2), "GBP", locale=_locale(code))
 
 
 def number_text(value: int | Decimal | float, *, places: int | None = None) -> str:

@@ -9,8 +9,8 @@ from coop.access import roles
 from coop.auth.signed_in import current_client
 from coop.bookings import clients
 from coop.extensions import db
+from coop.i18n import client_language_choices
 from coop.i18n import gettext as _
-from coop.i18n import language_choices
 from coop.invoicing import service
 from coop.invoicing.forms import InvoiceLanguageForm
 from coop.invoicing.views import Page, bp, invoice_dir, tampered_page
@@ -20,8 +20,7 @@ from coop.web import pdf_response, refusals
 
 def _language_form(language: str | None = None) -> InvoiceLanguageForm:
     form = InvoiceLanguageForm(language=language or "")
-    offered = language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
-    form.language.choices = [("", _("The co-op's language")), *offered]
+    form.language.choices = client_language_choices(pseudo=bool(current_app.config.get("PSEUDO_LANGUAGES")))
     return form
 
 

@@ -26,7 +26,7 @@ from coop.settings.keys import K
 from coop.timeutil import utcnow
 
 
-def send_reminders(
+def queue_reminders(
     session: Session,
     today: date,
     *,

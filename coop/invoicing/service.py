@@ -44,8 +44,8 @@ from coop.invoicing.money_in import (
     use_credit,
 )
 from coop.invoicing.reminders import (
+    queue_reminders,
     remind_now,
-    send_reminders,
 )
 from coop.invoicing.reports import (
     STATUSES,
@@ -100,6 +100,7 @@ __all__ = [
     "overdue_count",
     "paid_pence",
     "pending_clients",
+    "queue_reminders",
     "read_pdf",
     "record_payment",
     "record_payment_within",
@@ -107,7 +108,6 @@ __all__ = [
     "remove_line",
     "retotal",
     "reverse_payment",
-    "send_reminders",
     "set_note",
     "supplier_details",
     "use_credit",

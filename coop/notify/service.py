@@ -53,7 +53,7 @@ def _push_within(session: Session, user: User, text: PushText) -> int:
     return len(devices)
 
 
-def _tell(session: Session, user: User, template: str, send_email: Any, context: dict[str, Any]) -> None:
+def _tell(session: Session, user: User, template: str, queue_email: Any, context: dict[str, Any]) -> None:
     # The push and the email are in the words the person chose, whoever's action sent them.
     with reading(user.reading):
         text = push_text(template, context)
@@ -64,7 +64,7 @@ def _tell(session: Session, user: User, template: str, send_email: Any, context:
         if channel in (NotifyChannel.EMAIL, NotifyChannel.BOTH) or (
             channel == NotifyChannel.PUSH and not pushed
         ):
-            send_email()
+            queue_email()
 
 
 def tell_member(session: Session, member: Any, template: str, **context: Any) -> None:

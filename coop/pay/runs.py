@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from coop.audit.service import record
 from coop.bookings.models import Shift
-from coop.caps import service as caps
-from coop.caps.service import PaySchedule, pay_schedule
 from coop.db import found, lock, locking, serialize, write_transaction
 from coop.documents import csv_text
 from coop.errors import DomainError, NotFound
 from coop.i18n import N_
 from coop.i18n import gettext as _
+from coop.limits import service as limits
+from coop.limits.service import PaySchedule, pay_schedule
 from coop.members.models import Member
 from coop.members.service import lock_member
 from coop.money import plain_pounds
@@ -62,7 +62,7 @@ def add_adjustment(
     today: date | None = None,
 ) -> PayAdjustment:
     """A correction for the pay run of a pay day (the next one unless chosen). It is pay, so it
-    goes through the limit rule (caps.Guard): one that would take the member over their own
+    goes through the limit rule (limits.Guard): one that would take the member over their own
     limit on that pay day is refused, without the figures; ask the member which pay day suits."""
 
     if amount_pence == 0 or abs(amount_pence) > 1_000_000:
@@ -77,7 +77,7 @@ def add_adjustment(
     member_id = member.id
     with write_transaction(session):
         member = lock_member(session, member_id)
-        guard = caps.Guard(session, [member.id], pay_days=[pay_on])
+        guard = limits.Guard(session, [member.id], pay_days=[pay_on])
         adj = PayAdjustment(
             member_id=member.id,
             amount_pence=amount_pence,

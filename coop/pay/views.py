@@ -21,13 +21,13 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
 from coop.auth.signed_in import current_member
-from coop.caps.service import pay_schedule
 from coop.charts import bar_chart
 from coop.documents import html_to_pdf
 from coop.errors import NotFound
 from coop.extensions import db
 from coop.i18n import gettext as _
 from coop.i18n import reading
+from coop.limits.service import pay_schedule
 from coop.mail.readers import user_reading
 from coop.members import service as members
 from coop.members.service import member_for_user

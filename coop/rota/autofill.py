@@ -40,7 +40,7 @@ class OpenShift:
 
 
 @dataclass
-class CapBudget:
+class LimitBudget:
     """What is left of a member's limit in each period (None: no limit of that kind)."""
 
     period_of: Callable[[date], Hashable]
@@ -53,7 +53,7 @@ class Candidate:
     facts: MemberFacts
     preferred_minutes_week: int | None = None
     worked_minutes_week: dict[date, int] = field(default_factory=dict)  # week start -> minutes already held
-    cap: CapBudget | None = None
+    limit: LimitBudget | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class _State:
         self.by_id = {c.facts.member_id: c for c in candidates}
         self.rules = rules
         self.reach = rules.reach + timedelta(days=1)  # a day more: rest rules count whole days
-        self.assigned: dict[int, list[OpenShift]] = defaultdict(list)
+        self.proposed: dict[int, list[OpenShift]] = defaultdict(list)
         self.week_minutes: dict[tuple[int, date], int] = {}
         self.spent: dict[tuple[int, Hashable], list[int]] = {}
 
@@ -101,15 +101,15 @@ class _State:
             return (0, (have + shift.minutes) / c.preferred_minutes_week, member_id)
         return (1, float(have), member_id)
 
-    def fits_cap(self, member_id: int, shift: OpenShift, ignoring: OpenShift | None = None) -> bool:
-        cap = self.by_id[member_id].cap
-        if cap is None:
+    def fits_limit(self, member_id: int, shift: OpenShift, ignoring: OpenShift | None = None) -> bool:
+        limit = self.by_id[member_id].limit
+        if limit is None:
             return True
-        period = cap.period_of(london_day(shift.starts_at))
+        period = limit.period_of(london_day(shift.starts_at))
         spent_pay, spent_min = self.spent.get((member_id, period), [0, 0])
-        if ignoring is not None and cap.period_of(london_day(ignoring.starts_at)) == period:
+        if ignoring is not None and limit.period_of(london_day(ignoring.starts_at)) == period:
             spent_pay, spent_min = spent_pay - ignoring.pay_pence, spent_min - ignoring.minutes
-        earn, mins = cap.earnings_left(period), cap.minutes_left(period)
+        earn, mins = limit.earnings_left(period), limit.minutes_left(period)
         return (earn is None or spent_pay + shift.pay_pence <= earn) and (
             mins is None or spent_min + shift.minutes <= mins
         )
@@ -120,7 +120,7 @@ class _State:
         lo, hi = shift.starts_at - self.reach, shift.ends_at + self.reach
         return [
             o
-            for o in self.assigned[member_id]
+            for o in self.proposed[member_id]
             if o.shift_id == shift.shift_id
             or (
                 o.starts_at < hi
@@ -130,25 +130,25 @@ class _State:
         ]
 
     def can_take(self, member_id: int, shift: OpenShift) -> bool:
-        return not self.conflicts(member_id, shift) and self.fits_cap(member_id, shift)
+        return not self.conflicts(member_id, shift) and self.fits_limit(member_id, shift)
 
     def give(self, member_id: int, shift: OpenShift) -> None:
-        self.assigned[member_id].append(shift)
+        self.proposed[member_id].append(shift)
         week = (member_id, week_of(shift.starts_at))
         self.week_minutes[week] = self.minutes_in_week(*week) + shift.minutes
-        cap = self.by_id[member_id].cap
-        if cap is not None:
-            spent = self.spent.setdefault((member_id, cap.period_of(london_day(shift.starts_at))), [0, 0])
+        limit = self.by_id[member_id].limit
+        if limit is not None:
+            spent = self.spent.setdefault((member_id, limit.period_of(london_day(shift.starts_at))), [0, 0])
             spent[0] += shift.pay_pence
             spent[1] += shift.minutes
 
     def take_back(self, member_id: int, shift: OpenShift) -> None:
-        self.assigned[member_id].remove(shift)
+        self.proposed[member_id].remove(shift)
         week = (member_id, week_of(shift.starts_at))
         self.week_minutes[week] -= shift.minutes
-        cap = self.by_id[member_id].cap
-        if cap is not None:
-            spent = self.spent[(member_id, cap.period_of(london_day(shift.starts_at)))]
+        limit = self.by_id[member_id].limit
+        if limit is not None:
+            spent = self.spent[(member_id, limit.period_of(london_day(shift.starts_at)))]
             spent[0] -= shift.pay_pence
             spent[1] -= shift.minutes
 
@@ -313,7 +313,7 @@ def _chain(
             if m in used or m in holders[x.shift_id]:
                 continue
             blocking = state.conflicts(m, x)
-            if not blocking and state.fits_cap(m, x):
+            if not blocking and state.fits_limit(m, x):
                 moves.give(m, x)
                 while x.shift_id in parent:  # carry out the chain, from its end back to u
                     mover, target_id = parent[x.shift_id]
@@ -323,9 +323,9 @@ def _chain(
                 return True
             # m could take x by giving up one shift y: the one in the way, or (when only their
             # limit is in the way) one that frees enough of it.
-            options = blocking if len(blocking) == 1 else [] if blocking else state.assigned[m]
+            options = blocking if len(blocking) == 1 else [] if blocking else state.proposed[m]
             y = next(
-                (y for y in options if y.shift_id not in seen_shifts and state.fits_cap(m, x, ignoring=y)),
+                (y for y in options if y.shift_id not in seen_shifts and state.fits_limit(m, x, ignoring=y)),
                 None,
             )
             if y is None:

@@ -13,10 +13,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.db import bucket
 from coop.i18n import N_
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota.availability import preferences
 from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts
@@ -37,7 +37,7 @@ from coop.timeutil import london_to_utc, to_london, utcnow, week_start
 class OpenShiftCard:
     shift: Shift
     pay_pence: int
-    fit: caps.Fit
+    fit: limits.Fit
     rate_that_fits: int | None = None  # involvement work: the most an hour at which it fits
     uc_keep: int | None = None  # Universal Credit: about how much of the pay the member keeps
 
@@ -100,7 +100,7 @@ def open_shifts_for(
     # Open to a paused member who asked to see shifts: judge them as if active.
     facts.active = True
     held_for_me: set[int] | None = None  # fair release: the shifts held for this member, if needed
-    planner = caps.Planner.for_member(
+    planner = limits.Planner.for_member(
         session, member, between=(to_london(now).date(), to_london(horizon).date())
     )
     result = []
@@ -365,7 +365,7 @@ def unfilled_shifts(session: Session, *, now: datetime | None = None, days: int 
 class FillCandidate:
     member: Member
     problems: list[str]
-    fits_cap: bool
+    fits_limit: bool
 
 
 def candidates_for(session: Session, shift: Shift, *, now: datetime | None = None) -> list[FillCandidate]:
@@ -392,7 +392,7 @@ def candidates_for(session: Session, shift: Shift, *, now: datetime | None = Non
         if m.id in held_ids:
             continue
         problems = blocking_reasons(facts[m.id], shift_facts(shift), rules)
-        fits = caps.fits_for_coordinator(session, m, shift)
+        fits = limits.fits_for_coordinator(session, m, shift)
         if not fits:
             problems.append(N_("would go over their earnings or hours limit"))
         out.append(FillCandidate(m, problems, fits))

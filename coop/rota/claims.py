@@ -1,4 +1,4 @@
-"""A member's own places: claim, drop, answer a coordinator's question; coordinators assign and ask."""
+"""A member's own places: claim, drop, answer a coordinator's question; coordinators ask."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, contains_eager
 
 from coop.auth import service as auth
 from coop.bookings.models import Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member
 from coop.notify import service as notify
 from coop.pay import rates
@@ -45,7 +45,7 @@ def claim(
     *,
     now: datetime | None = None,
     source: str = "claim",
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     actor_is_member: bool = True,
     chosen_pay: int | None = None,
 ) -> Assignment:
@@ -59,7 +59,7 @@ def claim(
             shift_id,
             now=now or utcnow(),
             source=source,
-            accept_cap_warning=accept_cap_warning,
+            accept_limit_warning=accept_limit_warning,
             actor_is_member=actor_is_member,
             chosen_pay=chosen_pay,
         )
@@ -148,7 +148,7 @@ def let_all_go_within(session: Session, member_id: int, *, now: datetime) -> int
     return len(places)
 
 
-def assign(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
+def ask(session: Session, member_id: int, shift_id: int, *, now: datetime | None = None) -> Assignment:
     """A coordinator's "give the slot" asks the member: the place is kept for them, and it is
     theirs only when they say yes (see answer). Nobody is put on a shift without saying yes.
     The coordinator is refused, with no figures, when it does not fit the member."""
@@ -173,13 +173,13 @@ def _lock_own_place(session: Session, member_id: int, assignment_id: int) -> tup
 
 
 def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime) -> Assignment:
-    """Inside a write transaction: ask a member to take a place (see assign)."""
+    """Inside a write transaction: ask a member to take a place (see ask)."""
     member = lock_member(session, member_id)
     shift = lock_shift(session, shift_id)
     problems = shift_problems(session, member, shift, now=now)
     if problems:
         raise DomainError(problem_sentence(problems[0], member, second_person=False))
-    if not caps.fits_for_coordinator(session, member, shift):
+    if not limits.fits_for_coordinator(session, member, shift):
         raise DomainError(
             _(
                 "This shift does not fit %(name)s's limit, so they cannot be asked to "
@@ -233,7 +233,7 @@ def answer(
     assignment_id: int,
     *,
     yes: bool,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     now: datetime | None = None,
 ) -> None:
     """The member's answer to a place they were asked about. Yes goes through the same rule as a
@@ -259,7 +259,7 @@ def answer(
                     reason=problem_sentence(problems[0], member, second_person=True),
                 )
             )
-        caps.enforce(session, member, shift, accept_warning=accept_cap_warning, member_is_asking=True)
+        limits.enforce(session, member, shift, accept_warning=accept_limit_warning, member_is_asking=True)
         assignment.status = AssignmentStatus.ACCEPTED
 
 
@@ -289,7 +289,7 @@ def set_pay_choice(
     assignment_id: int,
     pence_per_hour: int | None,
     *,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
 ) -> None:
     """For paid involvement work a member may take less pay, or none, so that nobody is left worse
     off (None puts back the full rate). Fixed once the hours are approved. Taking more again goes
@@ -317,6 +317,8 @@ def set_pay_choice(
         )
         if approved is not None:
             raise DomainError(_("The hours for this are already approved, so the pay is fixed."))
-        guard = caps.Guard(session, [member.id], work_days=[day])
+        guard = limits.Guard(session, [member.id], work_days=[day])
         assignment.chosen_pay_pence_per_hour = pence_per_hour
-        caps.check_own_change(guard, member.id, accept_warning=accept_cap_warning, doing=_("Taking this pay"))
+        limits.check_own_change(
+            guard, member.id, accept_warning=accept_limit_warning, doing=_("Taking this pay")
+        )

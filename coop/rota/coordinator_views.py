@@ -3,11 +3,9 @@ place and auto-fill. Routes of the rota blueprint (coop.rota.views.bp)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from markupsafe import Markup, escape
 
 from coop.access import roles
 from coop.auth.signed_in import BusinessScope, business_scope
@@ -23,7 +21,7 @@ from coop.rota import service as rota
 from coop.rota.autofill import Proposal
 from coop.rota.forms import ConfirmActionForm, FillForm
 from coop.rota.views import Page, back_target, bp
-from coop.timeutil import format_date, format_dt, today_london, week_start
+from coop.timeutil import format_date, today_london, week_start
 from coop.web import day_arg, db_id, db_ids, pdf_response, refusals
 
 
@@ -76,6 +74,9 @@ def _grid_args() -> tuple[date, grid.GridFilter, int, BusinessScope]:
     return week_start(day), f, request.args.get("page", 1, type=db_id) or 1, scope
 
 
+NAME_HOLE = "@@name@@"
+
+
 @bp.route("/rota/grid")
 @roles("coordinator")
 def week_grid() -> Page:
@@ -84,12 +85,15 @@ def week_grid() -> Page:
     monday, f, page, scope = _grid_args()
     data = grid.week_grid(db.session, monday, f, page=page)
     template = "rota/grid_print.html" if request.args.get("print") else "rota/grid.html"
+    day_names = [format_date(d, "EEEE") for d in data.days]
     return render_template(
         template,
         grid=data,
         day_labels=[format_date(d, "EEE d MMM") for d in data.days],
-        day_names=[format_date(d, "EEEE") for d in data.days],
-        offer_options=_offer_options(),
+        day_names=day_names,
+        # The hidden words of each cell's "Offer a shift" link, made once a day with a stand-in
+        # for the member's name (the template puts in each, escaped): 175 cells a page.
+        offer_to=[_("to %(name)s on %(day)s", name=NAME_HOLE, day=n) for n in day_names],
         f=f,
         prev=monday - timedelta(days=7),
         next=monday + timedelta(days=7),
@@ -100,24 +104,28 @@ def week_grid() -> Page:
     )
 
 
-def _offer_options() -> Callable[[Sequence[grid.OpenPlace]], Markup]:
-    """The <option>s of a cell's "Offer" list. Members who may take the same shifts on a day share
-    one list, so each list (and each shift's label) is made once per page, not once per cell:
-    a week of 40 members can hold 2,000 options."""
-    labels: dict[int, str] = {}
-    lists: dict[int, Markup] = {}
-
-    def options(places: Sequence[grid.OpenPlace]) -> Markup:
-        key = id(places)  # members who could take the same shifts share one list (grid.week_grid)
-        if key not in lists:
-            for p in places:
-                if p.id not in labels:
-                    name = escape(p.service_name)
-                    labels[p.id] = f'<option value="{p.id}">{format_dt(p.starts_at, "HH:mm")} {name}</option>'
-            lists[key] = Markup("".join(labels[p.id] for p in places))  # noqa: S704  (escaped above)
-        return lists[key]
-
-    return options
+@bp.route("/rota/grid/offer/<int:member_id>")
+@roles("coordinator")
+def grid_offer_choices(member_id: int) -> Page:
+    """A cell of the grid: the places that member could take that day (?week=, ?day= 0 to 6, and
+    the grid's filters), each with an "Offer" button; works without JavaScript."""
+    monday, f, page, scope = _grid_args()
+    index = request.args.get("day", 0, type=int)
+    day = monday + timedelta(days=index if 0 <= index <= 6 else 0)
+    choices = grid.offer_choices(db.session, member_id, day, f)
+    if choices is None:
+        abort(404)
+    back = url_for(
+        "rota.week_grid",
+        week=monday.isoformat(),
+        q=f.search or None,
+        service=f.service_id,
+        skill=f.skill_id,
+        area=f.area or None,
+        business=scope.arg or None,
+        page=page if page > 1 else None,
+    )
+    return render_template("rota/grid_offer.html", choices=choices, back=back, form=ConfirmActionForm())
 
 
 @bp.route("/rota/grid.pdf")
@@ -160,7 +168,7 @@ def fill(shift_id: int) -> Page:
     form = FillForm()
     if form.validate_on_submit():
         with refusals() as done:
-            rota.assign(db.session, form.member_id.data or 0, shift_id)
+            rota.ask(db.session, form.member_id.data or 0, shift_id)
         if done.ok:
             flash(
                 _(
@@ -214,7 +222,7 @@ def autofill() -> Page:
 
 @bp.route("/rota/autofill/send", methods=["POST"])
 @roles("coordinator")
-def send_offers() -> Page:
+def queue_offers() -> Page:
 
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
@@ -223,7 +231,7 @@ def send_offers() -> Page:
         ids = db_ids(pair.split(":"))
         if len(ids) == 2:
             proposals.append(Proposal(ids[0], ids[1]))
-    count = offers.send_offers(db.session, proposals)
+    count = offers.queue_offers(db.session, proposals)
     flash(
         ngettext(
             "%(num)s offer sent. Members can say yes or no on their home page.",

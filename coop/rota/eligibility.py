@@ -14,6 +14,7 @@ from sqlalchemy import (
     Time,
     bindparam,
     cast,
+    exists,
     literal,
     null,
     select,
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from coop.bookings.models import Shift, ShiftStatus
 from coop.i18n import N_
 from coop.i18n import gettext as _
-from coop.members.models import Member, MemberStatus
+from coop.members.models import Member, MemberStatus, member_skill
 from coop.rota.models import (
     Assignment,
     AssignmentStatus,
@@ -171,24 +172,35 @@ def shift_problems(
     exclude_assignment: int | None = None,
 ) -> list[str]:
     """Why this member cannot take a slot on this shift now, in plain words (empty if they can).
-    Cap figures are never part of this: see caps.check for the member's own view."""
+    Limit figures are never part of this: see limits.check for the member's own view."""
     if shift.status != ShiftStatus.SCHEDULED:
         return [N_("This shift has been cancelled.")]
     if shift.starts_at <= now:
         return [N_("This shift has already started.")]
-    held = session.scalar(
-        select(Assignment.status).where(
-            Assignment.shift_id == shift.id,
-            Assignment.member_id == member.id,
-            Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+    skill_id = shift.service.skill_id
+    # Whether they hold it already and whether they have its skill, in one round trip.
+    held, has_skill = session.execute(
+        select(
+            select(Assignment.status)
+            .where(
+                Assignment.shift_id == shift.id,
+                Assignment.member_id == member.id,
+                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+            )
+            .limit(1)
+            .scalar_subquery(),
+            exists().where(member_skill.c.member_id == member.id, member_skill.c.skill_id == skill_id),
         )
-    )
+    ).one()
     if held is not None and exclude_assignment is None:
         if held == AssignmentStatus.ASKED:
             return [ASKED_ALREADY]
         return [HOLDS_ALREADY]
     rules = rules_from_settings(session)
-    facts = member_facts(session, [member], _window(shift, rules), exclude_assignment=exclude_assignment)
+    skills = {member.id: frozenset({skill_id}) if has_skill else frozenset()}  # all the rule asks
+    facts = member_facts(
+        session, [member], _window(shift, rules), exclude_assignment=exclude_assignment, skills=skills
+    )
     return blocking_reasons(facts[member.id], shift_facts(shift), rules)
 
 

@@ -16,7 +16,7 @@ from coop.web import DayField, IdField
 
 
 class ConfirmActionForm(BaseActionForm):
-    """A one-button form (claim, drop, swap...), with a confirmation flag for the cap warning."""
+    """A one-button form (claim, drop, swap...), with a confirmation flag for the limit warning."""
 
     confirm = HiddenField()
 

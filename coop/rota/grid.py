@@ -5,17 +5,15 @@ unfilled places; hours per member and per day. A fixed number of queries whateve
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import islice
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.caps import service as caps
-from coop.caps.models import BenefitCap
 from coop.db import bucket, minutes_between
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.pay.rates import RateRules
 from coop.rota.eligibility import member_facts, rules_from_settings
@@ -47,7 +45,7 @@ class Cell:
     pay_pence: int
 
 
-OFFER_CHOICES = 8  # unfilled shifts offered in a cell's drop-down
+OFFER_CHOICES = 30  # places listed on a cell's offer page (a day rarely has more for one member)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +68,7 @@ class Row:
     member: Member
     days: dict[int, list[Cell]] = field(default_factory=dict)
     minutes: int = 0
-    offerable: dict[int, list[OpenPlace]] = field(default_factory=dict)  # day -> unfilled they could take
+    may_offer: set[int] = field(default_factory=set)  # days with a place needing a skill they have
 
 
 @dataclass
@@ -97,6 +95,29 @@ def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
     return out
 
 
+def _unfilled(session: Session, where: list[ColumnElement[bool]]) -> list[OpenPlace]:
+    """Shifts with a place free, soonest first, each as one row of columns."""
+    return [
+        OpenPlace(*place)
+        for place in session.execute(
+            select(
+                Shift.id,
+                Shift.starts_at,
+                Shift.ends_at,
+                Shift.slots - Shift.filled,
+                Service.name,
+                Client.name,
+                Service.skill_id,
+                Service.pay_pence_per_hour,
+            )
+            .join(Service, Service.id == Shift.service_id)
+            .join(Client, Client.id == Shift.client_id)
+            .where(*where, Shift.filled < Shift.slots)
+            .order_by(Shift.starts_at, Shift.id)
+        )
+    ]
+
+
 def week_grid(
     session: Session, monday: date, f: GridFilter | None = None, *, page: int = 1, now: datetime | None = None
 ) -> Grid:
@@ -110,12 +131,14 @@ def week_grid(
         *_shift_filters(f),
     ]
 
-    # Each member with their own limit, if they keep one (read with them: one statement fewer).
-    people = (
-        select(Member, BenefitCap)
-        .outerjoin(BenefitCap, BenefitCap.member_id == Member.id)
-        .where(Member.status != MemberStatus.LEFT)
+    # With the ids of their skills, for which cells have a place to offer (one statement fewer
+    # than loading their skills: the grid shows none).
+    their_skills = (
+        select(func.aggregate_strings(cast(member_skill.c.skill_id, String), ","))
+        .where(member_skill.c.member_id == Member.id)
+        .scalar_subquery()
     )
+    people = select(Member, their_skills).where(Member.status != MemberStatus.LEFT)
     if f.search:
         people = people.where(Member.display_name.ilike(f"%{f.search.strip()}%"))
     if f.skill_id:
@@ -123,15 +146,13 @@ def week_grid(
             Member.id.in_(select(member_skill.c.member_id).where(member_skill.c.skill_id == f.skill_id))
         )
     found = session.execute(
-        people.options(selectinload(Member.skills))
-        .order_by(func.lower(Member.display_name), Member.id)
+        people.order_by(func.lower(Member.display_name), Member.id)
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE + 1)
     ).all()
     more, found = len(found) > PER_PAGE, found[:PER_PAGE]
-    members = [m for m, _cap in found]
-    their_caps = {m.id: cap for m, cap in found}
-    rows = {m.id: Row(m) for m in members}
+    rows = {m.id: Row(m) for m, _skills in found}
+    skill_ids = {m.id: {int(i) for i in (skills or "").split(",") if i} for m, skills in found}
     # Start from the week's shifts (an index range) rather than each member's every assignment:
     # SQLite otherwise walks a year of assignments per member (9 ms against 1.4 ms at 1,000 members).
     week_shifts = select(Shift.id).where(*in_week).scalar_subquery()
@@ -161,96 +182,26 @@ def week_grid(
     for member_id, shift_id, starts_at, ends_at, service_name, client_name, rate, chosen in held:
         day = to_london(starts_at).date()
         if day not in rules:
-            rules[day] = caps.pay_rules(session, day)
+            rules[day] = limits.pay_rules(session, day)
         minutes = whole_minutes(starts_at, ends_at)
-        pay = caps.estimate_pay(minutes, rate, rules[day], chosen)
+        pay = limits.estimate_pay(minutes, rate, rules[day], chosen)
         cell = Cell(shift_id, starts_at, ends_at, service_name, client_name, pay)
         row = rows[member_id]
         row.days.setdefault((day - monday).days, []).append(cell)
         row.minutes += minutes
     unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
-    for place in session.execute(
-        select(
-            Shift.id,
-            Shift.starts_at,
-            Shift.ends_at,
-            Shift.slots - Shift.filled,
-            Service.name,
-            Client.name,
-            Service.skill_id,
-            Service.pay_pence_per_hour,
-        )
-        .join(Service, Service.id == Shift.service_id)
-        .join(Client, Client.id == Shift.client_id)
-        .where(*in_week, Shift.filled < Shift.slots)
-        .order_by(Shift.starts_at, Shift.id)
-    ):
-        open_place = OpenPlace(*place)
+    for open_place in _unfilled(session, in_week):
         unfilled[(to_london(open_place.starts_at).date() - monday).days].append(open_place)
-    # What each member could be offered each day: the unfilled shifts they could take by the
-    # claim's own rule (rules.can_take), judged from facts loaded once for the page (skills,
-    # pattern, time off, other shifts, teaching). Equal lists are one object, so the page makes
-    # each list of options once (coordinator_views._offer_options).
-    rota_rules = rules_from_settings(session)
-    reach = rota_rules.reach + timedelta(days=1)
-    active = [r.member for r in rows.values() if r.member.status == MemberStatus.ACTIVE]
-    facts = member_facts(
-        session,
-        active,
-        (lo - reach, hi + reach),
-        skills={a.id: frozenset(sk.id for sk in a.skills) for a in active},
-    )
+    # A cell links to a small page of the places that member could take that day (offer_choices,
+    # by the claim's rule and their limit): the grid only marks the days with a place in the future
+    # needing a skill they have (docs/DECISIONS.md, issue 43).
     now = now or utcnow()
-    to_judge: dict[
-        int, tuple[list[tuple[OpenPlace, ShiftFacts]], tuple[datetime, datetime]]
-    ] = {}  # day -> (its places, with their facts; the span around them other work can matter in)
-    for i, day_places in unfilled.items():
-        judged = [
-            (p, ShiftFacts(p.id, p.skill_id, p.starts_at, p.ends_at)) for p in day_places if p.starts_at > now
-        ]
-        if judged:
-            span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
-            to_judge[i] = (judged, span)
-    # Their own limits too, as the claim's last check (caps.enforce): read for every member of the
-    # page at once, for the days with places to offer; a coordinator sees only yes or no.
-    limits = caps.planners_for(
-        session,
-        [m.id for m in active],
-        (monday + timedelta(days=i) for i in to_judge),
-        caps={m.id: their_caps[m.id] for m in active},
-    )
-    slot_pay = {
-        p.id: caps.estimate_pay(
-            whole_minutes(p.starts_at, p.ends_at),
-            p.pay_pence_per_hour,
-            caps.pay_rules(session, to_london(p.starts_at).date()),
-        )
-        for judged, _span in to_judge.values()
-        for p, _sf in judged
+    skills_by_day = {
+        i: {p.skill_id for p in day_places if p.starts_at > now} for i, day_places in unfilled.items()
     }
-
-    def fits(planner: caps.Planner, p: OpenPlace) -> bool:
-        if planner.cap is None:
-            return True
-        day = to_london(p.starts_at).date()
-        return planner.fit_amount(day, whole_minutes(p.starts_at, p.ends_at), slot_pay[p.id]).fits
-
-    shared: dict[tuple[int, ...], list[OpenPlace]] = {}
-    for m in active:
-        mf = facts[m.id]
-        for i, (judged, (a, b)) in to_judge.items():
-            near = replace(  # only the member's work near that day: the rule reads fewer shifts
-                mf,
-                busy=[w for w in mf.busy if w[1] > a and w[0] < b],
-                teaching=[w for w in mf.teaching if w[1] > a and w[0] < b],
-            )
-            could = (
-                p
-                for p, sf in judged
-                if sf.skill_id in mf.skill_ids and can_take(near, sf, rota_rules) and fits(limits[m.id], p)
-            )
-            if mine := list(islice(could, OFFER_CHOICES)):
-                rows[m.id].offerable[i] = shared.setdefault(tuple(p.id for p in mine), mine)
+    for row in rows.values():
+        if row.member.status == MemberStatus.ACTIVE:
+            row.may_offer = {i for i, needed in skills_by_day.items() if needed & skill_ids[row.member.id]}
     day_minutes = [0] * 7
     key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
     # Places taken times their length: `filled` is the count of members holding each shift (kept
@@ -263,3 +214,65 @@ def week_grid(
         if i is not None:
             day_minutes[int(i)] = int(minutes or 0)
     return Grid(monday, days, dict(unfilled), list(rows.values()), day_minutes, page, more)
+
+
+@dataclass
+class OfferChoices:
+    member: Member
+    day: date
+    places: list[OpenPlace]  # the unfilled places that day they could take, soonest first
+    more: bool  # more than OFFER_CHOICES could
+
+
+def offer_choices(
+    session: Session, member_id: int, day: date, f: GridFilter | None = None, *, now: datetime | None = None
+) -> OfferChoices | None:
+    """What a cell of the grid may offer a member on a day: the unfilled places (within the grid's
+    filters) they could take by the claim's own rule (rules.can_take, from `member_facts`) and their
+    own limit (the claim's last check, limits.enforce). None if there is no such member. The offer
+    itself is judged again when it is made (offers.offer_one)."""
+    f = f or GridFilter()
+    member = session.scalars(
+        select(Member)
+        .where(Member.id == member_id, Member.status != MemberStatus.LEFT)
+        .options(selectinload(Member.skills))
+    ).one_or_none()
+    if member is None:
+        return None
+    now = now or utcnow()
+    if member.status != MemberStatus.ACTIVE:
+        return OfferChoices(member, day, [], False)
+    lo, hi = london_to_utc(day, time(0)), london_to_utc(day + timedelta(days=1), time(0))
+    skill_ids = frozenset(sk.id for sk in member.skills)
+    judged = [
+        (p, ShiftFacts(p.id, p.skill_id, p.starts_at, p.ends_at))
+        for p in _unfilled(
+            session,
+            [
+                Shift.status == ShiftStatus.SCHEDULED,
+                Shift.starts_at >= lo,
+                Shift.starts_at < hi,
+                *_shift_filters(f),
+            ],
+        )
+        if p.starts_at > now and p.skill_id in skill_ids
+    ]
+    if not judged:
+        return OfferChoices(member, day, [], False)
+    rota_rules = rules_from_settings(session)
+    reach = rota_rules.reach + timedelta(days=1)
+    span = (min(p.starts_at for p, _ in judged) - reach, max(p.ends_at for p, _ in judged) + reach)
+    facts = member_facts(session, [member], span, skills={member.id: skill_ids})[member.id]
+    planner = limits.planners_for(session, [member.id], [day])[member.id]
+    rates = limits.pay_rules(session, day)
+
+    def fits(p: OpenPlace) -> bool:
+        if planner.limit is None:
+            return True
+        minutes = whole_minutes(p.starts_at, p.ends_at)
+        return planner.fit_amount(
+            day, minutes, limits.estimate_pay(minutes, p.pay_pence_per_hour, rates)
+        ).fits
+
+    could = [p for p, sf in judged if can_take(facts, sf, rota_rules) and fits(p)]
+    return OfferChoices(member, day, could[:OFFER_CHOICES], len(could) > OFFER_CHOICES)

@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, time, timedelta
 
-from coop.rota.autofill import Candidate, CapBudget, OpenShift
+from coop.rota.autofill import Candidate, LimitBudget, OpenShift
 from coop.rota.rules import MemberFacts
 from coop.timeutil import week_start
 
@@ -56,12 +56,12 @@ def make_instance(
             time_off.append((first, first + timedelta(days=rng.randint(0, 4))))
         facts = MemberFacts(mid, rng.random() > 0.05, skills, windows, time_off, [])
         preferred = rng.choice([None, 4, 8, 12, 16, 20, 30]) if rng.random() < 0.9 else None
-        cap = None
+        limit = None
         if rng.random() < 0.3:
             earnings = rng.choice([19550, 19600, 8000, 12000])
             hours = rng.choice([None, 15 * 60 + 59])
-            cap = CapBudget(
+            limit = LimitBudget(
                 period_of=week_start, earnings_left=_constant(earnings), minutes_left=_constant(hours)
             )
-        candidates.append(Candidate(facts, preferred * 60 if preferred else None, {}, cap))
+        candidates.append(Candidate(facts, preferred * 60 if preferred else None, {}, limit))
     return shifts, candidates

@@ -68,7 +68,7 @@ def feed_shifts(session: Session, member: Member, *, now: datetime | None = None
     )
 
 
-def send_digests(session: Session, *, now: datetime | None = None) -> int:
+def queue_digests(session: Session, *, now: datetime | None = None) -> int:
     """Email members who opted in the open shifts they could take that appeared since their
     last digest. Returns how many emails were queued."""
     now = now or utcnow()
@@ -95,7 +95,7 @@ def send_digests(session: Session, *, now: datetime | None = None) -> int:
     return queued
 
 
-def send_shift_reminders(session: Session, *, base_url: str, now: datetime | None = None) -> int:
+def queue_shift_reminders(session: Session, *, base_url: str, now: datetime | None = None) -> int:
     """Remind each member of tomorrow's shifts, from the hour they chose (`coop
     send-shift-reminders`, hourly). Each held shift is claimed with a conditional update before
     its email is queued, in one transaction, so several app servers or a restart never send a

@@ -12,14 +12,14 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Service, Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.db import lock, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus
 from coop.notify import service as notify
 from coop.rota import service as rota
-from coop.rota.autofill import Candidate, CapBudget, OpenShift, Proposal, Result, propose, week_of
+from coop.rota.autofill import Candidate, LimitBudget, OpenShift, Proposal, Result, propose, week_of
 from coop.rota.models import Assignment, AssignmentSource, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -42,22 +42,22 @@ def _open_offers(session: Session, shift_ids: Sequence[int], now: datetime) -> d
     return {shift_id: count for shift_id, count in rows}
 
 
-def _cap_budget(planner: caps.Planner) -> CapBudget | None:
-    cap = planner.cap
-    if cap is None:
+def _limit_budget(planner: limits.Planner) -> LimitBudget | None:
+    limit = planner.limit
+    if limit is None:
         return None
 
     def earnings_left(period: object) -> int | None:
-        if cap.earnings_cap_pence is None:
+        if limit.earnings_limit_pence is None:
             return None
-        return cap.earnings_cap_pence - planner.totals(period).pay_pence  # type: ignore[arg-type]
+        return limit.earnings_limit_pence - planner.totals(period).pay_pence  # type: ignore[arg-type]
 
     def minutes_left(period: object) -> int | None:
-        if cap.hours_cap_minutes is None:
+        if limit.hours_limit_minutes is None:
             return None
-        return cap.hours_cap_minutes - planner.totals(period).minutes  # type: ignore[arg-type]
+        return limit.hours_limit_minutes - planner.totals(period).minutes  # type: ignore[arg-type]
 
-    return CapBudget(period_of=planner.period_of, earnings_left=earnings_left, minutes_left=minutes_left)
+    return LimitBudget(period_of=planner.period_of, earnings_left=earnings_left, minutes_left=minutes_left)
 
 
 def plan(
@@ -92,7 +92,7 @@ def plan(
         if left > 0:
             open_shifts.append(
                 OpenShift(
-                    s.id, s.service.skill_id, s.starts_at, s.ends_at, left, caps.shift_pay_pence(session, s)
+                    s.id, s.service.skill_id, s.starts_at, s.ends_at, left, limits.shift_pay_pence(session, s)
                 )
             )
     members = list(
@@ -114,21 +114,21 @@ def plan(
         worked: dict[date, int] = defaultdict(int)
         for start, end in f.busy:
             worked[week_of(start)] += int((end - start).total_seconds() // 60)
-        planner = caps.Planner.for_member(session, m, between=(first_day, last_day))
+        planner = limits.Planner.for_member(session, m, between=(first_day, last_day))
         preferred = prefs.get(m.id)
         candidates.append(
-            Candidate(f, preferred * 60 if preferred else None, dict(worked), _cap_budget(planner))
+            Candidate(f, preferred * 60 if preferred else None, dict(worked), _limit_budget(planner))
         )
     result = propose(open_shifts, candidates, rules)
     return Plan(result, {s.id: s for s in shifts}, {m.id: m for m in members})
 
 
-def send_offers(session: Session, proposals: Sequence[Proposal], *, now: datetime | None = None) -> int:
+def queue_offers(session: Session, proposals: Sequence[Proposal], *, now: datetime | None = None) -> int:
     """Turn proposals into offers (one email per member). Returns how many offers were made."""
     now = now or utcnow()
     made: dict[int, list[Offer]] = defaultdict(list)
     with write_transaction(session):
-        serialize(session, "send_offers")  # two coordinators sending at once make each offer once
+        serialize(session, "queue_offers")  # two coordinators sending at once make each offer once
         expires = now + timedelta(hours=settings.get(session, K.OFFER_EXPIRY_HOURS))
         _make_offers(session, proposals, now, expires, made)
     return sum(len(v) for v in made.values())
@@ -146,14 +146,14 @@ def offer_one(session: Session, member_id: int, shift_id: int, *, now: datetime 
         raise DomainError(rota.problem_sentence(problems[0], member, second_person=False))
     if shift.filled >= shift.slots:
         raise DomainError(_("This shift has no free place now."))
-    if not caps.fits_for_coordinator(session, member, shift):
+    if not limits.fits_for_coordinator(session, member, shift):
         raise DomainError(
             _(
                 "This shift does not fit %(name)s's limit. Only they can see or change it.",
                 name=member.display_name,
             )
         )
-    if send_offers(session, [Proposal(shift_id, member_id)], now=now) == 0:
+    if queue_offers(session, [Proposal(shift_id, member_id)], now=now) == 0:
         raise DomainError(_("%(name)s has already been offered this shift.", name=member.display_name))
 
 
@@ -269,8 +269,8 @@ def recently_lapsed(session: Session, member: Member, *, now: datetime | None = 
 
 
 def my_offers(
-    session: Session, member: Member, *, now: datetime | None = None, planner: caps.Planner | None = None
-) -> list[tuple[Offer, caps.Fit]]:
+    session: Session, member: Member, *, now: datetime | None = None, planner: limits.Planner | None = None
+) -> list[tuple[Offer, limits.Fit]]:
     """Open offers with pay and what each would leave of the member's limit (pass the member's
     Planner if you have one, to save reading their work again)."""
     now = now or utcnow()
@@ -283,7 +283,7 @@ def my_offers(
     )
     if not offers:
         return []
-    planner = planner or caps.Planner.for_member(session, member)
+    planner = planner or limits.Planner.for_member(session, member)
     planner.load_days(to_london(o.shift.starts_at).date() for o in offers)
     return [(o, planner.fit(o.shift)) for o in offers]
 
@@ -293,7 +293,7 @@ def accept(
     member_id: int,
     offer_id: int,
     *,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     now: datetime | None = None,
 ) -> Assignment:
     """The member says yes: they get the slot under the same rule as a claim (rota.take_place),
@@ -315,7 +315,7 @@ def accept(
             offer.shift_id,
             now=now,
             source=AssignmentSource.OFFER,
-            accept_cap_warning=accept_cap_warning,
+            accept_limit_warning=accept_limit_warning,
         )
         offer.status, offer.decided_at = OfferStatus.ACCEPTED, now
     return assignment

@@ -1,6 +1,6 @@
 """Who holds which place on a shift. `take_place` is the one rule for taking a place (a claim,
 an accepted offer, either side of a swap, a yes to a coordinator's question): it locks the
-member, then the shift, re-checks every rule and the member's own limit (caps.enforce), and
+member, then the shift, re-checks every rule and the member's own limit (limits.enforce), and
 raises the shift's filled count with a conditional update the database also guards. Changes
 to shifts that people hold are re-checked here (`lock_holders`, `recheck_holders`)."""
 
@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coop.bookings.models import Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.db import lock
 from coop.errors import DomainError, NotFound
 from coop.i18n import N_, ngettext
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.members.service import lock_member
@@ -54,7 +55,9 @@ def _take_slot(session: Session, shift: Shift) -> None:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(_(JUST_TAKEN))
-    session.refresh(shift)
+    # The shift is locked (lock_shift), so the count read then is the count now: one more,
+    # known without reading the row again.
+    set_committed_value(shift, "filled", shift.filled + 1)
 
 
 def _release_slot(session: Session, shift_id: int) -> None:
@@ -73,7 +76,7 @@ def take_place(
     *,
     now: datetime,
     source: str,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     actor_is_member: bool = True,
     chosen_pay: int | None = None,
 ) -> Assignment:
@@ -110,11 +113,11 @@ def take_place(
             chosen_pay,
             choosing=True,
         )
-    caps.enforce(
+    limits.enforce(
         session,
         member,
         shift,
-        accept_warning=accept_cap_warning,
+        accept_warning=accept_limit_warning,
         member_is_asking=actor_is_member,
         chosen=chosen_pay,
     )
@@ -244,7 +247,7 @@ def lock_holders(session: Session, shifts: Select[Any]) -> list[int]:
 def recheck_holders(
     session: Session,
     shift_ids: Sequence[int],
-    guard: caps.Guard,
+    guard: limits.Guard,
     locked: Sequence[int],
     *,
     ask: bool,
@@ -252,7 +255,7 @@ def recheck_holders(
 ) -> int:
     """After a coordinator's change to shifts (made, not yet committed), the one rule again for
     everyone who holds them: their skills, availability, other work, rest, and their limit in
-    every period (caps.Guard). Raises DoesNotFit when it breaks for anyone and `ask` is false;
+    every period (limits.Guard). Raises DoesNotFit when it breaks for anyone and `ask` is false;
     with `ask`, those places become questions the member answers. Returns how many were asked."""
     held = list(
         session.scalars(

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from coop.auth import service as auth
 from coop.bookings.models import Service, Shift, ShiftStatus
-from coop.caps import service as caps
-from coop.caps.models import CapMode
 from coop.db import lock, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.limits import service as limits
+from coop.limits.models import LimitMode
 from coop.members.models import Member, member_skill
 from coop.notify import service as notify
 from coop.rota.eligibility import _window, member_facts, rules_from_settings, shift_facts, shift_problems
@@ -77,7 +77,7 @@ def accept_swap(
     offer_id: int,
     *,
     now: datetime | None = None,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
 ) -> Assignment:
     """Another member takes over an offered shift, under the same rules as claiming it."""
     now = now or utcnow()
@@ -115,7 +115,7 @@ def accept_swap(
             shift.id,
             now=now,
             source=AssignmentSource.SWAP,
-            accept_cap_warning=accept_cap_warning,
+            accept_limit_warning=accept_limit_warning,
         )
         offer.status = SwapStatus.TAKEN
         offer.taken_by_id = member_id
@@ -193,21 +193,21 @@ def exchange_candidates(
     # Both limits as the swap judges them (each gives up a shift, then takes the other's): the
     # member asking strictly, the one asked may be warned and go ahead if their limit only warns.
     days = {to_london(a.shift.starts_at).date() for a in [assignment, *held]}
-    limits = caps.planners_for(session, [member.id, *(a.member_id for a in held)], days)
+    planners = limits.planners_for(session, [member.id, *(a.member_id for a in held)], days)
     out = []
     for other in held:
         if not can_take(mine[member.id], shift_facts(other.shift), rules):
             continue
         if (
-            not limits[member.id]
+            not planners[member.id]
             .fit_exchange(assignment.shift, other.shift, assignment.chosen_pay_pence_per_hour)
             .fits
         ):
             continue
-        theirs_fit = limits[other.member_id].fit_exchange(
+        theirs_fit = planners[other.member_id].fit_exchange(
             other.shift, assignment.shift, other.chosen_pay_pence_per_hour
         )
-        if not theirs_fit.fits and theirs_fit.mode != CapMode.WARN:
+        if not theirs_fit.fits and theirs_fit.mode != LimitMode.WARN:
             continue
         back = theirs[other.member_id]  # what they hold, less the shift they would give up
         busy = list(back.busy)
@@ -295,7 +295,7 @@ def answer_exchange(
     offer_id: int,
     *,
     yes: bool,
-    accept_cap_warning: bool = False,
+    accept_limit_warning: bool = False,
     now: datetime | None = None,
 ) -> None:
     """The holder of the wanted shift says yes (both shifts change hands in one transaction, each
@@ -342,7 +342,7 @@ def answer_exchange(
                 shift=a.shift,
             )
         else:
-            _exchange(session, offer, a, b, now=now, accept_cap_warning=accept_cap_warning)
+            _exchange(session, offer, a, b, now=now, accept_limit_warning=accept_limit_warning)
     if changed:  # the closing is kept; the member is told why nothing was swapped
         raise DomainError(_("One of these shifts has changed since the swap was offered, so it is closed."))
 
@@ -354,7 +354,7 @@ def _exchange(
     b: Assignment,
     *,
     now: datetime,
-    accept_cap_warning: bool,
+    accept_limit_warning: bool,
 ) -> None:
     """Inside answer_exchange's transaction, locks held: both give up their place, then each takes
     the other's by the claim rule (take_place)."""
@@ -369,7 +369,7 @@ def _exchange(
         a.shift_id,
         now=now,
         source=AssignmentSource.SWAP,
-        accept_cap_warning=accept_cap_warning,
+        accept_limit_warning=accept_limit_warning,
     )
     take_place(session, proposer_id, b.shift_id, now=now, source=AssignmentSource.SWAP, actor_is_member=False)
     offer.status, offer.taken_by_id, offer.closed_at = SwapStatus.TAKEN, member_id, now

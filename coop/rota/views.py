@@ -11,11 +11,11 @@ from coop.access import roles
 from coop.auth.signed_in import current_member
 from coop.bookings import service as bookings
 from coop.businesses import service as businesses
-from coop.caps import service as caps
 from coop.cover import service as cover
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.money import pounds_field
 from coop.pay import rates
 from coop.rota import offers
@@ -98,12 +98,15 @@ def claim(shift_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         rate = request.form.get("rate", "")
+        # Asked before the claim, in the read transaction the request already has (the claim
+        # does not change it): after the claim's commit it would start another.
+        in_calendar = rota.feed_for(db.session, member) is not None
         with refusals(over_limit=True) as done:
             rota.claim(
                 db.session,
                 member.id,
                 shift_id,
-                accept_cap_warning=form.confirm.data == "yes",
+                accept_limit_warning=form.confirm.data == "yes",
                 chosen_pay=_chosen_rate(rate),
             )
         if done.over_limit:
@@ -114,7 +117,6 @@ def claim(shift_id: int) -> Page:
                 extra={"rate": rate} if rate else {},
             )
         if done.ok:
-            in_calendar = rota.feed_for(db.session, member) is not None
             flash(
                 _("It's yours. The shift is on your list and in your calendar.")
                 if in_calendar
@@ -129,7 +131,7 @@ def claim(shift_id: int) -> Page:
 @roles("member")
 def my_shifts() -> Page:
     member = current_member()
-    planner = caps.Planner.for_member(db.session, member)
+    planner = limits.Planner.for_member(db.session, member)
     open_swaps = rota.open_swaps_for(db.session, member)
     asking = rota.asked_of(db.session, member)
     assignments = rota.my_shifts(db.session, member)
@@ -184,7 +186,7 @@ def answer(assignment_id: int) -> Page:
         yes = request.form.get("answer") == "yes"
         with refusals(over_limit=True) as done:
             rota.answer(
-                db.session, member.id, assignment_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
+                db.session, member.id, assignment_id, yes=yes, accept_limit_warning=form.confirm.data == "yes"
             )
         if done.over_limit:
             return confirm_over_limit(
@@ -247,7 +249,7 @@ def answer_exchange(offer_id: int) -> Page:
         yes = request.form.get("answer") == "yes"
         with refusals(over_limit=True) as done:
             rota.answer_exchange(
-                db.session, member.id, offer_id, yes=yes, accept_cap_warning=form.confirm.data == "yes"
+                db.session, member.id, offer_id, yes=yes, accept_limit_warning=form.confirm.data == "yes"
             )
         if done.over_limit:
             return confirm_over_limit(
@@ -286,7 +288,7 @@ def accept_swap(offer_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         with refusals(over_limit=True) as done:
-            rota.accept_swap(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+            rota.accept_swap(db.session, member.id, offer_id, accept_limit_warning=form.confirm.data == "yes")
         if done.over_limit:
             return confirm_over_limit(
                 done.over_limit,
@@ -318,7 +320,7 @@ def pay_choice(assignment_id: int) -> Page:
             else:
                 amount = pounds_field(request.form.get("amount", ""), "amount")
             rota.set_pay_choice(
-                db.session, member.id, assignment_id, amount, accept_cap_warning=form.confirm.data == "yes"
+                db.session, member.id, assignment_id, amount, accept_limit_warning=form.confirm.data == "yes"
             )
         if done.over_limit:
             return confirm_over_limit(
@@ -346,7 +348,7 @@ def accept_offer(offer_id: int) -> Page:
     form = ConfirmActionForm()
     if form.validate_on_submit():
         with refusals(over_limit=True) as done:
-            offers.accept(db.session, member.id, offer_id, accept_cap_warning=form.confirm.data == "yes")
+            offers.accept(db.session, member.id, offer_id, accept_limit_warning=form.confirm.data == "yes")
         if done.over_limit:
             return confirm_over_limit(
                 done.over_limit,

@@ -14,11 +14,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
-from coop.caps import service as caps
 from coop.db import lock, locking, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import N_, Reading, reading
 from coop.i18n import gettext as _
+from coop.limits import service as limits
 from coop.members.models import Member
 from coop.notify import service as notify
 from coop.pay import rates
@@ -172,7 +172,7 @@ def submit(
     return entry
 
 
-def over_limit_message(breaks: caps.Fit) -> str:
+def over_limit_message(breaks: limits.Fit) -> str:
     """What a member reads when the hours they send would take them over their own limit: what
     goes over (earnings, hours or both), where they stand, and how to send them anyway."""
     earnings = (
@@ -198,12 +198,12 @@ def over_limit_message(breaks: caps.Fit) -> str:
     return _(message, summary=breaks.summary)
 
 
-def _breaks_limit_once_approved(session: Session, entry: TimesheetEntry) -> caps.Fit | None:
+def _breaks_limit_once_approved(session: Session, entry: TimesheetEntry) -> limits.Fit | None:
     """Whether approving these hours would take a period over the member's limit: the approval is
-    tried out under a savepoint, through the one limit rule (caps.Guard), and undone."""
+    tried out under a savepoint, through the one limit rule (limits.Guard), and undone."""
     day = to_london(entry.assignment.shift.starts_at).date()
-    guard = caps.Guard(session, [entry.member_id], work_days=[day])
-    if not guard.caps:
+    guard = limits.Guard(session, [entry.member_id], work_days=[day])
+    if not guard.limits:
         return None
     savepoint = session.begin_nested()
     _price(session, entry)
@@ -282,10 +282,10 @@ def approve(session: Session, entry_ids: Sequence[int], *, actor_id: int, now: d
                 raise NotFound("No such timesheet.")
             if entry.status == TimesheetStatus.SUBMITTED:
                 entries.append(entry)
-        capped = {m for m in owners if caps.cap_for(session, m) is not None}
+        with_limit = {m for m in owners if limits.limit_for(session, m) is not None}
         for entry in entries:
             _price(session, entry)  # priced from the locked row: a correction made a moment ago is paid
-        later = [e for e in entries if _judged_later(session, e, capped)]
+        later = [e for e in entries if _judged_later(session, e, with_limit)]
         for entry in entries:
             if entry not in later:
                 _mark_approved(entry, actor_id, now)
@@ -296,18 +296,18 @@ def approve(session: Session, entry_ids: Sequence[int], *, actor_id: int, now: d
     return approved
 
 
-def _judged_later(session: Session, entry: TimesheetEntry, capped: set[int]) -> bool:
+def _judged_later(session: Session, entry: TimesheetEntry, with_limit: set[int]) -> bool:
     """Whether an entry of the batch is judged against the limit one at a time: only entries of
     members with a limit that add to what already counts (more minutes or more pay than the
     booked shift's estimate) and that the member has not said are right."""
-    if entry.member_id not in capped or entry.over_limit_confirmed:
+    if entry.member_id not in with_limit or entry.over_limit_confirmed:
         return False
     shift = entry.assignment.shift
     day = to_london(shift.starts_at).date()
-    estimate = caps.estimate_pay(
+    estimate = limits.estimate_pay(
         shift.minutes,
         shift.service.pay_pence_per_hour,
-        caps.pay_rules(session, day),
+        limits.pay_rules(session, day),
         entry.assignment.chosen_pay_pence_per_hour if shift.service.involvement else None,
     )
     pay = (entry.pay_pence or 0) + (entry.holiday_pence or 0)
@@ -321,11 +321,11 @@ def _mark_approved(entry: TimesheetEntry, actor_id: int, now: datetime) -> None:
 
 
 def _approve_within_limit(session: Session, entry: TimesheetEntry, actor_id: int, now: datetime) -> bool:
-    """Approve one entry through the limit rule (caps.Guard), with everything judged before it
+    """Approve one entry through the limit rule (limits.Guard), with everything judged before it
     already approved; hours that take their period over the limit go back to the member."""
     day = to_london(entry.assignment.shift.starts_at).date()
     session.flush()
-    guard = caps.Guard(session, [entry.member_id], work_days=[day])
+    guard = limits.Guard(session, [entry.member_id], work_days=[day])
     _mark_approved(entry, actor_id, now)
     fits = guard.broken().get(entry.member_id, [])
     if guard.planner(entry.member_id).period_of(day) not in {f.period for f in fits}:

@@ -13,9 +13,9 @@ from coop.audit import events
 from coop.audit.events import EVENTS, AuditShapeError, Event, Field, Kind, Subject
 from coop.audit.models import AuditEntry
 from coop.audit.service import record
-from coop.caps.setting import CAP_ACTIONS
 from coop.governance.models import ProposalComment
 from coop.invoicing.models import Invoice
+from coop.limits.setting import LIMIT_ACTIONS
 from coop.money import format_pence, plain_pounds
 from coop.pay.models import Expense, PayAdjustment, PayRun
 from coop.timeutil import today_london
@@ -179,7 +179,7 @@ def test_record_refuses_what_is_not_declared(session):
     cases = [
         ("surplus.kept", ("member", member.id), {}),  # no such event
         ("surplus.taken", ("invoice", "CW-1"), {}),  # about the wrong kind of thing
-        ("surplus.taken", ("member", member.id), {"cap_pence": 5000}),  # a field it does not declare
+        ("surplus.taken", ("member", member.id), {"limit_pence": 5000}),  # a field it does not declare
         ("invoice.issue", ("invoice", "CW-1"), {"gross_pence": "12.00"}),  # pounds as text, not pence
         ("roles.change", ("user", member.user_id), {"roles": "admin"}),  # not a list of roles
     ]
@@ -345,4 +345,4 @@ def test_every_call_in_the_code_names_a_declared_event():
             assert isinstance(start, ast.Constant), where
             assert any(a.startswith(start.value) for a in EVENTS), (where, start.value)
     # The one helper given its action by its callers: the coordinator's limit changes.
-    assert passed_in == ["setting.py"] and set(CAP_ACTIONS) <= set(EVENTS)
+    assert passed_in == ["setting.py"] and set(LIMIT_ACTIONS) <= set(EVENTS)

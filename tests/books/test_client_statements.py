@@ -88,8 +88,8 @@ def test_monthly_statements_go_once_to_clients_who_asked(app, session, tmp_path)
     factories.issued_invoice(session, asked, tmp_path, hours=2, today=first + timedelta(days=3))
     factories.issued_invoice(session, not_asked, tmp_path, hours=2, today=first + timedelta(days=3))
     before = session.scalar(select(func.count()).select_from(OutboxMessage))
-    assert client_statements.send_monthly_statements(session, today) == 1
-    assert client_statements.send_monthly_statements(session, today) == 0
+    assert client_statements.queue_monthly_statements(session, today) == 1
+    assert client_statements.queue_monthly_statements(session, today) == 0
     fresh(session)
     [message] = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before + 1

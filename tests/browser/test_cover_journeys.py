@@ -28,7 +28,7 @@ def test_cant_make_it_from_the_reminder_and_cover_taken_from_an_email(live, ui):
     shift = factories.shift(s, service_=service, starts_in=start - utcnow(), hours=2)
     rota.claim(s, leaver.id, shift.id)
     evening = london_to_utc(today_london(), time(19))
-    assert rota.send_shift_reminders(s, base_url=live.base_url, now=evening) >= 1
+    assert rota.queue_shift_reminders(s, base_url=live.base_url, now=evening) >= 1
     leaver_email, helper_email = leaver.user.email, helper.user.email
     helper_id, shift_id = helper.id, shift.id
     link = _link_in_email(s, leaver_email, live.base_url, r"/drop$")

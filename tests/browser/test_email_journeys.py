@@ -42,7 +42,7 @@ def test_member_answers_an_offer_from_its_email(live, ui):
     service = factories.service(s, skill, name=unique("Windows"))
     member = factories.member(s, name=unique("Rowan"), email=unique("rowan") + "@example.org", skills=[skill])
     shift = factories.shift(s, service_=service, starts_in=timedelta(days=3, hours=2))
-    assert offers.send_offers(s, [Proposal(shift.id, member.id)]) == 1
+    assert offers.queue_offers(s, [Proposal(shift.id, member.id)]) == 1
     s.commit()
     email, member_id, shift_id = member.user.email, member.id, shift.id
     link = _link_in_email(s, email, live.base_url)

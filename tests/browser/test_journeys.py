@@ -114,7 +114,7 @@ def test_member_accepts_an_offer_claims_drops_and_logs_hours(live, ui):
     worked = factories.shift(s, service_=service, starts_in=timedelta(days=-2))
     s.add(Assignment(shift_id=worked.id, member_id=member.id))
     s.commit()
-    assert offers.send_offers(s, [Proposal(offered.id, member.id)]) == 1
+    assert offers.queue_offers(s, [Proposal(offered.id, member.id)]) == 1
     s.commit()
     email, member_id = member.user.email, member.id
     ids = offered.id, open_.id, worked.id
@@ -280,6 +280,7 @@ def test_coordinator_reads_the_week_grid_and_offers_from_a_cell(live, ui):
     shift = factories.shift(s, service_=service, starts_in=timedelta(days=2, hours=3))
     member = factories.member(s, name=unique("Gridley"), skills=[skill])
     name, monday, shift_id, member_id = member.display_name, shift.starts_at.date(), shift.id, member.id
+    service_name = service.name
     s.close()
     ui.login(dict(DEMO_LOGINS["accounts"])["coordinator"], DEMO_LOGINS["password"])
     ui.goto(f"/rota/grid?week={monday.isoformat()}")
@@ -288,9 +289,15 @@ def test_coordinator_reads_the_week_grid_and_offers_from_a_cell(live, ui):
     ui.page.get_by_label("Member's name").fill(name)
     ui.click("Show")
     ui.sees(name)
-    ui.page.get_by_role("button", name=f"Offer to {name}").first.click()
+    # A cell links to a small page of the places that member could take that day (issue 43).
+    ui.page.get_by_role("link", name=re.compile(f"^Offer a shift to {re.escape(name)} on ")).first.click()
+    ui.check()
+    ui.sees(f"Offer a shift to {name}")
+    ui.sees(service_name)
+    ui.page.get_by_role("button", name=re.compile(f" to {re.escape(name)}$")).first.click()
     ui.check()
     ui.sees("Offered.")
+    ui.sees("Hours held")  # back on the grid
     s = live.session()
     offered = s.scalars(select(Offer).where(Offer.shift_id == shift_id, Offer.member_id == member_id)).all()
     s.close()

@@ -195,13 +195,13 @@ def test_coordinator_widens_asks_by_name_and_fills_it_themselves(session):
     assert len(session.scalars(select(CoverOffer)).all()) == 2
     assert cover.widen(session, case.id) == 3
     with pytest.raises(DomainError, match="limit"):
-        cover.ask_named(session, case.id, over.id)
+        cover.offer_named(session, case.id, over.id)
     with pytest.raises(DomainError, match="already been asked"):
-        cover.ask_named(session, case.id, members[0].id)
+        cover.offer_named(session, case.id, members[0].id)
     coordinator = factories.member(
         session, email="coordmember@example.org", skills=[skill], roles=("member", "coordinator")
     )
-    cover.fill_myself(session, case.id, coordinator.id)
+    cover.claim_myself(session, case.id, coordinator.id)
     fresh(session)
     assert session.get(CoverCase, case.id).status == "covered"
     with pytest.raises(DomainError, match="no longer open"):

@@ -183,7 +183,7 @@ def test_the_reminder_email_links_to_i_cant_make_it_and_running_late(session):
     m = factories.member(session, email="reminded@example.org", skills=[skill])
     a = rota.claim(session, m.id, shift.id)
     assert (
-        rota.send_shift_reminders(
+        rota.queue_shift_reminders(
             session, base_url="http://coop.test", now=london_to_utc(today_london(), time(19))
         )
         == 1

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from coop.audit.models import AuditEntry
 from coop.auth import service as auth
 from coop.auth.models import User, UserRole
-from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.governance import service as governance
+from coop.limits import service as limits
 from coop.mail.models import OutboxMessage
 from coop.timesheets import service as timesheets
 from coop.timeutil import today_london, utcnow
@@ -122,7 +122,7 @@ def test_surplus_is_shared_by_hours_exactly_and_paid_through_pay(session):
         governance.cast_vote(session, m, p.id, "for")
     governance.close_due(session, now=utcnow() + timedelta(days=4))
     # a member whose limit it would break can defer; another takes it into pay
-    caps.set_cap(session, members[2], caps.CapData(10, None), actor_id=1, by_coordinator=False)
+    limits.set_limit(session, members[2], limits.LimitData(10, None), actor_id=1, by_coordinator=False)
     [share2] = governance.my_shares(session, members[2])
     with pytest.raises(DomainError, match="over your limit"):
         governance.take_share(session, members[2], share2.id, today=today_london())

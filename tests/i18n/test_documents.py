@@ -5,7 +5,6 @@ client's language, else the co-op's."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -19,7 +18,6 @@ from coop.invoicing import rendering
 from coop.invoicing import service as invoicing
 from coop.mail import readers
 from coop.mail.models import OutboxMessage
-from coop.pay import service as pay
 from coop.timeutil import today_london
 from tests import factories
 from tests.factories import BASE_URL, approved_work, period
@@ -31,17 +29,9 @@ def _text(pdf: bytes) -> str:
 
 
 def test_a_pay_statement_is_in_the_members_language_for_them_and_the_coordinator(session, make_web):
-    member = factories.member(session, name="Priya Shah", email="priya@example.org")
-    factories.approved_timesheet(session, member, days_ago=5)
-    member.user.language = "en-XA"
-    coordinator = factories.coordinator(session, "coord@example.org")
-    session.commit()
-    today = today_london()
-    run = pay.build_pay_run(
-        session, today - timedelta(days=20), today - timedelta(days=1), actor_id=coordinator.id, today=today
+    statement = factories.finalised_pay_statement(
+        session, name="Priya Shah", email="priya@example.org", language="en-XA"
     )
-    pay.finalise(session, run.id, actor_id=coordinator.id)
-    [statement] = run.statements
     theirs = make_web()
     theirs.login("priya@example.org")
     office = make_web()

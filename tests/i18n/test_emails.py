@@ -39,7 +39,7 @@ def test_a_shift_reminder_is_in_the_members_language_from_an_english_run(session
     english_member, _, _ = held_tomorrow(session, hour=14, reminder_hour=18)
     _choose(session, pseudo_member.user, "en-XA")
     with reading(Reading("en")):  # the job run from the command line, in English
-        assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 2
+        assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 2
     [theirs] = _mail_to(session, pseudo_member.user.email)
     [plain] = _mail_to(session, english_member.user.email)
     assert PSEUDO in theirs.subject and PSEUDO in theirs.body

@@ -5,7 +5,6 @@ catalogue (a message without a translation would show in English)."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -15,9 +14,7 @@ from coop.auth.models import User
 from coop.demo.service import DEMO_LOGINS
 from coop.i18n import Reading, core, reading
 from coop.mail.models import OutboxMessage
-from coop.pay import service as pay
 from coop.rota import service as rota
-from coop.timeutil import today_london
 from tests import factories
 from tests.conftest import signed_in
 from tests.crawl import crawl
@@ -60,7 +57,7 @@ def test_a_member_who_reads_polish_gets_their_reminder_in_polish(session, missin
     member.user.language = "pl"
     session.commit()
     with reading(Reading("en")):  # the job, run in English from the command line
-        assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 1
+        assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 1
     session.rollback()
     [mail] = session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == member.user.email))
     assert polish("A reminder of your shift tomorrow:") in mail.body
@@ -69,17 +66,9 @@ def test_a_member_who_reads_polish_gets_their_reminder_in_polish(session, missin
 
 
 def test_a_member_who_reads_polish_gets_their_pay_statement_in_polish(session, make_web, missing):
-    member = factories.member(session, name="Ola Nowak", email="ola@example.org")
-    factories.approved_timesheet(session, member, days_ago=5)
-    member.user.language = "pl"
-    coordinator = factories.coordinator(session, "coord@example.org")
-    session.commit()
-    today = today_london()
-    run = pay.build_pay_run(
-        session, today - timedelta(days=20), today - timedelta(days=1), actor_id=coordinator.id, today=today
+    statement = factories.finalised_pay_statement(
+        session, name="Ola Nowak", email="ola@example.org", language="pl"
     )
-    pay.finalise(session, run.id, actor_id=coordinator.id)
-    [statement] = run.statements
     web = make_web()
     web.login("ola@example.org")
     got = web.get(f"/my/pay/{statement.id}.pdf")

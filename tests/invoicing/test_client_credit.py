@@ -70,7 +70,7 @@ def test_an_overpayment_pays_another_invoice_and_the_rest_is_refunded(web, sessi
     assert invoicing.display_status(b, today_london()) == "paid"
     assert b.id not in [i.id for i in invoicing.overdue(session, today_london())]
     assert (
-        invoicing.send_reminders(session, today_london(), invoice_dir=tmp_path, base_url="http://coop.test")
+        invoicing.queue_reminders(session, today_london(), invoice_dir=tmp_path, base_url="http://coop.test")
         == 0
     )
     assert not session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("%reminder%"))).all()
@@ -120,7 +120,7 @@ def test_a_coordinator_sends_a_reminder_now(web, session, tmp_path):
 
 
 def _remind(session, invoice_dir):
-    invoicing.send_reminders(
+    invoicing.queue_reminders(
         session, today_london(), invoice_dir=Path(invoice_dir), base_url="http://coop.test"
     )
 

@@ -91,9 +91,9 @@ def test_payments_statuses_credit_notes_reminders_and_aged_debtors(session, tmp_
     today = today_london()
     invoice = issue_draft(session, draft.id, tmp_path, today=today - timedelta(days=40))
     assert invoicing.display_status(invoice, today) == "overdue"
-    assert invoicing.send_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 1
+    assert invoicing.queue_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 1
     # not again within the interval
-    assert invoicing.send_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 0
+    assert invoicing.queue_reminders(session, today, invoice_dir=tmp_path, base_url="http://coop.test") == 0
     [row] = invoicing.aged_debtors(session, today)
     assert row.buckets == (0, 0, 12000, 0, 0)
     assert (

@@ -140,7 +140,7 @@ def test_a_member_answers_an_ask_from_its_email_through_the_sign_in(session, mak
     svc = factories.service(session)
     shift = factories.shift(session, service_=svc)
     member = factories.member(session, email="sam@example.org", skills=[svc.skill])
-    rota.assign(session, member.id, shift.id)
+    rota.ask(session, member.id, shift.id)
     [email] = _emails_to(session, "sam@example.org")
     path = _link(email.body, r"/shifts/mine")
     web = make_web()

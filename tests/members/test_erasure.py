@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from coop.audit.models import AuditEntry
 from coop.auth import service as auth
 from coop.auth.models import LoginAttempt
-from coop.caps import service as caps
 from coop.directory.models import DirectoryEntry
 from coop.errors import DomainError
 from coop.governance import service as governance
 from coop.governance.models import ERASED_COMMENT, ProposalComment
+from coop.limits import service as limits
 from coop.mail.models import OutboxMessage
 from coop.members.models import ErasureRequest, Member
 from coop.onward import opportunities
@@ -32,10 +32,10 @@ def _member_with_history(session):
     member.phone = "07700 900999"
     member.pronouns = "she/her"
     session.commit()
-    caps.set_cap(
+    limits.set_limit(
         session,
         member,
-        caps.CapData(earnings_cap_pence=20000, hours_cap_minutes=None),
+        limits.LimitData(earnings_limit_pence=20000, hours_limit_minutes=None),
         actor_id=member.user_id,
         by_coordinator=False,
     )
@@ -71,7 +71,7 @@ def test_erasure_replaces_personal_data_and_keeps_financial_records(session):
     assert (member.phone, member.pronouns, member.status, member.skills) == ("", "", "left", [])
     assert member.user.email.endswith("@erased.invalid") and not member.user.is_active
     assert member.user.role_names == set()
-    assert caps.cap_for(session, member.id) is None
+    assert limits.limit_for(session, member.id) is None
     assert session.scalar(select(func.count()).select_from(TimeOff)) == 0
     assert session.scalar(select(func.count()).where(LoginAttempt.email == "sam@example.org")) == 0
     # the future shift went back to the rota, the pay adjustment is kept
@@ -277,7 +277,7 @@ def test_erasure_lets_go_held_and_asked_places_and_asks_for_cover_when_late(sess
     soon = factories.shift(session, service_=svc, starts_in=timedelta(hours=2))
     later = factories.shift(session, service_=svc, starts_in=timedelta(days=4))
     rota.claim(session, member.id, soon.id)
-    rota.assign(session, member.id, later.id)  # a coordinator asked; no answer yet
+    rota.ask(session, member.id, later.id)  # a coordinator asked; no answer yet
     req = erasure.request_erasure(session, member, actor_id=member.user_id)
     erasure.carry_out(session, req.id, actor_id=coordinator.id)
     session.expire_all()

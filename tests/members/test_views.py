@@ -101,7 +101,7 @@ def test_member_downloads_all_their_data_and_only_theirs(web, session):
     import json
     from datetime import timedelta
 
-    from coop.caps import service as caps
+    from coop.limits import service as limits
     from coop.rota import service as rota
 
     skill = factories.skill(session, "Gardening")
@@ -113,7 +113,7 @@ def test_member_downloads_all_their_data_and_only_theirs(web, session):
     )
     factories.member(session, name="Priya Shah", email="priya@example.org", skills=[skill])
     rota.claim(session, me.id, shift.id)
-    caps.set_cap(session, me, caps.CapData(19550, None), actor_id=me.user_id, by_coordinator=False)
+    limits.set_limit(session, me, limits.LimitData(19550, None), actor_id=me.user_id, by_coordinator=False)
     web.login("sam@example.org")
     assert "Download everything we hold about you" in web.get("/me").get_data(as_text=True)
     r = web.get("/me/data.json")
@@ -122,7 +122,7 @@ def test_member_downloads_all_their_data_and_only_theirs(web, session):
     assert data["profile"]["display_name"] == "Sam Okafor" and data["profile"]["skills"] == ["Gardening"]
     assert data["account"]["email"] == "sam@example.org"
     assert [s["service"] for s in data["shifts"]] == ["Gardening"]
-    assert data["earnings_limit"][0]["earnings_cap_pence"] == 19550
+    assert data["earnings_limit"][0]["earnings_limit_pence"] == 19550
     assert "priya" not in r.get_data(as_text=True).lower()
     session.expire_all()
     assert session.scalars(select(AuditEntry.action)).all() == ["export.member_data"]

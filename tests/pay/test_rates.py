@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.pay.rates import RateRules, hourly_rate
 from coop.rota import service as rota
 from coop.rota.models import Assignment
@@ -237,7 +237,7 @@ def test_the_open_shifts_page_offers_no_rate_that_fits_below_the_law(make_web, s
     claim at that rate would now be refused, so only unpaid (or the full rate) is offered."""
     shift, member = _involvement_place(session)
     factories.limit(session, member, 2_000)
-    assert caps.Planner.for_member(session, member).rate_that_fits(shift) == 0
+    assert limits.Planner.for_member(session, member).rate_that_fits(shift) == 0
     web = make_web()
     web.login("m@example.org")
     page = web.get("/shifts/open").get_data(as_text=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import String, Text, select, update
 
-from coop.caps import service as caps
 from coop.governance.models import Proposal, SurplusShare
+from coop.limits import service as limits
 from coop.mail.models import OutboxMessage
 from coop.members.models import ErasureRequest, Member, Skill
 from coop.onward import opportunities
@@ -69,7 +69,9 @@ def _every_feature(session, chris: Member, other: Member) -> tuple[str, int, int
     far = today_london() + timedelta(days=40)
     rota.add_time_off(session, chris, far, far, "dentist after lunch", today=today_london())
     rota.regenerate_feed(session, chris)
-    caps.set_cap(session, chris, caps.CapData(18731, None), actor_id=chris.user_id, by_coordinator=False)
+    limits.set_limit(
+        session, chris, limits.LimitData(18731, None), actor_id=chris.user_id, by_coordinator=False
+    )
     interest = session.scalars(
         select(OpportunityInterest).where(OpportunityInterest.member_id == chris.id)
     ).one()

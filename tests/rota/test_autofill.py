@@ -43,14 +43,14 @@ def test_proposals_break_no_rule(seed, slots, members):
                 )
                 is None
             )
-        if c.cap is not None:
+        if c.limit is not None:
             spent = defaultdict(lambda: [0, 0])
             for s in mine:
-                period = c.cap.period_of(london_day(s.starts_at))
+                period = c.limit.period_of(london_day(s.starts_at))
                 spent[period][0] += s.pay_pence
                 spent[period][1] += s.minutes
             for period, (pay, minutes) in spent.items():
-                earn, mins = c.cap.earnings_left(period), c.cap.minutes_left(period)
+                earn, mins = c.limit.earnings_left(period), c.limit.minutes_left(period)
                 assert earn is None or pay <= earn
                 assert mins is None or minutes <= mins
     assert result.filled + sum(left for left, _ in result.unfilled.values()) == sum(

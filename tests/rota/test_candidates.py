@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.mail.models import OutboxMessage
 from coop.rota import grid, offers
 from coop.rota import service as rota
@@ -25,6 +25,7 @@ from tests import factories
 from tests.factories import fresh
 
 NEXT_MONDAY = week_start(today_london()) + timedelta(days=7)
+WEEK = NEXT_MONDAY.isoformat()
 
 
 def at(day: int, hour: int) -> timedelta:
@@ -70,7 +71,7 @@ def test_the_swap_picker_leaves_out_a_shift_whose_member_could_not_take_yours(we
     assert session.get(SwapOffer, offer.id).status == "taken"
 
 
-def test_week_grid_cells_offer_only_shifts_the_member_is_available_for(web, session):
+def test_a_grid_cells_offer_page_offers_only_shifts_the_member_is_available_for(web, session):
     skill = factories.skill(session, "Cleaning")
     svc = factories.service(session, skill, name="Office cleaning")
     wednesday = factories.shift(session, service_=svc, starts_in=at(2, 14), hours=2)
@@ -78,13 +79,17 @@ def test_week_grid_cells_offer_only_shifts_the_member_is_available_for(web, sess
     bob = factories.member(session, name="Bob Baker", skills=[skill])
     session.add(Availability(member_id=ann.id, weekday=2, start_time=time(8), end_time=time(12)))
     session.commit()
-    rows = {r.member.id: r for r in grid.week_grid(session, NEXT_MONDAY).rows}
-    assert 2 not in rows[ann.id].offerable  # mornings only on Wednesdays
-    assert [p.id for p in rows[bob.id].offerable[2]] == [wednesday.id]
+    assert grid.offer_choices(session, ann.id, NEXT_MONDAY + timedelta(days=2)).places == []  # mornings only
+    assert [p.id for p in grid.offer_choices(session, bob.id, NEXT_MONDAY + timedelta(days=2)).places] == [
+        wednesday.id
+    ]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
-    assert f'id="offer-{ann.id}-2"' not in page and f'id="offer-{bob.id}-2"' in page
+    # Through HTTP: each cell's page offers only what the claim's rule allows.
+    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={WEEK}&day=2").get_data(as_text=True)
+    assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
+    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={WEEK}&day=2").get_data(as_text=True)
+    assert f'name="shift_id" value="{wednesday.id}"' in bob_page and "Office cleaning" in bob_page
     # Asking anyway is refused by the same rule, and nothing is offered.
     page = web.post(
         "/rota/grid/offer", {"member_id": str(ann.id), "shift_id": str(wednesday.id)}, follow_redirects=True
@@ -128,7 +133,7 @@ def test_sent_offers_leave_out_what_the_member_can_no_longer_take(session):
     bob = factories.member(session, skills=[skill])
     session.add(TimeOff(member_id=ann.id, first_day=NEXT_MONDAY, last_day=NEXT_MONDAY + timedelta(days=6)))
     session.commit()
-    made = offers.send_offers(session, [Proposal(shift.id, ann.id), Proposal(shift.id, bob.id)])
+    made = offers.queue_offers(session, [Proposal(shift.id, ann.id), Proposal(shift.id, bob.id)])
     assert made == 1
     assert [o.member_id for o in session.scalars(select(Offer))] == [bob.id]
 
@@ -157,7 +162,7 @@ def _claim_problems(session, member, shift, exclude=None):
 @given(layout=st.lists(SHIFT, min_size=2, max_size=6), people=st.lists(MEMBER, min_size=2, max_size=4))
 def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, layout, people):
     """Over generated co-ops: each (member, shift) that a list offers passes the claim's check,
-    and the grid offers every place the claim would allow (up to its eight a cell). A new list
+    and the grid offers every place the claim would allow (up to its thirty a cell). A new list
     built another way fails here."""
     session.rollback()
     n = next(_runs)
@@ -208,9 +213,14 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
     by_id = {m.id: m for m in members}
     shift_by_id = {s.id: session.merge(s) for s in shifts}
 
-    # The week grid: each cell's list passes the claim's check, and holds every place it allows.
+    # The week grid: each cell's page passes the claim's check, and holds every place it allows;
+    # the grid links to it on every day that has such a place.
     for row in grid.week_grid(session, NEXT_MONDAY, grid.GridFilter(search=f"Gen {n}-")).rows:
-        offered = {p.id for places in row.offerable.values() for p in places}
+        offered = set()
+        for day in range(7):
+            places = grid.offer_choices(session, row.member.id, NEXT_MONDAY + timedelta(days=day)).places
+            assert not places or day in row.may_offer, ("grid hides a cell", row.member.id, day)
+            offered |= {p.id for p in places}
         for sid in offered:
             assert _claim_problems(session, row.member, shift_by_id[sid]) == [], ("grid", row.member.id, sid)
         for sid, s in shift_by_id.items():
@@ -241,22 +251,22 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
     mine = [p for p in plan.result.proposals if p.member_id in by_id and p.shift_id in shift_by_id]
     for p in mine:
         assert _claim_problems(session, by_id[p.member_id], shift_by_id[p.shift_id]) == [], ("auto-fill", p)
-    offers.send_offers(session, mine)
+    offers.queue_offers(session, mine)
     for o in session.scalars(select(Offer).where(Offer.member_id.in_(list(by_id)))):
         assert _claim_problems(session, by_id[o.member_id], shift_by_id[o.shift_id]) == [], ("offer", o.id)
 
 
 def _hours_limit(session, member, hours):
-    caps.set_cap(
+    limits.set_limit(
         session,
         member,
-        caps.CapData(earnings_cap_pence=None, hours_cap_minutes=hours * 60),
+        limits.LimitData(earnings_limit_pence=None, hours_limit_minutes=hours * 60),
         actor_id=member.user_id,
         by_coordinator=False,
     )
 
 
-def test_week_grid_cells_leave_out_a_shift_over_the_members_own_limit(web, session):
+def test_a_grid_cells_offer_page_leaves_out_a_shift_over_the_members_own_limit(web, session):
     """The claim's last check is the member's own limit: a cell never offers what it refuses."""
     skill = factories.skill(session, "Cleaning")
     svc = factories.service(session, skill, name="Office cleaning")
@@ -266,14 +276,16 @@ def test_week_grid_cells_leave_out_a_shift_over_the_members_own_limit(web, sessi
     bob = factories.member(session, name="Bob Baker", skills=[skill])
     _hours_limit(session, ann, 3)
     rota.claim(session, ann.id, tuesday.id)
-    rows = {r.member.id: r for r in grid.week_grid(session, NEXT_MONDAY).rows}
-    assert 2 not in rows[ann.id].offerable  # 2 h held + 2 h would pass her 3 h a week
-    assert [p.id for p in rows[bob.id].offerable[2]] == [wednesday.id]
+    wednesday_date = NEXT_MONDAY + timedelta(days=2)
+    assert grid.offer_choices(session, ann.id, wednesday_date).places == []  # 2 h held + 2 h > 3 h a week
+    assert [p.id for p in grid.offer_choices(session, bob.id, wednesday_date).places] == [wednesday.id]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
-    assert f'id="offer-{ann.id}-2"' not in page and f'id="offer-{bob.id}-2"' in page
-    assert "3 h" not in page  # the coordinator never sees her figures
+    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={WEEK}&day=2").get_data(as_text=True)
+    assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
+    assert "3 h" not in ann_page  # the coordinator never sees her figures
+    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={WEEK}&day=2").get_data(as_text=True)
+    assert f'name="shift_id" value="{wednesday.id}"' in bob_page
 
 
 def test_the_swap_picker_judges_both_limits_as_the_swap_would(session):

@@ -100,3 +100,58 @@ def test_hours_held_are_exact_minutes_on_both_databases(web, session):
     footer = page[page.index("Hours held") :]
     assert format_minutes(sum(expected)) in footer
     assert format_minutes(expected[0]) in footer  # 2 hours, not 1 hour 59 minutes
+
+
+def test_a_cell_links_to_a_page_that_offers_that_members_places_for_the_day(web, session):
+    """Issue 43: the grid links each cell with something to offer to a small page (no JavaScript
+    needed) listing the places that member could take that day; offering there returns to the grid."""
+    skill, other = factories.skill(session, "Cleaning"), factories.skill(session, "Gardening")
+    svc = factories.service(session, skill, name="Office cleaning", pay=1500)
+    garden = factories.service(session, other, name="Garden work", pay=1500)
+    open_ = factories.shift(session, service_=svc, starts_in=at(3, 14), hours=2)
+    not_theirs = factories.shift(session, service_=garden, starts_in=at(3, 9), hours=2)
+    bob = factories.member(session, name="Bob Baker", skills=[skill])
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    week = NEXT_MONDAY.isoformat()
+    page = web.get(f"/rota/grid?week={week}&q=bob").get_data(as_text=True)
+    link = f"/rota/grid/offer/{bob.id}?week={week}&amp;q=bob&amp;day=3"
+    assert f'href="{link}"' in page and f'id="offer-{bob.id}-3"' in page
+    assert f'id="offer-{bob.id}-2"' not in page  # nothing unfilled that Wednesday
+    cell = web.get(link.replace("&amp;", "&"))
+    text = cell.get_data(as_text=True)
+    assert cell.status_code == 200 and "Offer a shift to Bob Baker on Thursday" in text
+    assert f'name="shift_id" value="{open_.id}"' in text
+    assert f'value="{not_theirs.id}"' not in text  # a skill he lacks
+    assert f'name="next" value="/rota/grid?week={week}&amp;q=bob"' in text
+    r = web.post(
+        "/rota/grid/offer",
+        {"member_id": str(bob.id), "shift_id": str(open_.id), "next": f"/rota/grid?week={week}&q=bob"},
+    )
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/rota/grid?week={week}&q=bob")
+    session.rollback()
+    [offer] = session.scalars(select(Offer)).all()
+    assert (offer.member_id, offer.shift_id) == (bob.id, open_.id)
+    assert web.get(f"/rota/grid/offer/999999?week={week}&day=3").status_code == 404
+
+
+def test_a_cells_offer_page_takes_the_same_queries_at_ten_times_the_size(session):
+    skill = factories.skill(session)
+    svc = factories.service(session, skill)
+    member = factories.member(session, skills=[skill])
+
+    def grow(n):
+        for i in range(n):
+            other = factories.member(session, skills=[skill])
+            held = factories.shift(session, service_=svc, starts_in=at(3, 6 + i % 12), hours=1)
+            rota.claim(session, other.id, held.id)
+            factories.shift(session, service_=svc, starts_in=at(3, 8 + i % 10), hours=1)
+
+    day = NEXT_MONDAY + timedelta(days=3)
+    grow(3)
+    session.expire_all()
+    small = count_queries(session, lambda: grid.offer_choices(session, member.id, day))
+    grow(27)
+    session.expire_all()
+    large = count_queries(session, lambda: grid.offer_choices(session, member.id, day))
+    assert small == large and len(grid.offer_choices(session, member.id, day).places) > 3

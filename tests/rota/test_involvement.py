@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.rota import service as rota
 from coop.settings import service as settings
 from coop.timesheets import service as timesheets
@@ -13,7 +13,7 @@ from coop.timeutil import to_london
 from tests import factories
 
 
-def test_involvement_pay_can_be_reduced_or_declined_and_counts_for_caps(session):
+def test_involvement_pay_can_be_reduced_or_declined_and_counts_for_limits(session):
     skill = factories.skill(session, "Interview panels")
     svc = factories.service(session, skill, name="Interview panel", pay=2000)
     svc.involvement = True
@@ -22,12 +22,12 @@ def test_involvement_pay_can_be_reduced_or_declined_and_counts_for_caps(session)
     m = factories.member(session, skills=[skill])
     a = rota.claim(session, m.id, shift.id)
     rota.set_pay_choice(session, m.id, a.id, 0)
-    caps.set_cap(
-        session, m, caps.CapData(100_000, None, "monthly", 1), actor_id=m.user_id, by_coordinator=False
+    limits.set_limit(
+        session, m, limits.LimitData(100_000, None, "monthly", 1), actor_id=m.user_id, by_coordinator=False
     )
     assert (
-        caps.Planner.for_member(session, m)
-        .totals(caps.Planner.for_member(session, m).period_of(shift.starts_at.date()))
+        limits.Planner.for_member(session, m)
+        .totals(limits.Planner.for_member(session, m).period_of(shift.starts_at.date()))
         .pay_pence
         == 0
     )

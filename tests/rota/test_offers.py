@@ -42,15 +42,15 @@ def test_plan_proposes_never_to_paused_members_and_sends_offers(session, setup):
     plan = offers.plan(session, today_london(), today_london() + timedelta(days=7))
     assert plan.result.filled == 4
     assert paused.id not in {p.member_id for p in plan.result.proposals}
-    assert offers.send_offers(session, plan.result.proposals) == 4
-    assert offers.send_offers(session, plan.result.proposals) == 0  # not twice
+    assert offers.queue_offers(session, plan.result.proposals) == 4
+    assert offers.queue_offers(session, plan.result.proposals) == 0  # not twice
     # a re-run counts the open offers: nothing more to propose
     assert offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.filled == 0
 
 
 def test_accept_claims_and_decline_reopens(session, setup):
     _svc, _shifts, keen, busy, _paused = setup
-    offers.send_offers(
+    offers.queue_offers(
         session, offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.proposals
     )
     [(first, fit), *_] = offers.my_offers(session, keen)
@@ -70,7 +70,7 @@ def test_accept_claims_and_decline_reopens(session, setup):
 
 def test_lapsed_offers_cannot_be_accepted(session, setup):
     _svc, _shifts, keen, _busy, _paused = setup
-    offers.send_offers(
+    offers.queue_offers(
         session, offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.proposals
     )
     offer = offers.my_offers(session, keen)[0][0]

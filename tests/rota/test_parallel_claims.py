@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from coop.caps import service as caps
+from coop.limits import service as limits
 from coop.rota import service as rota
 from coop.rota.models import Assignment
 from tests import factories
@@ -47,7 +47,7 @@ def test_one_member_cannot_hold_two_overlapping_shifts_claimed_at_once(db_url, s
     assert held(session, member_id=m.id) == 1
 
 
-def test_parallel_claims_by_one_member_stop_exactly_at_the_cap(db_url, session):
+def test_parallel_claims_by_one_member_stop_exactly_at_the_limit(db_url, session):
     skill = factories.skill(session, "Cleaning")
     svc = factories.service(session, skill, pay=1400)
     # Shifts on one day each (well apart), 2 hours each: pay 2 × £14 + 12.07% holiday = £31.38
@@ -55,19 +55,19 @@ def test_parallel_claims_by_one_member_stop_exactly_at_the_cap(db_url, session):
         factories.shift(session, service_=svc, starts_in=timedelta(days=1 + i), hours=2) for i in range(8)
     ]
     m = factories.member(session, skills=[skill])
-    per_shift = caps.shift_pay_pence(session, shifts[0])
-    # a monthly cap starting on the first shift's period day with room for exactly 3 shifts
+    per_shift = limits.shift_pay_pence(session, shifts[0])
+    # a monthly limit starting on the first shift's period day with room for exactly 3 shifts
     from coop.timeutil import to_london
 
     start_day = min(to_london(shifts[0].starts_at).day, 28)
-    caps.set_cap(
+    limits.set_limit(
         session,
         m,
-        caps.CapData(per_shift * 3 + per_shift // 2, None, "monthly", start_day),
+        limits.LimitData(per_shift * 3 + per_shift // 2, None, "monthly", start_day),
         actor_id=m.user_id,
         by_coordinator=False,
     )
-    planner = caps.Planner.for_member(session, m)
+    planner = limits.Planner.for_member(session, m)
     same_period = [
         s
         for s in shifts

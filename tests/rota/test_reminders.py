@@ -50,9 +50,9 @@ def reminders(session):
 def test_reminded_from_the_hour_chosen_once_with_where_and_who(session):
     m, shift, _ = held_tomorrow(session, reminder_hour=18)
     held_tomorrow(session, hour=14, reminder_hour=None)
-    assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(17)) == 0
-    assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 1
-    assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(20)) == 0
+    assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(17)) == 0
+    assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 1
+    assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(20)) == 0
     [email] = reminders(session)
     assert email.to_address == m.user.email
     assert shift.site_address in email.body and "Pat Contact" in email.body
@@ -62,11 +62,11 @@ def test_reminded_from_the_hour_chosen_once_with_where_and_who(session):
 def test_no_reminder_for_a_shift_let_go(session):
     m, _, a = held_tomorrow(session)
     rota.drop(session, m.id, a.id)
-    assert rota.send_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 0
+    assert rota.queue_shift_reminders(session, base_url="https://coop.test", now=at(19)) == 0
 
 
 def _send(session, now):
-    rota.send_shift_reminders(session, base_url="https://coop.test", now=now)
+    rota.queue_shift_reminders(session, base_url="https://coop.test", now=now)
 
 
 def test_two_senders_at_once_send_each_reminder_once(db_url, session):

@@ -140,7 +140,7 @@ def test_daily_digest_is_opt_in_and_lists_new_shifts(session, garden):
         session, keen, preferred_hours_week=10, show_open_when_paused=False, daily_digest=True
     )
     factories.shift(session, service_=svc)
-    assert rota.send_digests(session) == 1
+    assert rota.queue_digests(session) == 1
     [message] = session.scalars(select(OutboxMessage)).all()
     assert message.to_address == "keen@example.org" and "Gardening" in message.body
-    assert rota.send_digests(session) == 0  # not twice in a day
+    assert rota.queue_digests(session) == 0  # not twice in a day

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london
@@ -91,10 +91,10 @@ def _restore(session, rows):
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     layout=st.lists(ENTRY, min_size=2, max_size=6, unique_by=lambda t: t[0]),
-    cap_hours=st.integers(6, 12),
+    limit_hours=st.integers(6, 12),
     orders=st.randoms(use_true_random=False),
 )
-def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, cap_hours, orders):
+def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, limit_hours, orders):
     session.rollback()
     m = factories.member(session, email=f"batch{next(_runs)}@example.org")
     worked = []
@@ -104,7 +104,7 @@ def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, cap_h
         except DomainError:  # too close to another of the member's shifts: leave it out
             session.rollback()
             worked.append(None)
-    limit(session, m, None, cap_hours * 60, week_start_day=_week_from(6))
+    limit(session, m, None, limit_hours * 60, week_start_day=_week_from(6))
     ids = []
     for held, (_d, late) in zip(worked, layout, strict=True):
         if held is None:
@@ -118,8 +118,8 @@ def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, cap_h
         return
     before = _snapshot(session, ids)
     span = (today_london() - timedelta(days=40), today_london() + timedelta(days=40))
-    planner = caps.Guard(session, [m.id], work_days=[today_london()]).planner(m.id)
-    was = planner.by_period(caps.work_rows(session, m.id, *span))
+    planner = limits.Guard(session, [m.id], work_days=[today_london()]).planner(m.id)
+    was = planner.by_period(limits.work_rows(session, m.id, *span))
     first, second = list(ids), list(ids)
     orders.shuffle(first)
     orders.shuffle(second)
@@ -139,13 +139,13 @@ def test_any_two_orders_of_a_batch_give_the_same_statuses(session, layout, cap_h
         if e.status != "queried":
             continue
         day = to_london(e.assignment.shift.starts_at).date()
-        guard = caps.Guard(session, [m.id], work_days=[day])
+        guard = limits.Guard(session, [m.id], work_days=[day])
         e.pay_rate_pence, e.pay_pence, e.holiday_pence = timesheets.pay_for_entry(session, e)
         e.status = "approved"
         assert guard.broken().get(m.id)
         session.rollback()
     # And the approved hours take no week over the limit that was not over before.
-    planner = caps.Guard(session, [m.id], work_days=[today_london()]).planner(m.id)
-    after = planner.by_period(caps.work_rows(session, m.id, *span))
+    planner = limits.Guard(session, [m.id], work_days=[today_london()]).planner(m.id)
+    after = planner.by_period(limits.work_rows(session, m.id, *span))
     for period, totals in after.items():
-        assert totals.minutes <= max(cap_hours * 60, was[period].minutes)
+        assert totals.minutes <= max(limit_hours * 60, was[period].minutes)

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from coop.caps import service as caps
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.rota import service as rota
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
@@ -57,17 +57,17 @@ def test_query_and_resubmit(session):
     assert entry.status == "submitted" and entry.worked_minutes == 180
 
 
-def test_approved_hours_replace_the_estimate_for_caps(session):
+def test_approved_hours_replace_the_estimate_for_limits(session):
     a, shift, m = worked_shift(session, pay_rate=1500, hours=4, days_ago=1)
-    caps.set_cap(
-        session, m, caps.CapData(100_000, None, "monthly", 1), actor_id=m.user_id, by_coordinator=False
+    limits.set_limit(
+        session, m, limits.LimitData(100_000, None, "monthly", 1), actor_id=m.user_id, by_coordinator=False
     )
     day = to_london(shift.starts_at).date()
-    before = caps.work_rows(session, m.id, day, day)
+    before = limits.work_rows(session, m.id, day, day)
     assert [r.minutes for r in before] == [240]
     entry = timesheets.submit(session, a.id, hours(shift, end_delta=-60), actor_id=1)
     timesheets.approve(session, [entry.id], actor_id=1)
-    after = caps.work_rows(session, m.id, day, day)
+    after = limits.work_rows(session, m.id, day, day)
     assert [(r.minutes, r.pay_pence) for r in after] == [(180, 4500 + 543)]
 
 

@@ -1,10 +1,10 @@
-"""The caps area's interface for other areas, the CLI and the demo: what they may call, named in
+"""The limits area's interface for other areas, the CLI and the demo: what they may call, named in
 `__all__`. Each name is defined in the module that holds its rule (periods, earnings, limit,
 setting, history); pages may import those modules directly."""
 
 from __future__ import annotations
 
-from coop.caps.earnings import (
+from coop.limits.earnings import (
     Span,
     WorkRow,
     adjustment_rows,
@@ -14,54 +14,54 @@ from coop.caps.earnings import (
     shift_pay_pence,
     work_rows,
 )
-from coop.caps.history import (
+from coop.limits.history import (
     PeriodEarnings,
     earnings_csv,
     earnings_history,
     payday_warnings,
 )
-from coop.caps.limit import (
-    CapWarning,
+from coop.limits.limit import (
     Fit,
+    LimitWarning,
     Planner,
     Totals,
-    cap_for,
     left_words,
+    limit_for,
     planners_for,
 )
-from coop.caps.periods import (
+from coop.limits.periods import (
     PaySchedule,
     Period,
     pay_schedule,
     period_for,
     previous_periods,
 )
-from coop.caps.rule import (
+from coop.limits.rule import (
     Guard,
     check_own_change,
     enforce,
     fits_for_coordinator,
 )
-from coop.caps.setting import (
-    CAP_ACTIONS,
+from coop.limits.setting import (
+    LIMIT_ACTIONS,
     PRESETS,
-    CapData,
     CoordinatorChange,
+    LimitData,
     last_coordinator_change,
     preset_data,
-    remove_cap,
-    set_cap,
+    remove_limit,
+    set_limit,
     validate,
 )
 
 __all__ = [
-    "CAP_ACTIONS",
+    "LIMIT_ACTIONS",
     "PRESETS",
-    "CapData",
-    "CapWarning",
     "CoordinatorChange",
     "Fit",
     "Guard",
+    "LimitData",
+    "LimitWarning",
     "PaySchedule",
     "Period",
     "PeriodEarnings",
@@ -70,7 +70,6 @@ __all__ = [
     "Totals",
     "WorkRow",
     "adjustment_rows",
-    "cap_for",
     "check_own_change",
     "earnings_csv",
     "earnings_history",
@@ -79,6 +78,7 @@ __all__ = [
     "fits_for_coordinator",
     "last_coordinator_change",
     "left_words",
+    "limit_for",
     "pay_rules",
     "pay_schedule",
     "payday_warnings",
@@ -86,9 +86,9 @@ __all__ = [
     "planners_for",
     "preset_data",
     "previous_periods",
-    "remove_cap",
+    "remove_limit",
     "rows_in",
-    "set_cap",
+    "set_limit",
     "shift_pay_pence",
     "validate",
     "work_rows",

@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
-from coop.caps.limit import CapWarning, Fit, Planner, cap_for
-from coop.caps.models import CapMode
 from coop.errors import DomainError
 from coop.i18n import gettext as _
+from coop.limits.limit import Fit, LimitWarning, Planner, limit_for
+from coop.limits.models import LimitMode
 from coop.members.models import Member
 
 
@@ -30,8 +30,8 @@ def enforce(
     the member's row is locked, so parallel claims cannot together break it. A coordinator can
     never override it, and is told only that it does not fit. `chosen` is an involvement
     member's own lower rate."""
-    cap = cap_for(session, member.id)
-    if cap is None:
+    limit = limit_for(session, member.id)
+    if limit is None:
         return
     fit = Planner.for_member(session, member).fit(shift, chosen)
     if fit.fits:
@@ -44,10 +44,10 @@ def enforce(
                 name=member.display_name,
             )
         )
-    if cap.mode == CapMode.WARN:
+    if limit.mode == LimitMode.WARN:
         if accept_warning:
             return
-        raise CapWarning(
+        raise LimitWarning(
             _("Before you take this shift: %(reason)s. %(summary)s", reason=fit.reason, summary=fit.summary)
         )
     raise DomainError(
@@ -62,8 +62,8 @@ def enforce(
 
 def fits_for_coordinator(session: Session, member: Member, shift: Shift) -> bool:
     """Only yes or no: never the figures or why."""
-    cap = cap_for(session, member.id)
-    return cap is None or Planner.for_member(session, member).fit(shift).fits
+    limit = limit_for(session, member.id)
+    return limit is None or Planner.for_member(session, member).fit(shift).fits
 
 
 class Guard:
@@ -86,14 +86,14 @@ class Guard:
     ) -> None:
         self.session = session
         work, paid = set(work_days), set(pay_days)
-        self.caps = {m: c for m in sorted(set(member_ids)) if (c := cap_for(session, m)) is not None}
-        self.periods = {m: self.planner(m).periods_for(work, paid) for m in self.caps}
-        self.before = {m: self.planner(m).rows_in(self.periods[m]) for m in self.caps}
+        self.limits = {m: c for m in sorted(set(member_ids)) if (c := limit_for(session, m)) is not None}
+        self.periods = {m: self.planner(m).periods_for(work, paid) for m in self.limits}
+        self.before = {m: self.planner(m).rows_in(self.periods[m]) for m in self.limits}
 
     def broken(self) -> dict[int, list[Fit]]:
         self.session.flush()
         out = {}
-        for member_id in self.caps:
+        for member_id in self.limits:
             planner = self.planner(member_id)  # a fresh one: it reads the work as changed
             after = planner.rows_in(self.periods[member_id])
             fits = planner.worsened(self.before[member_id], after)
@@ -103,7 +103,7 @@ class Guard:
 
     def planner(self, member_id: int) -> Planner:
         """The member's planner (their limit and period rules)."""
-        return Planner(self.session, member_id, self.caps[member_id])
+        return Planner(self.session, member_id, self.limits[member_id])
 
 
 def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doing: str) -> None:
@@ -113,10 +113,10 @@ def check_own_change(guard: Guard, member_id: int, *, accept_warning: bool, doin
     if not fits:
         return
     fit = fits[0]
-    if fit.mode == CapMode.WARN:
+    if fit.mode == LimitMode.WARN:
         if accept_warning:
             return
-        raise CapWarning(
+        raise LimitWarning(
             _("Before you go ahead: %(reason)s. %(summary)s", reason=fit.reason, summary=fit.summary)
         )
     raise DomainError(

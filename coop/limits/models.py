@@ -13,12 +13,12 @@ from coop.db import Base, UTCDateTime
 from coop.timeutil import utcnow
 
 
-class CapPeriod(StrEnum):
+class LimitPeriod(StrEnum):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
 
 
-class CapMode(StrEnum):
+class LimitMode(StrEnum):
     BLOCK = "block"  # a claim over the limit is refused
     WARN = "warn"  # the member may go over after confirming
 
@@ -36,13 +36,13 @@ class Preset(StrEnum):
     UC_NO_HOUSING = "uc_no_housing"
 
 
-class BenefitCap(Base):
+class BenefitLimit(Base):
     __tablename__ = "benefit_cap"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
-    earnings_cap_pence: Mapped[int | None] = mapped_column(Integer)
-    hours_cap_minutes: Mapped[int | None] = mapped_column(Integer)
+    earnings_limit_pence: Mapped[int | None] = mapped_column("earnings_cap_pence", Integer)
+    hours_limit_minutes: Mapped[int | None] = mapped_column("hours_cap_minutes", Integer)
     period: Mapped[str] = mapped_column(String(8), default="weekly")  # weekly | monthly
     period_start_day: Mapped[int] = mapped_column(Integer, default=1)  # monthly periods, 1-31
     week_start_day: Mapped[int] = mapped_column(Integer, default=0)  # weekly periods: 0 = Monday
@@ -68,7 +68,7 @@ class BenefitCap(Base):
 
 
 declare(
-    BenefitCap,
+    BenefitLimit,
     Personal(
         what="A member's own earnings or hours limit",
         why="so no shift takes them over a benefit limit",
@@ -77,8 +77,8 @@ declare(
         columns={"member_id": keep("deleted with the row")},
         rows=DELETE,
         export=(
-            "earnings_cap_pence",
-            "hours_cap_minutes",
+            "earnings_limit_pence",
+            "hours_limit_minutes",
             "period",
             "period_start_day",
             "week_start_day",

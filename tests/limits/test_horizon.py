@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from coop.caps import service as caps
+from coop.limits import service as limits
 from coop.pay.models import PayAdjustment, PayRun
 from coop.rota import service as rota
 from coop.rota.models import Assignment
@@ -157,7 +157,7 @@ def test_a_share_goes_on_the_next_pay_day_without_a_finalised_run(web, session):
     """The two coming pay days already have finalised pay runs: 'on the next pay day' means the
     next one still open, however far."""
     m = factories.member(session, email="share@example.org")
-    schedule = caps.pay_schedule(session)
+    schedule = limits.pay_schedule(session)
     paid = schedule.paydays_between(today_london(), today_london() + timedelta(days=62))[:2]
     paid += [schedule.next_payday(paid[-1] + timedelta(days=1))]
     for day in paid:  # the next three pay days' runs are done
@@ -184,7 +184,7 @@ def test_a_share_goes_on_the_next_pay_day_without_a_finalised_run(web, session):
 def test_pay_days_are_found_across_years_and_bank_holidays():
     """Every pay day of two years, found from any day, without a range to search."""
     for frequency in ("weekly", "monthly"):
-        schedule = caps.PaySchedule(frequency, 1)
+        schedule = limits.PaySchedule(frequency, 1)
         start = date(2026, 12, 1)
         all_days = sorted({schedule.pay_date(start + timedelta(days=i)) for i in range(800)})
         inner = [d for d in all_days if date(2027, 1, 1) <= d <= date(2028, 12, 31)]

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift
-from coop.caps.earnings import (
+from coop.errors import DomainError
+from coop.i18n import gettext as _
+from coop.limits.earnings import (
     Span,
     WorkRow,
     estimate_pay,
@@ -21,10 +23,8 @@ from coop.caps.earnings import (
     rows_in,
     shift_pay_pence,
 )
-from coop.caps.models import BenefitCap, CountBy, Preset
-from coop.caps.periods import Period, pay_schedule, period_for
-from coop.errors import DomainError
-from coop.i18n import gettext as _
+from coop.limits.models import BenefitLimit, CountBy, Preset
+from coop.limits.periods import Period, pay_schedule, period_for
 from coop.members.models import Member
 from coop.money import format_pence
 from coop.settings import service as settings
@@ -32,14 +32,14 @@ from coop.settings.keys import K
 from coop.timeutil import format_minutes, to_london
 
 
-class CapWarning(DomainError):
+class LimitWarning(DomainError):
     """The shift goes over a 'warn' limit: the member may still take it if they confirm."""
 
     confirmable = True
 
 
-def cap_for(session: Session, member_id: int) -> BenefitCap | None:
-    return session.scalar(select(BenefitCap).where(BenefitCap.member_id == member_id))
+def limit_for(session: Session, member_id: int) -> BenefitLimit | None:
+    return session.scalar(select(BenefitLimit).where(BenefitLimit.member_id == member_id))
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Fit:
 
     pay_pence: int
     minutes: int
-    has_cap: bool
+    has_limit: bool
     fits: bool
     mode: str = "block"
     period: Period | None = None
@@ -65,7 +65,7 @@ class Fit:
     @property
     def summary(self) -> str:
         """What the member reads next to the shift."""
-        if not self.has_cap:
+        if not self.has_limit:
             return _("You have not set an earnings limit.")
         words = left_words(self.earnings_left_after, self.minutes_left_after, after_this=True)
         return _("%(left)s (%(period)s).", left=words, period=self.period.label) if self.period else ""
@@ -108,19 +108,21 @@ class Planner:
     the period, and the cost does not grow with how far away the period is. `load` reads many
     periods in one go (for a page that shows many shifts)."""
 
-    def __init__(self, session: Session, member_id: int, cap: BenefitCap | None) -> None:
+    def __init__(self, session: Session, member_id: int, limit: BenefitLimit | None) -> None:
         self.session = session
         self.member_id = member_id
-        self.cap = cap
-        self.schedule = pay_schedule(session) if cap is not None and cap.count_by == CountBy.PAID else None
+        self.limit = limit
+        self.schedule = (
+            pay_schedule(session) if limit is not None and limit.count_by == CountBy.PAID else None
+        )
         self._loaded: dict[Period, list[WorkRow]] = {}
 
     @classmethod
     def for_member(cls, session: Session, member: Member, *, between: Span | None = None) -> Planner:
         """The member's planner; `between` (first and last work day shown on a page) reads the
         periods of those days at once rather than one by one as they are asked about."""
-        planner = cls(session, member.id, cap_for(session, member.id))
-        if between is not None and planner.cap is not None:
+        planner = cls(session, member.id, limit_for(session, member.id))
+        if between is not None and planner.limit is not None:
             first, last = between
             planner.load_days(first + timedelta(days=i) for i in range((last - first).days + 1))
         return planner
@@ -131,7 +133,7 @@ class Planner:
 
     def load_days(self, work_days: Iterable[date]) -> None:
         """Read the periods that work on these days counts in, in one go."""
-        if self.cap is not None:
+        if self.limit is not None:
             self.load(self.periods_for(work_days))
 
     def load(self, periods: Iterable[Period]) -> None:
@@ -175,12 +177,12 @@ class Planner:
         return row.work_day if row.paid_on else self.key_day(row.work_day)
 
     def period_of(self, work_day: date) -> Period:
-        assert self.cap is not None
+        assert self.limit is not None
         return self.period_on(self.key_day(work_day))
 
     def period_on(self, day: date) -> Period:
-        assert self.cap is not None
-        return period_for(self.cap.period, self.cap.period_start_day, day, self.cap.week_start_day)
+        assert self.limit is not None
+        return period_for(self.limit.period, self.limit.period_start_day, day, self.limit.week_start_day)
 
     def totals(self, period: Period) -> Totals:
         """The member's earnings and hours that count in a period."""
@@ -205,20 +207,20 @@ class Planner:
             pay = estimate_pay(
                 shift.minutes, shift.service.pay_pence_per_hour, pay_rules(self.session, day), chosen
             )
-        if self.cap is None:
-            return Fit(pay, shift.minutes, has_cap=False, fits=True)
+        if self.limit is None:
+            return Fit(pay, shift.minutes, has_limit=False, fits=True)
         return self.fit_amount(day, shift.minutes, pay)
 
     def headroom(self, shift: Shift) -> str:
         """What is left of the limit in the period this (held) shift counts in, for the member."""
-        if self.cap is None:
+        if self.limit is None:
             return ""
         period = self.period_of(to_london(shift.starts_at).date())
         held = self.totals(period)
-        cap = self.cap
+        limit = self.limit
         words = left_words(
-            None if cap.earnings_cap_pence is None else cap.earnings_cap_pence - held.pay_pence,
-            None if cap.hours_cap_minutes is None else cap.hours_cap_minutes - held.minutes,
+            None if limit.earnings_limit_pence is None else limit.earnings_limit_pence - held.pay_pence,
+            None if limit.hours_limit_minutes is None else limit.hours_limit_minutes - held.minutes,
         )
         return _("%(left)s (%(period)s), with this shift.", left=words, period=period.label)
 
@@ -226,12 +228,12 @@ class Planner:
         """For a member on Universal Credit (the UC limits): about how much of this shift's pay
         they keep once UC is reduced by the taper on earnings over the work allowance, both as in
         force in the period. None for anyone else. `held`: the shift is already counted."""
-        if self.cap is None or self.cap.preset not in (Preset.UC, Preset.UC_NO_HOUSING):
+        if self.limit is None or self.limit.preset not in (Preset.UC, Preset.UC_NO_HOUSING):
             return None
         period = self.period_of(to_london(shift.starts_at).date())
         key = (
             K.UC_WORK_ALLOWANCE_PENCE
-            if self.cap.preset == Preset.UC
+            if self.limit.preset == Preset.UC
             else K.UC_WORK_ALLOWANCE_NO_HOUSING_PENCE
         )
         allowance = settings.get(self.session, key, period.start)
@@ -244,7 +246,7 @@ class Planner:
         """For involvement work that does not fit at the full rate: the most pence an hour at
         which it fits, never below the statutory minimum (0 is unpaid), or None when even unpaid
         it does not (an hours limit)."""
-        if self.cap is None or not shift.service.involvement or self.fit(shift).fits:
+        if self.limit is None or not shift.service.involvement or self.fit(shift).fits:
             return None
         if not self.fit(shift, 0).fits:
             return None
@@ -263,7 +265,7 @@ class Planner:
         """How taking `taken` in exchange for `given` (held, at `given_rate` if the member chose
         one) sits against the limit: as the swap judges it, with `given` let go first."""
         fit = self.fit(taken)
-        if self.cap is None:
+        if self.limit is None:
             return fit
         day = to_london(taken.starts_at).date()
         if self.period_of(to_london(given.starts_at).date()) != self.period_of(day):
@@ -272,24 +274,24 @@ class Planner:
         return self.fit_amount(day, fit.minutes - freed.minutes, fit.pay_pence - freed.pay_pence)
 
     def fit_amount(self, work_day: date, minutes: int, pay: int) -> Fit:
-        cap = self.cap
-        assert cap is not None
+        limit = self.limit
+        assert limit is not None
         period = self.period_of(work_day)
         held = self.totals(period)
         earnings_left = minutes_left = None
         over_earnings = over_hours = False
-        if cap.earnings_cap_pence is not None:
-            earnings_left = cap.earnings_cap_pence - held.pay_pence - pay
+        if limit.earnings_limit_pence is not None:
+            earnings_left = limit.earnings_limit_pence - held.pay_pence - pay
             over_earnings = earnings_left < 0
-        if cap.hours_cap_minutes is not None:
-            minutes_left = cap.hours_cap_minutes - held.minutes - minutes
+        if limit.hours_limit_minutes is not None:
+            minutes_left = limit.hours_limit_minutes - held.minutes - minutes
             over_hours = minutes_left < 0
         return Fit(
             pay,
             minutes,
             True,
             not (over_earnings or over_hours),
-            cap.mode,
+            limit.mode,
             period,
             earnings_left,
             minutes_left,
@@ -304,8 +306,8 @@ class Planner:
     def worsened(self, before: list[WorkRow], after: list[WorkRow]) -> list[Fit]:
         """Every period a change takes over the limit (or further over it), earliest first. A
         period already over the limit that the change leaves as it was, or lowers, is no breach."""
-        cap = self.cap
-        if cap is None:
+        limit = self.limit
+        if limit is None:
             return []
         old, new = self.by_period(before), self.by_period(after)
         out = []
@@ -313,11 +315,11 @@ class Planner:
             was, now = old.get(period, Totals(0, 0)), new[period]
             over_earnings = over_hours = False
             earnings_left = minutes_left = None
-            if cap.earnings_cap_pence is not None:
-                earnings_left = cap.earnings_cap_pence - now.pay_pence
+            if limit.earnings_limit_pence is not None:
+                earnings_left = limit.earnings_limit_pence - now.pay_pence
                 over_earnings = earnings_left < 0 and now.pay_pence > was.pay_pence
-            if cap.hours_cap_minutes is not None:
-                minutes_left = cap.hours_cap_minutes - now.minutes
+            if limit.hours_limit_minutes is not None:
+                minutes_left = limit.hours_limit_minutes - now.minutes
                 over_hours = minutes_left < 0 and now.minutes > was.minutes
             if over_earnings or over_hours:
                 out.append(
@@ -326,7 +328,7 @@ class Planner:
                         now.minutes - was.minutes,
                         True,
                         False,
-                        cap.mode,
+                        limit.mode,
                         period,
                         earnings_left,
                         minutes_left,
@@ -341,20 +343,21 @@ def planners_for(
     member_ids: Iterable[int],
     work_days: Iterable[date],
     *,
-    caps: dict[int, BenefitCap | None] | None = None,
+    limits: dict[int, BenefitLimit | None] | None = None,
 ) -> dict[int, Planner]:
     """Planners for many members, with the periods these work days count in read for all of
-    them at once: one statement for the limits (none if the caller read them: `caps`), one for
+    them at once: one statement for the limits (none if the caller read them: `limits`), one for
     the work and one for the pay, however many members (a page that offers shifts to many
     people, such as the week grid)."""
     ids = sorted(set(member_ids))
     days = set(work_days)
-    if caps is None:
-        caps = {
-            c.member_id: c for c in session.scalars(select(BenefitCap).where(BenefitCap.member_id.in_(ids)))
+    if limits is None:
+        limits = {
+            c.member_id: c
+            for c in session.scalars(select(BenefitLimit).where(BenefitLimit.member_id.in_(ids)))
         }
-    planners = {m: Planner(session, m, caps.get(m)) for m in ids}
-    wanted = {m: p._to_read(p.periods_for(days)) for m, p in planners.items() if p.cap is not None}
+    planners = {m: Planner(session, m, limits.get(m)) for m in ids}
+    wanted = {m: p._to_read(p.periods_for(days)) for m, p in planners.items() if p.limit is not None}
     if wanted:
         rows = rows_by_member(
             session,

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from coop.audit.models import AuditEntry
 from coop.audit.service import record
-from coop.caps.limit import cap_for
-from coop.caps.models import BenefitCap, CapMode, CapPeriod, CountBy, Preset
 from coop.db import lock, write_transaction
 from coop.errors import DomainError
 from coop.i18n import gettext as _
+from coop.limits.limit import limit_for
+from coop.limits.models import BenefitLimit, CountBy, LimitMode, LimitPeriod, Preset
 from coop.mail import service as mail
 from coop.members.models import Member
 from coop.settings import service as settings
@@ -26,29 +26,29 @@ PRESETS = tuple(p.value for p in Preset if p)
 
 
 @dataclass
-class CapData:
-    earnings_cap_pence: int | None
-    hours_cap_minutes: int | None
-    period: str = CapPeriod.WEEKLY
+class LimitData:
+    earnings_limit_pence: int | None
+    hours_limit_minutes: int | None
+    period: str = LimitPeriod.WEEKLY
     period_start_day: int = 1
-    mode: str = CapMode.BLOCK
+    mode: str = LimitMode.BLOCK
     count_by: str = CountBy.WORKED
     preset: str = Preset.NONE
     week_start_day: int = 0
 
 
-def preset_data(session: Session, preset: str, *, start_day: int = 1, week_start_day: int = 0) -> CapData:
+def preset_data(session: Session, preset: str, *, start_day: int = 1, week_start_day: int = 0) -> LimitData:
     """One-click limits from the co-op's reference figures (settings with effective dates)."""
     if preset == Preset.ESA:
         hours = settings.get(session, K.ESA_WEEKLY_HOURS_LIMIT)
-        return CapData(
+        return LimitData(
             settings.get(session, K.ESA_WEEKLY_EARNINGS_LIMIT_PENCE),
             hours * 60 - 1,
             preset=Preset.ESA,
             week_start_day=week_start_day,
         )
     if preset == Preset.CARERS:
-        return CapData(
+        return LimitData(
             settings.get(session, K.CARERS_WEEKLY_EARNINGS_LIMIT_PENCE),
             None,
             preset=Preset.CARERS,
@@ -56,42 +56,42 @@ def preset_data(session: Session, preset: str, *, start_day: int = 1, week_start
         )
     if preset in (Preset.UC, Preset.UC_NO_HOUSING):
         key = K.UC_WORK_ALLOWANCE_PENCE if preset == Preset.UC else K.UC_WORK_ALLOWANCE_NO_HOUSING_PENCE
-        return CapData(
+        return LimitData(
             settings.get(session, key),
             None,
-            period=CapPeriod.MONTHLY,
+            period=LimitPeriod.MONTHLY,
             period_start_day=start_day,
-            mode=CapMode.WARN,
+            mode=LimitMode.WARN,
             count_by=CountBy.PAID,
             preset=Preset(preset),
         )
     raise DomainError(_("Choose one of the limits listed."), field="preset")
 
 
-def validate(data: CapData) -> None:
-    if data.earnings_cap_pence is None and data.hours_cap_minutes is None:
-        raise DomainError(_("Set an earnings limit, an hours limit, or both."), field="earnings_cap")
-    if data.earnings_cap_pence is not None and not 0 <= data.earnings_cap_pence <= 1_000_000:
-        raise DomainError(_("Enter an earnings limit between £0 and £10,000."), field="earnings_cap")
-    if data.hours_cap_minutes is not None and not 0 <= data.hours_cap_minutes <= 7 * 24 * 60:
-        raise DomainError(_("Enter an hours limit between 0 and 168 hours."), field="hours_cap")
-    if data.period not in (CapPeriod.WEEKLY, CapPeriod.MONTHLY):
+def validate(data: LimitData) -> None:
+    if data.earnings_limit_pence is None and data.hours_limit_minutes is None:
+        raise DomainError(_("Set an earnings limit, an hours limit, or both."), field="earnings_limit")
+    if data.earnings_limit_pence is not None and not 0 <= data.earnings_limit_pence <= 1_000_000:
+        raise DomainError(_("Enter an earnings limit between £0 and £10,000."), field="earnings_limit")
+    if data.hours_limit_minutes is not None and not 0 <= data.hours_limit_minutes <= 7 * 24 * 60:
+        raise DomainError(_("Enter an hours limit between 0 and 168 hours."), field="hours_limit")
+    if data.period not in (LimitPeriod.WEEKLY, LimitPeriod.MONTHLY):
         raise DomainError(_("Choose weekly or monthly."), field="period")
     if not 1 <= data.period_start_day <= 31:
         raise DomainError(_("The period must start on a day from 1 to 31."), field="period_start_day")
     if not 0 <= data.week_start_day <= 6:
         raise DomainError(_("Choose the day your benefit week starts."), field="week_start_day")
-    if data.mode not in (CapMode.BLOCK, CapMode.WARN):
+    if data.mode not in (LimitMode.BLOCK, LimitMode.WARN):
         raise DomainError(_("Choose what should happen at the limit."), field="mode")
     if data.count_by not in (CountBy.WORKED, CountBy.PAID) or (
-        data.count_by == CountBy.PAID and data.period != CapPeriod.MONTHLY
+        data.count_by == CountBy.PAID and data.period != LimitPeriod.MONTHLY
     ):
         raise DomainError(_("Counting by pay date works with monthly periods only."), field="count_by")
 
 
-def set_cap(
-    session: Session, member: Member, data: CapData, *, actor_id: int, by_coordinator: bool
-) -> BenefitCap:
+def set_limit(
+    session: Session, member: Member, data: LimitData, *, actor_id: int, by_coordinator: bool
+) -> BenefitLimit:
     """Save the member's limit. A coordinator may do it at the member's request: the audit log
     records who changed it and when, never the figures or the benefit, and the member is told."""
     validate(data)
@@ -100,37 +100,37 @@ def set_cap(
         member = lock(session, Member, member_id)  # type: ignore[assignment]
         if member is None:
             raise DomainError(_("No such member."))
-        cap = cap_for(session, member.id)
-        if cap is None:
-            cap = BenefitCap(member_id=member.id)
-            session.add(cap)
-        cap.earnings_cap_pence = data.earnings_cap_pence
-        cap.hours_cap_minutes = data.hours_cap_minutes
-        cap.period = data.period
-        cap.period_start_day = data.period_start_day if data.period == CapPeriod.MONTHLY else 1
-        cap.week_start_day = data.week_start_day if data.period == CapPeriod.WEEKLY else 0
-        cap.mode = data.mode
-        cap.count_by = data.count_by
-        cap.preset = data.preset
-        cap.updated_at = utcnow()
+        limit = limit_for(session, member.id)
+        if limit is None:
+            limit = BenefitLimit(member_id=member.id)
+            session.add(limit)
+        limit.earnings_limit_pence = data.earnings_limit_pence
+        limit.hours_limit_minutes = data.hours_limit_minutes
+        limit.period = data.period
+        limit.period_start_day = data.period_start_day if data.period == LimitPeriod.MONTHLY else 1
+        limit.week_start_day = data.week_start_day if data.period == LimitPeriod.WEEKLY else 0
+        limit.mode = data.mode
+        limit.count_by = data.count_by
+        limit.preset = data.preset
+        limit.updated_at = utcnow()
         if by_coordinator:
             _changed_by_coordinator(session, member, actor_id, "cap.set_by_coordinator")
-    return cap
+    return limit
 
 
-def remove_cap(session: Session, member: Member, *, actor_id: int, by_coordinator: bool) -> None:
+def remove_limit(session: Session, member: Member, *, actor_id: int, by_coordinator: bool) -> None:
     member_id = member.id
     with write_transaction(session):
         member = lock(session, Member, member_id)  # type: ignore[assignment]
-        cap = cap_for(session, member_id)
-        if cap is None or member is None:
+        limit = limit_for(session, member_id)
+        if limit is None or member is None:
             return
         if by_coordinator:
             _changed_by_coordinator(session, member, actor_id, "cap.removed_by_coordinator")
-        session.delete(cap)
+        session.delete(limit)
 
 
-CAP_ACTIONS = ("cap.set_by_coordinator", "cap.removed_by_coordinator")
+LIMIT_ACTIONS = ("cap.set_by_coordinator", "cap.removed_by_coordinator")
 
 
 def _changed_by_coordinator(session: Session, member: Member, actor_id: int, action: str) -> None:
@@ -160,7 +160,7 @@ def last_coordinator_change(session: Session, member_id: int) -> CoordinatorChan
         select(AuditEntry.at, AuditEntry.action, Member.display_name)
         .outerjoin(Member, Member.user_id == AuditEntry.actor_id)
         .where(
-            AuditEntry.action.in_(CAP_ACTIONS),
+            AuditEntry.action.in_(LIMIT_ACTIONS),
             AuditEntry.object_type == "member",
             AuditEntry.object_id == str(member_id),
         )
@@ -170,4 +170,4 @@ def last_coordinator_change(session: Session, member_id: int) -> CoordinatorChan
     if row is None:
         return None
     at, action, name = row
-    return CoordinatorChange(at, name or _("a coordinator"), action == CAP_ACTIONS[1])
+    return CoordinatorChange(at, name or _("a coordinator"), action == LIMIT_ACTIONS[1])

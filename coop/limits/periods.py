@@ -11,8 +11,8 @@ from itertools import takewhile
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from coop.caps.models import CapPeriod
 from coop.i18n import gettext as _
+from coop.limits.models import LimitPeriod
 from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.timeutil import bank_holiday, format_date
@@ -52,7 +52,7 @@ def _month_start(year: int, month: int, start_day: int) -> date:
 def period_for(period: str, start_day: int, day: date, week_start_day: int = 0) -> Period:
     """Weekly periods start on the member's benefit week day (0 = Monday); monthly ones (an
     assessment period) start on the chosen day of each month, 1 to 31."""
-    if period == CapPeriod.WEEKLY:
+    if period == LimitPeriod.WEEKLY:
         start = day - timedelta(days=(day.weekday() - week_start_day) % 7)
         return Period(start, start + timedelta(days=6))
     start = _month_start(day.year, day.month, start_day)

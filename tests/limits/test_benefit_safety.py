@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
-from coop.caps import service as caps
-from coop.caps.models import BenefitCap
+from coop.limits import service as limits
+from coop.limits.models import BenefitLimit
 from coop.mail.models import OutboxMessage
 from coop.pay.models import PayAdjustment
 from coop.rota import service as rota
@@ -121,7 +121,7 @@ def test_2_unanswered_questions_lapse_when_the_shift_starts(session):
     skill = factories.skill(session)
     shift = factories.shift(session, service_=factories.service(session, skill))
     m = factories.member(session, skills=[skill])
-    a = rota.assign(session, m.id, shift.id)
+    a = rota.ask(session, m.id, shift.id)
     from coop.rota import offers
 
     assert offers.lapse_offers(session, now=shift.starts_at + timedelta(minutes=1)) == 1
@@ -143,11 +143,11 @@ def test_3_a_surplus_share_counts_on_its_pay_day_and_can_be_spread(web, session)
     fresh(session)
     adjustments = session.scalars(select(PayAdjustment).order_by(PayAdjustment.pay_on)).all()
     assert [a.amount_pence for a in adjustments] == [7500, 7500]
-    schedule = caps.pay_schedule(session)
+    schedule = limits.pay_schedule(session)
     first_payday = schedule.next_payday(today_london())
     assert adjustments[0].pay_on == first_payday
     # Counted in the assessment period its pay day falls in, not a month later.
-    history = caps.earnings_history(session, m, caps.cap_for(session, m.id), today=first_payday)
+    history = limits.earnings_history(session, m, limits.limit_for(session, m.id), today=first_payday)
     now = history[-1]
     assert first_payday in now.period and now.pay_pence == 7500
     assert share.taken_pence == 15_000 and share.status == "paid"
@@ -172,8 +172,8 @@ def test_4_limit_figures_stay_out_of_the_audit_log_and_the_member_is_told(web, m
     r = web.post(
         f"/members/{m.id}/limit",
         {
-            "earnings_cap": "411.00",
-            "hours_cap": "",
+            "earnings_limit": "411.00",
+            "hours_limit": "",
             "period": "monthly",
             "period_start_day": "6",
             "week_start_day": "0",
@@ -226,7 +226,7 @@ def test_5_involvement_work_can_be_taken_at_a_rate_that_fits_before_claiming(web
     member.login("m@example.org")
     page = member.get("/shifts/open").get_data(as_text=True)
     assert "an hour, so it fits" in page and "Take it unpaid" in page
-    planner = caps.Planner.for_member(session, m)
+    planner = limits.Planner.for_member(session, m)
     rate = planner.rate_that_fits(shift)
     assert rate is not None and 0 < rate < 2000 and planner.fit(shift, rate).fits
     assert not planner.fit(shift, rate + 1).fits
@@ -272,17 +272,17 @@ def test_hours_over_a_limit_need_the_members_yes_and_are_paid(web, make_web, ses
 
 
 def test_7_benefit_weeks_start_on_the_members_day_and_periods_on_any_day():
-    assert caps.period_for("weekly", 1, date(2026, 11, 29), week_start_day=2) == caps.Period(
+    assert limits.period_for("weekly", 1, date(2026, 11, 29), week_start_day=2) == limits.Period(
         date(2026, 11, 25), date(2026, 12, 1)
     )
     # A claim made on the 31st: the period starts on the last day of shorter months.
-    assert caps.period_for("monthly", 31, date(2027, 2, 15)) == caps.Period(
+    assert limits.period_for("monthly", 31, date(2027, 2, 15)) == limits.Period(
         date(2027, 1, 31), date(2027, 2, 27)
     )
-    assert caps.period_for("monthly", 31, date(2027, 2, 28)) == caps.Period(
+    assert limits.period_for("monthly", 31, date(2027, 2, 28)) == limits.Period(
         date(2027, 2, 28), date(2027, 3, 30)
     )
-    assert caps.period_for("monthly", 30, date(2027, 3, 1)) == caps.Period(
+    assert limits.period_for("monthly", 30, date(2027, 3, 1)) == limits.Period(
         date(2027, 2, 28), date(2027, 3, 29)
     )
 
@@ -293,8 +293,8 @@ def test_7_a_member_chooses_their_benefit_week_day(web, session):
     r = web.post(
         "/my/limit",
         {
-            "earnings_cap": "195.50",
-            "hours_cap": "15.98",
+            "earnings_limit": "195.50",
+            "hours_limit": "15.98",
             "period": "weekly",
             "period_start_day": "1",
             "week_start_day": "3",
@@ -304,13 +304,13 @@ def test_7_a_member_chooses_their_benefit_week_day(web, session):
     )
     assert r.status_code == 302
     fresh(session)
-    cap = session.scalars(select(BenefitCap)).one()
-    assert cap.week_start_day == 3
+    limit = session.scalars(select(BenefitLimit)).one()
+    assert limit.week_start_day == 3
     assert "Thursday to Wednesday" in web.get("/my/limit").get_data(as_text=True)
     r = web.post(
         "/my/limit",
         {
-            "earnings_cap": "500",
+            "earnings_limit": "500",
             "period": "monthly",
             "period_start_day": "31",
             "week_start_day": "0",
@@ -319,7 +319,7 @@ def test_7_a_member_chooses_their_benefit_week_day(web, session):
         },
     )
     fresh(session)
-    assert (cap.period, cap.period_start_day) == ("monthly", 31)
+    assert (limit.period, limit.period_start_day) == ("monthly", 31)
     assert utcnow()  # the page works with a day-31 period
     assert web.get("/my/earnings").status_code == 200
 

@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from coop.bookings import service as bookings
 from coop.bookings.models import Shift
-from coop.caps import service as caps
 from coop.errors import DomainError
 from coop.governance import service as governance
 from coop.governance.models import Proposal, SurplusShare
+from coop.limits import service as limits
 from coop.pay import service as pay
 from coop.rota import offers
 from coop.rota import service as rota
@@ -35,21 +35,21 @@ from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london, utcnow, week_start
 from tests import factories
-from tests.caps import checks
+from tests.limits import checks
 
 # Unusual figures, so that finding one on a coordinator's page cannot be a coincidence.
 LIMITS = (
-    caps.CapData(9_173, 15 * 60 + 59, "weekly", 1, "block", "worked", "esa", week_start_day=0),
-    caps.CapData(41_137, None, "monthly", 17, "block", "paid", "uc"),
-    caps.CapData(19_613, None, "weekly", 1, "block", "worked", "carers", week_start_day=3),
+    limits.LimitData(9_173, 15 * 60 + 59, "weekly", 1, "block", "worked", "esa", week_start_day=0),
+    limits.LimitData(41_137, None, "monthly", 17, "block", "paid", "uc"),
+    limits.LimitData(19_613, None, "weekly", 1, "block", "worked", "carers", week_start_day=3),
 )
 FIGURES = (
     "91.73",
     "411.37",
     "196.13",
     "15h 59m",
-    "earnings_cap_pence",
-    "hours_cap_minutes",
+    "earnings_limit_pence",
+    "hours_limit_minutes",
     "&#34;preset&#34;",
     '"preset"',
 )
@@ -112,7 +112,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
                 factories.member(session, name=f"Member {n}-{i}", skills=[skill]) for i in range(3)
             ]
             for member, data in zip(self.members, LIMITS, strict=True):
-                caps.set_cap(session, member, data, actor_id=coordinator.id, by_coordinator=True)
+                limits.set_limit(session, member, data, actor_id=coordinator.id, by_coordinator=True)
             weeks = horizon_weeks()
             monday = utcnow() - timedelta(days=today_london().weekday())
 
@@ -148,7 +148,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
                         attempt(rota.claim, session, member.id, shift.id)
                     elif (
                         shift.filled < shift.slots
-                        and caps.Planner.for_member(session, member).fit(shift).fits
+                        and limits.Planner.for_member(session, member).fit(shift).fits
                     ):
                         # work already done (claimed when it was ahead): its hours come later
                         session.add(Assignment(shift_id=shift.id, member_id=member.id))
@@ -171,13 +171,13 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
 
         @rule(m=MEMBER, s=SHIFT, yes=st.booleans())
         def coordinator_asks(self, m, s, yes):
-            asked = attempt(rota.assign, session, self.members[m].id, self.shifts[s].id)
+            asked = attempt(rota.ask, session, self.members[m].id, self.shifts[s].id)
             if asked is not None:
                 attempt(rota.answer, session, self.members[m].id, asked.id, yes=yes)
 
         @rule(m=MEMBER, s=SHIFT)
         def offer_accepted(self, m, s):
-            attempt(offers.send_offers, session, [Offered(self.shifts[s].id, self.members[m].id)])
+            attempt(offers.queue_offers, session, [Offered(self.shifts[s].id, self.members[m].id)])
             offer = session.scalar(
                 select(Offer).where(
                     Offer.member_id == self.members[m].id,
@@ -319,7 +319,7 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
         def pay_run(self):
             session.rollback()
             today = today_london()
-            start, end = pay.default_period(caps.pay_schedule(session), today)
+            start, end = pay.default_period(limits.pay_schedule(session), today)
             attempt(pay.build_pay_run, session, start, end, actor_id=coordinator.id, today=today)
 
         @rule(s=SHIFT)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift, ShiftStatus
-from coop.caps.periods import pay_schedule
+from coop.limits.periods import pay_schedule
 from coop.pay import rates
 from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
 from coop.pay.rates import RateRules

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
-from coop.caps import service as caps
-from coop.caps.models import BenefitCap
 from coop.errors import DomainError
+from coop.limits import service as limits
+from coop.limits.models import BenefitLimit
 from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timeutil import today_london
@@ -18,21 +18,21 @@ from tests import factories
 
 
 def test_periods():
-    assert caps.period_for("weekly", 1, date(2026, 11, 25)) == caps.Period(
+    assert limits.period_for("weekly", 1, date(2026, 11, 25)) == limits.Period(
         date(2026, 11, 23), date(2026, 11, 29)
     )
-    assert caps.period_for("monthly", 15, date(2026, 11, 25)) == caps.Period(
+    assert limits.period_for("monthly", 15, date(2026, 11, 25)) == limits.Period(
         date(2026, 11, 15), date(2026, 12, 14)
     )
-    assert caps.period_for("monthly", 15, date(2026, 11, 3)) == caps.Period(
+    assert limits.period_for("monthly", 15, date(2026, 11, 3)) == limits.Period(
         date(2026, 10, 15), date(2026, 11, 14)
     )
 
 
 def test_pay_dates_move_before_weekends():
-    monthly = caps.PaySchedule("monthly", 7)
+    monthly = limits.PaySchedule("monthly", 7)
     assert monthly.pay_date(date(2026, 10, 12)) == date(2026, 11, 6)  # 7 Nov 2026 is a Saturday
-    weekly = caps.PaySchedule("weekly")
+    weekly = limits.PaySchedule("weekly")
     assert weekly.pay_date(date(2026, 11, 23)) == date(2026, 12, 4)
 
 
@@ -45,8 +45,8 @@ def test_member_sets_a_limit_and_sees_headroom_on_shifts(web, session):
     r = web.post(
         "/my/limit",
         {
-            "earnings_cap": "50",
-            "hours_cap": "",
+            "earnings_limit": "50",
+            "hours_limit": "",
             "period": "monthly",
             "period_start_day": "1",
             "mode": "block",
@@ -61,11 +61,11 @@ def test_member_sets_a_limit_and_sees_headroom_on_shifts(web, session):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"earnings_cap": "-5"}, "between £0 and £10,000"),
-        ({"earnings_cap": "99999999"}, "between £0 and £10,000"),
-        ({"earnings_cap": "", "hours_cap": ""}, "Set an earnings limit, an hours limit, or both"),
+        ({"earnings_limit": "-5"}, "between £0 and £10,000"),
+        ({"earnings_limit": "99999999"}, "between £0 and £10,000"),
+        ({"earnings_limit": "", "hours_limit": ""}, "Set an earnings limit, an hours limit, or both"),
         ({"period": "monthly", "period_start_day": "32"}, "Choose a day from 1 to 31"),
-        ({"hours_cap": "abc"}, "Enter hours as a number"),
+        ({"hours_limit": "abc"}, "Enter hours as a number"),
         ({"period": "weekly", "count_by": "paid"}, None),  # weekly ignores count by pay date
     ],
 )
@@ -73,8 +73,8 @@ def test_bad_limits_are_refused_and_nothing_is_saved(web, session, data, message
     factories.member(session, email="m@example.org")
     web.login("m@example.org")
     payload = {
-        "earnings_cap": "100",
-        "hours_cap": "",
+        "earnings_limit": "100",
+        "hours_limit": "",
         "period": "weekly",
         "period_start_day": "1",
         "mode": "block",
@@ -83,7 +83,7 @@ def test_bad_limits_are_refused_and_nothing_is_saved(web, session, data, message
     }
     r = web.post("/my/limit", payload)
     session.rollback()
-    saved = session.scalars(select(BenefitCap)).all()
+    saved = session.scalars(select(BenefitLimit)).all()
     if message is None:
         assert r.status_code == 302 and saved[0].count_by == "worked"
     else:
@@ -95,8 +95,8 @@ def test_esa_preset_sets_two_limits_and_reminds_about_pw1(web, session):
     web.login("m@example.org")
     r = web.post("/my/limit/preset", {"preset": "esa", "period_start_day": "1"}, follow_redirects=True)
     assert "form PW1" in r.get_data(as_text=True)
-    cap = caps.cap_for(session, m.id)
-    assert (cap.earnings_cap_pence, cap.hours_cap_minutes, cap.period, cap.mode) == (
+    limit = limits.limit_for(session, m.id)
+    assert (limit.earnings_limit_pence, limit.hours_limit_minutes, limit.period, limit.mode) == (
         19550,
         16 * 60 - 1,
         "weekly",
@@ -108,7 +108,7 @@ def test_coordinator_never_sees_the_figures_and_their_change_is_audited(web, ses
     skill = factories.skill(session)
     shift = factories.shift(session, service_=factories.service(session, skill, pay=1500), hours=4)
     m = factories.member(session, name="Sam Okafor", skills=[skill])
-    caps.set_cap(session, m, caps.CapData(1234, None), actor_id=m.user_id, by_coordinator=False)
+    limits.set_limit(session, m, limits.LimitData(1234, None), actor_id=m.user_id, by_coordinator=False)
     coord = factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
     fill = web.get(f"/shifts/{shift.id}/fill").get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_coordinator_never_sees_the_figures_and_their_change_is_audited(web, ses
     web.post(
         f"/members/{m.id}/limit",
         {
-            "earnings_cap": "200",
+            "earnings_limit": "200",
             "period": "weekly",
             "period_start_day": "1",
             "mode": "block",
@@ -140,7 +140,9 @@ def test_warn_mode_needs_the_member_to_confirm(web, session):
     skill = factories.skill(session)
     shift = factories.shift(session, service_=factories.service(session, skill, pay=1500), hours=4)
     m = factories.member(session, email="m@example.org", skills=[skill])
-    caps.set_cap(session, m, caps.CapData(1000, None, mode="warn"), actor_id=m.user_id, by_coordinator=False)
+    limits.set_limit(
+        session, m, limits.LimitData(1000, None, mode="warn"), actor_id=m.user_id, by_coordinator=False
+    )
     web.login("m@example.org")
     page = web.post(f"/shifts/{shift.id}/claim").get_data(as_text=True)
     assert "Check before you take this shift" in page and "over your limit" in page
@@ -161,8 +163,12 @@ def test_earnings_page_has_chart_and_table(web, session):
     # A monthly period that began today (or by the 28th) holds a shift five hours away whatever
     # the day; a weekly one would not on a Sunday evening.
     start_day = min(today_london().day, 28)
-    caps.set_cap(
-        session, m, caps.CapData(10000, None, "monthly", start_day), actor_id=m.user_id, by_coordinator=False
+    limits.set_limit(
+        session,
+        m,
+        limits.LimitData(10000, None, "monthly", start_day),
+        actor_id=m.user_id,
+        by_coordinator=False,
     )
     rota.claim(session, m.id, shift.id)
     web.login("m@example.org")
@@ -180,9 +186,9 @@ ACTIONS = st.lists(
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(actions=ACTIONS, cap_hours=st.integers(1, 12))
-def test_no_sequence_of_actions_breaks_a_block_cap(app, actions, cap_hours):
-    """Whatever members claim, drop and swap, a member in block mode never holds more than their cap."""
+@given(actions=ACTIONS, limit_hours=st.integers(1, 12))
+def test_no_sequence_of_actions_breaks_a_block_limit(app, actions, limit_hours):
+    """Whatever members claim, drop and swap, a member in block mode never holds more than their limit."""
     session = app.extensions["coop_db"][1]()
     try:
         skill = factories.skill(session)
@@ -193,10 +199,10 @@ def test_no_sequence_of_actions_breaks_a_block_cap(app, actions, cap_hours):
         ]
         members = [factories.member(session, skills=[skill]) for _ in range(3)]
         for m in members:
-            caps.set_cap(
+            limits.set_limit(
                 session,
                 m,
-                caps.CapData(cap_hours * 1800, cap_hours * 60, "weekly" if False else "monthly", 1),
+                limits.LimitData(limit_hours * 1800, limit_hours * 60, "weekly" if False else "monthly", 1),
                 actor_id=m.user_id,
                 by_coordinator=False,
             )
@@ -221,11 +227,11 @@ def test_no_sequence_of_actions_breaks_a_block_cap(app, actions, cap_hours):
             except DomainError:
                 session.rollback()
         for m in members:
-            planner = caps.Planner.for_member(session, m)
+            planner = limits.Planner.for_member(session, m)
             for s in shifts:
                 period = planner.period_of(s.starts_at.date())
                 totals = planner.totals(period)
-                assert totals.pay_pence <= cap_hours * 1800
-                assert totals.minutes <= cap_hours * 60
+                assert totals.pay_pence <= limit_hours * 1800
+                assert totals.minutes <= limit_hours * 60
     finally:
         session.close()

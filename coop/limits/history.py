@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from coop.caps.earnings import work_rows
-from coop.caps.limit import Planner, Totals
-from coop.caps.models import BenefitCap, CapPeriod
-from coop.caps.periods import Period, pay_schedule, period_for, previous_periods
 from coop.documents import csv_text
+from coop.limits.earnings import work_rows
+from coop.limits.limit import Planner, Totals
+from coop.limits.models import BenefitLimit, LimitPeriod
+from coop.limits.periods import Period, pay_schedule, period_for, previous_periods
 from coop.members.models import Member
 from coop.money import plain_pounds
 
@@ -25,47 +25,49 @@ class PeriodEarnings:
 
 
 def earnings_history(
-    session: Session, member: Member, cap: BenefitCap | None, *, today: date, count: int = 12
+    session: Session, member: Member, limit: BenefitLimit | None, *, today: date, count: int = 12
 ) -> list[PeriodEarnings]:
     """This period and the `count` before it, with earnings and hours in each."""
-    period, start_day = (cap.period, cap.period_start_day) if cap else ("weekly", 1)
-    periods = previous_periods(period, start_day, today, count, cap.week_start_day if cap else 0)
+    period, start_day = (limit.period, limit.period_start_day) if limit else ("weekly", 1)
+    periods = previous_periods(period, start_day, today, count, limit.week_start_day if limit else 0)
     schedule = pay_schedule(session)
-    planner = Planner(session, member.id, cap)
+    planner = Planner(session, member.id, limit)
     # With a limit, every row that counts in these periods (read in one go, wherever the work
     # paid in them was done); without one, the work done and pay paid in each week.
-    rows = [] if cap is not None else work_rows(session, member.id, periods[0].start, periods[-1].end)
-    if cap is not None:
+    rows = [] if limit is not None else work_rows(session, member.id, periods[0].start, periods[-1].end)
+    if limit is not None:
         planner.load(periods)
     out = []
     for p in periods:
-        if cap is not None:
+        if limit is not None:
             t = planner.totals(p)
         else:
             chosen = [r for r in rows if r.work_day in p]
             t = Totals(sum(r.pay_pence for r in chosen), sum(r.minutes for r in chosen))
         paydays = (
-            tuple(schedule.paydays_between(p.start, p.end)) if cap and cap.period == CapPeriod.MONTHLY else ()
+            tuple(schedule.paydays_between(p.start, p.end))
+            if limit and limit.period == LimitPeriod.MONTHLY
+            else ()
         )
         out.append(PeriodEarnings(p, t.pay_pence, t.minutes, paydays))
     return out
 
 
 def payday_warnings(
-    session: Session, cap: BenefitCap | None, *, today: date, ahead: int = 12
+    session: Session, limit: BenefitLimit | None, *, today: date, ahead: int = 12
 ) -> list[Period]:
     """Coming monthly assessment periods that hold two or more of the co-op's paydays."""
-    if cap is None or cap.period != CapPeriod.MONTHLY:
+    if limit is None or limit.period != LimitPeriod.MONTHLY:
         return []
     schedule = pay_schedule(session)
     if schedule.frequency != "monthly":
         return []
     out = []
-    p = period_for("monthly", cap.period_start_day, today)
+    p = period_for("monthly", limit.period_start_day, today)
     for _ in range(ahead):
         if len(schedule.paydays_between(p.start, p.end)) >= 2:
             out.append(p)
-        p = period_for("monthly", cap.period_start_day, p.end + timedelta(days=1))
+        p = period_for("monthly", limit.period_start_day, p.end + timedelta(days=1))
     return out
 
 

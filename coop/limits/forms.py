@@ -5,13 +5,13 @@ from wtforms.validators import NumberRange, Optional
 from coop.i18n import lazy_gettext as _l
 
 
-class CapForm(FlaskForm):
-    earnings_cap = StringField(
+class LimitForm(FlaskForm):
+    earnings_limit = StringField(
         _l("Most I can earn in a period (£)"),
         description=_l("Leave empty for no earnings limit."),
         validators=[Optional()],
     )
-    hours_cap = StringField(
+    hours_limit = StringField(
         _l("Most hours I can work in a period"),
         description=_l("Like 15.5. Leave empty for no hours limit."),
         validators=[Optional()],

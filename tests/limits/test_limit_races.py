@@ -12,16 +12,16 @@ from sqlalchemy import select
 
 from coop.bookings import service as bookings
 from coop.bookings.models import Shift
-from coop.caps import service as caps
 from coop.governance.models import Proposal, SurplusShare
 from coop.governance.service import take_share
+from coop.limits import service as limits
 from coop.members.models import Member
 from coop.pay import service as pay
 from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timeutil import london_to_utc, to_london, today_london, utcnow
 from tests import factories
-from tests.caps import checks
+from tests.limits import checks
 from tests.parallel import run_parallel
 
 
@@ -29,7 +29,7 @@ from tests.parallel import run_parallel
 def slow_checks(monkeypatch):
     """Widen the window between checking the limit and committing, in every process (they are
     forked from this one), so that without the member's lock both changes would pass the check."""
-    enforce, broken = caps.enforce, caps.Guard.broken
+    enforce, broken = limits.enforce, limits.Guard.broken
 
     def slow_enforce(*args, **kw):
         enforce(*args, **kw)
@@ -40,8 +40,8 @@ def slow_checks(monkeypatch):
         clock.sleep(0.4)
         return result
 
-    monkeypatch.setattr(caps, "enforce", slow_enforce)
-    monkeypatch.setattr(caps.Guard, "broken", slow_broken)
+    monkeypatch.setattr(limits, "enforce", slow_enforce)
+    monkeypatch.setattr(limits.Guard, "broken", slow_broken)
 
 
 def _op(session, kind, *args):
@@ -82,7 +82,7 @@ def one_wins(results) -> None:
     assert "limit" in refusal, refusal  # refused for the limit, not for some other reason
 
 
-def setup(session, cap_pence, *, hours=(3, 3)):
+def setup(session, limit_pence, *, hours=(3, 3)):
     """A member with a weekly limit and two shifts, on the first two days of their benefit week,
     each £15 an hour."""
     skill = factories.skill(session)
@@ -98,8 +98,8 @@ def setup(session, cap_pence, *, hours=(3, 3)):
         for i, h in enumerate(hours)
     ]
     m = factories.member(session, skills=[skill])
-    data = caps.CapData(cap_pence, None, week_start_day=first.weekday())
-    caps.set_cap(session, m, data, actor_id=m.user_id, by_coordinator=False)
+    data = limits.LimitData(limit_pence, None, week_start_day=first.weekday())
+    limits.set_limit(session, m, data, actor_id=m.user_id, by_coordinator=False)
     return svc, shifts, m
 
 
@@ -119,14 +119,14 @@ def test_a_pay_rise_while_the_member_claims_another_shift(db_url, session):
 
 def test_two_corrections_at_once(db_url, session):
     m = factories.member(session)
-    caps.set_cap(session, m, caps.CapData(10_000, None), actor_id=m.user_id, by_coordinator=False)
+    limits.set_limit(session, m, limits.LimitData(10_000, None), actor_id=m.user_id, by_coordinator=False)
     one_wins(run_parallel(db_url, _op, [("correction", m.id, 6_000), ("correction", m.id, 6_000)]))
     within_limit(session, m)
 
 
 def test_a_surplus_share_taken_while_a_correction_is_added(db_url, session):
     m = factories.member(session)
-    caps.set_cap(session, m, caps.CapData(10_000, None), actor_id=m.user_id, by_coordinator=False)
+    limits.set_limit(session, m, limits.LimitData(10_000, None), actor_id=m.user_id, by_coordinator=False)
     proposal = Proposal(
         title="Surplus",
         text="x",
@@ -147,7 +147,7 @@ def test_a_surplus_share_taken_while_a_correction_is_added(db_url, session):
 
 def test_a_yes_to_a_coordinators_question_while_claiming_another(db_url, session):
     _svc, (a, b), m = setup(session, 9_000)  # one shift fits, two do not
-    asked = rota.assign(session, m.id, a.id)
+    asked = rota.ask(session, m.id, a.id)
     one_wins(run_parallel(db_url, _op, [("answer", m.id, asked.id), ("claim", m.id, b.id)]))
     within_limit(session, m)
     session.rollback()
