@@ -21,6 +21,15 @@ def _table(model: Any) -> Table:
     return table
 
 
+def _renamed(model: Any) -> dict[str, str]:
+    """A model's attributes whose stored column has another name (earnings_limit_pence is
+    stored as earnings_cap_pence): rows are given by attribute, tables are written by column."""
+    mapper = getattr(model, "__mapper__", None)
+    if mapper is None:
+        return {}
+    return {a.key: a.columns[0].key for a in mapper.column_attrs if a.key != a.columns[0].key}
+
+
 class Writer:
     """`add` rows of any model; every `batch` rows all buffers are written, parents first."""
 
@@ -30,6 +39,7 @@ class Writer:
         self.copy = not is_sqlite(session)
         self.order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
         self.buffers: dict[Any, tuple[Table, list[Row]]] = {}
+        self.renamed: dict[Any, dict[str, str]] = {}
         self.pending = 0
         self.counts: dict[str, int] = {}
 
@@ -37,6 +47,9 @@ class Writer:
         buffer = self.buffers.get(model)
         if buffer is None:
             buffer = self.buffers[model] = (_table(model), [])
+            self.renamed[model] = _renamed(model)
+        if renamed := self.renamed[model]:
+            row = {renamed.get(k, k): v for k, v in row.items()}
         buffer[1].append(row)
         self.pending += 1
         if self.pending >= self.batch:

@@ -83,8 +83,10 @@ def week_grid() -> Page:
     """The week as a grid: members down the side, days across (?print=1 for paper)."""
 
     monday, f, page, scope = _grid_args()
-    data = grid.week_grid(db.session, monday, f, page=page)
-    template = "rota/grid_print.html" if request.args.get("print") else "rota/grid.html"
+    printing = bool(request.args.get("print"))
+    # On screen the first few unfilled places a day, with a link to the rest; paper has them all.
+    data = grid.week_grid(db.session, monday, f, page=page, shown=None if printing else grid.UNFILLED_SHOWN)
+    template = "rota/grid_print.html" if printing else "rota/grid.html"
     day_names = [format_date(d, "EEEE") for d in data.days]
     return render_template(
         template,
@@ -133,7 +135,7 @@ def grid_offer_choices(member_id: int) -> Page:
 def week_grid_pdf() -> Response:
     """The week grid on landscape A4."""
     monday, f, page, _scope = _grid_args()
-    data = grid.week_grid(db.session, monday, f, page=page)
+    data = grid.week_grid(db.session, monday, f, page=page, shown=None)
     html = render_template("rota/grid_print.html", grid=data, f=f, pdf=True)
     return pdf_response(html_to_pdf(html, base_url=request.host_url), f"rota-{monday}.pdf")
 

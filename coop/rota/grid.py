@@ -8,11 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.db import bucket, minutes_between
+from coop.db import bucket, is_sqlite, minutes_between
 from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, member_skill
 from coop.pay.rates import RateRules
@@ -80,6 +80,7 @@ class Grid:
     day_minutes: list[int]
     page: int
     more: bool
+    unfilled_count: dict[int, int] = field(default_factory=dict)  # day -> its unfilled places, all of them
 
 
 def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
@@ -118,9 +119,68 @@ def _unfilled(session: Session, where: list[ColumnElement[bool]]) -> list[OpenPl
     ]
 
 
+UNFILLED_SHOWN = 10  # unfilled places a day on screen; the rest are a link to that day's gaps
+
+
+def _unfilled_by_day(
+    session: Session, where: list[ColumnElement[bool]], edges: list[datetime], now: datetime, shown: int | None
+) -> tuple[dict[int, list[OpenPlace]], dict[int, int], dict[int, set[int]]]:
+    """The week's unfilled places by day: the first `shown` of each day (None: all), how many
+    each day has, and the skills each day's places still to come need. At ten times the co-op a
+    week has 2,000 such places; the database numbers them (window functions) so only those shown,
+    and the latest place of each skill and day, come back."""
+    key = bucket(Shift.starts_at, edges)
+    places = (
+        select(
+            Shift.id,
+            Shift.starts_at,
+            Shift.ends_at,
+            (Shift.slots - Shift.filled).label("free"),
+            Service.name.label("service_name"),
+            Client.name.label("client_name"),
+            Service.skill_id,
+            Service.pay_pence_per_hour,
+            key.label("day"),
+            func.row_number().over(partition_by=key, order_by=(Shift.starts_at, Shift.id)).label("n"),
+            func.count().over(partition_by=key).label("of"),
+            func.row_number()
+            .over(partition_by=(key, Service.skill_id), order_by=(Shift.starts_at.desc(), Shift.id.desc()))
+            .label("latest_of_skill"),
+        )
+        .join(Service, Service.id == Shift.service_id)
+        .join(Client, Client.id == Shift.client_id)
+        .where(*where, Shift.filled < Shift.slots)
+        .subquery()
+    )
+    picked = [places.c.latest_of_skill == 1]
+    if shown is not None:
+        picked.append(places.c.n <= shown)
+    unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    skills: dict[int, set[int]] = defaultdict(set)
+    for row in session.execute(
+        select(places).where(or_(*picked) if shown is not None else true()).order_by(places.c.day, places.c.n)
+    ):
+        day = int(row.day)
+        counts[day] = int(row.of)
+        if shown is None or row.n <= shown:
+            unfilled[day].append(OpenPlace(*row[:8]))
+        if row.latest_of_skill == 1 and row.starts_at > now:
+            skills[day].add(row.skill_id)
+    return dict(unfilled), counts, dict(skills)
+
+
 def week_grid(
-    session: Session, monday: date, f: GridFilter | None = None, *, page: int = 1, now: datetime | None = None
+    session: Session,
+    monday: date,
+    f: GridFilter | None = None,
+    *,
+    page: int = 1,
+    now: datetime | None = None,
+    shown: int | None = UNFILLED_SHOWN,
 ) -> Grid:
+    """The grid for the week from `monday`, a page of members; `shown` unfilled places a day
+    (None: all of them, for paper)."""
     f = f or GridFilter()
     days = [monday + timedelta(days=i) for i in range(7)]
     lo, hi = london_to_utc(monday, time(0)), london_to_utc(monday + timedelta(days=7), time(0))
@@ -153,9 +213,16 @@ def week_grid(
     more, found = len(found) > PER_PAGE, found[:PER_PAGE]
     rows = {m.id: Row(m) for m, _skills in found}
     skill_ids = {m.id: {int(i) for i in (skills or "").split(",") if i} for m, skills in found}
-    # Start from the week's shifts (an index range) rather than each member's every assignment:
-    # SQLite otherwise walks a year of assignments per member (9 ms against 1.4 ms at 1,000 members).
-    week_shifts = select(Shift.id).where(*in_week).scalar_subquery()
+    # SQLite starts from the week's shifts (an index range) rather than each member's every
+    # assignment (9 ms against 1.4 ms at 1,000 members). PostgreSQL, given that, probed the held
+    # places once per shift of the week (18,000 at ten times the co-op, 50 ms); without it, it
+    # reads the members' held places from an index alone (ix_assignment_held_member) and
+    # hash-joins them to the week's shifts (12 ms).
+    from_week = (
+        [Assignment.shift_id.in_(select(Shift.id).where(*in_week).scalar_subquery())]
+        if is_sqlite(session)
+        else []
+    )
     held = session.execute(
         select(
             Assignment.member_id,
@@ -171,7 +238,7 @@ def week_grid(
         .join(Service, Service.id == Shift.service_id)
         .join(Client, Client.id == Shift.client_id)
         .where(
-            Assignment.shift_id.in_(week_shifts),
+            *from_week,
             Assignment.member_id.in_(list(rows)),
             Assignment.held(),
             *in_week,
@@ -189,21 +256,17 @@ def week_grid(
         row = rows[member_id]
         row.days.setdefault((day - monday).days, []).append(cell)
         row.minutes += minutes
-    unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
-    for open_place in _unfilled(session, in_week):
-        unfilled[(to_london(open_place.starts_at).date() - monday).days].append(open_place)
     # A cell links to a small page of the places that member could take that day (offer_choices,
     # by the claim's rule and their limit): the grid only marks the days with a place in the future
     # needing a skill they have (docs/DECISIONS.md, issue 43).
     now = now or utcnow()
-    skills_by_day = {
-        i: {p.skill_id for p in day_places if p.starts_at > now} for i, day_places in unfilled.items()
-    }
+    edges = [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]]
+    unfilled, unfilled_count, skills_by_day = _unfilled_by_day(session, in_week, edges, now, shown)
     for row in rows.values():
         if row.member.status == MemberStatus.ACTIVE:
             row.may_offer = {i for i, needed in skills_by_day.items() if needed & skill_ids[row.member.id]}
     day_minutes = [0] * 7
-    key = bucket(Shift.starts_at, [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]])
+    key = bucket(Shift.starts_at, edges)
     # Places taken times their length: `filled` is the count of members holding each shift (kept
     # in step by every claim and drop, and checked by `coop verify`), so no join to assignments.
     for i, minutes in session.execute(
@@ -213,7 +276,7 @@ def week_grid(
     ):
         if i is not None:
             day_minutes[int(i)] = int(minutes or 0)
-    return Grid(monday, days, dict(unfilled), list(rows.values()), day_minutes, page, more)
+    return Grid(monday, days, unfilled, list(rows.values()), day_minutes, page, more, unfilled_count)
 
 
 @dataclass
