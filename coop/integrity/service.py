@@ -168,9 +168,13 @@ def check_invoices(
                 used=used,
             )
         if invoice.owing and not invoice.owes_now:
-            yield _("%(what)s: it is stored as still owing, but its payments and credits settle it.", what=what)
+            yield _(
+                "%(what)s: it is stored as still owing, but its payments and credits settle it.", what=what
+            )
         elif invoice.owes_now and not invoice.owing:
-            yield _("%(what)s: it is stored as settled, but its payments and credits leave money owed.", what=what)
+            yield _(
+                "%(what)s: it is stored as settled, but its payments and credits leave money owed.", what=what
+            )
         if progress:
             progress(1)
     report.checked["issued invoices"] = count

@@ -123,7 +123,11 @@ UNFILLED_SHOWN = 10  # unfilled places a day on screen; the rest are a link to t
 
 
 def _unfilled_by_day(
-    session: Session, where: list[ColumnElement[bool]], edges: list[datetime], now: datetime, shown: int | None
+    session: Session,
+    where: list[ColumnElement[bool]],
+    edges: list[datetime],
+    now: datetime,
+    shown: int | None,
 ) -> tuple[dict[int, list[OpenPlace]], dict[int, int], dict[int, set[int]]]:
     """The week's unfilled places by day: the first `shown` of each day (None: all), how many
     each day has, and the skills each day's places still to come need. At ten times the co-op a

@@ -95,6 +95,7 @@ from coop.rota.swaps import (
 )
 
 __all__ = [
+    "DAY_PAGE",
     "END_OF_DAY",
     "JUST_TAKEN",
     "WEEKDAYS",
@@ -105,7 +106,6 @@ __all__ = [
     "FillCandidate",
     "OpenShiftCard",
     "RotaDay",
-    "DAY_PAGE",
     "ShiftFilter",
     "accept_swap",
     "add_time_off",

@@ -83,5 +83,7 @@ def test_database_status_filter_agrees_with_display_status(session, specs):
     assert {i.id for i in service.overdue(session, TODAY)} & mine == overdue
     assert service.overdue_count(session, TODAY) >= len(overdue)
     assert {i.id for i in made if session.get(Invoice, i.id).owing} == {
-        i.id for i in made if service.display_status(session.get(Invoice, i.id), TODAY) in ("issued", "part-paid", "overdue")
+        i.id
+        for i in made
+        if service.display_status(session.get(Invoice, i.id), TODAY) in ("issued", "part-paid", "overdue")
     }

@@ -155,3 +155,32 @@ def test_a_cells_offer_page_takes_the_same_queries_at_ten_times_the_size(session
     session.expire_all()
     large = count_queries(session, lambda: grid.offer_choices(session, member.id, day))
     assert small == large and len(grid.offer_choices(session, member.id, day).places) > 3
+
+
+def test_a_busy_day_shows_its_first_unfilled_places_and_counts_the_rest(web, session):
+    common = factories.service(session, factories.skill(session, "Cleaning"), name="Office cleaning")
+    rare_skill = factories.skill(session, "Gardening")
+    rare = factories.service(session, rare_skill, name="Gardening")
+    places = [
+        factories.shift(session, service_=common, starts_in=at(2, 8) + timedelta(minutes=i))
+        for i in range(11)
+    ]
+    last = factories.shift(session, service_=rare, starts_in=at(2, 20))  # the 12th: past those shown
+    gardener = factories.member(session, name="Gail Gardener", skills=[rare_skill])
+    g = grid.week_grid(session, NEXT_MONDAY, shown=10)
+    assert [p.id for p in g.unfilled[2]] == [p.id for p in places[:10]] and g.unfilled_count == {2: 12}
+    # The skills a day needs come from all its places, not only those shown.
+    [row] = [r for r in g.rows if r.member.id == gardener.id]
+    assert row.may_offer == {2}
+    assert [p.id for p in grid.week_grid(session, NEXT_MONDAY, shown=None).unfilled[2]] == [
+        *(p.id for p in places),
+        last.id,
+    ]
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    page = web.get(f"/rota/grid?week={NEXT_MONDAY}").get_data(as_text=True)
+    day = NEXT_MONDAY + timedelta(days=2)
+    assert "2 more on this day" in page and f"/rota?week={day}&amp;show=open" in page
+    assert f"/shifts/{places[9].id}/fill" in page and f"/shifts/{places[10].id}/fill" not in page
+    paper = web.get(f"/rota/grid?week={NEXT_MONDAY}&print=1").get_data(as_text=True)
+    assert paper.count("Gardening") >= 1 and "more on this day" not in paper

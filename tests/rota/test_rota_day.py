@@ -18,7 +18,10 @@ def busy_day(session):
     svc = factories.service(session, skill, name="Gardening")
     day = to_london(utcnow()).date() + timedelta(days=2)
     start = london_to_utc(day, time(9, 0))
-    shifts = [factories.shift(session, service_=svc, starts_in=start - utcnow() + timedelta(minutes=i)) for i in range(7)]
+    shifts = [
+        factories.shift(session, service_=svc, starts_in=start - utcnow() + timedelta(minutes=i))
+        for i in range(7)
+    ]
     for name, s in (("Taken Person", shifts[1]), ("Other Person", shifts[4])):
         rota.claim(session, factories.member(session, name=name, skills=[skill]).id, s.id)
     return day, shifts
@@ -32,7 +35,11 @@ def test_a_day_comes_a_page_at_a_time_and_every_shift_is_reachable(session, busy
         [s.id for s in shifts[3:6]],
         [shifts[6].id],
     ]
-    assert [(p.total, p.pages, p.more, p.first) for p in pages] == [(7, 3, True, 1), (7, 3, True, 4), (7, 3, False, 7)]
+    assert [(p.total, p.pages, p.more, p.first) for p in pages] == [
+        (7, 3, True, 1),
+        (7, 3, True, 4),
+        (7, 3, False, 7),
+    ]
     # Who holds a shift is read for the page's shifts: shown on the page that lists them.
     assert pages[0].who(shifts[1].id) == "Taken Person" and pages[1].who(shifts[4].id) == "Other Person"
     whole = rota.rota_day(session, day, per_page=None)
