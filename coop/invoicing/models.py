@@ -138,7 +138,14 @@ class Invoice(Base):
         # dates first in a descending index, as the list does).
         Index("ix_invoice_newest", text("issue_date DESC"), text("id DESC")),
         # The invoices still owing, by due date: the overdue count and list read only these.
-        Index("ix_invoice_owing_due", "due_date", postgresql_where=text("owing"), sqlite_where=text("owing")),
+        # (With the status, the count is read from the index alone.)
+        Index(
+            "ix_invoice_owing_due",
+            "due_date",
+            "status",
+            postgresql_where=text("owing"),
+            sqlite_where=text("owing"),
+        ),
     )
 
 

@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.create_index(
         'ix_invoice_owing_due',
         'invoice',
-        ['due_date'],
+        ['due_date', 'status'],
         postgresql_where=sa.text('owing'),
         sqlite_where=sa.text('owing'),
     )
