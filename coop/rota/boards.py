@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
+from coop.businesses.models import Business
 from coop.caps import service as caps
 from coop.db import bucket
 from coop.i18n import N_
@@ -146,6 +147,22 @@ def open_shifts_for(
         if len(rows) < batch:
             break
     return result
+
+
+def filter_choices(session: Session) -> tuple[list[Any], list[Any]]:
+    """The open shifts page's filter lists in one statement: the active services by name and
+    every business by id, each row's id and name (a UNION ALL; `is_service` tells them apart)."""
+    rows = session.execute(
+        union_all(
+            select(literal(True).label("is_service"), Service.id, Service.name).where(
+                Service.active.is_(True)
+            ),
+            select(literal(False), Business.id, Business.name),
+        )
+    ).all()
+    services = sorted((r for r in rows if r.is_service), key=lambda r: (r.name, r.id))
+    businesses = sorted((r for r in rows if not r.is_service), key=lambda r: r.id)
+    return services, businesses
 
 
 def my_shifts(
