@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, insert, inspect, select
+from sqlalchemy.orm import Mapper, Session
 
 from coop.db import Base, is_sqlite
 
@@ -21,6 +21,15 @@ def _table(model: Any) -> Table:
     return table
 
 
+def _stored_names(model: Any) -> dict[str, str]:
+    """A model's attributes whose column is stored under another name (the limit's
+    `earnings_limit_pence` is the column `earnings_cap_pence`): rows are given by attribute."""
+    mapper = inspect(model, raiseerr=False)
+    if not isinstance(mapper, Mapper):
+        return {}
+    return {a.key: a.columns[0].key for a in mapper.column_attrs if a.key != a.columns[0].key}
+
+
 class Writer:
     """`add` rows of any model; every `batch` rows all buffers are written, parents first."""
 
@@ -30,6 +39,7 @@ class Writer:
         self.copy = not is_sqlite(session)
         self.order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
         self.buffers: dict[Any, tuple[Table, list[Row]]] = {}
+        self.renames: dict[Any, dict[str, str]] = {}
         self.pending = 0
         self.counts: dict[str, int] = {}
 
@@ -37,6 +47,9 @@ class Writer:
         buffer = self.buffers.get(model)
         if buffer is None:
             buffer = self.buffers[model] = (_table(model), [])
+            self.renames[model] = _stored_names(model)
+        if renames := self.renames[model]:
+            row = {renames.get(k, k): v for k, v in row.items()}
         buffer[1].append(row)
         self.pending += 1
         if self.pending >= self.batch:
