@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, insert, inspect, select
+from sqlalchemy.orm import Mapper, Session
 
 from coop.db import Base, is_sqlite
 
@@ -21,11 +21,11 @@ def _table(model: Any) -> Table:
     return table
 
 
-def _renamed(model: Any) -> dict[str, str]:
-    """A model's attributes whose stored column has another name (earnings_limit_pence is
-    stored as earnings_cap_pence): rows are given by attribute, tables are written by column."""
-    mapper = getattr(model, "__mapper__", None)
-    if mapper is None:
+def _stored_names(model: Any) -> dict[str, str]:
+    """A model's attributes whose column is stored under another name (the limit's
+    `earnings_limit_pence` is the column `earnings_cap_pence`): rows are given by attribute."""
+    mapper = inspect(model, raiseerr=False)
+    if not isinstance(mapper, Mapper):
         return {}
     return {a.key: a.columns[0].key for a in mapper.column_attrs if a.key != a.columns[0].key}
 
@@ -39,7 +39,7 @@ class Writer:
         self.copy = not is_sqlite(session)
         self.order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
         self.buffers: dict[Any, tuple[Table, list[Row]]] = {}
-        self.renamed: dict[Any, dict[str, str]] = {}
+        self.renames: dict[Any, dict[str, str]] = {}
         self.pending = 0
         self.counts: dict[str, int] = {}
 
@@ -47,9 +47,9 @@ class Writer:
         buffer = self.buffers.get(model)
         if buffer is None:
             buffer = self.buffers[model] = (_table(model), [])
-            self.renamed[model] = _renamed(model)
-        if renamed := self.renamed[model]:
-            row = {renamed.get(k, k): v for k, v in row.items()}
+            self.renames[model] = _stored_names(model)
+        if renames := self.renames[model]:
+            row = {renames.get(k, k): v for k, v in row.items()}
         buffer[1].append(row)
         self.pending += 1
         if self.pending >= self.batch:

@@ -34,7 +34,7 @@ from coop.rota.models import (
     Offer,
     RotaPreferences,
 )
-from coop.rota.offers import my_offers, recently_lapsed
+from coop.rota.offers import offers_and_lapsed
 from coop.skillshare.service import upcoming
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
 from coop.timesheets.taps import Taps, taps_for
@@ -138,9 +138,10 @@ def member_home(session: Session, member: Member) -> MemberHome:
     now = utcnow()
     coming = rota.coming_places(session, member, now=now)
     next_shifts = [a for a in coming if a.status == AssignmentStatus.ACCEPTED][:5]
+    offers, lapsed = offers_and_lapsed(session, member, planner, now=now)
     return MemberHome(
-        my_offers(session, member, planner=planner),
-        recently_lapsed(session, member),
+        offers,
+        lapsed,
         rota.still_asked(coming, now),
         next_shifts,
         taps_for(session, next_shifts, now=now),

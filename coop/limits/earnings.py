@@ -6,8 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift, ShiftStatus
@@ -67,23 +81,31 @@ def rows_in(
 def rows_by_member(
     session: Session, member_ids: Sequence[int], work_spans: Sequence[Span], pay_spans: Sequence[Span]
 ) -> dict[int, list[WorkRow]]:
-    """`rows_in` for several members at once (a page that judges many members' limits), still one
-    statement for the work and one for the pay."""
+    """`rows_in` for several members at once (a page that judges many members' limits): the
+    work and the pay in one statement (a UNION ALL, each part's other columns null), one round
+    trip however many members and spans."""
     out: dict[int, list[WorkRow]] = {m: [] for m in member_ids}
-    if not member_ids:
+    if not member_ids or not (work_spans or pay_spans):
         return out
+    parts = []
     if work_spans:
-        for member_id, row in _shift_rows(session, member_ids, work_spans):
-            out[member_id].append(row)
+        parts.append(_shift_select(member_ids, work_spans))
     if pay_spans:
-        for member_id, row in _adjustment_rows(session, member_ids, pay_spans):
+        parts.append(_adjustment_select(member_ids, pay_spans))
+    rows = session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    work = [r for r in rows if not r.paid]
+    pay = [r for r in rows if r.paid]
+    for member_id, row in _shift_work(session, work):
+        out[member_id].append(row)
+    if pay_spans:  # the pay schedule is read whether or not there are any (the same statements)
+        for member_id, row in _adjustment_work(session, pay, pay_spans):
             out[member_id].append(row)
     return out
 
 
-def _shift_rows(
-    session: Session, member_ids: Sequence[int], spans: Sequence[Span]
-) -> list[tuple[int, WorkRow]]:
+def _shift_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*tuple[Any, ...]]:
+    """The member's held shifts starting on a day in any of the spans, with the approved
+    timesheet's hours and pay once there is one. Its columns are `_adjustment_select`'s too."""
     between = [
         and_(
             Shift.starts_at >= london_to_utc(first, datetime.min.time()),
@@ -91,19 +113,23 @@ def _shift_rows(
         )
         for first, last in spans
     ]
-    rows = session.execute(
+    return (
         select(
+            literal(False).label("paid"),
             Assignment.member_id,
-            Shift.starts_at,
+            Shift.starts_at.label("at"),
             Shift.ends_at,
-            Service.pay_pence_per_hour,
+            Service.pay_pence_per_hour.label("pence"),
             TimesheetEntry.actual_start,
             TimesheetEntry.actual_end,
             TimesheetEntry.break_minutes,
             TimesheetEntry.pay_pence,
             TimesheetEntry.holiday_pence,
             Assignment.chosen_pay_pence_per_hour,
+            cast(null(), Date).label("pay_on"),
+            cast(null(), Date).label("run_pay_date"),
         )
+        .select_from(Shift)
         .join(Assignment, Assignment.shift_id == Shift.id)
         .join(Service, Service.id == Shift.service_id)
         .outerjoin(
@@ -117,19 +143,25 @@ def _shift_rows(
             Shift.status == ShiftStatus.SCHEDULED,
             or_(*between),
         )
-    ).all()
+    )
+
+
+def _shift_work(session: Session, rows: Sequence[Any]) -> list[tuple[int, WorkRow]]:
+    """Each shift's row: its approved hours and pay, else its length and estimated pay."""
     rules_on: dict[date, RateRules] = {}  # the rules in force on each shift's own day
     out = []
-    for member_id, starts_at, ends_at, rate, actual_start, actual_end, breaks, paid, holiday, chosen in rows:
+    for r in rows:
+        starts_at, ends_at = r.at, r.ends_at
         day = to_london(starts_at).date()
-        if paid is not None:
-            worked = worked_minutes(actual_start, actual_end, breaks)
-            out.append((member_id, WorkRow(day, worked, paid + (holiday or 0))))
+        if r.pay_pence is not None:
+            worked = worked_minutes(r.actual_start, r.actual_end, r.break_minutes)
+            out.append((r.member_id, WorkRow(day, worked, r.pay_pence + (r.holiday_pence or 0))))
             continue
         minutes = int((ends_at - starts_at).total_seconds() // 60)
         if day not in rules_on:
             rules_on[day] = pay_rules(session, day)
-        out.append((member_id, WorkRow(day, minutes, estimate_pay(minutes, rate, rules_on[day], chosen))))
+        pay = estimate_pay(minutes, r.pence, rules_on[day], r.chosen_pay_pence_per_hour)
+        out.append((r.member_id, WorkRow(day, minutes, pay)))
     return out
 
 
@@ -141,11 +173,16 @@ def adjustment_rows(session: Session, member_id: int, spans: Sequence[Span]) -> 
 def _adjustment_rows(
     session: Session, member_ids: Sequence[int], spans: Sequence[Span]
 ) -> list[tuple[int, WorkRow]]:
+    """The members' pay adjustments paid on a day in any of the spans (see `_adjustment_select`)."""
+    rows = session.execute(_adjustment_select(member_ids, spans)).all()
+    return _adjustment_work(session, rows, spans)
+
+
+def _adjustment_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*tuple[Any, ...]]:
     """Other earnings paid through pay (a surplus share, a correction) count on the day they are
     paid: the pay date of the run that pays them, else the pay day chosen for them, else the
-    next pay day after they were added. Those paid on a day in any of the spans."""
-
-    schedule = pay_schedule(session)
+    next pay day after they were added. Those that may be paid on a day in any of the spans
+    (`_adjustment_work` keeps those that are). Its columns are `_shift_select`'s."""
     paid_day = func.coalesce(PayRun.pay_date, PayAdjustment.pay_on)
     last = max(end for _, end in spans)
     undated = and_(  # paid on the next pay day after they were added: added by the last day
@@ -153,13 +190,21 @@ def _adjustment_rows(
         PayAdjustment.pay_on.is_(None),
         PayAdjustment.created_at < london_to_utc(last + timedelta(days=1), datetime.min.time()),
     )
-    rows = session.execute(
+    return (
         select(
+            literal(True).label("paid"),
             PayAdjustment.member_id,
-            PayAdjustment.created_at,
+            PayAdjustment.created_at.label("at"),
+            cast(null(), DateTime).label("ends_at"),
+            PayAdjustment.amount_pence.label("pence"),
+            cast(null(), DateTime).label("actual_start"),
+            cast(null(), DateTime).label("actual_end"),
+            cast(null(), Integer).label("break_minutes"),
+            cast(null(), Integer).label("pay_pence"),
+            cast(null(), Integer).label("holiday_pence"),
+            cast(null(), Integer).label("chosen_pay_pence_per_hour"),
             PayAdjustment.pay_on,
-            PayAdjustment.amount_pence,
-            PayRun.pay_date,
+            PayRun.pay_date.label("run_pay_date"),
         )
         .outerjoin(PayLine, PayLine.adjustment_id == PayAdjustment.id)
         .outerjoin(PayStatement, PayStatement.id == PayLine.statement_id)
@@ -169,9 +214,18 @@ def _adjustment_rows(
             PayAdjustment.counts_as_earnings.is_(True),
             or_(undated, *(paid_day.between(first, end) for first, end in spans)),
         )
-    ).all()
+    )
+
+
+def _adjustment_work(
+    session: Session, rows: Sequence[Any], spans: Sequence[Span]
+) -> list[tuple[int, WorkRow]]:
+    """Each adjustment's row, on the day it is paid, if that day is in one of the spans."""
+    schedule = pay_schedule(session)
     out = []
-    for member_id, created_at, pay_on, amount, run_pay_date in rows:
+    for r in rows:
+        member_id, created_at, amount = r[1], r[2], r[4]
+        pay_on, run_pay_date = r[11], r[12]
         day = run_pay_date or pay_on or schedule.next_payday(to_london(created_at).date())
         if any(first <= day <= end for first, end in spans):
             out.append((member_id, WorkRow(day, 0, amount, paid_on=True)))

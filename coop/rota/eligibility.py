@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
+from coop.db import UTCDateTime
 from coop.i18n import N_
 from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus, member_skill
@@ -46,34 +48,59 @@ def rules_from_settings(session: Session) -> RotaRules:
     )
 
 
-# member_facts' two statements, built once (each call only binds its values): their weekly
-# pattern and time off; the shifts they hold and the sessions they teach. Each is a UNION ALL, the
-# other part's columns null.
+# member_facts' statement, built once (each call only binds its values): their weekly pattern,
+# their time off, the shifts they hold and the skill-sharing sessions they teach, one UNION ALL
+# (one round trip): `kind` says which part a row comes from, the other parts' columns are null.
 _IDS: BindParameter[int] = bindparam("ids", expanding=True)
-_PATTERN_AND_TIME_OFF = union_all(
+_PATTERN, _TIME_OFF, _HELD, _TEACHING = 0, 1, 2, 3
+
+
+def _none(type_: Any, name: str) -> Any:
+    """A null column of this type, named as in the other parts."""
+    return cast(null(), type_).label(name)
+
+
+_FACTS: CompoundSelect = union_all(
     select(
         Availability.member_id,
+        literal(_PATTERN, Integer).label("kind"),
         Availability.weekday,
         Availability.start_time,
         Availability.end_time,
-        cast(null(), Date),
-        cast(null(), Date),
+        _none(Date, "first_day"),
+        _none(Date, "last_day"),
+        _none(UTCDateTime, "starts_at"),
+        _none(UTCDateTime, "ends_at"),
+        _none(Integer, "paid_by"),
     ).where(Availability.member_id.in_(_IDS)),
     select(
         TimeOff.member_id,
-        cast(null(), Integer),
-        cast(null(), Time),
-        cast(null(), Time),
+        literal(_TIME_OFF, Integer).label("kind"),
+        _none(Integer, "weekday"),
+        _none(Time, "start_time"),
+        _none(Time, "end_time"),
         TimeOff.first_day,
         TimeOff.last_day,
+        _none(UTCDateTime, "starts_at"),
+        _none(UTCDateTime, "ends_at"),
+        _none(Integer, "paid_by"),
     ).where(
         TimeOff.member_id.in_(_IDS),
         TimeOff.last_day >= bindparam("first_day"),
         TimeOff.first_day <= bindparam("last_day"),
     ),
-)
-_HELD_AND_TEACHING: CompoundSelect = union_all(
-    select(Assignment.member_id, Shift.starts_at, Shift.ends_at, literal(False), cast(null(), Integer))
+    select(
+        Assignment.member_id,
+        literal(_HELD, Integer).label("kind"),
+        _none(Integer, "weekday"),
+        _none(Time, "start_time"),
+        _none(Time, "end_time"),
+        _none(Date, "first_day"),
+        _none(Date, "last_day"),
+        Shift.starts_at,
+        Shift.ends_at,
+        _none(Integer, "paid_by"),
+    )
     .join(Shift, Shift.id == Assignment.shift_id)
     .where(
         Assignment.member_id.in_(_IDS),
@@ -85,10 +112,15 @@ _HELD_AND_TEACHING: CompoundSelect = union_all(
     ),
     select(
         SkillSession.teacher_id,
+        literal(_TEACHING, Integer).label("kind"),
+        _none(Integer, "weekday"),
+        _none(Time, "start_time"),
+        _none(Time, "end_time"),
+        _none(Date, "first_day"),
+        _none(Date, "last_day"),
         SkillSession.starts_at,
         SkillSession.ends_at,
-        literal(True),
-        SkillSession.paid_shift_id,
+        SkillSession.paid_shift_id.label("paid_by"),
     ).where(
         SkillSession.teacher_id.in_(_IDS),
         SkillSession.cancelled.is_(False),
@@ -106,8 +138,8 @@ def member_facts(
     exclude_assignment: int | None = None,
     skills: dict[int, frozenset[int]] | None = None,
 ) -> dict[int, MemberFacts]:
-    """Everything the rules need about these members near a time range, in three statements (two
-    when the caller already knows their skills): their skills; their weekly pattern and time off;
+    """Everything the rules need about these members near a time range, in two statements (one
+    when the caller already knows their skills): their skills; their weekly pattern, time off,
     the shifts they hold and the skill-sharing sessions they teach."""
     ids = [m.id for m in members]
     facts = {
@@ -122,20 +154,17 @@ def member_facts(
         return facts
     lo, hi = around
     first_day, last_day = to_london(lo).date(), to_london(hi).date()
-    for member_id, weekday, start, end, off_from, off_to in session.execute(
-        _PATTERN_AND_TIME_OFF, {"ids": ids, "first_day": first_day, "last_day": last_day}
-    ):
-        if weekday is None:
-            facts[member_id].time_off.append((off_from, off_to))
+    values = {"ids": ids, "first_day": first_day, "last_day": last_day, "lo": lo, "hi": hi}
+    for r in session.execute(_FACTS, {**values, "exclude": exclude_assignment or 0}):
+        member = facts[r.member_id]
+        if r.kind == _PATTERN:
+            member.windows.setdefault(r.weekday, []).append((r.start_time, r.end_time))
+        elif r.kind == _TIME_OFF:
+            member.time_off.append((r.first_day, r.last_day))
+        elif r.kind == _HELD:
+            member.busy.append((r.starts_at, r.ends_at))
         else:
-            facts[member_id].windows.setdefault(weekday, []).append((start, end))
-    for member_id, starts_at, ends_at, teaches, paid_by in session.execute(
-        _HELD_AND_TEACHING, {"ids": ids, "lo": lo, "hi": hi, "exclude": exclude_assignment or 0}
-    ):
-        if teaches:
-            facts[member_id].teaching.append((starts_at, ends_at, paid_by))
-        else:
-            facts[member_id].busy.append((starts_at, ends_at))
+            member.teaching.append((r.starts_at, r.ends_at, r.paid_by))
     return facts
 
 

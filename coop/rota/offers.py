@@ -288,6 +288,35 @@ def my_offers(
     return [(o, planner.fit(o.shift)) for o in offers]
 
 
+def offers_and_lapsed(
+    session: Session, member: Member, planner: limits.Planner, *, now: datetime | None = None
+) -> tuple[list[tuple[Offer, limits.Fit]], list[Offer]]:
+    """`my_offers` and `recently_lapsed` in one statement (the member's Home shows both)."""
+    now = now or utcnow()
+    rows = session.scalars(
+        select(Offer)
+        .where(
+            Offer.member_id == member.id,
+            or_(
+                and_(Offer.status == OfferStatus.OFFERED, Offer.expires_at > now),
+                and_(
+                    or_(
+                        Offer.status == OfferStatus.LAPSED,
+                        and_(Offer.status == OfferStatus.OFFERED, Offer.expires_at <= now),
+                    ),
+                    Offer.expires_at > now - timedelta(days=7),
+                ),
+            ),
+        )
+        .order_by(Offer.expires_at, Offer.id)
+    ).all()
+    offers = [o for o in rows if o.status == OfferStatus.OFFERED and o.expires_at > now]
+    lapsed = [o for o in reversed(rows) if not (o.status == OfferStatus.OFFERED and o.expires_at > now)]
+    if offers:
+        planner.load_days(to_london(o.shift.starts_at).date() for o in offers)
+    return [(o, planner.fit(o.shift)) for o in offers], lapsed
+
+
 def accept(
     session: Session,
     member_id: int,

@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response as WResponse
 
 from coop.access import roles
 from coop.auth.signed_in import current_member
-from coop.bookings import service as bookings
 from coop.businesses import service as businesses
 from coop.cover import service as cover
 from coop.errors import DomainError
@@ -64,6 +63,7 @@ def open_shifts() -> Page:
         db.session, member, filters=filters, prefs=prefs, after=after, limit=OPEN_PAGE + 1
     )
     exchanges, offered = rota.swaps_waiting(db.session, member.id)
+    services, business_list = rota.filter_choices(db.session)
     return render_template(
         "rota/open.html",
         member=member,
@@ -74,8 +74,8 @@ def open_shifts() -> Page:
         more=items[OPEN_PAGE].shift.starts_at.isoformat() if len(items) > OPEN_PAGE else None,
         after=after,
         filters=filters,
-        services=bookings.list_services(db.session, active_only=True),
-        businesses=businesses.list_businesses(db.session),
+        services=services,
+        businesses=business_list,
         prefs=prefs,
         form=ConfirmActionForm(),
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from coop.bookings import service as bookings
 from coop.errors import DomainError
+from coop.limits import service as limits
 from coop.rota import fair_release, offers
 from coop.rota import service as rota
 from coop.rota.models import Assignment, Offer
@@ -76,6 +77,26 @@ def test_lapsed_offers_cannot_be_accepted(session, setup):
     offer = offers.my_offers(session, keen)[0][0]
     with pytest.raises(DomainError, match="lapsed"):
         offers.accept(session, keen.id, offer.id, now=utcnow() + timedelta(days=3))
+
+
+def test_home_reads_open_and_lapsed_offers_together_as_the_two_lists_do(session, setup):
+    _svc, _shifts, keen, _busy, _paused = setup
+    offers.queue_offers(
+        session, offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.proposals
+    )
+    mine = session.scalars(select(Offer).where(Offer.member_id == keen.id).order_by(Offer.id)).all()
+    assert len(mine) == 2
+    # One lapsed unanswered an hour ago, one still open: each on its own list, never on both.
+    mine[0].expires_at = utcnow() - timedelta(hours=1)
+    session.commit()
+    planner = limits.Planner.for_member(session, keen)
+    now = utcnow()
+    open_now, lapsed = offers.offers_and_lapsed(session, keen, planner, now=now)
+    assert [o.id for o, _fit in open_now] == [o.id for o, _fit in offers.my_offers(session, keen, now=now)]
+    assert [o.id for o, _fit in open_now] == [mine[1].id]
+    assert open_now[0][1].pay_pence > 0
+    assert [o.id for o in lapsed] == [o.id for o in offers.recently_lapsed(session, keen, now=now)]
+    assert [o.id for o in lapsed] == [mine[0].id]
 
 
 def test_fair_release_holds_new_shifts_for_members_with_least_work(session, setup):

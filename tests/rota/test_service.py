@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import pytest
 
+from coop.bookings import service as bookings
+from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.models import AssignmentStatus
@@ -144,3 +146,21 @@ def test_daily_digest_is_opt_in_and_lists_new_shifts(session, garden):
     [message] = session.scalars(select(OutboxMessage)).all()
     assert message.to_address == "keen@example.org" and "Gardening" in message.body
     assert rota.queue_digests(session) == 0  # not twice in a day
+
+
+def test_open_shifts_filters_list_active_services_by_name_and_every_business_by_id(session):
+    skill = factories.skill(session)
+    factories.service(session, skill, name="Zebra care")
+    factories.service(session, skill, name="Apple care")
+    gone = factories.service(session, skill, name="Middle care")
+    gone.active = False
+    session.commit()
+    factories.business(session)
+    services, firms = rota.filter_choices(session)
+    assert [(s.id, s.name) for s in services] == [
+        (s.id, s.name) for s in bookings.list_services(session, active_only=True)
+    ]
+    assert "Middle care" not in [s.name for s in services]
+    assert [s.name for s in services].index("Apple care") < [s.name for s in services].index("Zebra care")
+    assert [(b.id, b.name) for b in firms] == [(b.id, b.name) for b in businesses.list_businesses(session)]
+    assert len(firms) == 2
