@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
@@ -92,7 +92,10 @@ def save_service(
         )
         # Work done and not yet approved counts at the service's pay too: its holders are checked.
         worked = limits.estimated_started(service_id, now) if service_id else None
-        locked = places.lock_holders(session, coming.union(worked)) if worked is not None else []
+        locked: list[int] = []
+        if worked is not None:
+            either = select(Shift.id).where(or_(Shift.id.in_(coming), Shift.id.in_(worked)))
+            locked = places.lock_holders(session, either)
         if service_id is not None:
             service = lock(session, Service, service_id)
             if service is None:

@@ -146,7 +146,7 @@ def _shift_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*t
     )
 
 
-def estimated_started(service_id: int, now: datetime) -> Select[tuple[int]]:
+def estimated_started(service_id: int, now: datetime) -> Select[int]:
     """The ids of a service's shifts that have started and that someone holds whose pay still
     counts as an estimate at the service's rate (no approved hours yet): a change to the service's
     pay changes what they count towards a limit as much as it does for coming shifts."""
