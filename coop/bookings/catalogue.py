@@ -1,5 +1,6 @@
 """The services the co-op offers: what each charges and pays (never below the pay floor), and
-changes to them re-checked for the members who hold their coming shifts."""
+changes to them re-checked for the members who hold their coming shifts (and, for their limit,
+for those whose hours worked on them are not yet approved)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
@@ -20,6 +21,7 @@ from coop.businesses.models import Business
 from coop.db import found, lock, same_name, serialize, write_transaction
 from coop.errors import DomainError, NotFound
 from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.limits import service as limits
 from coop.pay import rates
 from coop.rota import places
@@ -88,7 +90,12 @@ def save_service(
         coming = select(Shift.id).where(
             Shift.service_id == service_id, Shift.status == ShiftStatus.SCHEDULED, Shift.starts_at > now
         )
-        locked = places.lock_holders(session, coming) if service_id else []
+        # Work done and not yet approved counts at the service's pay too: its holders are checked.
+        worked = limits.estimated_started(service_id, now) if service_id else None
+        locked: list[int] = []
+        if worked is not None:
+            either = select(Shift.id).where(or_(Shift.id.in_(coming), Shift.id.in_(worked)))
+            locked = places.lock_holders(session, either)
         if service_id is not None:
             service = lock(session, Service, service_id)
             if service is None:
@@ -98,9 +105,10 @@ def save_service(
         if clash is not None and clash is not service:
             raise DomainError(_("There is already a service with that name."), field="name")
         shift_ids = list(session.scalars(coming.order_by(Shift.id))) if service_id else []
+        worked_ids = list(session.scalars(worked)) if worked is not None else []
         days = {
             to_london(s).date()
-            for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids)))
+            for s in session.scalars(select(Shift.starts_at).where(Shift.id.in_(shift_ids + worked_ids)))
         }
         guard = limits.Guard(session, locked, work_days=days)  # the days of the work whose pay changes
         before = _service_money(service) if service else {}
@@ -125,6 +133,16 @@ def save_service(
         if shift_ids:
             session.expire_all()  # the shifts' service (pay, skill) is read afresh by the checks
             places.recheck_holders(session, shift_ids, guard, locked, ask=ask_members, now=now)
+        if worked_ids and (over := guard.broken()):  # work done cannot be asked about: refused
+            raise DomainError(
+                ngettext(
+                    "This pay would take %(num)s member over their own limit for work already done, "
+                    "so nothing was saved. Approve the hours worked so far first, then change the pay.",
+                    "This pay would take %(num)s members over their own limit for work already done, "
+                    "so nothing was saved. Approve the hours worked so far first, then change the pay.",
+                    len(over),
+                )
+            )
         after = _service_money(service)
         if before != after:
             record(session, actor_id, "service.rates", ("service", service.id), before, after)

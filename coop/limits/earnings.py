@@ -146,6 +146,29 @@ def _shift_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*t
     )
 
 
+def estimated_started(service_id: int, now: datetime) -> Select[int]:
+    """The ids of a service's shifts that have started and that someone holds whose pay still
+    counts as an estimate at the service's rate (no approved hours yet): a change to the service's
+    pay changes what they count towards a limit as much as it does for coming shifts."""
+    return (
+        select(Shift.id)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Shift.service_id == service_id,
+            Shift.status == ShiftStatus.SCHEDULED,
+            Shift.starts_at <= now,
+            Assignment.held(),
+            ~select(TimesheetEntry.id)
+            .where(
+                TimesheetEntry.assignment_id == Assignment.id,
+                TimesheetEntry.status == TimesheetStatus.APPROVED,
+            )
+            .exists(),
+        )
+        .distinct()
+    )
+
+
 def _shift_work(session: Session, rows: Sequence[Any]) -> list[tuple[int, WorkRow]]:
     """Each shift's row: its approved hours and pay, else its length and estimated pay."""
     rules_on: dict[date, RateRules] = {}  # the rules in force on each shift's own day

@@ -3,9 +3,12 @@ limit rule, a coordinator never places anyone or sees a figure, and periods are 
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from coop.audit.models import AuditEntry
+from coop.bookings import service as bookings
+from coop.errors import DomainError
 from coop.limits import service as limits
 from coop.limits.models import BenefitLimit
 from coop.mail.models import OutboxMessage
@@ -17,6 +20,7 @@ from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london, utcnow
 from tests import factories
 from tests.factories import fresh, held_shift, limit, worked_shift
+from tests.limits import checks
 
 
 def edit_payload(shift, *, extra_hours=0, **kw):
@@ -348,3 +352,37 @@ def test_a_correction_that_breaks_a_limit_is_refused_until_a_pay_day_that_suits(
     fresh(session)
     [adj] = session.scalars(select(PayAdjustment)).all()
     assert (adj.amount_pence, adj.pay_on) == (9_000, paydays[0])
+
+
+def test_1_a_pay_rise_cannot_take_hours_worked_and_not_yet_approved_over_a_limit(session):
+    """Worked hours count at the service's pay until approved, so a pay rise is checked for
+    their holders too (not only for those of coming shifts), asked or not, and refused if it
+    takes a period over; a rise that fits them is saved."""
+    coordinator = factories.coordinator(session, "coord@example.org")
+    a, shift, member = worked_shift(session, pay_rate=1500, hours=3, days_ago=10)
+    limit(session, member, 5500)  # 3 h at £15 + holiday = £50.43; at £17, £57.16
+    svc = shift.service
+
+    def pay(rate, **kw):
+        data = bookings.ServiceData(svc.name, "", svc.skill_id, 3000, rate, 2000, 60, True, False)
+        return bookings.save_service(session, data, actor_id=coordinator.id, service=svc, **kw)
+
+    for ask in (False, True):
+        with pytest.raises(DomainError, match="work already done"):
+            pay(1700, ask_members=ask)
+        fresh(session)
+        assert svc.pay_pence_per_hour == 1500 and a.status == "accepted"
+        checks.within_limit(session, member.id)
+    pay(1600)  # £53.80: fits
+    fresh(session)
+    assert svc.pay_pence_per_hour == 1600 and a.status == "accepted"
+    checks.within_limit(session, member.id)
+    # Once the hours are approved their pay is fixed, and a later rise leaves them as they are.
+    timesheets.submit(
+        session, a.id, factories.hours(shift), actor_id=coordinator.id, now=shift.ends_at + timedelta(hours=1)
+    )
+    timesheets.approve(session, [session.scalars(select(TimesheetEntry.id)).one()], actor_id=coordinator.id)
+    pay(1700)
+    fresh(session)
+    assert svc.pay_pence_per_hour == 1700
+    checks.within_limit(session, member.id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -33,7 +33,7 @@ from coop.rota.autofill import Proposal as Offered
 from coop.rota.models import Assignment, Offer
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
-from coop.timeutil import to_london, today_london, utcnow, week_start
+from coop.timeutil import london_to_utc, to_london, today_london, utcnow, week_start
 from tests import factories
 from tests.limits import checks
 
@@ -114,12 +114,15 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
             for member, data in zip(self.members, LIMITS, strict=True):
                 limits.set_limit(session, member, data, actor_id=coordinator.id, by_coordinator=True)
             weeks = horizon_weeks()
-            monday = utcnow() - timedelta(days=today_london().weekday())
+            monday = week_start(today_london())
 
             def starts_in(week: int, day: int, hour: int) -> timedelta:
-                """From now to the shift's start; one in the coming days starts a day ahead at
-                least (not started), one in a past week has been worked."""
-                until = monday + timedelta(days=weeks[week] + day, hours=hour - 12) - utcnow()
+                """From now to the shift's start, at the hour (London) of its day whatever the time
+                of the run (not now's time of day moved by hours, which put a shift on another day,
+                in another period, from one hour's run to the next); one in the coming days starts a
+                day ahead at least (not started), one in a past week has been worked."""
+                start = london_to_utc(monday + timedelta(days=weeks[week] + day), time(hour))
+                until = start - utcnow()
                 return until if weeks[week] < 0 else max(until, timedelta(days=1))
 
             self.shifts = [

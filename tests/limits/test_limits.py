@@ -11,9 +11,10 @@ from coop.audit.models import AuditEntry
 from coop.errors import DomainError
 from coop.limits import service as limits
 from coop.limits.models import BenefitLimit
+from coop.pay.models import PayAdjustment
 from coop.rota import service as rota
 from coop.rota.models import Assignment
-from coop.timeutil import today_london
+from coop.timeutil import to_london, today_london, week_start
 from tests import factories
 
 
@@ -235,3 +236,36 @@ def test_no_sequence_of_actions_breaks_a_block_limit(app, actions, limit_hours):
                 assert totals.minutes <= limit_hours * 60
     finally:
         session.close()
+
+
+def test_work_and_pay_read_together_are_the_two_reads_apart(session):
+    """The work and the pay adjustments read in one statement are what each read alone gives:
+    negative and positive adjustments, on a span's first and last days, just outside, undated
+    (the next pay day), with the member's held shift among them."""
+    member, shift = factories.held_shift(session)  # in three days
+    first = week_start(to_london(shift.starts_at).date())
+    last = first + timedelta(days=6)
+    for amount, pay_on in (
+        (-1250, first),
+        (700, first),
+        (-1, last),
+        (4_321, last),
+        (-99, first - timedelta(days=1)),
+        (55, last + timedelta(days=1)),
+        (-300, None),
+    ):
+        session.add(
+            PayAdjustment(member_id=member.id, amount_pence=amount, reason="Correction", pay_on=pay_on)
+        )
+    session.commit()
+    spans = [(first, last), (last + timedelta(days=8), last + timedelta(days=12))]
+    together = limits.rows_in(session, member.id, spans, spans)
+    apart = limits.rows_in(session, member.id, spans, []) + limits.adjustment_rows(session, member.id, spans)
+    assert together == apart
+    assert limits.rows_in(session, member.id, [], spans) == limits.adjustment_rows(session, member.id, spans)
+    undated = limits.pay_schedule(session).next_payday(today_london())  # where -300 is paid
+    expected = [(first, -1250), (first, 700), (last, -1), (last, 4_321)]
+    expected += [(undated, -300)] if any(a <= undated <= b for a, b in spans) else []
+    assert sorted((r.work_day, r.pay_pence) for r in together if r.paid_on) == sorted(expected)
+    worked = [r for r in together if not r.paid_on]
+    assert [(r.work_day, r.minutes) for r in worked] == [(to_london(shift.starts_at).date(), 180)]
