@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
@@ -50,12 +51,15 @@ class MySwaps:
     mine: dict[int, SwapOffer]  # the member's own open offers, by their assignment
 
 
-def my_swaps(session: Session, member: Member, *, now: datetime) -> MySwaps:
-    """The open swap offers My shifts shows, as `swaps.exchanges_for`, `swaps.open_swaps_for` and
-    `boards.my_open_swap_offers` read them one by one, from one statement."""
+@lru_cache(maxsize=1)
+def _swaps_shown() -> Select[tuple[SwapOffer]]:
+    """The statement, built once (its four aliases cost more to build than the query takes):
+    open offers the member made, one-way offers of coming shifts by others, and two-way swaps
+    offered to the member for one of their coming shifts, by the offered shift's start."""
     giver, wanted = aliased(Assignment), aliased(Assignment)
     given, theirs = aliased(Shift), aliased(Shift)
-    rows = session.scalars(
+    member_id, now = bindparam("member_id"), bindparam("now")
+    return (
         select(SwapOffer)
         .join(giver, giver.id == SwapOffer.assignment_id)
         .join(given, given.id == giver.shift_id)
@@ -64,17 +68,23 @@ def my_swaps(session: Session, member: Member, *, now: datetime) -> MySwaps:
         .where(
             SwapOffer.status == SwapStatus.OPEN,
             or_(
-                giver.member_id == member.id,
+                giver.member_id == member_id,
                 and_(
                     SwapOffer.wanted_assignment_id.is_(None),
-                    giver.member_id != member.id,
+                    giver.member_id != member_id,
                     given.starts_at > now,
                 ),
-                and_(wanted.member_id == member.id, theirs.starts_at > now),
+                and_(wanted.member_id == member_id, theirs.starts_at > now),
             ),
         )
         .order_by(given.starts_at)
-    ).all()
+    )
+
+
+def my_swaps(session: Session, member: Member, *, now: datetime) -> MySwaps:
+    """The open swap offers My shifts shows, as `swaps.exchanges_for`, `swaps.open_swaps_for` and
+    `boards.my_open_swap_offers` read them one by one, from one statement."""
+    rows = session.scalars(_swaps_shown(), {"member_id": member.id, "now": now}).all()
     exchanges = [
         o
         for o in rows
