@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
@@ -52,13 +52,14 @@ class MySwaps:
 
 
 @lru_cache(maxsize=1)
-def _swaps_shown() -> Select[tuple[SwapOffer]]:
+def _swaps_shown() -> Select[SwapOffer]:
     """The statement, built once (its four aliases cost more to build than the query takes):
     open offers the member made, one-way offers of coming shifts by others, and two-way swaps
     offered to the member for one of their coming shifts, by the offered shift's start."""
     giver, wanted = aliased(Assignment), aliased(Assignment)
     given, theirs = aliased(Shift), aliased(Shift)
-    member_id, now = bindparam("member_id"), bindparam("now")
+    member_id: BindParameter[int] = bindparam("member_id")
+    now: BindParameter[datetime] = bindparam("now")
     return (
         select(SwapOffer)
         .join(giver, giver.id == SwapOffer.assignment_id)
