@@ -411,11 +411,14 @@ def open_swaps_for(session: Session, member: Member, *, now: datetime | None = N
     return [o for o in offers if not shift_problems(session, member, o.assignment.shift, now=now)]
 
 
+_WANTED, _GIVER = aliased(Assignment), aliased(Assignment)  # made once: a new alias costs ms a page
+
+
 def swap_counts(member_id: int, now: datetime) -> tuple[ColumnElement[int], ColumnElement[int]]:
     """Two scalar subqueries, to ask in one statement with others: how many two-way swaps other
     members have offered this member, and how many shifts other members are offering anyone
     (whether this member could take each is worked out on My shifts)."""
-    wanted, giver = aliased(Assignment), aliased(Assignment)
+    wanted, giver = _WANTED, _GIVER
     exchanges = (
         select(func.count(SwapOffer.id))
         .join(wanted, wanted.id == SwapOffer.wanted_assignment_id)

@@ -17,7 +17,7 @@ from coop.i18n import gettext as _
 from coop.limits import service as limits
 from coop.money import pounds_field
 from coop.pay import rates
-from coop.rota import offers
+from coop.rota import mine, offers
 from coop.rota import service as rota
 from coop.rota.forms import ConfirmActionForm
 from coop.settings import service as settings
@@ -131,18 +131,17 @@ def claim(shift_id: int) -> Page:
 @roles("member")
 def my_shifts() -> Page:
     member = current_member()
+    now = utcnow()
     planner = limits.Planner.for_member(db.session, member)
-    open_swaps = rota.open_swaps_for(db.session, member)
-    asking = rota.asked_of(db.session, member)
-    assignments = rota.my_shifts(db.session, member)
-    exchanging = rota.exchanges_for(db.session, member)
+    assignments, asking = mine.my_places(db.session, member, now=now)
+    swaps_shown = mine.my_swaps(db.session, member, now=now)
+    open_swaps, exchanging = swaps_shown.others, swaps_shown.exchanges
     shown = [o.assignment.shift for o in open_swaps] + [o.assignment.shift for o in exchanging]
     shown += [a.shift for a in asking] + [a.shift for a in assignments]
     planner.load_days(to_london(s.starts_at).date() for s in shown)  # their periods in one go
     swaps = [(o, planner.fit(o.assignment.shift)) for o in open_swaps]
     asked = [(a, planner.fit(a.shift)) for a in asking]
     exchanges = [(o, planner.fit(o.assignment.shift)) for o in exchanging]
-    now = utcnow()
     # What is coming first (soonest at the top); the last fortnight's shifts after, newest first.
     coming = [a for a in assignments if a.shift.ends_at > now]
     past = [a for a in reversed(assignments) if a.shift.ends_at <= now]
@@ -167,7 +166,7 @@ def my_shifts() -> Page:
             )
             for a in assignments
         },
-        offers=rota.my_open_swap_offers(db.session, member),
+        offers=swaps_shown.mine,
         show_business=len(businesses.list_businesses(db.session)) > 1,
         swaps=swaps,
         form=ConfirmActionForm(),
