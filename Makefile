@@ -60,8 +60,8 @@ translations: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --no-wrap \
 	  --project "Co-op Works" --msgid-bugs-address "translations@coop.example" \
 	  -o $(CATALOGUES)/messages.pot coop templates
-	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -l pl --no-wrap --ignore-obsolete
-	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -l en -D easyread --no-wrap --ignore-obsolete
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -l pl --no-wrap --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) -l en -D easyread --no-wrap --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(CATALOGUES) -l pl --statistics
 	$(BIN)/pybabel compile -d $(CATALOGUES) -l en -D easyread --statistics
 
