@@ -319,15 +319,10 @@ def on_sqlite(tmp: Path, seconds: int = 10) -> dict[str, Any]:
 
 
 def on_postgres(tmp: Path, seconds: int = 10) -> dict[str, Any]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
 
     cluster = TempCluster().start()
     try:
-        admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as c:
-            c.execute(text("CREATE DATABASE saturation"))
-        admin.dispose()
+        cluster.create_database("saturation")
         url = cluster.url("saturation")
         upgrade(url)
         return saturation(url, tmp, seconds)

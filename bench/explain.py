@@ -8,8 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import event, text
 
 from bench.pages import PAGES, signed_in
 from coop.app import create_app
@@ -32,10 +31,7 @@ def _scans(plan: dict[str, Any]) -> list[str]:
 def run(tmp: Path) -> dict[str, Any]:
     cluster = TempCluster().start()
     try:
-        admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as c:
-            c.execute(text("CREATE DATABASE explain"))
-        admin.dispose()
+        cluster.create_database("explain")
         url = cluster.url("explain")
         upgrade(url)
         app = create_app(

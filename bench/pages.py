@@ -123,10 +123,7 @@ def postgres_app(tmp: Path) -> Iterator[Any]:
 
     cluster = TempCluster().start()
     try:
-        admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as c:
-            c.execute(text("CREATE DATABASE bench_pages"))
-        admin.dispose()
+        cluster.create_database("bench_pages")
         app, _url, _counts = build(tmp, gen.Spec(), url=cluster.url("bench_pages"))
         # The steady state of a database in use, which autovacuum keeps: planner statistics, and
         # the visibility map that lets index-only scans skip the table.

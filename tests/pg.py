@@ -75,6 +75,19 @@ class TempCluster:
     def url(self, dbname: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
 
+    def create_database(self, dbname: str) -> str:
+        """An empty database of this name in the cluster; its URL."""
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        try:
+            with admin.connect() as c:
+                c.execute(text(f"CREATE DATABASE {dbname}"))
+        finally:
+            admin.dispose()
+        return self.url(dbname)
+
     def stop(self) -> None:
         try:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
