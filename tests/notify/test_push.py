@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -168,7 +168,8 @@ def test_no_push_text_carries_figures_names_or_health_words():
     """Every push text, made from the most revealing context there could be, is safe on a lock screen."""
     revealing = SimpleNamespace(
         id=7,
-        starts_at=utcnow(),
+        # A fixed time whose digits are none of the figures looked for below.
+        starts_at=datetime(2026, 3, 10, 14, 20, tzinfo=LONDON).astimezone(UTC),
         service=SimpleNamespace(name="Mental health peer support", pay_pence_per_hour=1500),
         client=SimpleNamespace(name="Crisis Benefits Advice"),
     )
