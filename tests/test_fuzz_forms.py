@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from coop.db import Base
+from tests import factories
 from tests.conftest import signed_in
 from tests.crawl import crawl, shape
 
@@ -128,16 +130,45 @@ def digest(session: Any) -> dict[str, str]:
     return out
 
 
+class Writes:
+    """A number that moves whenever anything is written to the database, cheap to read, so the
+    tables are read again only after a write. On SQLite, `PRAGMA data_version` on a connection
+    of its own (it changes when any other connection commits); on PostgreSQL, the next
+    transaction id (only a transaction that writes takes one). A number that moved for another
+    reason only costs a read of every table, never a wrong verdict."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        url = session.get_bind().url
+        self.sqlite = sqlite3.connect(url.database) if url.get_backend_name() == "sqlite" else None
+
+    def mark(self) -> int:
+        if self.sqlite is not None:
+            return int(self.sqlite.execute("PRAGMA data_version").fetchone()[0])
+        self.session.rollback()
+        return int(self.session.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())")).scalar())
+
+    def close(self) -> None:
+        if self.sqlite is not None:
+            self.sqlite.close()
+
+
 def unescaped(html: str) -> bool:
     return SCRIPT in html or "<img src=x onerror" in html
 
 
-def fuzz(web: Any, session: Any, form: Form, examples: int) -> int:
+def fuzz(web: Any, session: Any, writes: Writes, form: Form, examples: int) -> int:
     sent = 0
-    # The database's digest before a request. A refused form changed nothing (that is what is
-    # checked), so its "after" is the next request's "before": only a request that may have
-    # written (a redirect, a GET) makes the next one read every table again.
-    known: dict[str, str] | None = None
+    # The database's digest and the write mark it was read at: while the mark stands still,
+    # nothing was written, so the digest still holds and the tables are not read again.
+    known: tuple[int, dict[str, str]] | None = None
+
+    def now_stored() -> tuple[int, dict[str, str]]:
+        nonlocal known
+        mark = writes.mark()
+        if known is None or known[0] != mark:
+            known = (mark, digest(session))
+        return known
 
     @settings(
         max_examples=examples,
@@ -147,11 +178,10 @@ def fuzz(web: Any, session: Any, form: Form, examples: int) -> int:
     )
     @given(st.data())
     def one(data: st.DataObject) -> None:
-        nonlocal sent, known
+        nonlocal sent
         values = {name: data.draw(value_for(opts), label=name) for name, opts in form.fields.items()}
         path = urlsplit(form.action).path
         if form.method == "get":
-            known = None
             r = web.get(path, query_string=values)
             assert r.status_code < 500, (path, values)
             if r.mimetype == "application/pdf":  # a form that downloads a document (a statement)
@@ -160,8 +190,7 @@ def fuzz(web: Any, session: Any, form: Form, examples: int) -> int:
                 assert not unescaped(r.get_data(as_text=True)), (path, values)
             sent += 1
             return
-        before = known if known is not None else digest(session)
-        known = None
+        _mark, before = now_stored()
         r = web.post(path, values)
         sent += 1
         DIGESTS["posts"] += 1
@@ -170,10 +199,9 @@ def fuzz(web: Any, session: Any, form: Form, examples: int) -> int:
         assert not unescaped(page), (path, values)
         if r.status_code == 200:  # shown again with a message: nothing may have been written
             DIGESTS["refused"] += 1
-            after = digest(session)
+            _mark, after = now_stored()
             changed = {t for t in after if after[t] != before[t]} - MAY_CHANGE_ON_REFUSAL
             assert changed == set(), (path, values, changed)
-            known = after
         elif r.status_code in (302, 303):
             follow = web.get(r.headers["Location"])
             assert follow.status_code < 500
@@ -184,6 +212,7 @@ def fuzz(web: Any, session: Any, form: Form, examples: int) -> int:
 
 
 def test_hostile_input_into_every_form(demo, make_web):
+    writes = Writes(demo)
     total_forms = 0
     sent = 0
     for role in ("anonymous", "member", "client", "coordinator", "admin"):
@@ -192,7 +221,7 @@ def test_hostile_input_into_every_form(demo, make_web):
         forms = forms_of(crawl(web, starts))
         total_forms += len(forms)
         for form in forms:
-            sent += fuzz(web, demo, form, examples=int(os.environ.get("FUZZ_EXAMPLES", "6")))
+            sent += fuzz(web, demo, writes, form, examples=int(os.environ.get("FUZZ_EXAMPLES", "6")))
         # afterwards, every page still renders, with whatever was stored shown escaped
         for url, html in crawl(web, starts).items():
             assert not unescaped(html), url
@@ -200,6 +229,7 @@ def test_hostile_input_into_every_form(demo, make_web):
         f"fuzzed {total_forms} forms with {sent} requests; read the database {DIGESTS['read']} times"
         f" (one before each post and one after each refusal would be {DIGESTS['posts'] + DIGESTS['refused']})"
     )
+    writes.close()
     assert total_forms > 50 and sent > 300
 
 
@@ -238,3 +268,23 @@ def test_nul_characters_are_dropped_not_errors(demo, make_web):
     r = web.post("/skills", {"name": "Bak\x00ing", "description": "\x00"})
     assert r.status_code == 302
     assert "Baking" in web.get("/skills").get_data(as_text=True)
+
+
+def test_the_write_mark_moves_with_a_write_and_only_then(app, session):
+    """The fuzzer trusts a digest while the mark stands still, so the mark must move whenever
+    another connection writes, and a read must leave it be."""
+    writes = Writes(session)
+    first = writes.mark()
+    other = app.extensions["coop_db"][1]()
+    other.execute(text("SELECT count(*) FROM member")).scalar()
+    other.commit()
+    assert writes.mark() == first  # a read wrote nothing
+    factories.skill(other, "Gardening")
+    other.commit()
+    second = writes.mark()
+    assert second != first
+    other.execute(text("UPDATE skill SET name = 'Hedges' WHERE name = 'Gardening'"))
+    other.commit()
+    assert writes.mark() != second
+    other.close()
+    writes.close()
