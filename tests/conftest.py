@@ -28,7 +28,7 @@ from coop.demo.service import load_demo
 from coop.invoicing.rendering import invoice_html
 from coop.migrate import upgrade
 from coop.timeutil import today_london
-from tests.pg import TempCluster
+from tests.pg import Recycled, TempCluster
 
 BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
 PASSWORD = "blue-kettle-morning-42"
@@ -56,6 +56,9 @@ class SqliteDatabases:
         ):
             source.backup(target)
 
+    def release(self, url: str) -> None:
+        self.drop(url)  # a copy of the template file is as cheap as anything else
+
     def drop(self, url: str) -> None:
         path = Path(url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
@@ -73,6 +76,8 @@ class PostgresDatabases:
         )
         self._exec("CREATE DATABASE coop_template")
         upgrade(self.cluster.url("coop_template"))
+        self.recycled = Recycled(self.cluster.url("coop_template"))
+        self.spare: list[str] = []  # tests' databases emptied back to the template, to reuse
         self.worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
 
     def _exec(self, sql: str) -> None:
@@ -80,6 +85,8 @@ class PostgresDatabases:
             conn.execute(text(sql))
 
     def create(self) -> str:
+        if self.spare:
+            return self.spare.pop()
         name = f"test_{self.worker}_{next(_counter)}"
         self._exec(f"CREATE DATABASE {name} TEMPLATE coop_template")
         return self.cluster.url(name)
@@ -91,6 +98,27 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+    def release(self, url: str) -> None:
+        """A test is done with its database: empty it for the next test, or drop it when that
+        cannot be done (its structure changed, or anything else went wrong)."""
+        name = url.rsplit("/", 1)[1]
+        try:
+            with self.admin.connect() as conn:  # anything the test left connected goes
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+            reusable = self.recycled.reset(url)
+        except Exception:  # a database that cannot be emptied is dropped instead
+            reusable = False
+        if reusable:
+            self.spare.append(url)
+        else:
+            self.drop(url)
 
     def close(self) -> None:
         self.admin.dispose()
@@ -110,7 +138,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def db_url(databases: Any) -> Iterator[str]:
     url = databases.create()
     yield url
-    databases.drop(url)
+    databases.release(url)
 
 
 def app_config(db_url: str, tmp: Path) -> dict[str, Any]:
