@@ -29,3 +29,10 @@ def cached(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
             _entries.clear()
         _entries[key] = (now, value)
     return value
+
+
+def clear() -> None:
+    """Forget everything kept: for a process whose database was replaced under the same address
+    (a restored backup, or the test suite handing an emptied database to the next test)."""
+    with _lock:
+        _entries.clear()

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from coop import cache
 from coop.app import create_app
 from coop.demo.service import load_demo
 from coop.invoicing.rendering import invoice_html
@@ -86,6 +87,8 @@ class PostgresDatabases:
 
     def create(self) -> str:
         if self.spare:
+            # Figures this process kept for the database at that address were an earlier test's.
+            cache.clear()
             return self.spare.pop()
         name = f"test_{self.worker}_{next(_counter)}"
         self._exec(f"CREATE DATABASE {name} TEMPLATE coop_template")
@@ -93,6 +96,7 @@ class PostgresDatabases:
 
     def replace(self, url: str, template: str) -> None:
         """Make the database at `url` a copy of the one at `template`."""
+        cache.clear()
         self.drop(url)
         self._exec(f"CREATE DATABASE {url.rsplit('/', 1)[1]} TEMPLATE {template.rsplit('/', 1)[1]}")
 

@@ -39,5 +39,10 @@ def test_statements_per_page_do_not_grow_with_the_data(databases, tmp_path):
     finally:
         databases.drop(small_url)
         databases.drop(big_url)
-    assert small == big
+    # A page may ask one statement more at some hours than at others (My shifts reads the
+    # arrival taps only when a held shift is on the day, as the clock has it), so the two may
+    # differ by one; a statement per row would differ by as many rows as the co-op grew.
+    grew = {name: (small[name], big[name]) for name in small if abs(big[name] - small[name]) > 1}
+    assert grew == {}, grew
     assert max(small.values()) <= MAX_STATEMENTS, small
+    assert max(big.values()) <= MAX_STATEMENTS, big

@@ -18,6 +18,7 @@ from coop.cover import service as cover
 from coop.extensions import db
 from coop.home import service
 from coop.i18n import gettext as _
+from coop.members.models import first_name
 from coop.members.service import member_for_user
 from coop.onward import business_figures as figures
 from coop.timeutil import format_date, today_london
@@ -53,7 +54,7 @@ def dashboard() -> str:
             hours,
             bar_chart(
                 _("Hours per member this month"),
-                [h[0].split()[0] for h in hours],
+                [first_name(h[0]) for h in hours],
                 [h[1] // 60 for h in hours],
                 value_label=_("hours"),
             ),

@@ -52,6 +52,12 @@ class Skill(Base):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
+def first_name(display_name: str) -> str:
+    """The first word of a name as a member gave it ("" for a blank one)."""
+    words = display_name.split()
+    return words[0] if words else ""
+
+
 class Member(Base):
     __tablename__ = "member"
 
@@ -75,7 +81,7 @@ class Member(Base):
 
     @property
     def first_name(self) -> str:
-        return self.display_name.split()[0] if self.display_name.strip() else ""
+        return first_name(self.display_name)
 
 
 class ErasureStatus(StrEnum):
