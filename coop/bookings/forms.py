@@ -14,18 +14,11 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from coop.bookings.models import SECTORS
 from coop.i18n import lazy_gettext as _l
+from coop.i18n import weekday_choices
 from coop.members.forms import CheckboxListField
 from coop.web import DayField
 
-WEEKDAY_CHOICES = [
-    (0, _l("Mon")),
-    (1, _l("Tue")),
-    (2, _l("Wed")),
-    (3, _l("Thu")),
-    (4, _l("Fri")),
-    (5, _l("Sat")),
-    (6, _l("Sun")),
-]
+WEEKDAY_CHOICES = weekday_choices(short=True)
 
 
 class ServiceForm(FlaskForm):

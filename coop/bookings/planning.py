@@ -16,8 +16,8 @@ from coop.bookings.models import (
     Service,
 )
 from coop.errors import DomainError
-from coop.i18n import N_, ngettext
 from coop.i18n import gettext as _
+from coop.i18n import ngettext
 from coop.money import client_price, format_percent, round_pence
 from coop.settings import service as settings
 from coop.settings.keys import K
@@ -38,17 +38,6 @@ MAX_WORKERS = 50
 
 
 MAX_SHIFT_HOURS = 16
-
-
-WEEKDAY_NAMES = [
-    N_("Monday"),
-    N_("Tuesday"),
-    N_("Wednesday"),
-    N_("Thursday"),
-    N_("Friday"),
-    N_("Saturday"),
-    N_("Sunday"),
-]
 
 
 @dataclass

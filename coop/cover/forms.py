@@ -3,8 +3,8 @@ from wtforms import BooleanField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from coop.i18n import lazy_gettext as _l
+from coop.i18n import weekday_choices
 from coop.members.forms import CheckboxListField
-from coop.rota.availability import WEEKDAYS
 
 NOTICE_CHOICES = [
     ("0", _l("Any notice, even an hour before")),
@@ -26,9 +26,7 @@ class LateForm(FlaskForm):
 
 class CoverChoicesForm(FlaskForm):
     requests_on = BooleanField(_l("Ask me to cover when someone can't come"))
-    weekdays = CheckboxListField(
-        _l("Days you may be asked"), choices=[(str(i), _l(name)) for i, name in enumerate(WEEKDAYS)]
-    )
+    weekdays = CheckboxListField(_l("Days you may be asked"), choices=weekday_choices(as_text=True))
     min_notice_hours = SelectField(_l("The shortest notice you would like"), choices=NOTICE_CHOICES)
     submit = SubmitField(_l("Save"))
 

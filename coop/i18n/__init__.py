@@ -13,6 +13,8 @@ visitor's), and by `reading(...)` around an email or a PDF made for somebody els
 
 from coop.i18n.core import (
     N_,
+    WEEKDAYS,
+    WEEKDAYS_SHORT,
     client_language_choices,
     current,
     gettext,
@@ -22,6 +24,7 @@ from coop.i18n.core import (
     pgettext,
     reading,
     translations,
+    weekday_choices,
 )
 from coop.i18n.languages import LANGUAGES, Language, Reading, ReadingStyle, language_choices
 
@@ -30,6 +33,8 @@ _ = gettext
 __all__ = [
     "LANGUAGES",
     "N_",
+    "WEEKDAYS",
+    "WEEKDAYS_SHORT",
     "Language",
     "Reading",
     "ReadingStyle",
@@ -44,4 +49,5 @@ __all__ = [
     "pgettext",
     "reading",
     "translations",
+    "weekday_choices",
 ]

@@ -189,3 +189,26 @@ def client_language_choices(*, pseudo: bool = False) -> list[tuple[str, str]]:
     """(code, name) for the language a client's invoices and statements are written in: first
     "The co-op's language" (no choice of their own, stored as empty), then the languages offered."""
     return [("", gettext("The co-op's language")), *language_choices(pseudo=pseudo)]
+
+
+# The days of the week, numbered as `date.weekday()` numbers them (0 = Monday), marked once for
+# every list, menu and sentence that names a day (translated where shown: `_(WEEKDAYS[i])`).
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+WEEKDAYS_SHORT = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def weekday_choices(*, short: bool = False, as_text: bool = False) -> list[tuple[Any, LazyProxy]]:
+    """The days as a form's choices, Monday first: (0, "Monday") … (6, "Sunday"), with the
+    numbers as text for fields that keep text ("0" … "6"), and "Mon" … "Sun" where space is short."""
+    return [
+        (str(i) if as_text else i, lazy_gettext(name))
+        for i, name in enumerate(WEEKDAYS_SHORT if short else WEEKDAYS)
+    ]

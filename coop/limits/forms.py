@@ -3,6 +3,7 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.validators import NumberRange, Optional
 
 from coop.i18n import lazy_gettext as _l
+from coop.i18n import weekday_choices
 
 
 class LimitForm(FlaskForm):
@@ -28,15 +29,7 @@ class LimitForm(FlaskForm):
         _l("My benefit week starts on"),
         coerce=int,
         default=0,
-        choices=[
-            (0, _l("Monday")),
-            (1, _l("Tuesday")),
-            (2, _l("Wednesday")),
-            (3, _l("Thursday")),
-            (4, _l("Friday")),
-            (5, _l("Saturday")),
-            (6, _l("Sunday")),
-        ],
+        choices=weekday_choices(),
         description=_l(
             "For weekly limits: the first day of the week your benefits office counts "
             "(it is on your award letter)."
@@ -81,15 +74,7 @@ class PresetForm(FlaskForm):
         _l("Benefit week starts on (ESA and Carer's Allowance)"),
         coerce=int,
         default=0,
-        choices=[
-            (0, _l("Monday")),
-            (1, _l("Tuesday")),
-            (2, _l("Wednesday")),
-            (3, _l("Thursday")),
-            (4, _l("Friday")),
-            (5, _l("Saturday")),
-            (6, _l("Sunday")),
-        ],
+        choices=weekday_choices(),
         description=_l(
             "For weekly limits: the first day of the week your benefits office counts "
             "(it is on your award letter)."

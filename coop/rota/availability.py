@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from coop.db import write_transaction
 from coop.errors import DomainError, NotFound
-from coop.i18n import N_
+from coop.i18n import WEEKDAYS
 from coop.i18n import gettext as _
 from coop.members.models import Member
 from coop.members.service import lock_member
@@ -69,17 +69,6 @@ def weekly_pattern(session: Session, member: Member) -> list[Availability]:
             .order_by(Availability.weekday, Availability.start_time)
         )
     )
-
-
-WEEKDAYS = (
-    N_("Monday"),
-    N_("Tuesday"),
-    N_("Wednesday"),
-    N_("Thursday"),
-    N_("Friday"),
-    N_("Saturday"),
-    N_("Sunday"),
-)
 
 
 WINDOWS_A_DAY = 3

@@ -248,50 +248,13 @@ def lapse_offers(session: Session, *, now: datetime | None = None) -> int:
     return int(result.rowcount) + asked  # type: ignore[attr-defined]
 
 
-def recently_lapsed(session: Session, member: Member, *, now: datetime | None = None) -> list[Offer]:
-    """Offers to this member that lapsed unanswered in the last week (answered or not, nothing is
-    held against them)."""
-    now = now or utcnow()
-    return list(
-        session.scalars(
-            select(Offer)
-            .where(
-                Offer.member_id == member.id,
-                or_(
-                    Offer.status == OfferStatus.LAPSED,
-                    and_(Offer.status == OfferStatus.OFFERED, Offer.expires_at <= now),
-                ),
-                Offer.expires_at > now - timedelta(days=7),
-            )
-            .order_by(Offer.expires_at.desc())
-        )
-    )
-
-
-def my_offers(
-    session: Session, member: Member, *, now: datetime | None = None, planner: limits.Planner | None = None
-) -> list[tuple[Offer, limits.Fit]]:
-    """Open offers with pay and what each would leave of the member's limit (pass the member's
-    Planner if you have one, to save reading their work again)."""
-    now = now or utcnow()
-    offers = list(
-        session.scalars(
-            select(Offer)
-            .where(Offer.member_id == member.id, Offer.status == OfferStatus.OFFERED, Offer.expires_at > now)
-            .order_by(Offer.expires_at)
-        )
-    )
-    if not offers:
-        return []
-    planner = planner or limits.Planner.for_member(session, member)
-    planner.load_days(to_london(o.shift.starts_at).date() for o in offers)
-    return [(o, planner.fit(o.shift)) for o in offers]
-
-
 def offers_and_lapsed(
-    session: Session, member: Member, planner: limits.Planner, *, now: datetime | None = None
+    session: Session, member: Member, planner: limits.Planner | None = None, *, now: datetime | None = None
 ) -> tuple[list[tuple[Offer, limits.Fit]], list[Offer]]:
-    """`my_offers` and `recently_lapsed` in one statement (the member's Home shows both)."""
+    """The member's open offers, soonest to lapse first, each with what it would leave of their
+    limit; and the offers that lapsed unanswered in the last week, latest first (answered or
+    not, nothing is held against them). One statement; pass the member's Planner if you have
+    one, to save reading their work again."""
     now = now or utcnow()
     rows = session.scalars(
         select(Offer)
@@ -312,8 +275,10 @@ def offers_and_lapsed(
     ).all()
     offers = [o for o in rows if o.status == OfferStatus.OFFERED and o.expires_at > now]
     lapsed = [o for o in reversed(rows) if not (o.status == OfferStatus.OFFERED and o.expires_at > now)]
-    if offers:
-        planner.load_days(to_london(o.shift.starts_at).date() for o in offers)
+    if not offers:
+        return [], lapsed
+    planner = planner or limits.Planner.for_member(session, member)
+    planner.load_days(to_london(o.shift.starts_at).date() for o in offers)
     return [(o, planner.fit(o.shift)) for o in offers], lapsed
 
 

@@ -54,7 +54,7 @@ def test_accept_claims_and_decline_reopens(session, setup):
     offers.queue_offers(
         session, offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.proposals
     )
-    [(first, fit), *_] = offers.my_offers(session, keen)
+    [(first, fit), *_] = offers.offers_and_lapsed(session, keen)[0]
     assert fit.pay_pence > 0
     offers.accept(session, keen.id, first.id)
     assert session.scalars(select(Assignment.source)).all() == ["offer"]
@@ -62,7 +62,7 @@ def test_accept_claims_and_decline_reopens(session, setup):
         offers.accept(session, keen.id, first.id)
     with pytest.raises(DomainError, match="already hold this shift"):
         offers.decline(session, keen.id, first.id)
-    other = offers.my_offers(session, busy)[0][0]
+    other = offers.offers_and_lapsed(session, busy)[0][0][0]
     offers.decline(session, busy.id, other.id)
     session.refresh(other)
     assert other.status == "declined"
@@ -74,12 +74,12 @@ def test_lapsed_offers_cannot_be_accepted(session, setup):
     offers.queue_offers(
         session, offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.proposals
     )
-    offer = offers.my_offers(session, keen)[0][0]
+    offer = offers.offers_and_lapsed(session, keen)[0][0][0]
     with pytest.raises(DomainError, match="lapsed"):
         offers.accept(session, keen.id, offer.id, now=utcnow() + timedelta(days=3))
 
 
-def test_home_reads_open_and_lapsed_offers_together_as_the_two_lists_do(session, setup):
+def test_open_and_lapsed_offers_are_each_on_their_own_list(session, setup):
     _svc, _shifts, keen, _busy, _paused = setup
     offers.queue_offers(
         session, offers.plan(session, today_london(), today_london() + timedelta(days=7)).result.proposals
@@ -92,11 +92,12 @@ def test_home_reads_open_and_lapsed_offers_together_as_the_two_lists_do(session,
     planner = limits.Planner.for_member(session, keen)
     now = utcnow()
     open_now, lapsed = offers.offers_and_lapsed(session, keen, planner, now=now)
-    assert [o.id for o, _fit in open_now] == [o.id for o, _fit in offers.my_offers(session, keen, now=now)]
     assert [o.id for o, _fit in open_now] == [mine[1].id]
     assert open_now[0][1].pay_pence > 0
-    assert [o.id for o in lapsed] == [o.id for o in offers.recently_lapsed(session, keen, now=now)]
     assert [o.id for o in lapsed] == [mine[0].id]
+    # A week later it is no longer shown.
+    later = offers.offers_and_lapsed(session, keen, now=now + timedelta(days=7, hours=1))[1]
+    assert mine[0].id not in [o.id for o in later]
 
 
 def test_fair_release_holds_new_shifts_for_members_with_least_work(session, setup):
