@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from coop.auth import service as auth
 from coop.bookings.models import Shift, ShiftStatus
@@ -19,6 +19,7 @@ from coop.members.models import Member
 from coop.notify import service as notify
 from coop.pay import rates
 from coop.rota.eligibility import problem_sentence, shift_problems
+from coop.rota.mine import own_places
 from coop.rota.models import (
     Assignment,
     AssignmentSource,
@@ -212,18 +213,7 @@ def coming_places(session: Session, member: Member, *, now: datetime | None = No
     """The member's coming places, held or asked about, soonest first (one query)."""
     now = now or utcnow()
     return list(
-        session.scalars(
-            select(Assignment)
-            .join(Shift, Shift.id == Assignment.shift_id)
-            .options(contains_eager(Assignment.shift))  # the join is the eager load
-            .where(
-                Assignment.member_id == member.id,
-                Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
-                Shift.status == ShiftStatus.SCHEDULED,
-                Shift.ends_at > now,
-            )
-            .order_by(Shift.starts_at)
-        )
+        session.scalars(own_places(member.id, Shift.status == ShiftStatus.SCHEDULED, Shift.ends_at > now))
     )
 
 

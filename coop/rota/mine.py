@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from coop.bookings.models import Shift, ShiftStatus
@@ -16,23 +16,29 @@ from coop.rota.eligibility import shift_problems
 from coop.rota.models import Assignment, AssignmentStatus, SwapOffer, SwapStatus
 
 
+def own_places(member_id: int, *where: ColumnElement[bool]) -> Select[Assignment]:
+    """The member's places, held or asked about, with their shifts (the join is the eager load),
+    soonest first; `where` narrows the shifts."""
+    return (
+        select(Assignment)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .options(contains_eager(Assignment.shift))
+        .where(
+            Assignment.member_id == member_id,
+            Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
+            *where,
+        )
+        .order_by(Shift.starts_at)
+    )
+
+
 def my_places(
     session: Session, member: Member, *, now: datetime, past_days: int = 14
 ) -> tuple[list[Assignment], list[Assignment]]:
     """The places the member holds (the last fortnight's and what is coming, soonest first, as
     `boards.my_shifts`) and those a coordinator asked them about that are still open to an answer
     (as `claims.asked_of`), from one statement."""
-    rows = session.scalars(
-        select(Assignment)
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .options(contains_eager(Assignment.shift))  # the join is the eager load
-        .where(
-            Assignment.member_id == member.id,
-            Assignment.status.in_((AssignmentStatus.ACCEPTED, AssignmentStatus.ASKED)),
-            Shift.ends_at > now - timedelta(days=past_days),
-        )
-        .order_by(Shift.starts_at)
-    ).all()
+    rows = session.scalars(own_places(member.id, Shift.ends_at > now - timedelta(days=past_days))).all()
     held = [a for a in rows if a.status == AssignmentStatus.ACCEPTED]
     asked = [
         a
