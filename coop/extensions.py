@@ -9,7 +9,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from coop.db import make_engine, make_sessionmaker
+from coop.db import end_reads, make_engine, make_sessionmaker
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -32,10 +32,13 @@ class Database:
         app.teardown_appcontext(self._teardown)
 
     @staticmethod
-    def _teardown(_exc: BaseException | None) -> None:
+    def _teardown(exc: BaseException | None) -> None:
         session: Session | None = g.pop("_coop_session", None)
         if session is not None:
-            session.rollback()
+            if exc is None:
+                end_reads(session)  # a read is committed, anything unsaved rolled back
+            else:
+                session.rollback()
             session.close()
 
     @property

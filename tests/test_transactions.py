@@ -4,9 +4,9 @@ where it would commit, or lose, work that is not its own."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from coop.db import TransactionMisuse, write_transaction
+from coop.db import TransactionMisuse, end_reads, write_transaction
 from coop.members import service as members
 from coop.members.models import Skill
 
@@ -50,3 +50,40 @@ def test_an_open_read_is_ended_and_the_write_commits(session):
     with write_transaction(session):
         session.add(Skill(name="Saved"))
     assert _skills(session) == before + 1
+
+
+def _names(session) -> set[str]:
+    return set(session.scalars(select(Skill.name)))
+
+
+def test_a_request_that_only_read_is_committed_and_one_that_changed_something_is_not(session):
+    """db.end_reads, which ends every request: COMMIT for a read (so PostgreSQL's prepared
+    statements are kept), ROLLBACK for anything changed in the request and never committed."""
+    members.save_skill(session, "Kept", "")
+    skill = session.scalar(select(Skill).where(Skill.name == "Kept"))
+    skill.name = "Renamed on a page that only meant to read"  # dirty, not flushed
+    end_reads(session)
+    assert not session.in_transaction()
+    assert _names(session) >= {"Kept"} and "Renamed on a page that only meant to read" not in _names(session)
+    end_reads(session)
+    session.add(Skill(name="Flushed on a read"))
+    session.flush()
+    end_reads(session)
+    assert "Flushed on a read" not in _names(session)
+    end_reads(session)
+    assert not session.in_transaction()
+
+
+def test_a_read_keeps_the_prepared_statements_on_postgresql(session):
+    """psycopg forgets a connection's prepared statements at every ROLLBACK; a request that only
+    read ends with COMMIT, so they last from request to request. (SQLite's driver keeps its own
+    statement cache, which a rollback does not clear.)"""
+    count = select(func.count()).select_from(Skill).where(Skill.name != "x")
+    for _ in range(3):
+        for _ in range(6):  # psycopg prepares a statement the sixth time it runs
+            session.scalar(count)
+        end_reads(session)
+        assert not session.in_transaction()
+    if session.get_bind().dialect.name == "postgresql":
+        prepared = session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert prepared and prepared >= 1

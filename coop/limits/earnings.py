@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift, ShiftStatus
+from coop.db import among
 from coop.limits.periods import pay_schedule
 from coop.pay import rates
 from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
@@ -87,12 +89,9 @@ def rows_by_member(
     out: dict[int, list[WorkRow]] = {m: [] for m in member_ids}
     if not member_ids or not (work_spans or pay_spans):
         return out
-    parts = []
-    if work_spans:
-        parts.append(_shift_select(member_ids, work_spans))
-    if pay_spans:
-        parts.append(_adjustment_select(member_ids, pay_spans))
-    rows = session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    work_in = tuple((first, last) for first, last in work_spans)
+    pay_in = tuple((first, last) for first, last in pay_spans)
+    rows = session.execute(_work_and_pay(tuple(member_ids), work_in, pay_in)).all()
     work = [r for r in rows if not r.paid]
     pay = [r for r in rows if r.paid]
     for member_id, row in _shift_work(session, work):
@@ -103,9 +102,34 @@ def rows_by_member(
     return out
 
 
+@lru_cache(maxsize=256)
+def _work_and_pay(
+    member_ids: tuple[int, ...], work_spans: tuple[Span, ...], pay_spans: tuple[Span, ...]
+) -> Any:
+    """`rows_by_member`'s statement. Kept: a member's pages ask for the same periods request
+    after request, and building the statement took longer than PostgreSQL took to answer it."""
+    parts = []
+    if work_spans:
+        parts.append(_shift_select(member_ids, work_spans))
+    if pay_spans:
+        parts.append(_adjustment_select(member_ids, pay_spans))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+FEW_MEMBERS = 25  # up to this many, each member's held places are looked up one by one
+
+
 def _shift_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*tuple[Any, ...]]:
     """The member's held shifts starting on a day in any of the spans, with the approved
-    timesheet's hours and pay once there is one. Its columns are `_adjustment_select`'s too."""
+    timesheet's hours and pay once there is one. Its columns are `_adjustment_select`'s too.
+    For a few members their held places are found first and each shift looked up (`among`):
+    otherwise PostgreSQL read every shift in the spans to find a member's two."""
+    held = Assignment.member_id.in_(member_ids)
+    few = (
+        [among(Shift.id, select(Assignment.shift_id).where(held, Assignment.held()))]
+        if len(member_ids) <= FEW_MEMBERS
+        else []
+    )
     between = [
         and_(
             Shift.starts_at >= london_to_utc(first, datetime.min.time()),
@@ -138,7 +162,8 @@ def _shift_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*t
             & (TimesheetEntry.status == TimesheetStatus.APPROVED),
         )
         .where(
-            Assignment.member_id.in_(member_ids),
+            *few,
+            held,
             Assignment.held(),
             Shift.status == ShiftStatus.SCHEDULED,
             or_(*between),

@@ -19,6 +19,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from coop.db import transaction_memo
 from coop.errors import DomainError
 from coop.i18n import gettext as _
 from coop.money import format_pence
@@ -36,12 +37,17 @@ class RateRules:
 
 
 def rules_on(session: Session, day: date) -> RateRules:
-    """The pay floor, statutory minimum and holiday rate in force on the work's day."""
-    return RateRules(
-        settings.pay_floor(session, day),
-        int(settings.get(session, K.STATUTORY_MINIMUM_PENCE, day)),
-        int(settings.get(session, K.HOLIDAY_PAY_PERCENT_BP, day)),
-    )
+    """The pay floor, statutory minimum and holiday rate in force on the work's day (kept for the
+    transaction, as the settings are: a page of shifts asks for each day's rules once a shift)."""
+    memo: dict[date, RateRules] = transaction_memo(session, "pay_rules_memo")
+    rules = memo.get(day)
+    if rules is None:
+        rules = memo[day] = RateRules(
+            settings.pay_floor(session, day),
+            int(settings.get(session, K.STATUTORY_MINIMUM_PENCE, day)),
+            int(settings.get(session, K.HOLIDAY_PAY_PERCENT_BP, day)),
+        )
+    return rules
 
 
 def hourly_rate(

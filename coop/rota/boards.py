@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, literal, select, union_all
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, defaultload, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.businesses.models import Business
@@ -77,6 +77,9 @@ def open_shifts_for(
     stmt = (
         select(Shift)
         .join(Service, Service.id == Shift.service_id)
+        # The cards show the service's name and business, never its skill object (its id is a
+        # column): one joined table fewer on every row.
+        .options(defaultload(Shift.service).lazyload(Service.skill))
         .where(
             Shift.status == ShiftStatus.SCHEDULED,
             (Shift.starts_at >= after) & (Shift.starts_at > now) if after else Shift.starts_at > now,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from markupsafe import escape
 
 from coop.access import roles
 from coop.auth.signed_in import BusinessScope, business_scope
@@ -15,7 +16,6 @@ from coop.errors import DomainError
 from coop.extensions import db
 from coop.i18n import gettext as _
 from coop.i18n import ngettext
-from coop.members import service as members
 from coop.rota import grid, offers
 from coop.rota import service as rota
 from coop.rota.autofill import Proposal
@@ -88,10 +88,14 @@ def week_grid() -> Page:
     data = grid.week_grid(db.session, monday, f, page=page, shown=None if printing else grid.UNFILLED_SHOWN)
     template = "rota/grid_print.html" if printing else "rota/grid.html"
     day_names = [format_date(d, "EEEE") for d in data.days]
+    services, skills = grid.filter_choices(db.session)
+    labels = [escape(format_date(d, "EEE d MMM")) for d in data.days]
     return render_template(
         template,
         grid=data,
-        day_labels=[format_date(d, "EEE d MMM") for d in data.days],
+        day_labels=labels,
+        # Each day's index and label, escaped once: 175 cells a page carry one.
+        day_index=list(enumerate(labels)),
         day_names=day_names,
         # The hidden words of each cell's "Offer a shift" link, made once a day with a stand-in
         # for the member's name (the template puts in each, escaped): 175 cells a page.
@@ -99,10 +103,9 @@ def week_grid() -> Page:
         f=f,
         prev=monday - timedelta(days=7),
         next=monday + timedelta(days=7),
-        services=bookings.list_services(db.session),
-        skills=members.list_skills(db.session),
+        services=services,
+        skills=skills,
         scope=scope,
-        form=ConfirmActionForm(),
     )
 
 

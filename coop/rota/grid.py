@@ -5,16 +5,31 @@ unfilled places; hours per member and per day. A fixed number of queries whateve
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.db import bucket, is_sqlite, minutes_between
 from coop.limits import service as limits
-from coop.members.models import Member, MemberStatus, member_skill
+from coop.members.models import Member, MemberStatus, Skill, member_skill
 from coop.pay.rates import RateRules
 from coop.rota.eligibility import member_facts, rules_from_settings
 from coop.rota.models import Assignment
@@ -63,9 +78,18 @@ class OpenPlace:
     pay_pence_per_hour: int
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member as the grid shows them: read as columns, not as an object with its relations."""
+
+    id: int
+    display_name: str
+    status: str
+
+
 @dataclass
 class Row:
-    member: Member
+    member: Person
     days: dict[int, list[Cell]] = field(default_factory=dict)
     minutes: int = 0
     may_offer: set[int] = field(default_factory=set)  # days with a place needing a skill they have
@@ -122,17 +146,13 @@ def _unfilled(session: Session, where: list[ColumnElement[bool]]) -> list[OpenPl
 UNFILLED_SHOWN = 10  # unfilled places a day on screen; the rest are a link to that day's gaps
 
 
-def _unfilled_by_day(
-    session: Session,
-    where: list[ColumnElement[bool]],
-    edges: list[datetime],
-    now: datetime,
-    shown: int | None,
-) -> tuple[dict[int, list[OpenPlace]], dict[int, int], dict[int, set[int]]]:
-    """The week's unfilled places by day: the first `shown` of each day (None: all), how many
-    each day has, and the skills each day's places still to come need. At ten times the co-op a
-    week has 2,000 such places; the database numbers them (window functions) so only those shown,
-    and the latest place of each skill and day, come back."""
+def _week_by_day(where: list[ColumnElement[bool]], edges: list[datetime], shown: int | None) -> Any:
+    """The statement of the week's unfilled places by day: the first `shown` of each day (None:
+    all), how many each day has, and the latest place of each skill and day (for the skills the
+    places still to come need); and the minutes of places held each day. At ten times the co-op
+    a week has 2,000 unfilled places; the database numbers them (window functions) so only those
+    shown, and the latest place of each skill and day, come back. The held minutes are rows of
+    the same statement (a UNION ALL, their other columns null): one round trip for both."""
     key = bucket(Shift.starts_at, edges)
     places = (
         select(
@@ -159,75 +179,101 @@ def _unfilled_by_day(
     picked = [places.c.latest_of_skill == 1]
     if shown is not None:
         picked.append(places.c.n <= shown)
+    # Places taken times their length: `filled` is the count of members holding each shift (kept
+    # in step by every claim and drop, and checked by `coop verify`), so no join to assignments.
+    held = (
+        select(
+            *(cast(null(), c.type) for c in list(places.c)[:8]),
+            key,
+            *(cast(null(), Integer) for _ in range(3)),
+            func.sum(Shift.filled * minutes_between(Shift.starts_at, Shift.ends_at)),
+        )
+        .where(*where, Shift.filled > 0)
+        .group_by(key)
+    )
+    shown_places = select(*places.c, cast(null(), Integer).label("held_minutes")).where(
+        or_(*picked) if shown is not None else true()
+    )
+    both = union_all(shown_places, held).subquery()
+    return select(both).order_by(both.c.day, both.c.n)
+
+
+def _by_day(
+    rows: Any, now: datetime, shown: int | None
+) -> tuple[dict[int, list[OpenPlace]], dict[int, int], dict[int, set[int]], list[int]]:
+    """`_week_by_day`'s rows by day: the unfilled places shown, how many each day has, the skills
+    each day's places still to come need, and the minutes held."""
     unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
     counts: dict[int, int] = {}
     skills: dict[int, set[int]] = defaultdict(set)
-    for row in session.execute(
-        select(places).where(or_(*picked) if shown is not None else true()).order_by(places.c.day, places.c.n)
-    ):
+    day_minutes = [0] * 7
+    for row in rows:
+        if row.day is None:
+            continue
         day = int(row.day)
+        if row.id is None:  # a day's held minutes
+            day_minutes[day] = int(row.held_minutes or 0)
+            continue
         counts[day] = int(row.of)
         if shown is None or row.n <= shown:
             unfilled[day].append(OpenPlace(*row[:8]))
         if row.latest_of_skill == 1 and row.starts_at > now:
             skills[day].add(row.skill_id)
-    return dict(unfilled), counts, dict(skills)
+    return dict(unfilled), counts, dict(skills), day_minutes
 
 
-def week_grid(
-    session: Session,
-    monday: date,
-    f: GridFilter | None = None,
-    *,
-    page: int = 1,
-    now: datetime | None = None,
-    shown: int | None = UNFILLED_SHOWN,
-) -> Grid:
-    """The grid for the week from `monday`, a page of members; `shown` unfilled places a day
-    (None: all of them, for paper)."""
-    f = f or GridFilter()
-    days = [monday + timedelta(days=i) for i in range(7)]
-    lo, hi = london_to_utc(monday, time(0)), london_to_utc(monday + timedelta(days=7), time(0))
-    in_week = [
-        Shift.status == ShiftStatus.SCHEDULED,
-        Shift.starts_at >= lo,
-        Shift.starts_at < hi,
-        *_shift_filters(f),
-    ]
+# The grid's statements are built once for each week, filter and page and kept: building them
+# (window functions over a subquery, a UNION ALL) took longer than PostgreSQL took to run them.
+# The page's members are bound when the held places are read.
 
-    # With the ids of their skills, for which cells have a place to offer (one statement fewer
-    # than loading their skills: the grid shows none).
+
+@lru_cache(maxsize=64)
+def _people(search: str, skill_id: int | None, page: int) -> Any:
+    """A page of members by name (one more than a page, to know if there are more), with the ids
+    of their skills, for which cells have a place to offer (one statement fewer than loading
+    their skills: the grid shows none)."""
     their_skills = (
         select(func.aggregate_strings(cast(member_skill.c.skill_id, String), ","))
         .where(member_skill.c.member_id == Member.id)
         .scalar_subquery()
     )
-    people = select(Member, their_skills).where(Member.status != MemberStatus.LEFT)
-    if f.search:
-        people = people.where(Member.display_name.ilike(f"%{f.search.strip()}%"))
-    if f.skill_id:
+    people = select(Member.id, Member.display_name, Member.status, their_skills).where(
+        Member.status != MemberStatus.LEFT
+    )
+    if search:
+        people = people.where(Member.display_name.ilike(f"%{search}%"))
+    if skill_id:
         people = people.where(
-            Member.id.in_(select(member_skill.c.member_id).where(member_skill.c.skill_id == f.skill_id))
+            Member.id.in_(select(member_skill.c.member_id).where(member_skill.c.skill_id == skill_id))
         )
-    found = session.execute(
+    return (
         people.order_by(func.lower(Member.display_name), Member.id)
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE + 1)
-    ).all()
-    more, found = len(found) > PER_PAGE, found[:PER_PAGE]
-    rows = {m.id: Row(m) for m, _skills in found}
-    skill_ids = {m.id: {int(i) for i in (skills or "").split(",") if i} for m, skills in found}
+    )
+
+
+@lru_cache(maxsize=64)
+def _week(monday: date, f: GridFilter, shown: int | None, sqlite: bool) -> tuple[Any, Any]:
+    """The week's statements: the held places of the members bound as `members`, and
+    `_week_by_day`."""
+    days = [monday + timedelta(days=i) for i in range(8)]
+    edges = [london_to_utc(d, time(0)) for d in days]
+    in_week = [
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.starts_at >= edges[0],
+        Shift.starts_at < edges[-1],
+        *_shift_filters(f),
+    ]
     # SQLite starts from the week's shifts (an index range) rather than each member's every
     # assignment (9 ms against 1.4 ms at 1,000 members). PostgreSQL, given that, probed the held
     # places once per shift of the week (18,000 at ten times the co-op, 50 ms); without it, it
     # reads the members' held places from an index alone (ix_assignment_held_member) and
     # hash-joins them to the week's shifts (12 ms).
     from_week = (
-        [Assignment.shift_id.in_(select(Shift.id).where(*in_week).scalar_subquery())]
-        if is_sqlite(session)
-        else []
+        [Assignment.shift_id.in_(select(Shift.id).where(*in_week).scalar_subquery())] if sqlite else []
     )
-    held = session.execute(
+    held = (
         select(
             Assignment.member_id,
             Shift.id,
@@ -243,12 +289,50 @@ def week_grid(
         .join(Client, Client.id == Shift.client_id)
         .where(
             *from_week,
-            Assignment.member_id.in_(list(rows)),
+            Assignment.member_id.in_(bindparam("members", expanding=True)),
             Assignment.held(),
             *in_week,
         )
         .order_by(Shift.starts_at)
+    )
+    return held, _week_by_day(in_week, edges, shown)
+
+
+def filter_choices(session: Session) -> tuple[list[Any], list[Any]]:
+    """The grid's filter lists in one statement: every service and every skill by name, each
+    row's id and name (a UNION ALL; `is_service` tells them apart)."""
+    rows = session.execute(
+        union_all(
+            select(literal(True).label("is_service"), Service.id, Service.name),
+            select(literal(False), Skill.id, Skill.name),
+        )
     ).all()
+    services = sorted((r for r in rows if r.is_service), key=lambda r: (r.name, r.id))
+    skills = sorted((r for r in rows if not r.is_service), key=lambda r: (r.name, r.id))
+    return services, skills
+
+
+def week_grid(
+    session: Session,
+    monday: date,
+    f: GridFilter | None = None,
+    *,
+    page: int = 1,
+    now: datetime | None = None,
+    shown: int | None = UNFILLED_SHOWN,
+) -> Grid:
+    """The grid for the week from `monday`, a page of members; `shown` unfilled places a day
+    (None: all of them, for paper)."""
+    f = f or GridFilter()
+    days = [monday + timedelta(days=i) for i in range(7)]
+    held_stmt, week_stmt = _week(
+        monday, replace(f, search=""), shown, is_sqlite(session)
+    )  # the name is not used
+    found = session.execute(_people(f.search.strip(), f.skill_id, page)).all()
+    more, found = len(found) > PER_PAGE, found[:PER_PAGE]
+    rows = {m_id: Row(Person(m_id, name, status)) for m_id, name, status, _skills in found}
+    skill_ids = {m_id: {int(i) for i in (skills or "").split(",") if i} for m_id, _n, _s, skills in found}
+    held = session.execute(held_stmt, {"members": list(rows)}).all()
     rules: dict[date, RateRules] = {}
     for member_id, shift_id, starts_at, ends_at, service_name, client_name, rate, chosen in held:
         day = to_london(starts_at).date()
@@ -264,22 +348,10 @@ def week_grid(
     # by the claim's rule and their limit): the grid only marks the days with a place in the future
     # needing a skill they have (docs/DECISIONS.md, issue 43).
     now = now or utcnow()
-    edges = [london_to_utc(d, time(0)) for d in [*days, days[-1] + timedelta(days=1)]]
-    unfilled, unfilled_count, skills_by_day = _unfilled_by_day(session, in_week, edges, now, shown)
+    unfilled, unfilled_count, skills_by_day, day_minutes = _by_day(session.execute(week_stmt), now, shown)
     for row in rows.values():
         if row.member.status == MemberStatus.ACTIVE:
             row.may_offer = {i for i, needed in skills_by_day.items() if needed & skill_ids[row.member.id]}
-    day_minutes = [0] * 7
-    key = bucket(Shift.starts_at, edges)
-    # Places taken times their length: `filled` is the count of members holding each shift (kept
-    # in step by every claim and drop, and checked by `coop verify`), so no join to assignments.
-    for i, minutes in session.execute(
-        select(key, func.sum(Shift.filled * minutes_between(Shift.starts_at, Shift.ends_at)))
-        .where(*in_week, Shift.filled > 0)
-        .group_by(key)
-    ):
-        if i is not None:
-            day_minutes[int(i)] = int(minutes or 0)
     return Grid(monday, days, unfilled, list(rows.values()), day_minutes, page, more, unfilled_count)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coop.audit.service import record
-from coop.db import serialize, write_transaction
+from coop.db import serialize, transaction_memo, write_transaction
 from coop.errors import DomainError
 from coop.i18n import gettext as _
 from coop.money import format_pence
@@ -32,10 +32,8 @@ def _history_of(session: Session, key: str) -> list[tuple[date, str]]:
     """(effective_from, raw value) of one setting, newest first. The whole (small) setting table
     is read once per transaction: pages that price many shifts ask for a few settings hundreds
     of times."""
-    tx = session.get_transaction()
-    memo: tuple[object, dict[str, list[tuple[date, str]]]] | None = session.info.get("settings_memo")
-    if memo is None or memo[0] is not tx:
-        table: dict[str, list[tuple[date, str]]] = {}
+    table: dict[str, list[tuple[date, str]]] = transaction_memo(session, "settings_memo")
+    if not table:
         rows = session.execute(
             select(Setting.key, Setting.effective_from, Setting.value).order_by(
                 Setting.key, Setting.effective_from.desc()
@@ -43,14 +41,13 @@ def _history_of(session: Session, key: str) -> list[tuple[date, str]]:
         )
         for name, day, raw in rows:
             table.setdefault(name, []).append((day, raw))
-        memo = (tx, table)
-        if tx is not None:
-            session.info["settings_memo"] = memo
-    return memo[1].get(key, [])
+        table.setdefault("", [])  # read, even when the table is empty
+    return table.get(key, [])
 
 
 def _forget(session: Session) -> None:
     session.info.pop("settings_memo", None)
+    session.info.pop("pay_rules_memo", None)
 
 
 @overload
