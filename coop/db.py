@@ -326,10 +326,8 @@ class _bucket_of(FunctionElement[int]):
 @compiles(_bucket_of)
 def _bucket_case(element: _bucket_of, compiler: Any, **kw: Any) -> str:
     column, _edges, *edges = element.clauses
-    return compiler.process(
-        case(*[(and_(column >= lo, column < hi), i) for i, (lo, hi) in enumerate(itertools.pairwise(edges))]),
-        **kw,
-    )
+    ranges = [(and_(column >= lo, column < hi), i) for i, (lo, hi) in enumerate(itertools.pairwise(edges))]
+    return str(compiler.process(case(*ranges), **kw))
 
 
 @compiles(_bucket_of, "postgresql")
