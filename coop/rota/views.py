@@ -77,7 +77,6 @@ def open_shifts() -> Page:
         services=services,
         businesses=business_list,
         prefs=prefs,
-        form=ConfirmActionForm(),
     )
 
 
