@@ -139,6 +139,11 @@ def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
     return memo[1]
 
 
+def _unsaved(session: Session) -> bool:
+    """Whether the session holds changes nobody committed: pending, or flushed and uncommitted."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get("coop_unsaved"))
+
+
 def end_reads(session: Session) -> None:
     """End the session's transaction: committed if it only read, rolled back if anything was
     written in it and not committed, or if it failed. Ending a read with COMMIT rather than
@@ -148,9 +153,7 @@ def end_reads(session: Session) -> None:
     transaction = session.get_transaction()
     if transaction is None:
         return
-    if transaction.is_active and not (
-        session.new or session.dirty or session.deleted or session.info.get("coop_unsaved")
-    ):
+    if transaction.is_active and not _unsaved(session):
         with contextlib.suppress(Exception):  # a read that cannot commit is rolled back, as before
             session.commit()
             return
@@ -171,7 +174,7 @@ def write_transaction(session: Session) -> Iterator[Session]:
     """
     if session.info.get("coop_writing"):
         raise TransactionMisuse(f"{_caller()} opened a write transaction inside another one")
-    if session.new or session.dirty or session.deleted or session.info.get("coop_unsaved"):
+    if _unsaved(session):
         raise TransactionMisuse(f"{_caller()} opened a write transaction over uncommitted changes")
     end_reads(session)  # only reads were open: nothing to keep
     session.expire_all()  # everything is re-read inside the locked transaction
