@@ -92,6 +92,37 @@ def test_no_test_can_be_skipped():
     assert found == []
 
 
+CLOCK_CALLS = ("today_london", "utcnow", "now_utc", "datetime.now", "date.today", "datetime.utcnow")
+
+
+def clock_read_at_import(source: str) -> list[int]:
+    """Lines of a module's top level that read the clock. A test module is imported once and may
+    run after midnight (or after a Sunday midnight): dates it needs are read when a test runs."""
+    found = []
+    for stmt in ast.parse(source).body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for call in (c for c in ast.walk(stmt) if isinstance(c, ast.Call)):
+            if ast.unparse(call.func).endswith(CLOCK_CALLS):
+                found.append(stmt.lineno)
+                break
+    return found
+
+
+def test_no_test_module_reads_the_clock_when_imported():
+    found = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for p in sorted((ROOT / "tests").rglob("*.py"))
+        for line in clock_read_at_import(p.read_text())
+    ]
+    assert found == []
+
+
+def test_the_clock_check_sees_a_planted_constant():
+    planted = "TOMORROW = today_london() + timedelta(days=1)\ndef f():\n    return utcnow()\n"
+    assert clock_read_at_import(planted) == [1]
+
+
 def _is_web_module(path: Path) -> bool:
     return path.stem in WEB_MODULES or path.stem.endswith("_views") or path == ROOT / "coop" / "web.py"
 

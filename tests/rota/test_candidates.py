@@ -24,13 +24,16 @@ from coop.timeutil import london_to_utc, today_london, utcnow, week_start
 from tests import factories
 from tests.factories import fresh
 
-NEXT_MONDAY = week_start(today_london()) + timedelta(days=7)
-WEEK = NEXT_MONDAY.isoformat()
+
+def next_monday():
+    """The Monday of next week, read when a test runs (not when the file is imported, which may
+    be before midnight on a Sunday)."""
+    return week_start(today_london()) + timedelta(days=7)
 
 
 def at(day: int, hour: int) -> timedelta:
     """From now to a London hour on a day of next week (0 = Monday)."""
-    return london_to_utc(NEXT_MONDAY + timedelta(days=day), time(hour)) - utcnow()
+    return london_to_utc(next_monday() + timedelta(days=day), time(hour)) - utcnow()
 
 
 def test_the_swap_picker_leaves_out_a_shift_whose_member_could_not_take_yours(web, make_web, session):
@@ -79,16 +82,22 @@ def test_a_grid_cells_offer_page_offers_only_shifts_the_member_is_available_for(
     bob = factories.member(session, name="Bob Baker", skills=[skill])
     session.add(Availability(member_id=ann.id, weekday=2, start_time=time(8), end_time=time(12)))
     session.commit()
-    assert grid.offer_choices(session, ann.id, NEXT_MONDAY + timedelta(days=2)).places == []  # mornings only
-    assert [p.id for p in grid.offer_choices(session, bob.id, NEXT_MONDAY + timedelta(days=2)).places] == [
+    assert (
+        grid.offer_choices(session, ann.id, next_monday() + timedelta(days=2)).places == []
+    )  # mornings only
+    assert [p.id for p in grid.offer_choices(session, bob.id, next_monday() + timedelta(days=2)).places] == [
         wednesday.id
     ]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
     # Through HTTP: each cell's page offers only what the claim's rule allows.
-    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={WEEK}&day=2").get_data(as_text=True)
+    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={next_monday().isoformat()}&day=2").get_data(
+        as_text=True
+    )
     assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
-    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={WEEK}&day=2").get_data(as_text=True)
+    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={next_monday().isoformat()}&day=2").get_data(
+        as_text=True
+    )
     assert f'name="shift_id" value="{wednesday.id}"' in bob_page and "Office cleaning" in bob_page
     # Asking anyway is refused by the same rule, and nothing is offered.
     page = web.post(
@@ -131,7 +140,9 @@ def test_sent_offers_leave_out_what_the_member_can_no_longer_take(session):
     shift = factories.shift(session, service_=svc, starts_in=at(4, 9))
     ann = factories.member(session, skills=[skill])
     bob = factories.member(session, skills=[skill])
-    session.add(TimeOff(member_id=ann.id, first_day=NEXT_MONDAY, last_day=NEXT_MONDAY + timedelta(days=6)))
+    session.add(
+        TimeOff(member_id=ann.id, first_day=next_monday(), last_day=next_monday() + timedelta(days=6))
+    )
     session.commit()
     made = offers.queue_offers(session, [Proposal(shift.id, ann.id), Proposal(shift.id, bob.id)])
     assert made == 1
@@ -186,7 +197,7 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
                 )
             )
         if p["off"] is not None:
-            off = NEXT_MONDAY + timedelta(days=p["off"])
+            off = next_monday() + timedelta(days=p["off"])
             session.add(TimeOff(member_id=m.id, first_day=off, last_day=off))
         session.commit()
         if p["teaches"] and m.skills:
@@ -215,10 +226,10 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
 
     # The week grid: each cell's page passes the claim's check, and holds every place it allows;
     # the grid links to it on every day that has such a place.
-    for row in grid.week_grid(session, NEXT_MONDAY, grid.GridFilter(search=f"Gen {n}-")).rows:
+    for row in grid.week_grid(session, next_monday(), grid.GridFilter(search=f"Gen {n}-")).rows:
         offered = set()
         for day in range(7):
-            places = grid.offer_choices(session, row.member.id, NEXT_MONDAY + timedelta(days=day)).places
+            places = grid.offer_choices(session, row.member.id, next_monday() + timedelta(days=day)).places
             assert not places or day in row.may_offer, ("grid hides a cell", row.member.id, day)
             offered |= {p.id for p in places}
         for sid in offered:
@@ -247,7 +258,7 @@ def test_every_candidate_list_offers_only_what_the_claim_rule_allows(session, la
                     s.id,
                 )
     # Auto-fill, and the offers it sends.
-    plan = offers.plan(session, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=6))
+    plan = offers.plan(session, next_monday(), next_monday() + timedelta(days=6))
     mine = [p for p in plan.result.proposals if p.member_id in by_id and p.shift_id in shift_by_id]
     for p in mine:
         assert _claim_problems(session, by_id[p.member_id], shift_by_id[p.shift_id]) == [], ("auto-fill", p)
@@ -276,15 +287,19 @@ def test_a_grid_cells_offer_page_leaves_out_a_shift_over_the_members_own_limit(w
     bob = factories.member(session, name="Bob Baker", skills=[skill])
     _hours_limit(session, ann, 3)
     rota.claim(session, ann.id, tuesday.id)
-    wednesday_date = NEXT_MONDAY + timedelta(days=2)
+    wednesday_date = next_monday() + timedelta(days=2)
     assert grid.offer_choices(session, ann.id, wednesday_date).places == []  # 2 h held + 2 h > 3 h a week
     assert [p.id for p in grid.offer_choices(session, bob.id, wednesday_date).places] == [wednesday.id]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={WEEK}&day=2").get_data(as_text=True)
+    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={next_monday().isoformat()}&day=2").get_data(
+        as_text=True
+    )
     assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
     assert "3 h" not in ann_page  # the coordinator never sees her figures
-    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={WEEK}&day=2").get_data(as_text=True)
+    bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={next_monday().isoformat()}&day=2").get_data(
+        as_text=True
+    )
     assert f'name="shift_id" value="{wednesday.id}"' in bob_page
 
 

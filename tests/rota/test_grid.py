@@ -13,11 +13,14 @@ from coop.rota.models import Offer
 from coop.timeutil import format_minutes, london_to_utc, today_london, utcnow, week_start
 from tests import factories
 
-NEXT_MONDAY = week_start(today_london()) + timedelta(days=7)
+
+def next_monday():
+    """The Monday of next week, read when a test runs, not when the file is imported."""
+    return week_start(today_london()) + timedelta(days=7)
 
 
 def at(day_offset: int, hour: int) -> timedelta:
-    return london_to_utc(NEXT_MONDAY + timedelta(days=day_offset), time(hour)) - utcnow()
+    return london_to_utc(next_monday() + timedelta(days=day_offset), time(hour)) - utcnow()
 
 
 def test_the_grid_shows_who_works_what_with_totals_and_offers_from_a_cell(web, session):
@@ -28,7 +31,7 @@ def test_the_grid_shows_who_works_what_with_totals_and_offers_from_a_cell(web, s
     ann = factories.member(session, name="Ann Able", skills=[skill])
     bob = factories.member(session, name="Bob Baker", skills=[skill])
     rota.claim(session, ann.id, held.id)
-    g = grid.week_grid(session, NEXT_MONDAY)
+    g = grid.week_grid(session, next_monday())
     rows = {r.member.display_name: r for r in g.rows}
     assert rows["Ann Able"].minutes == 180 and rows["Bob Baker"].minutes == 0
     [cell] = rows["Ann Able"].days[1]
@@ -36,17 +39,17 @@ def test_the_grid_shows_who_works_what_with_totals_and_offers_from_a_cell(web, s
     assert [s.id for s in g.unfilled[3]] == [open_.id] and g.day_minutes[1] == 180
     assert [
         r.member.display_name
-        for r in grid.week_grid(session, NEXT_MONDAY, grid.GridFilter(search="bob")).rows
+        for r in grid.week_grid(session, next_monday(), grid.GridFilter(search="bob")).rows
     ] == ["Bob Baker"]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
+    page = web.get(f"/rota/grid?week={next_monday().isoformat()}").get_data(as_text=True)
     assert "Ann Able" in page and "Office cleaning" in page and "3 hours" in page
     web.post("/rota/grid/offer", {"member_id": str(bob.id), "shift_id": str(open_.id)})
     session.rollback()
     [offer] = session.scalars(select(Offer)).all()
     assert (offer.member_id, offer.shift_id, offer.status) == (bob.id, open_.id, "offered")
-    pdf = web.get(f"/rota/grid.pdf?week={NEXT_MONDAY.isoformat()}")
+    pdf = web.get(f"/rota/grid.pdf?week={next_monday().isoformat()}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
@@ -74,10 +77,10 @@ def test_the_grid_takes_the_same_queries_at_ten_times_the_size(session):
 
     grow(3)
     session.expire_all()
-    small = count_queries(session, lambda: grid.week_grid(session, NEXT_MONDAY))
+    small = count_queries(session, lambda: grid.week_grid(session, next_monday()))
     grow(27)
     session.expire_all()
-    large = count_queries(session, lambda: grid.week_grid(session, NEXT_MONDAY))
+    large = count_queries(session, lambda: grid.week_grid(session, next_monday()))
     assert small == large
 
 
@@ -93,10 +96,10 @@ def test_hours_held_are_exact_minutes_on_both_databases(web, session):
         worker = factories.member(session, skills=[skill])
         rota.claim(session, worker.id, s.id)
         expected[day] = int(hours * 60)
-    assert grid.week_grid(session, NEXT_MONDAY).day_minutes == expected
+    assert grid.week_grid(session, next_monday()).day_minutes == expected
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    page = web.get(f"/rota/grid?week={NEXT_MONDAY.isoformat()}").get_data(as_text=True)
+    page = web.get(f"/rota/grid?week={next_monday().isoformat()}").get_data(as_text=True)
     footer = page[page.index("Hours held") :]
     assert format_minutes(sum(expected)) in footer
     assert format_minutes(expected[0]) in footer  # 2 hours, not 1 hour 59 minutes
@@ -113,7 +116,7 @@ def test_a_cell_links_to_a_page_that_offers_that_members_places_for_the_day(web,
     bob = factories.member(session, name="Bob Baker", skills=[skill])
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    week = NEXT_MONDAY.isoformat()
+    week = next_monday().isoformat()
     page = web.get(f"/rota/grid?week={week}&q=bob").get_data(as_text=True)
     link = f"/rota/grid/offer/{bob.id}?week={week}&amp;q=bob&amp;day=3"
     assert f'href="{link}"' in page and f'id="offer-{bob.id}-3"' in page
@@ -147,7 +150,7 @@ def test_a_cells_offer_page_takes_the_same_queries_at_ten_times_the_size(session
             rota.claim(session, other.id, held.id)
             factories.shift(session, service_=svc, starts_in=at(3, 8 + i % 10), hours=1)
 
-    day = NEXT_MONDAY + timedelta(days=3)
+    day = next_monday() + timedelta(days=3)
     grow(3)
     session.expire_all()
     small = count_queries(session, lambda: grid.offer_choices(session, member.id, day))
@@ -167,20 +170,20 @@ def test_a_busy_day_shows_its_first_unfilled_places_and_counts_the_rest(web, ses
     ]
     last = factories.shift(session, service_=rare, starts_in=at(2, 20))  # the 12th: past those shown
     gardener = factories.member(session, name="Gail Gardener", skills=[rare_skill])
-    g = grid.week_grid(session, NEXT_MONDAY, shown=10)
+    g = grid.week_grid(session, next_monday(), shown=10)
     assert [p.id for p in g.unfilled[2]] == [p.id for p in places[:10]] and g.unfilled_count == {2: 12}
     # The skills a day needs come from all its places, not only those shown.
     [row] = [r for r in g.rows if r.member.id == gardener.id]
     assert row.may_offer == {2}
-    assert [p.id for p in grid.week_grid(session, NEXT_MONDAY, shown=None).unfilled[2]] == [
+    assert [p.id for p in grid.week_grid(session, next_monday(), shown=None).unfilled[2]] == [
         *(p.id for p in places),
         last.id,
     ]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    page = web.get(f"/rota/grid?week={NEXT_MONDAY}").get_data(as_text=True)
-    day = NEXT_MONDAY + timedelta(days=2)
+    page = web.get(f"/rota/grid?week={next_monday()}").get_data(as_text=True)
+    day = next_monday() + timedelta(days=2)
     assert "2 more on this day" in page and f"/rota?week={day}&amp;show=open" in page
     assert f"/shifts/{places[9].id}/fill" in page and f"/shifts/{places[10].id}/fill" not in page
-    paper = web.get(f"/rota/grid?week={NEXT_MONDAY}&print=1").get_data(as_text=True)
+    paper = web.get(f"/rota/grid?week={next_monday()}&print=1").get_data(as_text=True)
     assert paper.count("Gardening") >= 1 and "more on this day" not in paper

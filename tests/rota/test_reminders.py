@@ -15,13 +15,13 @@ from coop.timeutil import london_to_utc, today_london
 from tests import factories
 from tests.parallel import run_parallel
 
-TOMORROW = today_london() + timedelta(days=1)
-
 
 def held_tomorrow(session, *, hour=10, reminder_hour=18):
     skill = factories.skill(session)
     client = factories.client(session, contact_email=f"contact{hour}{reminder_hour}@client.example")
-    starts = london_to_utc(TOMORROW, time(hour)) - datetime.now(london_to_utc(TOMORROW, time(hour)).tzinfo)
+    # Tomorrow as of the test, not of the import: a run may cross midnight.
+    starts_at = london_to_utc(today_london() + timedelta(days=1), time(hour))
+    starts = starts_at - datetime.now(starts_at.tzinfo)
     shift = factories.shift(
         session, service_=factories.service(session, skill), client_=client, starts_in=starts
     )
