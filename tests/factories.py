@@ -298,7 +298,9 @@ def approved_timesheet(
     shift_ = shift(
         session, service_=service_, client_=client_, hours=hours, starts_in=timedelta(days=-days_ago)
     )
-    a = Assignment(shift_id=shift_.id, member_id=member_.id, source="assign")
+    a = Assignment(
+        shift_id=shift_.id, shift_starts_at=shift_.starts_at, member_id=member_.id, source="assign"
+    )
     shift_.filled = 1
     session.add(a)
     session.commit()

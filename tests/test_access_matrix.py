@@ -379,7 +379,7 @@ def coop(app, demo, make_web):
     ).first()
     future = s.scalars(
         select(Assignment)
-        .join(Shift)
+        .join(Assignment.shift)
         .where(Assignment.member_id == chris.id, Assignment.status == "accepted", Shift.starts_at > utcnow())
         .order_by(Shift.starts_at)
     ).all()
@@ -398,7 +398,7 @@ def coop(app, demo, make_web):
     entry = s.scalars(
         select(TimesheetEntry)
         .join(Assignment)
-        .join(Shift)
+        .join(Assignment.shift)
         .where(Assignment.member_id == chris.id)
         .order_by(Shift.client_id != client_a.id)
     ).first()

@@ -13,6 +13,9 @@ from coop import schema
 # Alembic cannot read an index on expressions back from SQLite, so it reports one as missing and
 # one as extra; PostgreSQL reports nothing for them.
 EXPRESSION_INDEXES = {"ix_invoice_newest", "ix_member_name_order"}
+# SQLite cannot add a foreign key without rebuilding the table: an assignment's shift start is
+# kept by triggers there instead (migration 0043), tested in tests/rota/test_shift_start.py.
+KEPT_BY_TRIGGERS_ON_SQLITE = {"fk_assignment_shift_start", "uq_shift_id_starts_at"}
 
 
 def _name(diff: tuple) -> str | None:
@@ -33,5 +36,6 @@ def test_the_migrated_database_matches_the_models(db_url):
         d
         for d in diffs
         if not (sqlite and d[0] in ("add_index", "remove_index") and _name(d) in EXPRESSION_INDEXES)
+        and not (sqlite and d[0] in ("add_fk", "add_constraint") and _name(d) in KEPT_BY_TRIGGERS_ON_SQLITE)
     ]
     assert left == []

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -252,6 +253,12 @@ class ShiftStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The week grid reads a week's shifts from ix_shift_starts_at alone on PostgreSQL (0042); the
+# open-shift lists read the shifts with a free place, by start, from ix_shift_open_starts (0037).
+WEEK_READS = ["id", "status", "ends_at", "filled", "slots", "service_id", "client_id"]
+FREE = text("filled < slots")
+
+
 class Shift(Base):
     """One occurrence of a booking: a time, a place and a number of slots for members.
 
@@ -288,22 +295,11 @@ class Shift(Base):
         CheckConstraint("filled >= 0 AND filled <= slots", name="never_overfilled"),
         CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
         CheckConstraint("cancellation_fee_pence >= 0", name="fee_non_negative"),
-        # The week's shifts from the index alone on PostgreSQL: the grid's hours, held places
-        # and unfilled places read every shift of a week (0042).
-        Index(
-            "ix_shift_starts_at",
-            "starts_at",
-            postgresql_include=["id", "status", "ends_at", "filled", "slots", "service_id", "client_id"],
-        ),
+        UniqueConstraint("id", "starts_at", name="uq_shift_id_starts_at"),  # see Assignment
+        Index("ix_shift_starts_at", "starts_at", postgresql_include=WEEK_READS),
         Index("ix_shift_booking_id", "booking_id"),
         Index("ix_shift_client_starts", "client_id", "starts_at"),
-        # the shifts with a free place, by start: what the open-shift lists read (0037)
-        Index(
-            "ix_shift_open_starts",
-            "starts_at",
-            postgresql_where=text("filled < slots"),
-            sqlite_where=text("filled < slots"),
-        ),
+        Index("ix_shift_open_starts", "starts_at", postgresql_where=FREE, sqlite_where=FREE),
     )
 
     @property

@@ -334,6 +334,7 @@ class _Days:
                     {
                         "id": aid,
                         "shift_id": sid,
+                        "shift_starts_at": starts_at,
                         "member_id": m,
                         "status": "accepted",
                         "source": "claim",

@@ -190,7 +190,11 @@ def ask_within(session: Session, member_id: int, shift_id: int, *, now: datetime
         )
     _take_slot(session, shift)
     assignment = Assignment(
-        shift_id=shift.id, member_id=member.id, source=AssignmentSource.ASSIGN, status=AssignmentStatus.ASKED
+        shift_id=shift.id,
+        shift_starts_at=shift.starts_at,
+        member_id=member.id,
+        source=AssignmentSource.ASSIGN,
+        status=AssignmentStatus.ASKED,
     )
     session.add(assignment)
     session.flush()

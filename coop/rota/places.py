@@ -123,7 +123,11 @@ def take_place(
     )
     _take_slot(session, shift)
     assignment = Assignment(
-        shift_id=shift.id, member_id=member.id, source=source, chosen_pay_pence_per_hour=chosen_pay
+        shift_id=shift.id,
+        shift_starts_at=shift.starts_at,
+        member_id=member.id,
+        source=source,
+        chosen_pay_pence_per_hour=chosen_pay,
     )
     session.add(assignment)
     session.flush()

@@ -112,7 +112,7 @@ def test_member_accepts_an_offer_claims_drops_and_logs_hours(live, ui):
     offered = factories.shift(s, service_=service, starts_in=timedelta(days=2, hours=1))
     open_ = factories.shift(s, service_=service, starts_in=timedelta(days=4, hours=2))
     worked = factories.shift(s, service_=service, starts_in=timedelta(days=-2))
-    s.add(Assignment(shift_id=worked.id, member_id=member.id))
+    s.add(Assignment(shift_id=worked.id, shift_starts_at=worked.starts_at, member_id=member.id))
     s.commit()
     assert offers.queue_offers(s, [Proposal(offered.id, member.id)]) == 1
     s.commit()
@@ -165,7 +165,7 @@ def test_coordinator_approves_hours_and_runs_invoices(live, ui):
     client = factories.client(s, name=unique("Harbour Cafe"))
     member = factories.member(s, name=unique("Kim"))
     worked = factories.shift(s, client_=client, starts_in=timedelta(days=-3), hours=2)
-    assignment = Assignment(shift_id=worked.id, member_id=member.id)
+    assignment = Assignment(shift_id=worked.id, shift_starts_at=worked.starts_at, member_id=member.id)
     s.add(assignment)
     s.commit()
     start = worked.starts_at

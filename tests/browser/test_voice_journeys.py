@@ -63,7 +63,7 @@ def test_a_billing_contact_without_an_account_opens_the_invoice_from_the_email(l
     worked = factories.shift(s, client_=client, starts_in=timedelta(days=-3))
     from coop.rota.models import Assignment
 
-    a = Assignment(shift_id=worked.id, member_id=member.id, source="assign")
+    a = Assignment(shift_id=worked.id, shift_starts_at=worked.starts_at, member_id=member.id, source="assign")
     s.add(a)
     worked.filled = 1
     s.commit()

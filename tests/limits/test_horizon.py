@@ -120,7 +120,7 @@ def test_hours_recorded_late_for_a_past_week_are_judged_in_that_week(web, sessio
     factories.limit(session, m, None, **ESA)
     for day, hours in ((monday + timedelta(days=1), 8), (monday + timedelta(days=3), 7)):
         s = _shift_on(session, svc, day, hours)
-        session.add(Assignment(shift_id=s.id, member_id=m.id, source="assign"))
+        session.add(Assignment(shift_id=s.id, shift_starts_at=s.starts_at, member_id=m.id, source="assign"))
         s.filled = 1
     session.commit()
     a_first, a_late = session.scalars(
@@ -226,7 +226,7 @@ def test_a_claim_costs_the_same_near_and_two_years_ahead(session):
     monday = week_start(today_london())
     for week in range(1, 105):  # a shift every week for two years, already theirs
         s = _shift_on(session, svc, monday + timedelta(days=7 * week), hours=2)
-        session.add(Assignment(shift_id=s.id, member_id=m.id))
+        session.add(Assignment(shift_id=s.id, shift_starts_at=s.starts_at, member_id=m.id))
         s.filled = 1
     session.commit()
     near = _shift_on(session, svc, monday + timedelta(days=9), hours=2)

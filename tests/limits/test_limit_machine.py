@@ -154,7 +154,11 @@ def test_no_sequence_of_changes_takes_a_member_over_a_block_limit(app, session, 
                         and limits.Planner.for_member(session, member).fit(shift).fits
                     ):
                         # work already done (claimed when it was ahead): its hours come later
-                        session.add(Assignment(shift_id=shift.id, member_id=member.id))
+                        session.add(
+                            Assignment(
+                                shift_id=shift.id, shift_starts_at=shift.starts_at, member_id=member.id
+                            )
+                        )
                         shift.filled += 1
                         session.commit()
 
