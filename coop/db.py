@@ -7,7 +7,7 @@ import functools
 import itertools
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -24,9 +24,11 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     create_engine,
     event,
     func,
+    null,
     or_,
     select,
     text,
@@ -252,6 +254,18 @@ def written(value: Any, type_: Any = None) -> Any:
     year, ten rows or a tenth of the table) and PostgreSQL planned each request afresh, or kept
     a plan that sorted every member for a page of 26 (2.6 ms for a 0.2 ms query)."""
     return bindparam(None, value, type_=type_, literal_execute=True)
+
+
+def union_part(shape: Sequence[tuple[str, Any]], **given: Any) -> list[Any]:
+    """The columns of one part of a UNION ALL whose parts share `shape` ((name, type) in order):
+    each column given, under its name, and a null of its type for the others. Rows of several
+    kinds come back from one statement (one round trip), each kind filling its own columns."""
+    names = [name for name, _type in shape]
+    if unknown := set(given) - set(names):
+        raise ValueError(f"columns not in the shape: {sorted(unknown)}")
+    return [
+        given[name].label(name) if name in given else cast(null(), type_).label(name) for name, type_ in shape
+    ]
 
 
 class minutes_between(FunctionElement[int]):

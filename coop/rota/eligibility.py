@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -14,17 +13,15 @@ from sqlalchemy import (
     Integer,
     Time,
     bindparam,
-    cast,
     exists,
     literal,
-    null,
     select,
     union_all,
 )
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Shift, ShiftStatus
-from coop.db import UTCDateTime
+from coop.db import UTCDateTime, union_part
 from coop.i18n import N_
 from coop.i18n import gettext as _
 from coop.members.models import Member, MemberStatus, member_skill
@@ -55,51 +52,52 @@ _IDS: BindParameter[int] = bindparam("ids", expanding=True)
 _PATTERN, _TIME_OFF, _HELD, _TEACHING = 0, 1, 2, 3
 
 
-def _none(type_: Any, name: str) -> Any:
-    """A null column of this type, named as in the other parts."""
-    return cast(null(), type_).label(name)
-
+# The columns every part has, in order.
+_SHAPE = (
+    ("member_id", Integer),
+    ("kind", Integer),
+    ("weekday", Integer),
+    ("start_time", Time),
+    ("end_time", Time),
+    ("first_day", Date),
+    ("last_day", Date),
+    ("starts_at", UTCDateTime),
+    ("ends_at", UTCDateTime),
+    ("paid_by", Integer),
+)
 
 _FACTS: CompoundSelect = union_all(
     select(
-        Availability.member_id,
-        literal(_PATTERN, Integer).label("kind"),
-        Availability.weekday,
-        Availability.start_time,
-        Availability.end_time,
-        _none(Date, "first_day"),
-        _none(Date, "last_day"),
-        _none(UTCDateTime, "starts_at"),
-        _none(UTCDateTime, "ends_at"),
-        _none(Integer, "paid_by"),
+        *union_part(
+            _SHAPE,
+            member_id=Availability.member_id,
+            kind=literal(_PATTERN, Integer),
+            weekday=Availability.weekday,
+            start_time=Availability.start_time,
+            end_time=Availability.end_time,
+        )
     ).where(Availability.member_id.in_(_IDS)),
     select(
-        TimeOff.member_id,
-        literal(_TIME_OFF, Integer).label("kind"),
-        _none(Integer, "weekday"),
-        _none(Time, "start_time"),
-        _none(Time, "end_time"),
-        TimeOff.first_day,
-        TimeOff.last_day,
-        _none(UTCDateTime, "starts_at"),
-        _none(UTCDateTime, "ends_at"),
-        _none(Integer, "paid_by"),
+        *union_part(
+            _SHAPE,
+            member_id=TimeOff.member_id,
+            kind=literal(_TIME_OFF, Integer),
+            first_day=TimeOff.first_day,
+            last_day=TimeOff.last_day,
+        )
     ).where(
         TimeOff.member_id.in_(_IDS),
         TimeOff.last_day >= bindparam("first_day"),
         TimeOff.first_day <= bindparam("last_day"),
     ),
     select(
-        Assignment.member_id,
-        literal(_HELD, Integer).label("kind"),
-        _none(Integer, "weekday"),
-        _none(Time, "start_time"),
-        _none(Time, "end_time"),
-        _none(Date, "first_day"),
-        _none(Date, "last_day"),
-        Shift.starts_at,
-        Shift.ends_at,
-        _none(Integer, "paid_by"),
+        *union_part(
+            _SHAPE,
+            member_id=Assignment.member_id,
+            kind=literal(_HELD, Integer),
+            starts_at=Shift.starts_at,
+            ends_at=Shift.ends_at,
+        )
     )
     .join(Shift, Shift.id == Assignment.shift_id)
     .where(
@@ -111,16 +109,14 @@ _FACTS: CompoundSelect = union_all(
         Shift.starts_at < bindparam("hi", type_=Shift.starts_at.type),
     ),
     select(
-        SkillSession.teacher_id,
-        literal(_TEACHING, Integer).label("kind"),
-        _none(Integer, "weekday"),
-        _none(Time, "start_time"),
-        _none(Time, "end_time"),
-        _none(Date, "first_day"),
-        _none(Date, "last_day"),
-        SkillSession.starts_at,
-        SkillSession.ends_at,
-        SkillSession.paid_shift_id.label("paid_by"),
+        *union_part(
+            _SHAPE,
+            member_id=SkillSession.teacher_id,
+            kind=literal(_TEACHING, Integer),
+            starts_at=SkillSession.starts_at,
+            ends_at=SkillSession.ends_at,
+            paid_by=SkillSession.paid_shift_id,
+        )
     ).where(
         SkillSession.teacher_id.in_(_IDS),
         SkillSession.cancelled.is_(False),

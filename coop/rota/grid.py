@@ -19,14 +19,13 @@ from sqlalchemy import (
     cast,
     func,
     literal,
-    null,
     select,
     union_all,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.db import UTCDateTime, minutes_between, written
+from coop.db import UTCDateTime, minutes_between, union_part, written
 from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, Skill, member_skill
 from coop.pay.rates import RateRules
@@ -106,6 +105,16 @@ class Grid:
     unfilled_count: dict[int, int] = field(default_factory=dict)  # day -> its unfilled places, all of them
 
 
+def _scheduled_between(lo: Any, hi: Any, f: GridFilter) -> list[ColumnElement[bool]]:
+    """Scheduled shifts starting from `lo` to before `hi`, within the grid's filters."""
+    return [
+        Shift.status == ShiftStatus.SCHEDULED,
+        Shift.starts_at >= lo,
+        Shift.starts_at < hi,
+        *_shift_filters(f),
+    ]
+
+
 def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if f.service_id:
@@ -119,15 +128,24 @@ def _shift_filters(f: GridFilter) -> list[ColumnElement[bool]]:
     return out
 
 
-PLACE_COLUMNS = (  # an OpenPlace's columns, in its order
-    Shift.id,
-    Shift.starts_at,
-    Shift.ends_at,
-    (Shift.slots - Shift.filled).label("free"),
-    Service.name.label("service_name"),
-    Client.name.label("client_name"),
-    Service.skill_id,
-    Service.pay_pence_per_hour,
+# An OpenPlace's columns, by its fields' names, in its order.
+PLACE_COLUMNS: dict[str, Any] = {
+    "id": Shift.id,
+    "starts_at": Shift.starts_at,
+    "ends_at": Shift.ends_at,
+    "free": Shift.slots - Shift.filled,
+    "service_name": Service.name,
+    "client_name": Client.name,
+    "skill_id": Service.skill_id,
+    "pay_pence_per_hour": Service.pay_pence_per_hour,
+}
+# The rows of the week's statement (_week_by_day): a day, an OpenPlace's columns, and the count of
+# a skill's places or the minutes held.
+WEEK_ROW = (
+    ("day", Integer),
+    *((name, column.type) for name, column in PLACE_COLUMNS.items()),
+    ("of", Integer),
+    ("held_minutes", Integer),
 )
 
 
@@ -136,7 +154,7 @@ def _unfilled(session: Session, where: list[ColumnElement[bool]]) -> list[OpenPl
     return [
         OpenPlace(*place)
         for place in session.execute(
-            select(*PLACE_COLUMNS)
+            select(*PLACE_COLUMNS.values())
             .join(Service, Service.id == Shift.service_id)
             .join(Client, Client.id == Shift.client_id)
             .where(*where, Shift.filled < Shift.slots)
@@ -159,24 +177,11 @@ def _week_by_day(day_where: list[list[ColumnElement[bool]]], shown: int | None) 
     on PostgreSQL): at ten times the co-op a week holds 18,000 shifts and 1,700 unfilled places,
     and numbering them all by day (window functions over a computed day) took 19 ms; the days'
     arms take about 5."""
-    nothing = (
-        cast(null(), Integer).label("id"),
-        cast(null(), UTCDateTime).label("starts_at"),
-        cast(null(), UTCDateTime).label("ends_at"),
-        cast(null(), Integer).label("free"),
-        cast(null(), String).label("service_name"),
-        cast(null(), String).label("client_name"),
-        cast(null(), Integer).label("skill_id"),
-        cast(null(), Integer).label("pay_pence_per_hour"),
-        cast(null(), Integer).label("of"),
-        cast(null(), Integer).label("held_minutes"),
-    )
-    _id, _starts, ends, free, service, client, skill, pay, of, held = nothing
     arms = []
     for i, where in enumerate(day_where):
-        day = literal(i).label("day")
+        day = literal(i)
         places = (
-            select(day, *PLACE_COLUMNS, of, held)
+            select(*union_part(WEEK_ROW, day=day, **PLACE_COLUMNS))
             .join(Service, Service.id == Shift.service_id)
             .join(Client, Client.id == Shift.client_id)
             .where(*where, Shift.filled < Shift.slots)
@@ -185,40 +190,20 @@ def _week_by_day(day_where: list[list[ColumnElement[bool]]], shown: int | None) 
             .subquery()
         )
         arms.append(select(places))
+        skills = union_part(
+            WEEK_ROW, day=day, starts_at=func.max(Shift.starts_at), skill_id=Service.skill_id, of=func.count()
+        )
         arms.append(
-            select(
-                day,
-                _id,
-                func.max(Shift.starts_at),
-                ends,
-                free,
-                service,
-                client,
-                Service.skill_id,
-                pay,
-                func.count(),
-                held,
-            )
+            select(*skills)
             .join(Service, Service.id == Shift.service_id)
             .where(*where, Shift.filled < Shift.slots)
             .group_by(Service.skill_id)
         )
         # Places taken times their length: `filled` is the count of members holding each shift
         # (kept in step by every claim and drop, and checked by `coop verify`): no join.
+        minutes = func.sum(Shift.filled * minutes_between(Shift.starts_at, Shift.ends_at))
         arms.append(
-            select(
-                day,
-                _id,
-                _starts,
-                ends,
-                free,
-                service,
-                client,
-                skill,
-                pay,
-                of,
-                func.sum(Shift.filled * minutes_between(Shift.starts_at, Shift.ends_at)),
-            ).where(*where, Shift.filled > 0)
+            select(*union_part(WEEK_ROW, day=day, held_minutes=minutes)).where(*where, Shift.filled > 0)
         )
     return union_all(*arms)
 
@@ -263,7 +248,8 @@ def _people(search: str, skill_id: int | None, page: int) -> Any:
         .scalar_subquery()
     )
     people = select(Member.id, Member.display_name, Member.status, their_skills).where(
-        Member.status != written(MemberStatus.LEFT, Member.status.type)  # bound, read as "1 row"
+        # written: bound, PostgreSQL's kept plan took it to match one member and sorted them all
+        Member.status != written(MemberStatus.LEFT, Member.status.type)
     )
     if search:
         people = people.where(Member.display_name.ilike(f"%{search}%"))
@@ -286,12 +272,6 @@ def _week(monday: date, f: GridFilter, shown: int | None) -> tuple[Any, Any]:
     # The week's edges are written into the statement's text (db.written): bound, PostgreSQL
     # planned the 21 arms of the days afresh each request (2.8 ms).
     edges = [written(london_to_utc(d, time(0)), UTCDateTime) for d in days]
-    in_week = [
-        Shift.status == ShiftStatus.SCHEDULED,
-        Shift.starts_at >= edges[0],
-        Shift.starts_at < edges[-1],
-        *_shift_filters(f),
-    ]
     held = (
         select(
             Assignment.member_id,
@@ -314,20 +294,11 @@ def _week(monday: date, f: GridFilter, shown: int | None) -> tuple[Any, Any]:
             Assignment.shift_starts_at >= edges[0],
             Assignment.shift_starts_at < edges[-1],
             Assignment.held(),
-            *in_week,
+            *_scheduled_between(edges[0], edges[-1], f),
         )
         .order_by(Shift.starts_at)
     )
-    day_where = [
-        [
-            Shift.status == ShiftStatus.SCHEDULED,
-            Shift.starts_at >= lo,
-            Shift.starts_at < hi,
-            *_shift_filters(f),
-        ]
-        for lo, hi in pairwise(edges)
-    ]
-    return held, _week_by_day(day_where, shown)
+    return held, _week_by_day([_scheduled_between(lo, hi, f) for lo, hi in pairwise(edges)], shown)
 
 
 def filter_choices(session: Session) -> tuple[list[Any], list[Any]]:
@@ -415,15 +386,7 @@ def offer_choices(
     skill_ids = frozenset(sk.id for sk in member.skills)
     judged = [
         (p, ShiftFacts(p.id, p.skill_id, p.starts_at, p.ends_at))
-        for p in _unfilled(
-            session,
-            [
-                Shift.status == ShiftStatus.SCHEDULED,
-                Shift.starts_at >= lo,
-                Shift.starts_at < hi,
-                *_shift_filters(f),
-            ],
-        )
+        for p in _unfilled(session, _scheduled_between(lo, hi, f))
         if p.starts_at > now and p.skill_id in skill_ids
     ]
     if not judged:
