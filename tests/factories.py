@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from weasyprint import HTML
 
@@ -206,6 +207,23 @@ def shift(
 
 
 # --- the rota and timesheets ------------------------------------------------------------------
+
+
+def free_offset(session: Session, member_id: int, *, at_least: timedelta) -> timedelta:
+    """The first whole day from `at_least` on (from now) when the member holds no place within a
+    day either side: a shift added there cannot clash with theirs, nor cut their rest (for a
+    member with places already, such as the demo co-op's member)."""
+    now = utcnow()
+    taken = session.scalars(
+        select(Assignment.shift_starts_at).where(
+            Assignment.member_id == member_id,
+            Assignment.shift_starts_at >= now + at_least - timedelta(days=1),
+        )
+    ).all()
+    offset = at_least
+    while any(abs(now + offset - start) < timedelta(days=1, hours=12) for start in taken):
+        offset += timedelta(days=1)
+    return offset
 
 
 def held_shift(
