@@ -4,7 +4,7 @@
 set -euo pipefail
 kind="${1:-test}"
 run_pkgs=(fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-test_pkgs=("${run_pkgs[@]}" postgresql poppler-utils chromium default-jre-headless wrk)
+test_pkgs=("${run_pkgs[@]}" postgresql poppler-utils chromium-headless-shell default-jre-headless wrk)
 if [ "$kind" = run ]; then pkgs=("${run_pkgs[@]}"); else pkgs=("${test_pkgs[@]}"); fi
 
 # The accessibility and HTML checkers (axe-core, vnu.jar) come from npm.

@@ -1,5 +1,6 @@
 """Browser tests: the app served by gunicorn in a subprocess, on its own database (SQLite or
-PostgreSQL, like the rest of the suite), driven by Playwright in Debian's chromium.
+PostgreSQL, like the rest of the suite), driven by Playwright in Debian's chromium, in its headless
+build (chromium-headless-shell: the same engine without the desktop browser around it).
 
 Every journey runs four times: desktop and phone (390x844), each with JavaScript on and off.
 With JavaScript on, axe-core checks every page the journey visits against WCAG 2.2 AA.
@@ -94,11 +95,17 @@ def live(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         yield running
 
 
+def _headless_chromium() -> str:
+    path = shutil.which("chromium-headless-shell")
+    assert path, "chromium-headless-shell is missing: `make test` installs it (Debian's package)"
+    return path
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
+            executable_path=_headless_chromium(),
             args=["--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
         )
         yield b
