@@ -30,10 +30,12 @@ from coop.invoicing.rendering import invoice_html
 from coop.migrate import upgrade
 from coop.timeutil import today_london
 from tests.pg import Recycled, TempCluster
+from tests.routing import remember_url_builders
 
 BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
 PASSWORD = "blue-kettle-morning-42"
 _counter = itertools.count()
+remember_url_builders()
 
 
 class SqliteDatabases:
