@@ -2,14 +2,13 @@
 
 from sqlalchemy import func, select, text
 
-from coop.demo.service import DEMO_LOGINS, load_demo
+from coop.demo.service import DEMO_LOGINS
 from coop.schema import Base
 from tests import factories
 from tests.test_access import concrete_urls
 
 
-def test_every_post_without_a_csrf_token_is_refused(app, session, make_web):
-    load_demo(session)
+def test_every_post_without_a_csrf_token_is_refused(app, demo, make_web):
     web = make_web()
     web.login("admin@demo.coop.works", DEMO_LOGINS["password"])
     posts = 0
@@ -26,9 +25,8 @@ def _counts(session):
     return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
 
-def test_no_get_request_changes_anything(app, session, make_web):
-    load_demo(session)
-    session.commit()
+def test_no_get_request_changes_anything(app, demo, make_web):
+    session = demo
     webs = []
     for role in ("admin", "coordinator", "member", "client"):
         web = make_web()

@@ -10,8 +10,6 @@ from sqlalchemy import select, text
 
 from coop.app import create_app
 from coop.cli import cli
-from coop.demo.service import load_demo
-from coop.invoicing.rendering import invoice_html
 from coop.schema import Base
 from tests.conftest import app_config
 
@@ -25,10 +23,8 @@ def snapshot(engine):
     return out
 
 
-def test_backup_and_restore_round_trip(app, session, databases, tmp_path):
-    with app.test_request_context():
-        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
-    session.close()
+def test_backup_and_restore_round_trip(app, demo, databases, tmp_path):
+    demo.close()
     engine = app.extensions["coop_db"][0]
     original = snapshot(engine)
     assert original["invoice"] and original["assignment"]
@@ -118,10 +114,8 @@ CORRUPTIONS = {
 
 
 @pytest.mark.parametrize("corruption", list(CORRUPTIONS))
-def test_a_damaged_backup_leaves_the_live_co_op_exactly_as_it_was(app, session, tmp_path, corruption):
-    with app.test_request_context():
-        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
-    session.close()
+def test_a_damaged_backup_leaves_the_live_co_op_exactly_as_it_was(app, demo, tmp_path, corruption):
+    demo.close()
     engine = app.extensions["coop_db"][0]
     runner = CliRunner()
     target = tmp_path / "backup"
@@ -140,10 +134,8 @@ def test_a_damaged_backup_leaves_the_live_co_op_exactly_as_it_was(app, session, 
     assert leftovers == []
 
 
-def test_restore_over_a_co_op_with_data_says_what_is_replaced_and_keeps_it(app, session, tmp_path):
-    with app.test_request_context():
-        load_demo(session, render_html=invoice_html, invoice_dir=Path(app.config["INVOICE_DIR"]))
-    session.close()
+def test_restore_over_a_co_op_with_data_says_what_is_replaced_and_keeps_it(app, demo, tmp_path):
+    demo.close()
     engine = app.extensions["coop_db"][0]
     runner = CliRunner()
     target = tmp_path / "backup"
