@@ -25,6 +25,9 @@ def plain_pounds(pence: int) -> str:
     return f"{sign}{pounds}.{pennies:02d}"
 
 
+MOST_POUNDS = 10**9  # far above any figure the co-op's rules allow; each service sets its own range
+
+
 def parse_pounds(text: str) -> int:
     """'13.45' or '£13.45' -> 1345. Raises ValueError for anything that is not an amount."""
     cleaned = text.strip().replace("£", "").replace(",", "")
@@ -34,6 +37,8 @@ def parse_pounds(text: str) -> int:
         raise ValueError(_("Enter an amount in pounds, like 13.45")) from exc
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(_("Enter an amount in pounds and pence, like 13.45"))
+    if abs(amount) >= MOST_POUNDS:  # '1E999999' is a number, but no amount anyone means
+        raise ValueError(_("Enter an amount under £1,000,000,000."))
     return int((amount * 100).to_integral_value())
 
 
