@@ -5,12 +5,17 @@ issue an invoice and download its PDF. On SQLite and PostgreSQL, like the rest o
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import zipfile
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
@@ -24,9 +29,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "blue-kettle-morning-42"
 
 
+def _contents_key(wheel: Path) -> str:
+    """What the wheel holds, file by file (a rebuilt wheel of the same code differs only in its
+    zip entries' times)."""
+    digest = hashlib.sha256(sys.version.encode())
+    with zipfile.ZipFile(wheel) as archive:
+        for name in sorted(archive.namelist()):
+            digest.update(name.encode() + b"\0" + archive.read(name))
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtualenv with only the built wheel (and its dependencies) installed."""
+    """A virtualenv with only the built wheel (and its dependencies) installed. The wheel is
+    built every time; the virtualenv for a wheel of the same contents is made once and shared, by
+    the test processes of a run and by the run on the other database (installing took 20 s)."""
     tmp = tmp_path_factory.mktemp("install")
     dist = tmp / "dist"
     subprocess.run(
@@ -35,13 +52,24 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cwd=tmp,
     )
     [wheel] = dist.glob("coop_works-*.whl")
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    # --no-compile: Python compiles each module when it is first imported instead (a third of
-    # the install's time went on compiling every module of every dependency up front).
-    subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", "--no-compile", str(wheel)], check=True, cwd=tmp
-    )
+    shared = Path(tempfile.gettempdir()) / "coop-works-test-installs"
+    shared.mkdir(exist_ok=True)
+    venv = shared / _contents_key(wheel)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process installs; the others wait and use it
+        if not (venv / "installed").exists():
+            for stale in shared.iterdir():  # other wheels' virtualenvs, unused for an hour
+                if stale.is_dir() and time.time() - stale.stat().st_mtime > 3600:
+                    shutil.rmtree(stale, ignore_errors=True)
+            shutil.rmtree(venv, ignore_errors=True)  # an install that was cut short
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            # --no-compile: Python compiles each module when it is first imported instead (a
+            # third of the install's time went on compiling every module of every dependency).
+            subprocess.run(
+                [str(venv / "bin" / "pip"), "install", "-q", "--no-compile", str(wheel)], check=True, cwd=tmp
+            )
+            (venv / "installed").touch()
+        os.utime(venv)  # in use: not stale for another hour
     return venv
 
 
