@@ -28,10 +28,12 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    literal,
     null,
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
@@ -266,6 +268,21 @@ def union_part(shape: Sequence[tuple[str, Any]], **given: Any) -> list[Any]:
     return [
         given[name].label(name) if name in given else cast(null(), type_).label(name) for name, type_ in shape
     ]
+
+
+def two_lists(
+    session: Session, first: Select[*tuple[Any, ...]], second: Select[*tuple[Any, ...]]
+) -> tuple[list[Any], list[Any]]:
+    """Two short lists of the same columns (say, a page's two filter menus) in one statement: a
+    UNION ALL whose rows say which list they belong to, split again here, each in the order the
+    database returned it (the caller sorts)."""
+    rows = session.execute(
+        union_all(
+            first.add_columns(literal(True).label("in_first")),
+            second.add_columns(literal(False).label("in_first")),
+        )
+    ).all()
+    return [r for r in rows if r.in_first], [r for r in rows if not r.in_first]
 
 
 class minutes_between(FunctionElement[int]):

@@ -1,5 +1,6 @@
 """db.union_part: the parts of a UNION ALL that returns rows of several kinds share one shape, each
-part filling its own columns by name and the rest null of their type."""
+part filling its own columns by name and the rest null of their type; and db.two_lists, two lists
+of the same columns from one statement."""
 
 from __future__ import annotations
 
@@ -29,3 +30,24 @@ def test_each_part_fills_its_columns_and_the_rest_are_null(session):
 def test_a_column_not_in_the_shape_is_refused():
     with pytest.raises(ValueError, match="counted"):
         union_part(SHAPE, kind=literal(1), counted=literal(3))
+
+
+def test_two_lists_come_back_from_one_statement_each_whole(session):
+    from coop.db import two_lists
+    from coop.members.models import Skill
+    from tests import factories
+
+    for name in ("Baking", "Gardening"):
+        factories.skill(session, name)
+    session.commit()
+    first, second = two_lists(
+        session,
+        select(Skill.id, Skill.name).where(Skill.name == "Baking"),
+        select(Skill.id, Skill.name).where(Skill.name != "Baking"),
+    )
+    assert [r.name for r in first] == ["Baking"]
+    assert "Baking" not in [r.name for r in second] and "Gardening" in [r.name for r in second]
+    none, every = two_lists(
+        session, select(Skill.id, Skill.name).where(Skill.id < 0), select(Skill.id, Skill.name)
+    )
+    assert none == [] and len(every) == len(first) + len(second)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, contains_eager, defaultload, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.businesses.models import Business
-from coop.db import bucket
+from coop.db import bucket, two_lists
 from coop.i18n import N_
 from coop.i18n import gettext as _
 from coop.limits import service as limits
@@ -154,18 +154,13 @@ def open_shifts_for(
 
 def filter_choices(session: Session) -> tuple[list[Any], list[Any]]:
     """The open shifts page's filter lists in one statement: the active services by name and
-    every business by id, each row's id and name (a UNION ALL; `is_service` tells them apart)."""
-    rows = session.execute(
-        union_all(
-            select(literal(True).label("is_service"), Service.id, Service.name).where(
-                Service.active.is_(True)
-            ),
-            select(literal(False), Business.id, Business.name),
-        )
-    ).all()
-    services = sorted((r for r in rows if r.is_service), key=lambda r: (r.name, r.id))
-    businesses = sorted((r for r in rows if not r.is_service), key=lambda r: r.id)
-    return services, businesses
+    every business by id, each row's id and name."""
+    services, businesses = two_lists(
+        session,
+        select(Service.id, Service.name).where(Service.active.is_(True)),
+        select(Business.id, Business.name),
+    )
+    return sorted(services, key=lambda r: (r.name, r.id)), sorted(businesses, key=lambda r: r.id)
 
 
 def my_shifts(

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
-from coop.db import UTCDateTime, minutes_between, union_part, written
+from coop.db import UTCDateTime, minutes_between, two_lists, union_part, written
 from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, Skill, member_skill
 from coop.pay.rates import RateRules
@@ -303,16 +303,9 @@ def _week(monday: date, f: GridFilter, shown: int | None) -> tuple[Any, Any]:
 
 def filter_choices(session: Session) -> tuple[list[Any], list[Any]]:
     """The grid's filter lists in one statement: every service and every skill by name, each
-    row's id and name (a UNION ALL; `is_service` tells them apart)."""
-    rows = session.execute(
-        union_all(
-            select(literal(True).label("is_service"), Service.id, Service.name),
-            select(literal(False), Skill.id, Skill.name),
-        )
-    ).all()
-    services = sorted((r for r in rows if r.is_service), key=lambda r: (r.name, r.id))
-    skills = sorted((r for r in rows if not r.is_service), key=lambda r: (r.name, r.id))
-    return services, skills
+    row's id and name."""
+    services, skills = two_lists(session, select(Service.id, Service.name), select(Skill.id, Skill.name))
+    return sorted(services, key=lambda r: (r.name, r.id)), sorted(skills, key=lambda r: (r.name, r.id))
 
 
 def week_grid(
