@@ -36,7 +36,7 @@ from coop.rota import service as rota
 from coop.rota.models import Assignment
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
-from coop.timeutil import to_london, today_london, utcnow
+from coop.timeutil import to_london, today_london, utcnow, week_start
 from tests.conftest import PASSWORD
 
 _seq = itertools.count(1)
@@ -207,6 +207,12 @@ def shift(
 
 
 # --- the rota and timesheets ------------------------------------------------------------------
+
+
+def next_monday() -> date:
+    """The Monday of next week, read when a test runs (not when its file is imported, which may
+    be before midnight on a Sunday)."""
+    return week_start(today_london()) + timedelta(days=7)
 
 
 def free_offset(session: Session, member_id: int, *, at_least: timedelta) -> timedelta:

@@ -20,15 +20,9 @@ from coop.rota import service as rota
 from coop.rota.autofill import Proposal
 from coop.rota.models import Assignment, Availability, Offer, SwapOffer, TimeOff
 from coop.skillshare import service as skillshare
-from coop.timeutil import london_to_utc, today_london, utcnow, week_start
+from coop.timeutil import london_to_utc, utcnow
 from tests import factories
-from tests.factories import fresh
-
-
-def next_monday():
-    """The Monday of next week, read when a test runs (not when the file is imported, which may
-    be before midnight on a Sunday)."""
-    return week_start(today_london()) + timedelta(days=7)
+from tests.factories import fresh, next_monday
 
 
 def at(day: int, hour: int) -> timedelta:

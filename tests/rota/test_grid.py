@@ -10,13 +10,9 @@ from sqlalchemy import event, select
 from coop.rota import grid
 from coop.rota import service as rota
 from coop.rota.models import Offer
-from coop.timeutil import format_minutes, london_to_utc, today_london, utcnow, week_start
+from coop.timeutil import format_minutes, london_to_utc, utcnow
 from tests import factories
-
-
-def next_monday():
-    """The Monday of next week, read when a test runs, not when the file is imported."""
-    return week_start(today_london()) + timedelta(days=7)
+from tests.factories import next_monday
 
 
 def at(day_offset: int, hour: int) -> timedelta:
