@@ -29,13 +29,13 @@ from coop.demo.service import load_demo
 from coop.invoicing.rendering import invoice_html
 from coop.migrate import upgrade
 from coop.timeutil import today_london
+from tests.compiled import share_compiled_work
 from tests.pg import Recycled, TempCluster
-from tests.routing import remember_url_builders
 
 BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
 PASSWORD = "blue-kettle-morning-42"
 _counter = itertools.count()
-remember_url_builders()
+share_compiled_work()
 
 
 class SqliteDatabases:

@@ -1,0 +1,58 @@
+"""What the tests' apps share (tests/compiled.py): URL builders that build the same URLs as
+werkzeug's own, and compiled templates that render the same pages as templates compiled afresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+from coop.app import create_app
+from tests import compiled, factories
+from tests.conftest import Web, app_config
+
+
+def test_a_second_app_compiles_no_builder_and_builds_the_same_urls(app: Flask, tmp_path: Path) -> None:
+    assert isinstance(next(iter(app.url_map.iter_rules())), compiled.RememberedRule)
+    before = compiled.remembered_builders()
+    second = create_app(app_config(app.config["DATABASE_URL"], tmp_path))
+    try:
+        assert compiled.remembered_builders() == before  # every builder came from the first app
+        rules = list(second.url_map.iter_rules())
+        assert len(rules) > 200
+        for rule in rules:
+            values = {name: 7 if rule._converters[name].regex == r"\d+" else "x y" for name in rule.arguments}
+            plain = Rule(rule.rule, endpoint=rule.endpoint, defaults=rule.defaults)  # werkzeug's own
+            plain.bind(second.url_map, rebind=True)
+            for extra in ({}, {"page": "2", "q": "a&b"}):
+                assert rule.build(values | extra) == plain.build(values | extra), rule.rule
+                assert rule.build(values | extra, append_unknown=False) == plain.build(
+                    values | extra, append_unknown=False
+                )
+    finally:
+        second.extensions["coop_db"][0].dispose()
+
+
+def test_a_second_app_renders_from_the_compiled_templates_the_same_pages(app, session, web, tmp_path):
+    factories.member(session, email="m@example.org")
+    pages = ["/login", "/home", "/shifts/open", "/me"]
+
+    def shown(client: Web) -> list[str]:
+        client.login("m@example.org")
+        out = [client.get(p).get_data(as_text=True) for p in pages]
+        client.logout()
+        return [Web.TOKEN.sub("", page) for page in out]
+
+    first = shown(web)
+    second = create_app(app_config(app.config["DATABASE_URL"], tmp_path))
+    fresh = create_app(app_config(app.config["DATABASE_URL"], tmp_path / "fresh"))
+    fresh.jinja_env.bytecode_cache = None  # compiles every template from its source
+    try:
+        compiled_before = compiled.TEMPLATES.compiled
+        again = shown(Web(second.test_client()))
+        assert compiled.TEMPLATES.compiled == compiled_before  # nothing compiled a second time
+        assert again == first == shown(Web(fresh.test_client()))
+    finally:
+        second.extensions["coop_db"][0].dispose()
+        fresh.extensions["coop_db"][0].dispose()
