@@ -18,7 +18,6 @@ from typing import Any
 
 import mt940
 from lxml import etree
-from ofxtools.Parser import OFXTree
 
 from coop.books.models import StatementFormat
 from coop.errors import DomainError
@@ -122,6 +121,10 @@ def _refused(fmt: str) -> DomainError:
 
 
 def _ofx(data: bytes) -> list[StatementLine]:
+    # ofxtools takes a quarter of a second to import (its models of every OFX message): only a
+    # process that reads an OFX statement pays for it, not every worker, command and test.
+    from ofxtools.Parser import OFXTree  # noqa: PLC0415
+
     try:
         tree = OFXTree()
         tree.parse(io.BytesIO(data))
