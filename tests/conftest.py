@@ -231,7 +231,7 @@ def make_web(app: Flask) -> Any:
 _demo_templates: dict[date, tuple[str, Path]] = {}
 
 
-def _demo_template(databases: Any, root: Path) -> tuple[str, Path]:
+def demo_template(databases: Any, root: Path) -> tuple[str, Path]:
     """The demo co-op, loaded once per test process (and day: its dates follow today) into a
     database of its own, with its issued invoices' files; each test that asks for `demo` gets a
     copy of both instead of loading it again (several seconds each, rendering PDFs)."""
@@ -254,7 +254,7 @@ def demo(
     app: Flask, session: Session, databases: Any, db_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Session:
     """The demo co-op (the one `make run` loads), with its invoices issued."""
-    template, invoices = _demo_template(databases, tmp_path_factory.getbasetemp())
+    template, invoices = demo_template(databases, tmp_path_factory.getbasetemp())
     app.extensions["coop_db"][0].dispose()  # nothing may hold the test's database while it is replaced
     databases.replace(db_url, template)
     shutil.copytree(invoices, Path(app.config["INVOICE_DIR"]), dirs_exist_ok=True)

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from coop.app import create_app
 from coop.auth.models import User
-from coop.demo.service import DEMO_LOGINS, load_demo
-from tests.conftest import app_config
+from coop.demo.service import DEMO_LOGINS
+from tests.conftest import app_config, demo_template
 from tests.pg import free_port
 from tests.server import serve
 
@@ -67,19 +67,17 @@ class Live:
 
 @contextmanager
 def serving(databases: Any, tmp: Path, env: dict[str, str] | None = None) -> Iterator[Live]:
-    """The demo co-op on a database of its own, served by gunicorn (`env` adds to what its
-    configuration reads, e.g. PSEUDO_LANGUAGES)."""
+    """The demo co-op on a database of its own (a copy of the one this test process loaded, with
+    its issued invoices' files), served by gunicorn (`env` adds to what its configuration reads,
+    e.g. PSEUDO_LANGUAGES)."""
     url = databases.create()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     config = app_config(url, tmp) | {"BASE_URL": base_url}
+    template, invoices = demo_template(databases, tmp.parent)
+    databases.replace(url, template)
+    shutil.copytree(invoices, Path(config["INVOICE_DIR"]), dirs_exist_ok=True)
     app = create_app(config)
-    from coop.invoicing.rendering import invoice_html
-
-    with app.test_request_context():
-        s = app.extensions["coop_db"][1]()
-        load_demo(s, render_html=invoice_html, invoice_dir=Path(config["INVOICE_DIR"]))
-        s.close()
     server = serve(url, config, port, tmp, workers=2, env=env)
     try:
         yield Live(base_url, app, Path(config["INVOICE_DIR"]))
