@@ -10,15 +10,13 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
-    DateTime,
     Integer,
     Select,
     and_,
-    cast,
     func,
     literal,
-    null,
     or_,
     select,
     union_all,
@@ -26,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from coop.bookings.models import Service, Shift, ShiftStatus
-from coop.db import among
+from coop.db import UTCDateTime, among, union_part
 from coop.limits.periods import pay_schedule
 from coop.pay import rates
 from coop.pay.models import PayAdjustment, PayLine, PayRun, PayStatement
@@ -116,6 +114,23 @@ def _work_and_pay(
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
+# The columns of a held shift's row and of a pay adjustment's, which come back from one statement
+# (`_shift_select` fills the shift's, `_adjustment_select` the adjustment's; `paid` tells them apart).
+WORK_SHAPE = (
+    ("paid", Boolean),
+    ("member_id", Integer),
+    ("at", UTCDateTime),  # the shift's start, or when the adjustment was added
+    ("ends_at", UTCDateTime),
+    ("pence", Integer),  # the service's pay an hour, or the adjustment's amount
+    ("actual_start", UTCDateTime),
+    ("actual_end", UTCDateTime),
+    ("break_minutes", Integer),
+    ("pay_pence", Integer),
+    ("holiday_pence", Integer),
+    ("chosen_pay_pence_per_hour", Integer),
+    ("pay_on", Date),
+    ("run_pay_date", Date),
+)
 FEW_MEMBERS = 25  # up to this many, each member's held places are looked up one by one
 
 
@@ -139,19 +154,20 @@ def _shift_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Select[*t
     ]
     return (
         select(
-            literal(False).label("paid"),
-            Assignment.member_id,
-            Shift.starts_at.label("at"),
-            Shift.ends_at,
-            Service.pay_pence_per_hour.label("pence"),
-            TimesheetEntry.actual_start,
-            TimesheetEntry.actual_end,
-            TimesheetEntry.break_minutes,
-            TimesheetEntry.pay_pence,
-            TimesheetEntry.holiday_pence,
-            Assignment.chosen_pay_pence_per_hour,
-            cast(null(), Date).label("pay_on"),
-            cast(null(), Date).label("run_pay_date"),
+            *union_part(
+                WORK_SHAPE,
+                paid=literal(False),
+                member_id=Assignment.member_id,
+                at=Shift.starts_at,
+                ends_at=Shift.ends_at,
+                pence=Service.pay_pence_per_hour,
+                actual_start=TimesheetEntry.actual_start,
+                actual_end=TimesheetEntry.actual_end,
+                break_minutes=TimesheetEntry.break_minutes,
+                pay_pence=TimesheetEntry.pay_pence,
+                holiday_pence=TimesheetEntry.holiday_pence,
+                chosen_pay_pence_per_hour=Assignment.chosen_pay_pence_per_hour,
+            )
         )
         .select_from(Shift)
         .join(Assignment, Assignment.shift_id == Shift.id)
@@ -240,20 +256,17 @@ def _adjustment_select(member_ids: Sequence[int], spans: Sequence[Span]) -> Sele
     )
     return (
         select(
-            literal(True).label("paid"),
-            PayAdjustment.member_id,
-            PayAdjustment.created_at.label("at"),
-            cast(null(), DateTime).label("ends_at"),
-            PayAdjustment.amount_pence.label("pence"),
-            cast(null(), DateTime).label("actual_start"),
-            cast(null(), DateTime).label("actual_end"),
-            cast(null(), Integer).label("break_minutes"),
-            cast(null(), Integer).label("pay_pence"),
-            cast(null(), Integer).label("holiday_pence"),
-            cast(null(), Integer).label("chosen_pay_pence_per_hour"),
-            PayAdjustment.pay_on,
-            PayRun.pay_date.label("run_pay_date"),
+            *union_part(
+                WORK_SHAPE,
+                paid=literal(True),
+                member_id=PayAdjustment.member_id,
+                at=PayAdjustment.created_at,
+                pence=PayAdjustment.amount_pence,
+                pay_on=PayAdjustment.pay_on,
+                run_pay_date=PayRun.pay_date,
+            )
         )
+        .select_from(PayAdjustment)
         .outerjoin(PayLine, PayLine.adjustment_id == PayAdjustment.id)
         .outerjoin(PayStatement, PayStatement.id == PayLine.statement_id)
         .outerjoin(PayRun, PayRun.id == PayStatement.pay_run_id)
@@ -271,10 +284,8 @@ def _adjustment_work(
     """Each adjustment's row, on the day it is paid, if that day is in one of the spans."""
     schedule = pay_schedule(session)
     out = []
-    for r in rows:
-        member_id, created_at, amount = r[1], r[2], r[4]
-        pay_on, run_pay_date = r[11], r[12]
-        day = run_pay_date or pay_on or schedule.next_payday(to_london(created_at).date())
+    for r in rows:  # `at` is when the adjustment was added, `pence` its amount
+        day = r.run_pay_date or r.pay_on or schedule.next_payday(to_london(r.at).date())
         if any(first <= day <= end for first, end in spans):
-            out.append((member_id, WorkRow(day, 0, amount, paid_on=True)))
+            out.append((r.member_id, WorkRow(day, 0, r.pence, paid_on=True)))
     return out
