@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import time_machine
 from flask import Flask
 from werkzeug.routing import Rule
 
 from coop.app import create_app
+from coop.timeutil import utcnow
 from tests import compiled, factories
 from tests.conftest import Web, app_config
 
@@ -44,6 +46,9 @@ def test_a_second_app_renders_from_the_compiled_templates_the_same_pages(app, se
         client.logout()
         return [Web.TOKEN.sub("", page) for page in out]
 
+    # The clock stands still, so the three renderings cannot fall either side of midnight.
+    stopped = time_machine.travel(utcnow(), tick=False)
+    stopped.start()
     first = shown(web)
     second = create_app(app_config(app.config["DATABASE_URL"], tmp_path))
     fresh = create_app(app_config(app.config["DATABASE_URL"], tmp_path / "fresh"))
@@ -54,5 +59,6 @@ def test_a_second_app_renders_from_the_compiled_templates_the_same_pages(app, se
         assert compiled.TEMPLATES.compiled == compiled_before  # nothing compiled a second time
         assert again == first == shown(Web(fresh.test_client()))
     finally:
+        stopped.stop()
         second.extensions["coop_db"][0].dispose()
         fresh.extensions["coop_db"][0].dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import time_machine
 from sqlalchemy import select, text
 
 from coop.app import create_app
@@ -13,6 +14,7 @@ from coop.db import Base
 from coop.demo import bulk
 from coop.demo import generate as gen
 from coop.integrity import service as integrity
+from coop.timeutil import utcnow
 from tests.conftest import app_config
 
 SPEC = gen.Spec(members=40, clients=6, weeks=10, seed=7)
@@ -58,9 +60,11 @@ def generated(url: str, tmp: Path, spec: gen.Spec = SPEC) -> dict[str, list[tupl
 def test_same_seed_same_coop_in_any_batch_size(databases, tmp_path, monkeypatch):
     first_url, second_url = databases.create(), databases.create()
     try:
-        first = generated(first_url, tmp_path / "a")
-        monkeypatch.setattr(bulk, "BATCH", 7)  # parents must still be written before their children
-        second = generated(second_url, tmp_path / "b")
+        # Both from the same moment: a shift starting between two clocks would be past in one.
+        with time_machine.travel(utcnow(), tick=False):
+            first = generated(first_url, tmp_path / "a")
+            monkeypatch.setattr(bulk, "BATCH", 7)  # parents must still be written before their children
+            second = generated(second_url, tmp_path / "b")
     finally:
         databases.drop(first_url)
         databases.drop(second_url)
