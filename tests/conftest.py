@@ -29,6 +29,7 @@ from coop.demo.service import load_demo
 from coop.invoicing.rendering import invoice_html
 from coop.migrate import upgrade
 from coop.timeutil import today_london
+from tests import clock
 from tests.compiled import share_compiled_work
 from tests.pg import Recycled, TempCluster
 
@@ -274,6 +275,13 @@ def signed_in(make_web: Any, role: str) -> Web:
 _RACE_CALLS = ("run_parallel(", "serve(")
 _RACE_FIXTURES = {"live"}  # a multi-worker gunicorn (tests/test_http_races.py)
 _SLOW_CALLS = ("run_state_machine_as_test(", "crawl(")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The run's clock (tests/clock.py): real, unless COOP_TEST_CLOCK moved it. Settled once by the
+    # process that starts the run, before it starts its workers, which inherit the distance.
+    clock.settle(os.environ)
+    clock.start()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from tests import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,7 +71,7 @@ def serve(
             "--preload",
             "--bind",
             f"127.0.0.1:{port}",
-            "wsgi:app",
+            clock.app_module(),  # wsgi:app, unless the run moved its clock
         ],
         cwd=ROOT,
         env=environment,
