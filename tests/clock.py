@@ -25,6 +25,11 @@ SHIFT = "COOP_TEST_CLOCK_SHIFT"  # seconds the clock is moved, fixed once for th
 _started: list[time_machine.travel] = []
 
 
+def real_time() -> float:
+    hatch = time_machine.escape_hatch
+    return hatch.time.time() if hatch.is_travelling() else time.time()
+
+
 def settle(environ: MutableMapping[str, str]) -> None:
     """In the process that starts the run: turn the chosen moment into how far the clock moves, once,
     so that processes started later (test workers, servers) move it the same distance."""
@@ -33,7 +38,7 @@ def settle(environ: MutableMapping[str, str]) -> None:
         at = datetime.fromisoformat(moment)
         if at.tzinfo is None:
             raise ValueError(f"{MOMENT} needs an offset, such as {moment}+00:00")
-        shift = at.timestamp() - time.time()
+        shift = at.timestamp() - real_time()  # from the real clock, even in a moved process
         if shift < 0:
             raise ValueError(f"{MOMENT} must be later than now (the browser's cookies keep real time)")
         environ[SHIFT] = repr(shift)
@@ -43,7 +48,7 @@ def start() -> None:
     """Move this process's clock as the run chose (nothing, unless COOP_TEST_CLOCK was set)."""
     shift = os.environ.get(SHIFT)
     if shift and not _started:
-        travel = time_machine.travel(time.time() + float(shift), tick=True)
+        travel = time_machine.travel(real_time() + float(shift), tick=True)
         travel.start()
         _started.append(travel)
 

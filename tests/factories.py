@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from weasyprint import HTML
 
@@ -33,6 +32,7 @@ from coop.members.models import Member, Skill
 from coop.pay import service as pay
 from coop.pay.models import PayStatement
 from coop.rota import service as rota
+from coop.rota.eligibility import free_members
 from coop.rota.models import Assignment
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
@@ -215,21 +215,21 @@ def next_monday() -> date:
     return week_start(today_london()) + timedelta(days=7)
 
 
-def free_offset(session: Session, member_id: int, *, at_least: timedelta) -> timedelta:
-    """The first whole day from `at_least` on (from now) when the member holds no place within a
-    day either side: a shift added there cannot clash with theirs, nor cut their rest (for a
-    member with places already, such as the demo co-op's member)."""
+def free_offset(session: Session, member_id: int, *, at_least: timedelta, hours: float = 3) -> timedelta:
+    """How far from now, `at_least` or the first whole hour after it, a shift of `hours` can start
+    that the claim rule lets the member take (pattern, time off, their other places and rest):
+    for a member with places already, such as the demo co-op's member, whose places depend on
+    the hour and day the co-op was made."""
+    member_ = session.get_one(Member, member_id)
     now = utcnow()
-    taken = session.scalars(
-        select(Assignment.shift_starts_at).where(
-            Assignment.member_id == member_id,
-            Assignment.shift_starts_at >= now + at_least - timedelta(days=1),
-        )
-    ).all()
     offset = at_least
-    while any(abs(now + offset - start) < timedelta(days=1, hours=12) for start in taken):
-        offset += timedelta(days=1)
-    return offset
+    while offset < at_least + timedelta(days=14):
+        # a minute either side: `shift` starts on the minute, read from the clock a moment later
+        start = now + offset - timedelta(minutes=1)
+        if free_members(session, [member_], start, start + timedelta(hours=hours, minutes=2)):
+            return offset
+        offset += timedelta(hours=1)
+    raise AssertionError(f"{member_.display_name} has no {hours} free hours in two weeks from {at_least}")
 
 
 def held_shift(

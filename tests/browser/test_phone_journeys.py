@@ -52,9 +52,8 @@ def test_installable_readable_offline_and_never_shown_to_another(browser: Browse
     skill = factories.skill(s)
     demo.skills.append(skill)
     s.commit()
-    # on a day the demo member is free (its places depend on the hour the co-op was made)
+    # at a time the demo member is free (their places depend on the hour the co-op was made)
     starts_in = factories.free_offset(s, demo.id, at_least=timedelta(days=2))
-    assert starts_in < timedelta(days=13), "the demo member has no free day in the next two weeks"
     shift = factories.shift(s, service_=factories.service(s, skill), starts_in=starts_in)
     shift.site_address = "7 Lantern Yard"
     s.commit()
