@@ -40,6 +40,14 @@ def london_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
+def london_to_utc_near(day: date, at: time, near: datetime) -> datetime:
+    """The UTC instant of a wall-clock time in London; when the clocks going back repeat it, the
+    one of the two nearer `near` (what was tapped or booked): 01:10 that night is 00:10 or 01:10 UTC."""
+    first = datetime.combine(day, at, tzinfo=LONDON)
+    earlier, later = first.astimezone(UTC), first.replace(fold=1).astimezone(UTC)
+    return earlier if abs(earlier - near) <= abs(later - near) else later
+
+
 def missing_time(day: date, at: time) -> str:
     """A sentence if this wall-clock time does not exist in London that day (the hour skipped when
     the clocks go forward in March), else ''."""

@@ -26,7 +26,7 @@ from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.timesheets.models import DayTimes, TimesheetEntry, TimesheetStatus
 from coop.timesheets.taps import finished_early
-from coop.timeutil import london_to_utc, to_london, utcnow, week_start
+from coop.timeutil import london_to_utc, london_to_utc_near, to_london, utcnow, week_start
 
 FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
 MAX_SHIFT = timedelta(hours=16)
@@ -86,10 +86,14 @@ class Hours:
     note: str = ""
 
 
-def hours_from_local(day: date, start: time, end: time, break_minutes: int, note: str = "") -> Hours:
-    """London date and times from a form to UTC; an end at or before the start is the next day."""
-    starts_at = london_to_utc(day, start)
-    ends_at = london_to_utc(day if end > start else day + timedelta(days=1), end)
+def hours_from_local(
+    day: date, start: time, end: time, break_minutes: int, note: str = "", *, near: tuple[datetime, datetime]
+) -> Hours:
+    """London date and times from a form to UTC; an end at or before the start is the next day. A
+    time the clocks going back repeat is the one nearer what is known of the work (`near`: the
+    times tapped or saved, else the shift's), so the hour worked across the change is counted."""
+    starts_at = london_to_utc_near(day, start, near[0])
+    ends_at = london_to_utc_near(day if end > start else day + timedelta(days=1), end, near[1])
     return Hours(starts_at, ends_at, break_minutes, note)
 
 

@@ -36,7 +36,7 @@ def _prefill(form: TimesheetForm, start: object, end: object, break_minutes: int
     form.break_minutes.data = break_minutes
 
 
-def _hours(form: TimesheetForm) -> service.Hours:
+def _hours(form: TimesheetForm, known: tuple[datetime, datetime]) -> service.Hours:
     assert form.day.data and form.start_time.data and form.end_time.data
     return service.hours_from_local(
         form.day.data,
@@ -44,6 +44,7 @@ def _hours(form: TimesheetForm) -> service.Hours:
         form.end_time.data,
         form.break_minutes.data or 0,
         form.note.data or "",
+        near=known,
     )
 
 
@@ -63,18 +64,18 @@ def _record(assignment: Assignment, *, member_id: int | None, after: str) -> Pag
     form = TimesheetForm()
     if member_id is None:  # only the member can say their hours are right over their limit
         del form.over_limit_confirmed
+    # what is known of the hours: those saved, else the times tapped on the day, else the shift's
+    known = taps.prefill(db.session, assignment) if entry is None else (entry.actual_start, entry.actual_end)
     if request.method == "GET":
+        _prefill(form, *known, entry.break_minutes if entry is not None else 0)
         if entry is not None:
-            _prefill(form, entry.actual_start, entry.actual_end, entry.break_minutes)
             form.note.data = entry.member_note
-        else:  # the times tapped on the day, else the shift's
-            _prefill(form, *taps.prefill(db.session, assignment))
     if form.validate_on_submit():
         with refusals(form) as done:
             saved = service.submit(
                 db.session,
                 assignment.id,
-                _hours(form),
+                _hours(form, known),
                 actor_id=current_user.id,
                 member_id=member_id,
                 over_limit_confirmed=member_id is not None and bool(form.over_limit_confirmed.data),

@@ -168,13 +168,7 @@ def test_coordinator_approves_hours_and_runs_invoices(live, ui):
     assignment = Assignment(shift_id=worked.id, shift_starts_at=worked.starts_at, member_id=member.id)
     s.add(assignment)
     s.commit()
-    start = worked.starts_at
-    hours = timesheets.hours_from_local(
-        today_london() - timedelta(days=3),
-        time(start.hour, start.minute),
-        time((start.hour + 2) % 24, start.minute),
-        0,
-    )
+    hours = timesheets.Hours(worked.starts_at, worked.ends_at, 0)
     timesheets.submit(s, assignment.id, hours, actor_id=member.user_id, member_id=member.id)
     s.commit()
     email, client_id, client_name = coordinator.email, client.id, client.name
