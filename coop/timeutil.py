@@ -35,16 +35,16 @@ def whole_weeks_utc(first_day: date, last_day: date) -> tuple[datetime, datetime
     )
 
 
-def london_to_utc(day: date, at: time) -> datetime:
-    """The UTC instant of a wall-clock time in London (the first one, if a clock change repeats it)."""
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
-
-
-def london_to_utc_near(day: date, at: time, near: datetime) -> datetime:
-    """The UTC instant of a wall-clock time in London; when the clocks going back repeat it, the
-    one of the two nearer `near` (what was tapped or booked): 01:10 that night is 00:10 or 01:10 UTC."""
-    first = datetime.combine(day, at, tzinfo=LONDON)
-    earlier, later = first.astimezone(UTC), first.replace(fold=1).astimezone(UTC)
+def london_to_utc(day: date, at: time, near: datetime | None = None) -> datetime:
+    """The UTC instant of a wall-clock time in London. When the clocks going back repeat it (01:10
+    that night is 00:10 or 01:10 UTC): the first, or the one nearer `near` if the caller knows
+    roughly when (the times tapped or booked for work being recorded)."""
+    earlier = datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+    if near is None:
+        return earlier
+    later = datetime.combine(day, at, tzinfo=LONDON).replace(fold=1).astimezone(UTC)
+    if to_london(later).time() != at:  # not repeated: the hour the clocks skip has no second one
+        return earlier
     return earlier if abs(earlier - near) <= abs(later - near) else later
 
 
@@ -68,15 +68,18 @@ def to_london(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
-def local_span_to_utc(day: date, start: time, end: time) -> tuple[datetime, datetime]:
-    """UTC start and end of a shift entered as a London date and wall-clock times.
+def local_span_to_utc(
+    day: date, start: time, end: time, near: tuple[datetime, datetime] | None = None
+) -> tuple[datetime, datetime]:
+    """UTC start and end of work entered as a London date and wall-clock times (`near`: what is
+    known of when it was, for a time the clocks going back repeat: see `london_to_utc`).
 
     An end at or before the start means the shift runs past midnight into the next day.
     Durations are real elapsed time, so 22:00-06:00 across the October clock change is 9 hours.
     """
-    start_utc = london_to_utc(day, start)
+    start_utc = london_to_utc(day, start, near and near[0])
     end_day = day if end > start else day + timedelta(days=1)
-    end_utc = london_to_utc(end_day, end)
+    end_utc = london_to_utc(end_day, end, near and near[1])
     return start_utc, end_utc
 
 

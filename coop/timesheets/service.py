@@ -26,7 +26,7 @@ from coop.pay.rules import pay_for
 from coop.rota.models import Assignment, AssignmentStatus
 from coop.timesheets.models import DayTimes, TimesheetEntry, TimesheetStatus
 from coop.timesheets.taps import finished_early
-from coop.timeutil import london_to_utc, london_to_utc_near, to_london, utcnow, week_start
+from coop.timeutil import local_span_to_utc, london_to_utc, to_london, utcnow, week_start
 
 FLAG_AFTER = timedelta(hours=2)  # times this far from the shift's are flagged for a look
 MAX_SHIFT = timedelta(hours=16)
@@ -92,8 +92,7 @@ def hours_from_local(
     """London date and times from a form to UTC; an end at or before the start is the next day. A
     time the clocks going back repeat is the one nearer what is known of the work (`near`: the
     times tapped or saved, else the shift's), so the hour worked across the change is counted."""
-    starts_at = london_to_utc_near(day, start, near[0])
-    ends_at = london_to_utc_near(day if end > start else day + timedelta(days=1), end, near[1])
+    starts_at, ends_at = local_span_to_utc(day, start, end, near)
     return Hours(starts_at, ends_at, break_minutes, note)
 
 

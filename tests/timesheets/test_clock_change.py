@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
-from coop.timeutil import london_to_utc, london_to_utc_near, to_london
+from coop.timeutil import london_to_utc, to_london
 from tests.factories import fresh
 from tests.timesheets.test_taps import shift_under_way
 
@@ -23,12 +23,19 @@ def utc(*parts: int) -> datetime:
 
 
 def test_a_repeated_time_is_the_one_nearer_what_is_known():
-    assert london_to_utc_near(BACK, time(1, 10), utc(2027, 10, 31, 0, 5)) == utc(2027, 10, 31, 0, 10)  # BST
-    assert london_to_utc_near(BACK, time(1, 10), utc(2027, 10, 31, 1, 15)) == utc(2027, 10, 31, 1, 10)  # GMT
-    # any other time is the one instant it always was, whatever is near
-    for day, at in ((BACK, time(2, 30)), (BACK, time(0, 30)), (date(2027, 7, 1), time(1, 10))):
+    assert london_to_utc(BACK, time(1, 10), near=utc(2027, 10, 31, 0, 5)) == utc(2027, 10, 31, 0, 10)  # BST
+    assert london_to_utc(BACK, time(1, 10), near=utc(2027, 10, 31, 1, 15)) == utc(2027, 10, 31, 1, 10)  # GMT
+    # any other time is the one instant it always was, whatever is near, even 01:30 on the
+    # night the clocks skip it (the hours form reads it as before)
+    forward = date(2027, 3, 28)
+    for day, at in (
+        (BACK, time(2, 30)),
+        (BACK, time(0, 30)),
+        (date(2027, 7, 1), time(1, 10)),
+        (forward, time(1, 30)),
+    ):
         for near in (utc(2000, 1, 1), utc(2099, 1, 1)):
-            assert london_to_utc_near(day, at, near) == london_to_utc(day, at)
+            assert london_to_utc(day, at, near=near) == london_to_utc(day, at)
 
 
 def test_hours_across_the_change_count_the_repeated_hour_when_the_work_went_on():
