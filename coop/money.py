@@ -37,7 +37,9 @@ def parse_pounds(text: str) -> int:
         raise ValueError(_("Enter an amount in pounds, like 13.45")) from exc
     if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(_("Enter an amount in pounds and pence, like 13.45"))
-    if abs(amount) >= MOST_POUNDS:  # '1E999999' is a number, but no amount anyone means
+    # '1E999999' is a number, but no amount anyone means. copy_abs, not abs(): it uses no context,
+    # so '1E1000000' (past the context's largest exponent) is refused here instead of overflowing.
+    if amount.copy_abs() >= MOST_POUNDS:
         raise ValueError(_("Enter an amount under £1,000,000,000."))
     return int((amount * 100).to_integral_value())
 

@@ -210,7 +210,7 @@ def parse_decimal(text: str, field: str, message: str | None = None) -> Decimal:
         value = Decimal(text.strip().replace("%", ""))
     except InvalidOperation as exc:
         raise DomainError(message, field=field) from exc
-    if not value.is_finite() or abs(value) >= 10**9:
+    if not value.is_finite() or value.copy_abs() >= 10**9:  # copy_abs: no context, no overflow
         raise DomainError(message, field=field)
     return value
 

@@ -40,6 +40,7 @@ HOSTILE = [
     "-99999999999999999999",
     "99999999999999999999",
     "1e309",
+    "1E1000000",  # a Decimal past the default context: arithmetic on it overflows
     "NaN",
     "£1,000.00",
     "2026-02-30",

@@ -22,6 +22,7 @@ from lxml import etree
 from coop.books.models import StatementFormat
 from coop.errors import DomainError
 from coop.i18n import gettext as _
+from coop.money import MOST_POUNDS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINES = 5000
@@ -99,8 +100,16 @@ def read_statement(data: bytes, fmt: str, columns: CsvColumns | None = None) -> 
 
 
 def _pence(amount: Any) -> int:
-    value = Decimal(str(amount))
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    """A statement's amount in pence, or ValueError for what is not pounds and pence ('abc',
+    '1.234', or a figure past any real payment, which decimal arithmetic would not even hold)."""
+    try:
+        value = Decimal(str(amount))
+        whole = (
+            value.is_finite() and value.copy_abs() < MOST_POUNDS and value == value.quantize(Decimal("0.01"))
+        )
+    except InvalidOperation as exc:
+        raise ValueError(_("not an amount in pounds and pence")) from exc
+    if not whole:
         raise ValueError(_("not an amount in pounds and pence"))
     return int(value * 100)
 
@@ -260,10 +269,7 @@ def _csv_amount(text: str) -> int:
     cleaned = cleaned.strip("()")
     if not _AMOUNT.match(cleaned):
         raise ValueError(text)
-    try:
-        pence = _pence(Decimal(cleaned.replace("£", "").replace(",", "")))
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
+    pence = _pence(cleaned.replace("£", "").replace(",", ""))
     return -pence if negative else pence
 
 

@@ -5,7 +5,7 @@ nobody can match (it stays listed), the same statement imported twice and an ove
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from coop.invoicing import service as invoicing
 from coop.invoicing.models import Payment
 from coop.timeutil import today_london
 from tests import factories
-from tests.books.statements import BUILD, Paid
+from tests.books.statements import BUILD, Paid, camt053
 from tests.factories import fresh
 from tests.parallel import run_parallel
 
@@ -163,6 +163,17 @@ def test_a_csv_layout_is_asked_once_per_bank_and_remembered(session):
             "CAMT.053",
         ),
         ("camt053", b"<unclosed", "not well-formed"),
+        (
+            "camt053",
+            camt053([Paid(date(2026, 11, 2), 100, "X", "y")]).replace(b">1.00<", b">abc<"),
+            "CAMT.053",
+        ),
+        (
+            "camt053",
+            camt053([Paid(date(2026, 11, 2), 100, "X", "y")]).replace(b">1.00<", b">1E1000000<"),
+            "CAMT.053",
+        ),
+        ("csv", b"Date,Paid in,Description\r\n02/11/2026," + b"9" * 40 + b",x\r\n", "Row 2"),
         ("csv", b"", "empty"),
         ("csv", b"Date,Paid in,Description\r\n31/02/2026,12.00,x\r\n", "Row 2"),
         ("ofx", b"x" * (2 * 1024 * 1024 + 1), "larger than 2 MB"),
