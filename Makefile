@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 WORKERS ?= 2
+# A worker with nothing left takes half of what another still has queued (tests/conftest.py starts
+# the costly tests first, so the run ends on short ones).
+XDIST := -n $(WORKERS) --dist worksteal
 
 .PHONY: run test test-fast translations lint test-sqlite test-postgres bench profile screenshots clean
 
@@ -40,17 +43,17 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 test-sqlite: $(VENV)/.installed-test
-	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+	COOP_TEST_DB=sqlite $(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-test
-	COOP_TEST_DB=postgresql $(BIN)/pytest -q -n $(WORKERS) $(PYTEST_ARGS)
+	COOP_TEST_DB=postgresql $(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
 
 # The everyday subset: everything but browser journeys, multi-process races and long property
 # runs (marked by tests/conftest.py), on SQLite. `make test` still runs all of it on both databases.
 test-fast: $(VENV)/.installed-test
-	COOP_TEST_DB=sqlite $(BIN)/pytest -q -n $(WORKERS) -m "not browser and not races and not slow" $(PYTEST_ARGS)
+	COOP_TEST_DB=sqlite $(BIN)/pytest -q $(XDIST) -m "not browser and not races and not slow" $(PYTEST_ARGS)
 
 # The catalogues: find every marked message (templates, Python), bring each language's catalogue
 # and Easy read's up to date with them, and compile what ships (coop/translations/*/LC_MESSAGES).

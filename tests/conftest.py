@@ -275,6 +275,11 @@ def signed_in(make_web: Any, role: str) -> Web:
 _RACE_CALLS = ("run_parallel(", "serve(")
 _RACE_FIXTURES = {"live"}  # a multi-worker gunicorn (tests/test_http_races.py)
 _SLOW_CALLS = ("run_state_machine_as_test(", "crawl(")
+_SLOW_FIXTURES = {"installed"}  # a virtualenv with the project's wheel installed (tests/test_install.py)
+# The order tests start in: the costly kinds first, so the run ends on short tests that the
+# workers share out evenly (`--dist worksteal`) instead of one worker finishing a minute-long
+# test alone while the other waits (they came last, under tests/test_*.py).
+_FIRST = ("slow", "races", "browser")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -286,21 +291,31 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark tests by what they do, so `make test-fast` can leave out the costly kinds without
-    anyone having to remember a decorator (tests/test_markers.py checks the marking)."""
+    anyone having to remember a decorator (tests/test_markers.py checks the marking); then start
+    the costly kinds first (`_FIRST`)."""
     for item in items:
-        path = Path(str(item.fspath))
-        if "browser" in path.parts:
-            item.add_marker(pytest.mark.browser)
-            continue
-        fn = getattr(item, "function", None)
-        if fn is None:
-            continue
-        try:
-            source = inspect.getsource(fn)
-        except (OSError, TypeError):
-            source = ""
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if any(call in source for call in _RACE_CALLS) or fixtures & _RACE_FIXTURES:
-            item.add_marker(pytest.mark.races)
-        if hasattr(fn, "hypothesis") or any(call in source for call in _SLOW_CALLS):
-            item.add_marker(pytest.mark.slow)
+        _mark_kind(item)
+    items.sort(key=_start_order)  # stable: each kind keeps the order it was collected in
+
+
+def _mark_kind(item: pytest.Item) -> None:
+    path = Path(str(item.fspath))
+    if "browser" in path.parts:
+        item.add_marker(pytest.mark.browser)
+        return
+    fn = getattr(item, "function", None)
+    if fn is None:
+        return
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):
+        source = ""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if any(call in source for call in _RACE_CALLS) or fixtures & _RACE_FIXTURES:
+        item.add_marker(pytest.mark.races)
+    if hasattr(fn, "hypothesis") or any(call in source for call in _SLOW_CALLS) or fixtures & _SLOW_FIXTURES:
+        item.add_marker(pytest.mark.slow)
+
+
+def _start_order(item: pytest.Item) -> int:
+    return next((i for i, kind in enumerate(_FIRST) if item.get_closest_marker(kind)), len(_FIRST))

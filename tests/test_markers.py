@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTEST = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-s", "-p", "no:xdist"]
 
 
-def kinds(*paths: str) -> dict[str, set[str]]:
-    """Each collected test file's kinds of test, as tests/conftest.py marks them (one collection)."""
+def collected(*paths: str) -> list[tuple[str, set[str]]]:
+    """Each collected test's node id and kinds, in the order the run starts them."""
     out = subprocess.run(
         [*PYTEST, "-p", "tests.markers_report", *paths],
         cwd=ROOT,
@@ -20,11 +20,19 @@ def kinds(*paths: str) -> dict[str, set[str]]:
         text=True,
         check=False,
     ).stdout
-    found: dict[str, set[str]] = {}
+    tests = []
     for line in out.splitlines():
         if line.startswith("KINDS "):
             _, nodeid, *marks = line.split(" ")
-            found.setdefault(nodeid.split("::")[0], set()).update(m for m in ",".join(marks).split(",") if m)
+            tests.append((nodeid, {m for m in ",".join(marks).split(",") if m}))
+    return tests
+
+
+def kinds(*paths: str) -> dict[str, set[str]]:
+    """Each collected test file's kinds of test, as tests/conftest.py marks them (one collection)."""
+    found: dict[str, set[str]] = {}
+    for nodeid, marks in collected(*paths):
+        found.setdefault(nodeid.split("::")[0], set()).update(marks)
     return found
 
 
@@ -35,9 +43,28 @@ def test_race_browser_and_slow_tests_are_marked() -> None:
         "tests/auth/test_views.py",
         "tests/browser/test_journeys.py",
         "tests/limits/test_limit_machine.py",
+        "tests/test_install.py",
     )
     assert "races" in found["tests/rota/test_parallel_claims.py"]
     assert "races" in found["tests/test_http_races.py"]
     assert found["tests/auth/test_views.py"] == set()  # ordinary page tests stay in the fast subset
     assert found["tests/browser/test_journeys.py"] == {"browser"}
     assert "slow" in found["tests/limits/test_limit_machine.py"]
+    assert "slow" in found["tests/test_install.py"]  # by its fixture: a virtualenv with the wheel
+
+
+def test_the_costly_kinds_start_first() -> None:
+    """Slow tests, then races, then browser journeys, then the rest, each in the order collected:
+    the run ends on short tests the workers can share (collected by path, the slow ones were last)."""
+    tests = collected(
+        "tests/auth/test_views.py",
+        "tests/browser/test_journeys.py",
+        "tests/test_http_races.py",
+        "tests/test_fuzz_forms.py",
+    )
+    rank = [
+        next((i for i, k in enumerate(("slow", "races", "browser")) if k in marks), 3) for _, marks in tests
+    ]
+    assert rank == sorted(rank) and set(rank) == {0, 1, 2, 3}
+    plain = [nodeid for (nodeid, _), r in zip(tests, rank, strict=True) if r == 3]
+    assert plain[0].startswith("tests/auth/") and plain[-1].startswith("tests/test_fuzz_forms.py")

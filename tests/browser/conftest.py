@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -123,10 +123,20 @@ def variant(request: pytest.FixtureRequest) -> str:
     return name
 
 
+def checked_context(browser: Browser, base_url: str, variant: str) -> BrowserContext:
+    """A browser context for pages a `Checked` judges. With JavaScript on, axe-core comes with
+    every document it loads, before the page's own scripts: sent to the browser once, not with
+    each check (half a megabyte each time, about as long as the check itself on a small page).
+    bypass_csp lets the test's axe-core run; the app's own pages never need inline script."""
+    context = browser.new_context(base_url=base_url, bypass_csp=True, **VARIANTS[variant])
+    if VARIANTS[variant]["java_script_enabled"]:
+        context.add_init_script(path=str(AXE))
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser, live: Live, variant: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    # bypass_csp lets the test inject axe-core; the app's own pages never need inline script.
-    context = browser.new_context(base_url=live.base_url, bypass_csp=True, **VARIANTS[variant])
+    context = checked_context(browser, live.base_url, variant)
     context.set_default_timeout(15_000)
     pg = context.new_page()
     yield pg
@@ -167,7 +177,8 @@ class Checked:
         # stands (the sign-in page and some home pages come up in many journeys).
         seen = (self.variant, ONE_USE.sub(r"\1\2", self.page.content()))
         if seen not in _AXE_PASSED:
-            self.page.add_script_tag(path=str(AXE))
+            if not self.page.evaluate("() => 'axe' in window"):  # a context not made by checked_context
+                self.page.add_script_tag(path=str(AXE))
             # resultTypes: only violations are collected in full (passes were gathered node by node).
             result = self.page.evaluate(AXE_RUN, WCAG_TAGS)
             problems = [

@@ -69,3 +69,16 @@ def test_the_pages_once_too_wide_fit_a_phone(live, ui, variant):
     ui.login(dict(DEMO_LOGINS["accounts"])["admin"], DEMO_LOGINS["password"])
     ui.goto(f"/people/{user_id}/roles")
     ui.goto(f"/members/{member_id}")
+
+
+@pytest.mark.parametrize("variant", ["desktop", "phone"])
+def test_the_check_finds_a_problem_planted_in_a_page(live, ui, variant):
+    """The judge itself: axe-core is in the page before the check (loaded with the document), and
+    a picture without a text alternative, added to a page that passed, fails it."""
+    ui.goto("/login")
+    assert ui.page.evaluate("() => 'axe' in window")
+    ui.page.evaluate(
+        "() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')"
+    )
+    with pytest.raises(AssertionError, match="image-alt"):
+        ui.check()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from coop.demo.service import DEMO_LOGINS
-from tests.browser.conftest import VARIANTS, Checked, Live, set_reading, sign_in
+from tests.browser.conftest import Checked, Live, checked_context, set_reading, sign_in
 from tests.test_plain_language import Prose, grade
 
 EVERYDAY = ["/home", "/shifts/open", "/shifts/mine", "/timesheets", "/my/pay", "/my/limit"]
@@ -27,7 +27,7 @@ OVERALL, PER_PAGE = 4.0, 6.0
 def easy_ui(browser: Browser, pseudo_live: Live, request: pytest.FixtureRequest) -> Iterator[Checked]:
     email = dict(DEMO_LOGINS["accounts"])["member"]
     set_reading(pseudo_live, email, "en", easy=True)
-    context = browser.new_context(base_url=pseudo_live.base_url, bypass_csp=True, **VARIANTS[request.param])
+    context = checked_context(browser, pseudo_live.base_url, request.param)
     context.set_default_timeout(20_000)
     page = context.new_page()
     sign_in(page, email)
