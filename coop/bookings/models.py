@@ -257,6 +257,8 @@ class ShiftStatus(StrEnum):
 # open-shift lists read the shifts with a free place, by start, from ix_shift_open_starts (0037).
 WEEK_READS = ["id", "status", "ends_at", "filled", "slots", "service_id", "client_id"]
 FREE = text("filled < slots")
+# What counting the unfilled places of a week reads (the coordinator's home; migration 0044).
+OPEN_COUNTS = ["status", "slots", "filled", "service_id"]
 
 
 class Shift(Base):
@@ -299,7 +301,13 @@ class Shift(Base):
         Index("ix_shift_starts_at", "starts_at", postgresql_include=WEEK_READS),
         Index("ix_shift_booking_id", "booking_id"),
         Index("ix_shift_client_starts", "client_id", "starts_at"),
-        Index("ix_shift_open_starts", "starts_at", postgresql_where=FREE, sqlite_where=FREE),
+        Index(
+            "ix_shift_open_starts",
+            "starts_at",
+            postgresql_where=FREE,
+            sqlite_where=FREE,
+            postgresql_include=OPEN_COUNTS,
+        ),
     )
 
     @property
