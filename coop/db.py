@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Engine,
+    Index,
     Integer,
     MetaData,
     Select,
@@ -75,6 +76,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def partial_index(name: str, *columns: str, where: str, **options: Any) -> Index:
+    """An index of the rows matching `where` (SQL), the same on SQLite and PostgreSQL; `options`
+    as Index takes them (unique=True, postgresql_include=[...])."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where), **options)
 
 
 def make_engine(url: str) -> Engine:

@@ -16,14 +16,13 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
 from coop.businesses.models import FIRST_BUSINESS, Business
 from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
-from coop.db import Base, UTCDateTime
+from coop.db import Base, UTCDateTime, partial_index
 from coop.i18n import N_
 from coop.members.models import Skill
 from coop.timeutil import utcnow, whole_minutes
@@ -256,7 +255,6 @@ class ShiftStatus(StrEnum):
 # The week grid reads a week's shifts from ix_shift_starts_at alone on PostgreSQL (0042); the
 # open-shift lists read the shifts with a free place, by start, from ix_shift_open_starts (0037).
 WEEK_READS = ["id", "status", "ends_at", "filled", "slots", "service_id", "client_id"]
-FREE = text("filled < slots")
 # What counting the unfilled places of a week reads (the coordinator's home; migration 0044).
 OPEN_COUNTS = ["status", "slots", "filled", "service_id"]
 
@@ -301,12 +299,8 @@ class Shift(Base):
         Index("ix_shift_starts_at", "starts_at", postgresql_include=WEEK_READS),
         Index("ix_shift_booking_id", "booking_id"),
         Index("ix_shift_client_starts", "client_id", "starts_at"),
-        Index(
-            "ix_shift_open_starts",
-            "starts_at",
-            postgresql_where=FREE,
-            sqlite_where=FREE,
-            postgresql_include=OPEN_COUNTS,
+        partial_index(
+            "ix_shift_open_starts", "starts_at", where="filled < slots", postgresql_include=OPEN_COUNTS
         ),
     )
 
@@ -354,12 +348,8 @@ class VisitChangeRequest(Base):
         CheckConstraint("slots BETWEEN 1 AND 50", name="slots_range"),
         CheckConstraint("start_time != end_time", name="has_length"),
         # one open question per visit
-        Index(
-            "uq_visit_change_request_one_pending",
-            "shift_id",
-            unique=True,
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
+        partial_index(
+            "uq_visit_change_request_one_pending", "shift_id", where="status = 'pending'", unique=True
         ),
     )
 
