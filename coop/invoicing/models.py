@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coop.bookings.models import Client
 from coop.businesses.models import FIRST_BUSINESS, Business
 from coop.datamap import ACTOR, CLIENTS, WHILE_CLIENT, Personal, declare, keep
-from coop.db import Base, UTCDateTime
+from coop.db import Base, UTCDateTime, partial_index
 from coop.timeutil import utcnow
 
 
@@ -139,13 +139,7 @@ class Invoice(Base):
         Index("ix_invoice_newest", text("issue_date DESC"), text("id DESC")),
         # The invoices still owing, by due date: the overdue count and list read only these.
         # (With the status, the count is read from the index alone.)
-        Index(
-            "ix_invoice_owing_due",
-            "due_date",
-            "status",
-            postgresql_where=text("owing"),
-            sqlite_where=text("owing"),
-        ),
+        partial_index("ix_invoice_owing_due", "due_date", "status", where="owing"),
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.auth.models import User
 from coop.datamap import ACTOR, DELETE, WHILE_MEMBER, Personal, declare, keep, neutral, placeholder_name
-from coop.db import Base, UTCDateTime
+from coop.db import Base, UTCDateTime, partial_index
 from coop.i18n import N_
 from coop.timeutil import today_london, utcnow
 
@@ -116,13 +116,7 @@ class ErasureRequest(Base):
     __table_args__ = (
         CheckConstraint("status IN ('requested', 'withdrawn', 'erased')", name="status_known"),
         CheckConstraint("status != 'erased' OR retain_until IS NOT NULL", name="erased_has_retention"),
-        Index(
-            "ix_erasure_request_one_open",
-            "member_id",
-            unique=True,
-            sqlite_where=text("status = 'requested'"),
-            postgresql_where=text("status = 'requested'"),
-        ),
+        partial_index("ix_erasure_request_one_open", "member_id", where="status = 'requested'", unique=True),
     )
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coop.datamap import ACTOR, HMRC, SIX_YEARS, Personal, declare, keep
-from coop.db import Base, UTCDateTime
+from coop.db import Base, UTCDateTime, partial_index
 from coop.members.models import Member
 from coop.timeutil import utcnow
 
@@ -98,13 +98,8 @@ class PayRun(Base):
         CheckConstraint("period_end >= period_start", name="period_order"),
         CheckConstraint("status IN ('draft', 'finalised')", name="status_known"),
         # One draft per period: parallel builds cannot leave two.
-        Index(
-            "uq_pay_run_draft_period",
-            "period_start",
-            "period_end",
-            unique=True,
-            sqlite_where=text("status = 'draft'"),
-            postgresql_where=text("status = 'draft'"),
+        partial_index(
+            "uq_pay_run_draft_period", "period_start", "period_end", where="status = 'draft'", unique=True
         ),
     )
 

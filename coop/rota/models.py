@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from coop.bookings.models import Shift
 from coop.datamap import DELETE, HMRC, WHILE_MEMBER, Personal, declare, keep
-from coop.db import Base, UTCDateTime
+from coop.db import Base, UTCDateTime, partial_index
 from coop.members.models import Member
 from coop.timeutil import utcnow
 
@@ -107,13 +107,12 @@ class Assignment(Base):
             ondelete="CASCADE",
         ),
         # A member holds at most one slot of a shift.
-        Index(
+        partial_index(
             "uq_assignment_active_member_shift",
             "shift_id",
             "member_id",
+            where="status IN ('accepted', 'asked')",
             unique=True,
-            sqlite_where=text("status IN ('accepted', 'asked')"),
-            postgresql_where=text("status IN ('accepted', 'asked')"),
         ),
         Index("ix_assignment_member_status", "member_id", "status"),
         Index("ix_assignment_shift_status", "shift_id", "status"),
@@ -121,13 +120,12 @@ class Assignment(Base):
         # the index alone and joined to the shifts in range: at ten times the co-op 25 members
         # hold 5,500 places in two years, which a heap read and a look-up per shift made 30 ms.
         # It carries the status so that "held" (accepted, not only asked) needs no table read.
-        Index(
+        partial_index(
             "ix_assignment_held_member",
             "member_id",
             "shift_id",
+            where="status IN ('accepted', 'asked')",
             postgresql_include=["id", "chosen_pay_pence_per_hour", "status"],
-            sqlite_where=text("status IN ('accepted', 'asked')"),
-            postgresql_where=text("status IN ('accepted', 'asked')"),
         ),
         # A few members' places in a range of time, from the index alone on PostgreSQL (0043).
         Index(
@@ -193,13 +191,7 @@ class SwapOffer(Base):
 
     __table_args__ = (
         CheckConstraint("status IN ('open', 'taken', 'withdrawn', 'declined')", name="status_known"),
-        Index(
-            "uq_swap_offer_open_assignment",
-            "assignment_id",
-            unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
-        ),
+        partial_index("uq_swap_offer_open_assignment", "assignment_id", where="status = 'open'", unique=True),
     )
 
 
@@ -258,13 +250,8 @@ class Offer(Base):
 
     __table_args__ = (
         CheckConstraint("status IN ('offered', 'accepted', 'declined', 'lapsed')", name="status_known"),
-        Index(
-            "uq_offer_open_shift_member",
-            "shift_id",
-            "member_id",
-            unique=True,
-            sqlite_where=text("status = 'offered'"),
-            postgresql_where=text("status = 'offered'"),
+        partial_index(
+            "uq_offer_open_shift_member", "shift_id", "member_id", where="status = 'offered'", unique=True
         ),
         Index("ix_offer_member_status", "member_id", "status"),
     )
