@@ -155,7 +155,8 @@ _AXE_PASSED: set[tuple[str, str]] = set()  # documents axe found nothing in, by 
 
 
 class Checked:
-    """Wraps a page: after each navigation, with JavaScript on, axe-core must find nothing."""
+    """Wraps a page of a `checked_context`: after each navigation, with JavaScript on, axe-core
+    must find nothing."""
 
     def __init__(self, page: Page, variant: str) -> None:
         self.page = page
@@ -176,9 +177,7 @@ class Checked:
         # one-use tokens) in the same variant was already judged in this run, so its verdict
         # stands (the sign-in page and some home pages come up in many journeys).
         seen = (self.variant, ONE_USE.sub(r"\1\2", self.page.content()))
-        if seen not in _AXE_PASSED:
-            if not self.page.evaluate("() => 'axe' in window"):  # a context not made by checked_context
-                self.page.add_script_tag(path=str(AXE))
+        if seen not in _AXE_PASSED:  # axe-core is in the page: its context came from checked_context
             # resultTypes: only violations are collected in full (passes were gathered node by node).
             result = self.page.evaluate(AXE_RUN, WCAG_TAGS)
             problems = [

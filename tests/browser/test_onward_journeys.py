@@ -8,6 +8,7 @@ import re
 
 from coop.timeutil import today_london
 from tests import factories
+from tests.browser.conftest import Checked, checked_context
 from tests.conftest import PASSWORD
 from tests.factories import approved_timesheet, unique
 
@@ -32,9 +33,9 @@ def test_a_member_shares_a_work_record_a_visitor_checks_it_and_it_is_withdrawn(l
     ui.sees("Your record is ready")
     code = re.search(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){3}", page.locator("h1").inner_text()).group(0)
 
-    visitor = browser.new_context(base_url=live.base_url, bypass_csp=True, viewport=page.viewport_size)
+    visitor = checked_context(browser, live.base_url, ui.variant)  # someone else, on the same kind of browser
     other = visitor.new_page()
-    checker = type(ui)(other, "desktop" if ui.js else "desktop-nojs")
+    checker = Checked(other, ui.variant)
     checker.goto("/verify")
     other.get_by_label("Code").fill(code.lower())
     other.get_by_role("button", name="Check").click()
