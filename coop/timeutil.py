@@ -39,10 +39,11 @@ def london_to_utc(day: date, at: time, near: datetime | None = None) -> datetime
     """The UTC instant of a wall-clock time in London. When the clocks going back repeat it (01:10
     that night is 00:10 or 01:10 UTC): the first, or the one nearer `near` if the caller knows
     roughly when (the times tapped or booked for work being recorded)."""
-    earlier = datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+    local = datetime.combine(day, at, tzinfo=LONDON)
+    earlier = local.astimezone(UTC)
     if near is None:
         return earlier
-    later = datetime.combine(day, at, tzinfo=LONDON).replace(fold=1).astimezone(UTC)
+    later = local.replace(fold=1).astimezone(UTC)
     if to_london(later).time() != at:  # not repeated: the hour the clocks skip has no second one
         return earlier
     return earlier if abs(earlier - near) <= abs(later - near) else later
