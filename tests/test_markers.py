@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTEST = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-s", "-p", "no:xdist"]
 
@@ -28,23 +30,36 @@ def collected(*paths: str) -> list[tuple[str, set[str]]]:
     return tests
 
 
-def kinds(*paths: str) -> dict[str, set[str]]:
-    """Each collected test file's kinds of test, as tests/conftest.py marks them (one collection)."""
+# One collection for both tests (each collection starts a Python and imports the suite: about 8 s).
+# Collected in this order, the run's order puts the plain tests of the first file first and those
+# of the last file last.
+FILES = (
+    "tests/auth/test_views.py",
+    "tests/browser/test_journeys.py",
+    "tests/test_http_races.py",
+    "tests/rota/test_parallel_claims.py",
+    "tests/limits/test_limit_machine.py",
+    "tests/test_install.py",
+    "tests/test_fuzz_forms.py",
+)
+
+
+@pytest.fixture(scope="module")
+def run_order() -> list[tuple[str, set[str]]]:
+    return collected(*FILES)
+
+
+def kinds(tests: list[tuple[str, set[str]]]) -> dict[str, set[str]]:
+    """Each test file's kinds of test, as tests/conftest.py marks them."""
     found: dict[str, set[str]] = {}
-    for nodeid, marks in collected(*paths):
+    for nodeid, marks in tests:
         found.setdefault(nodeid.split("::")[0], set()).update(marks)
     return found
 
 
-def test_race_browser_and_slow_tests_are_marked() -> None:
-    found = kinds(
-        "tests/rota/test_parallel_claims.py",
-        "tests/test_http_races.py",
-        "tests/auth/test_views.py",
-        "tests/browser/test_journeys.py",
-        "tests/limits/test_limit_machine.py",
-        "tests/test_install.py",
-    )
+def test_race_browser_and_slow_tests_are_marked(run_order: list[tuple[str, set[str]]]) -> None:
+    found = kinds(run_order)
+    assert set(found) == set(FILES)
     assert "races" in found["tests/rota/test_parallel_claims.py"]
     assert "races" in found["tests/test_http_races.py"]
     assert found["tests/auth/test_views.py"] == set()  # ordinary page tests stay in the fast subset
@@ -53,15 +68,10 @@ def test_race_browser_and_slow_tests_are_marked() -> None:
     assert "slow" in found["tests/test_install.py"]  # by its fixture: a virtualenv with the wheel
 
 
-def test_the_costly_kinds_start_first() -> None:
+def test_the_costly_kinds_start_first(run_order: list[tuple[str, set[str]]]) -> None:
     """Slow tests, then races, then browser journeys, then the rest, each in the order collected:
     the run ends on short tests the workers can share (collected by path, the slow ones were last)."""
-    tests = collected(
-        "tests/auth/test_views.py",
-        "tests/browser/test_journeys.py",
-        "tests/test_http_races.py",
-        "tests/test_fuzz_forms.py",
-    )
+    tests = run_order
     rank = [
         next((i for i, k in enumerate(("slow", "races", "browser")) if k in marks), 3) for _, marks in tests
     ]
