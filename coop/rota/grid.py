@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
+from coop.cache import cached
 from coop.db import UTCDateTime, minutes_between, two_lists, union_part, written
 from coop.limits import service as limits
 from coop.members.models import Member, MemberStatus, Skill, member_skill
@@ -140,13 +141,17 @@ PLACE_COLUMNS: dict[str, Any] = {
     "pay_pence_per_hour": Service.pay_pence_per_hour,
 }
 # The rows of the week's statement (_week_by_day): a day, an OpenPlace's columns, and the count of
-# a skill's places or the minutes held.
+# a skill's places.
 WEEK_ROW = (
     ("day", Integer),
     *((name, column.type) for name, column in PLACE_COLUMNS.items()),
     ("of", Integer),
-    ("held_minutes", Integer),
 )
+# The hours held each day across the co-op (the grid's last row) are a figure like the home's
+# hours per member: kept a minute per process. At ten times the co-op they add up 18,000 shifts
+# a week (5 ms), more than the rest of the page's statements together; a page of members, the
+# next page or the printout then need not add them up again. A member's own hours are never kept.
+DAY_HOURS_SECONDS = 60
 
 
 def _unfilled(session: Session, where: list[ColumnElement[bool]]) -> list[OpenPlace]:
@@ -167,11 +172,10 @@ UNFILLED_SHOWN = 10  # unfilled places a day on screen; the rest are a link to t
 
 
 def _week_by_day(day_where: list[list[ColumnElement[bool]]], shown: int | None) -> Any:
-    """The statement of the week's unfilled places and hours by day, one round trip: for each day
-    its first `shown` unfilled places (None: all), each skill its places need with how many and
-    the latest start, and the minutes of places held. Rows of a UNION ALL, each with the columns
-    of an `OpenPlace` and `day`, `of` and `held_minutes`, the columns a kind of row does not have
-    null.
+    """The statement of the week's unfilled places by day, one round trip: for each day its first
+    `shown` unfilled places (None: all), and each skill its places need with how many and the
+    latest start. Rows of a UNION ALL, each with the columns of an `OpenPlace` and `day` and `of`,
+    the columns a kind of row does not have null.
 
     Each day is read by its own range of ix_shift_starts_at (which carries what these reads need
     on PostgreSQL): at ten times the co-op a week holds 18,000 shifts and 1,700 unfilled places,
@@ -199,37 +203,48 @@ def _week_by_day(day_where: list[list[ColumnElement[bool]]], shown: int | None) 
             .where(*where, Shift.filled < Shift.slots)
             .group_by(Service.skill_id)
         )
-        # Places taken times their length: `filled` is the count of members holding each shift
-        # (kept in step by every claim and drop, and checked by `coop verify`): no join.
-        minutes = func.sum(Shift.filled * minutes_between(Shift.starts_at, Shift.ends_at))
-        arms.append(
-            select(*union_part(WEEK_ROW, day=day, held_minutes=minutes)).where(*where, Shift.filled > 0)
-        )
     return union_all(*arms)
+
+
+def _held_by_day(day_where: list[list[ColumnElement[bool]]]) -> Any:
+    """The statement of the minutes of places held each day: rows of `day` and `held_minutes`.
+    Places taken times their length: `filled` is the count of members holding each shift (kept in
+    step by every claim and drop, and checked by `coop verify`): no join."""
+    minutes = func.sum(Shift.filled * minutes_between(Shift.starts_at, Shift.ends_at))
+    return union_all(
+        *(
+            select(literal(i).label("day"), minutes.label("held_minutes")).where(*where, Shift.filled > 0)
+            for i, where in enumerate(day_where)
+        )
+    )
+
+
+def _day_minutes(session: Session, statement: Any) -> list[int]:
+    day_minutes = [0] * 7
+    for day, held in session.execute(statement):
+        day_minutes[int(day)] = int(held or 0)
+    return day_minutes
 
 
 def _by_day(
     rows: Any, now: datetime
-) -> tuple[dict[int, list[OpenPlace]], dict[int, int], dict[int, set[int]], list[int]]:
+) -> tuple[dict[int, list[OpenPlace]], dict[int, int], dict[int, set[int]]]:
     """`_week_by_day`'s rows by day: the unfilled places shown (soonest first), how many each
-    day has, the skills each day's places still to come need, and the minutes held."""
+    day has, and the skills each day's places still to come need."""
     unfilled: dict[int, list[OpenPlace]] = defaultdict(list)
     counts: dict[int, int] = defaultdict(int)
     skills: dict[int, set[int]] = defaultdict(set)
-    day_minutes = [0] * 7
     for row in rows:
         day = int(row.day)
         if row.id is not None:  # a place
             unfilled[day].append(OpenPlace(*row[1:9]))
-        elif row.of is not None:  # a skill that day's places need
+        else:  # a skill that day's places need
             counts[day] += int(row.of)
             if row.starts_at > now:
                 skills[day].add(row.skill_id)
-        else:  # the day's held minutes
-            day_minutes[day] = int(row.held_minutes or 0)
     for places in unfilled.values():
         places.sort(key=lambda p: (p.starts_at, p.id))
-    return dict(unfilled), dict(counts), dict(skills), day_minutes
+    return dict(unfilled), dict(counts), dict(skills)
 
 
 # The grid's statements are built once for each week, filter and page and kept: building them
@@ -265,9 +280,9 @@ def _people(search: str, skill_id: int | None, page: int) -> Any:
 
 
 @lru_cache(maxsize=64)
-def _week(monday: date, f: GridFilter, shown: int | None) -> tuple[Any, Any]:
-    """The week's statements: the held places of the members bound as `members`, and
-    `_week_by_day`."""
+def _week(monday: date, f: GridFilter, shown: int | None) -> tuple[Any, Any, Any]:
+    """The week's statements: the held places of the members bound as `members`, `_week_by_day`
+    and `_held_by_day`."""
     days = [monday + timedelta(days=i) for i in range(8)]
     # The week's edges are written into the statement's text (db.written): bound, PostgreSQL
     # planned the 21 arms of the days afresh each request (2.8 ms).
@@ -298,7 +313,8 @@ def _week(monday: date, f: GridFilter, shown: int | None) -> tuple[Any, Any]:
         )
         .order_by(Shift.starts_at)
     )
-    return held, _week_by_day([_scheduled_between(lo, hi, f) for lo, hi in pairwise(edges)], shown)
+    day_where = [_scheduled_between(lo, hi, f) for lo, hi in pairwise(edges)]
+    return held, _week_by_day(day_where, shown), _held_by_day(day_where)
 
 
 def filter_choices(session: Session) -> tuple[list[Any], list[Any]]:
@@ -321,7 +337,8 @@ def week_grid(
     (None: all of them, for paper)."""
     f = f or GridFilter()
     days = [monday + timedelta(days=i) for i in range(7)]
-    held_stmt, week_stmt = _week(monday, replace(f, search=""), shown)  # the name is not used
+    shifts_f = replace(f, search="")  # the name picks members, not shifts
+    held_stmt, week_stmt, hours_stmt = _week(monday, shifts_f, shown)
     found = session.execute(_people(f.search.strip(), f.skill_id, page)).all()
     more, found = len(found) > PER_PAGE, found[:PER_PAGE]
     rows = {m_id: Row(Person(m_id, name, status)) for m_id, name, status, _skills in found}
@@ -342,7 +359,12 @@ def week_grid(
     # by the claim's rule and their limit): the grid only marks the days with a place in the future
     # needing a skill they have (docs/DECISIONS.md, issue 43).
     now = now or utcnow()
-    unfilled, unfilled_count, skills_by_day, day_minutes = _by_day(session.execute(week_stmt), now)
+    unfilled, unfilled_count, skills_by_day = _by_day(session.execute(week_stmt), now)
+    day_minutes = cached(
+        ("grid_day_minutes", str(session.get_bind().engine.url), monday, shifts_f),
+        DAY_HOURS_SECONDS,
+        lambda: _day_minutes(session, hours_stmt),
+    )
     for row in rows.values():
         if row.member.status == MemberStatus.ACTIVE:
             row.may_offer = {i for i, needed in skills_by_day.items() if needed & skill_ids[row.member.id]}
