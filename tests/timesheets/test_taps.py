@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 
 from coop.errors import DomainError, NotFound
 from coop.pay import service as pay
@@ -70,6 +70,28 @@ def test_no_taps_once_the_hours_are_sent(session):
     assert taps.taps_for(session, [a]) == {}
     with pytest.raises(DomainError, match="sent your hours"):
         taps.tap(session, m.id, a.id, "finished")
+
+
+def test_the_taps_are_offered_on_the_day_only_and_asked_for_at_any_hour(session):
+    """A page sends the same statements at any hour: the taps are read whenever the member holds
+    a place and offered only for a place on the day (the benchmark once counted one statement
+    fewer on the larger co-op, whose member had no place that day)."""
+    a, shift, m = shift_under_way(session)
+    arrived = taps.tap(session, m.id, a.id, "arrived", now=shift.starts_at)
+    engine, sent = session.get_bind(), []  # whether each statement reads the taps
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append("shift_day_times" in statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert taps.taps_for(session, [a], now=shift.starts_at + timedelta(hours=1)) == {
+            a.id: taps.Taps(arrived, None)
+        }
+        assert taps.taps_for(session, [a], now=shift.starts_at - timedelta(days=2)) == {}
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert sent.count(True) == 2
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
