@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from coop.db import TransactionMisuse, end_reads, write_transaction
+from coop.db import TransactionMisuse, end_reads, plan_once, write_transaction
 from coop.members import service as members
 from coop.members.models import Skill
 
@@ -87,3 +87,21 @@ def test_a_read_keeps_the_prepared_statements_on_postgresql(session):
     if session.get_bind().dialect.name == "postgresql":
         prepared = session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
         assert prepared and prepared >= 1
+
+
+def test_plans_made_once_last_for_the_read_and_are_refused_in_a_write(session):
+    """`plan_once` asks PostgreSQL to plan a page's prepared statements once for any values, for
+    the rest of that read only; the next request plans as before. Refused inside a write."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+
+    def mode() -> str:
+        return session.scalar(text("SHOW plan_cache_mode")) if postgres else "auto"
+
+    end_reads(session)
+    plan_once(session)
+    assert mode() == ("force_generic_plan" if postgres else "auto")
+    assert session.scalar(select(func.count()).select_from(Skill)) is not None  # reads go on
+    end_reads(session)
+    assert mode() == "auto"
+    with pytest.raises(TransactionMisuse, match="plans made once"), write_transaction(session):
+        plan_once(session)
