@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, contains_eager, defaultload, selectinload
 
 from coop.bookings.models import Client, Service, Shift, ShiftStatus
 from coop.businesses.models import Business
-from coop.db import bucket, two_lists
+from coop.db import bucket, plan_once, two_lists
 from coop.i18n import N_
 from coop.i18n import gettext as _
 from coop.limits import service as limits
@@ -96,6 +96,13 @@ def open_shifts_for(
     if filters.area:
         stmt = stmt.where(Shift.site_address.ilike(f"%{filters.area}%"))
     rules = rules_from_settings(session)
+    planner = limits.Planner.for_member(
+        session, member, between=(to_london(now).date(), to_london(horizon).date())
+    )
+    # Planned afresh for the time now on every request, the open shifts' join took longer to plan
+    # than to run at ten times the co-op, and the member's availability was faster planned once
+    # too, at either size. Asked after the member's earnings, whose best plan depends on them.
+    plan_once(session)
     # The member's skills are learnt from the shifts as they are read: the query asked only for
     # shifts needing one of them. (A held shift clashes with itself, so it drops out.)
     facts = member_facts(
@@ -104,9 +111,6 @@ def open_shifts_for(
     # Open to a paused member who asked to see shifts: judge them as if active.
     facts.active = True
     held_for_me: set[int] | None = None  # fair release: the shifts held for this member, if needed
-    planner = limits.Planner.for_member(
-        session, member, between=(to_london(now).date(), to_london(horizon).date())
-    )
     result: list[OpenShiftCard] = []
     # Read the shifts a batch at a time and stop at `limit`: a page needs the first few dozen
     # that pass the rules, not every open shift in six weeks. Each batch is a plain LIMIT/OFFSET

@@ -11,7 +11,6 @@ from coop.access import roles
 from coop.auth.signed_in import current_member
 from coop.businesses import service as businesses
 from coop.cover import service as cover
-from coop.db import plan_once
 from coop.errors import DomainError
 from coop.extensions import db
 from coop.i18n import gettext as _
@@ -58,7 +57,6 @@ def open_shifts() -> Page:
         weekday=weekday if weekday is not None and 0 <= weekday <= 6 else None,
         area=request.args.get("area", "").strip()[:80],
     )
-    plan_once(db.session)
     prefs = rota.preferences(db.session, member)
     after = request.args.get("after", type=_moment)
     items = rota.open_shifts_for(
