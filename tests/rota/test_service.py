@@ -1,13 +1,14 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from coop.bookings import service as bookings
 from coop.businesses import service as businesses
 from coop.errors import DomainError
 from coop.rota import service as rota
 from coop.rota.models import AssignmentStatus
-from coop.timeutil import utcnow
+from coop.timeutil import london_to_utc, today_london, utcnow
 from tests import factories
 
 
@@ -164,3 +165,37 @@ def test_open_shifts_filters_list_active_services_by_name_and_every_business_by_
     assert [s.name for s in services].index("Apple care") < [s.name for s in services].index("Zebra care")
     assert [(b.id, b.name) for b in firms] == [(b.id, b.name) for b in businesses.list_businesses(session)]
     assert len(firms) == 2
+
+
+def test_open_shifts_by_day_of_the_week_are_found_by_the_database_in_london_days(session, garden):
+    """The day filter is London's day (a shift at half past midnight belongs to the next day,
+    in summer and in winter), and the database finds those shifts: the other days' shifts are
+    not read batch after batch."""
+    skill, svc = garden
+    member = factories.member(session, skills=[skill])
+    day = today_london() + timedelta(days=3)
+
+    def at(d, hour, minute=0):
+        return factories.shift(
+            session, service_=svc, starts_in=london_to_utc(d, time(hour, minute)) - utcnow(), hours=1
+        )
+
+    late = at(day, 23, 0)
+    after_midnight = at(day + timedelta(days=1), 0, 30)
+    fillers = [at(day + timedelta(days=1), 8 + i // 4, (i % 4) * 15) for i in range(30)]
+    next_week = at(day + timedelta(days=7), 12)
+    engine, reads = session.get_bind(), []
+
+    def count(_conn, _cursor, statement, *_args):
+        reads.append("shift.booking_id" in statement)  # the open shifts' own read
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        by_day = rota.ShiftFilter(weekday=day.weekday())
+        found = rota.open_shifts_for(session, member, filters=by_day, limit=10)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [c.shift.id for c in found] == [late.id, next_week.id]
+    assert reads.count(True) == 1
+    every = [c.shift.id for c in rota.open_shifts_for(session, member, limit=100)]
+    assert after_midnight.id in every and set(every) >= {f.id for f in fillers}
