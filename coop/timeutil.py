@@ -30,9 +30,13 @@ def week_start(day: date) -> date:
 
 def whole_weeks_utc(first_day: date, last_day: date) -> tuple[datetime, datetime]:
     """The UTC span of the whole weeks (Monday to Sunday, London) holding two days."""
-    return london_to_utc(week_start(first_day), time(0)), london_to_utc(
-        week_start(last_day) + timedelta(days=7), time(0)
-    )
+    return london_days_utc(week_start(first_day), week_start(last_day) + timedelta(days=6))
+
+
+def london_days_utc(first: date, last: date) -> tuple[datetime, datetime]:
+    """The UTC moments at which London's first day starts and the day after the last starts: the
+    span of those days, whatever the clocks did in between."""
+    return london_to_utc(first, time(0)), london_to_utc(last + timedelta(days=1), time(0))
 
 
 def london_to_utc(day: date, at: time, near: datetime | None = None) -> datetime:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from coop.invoicing.totals import vat_summary
 from coop.pay.models import PayLine, PayLineKind, PayRun, PayRunStatus, PayStatement
 from coop.settings import service as settings
 from coop.settings.chart import CHART_OF_ACCOUNTS
-from coop.timeutil import london_to_utc, to_london
+from coop.timeutil import london_days_utc, to_london
 
 OTHER_SALES = "Other sales"
 DISCOUNTS = "Discounts"
@@ -92,17 +92,12 @@ def _invoice(invoice: Invoice, services: list[str]) -> Entry:
     return invoice_entry(invoice.issue_date, invoice.number, invoice.client.name, sales, vat)
 
 
-def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """The UTC moments at which London's first day starts and the day after the last starts."""
-    return london_to_utc(first, time(0)), london_to_utc(last + timedelta(days=1), time(0))
-
-
 def journal(session: Session, first: date, last: date) -> list[Entry]:
     """Every entry dated from `first` to `last` (London days), in date order."""
     if last < first:
         raise DomainError(_("The period must end on or after the day it starts."), field="period_end")
     services = sorted(session.scalars(select(Service.name)), key=len, reverse=True)
-    start, end = _day_bounds(first, last)
+    start, end = london_days_utc(first, last)
     entries: list[Entry] = []
     for invoice in session.scalars(
         select(Invoice)

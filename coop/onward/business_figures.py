@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from coop.invoicing.reports import overdue_by_business
 from coop.onward.impact import MIN_PEOPLE, fewer
 from coop.rota.models import Assignment
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus
-from coop.timeutil import format_date, london_to_utc
+from coop.timeutil import format_date, london_days_utc
 
 ALL = 0  # the key of the co-op's own row
 
@@ -81,7 +81,7 @@ def spans(today: date) -> list[Span]:
 
 def figures(session: Session, first: date, last: date, today: date) -> list[Figures]:
     """One row per business, in id order, then the co-op's (key ALL) with everyone counted once."""
-    lo, hi = london_to_utc(first, time(0)), london_to_utc(last + timedelta(days=1), time(0))
+    lo, hi = london_days_utc(first, last)
     businesses = list(session.execute(select(Business.id, Business.name).order_by(Business.id)))
     income: dict[int, int] = dict(
         session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from coop.settings import service as settings
 from coop.settings.keys import K
 from coop.skillshare.models import SignUp, SkillSession
 from coop.timesheets.models import TimesheetEntry, TimesheetStatus, worked_minutes
-from coop.timeutil import format_date, london_to_utc
+from coop.timeutil import format_date, london_days_utc
 
 MIN_PEOPLE = 5
 
@@ -92,12 +92,8 @@ class Report:
         return all(f.value == 0 for f, _ in self.figures)
 
 
-def _span(period: Period) -> tuple[datetime, datetime]:
-    return london_to_utc(period.first, time(0)), london_to_utc(period.last + timedelta(days=1), time(0))
-
-
 def figures(session: Session, period: Period) -> list[Figure]:
-    lo, hi = _span(period)
+    lo, hi = london_days_utc(period.first, period.last)
     rows = session.execute(
         select(
             TimesheetEntry.member_id,
@@ -226,7 +222,7 @@ def enquiry_figures(session: Session, period: Period) -> list[Figure]:
     """How people found the co-op: enquiries by how they heard, and how many became members
     (invited and signed in). Enquiries deleted under the retention rule count by the month they
     came in (`EnquiryTally`), for months that start within the period."""
-    lo, hi = _span(period)
+    lo, hi = london_days_utc(period.first, period.last)
     by_source: dict[str, int] = dict.fromkeys(SOURCES, 0)
     joined = 0
     rows = session.execute(

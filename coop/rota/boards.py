@@ -31,7 +31,7 @@ from coop.rota.models import (
 )
 from coop.rota.places import holders_of
 from coop.rota.rules import blocking_reasons
-from coop.timeutil import london_to_utc, to_london, utcnow, week_start
+from coop.timeutil import london_days_utc, london_to_utc, to_london, utcnow, week_start
 
 
 @dataclass
@@ -164,12 +164,8 @@ def _on_weekday(weekday: int, first: datetime, last: datetime) -> ColumnElement[
     day += timedelta(days=(weekday - day.weekday()) % 7)
     ranges = []
     while day <= end:
-        ranges.append(
-            and_(
-                Shift.starts_at >= london_to_utc(day, time(0)),
-                Shift.starts_at < london_to_utc(day + timedelta(days=1), time(0)),
-            )
-        )
+        lo, hi = london_days_utc(day, day)
+        ranges.append(and_(Shift.starts_at >= lo, Shift.starts_at < hi))
         day += timedelta(days=7)
     return or_(*ranges) if ranges else false()
 

@@ -33,7 +33,7 @@ from coop.pay.rates import RateRules
 from coop.rota.eligibility import member_facts, rules_from_settings
 from coop.rota.models import Assignment
 from coop.rota.rules import ShiftFacts, can_take
-from coop.timeutil import london_to_utc, to_london, utcnow, whole_minutes
+from coop.timeutil import london_days_utc, london_to_utc, to_london, utcnow, whole_minutes
 
 PER_PAGE = 25  # members a page: 175 cells, each with its own "Offer" list, is already a long page
 
@@ -397,7 +397,7 @@ def offer_choices(
     now = now or utcnow()
     if member.status != MemberStatus.ACTIVE:
         return OfferChoices(member, day, [], False)
-    lo, hi = london_to_utc(day, time(0)), london_to_utc(day + timedelta(days=1), time(0))
+    lo, hi = london_days_utc(day, day)
     skill_ids = frozenset(sk.id for sk in member.skills)
     judged = [
         (p, ShiftFacts(p.id, p.skill_id, p.starts_at, p.ends_at))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from coop.rota.models import (
     RotaPreferences,
 )
 from coop.secret_tokens import digest, new_token
-from coop.timeutil import london_to_utc, to_london, utcnow
+from coop.timeutil import london_days_utc, to_london, utcnow
 
 
 def feed_for(session: Session, member: Member) -> MemberFeed | None:
@@ -103,6 +103,7 @@ def queue_shift_reminders(session: Session, *, base_url: str, now: datetime | No
     now = now or utcnow()
     local = to_london(now)
     tomorrow = local.date() + timedelta(days=1)
+    tomorrow_starts, tomorrow_ends = london_days_utc(tomorrow, tomorrow)
     due = list(
         session.execute(
             select(Assignment.id, RotaPreferences.reminder_hour, RotaPreferences.id)
@@ -112,8 +113,8 @@ def queue_shift_reminders(session: Session, *, base_url: str, now: datetime | No
                 Assignment.held(),
                 Assignment.reminded_at.is_(None),
                 Shift.status == ShiftStatus.SCHEDULED,
-                Shift.starts_at >= london_to_utc(tomorrow, time(0)),
-                Shift.starts_at < london_to_utc(tomorrow + timedelta(days=1), time(0)),
+                Shift.starts_at >= tomorrow_starts,
+                Shift.starts_at < tomorrow_ends,
                 Shift.starts_at > now,
             )
             .order_by(Assignment.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -23,7 +23,7 @@ from coop.rota.autofill import Candidate, LimitBudget, OpenShift, Proposal, Resu
 from coop.rota.models import Assignment, AssignmentSource, Offer, OfferStatus, RotaPreferences
 from coop.settings import service as settings
 from coop.settings.keys import K
-from coop.timeutil import london_to_utc, to_london, utcnow, whole_weeks_utc
+from coop.timeutil import london_days_utc, to_london, utcnow, whole_weeks_utc
 
 
 @dataclass
@@ -70,8 +70,8 @@ def plan(
 ) -> Plan:
     """Propose who to offer each open slot to, between two London days (inclusive)."""
     now = now or utcnow()
-    lo = max(london_to_utc(first_day, time(0)), now)
-    hi = london_to_utc(last_day + timedelta(days=1), time(0))
+    first_starts, hi = london_days_utc(first_day, last_day)
+    lo = max(first_starts, now)
     stmt = (
         select(Shift)
         .join(Service, Service.id == Shift.service_id)
