@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,14 @@ BASE_URL = "http://coop.test"
 def unique(prefix: str) -> str:
     """A name no other test (or earlier run against the same database) has used."""
     return f"{prefix}-{next(_seq)}-{utcnow().timestamp():.0f}"
+
+
+def shown(page: str) -> str:
+    """The page without its random form tokens, for checking that a short figure is not shown.
+
+    A token is 80-odd random letters and digits: "3h" turns up in about one in fifty of them.
+    """
+    return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", page)
 
 
 def fresh(session: Session) -> None:

@@ -20,7 +20,7 @@ from coop.money import format_pence, plain_pounds
 from coop.pay.models import Expense, PayAdjustment, PayRun
 from coop.timeutil import today_london
 from tests import factories
-from tests.factories import fresh, limit
+from tests.factories import fresh, limit, shown
 
 # A member's figures, as distinctive as a real one would be: none may reach the coordinator.
 MEMBER_PENCE = 81_333
@@ -126,7 +126,7 @@ def test_every_event_type_is_written_and_no_member_money_reaches_the_coordinator
             assert figure not in row.before + row.after, (row.action, figure)
 
     web.login("casey@example.org")
-    page = web.get("/audit").get_data(as_text=True)
+    page = shown(web.get("/audit").get_data(as_text=True))
     for figure in MEMBER_FIGURES:
         assert figure not in page, f"a member's figure ({figure}) on the coordinators' audit page"
     # Names, sentences and pounds, not ids, action codes, JSON and pence.

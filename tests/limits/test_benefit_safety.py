@@ -19,7 +19,7 @@ from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london, utcnow
 from tests import factories
-from tests.factories import fresh, held_shift, limit, worked_shift
+from tests.factories import fresh, held_shift, limit, shown, worked_shift
 from tests.limits import checks
 
 
@@ -43,7 +43,7 @@ def test_1_a_coordinator_cannot_extend_a_shift_over_a_members_limit_unseen(web, 
     web.login("coord@example.org")
     before = (shift.starts_at, shift.ends_at)
     r = web.post(f"/shifts/{shift.id}/edit", edit_payload(shift, extra_hours=1))
-    page = r.get_data(as_text=True)
+    page = shown(r.get_data(as_text=True))
     assert r.status_code == 200 and "does not fit 1 member" in page and "nothing was saved" in page
     assert "£55" not in page and "55.00" not in page  # never the figures
     fresh(session)
@@ -260,7 +260,7 @@ def test_hours_over_a_limit_need_the_members_yes_and_are_paid(web, make_web, ses
         "note": "",
     }
     web.login("coord@example.org")
-    page = web.post(f"/timesheets/enter/{a.id}", hours).get_data(as_text=True)
+    page = shown(web.post(f"/timesheets/enter/{a.id}", hours).get_data(as_text=True))
     assert "only they can send them" in page and "3h" not in page
     member = make_web()
     member.login("m@example.org")
@@ -343,7 +343,7 @@ def test_a_correction_that_breaks_a_limit_is_refused_until_a_pay_day_that_suits(
         "pay_on": paydays[0].isoformat(),
     }
     r = web.post("/pay/adjustments", form, follow_redirects=True)
-    page = r.get_data(as_text=True)
+    page = shown(r.get_data(as_text=True))
     assert "over their own limit" in page and "96.13" not in page
     fresh(session)
     assert session.scalars(select(PayAdjustment)).all() == []

@@ -22,7 +22,7 @@ from coop.rota.models import Assignment, Availability, Offer, SwapOffer, TimeOff
 from coop.skillshare import service as skillshare
 from coop.timeutil import london_to_utc, utcnow
 from tests import factories
-from tests.factories import fresh, next_monday
+from tests.factories import fresh, next_monday, shown
 
 
 def at(day: int, hour: int) -> timedelta:
@@ -85,8 +85,8 @@ def test_a_grid_cells_offer_page_offers_only_shifts_the_member_is_available_for(
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
     # Through HTTP: each cell's page offers only what the claim's rule allows.
-    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={next_monday().isoformat()}&day=2").get_data(
-        as_text=True
+    ann_page = shown(
+        web.get(f"/rota/grid/offer/{ann.id}?week={next_monday().isoformat()}&day=2").get_data(as_text=True)
     )
     assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
     bob_page = web.get(f"/rota/grid/offer/{bob.id}?week={next_monday().isoformat()}&day=2").get_data(
@@ -286,8 +286,8 @@ def test_a_grid_cells_offer_page_leaves_out_a_shift_over_the_members_own_limit(w
     assert [p.id for p in grid.offer_choices(session, bob.id, wednesday_date).places] == [wednesday.id]
     factories.coordinator(session, "coord@example.org")
     web.login("coord@example.org")
-    ann_page = web.get(f"/rota/grid/offer/{ann.id}?week={next_monday().isoformat()}&day=2").get_data(
-        as_text=True
+    ann_page = shown(
+        web.get(f"/rota/grid/offer/{ann.id}?week={next_monday().isoformat()}&day=2").get_data(as_text=True)
     )
     assert "Nothing that day they could take." in ann_page and f'value="{wednesday.id}"' not in ann_page
     assert "3 h" not in ann_page  # the coordinator never sees her figures
