@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import os
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from sqlalchemy import (
     cast,
     create_engine,
     event,
+    exc,
     func,
     literal,
     null,
@@ -39,7 +41,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
@@ -85,10 +86,11 @@ def partial_index(name: str, *columns: str, where: str, **options: Any) -> Index
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for the URL. SQLite runs in WAL mode with a busy timeout and foreign keys on;
-    its transactions are begun explicitly so writers can take the lock up front (see write_transaction)."""
+    """An engine for the URL, keeping its connections open between requests (a pool). SQLite runs
+    in WAL mode with a busy timeout and foreign keys on; its transactions are begun explicitly so
+    writers can take the lock up front (see write_transaction)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -105,10 +107,28 @@ def make_engine(url: str) -> Engine:
             mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("coop_write") else "BEGIN"
             conn.exec_driver_sql(mode)
 
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    _one_process_per_connection(engine)
+    return engine
+
+
+def _one_process_per_connection(engine: Engine) -> None:
+    """A pooled connection is used only by the process that opened it: one a forked process
+    inherited (a gunicorn worker, a test's processes) is dropped there and a new one opened, so
+    two processes never talk through one connection."""
+
+    @event.listens_for(engine, "connect")
+    def _opened(_dbapi_conn: Any, record: Any) -> None:
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(_dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        if record.info["pid"] != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise exc.DisconnectionError("a connection opened by another process")
 
 
 def make_sessionmaker(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
