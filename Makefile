@@ -3,7 +3,10 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
-WORKERS ?= 2
+# Three test processes on two cores: while one waits on a server, a browser or a subprocess
+# the other two keep both cores busy (two left them idle 7% of the run; three: 1%, 20-25 s less
+# per database).
+WORKERS ?= 3
 # A worker with nothing left takes half of what another still has queued (tests/conftest.py starts
 # the costly tests first, so the run ends on short ones).
 XDIST := -n $(WORKERS) --dist worksteal
