@@ -63,6 +63,11 @@ class SqliteDatabases:
     def release(self, url: str) -> None:
         self.drop(url)  # a copy of the template file is as cheap as anything else
 
+    def renew(self, url: str) -> None:
+        """The database at `url` (nobody connected) back to the template's state, at the same address."""
+        self.drop(url)
+        shutil.copyfile(self.template, url.removeprefix("sqlite:///"))
+
     def drop(self, url: str) -> None:
         path = Path(url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
@@ -106,10 +111,9 @@ class PostgresDatabases:
     def drop(self, url: str) -> None:
         self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
-    def release(self, url: str) -> None:
-        """A test is done with its database: empty it for the next test, or drop it when that
-        cannot be done (its structure changed, or anything else went wrong)."""
-        name = url.rsplit("/", 1)[1]
+    def _emptied(self, url: str) -> bool:
+        """The database at `url` back to the template's rows, whoever was connected; False when
+        that cannot be done (its structure changed, or anything else went wrong)."""
         try:
             with self.admin.connect() as conn:  # anything the test left connected goes
                 conn.execute(
@@ -117,15 +121,24 @@ class PostgresDatabases:
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                         " WHERE datname = :name AND pid <> pg_backend_pid()"
                     ),
-                    {"name": name},
+                    {"name": url.rsplit("/", 1)[1]},
                 )
-            reusable = self.recycled.reset(url)
+            return self.recycled.reset(url)
         except Exception:  # a database that cannot be emptied is dropped instead
-            reusable = False
-        if reusable:
+            return False
+
+    def release(self, url: str) -> None:
+        """A test is done with its database: empty it for the next test, or drop it."""
+        if self._emptied(url):
             self.spare.append(url)
         else:
             self.drop(url)
+
+    def renew(self, url: str) -> None:
+        """The database at `url` back to the template's state, at the same address."""
+        cache.clear()
+        if not self._emptied(url):
+            self.replace(url, self.cluster.url("coop_template"))
 
     def close(self) -> None:
         self.admin.dispose()

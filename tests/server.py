@@ -25,6 +25,26 @@ class Server:
     log: IO[str]
     log_path: Path
 
+    def workers(self) -> set[int]:
+        """The worker processes gunicorn's master runs now."""
+        pid = self.process.pid
+        return {int(w) for w in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+    def fresh_workers(self) -> None:
+        """Replace every worker by a new one, forked from the app the master preloaded, so nothing
+        a worker kept (figures cached for a minute, pooled connections) outlives the test that made
+        it: the next test can have a new database at the same address. The workers are idle (no
+        test is sending), so they are killed, and the master forks new ones at once."""
+        old = self.workers()
+        for pid in old:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (now := self.workers()) & old or len(now) < len(old):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not fork new workers:\n" + self.log_path.read_text())
+            time.sleep(0.02)
+
     def stop(self) -> None:
         """The test is over: kill gunicorn, its master and its workers at once (it runs in a
         process group of its own). A graceful stop only waited: gunicorn's master idles two

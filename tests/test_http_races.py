@@ -6,6 +6,7 @@ loser, pay worked out from the final hours, and `coop verify` clean afterwards."
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import urllib.error
 import urllib.parse
@@ -48,7 +49,7 @@ from tests.factories import (
     worked_shift,
 )
 from tests.pg import free_port
-from tests.server import serve
+from tests.server import Server, serve
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
@@ -96,22 +97,47 @@ class Live:
         return out
 
 
-@pytest.fixture
-def live(databases: Any, tmp_path: Path) -> Iterator[Live]:
+@dataclass
+class Serving:
+    url: str
+    config: dict[str, Any]
+    server: Server
+
+
+@pytest.fixture(scope="module")
+def serving(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
+    """One gunicorn for the module's tests (starting one took 1.5 s of CPU), each test with a new
+    database at its address and new workers (`live`)."""
     url = databases.create()
+    tmp = tmp_path_factory.mktemp("races")
     port = free_port()
-    config = app_config(url, tmp_path) | {"BASE_URL": f"http://127.0.0.1:{port}"}
-    app = create_app(config)
-    session: Session = app.extensions["coop_db"][1]()
-    server = serve(url, config, port, tmp_path, workers=4)
+    config = app_config(url, tmp) | {"BASE_URL": f"http://127.0.0.1:{port}"}
+    server = serve(url, config, port, tmp, workers=4)
     try:
-        yield Live(f"http://127.0.0.1:{port}", session, Path(config["INVOICE_DIR"]))
+        yield Serving(url, config, server)
     finally:
         server.stop()
-        assert "Traceback" not in server.log_path.read_text(), server.log_path.read_text()
+        databases.drop(url)
+
+
+@pytest.fixture
+def live(serving: Serving, databases: Any) -> Iterator[Live]:
+    serving.server.fresh_workers()  # nobody connected, nothing kept from the test before
+    databases.renew(serving.url)
+    for files in ("INVOICE_DIR", "UPLOAD_DIR"):  # the test before's issued invoices and uploads
+        shutil.rmtree(serving.config[files], ignore_errors=True)
+    log_from = serving.server.log_path.stat().st_size
+    app = create_app(serving.config)
+    session: Session = app.extensions["coop_db"][1]()
+    try:
+        yield Live(serving.config["BASE_URL"], session, Path(serving.config["INVOICE_DIR"]))
+    finally:
         session.close()
         app.extensions["coop_db"][0].dispose()
-        databases.drop(url)
+        with serving.server.log_path.open() as log:
+            log.seek(log_from)
+            written = log.read()
+        assert "Traceback" not in written, written
 
 
 def at_once(calls: list[tuple[Client, str, dict[str, str]]]) -> list[str]:
