@@ -109,20 +109,13 @@ class PostgresDatabases:
         self._exec(f"CREATE DATABASE {url.rsplit('/', 1)[1]} TEMPLATE {template.rsplit('/', 1)[1]}")
 
     def drop(self, url: str) -> None:
+        self.recycled.forget(url)
         self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
     def _emptied(self, url: str) -> bool:
         """The database at `url` back to the template's rows, whoever was connected; False when
         that cannot be done (its structure changed, or anything else went wrong)."""
         try:
-            with self.admin.connect() as conn:  # anything the test left connected goes
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = :name AND pid <> pg_backend_pid()"
-                    ),
-                    {"name": url.rsplit("/", 1)[1]},
-                )
             return self.recycled.reset(url)
         except Exception:  # a database that cannot be emptied is dropped instead
             return False
@@ -141,6 +134,8 @@ class PostgresDatabases:
             self.replace(url, self.cluster.url("coop_template"))
 
     def close(self) -> None:
+        for url in list(self.recycled.keepers):
+            self.recycled.forget(url)
         self.admin.dispose()
         self.cluster.stop()
 

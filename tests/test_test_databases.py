@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
@@ -57,16 +58,43 @@ def test_a_used_database_comes_back_as_the_template_left_it(databases):
         databases.release(again)
 
 
-def test_a_database_whose_structure_changed_is_not_handed_on(databases):
+CHANGES = {  # on PostgreSQL: rows added to the catalogues, one changed in place, one removed
+    "a table and a column added": [
+        "CREATE TABLE stray (id integer)",
+        "ALTER TABLE skill ADD COLUMN colour text",
+    ],
+    "a column renamed": ["ALTER TABLE skill RENAME COLUMN description TO about"],
+    "an index dropped": ["DROP INDEX ix_login_attempt_ip_at"],
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_database_whose_structure_changed_is_not_handed_on(databases, change):
     url = databases.create()
-    _write(url, "CREATE TABLE stray (id integer)", "ALTER TABLE skill ADD COLUMN colour text")
+    _write(url, *CHANGES[change])
     databases.release(url)
     again = databases.create()
     try:
         engine = create_engine(again, poolclass=NullPool)
         seen = inspect(engine)
         assert "stray" not in seen.get_table_names()
-        assert "colour" not in {c["name"] for c in seen.get_columns("skill")}
+        assert {c["name"] for c in seen.get_columns("skill")} == {"id", "name", "description"}
+        assert "ix_login_attempt_ip_at" in {i["name"] for i in seen.get_indexes("login_attempt")}
         engine.dispose()
     finally:
         databases.release(again)
+
+
+def test_a_database_renewed_at_its_address_is_as_the_template_left_it(databases):
+    url = databases.create()
+    try:
+        _write(url, "INSERT INTO skill (name, description) VALUES ('Gardening', '')")
+        databases.renew(url)
+        assert _read(url, "SELECT name FROM skill") == []
+        _write(url, "CREATE TABLE stray (id integer)")
+        databases.renew(url)
+        engine = create_engine(url, poolclass=NullPool)
+        assert "stray" not in inspect(engine).get_table_names()
+        engine.dispose()
+    finally:
+        databases.release(url)
