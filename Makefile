@@ -18,13 +18,15 @@ $(BIN)/python:
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# --no-compile: Python compiles a module when it is first imported; compiling every module of
+# every dependency up front was half of the install's time (22 s -> 11 s for the test extras).
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --no-compile -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml package-lock.json | $(BIN)/python
 	@./scripts/system-deps.sh test
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q --no-compile -e ".[test]"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@ $(VENV)/.installed-run
 
@@ -72,7 +74,7 @@ translations: $(VENV)/.installed-run
 	$(BIN)/pybabel compile -d $(CATALOGUES) -l en -D easyread --statistics
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
-	$(BIN)/pip install -q -e ".[test,bench]"
+	$(BIN)/pip install -q --no-compile -e ".[test,bench]"
 	@touch $@
 
 bench: $(VENV)/.installed-bench
