@@ -3,6 +3,7 @@ confirmation, downloads, template helpers. Who is signed in: coop/auth/signed_in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -71,13 +72,19 @@ class DayField(DateField):
             )
 
 
-def _no_nul(value: Any) -> Any:
-    return value.replace("\x00", "") if isinstance(value, str) else value
+# Characters no one types: NUL and the other C0 controls but tab, line feed and carriage return,
+# and the two non-characters U+FFFE and U+FFFF. PostgreSQL refuses NUL in text and XML (an
+# e-invoice's note, say) cannot carry any of them.
+UNTYPEABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class NoNulMultiDict(ImmutableMultiDict[str, Any]):
-    """Form and query values without NUL characters: no one types them, and PostgreSQL refuses
-    them in text, so they would turn a harmless request into a server error."""
+def _typeable(value: Any) -> Any:
+    return UNTYPEABLE.sub("", value) if isinstance(value, str) else value
+
+
+class TypeableMultiDict(ImmutableMultiDict[str, Any]):
+    """Form and query values without characters no one types (`UNTYPEABLE`), which would turn a
+    harmless request into a server error."""
 
     def __init__(self, mapping: Any = None) -> None:
         if mapping is None:
@@ -89,11 +96,11 @@ class NoNulMultiDict(ImmutableMultiDict[str, Any]):
             pairs = mapping.items()
         else:
             pairs = mapping
-        super().__init__([(_no_nul(k), _no_nul(v)) for k, v in pairs])
+        super().__init__([(_typeable(k), _typeable(v)) for k, v in pairs])
 
 
 class CoopRequest(Request):
-    parameter_storage_class = NoNulMultiDict
+    parameter_storage_class = TypeableMultiDict
 
 
 class IdField(HiddenField):

@@ -163,3 +163,21 @@ def test_a_credit_note_is_an_e_invoice_of_type_381_referring_to_the_invoice(sess
     )
     assert tree.xpath("string(//ram:GrandTotalAmount)", namespaces=NS) == f"{note.gross_pence / 100:.2f}"
     assert abs(note.gross_pence - 4_321) <= 1
+
+
+def test_a_credit_note_reason_pasted_with_control_characters_is_issued(app, session, web):
+    """A reason copied from a terminal (its colour codes: ESC) or with a bell in it: XML cannot
+    carry those characters, so every request drops them (coop.web) and the credit note is issued."""
+    invoice_dir = Path(app.config["INVOICE_DIR"])
+    invoice = factories.issued_invoice(session, factories.client(session), invoice_dir)
+    factories.coordinator(session, "coord@example.org")
+    web.login("coord@example.org")
+    r = web.post(
+        f"/invoices/{invoice.id}/credit-notes", {"amount": "1.00", "reason": "\x1b[31mGoodwill\x1b[0m\x07"}
+    )
+    assert r.status_code == 302
+    factories.fresh(session)
+    [note] = invoice.credit_notes
+    assert note.reason == "[31mGoodwill[0m"
+    _, xml = facturx.get_xml_from_pdf(invoicing.read_pdf(note, invoice_dir))
+    valid(xml)
