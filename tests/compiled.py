@@ -8,19 +8,29 @@ Both depend only on their source, so a test process compiles each once and later
   defaults (Flask's `url_rule_class`);
 - a template's code depends on its source and the environment's settings, the same for every app
   `create_app` makes; Jinja's own bytecode cache keeps it (Flask's `jinja_options`), checked
-  against the template's source each time it is loaded.
+  against the template's source each time it is loaded;
+- SQLAlchemy compiles each statement to SQL once per engine (the engine's compiled cache, keyed
+  by its own dialect), so an app on a new engine compiled every statement again. The test process
+  keeps one engine per database address and each app gets a view of it
+  (`Engine.execution_options()`): the view shares the engine's pool, dialect and compiled
+  statements, and listeners a test adds to the view stay on it.
 
 Installed by tests/conftest.py; the app itself is unchanged."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from sqlalchemy import Engine
 from werkzeug.routing import Rule
+
+from coop import extensions
+from coop.db import make_engine
 
 _BUILDERS: dict[tuple[Any, ...], Callable[..., tuple[str, str]]] = {}
 
@@ -55,10 +65,21 @@ class RememberedTemplates(BytecodeCache):
 
 TEMPLATES = RememberedTemplates()
 
+_ENGINES: dict[tuple[int, str], Engine] = {}
+
+
+def shared_engine(url: str) -> Engine:
+    """A view of this process's engine for the database at `url`."""
+    key = (os.getpid(), url)  # a forked process opens its own
+    if key not in _ENGINES:
+        _ENGINES[key] = make_engine(url)
+    return _ENGINES[key].execution_options()
+
 
 def share_compiled_work() -> None:
     Flask.url_rule_class = RememberedRule
     Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": TEMPLATES}
+    extensions.make_engine = shared_engine
 
 
 def remembered_builders() -> int:

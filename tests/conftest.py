@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -31,7 +31,7 @@ from coop.migrate import upgrade
 from coop.timeutil import today_london
 from tests import clock
 from tests.compiled import share_compiled_work
-from tests.pg import Recycled, TempCluster
+from tests.pg import Recycled, TempCluster, Warm
 
 BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
 PASSWORD = "blue-kettle-morning-42"
@@ -44,9 +44,12 @@ class SqliteDatabases:
         self.root = root
         self.template = root / "template.sqlite3"
         upgrade(f"sqlite:///{self.template}")
+        self.spare: list[Path] = []
 
     def create(self) -> str:
-        path = self.root / f"test-{next(_counter)}.sqlite3"
+        # An address is used again (a new copy of the template at it), so the engine this process
+        # keeps for it has the statements earlier tests compiled (tests/compiled.py).
+        path = self.spare.pop() if self.spare else self.root / f"test-{next(_counter)}.sqlite3"
         shutil.copyfile(self.template, path)
         return f"sqlite:///{path}"
 
@@ -61,7 +64,8 @@ class SqliteDatabases:
             source.backup(target)
 
     def release(self, url: str) -> None:
-        self.drop(url)  # a copy of the template file is as cheap as anything else
+        self.drop(url)
+        self.spare.append(Path(url.removeprefix("sqlite:///")))
 
     def renew(self, url: str) -> None:
         """The database at `url` (nobody connected) back to the template's state, at the same address."""
@@ -69,6 +73,7 @@ class SqliteDatabases:
         shutil.copyfile(self.template, url.removeprefix("sqlite:///"))
 
     def drop(self, url: str) -> None:
+        cache.clear()  # figures this process kept for the database at that address go with it
         path = Path(url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -88,6 +93,8 @@ class PostgresDatabases:
         self.recycled = Recycled(self.cluster.url("coop_template"))
         self.spare: list[str] = []  # tests' databases emptied back to the template, to reuse
         self.worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+        self.warm = Warm(self.cluster.port)
+        event.listen(Engine, "do_connect", self.warm.connect)
 
     def _exec(self, sql: str) -> None:
         with self.admin.connect() as conn:
@@ -100,23 +107,27 @@ class PostgresDatabases:
             return self.spare.pop()
         name = f"test_{self.worker}_{next(_counter)}"
         self._exec(f"CREATE DATABASE {name} TEMPLATE coop_template")
+        self.warm.kept(self.cluster.url(name))
         return self.cluster.url(name)
 
     def replace(self, url: str, template: str) -> None:
         """Make the database at `url` a copy of the one at `template`."""
         cache.clear()
         self.drop(url)
+        self.warm.forget(template)  # a database is copied only while no one is connected to it
         self._exec(f"CREATE DATABASE {url.rsplit('/', 1)[1]} TEMPLATE {template.rsplit('/', 1)[1]}")
+        self.warm.kept(url)
 
     def drop(self, url: str) -> None:
         self.recycled.forget(url)
+        self.warm.forget(url, going=True)
         self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
     def _emptied(self, url: str) -> bool:
         """The database at `url` back to the template's rows, whoever was connected; False when
         that cannot be done (its structure changed, or anything else went wrong)."""
         try:
-            return self.recycled.reset(url)
+            return self.recycled.reset(url, keep=self.warm.pids(url))
         except Exception:  # a database that cannot be emptied is dropped instead
             return False
 
@@ -134,6 +145,8 @@ class PostgresDatabases:
             self.replace(url, self.cluster.url("coop_template"))
 
     def close(self) -> None:
+        event.remove(Engine, "do_connect", self.warm.connect)
+        self.warm.close()
         for url in list(self.recycled.keepers):
             self.recycled.forget(url)
         self.admin.dispose()

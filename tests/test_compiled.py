@@ -1,5 +1,6 @@
 """What the tests' apps share (tests/compiled.py): URL builders that build the same URLs as
-werkzeug's own, and compiled templates that render the same pages as templates compiled afresh."""
+werkzeug's own, compiled templates that render the same pages as templates compiled afresh, and
+compiled statements, each app with listeners of its own."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import time_machine
 from flask import Flask
+from sqlalchemy import event, select
 from werkzeug.routing import Rule
 
 from coop.app import create_app
+from coop.auth.models import User
 from coop.timeutil import utcnow
 from tests import compiled, factories
 from tests.conftest import Web, app_config
@@ -62,3 +65,28 @@ def test_a_second_app_renders_from_the_compiled_templates_the_same_pages(app, se
         stopped.stop()
         second.extensions["coop_db"][0].dispose()
         fresh.extensions["coop_db"][0].dispose()
+
+
+def test_a_second_app_on_the_database_compiles_no_statement_again_and_keeps_its_own_listeners(
+    app, session, tmp_path
+):
+    factories.member(session, email="m@example.org")
+    ask = select(User.email).where(User.email.like("%@example.org"))
+    engine = app.extensions["coop_db"][0]
+    assert session.execute(ask).scalars().all() == ["m@example.org"]
+    compiled_before = len(engine._compiled_cache)
+    second = create_app(app_config(app.config["DATABASE_URL"], tmp_path))
+    heard: list[str] = []
+    event.listen(second.extensions["coop_db"][0], "before_cursor_execute", lambda *a: heard.append(a[2]))
+    asked = lambda: [sql for sql in heard if "user_account" in sql]  # noqa: E731 (SQLite's BEGIN aside)
+    other = second.extensions["coop_db"][1]()
+    try:
+        assert other.execute(ask).scalars().all() == ["m@example.org"]
+        # the first app's compiled statement: nothing new in what the second app's engine holds
+        assert len(second.extensions["coop_db"][0]._compiled_cache) == compiled_before
+        assert len(asked()) == 1
+        session.execute(ask).all()
+        assert len(asked()) == 1  # a listener on one app's engine hears nothing of another's
+    finally:
+        other.close()
+        second.extensions["coop_db"][0].dispose()
