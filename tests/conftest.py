@@ -11,7 +11,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,10 @@ class PostgresDatabases:
         )
         self._exec("CREATE DATABASE coop_template")
         upgrade(self.cluster.url("coop_template"))
-        self.recycled = Recycled(self.cluster.url("coop_template"))
+        self.keepers: dict[str, Any] = {}
+        self.recycled = Recycled(self.cluster.url("coop_template"), self.keepers)
+        # Each template's rows (the demo co-op's), by address: a template is not written to again.
+        self.copies = {self.cluster.url("coop_template"): self.recycled}
         self.spare: list[str] = []  # tests' databases emptied back to the template, to reuse
         self.worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
         self.warm = Warm(self.cluster.port)
@@ -111,14 +114,24 @@ class PostgresDatabases:
         return self.cluster.url(name)
 
     def replace(self, url: str, template: str) -> None:
-        """Make the database at `url` a copy of the one at `template`."""
+        """Make the database at `url` a copy of the one at `template`: the template's rows copied
+        in (about 10 ms), or, when either's structure is not the migrated template's, a new copy of
+        the whole database (half a second of the cluster's CPU)."""
         cache.clear()
+        if template not in self.copies:
+            self.copies[template] = Recycled(template, self.keepers)
+        rows = self.copies[template]
+        with suppress(Exception):  # anything that goes wrong: the whole copy instead
+            if rows.structure == self.recycled.structure and rows.reset(url, keep=self.warm.pids(url)):
+                return
         self.drop(url)
         self.warm.forget(template)  # a database is copied only while no one is connected to it
+        self.recycled.forget(template)
         self._exec(f"CREATE DATABASE {url.rsplit('/', 1)[1]} TEMPLATE {template.rsplit('/', 1)[1]}")
         self.warm.kept(url)
 
     def drop(self, url: str) -> None:
+        self.copies.pop(url, None)
         self.recycled.forget(url)
         self.warm.forget(url, going=True)
         self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
@@ -133,6 +146,7 @@ class PostgresDatabases:
 
     def release(self, url: str) -> None:
         """A test is done with its database: empty it for the next test, or drop it."""
+        self.copies.pop(url, None)
         if self._emptied(url):
             self.spare.append(url)
         else:
@@ -147,7 +161,7 @@ class PostgresDatabases:
     def close(self) -> None:
         event.remove(Engine, "do_connect", self.warm.connect)
         self.warm.close()
-        for url in list(self.recycled.keepers):
+        for url in list(self.keepers):
             self.recycled.forget(url)
         self.admin.dispose()
         self.cluster.stop()

@@ -141,8 +141,8 @@ class Recycled:
     connection of its own kept open between tests (a new one cost 3 ms of the cluster's CPU, and
     emptying 70 tables on it 10 ms more, mostly reading their definitions again)."""
 
-    def __init__(self, template_url: str) -> None:
-        self.keepers: dict[str, psycopg.Connection[Any]] = {}
+    def __init__(self, template_url: str, keepers: dict[str, psycopg.Connection[Any]]) -> None:
+        self.keepers = keepers  # shared by the templates' Recycled, one connection to each database
         with psycopg.connect(_plain(template_url), autocommit=True) as conn:
             self.structure = conn.execute(STRUCTURE).fetchone()[0]  # type: ignore[index]
             tables = [

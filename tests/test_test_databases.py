@@ -106,6 +106,34 @@ def test_a_database_renewed_at_its_address_is_as_the_template_left_it(databases)
         databases.release(url)
 
 
+def test_a_database_replaced_by_a_copy_of_another_has_its_rows_and_numbering(databases):
+    source = databases.create()
+    _write(
+        source,
+        "INSERT INTO skill (name, description) VALUES ('Gardening', '')",
+        "INSERT INTO skill (name, description) VALUES ('Hedges', '')",
+    )
+    url = databases.create()
+    try:
+        _write(url, "INSERT INTO skill (name, description) VALUES ('Cooking', '')", "DELETE FROM setting")
+        databases.replace(url, source)
+        assert _read(url, "SELECT name FROM skill ORDER BY id") == [("Gardening",), ("Hedges",)]
+        assert _read(url, "SELECT * FROM setting ORDER BY id") == _read(
+            source, "SELECT * FROM setting ORDER BY id"
+        )
+        _write(url, "INSERT INTO skill (name, description) VALUES ('Baking', '')")
+        assert _read(url, "SELECT id FROM skill WHERE name = 'Baking'") == [(3,)]  # numbering goes on
+        _write(url, "CREATE TABLE stray (id integer)")
+        databases.replace(url, source)  # a structure of its own: a whole new copy
+        engine = create_engine(url, poolclass=NullPool)
+        assert "stray" not in inspect(engine).get_table_names()
+        engine.dispose()
+        assert _read(url, "SELECT name FROM skill ORDER BY id") == [("Gardening",), ("Hedges",)]
+    finally:
+        databases.release(url)
+        databases.release(source)
+
+
 def _apps_session(url: str, tmp: Path) -> tuple[Flask, Session]:
     application = create_app(app_config(url, tmp))
     return application, application.extensions["coop_db"][1]()
