@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.markers_report import KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTEST = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-s", "-p", "no:xdist"]
 
@@ -45,7 +47,16 @@ FILES = (
 
 
 @pytest.fixture(scope="module")
-def run_order() -> list[tuple[str, set[str]]]:
+def run_order(request: pytest.FixtureRequest) -> list[tuple[str, set[str]]]:
+    """The files' tests in the order this run starts them, when this run collected them all (as
+    `make test` does); otherwise in a collection of their own."""
+    ours = [
+        (item.nodeid, {m.name for m in item.iter_markers()} & set(KINDS))
+        for item in request.session.items
+        if item.nodeid.split("::")[0] in FILES
+    ]
+    if {nodeid.split("::")[0] for nodeid, _ in ours} == set(FILES):
+        return ours
     return collected(*FILES)
 
 
