@@ -11,7 +11,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, suppress
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from coop.migrate import upgrade
 from coop.timeutil import today_london
 from tests import clock
 from tests.compiled import share_compiled_work
-from tests.pg import Recycled, TempCluster, Warm
+from tests.pg import Recycled, TempCluster, Warm, database_name
 
 BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
 PASSWORD = "blue-kettle-morning-42"
@@ -120,43 +120,40 @@ class PostgresDatabases:
         cache.clear()
         if template not in self.copies:
             self.copies[template] = Recycled(template, self.keepers)
-        rows = self.copies[template]
-        with suppress(Exception):  # anything that goes wrong: the whole copy instead
-            if rows.structure == self.recycled.structure and rows.reset(url, keep=self.warm.pids(url)):
-                return
+        if self._refilled(url, self.copies[template]):
+            return
         self.drop(url)
         self.warm.forget(template)  # a database is copied only while no one is connected to it
         self.recycled.forget(template)
-        self._exec(f"CREATE DATABASE {url.rsplit('/', 1)[1]} TEMPLATE {template.rsplit('/', 1)[1]}")
+        self._exec(f"CREATE DATABASE {database_name(url)} TEMPLATE {database_name(template)}")
         self.warm.kept(url)
 
     def drop(self, url: str) -> None:
         self.copies.pop(url, None)
         self.recycled.forget(url)
         self.warm.forget(url, going=True)
-        self._exec(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        self._exec(f"DROP DATABASE IF EXISTS {database_name(url)} WITH (FORCE)")
 
-    def _emptied(self, url: str) -> bool:
-        """The database at `url` back to the template's rows, whoever was connected; False when
-        that cannot be done (its structure changed, or anything else went wrong)."""
+    def _refilled(self, url: str, rows: Recycled) -> bool:
+        """The database at `url` given the rows of `rows`' template again, whoever was connected;
+        False when that cannot be done (either's structure is not the migrated template's, or
+        anything else went wrong)."""
         try:
-            return self.recycled.reset(url, keep=self.warm.pids(url))
-        except Exception:  # a database that cannot be emptied is dropped instead
+            return rows.structure == self.recycled.structure and rows.reset(url, keep=self.warm.pids(url))
+        except Exception:  # a database that cannot be refilled is copied whole or dropped instead
             return False
 
     def release(self, url: str) -> None:
         """A test is done with its database: empty it for the next test, or drop it."""
         self.copies.pop(url, None)
-        if self._emptied(url):
+        if self._refilled(url, self.recycled):
             self.spare.append(url)
         else:
             self.drop(url)
 
     def renew(self, url: str) -> None:
         """The database at `url` back to the template's state, at the same address."""
-        cache.clear()
-        if not self._emptied(url):
-            self.replace(url, self.cluster.url("coop_template"))
+        self.replace(url, self.cluster.url("coop_template"))
 
     def close(self) -> None:
         event.remove(Engine, "do_connect", self.warm.connect)

@@ -7,7 +7,10 @@ import pytest
 KINDS = ("browser", "races", "slow")
 
 
+def kinds_of(item: pytest.Item) -> set[str]:
+    return {m.name for m in item.iter_markers()} & set(KINDS)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     for item in session.items:
-        marks = sorted({m.name for m in item.iter_markers()} & set(KINDS))
-        print(f"KINDS {item.nodeid} {','.join(marks)}")
+        print(f"KINDS {item.nodeid} {','.join(sorted(kinds_of(item)))}")

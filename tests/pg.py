@@ -211,7 +211,7 @@ class Warm:
 
     def kept(self, url: str) -> None:
         """Keep connections to the database at `url` (one of this process's test databases)."""
-        self.names.add(_name(url))
+        self.names.add(database_name(url))
 
     def connect(self, _dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Kept | None:
         """SQLAlchemy's `do_connect`: a kept connection to the database, or a new one to keep;
@@ -245,13 +245,13 @@ class Warm:
         return True
 
     def pids(self, url: str) -> list[int]:
-        return [conn.info.backend_pid for conn in self.idle.get(_name(url), [])]
+        return [conn.info.backend_pid for conn in self.idle.get(database_name(url), [])]
 
     def forget(self, url: str, *, going: bool = False) -> None:
         """The database at `url` is to be copied, or is `going`: close what is kept of it."""
         if going:
-            self.names.discard(_name(url))
-        for conn in self.idle.pop(_name(url), []):
+            self.names.discard(database_name(url))
+        for conn in self.idle.pop(database_name(url), []):
             conn.end()
 
     def close(self) -> None:
@@ -283,7 +283,7 @@ def _alive(conn: Kept) -> bool:
         return False
 
 
-def _name(url: str) -> str:
+def database_name(url: str) -> str:
     return url.rsplit("/", 1)[1]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.markers_report import KINDS
+from tests.markers_report import kinds_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTEST = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-s", "-p", "no:xdist"]
@@ -51,9 +51,7 @@ def run_order(request: pytest.FixtureRequest) -> list[tuple[str, set[str]]]:
     """The files' tests in the order this run starts them, when this run collected them all (as
     `make test` does); otherwise in a collection of their own."""
     ours = [
-        (item.nodeid, {m.name for m in item.iter_markers()} & set(KINDS))
-        for item in request.session.items
-        if item.nodeid.split("::")[0] in FILES
+        (item.nodeid, kinds_of(item)) for item in request.session.items if item.nodeid.split("::")[0] in FILES
     ]
     if {nodeid.split("::")[0] for nodeid, _ in ours} == set(FILES):
         return ours
