@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -37,6 +38,10 @@ BACKEND = os.environ.get("COOP_TEST_DB", "sqlite")
 PASSWORD = "blue-kettle-morning-42"
 _counter = itertools.count()
 share_compiled_work()
+# Property tests judge what happens, never how long it takes (timings go to `make bench`):
+# Hypothesis's 200 ms deadline failed a first call that imported a library beside a busy run.
+settings.register_profile("coop", deadline=None)
+settings.load_profile("coop")
 
 
 class SqliteDatabases:
