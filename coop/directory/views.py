@@ -53,7 +53,7 @@ def index() -> Page:
 def pdf() -> Response:
     html = render_template("directory/pdf.html", **_context())
     return Response(
-        html_to_pdf(html),
+        html_to_pdf(html, public=True),
         mimetype="application/pdf",
         headers={"Content-Disposition": "inline; filename=co-op-works-directory.pdf"},
     )

@@ -114,7 +114,7 @@ def _poster(size: str) -> Response:
         short_address=settings.get(db.session, K.SHORT_WEB_ADDRESS),
         **_facts(),
     )
-    return pdf_response(html_to_pdf(html), f"interested-{size.lower()}.pdf")
+    return pdf_response(html_to_pdf(html, public=True), f"interested-{size.lower()}.pdf")
 
 
 @bp.route("/interested/poster.pdf")

@@ -52,3 +52,24 @@ def test_directory_public_page_and_pdf(web, session):
             today=today,
         )
     assert session.scalars(select(Proposal)).all() == []
+
+
+def test_the_directory_pdf_is_made_again_only_when_the_page_changed(web, session):
+    """Public PDFs are kept by their HTML: asked for twice, made once; a change shows at once."""
+    from coop import documents
+
+    def pdf_text() -> str:
+        pdf = web.get("/directory.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        return subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
+        ).stdout.decode()
+
+    documents._kept_pdf.cache_clear()
+    factories.service(session, name="Office cleaning")
+    first = pdf_text()
+    assert pdf_text() == first
+    assert documents._kept_pdf.cache_info()[:2] == (1, 1)  # one hit, one PDF made
+    factories.service(session, name="Window washing")
+    assert "Window washing" in pdf_text() and "Window washing" not in first
+    assert documents._kept_pdf.cache_info()[:2] == (1, 2)
