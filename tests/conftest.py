@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date
@@ -307,6 +308,11 @@ def signed_in(make_web: Any, role: str) -> Web:
     email = dict(DEMO_LOGINS["accounts"])[role]
     assert web.login(email, DEMO_LOGINS["password"]).status_code == 302
     return web
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF, as poppler's pdftotext reads it."""
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
 _RACE_CALLS = ("run_parallel(", "serve(")

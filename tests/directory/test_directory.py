@@ -1,6 +1,5 @@
 """The public directory of services and opportunities, as a page and a PDF."""
 
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from coop.errors import DomainError
 from coop.governance.models import Proposal
 from coop.timeutil import today_london
 from tests import factories
+from tests.conftest import pdf_text
 
 
 def test_directory_public_page_and_pdf(web, session):
@@ -41,9 +41,7 @@ def test_directory_public_page_and_pdf(web, session):
     assert "Office cleaning" in page and "Thursday Job Club" in page and "being checked" in page
     assert 'href="/directory"' in web.get("/").get_data(as_text=True)
     pdf = web.get("/directory.pdf")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf.data)
     assert "Thursday Job Club" in text and "Office cleaning" in text and "Job clubs" in text
     with pytest.raises(DomainError, match="today or later"):
         directory.save_entry(
@@ -58,18 +56,16 @@ def test_the_directory_pdf_is_made_again_only_when_the_page_changed(web, session
     """Public PDFs are kept by their HTML: asked for twice, made once; a change shows at once."""
     from coop import documents
 
-    def pdf_text() -> str:
+    def directory_text() -> str:
         pdf = web.get("/directory.pdf")
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-        return subprocess.run(
-            ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
-        ).stdout.decode()
+        return pdf_text(pdf.data)
 
     documents._kept_pdf.cache_clear()
     factories.service(session, name="Office cleaning")
-    first = pdf_text()
-    assert pdf_text() == first
+    first = directory_text()
+    assert directory_text() == first
     assert documents._kept_pdf.cache_info()[:2] == (1, 1)  # one hit, one PDF made
     factories.service(session, name="Window washing")
-    assert "Window washing" in pdf_text() and "Window washing" not in first
+    assert "Window washing" in directory_text() and "Window washing" not in first
     assert documents._kept_pdf.cache_info()[:2] == (1, 2)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from coop.timesheets import service as timesheets
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import to_london, today_london
 from tests import factories
+from tests.conftest import pdf_text
 from tests.factories import fresh, hours, worked_shift
 
 PNG = factories.png_bytes()
@@ -87,9 +87,7 @@ def test_the_whole_pay_journey_through_the_ui(web, make_web, session):
     assert "£38.12" in member_web.get("/my/pay").get_data(as_text=True)
     pdf = member_web.get(f"/my/pay/{statement.id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pdf.data)
     assert "Priya Shah" in text and "£38.12" in text and "Holiday pay" in text
     nosy = make_web()
     nosy.login("other@example.org")

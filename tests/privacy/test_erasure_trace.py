@@ -12,7 +12,6 @@ column of the database, the issued invoices and the outbox are searched for anyt
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from coop.skillshare.models import SignUp, SkillSession
 from coop.timesheets.models import TimesheetEntry
 from coop.timeutil import today_london, utcnow
 from tests import factories
-from tests.conftest import signed_in
+from tests.conftest import pdf_text, signed_in
 from tests.crawl import crawl
 
 EMAIL = "member@demo.coop.works"
@@ -218,7 +217,7 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     assert webs["anonymous"].get(f"/calendar/member/{feed}.ics").status_code == 404
     for url in ("/impact.csv", "/rota/grid.pdf"):
         body = webs["coordinator"].get(url).get_data()
-        text = body.decode("utf-8", "replace") if url.endswith(".csv") else _pdf_text(body)
+        text = body.decode("utf-8", "replace") if url.endswith(".csv") else pdf_text(body)
         assert _found(text) == [], url
 
     # Every text column of every table (only the email saying it is done goes to his address).
@@ -236,7 +235,7 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     for folder in (Path(app.config["INVOICE_DIR"]), Path(app.config["UPLOAD_DIR"])):
         for path in folder.rglob("*"):
             if path.suffix == ".pdf":
-                text = _pdf_text(path.read_bytes())
+                text = pdf_text(path.read_bytes())
             elif path.is_file():
                 text = path.read_bytes().decode("utf-8", "replace")
             else:
@@ -246,7 +245,3 @@ def test_an_erased_member_leaves_no_trace_on_any_page_file_or_code(demo, make_we
     # His coming shift and his skill-session place went back to others, in the same erasure.
     assert session.get(Assignment, place_id).status == "dropped"
     assert session.scalar(select(SignUp.status).where(SignUp.session_id == lesson_id)) == "cancelled"
-
-
-def _pdf_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
